@@ -11,11 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from cotechbot.errors import NaiveDatetimeError
+
 
 def require_aware_utc(value: datetime) -> datetime:
     """Refuse naive datetimes and normalise aware ones to UTC."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValueError(f"naive datetime {value.isoformat()} has no time zone; cotechbot stores UTC only")
+        raise NaiveDatetimeError(f"naive datetime {value.isoformat()} has no time zone; cotechbot stores UTC only")
     return value.astimezone(UTC)
 
 

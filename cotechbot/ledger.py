@@ -1,0 +1,592 @@
+"""The ledger: cotechbot's durable state in SQLite (default) or PostgreSQL.
+
+It holds four things: sync cursors per forum, a mirror of what the bot has seen, the outbox of actions
+(each with a unique deterministic key) and an append-only audit log. The schema is versioned with Alembic
+and migrated on start. Every datetime is stored in UTC; a naive datetime is refused before it reaches SQL.
+
+Exactly-once dispatch rests on three things here:
+- ``outbox.key`` is unique, so planning the same action twice can't create a second row;
+- ``claim_due`` moves a row from ``pending`` to ``claimed`` with a compare-and-set, so two dispatchers can't
+  both take it;
+- ``leader()`` is a lock released by the operating system or the database when its holder dies, so a
+  ``claimed`` row seen by the lock holder belongs to a dispatcher that is gone; the dispatcher then checks
+  the forum for its own post (the key is in the post) before posting again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError
+
+from cotechbot.clock import Clock
+from cotechbot.errors import DuplicateActionError, LedgerError
+from cotechbot.models import CalendarEvent, Post, Topic, require_aware_utc
+
+# ---------------------------------------------------------------------------------------------- types
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """A timestamp column that only accepts aware datetimes and always gives back aware UTC ones.
+
+    SQLite has no time zone type, so UTC is stored without an offset and reattached on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise LedgerError(f"expected a datetime, got {type(value).__name__}")
+        utc = require_aware_utc(value)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+sync_cursor = sa.Table(
+    "sync_cursor",
+    metadata,
+    sa.Column("forum", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+mirror = sa.Table(
+    "mirror",
+    metadata,
+    sa.Column("forum", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("ident", sa.String(100), primary_key=True),
+    sa.Column("topic_id", sa.BigInteger, nullable=True, index=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("first_seen_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("deleted_at", UtcDateTime, nullable=True),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(400), nullable=False, unique=True),
+    sa.Column("kind", sa.String(60), nullable=False),
+    sa.Column("forum", sa.String(100), nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("claimed_by", sa.String(100), nullable=True),
+    sa.Column("claimed_at", UtcDateTime, nullable=True),
+    sa.Column("post_ref", sa.String(200), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Index("ix_outbox_status_due", "status", "due_at"),
+    sa.Index("ix_outbox_forum_source", "forum", "source"),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("forum", sa.String(100), nullable=False),
+    sa.Column("event", sa.String(60), nullable=False),
+    sa.Column("action_key", sa.String(400), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+
+# Outbox statuses. Only ``pending`` and ``claimed`` are live; the rest are final.
+PENDING, CLAIMED, SENT, CANCELLED, SKIPPED, FAILED = "pending", "claimed", "sent", "cancelled", "skipped", "failed"
+FINAL_STATUSES = frozenset({SENT, CANCELLED, SKIPPED, FAILED})
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written the usual way (``postgresql://…``)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def content_hash(payload: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- values
+
+
+class Action(BaseModel):
+    """Something the bot will do, as planned by a capability: pure data with a deterministic key."""
+
+    key: str
+    kind: str
+    forum: str
+    source: str  # what it was planned from (e.g. ``topic/123``): re-planning a source cancels what it dropped
+    target: str  # where it goes (e.g. ``topic/123`` for a reply)
+    due_at: datetime
+    expires_at: datetime | None = None  # after this moment it is skipped, not sent late
+    payload: dict[str, Any] = {}
+
+    def model_post_init(self, _context: Any) -> None:
+        object.__setattr__(self, "due_at", require_aware_utc(self.due_at))
+        if self.expires_at is not None:
+            object.__setattr__(self, "expires_at", require_aware_utc(self.expires_at))
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    key: str
+    kind: str
+    forum: str
+    source: str
+    target: str
+    due_at: datetime
+    expires_at: datetime | None
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    claimed_by: str | None
+    post_ref: str | None
+    last_error: str | None
+    sent_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: sa.Row) -> OutboxRow:
+        m = row._mapping
+        return cls(**{f: m[f] for f in cls.__dataclass_fields__})
+
+
+@dataclass
+class SyncDelta:
+    """What a ``record_sync`` changed in the mirror."""
+
+    new_post_ids: list[int] = field(default_factory=list)
+    changed_post_ids: list[int] = field(default_factory=list)
+    deleted_post_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+
+
+# ---------------------------------------------------------------------------------------------- ledger
+
+
+class Ledger:
+    """The state database. Construct it with a SQLAlchemy URL; migrations run on construction."""
+
+    def __init__(self, url: str, clock: Clock, *, migrate: bool = True) -> None:
+        self.url = normalise_database_url(url)
+        self.clock = clock
+        connect_args: dict[str, Any] = {}
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite":
+            connect_args = {"timeout": 30}
+        self.engine: Engine = sa.create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+        if parsed.get_backend_name() == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- schema -------------------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest version; safe when several processes start at once."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # Serialise concurrent first starts; the lock ends with this transaction.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id("migrate")})
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as connection:
+            try:
+                return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            except sa.exc.DBAPIError:
+                return None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- cursors ------------------------------------------------------------------------------------
+    def get_cursor(self, forum: str, name: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sync_cursor.c.value).where(sync_cursor.c.forum == forum, sync_cursor.c.name == name)
+            ).scalar()
+
+    def set_cursor(self, forum: str, name: str, value: str) -> None:
+        with self.engine.begin() as connection:
+            self._set_cursor(connection, forum, name, value)
+
+    def _set_cursor(self, connection: Connection, forum: str, name: str, value: str) -> None:
+        now = self.clock.now()
+        updated = connection.execute(
+            sync_cursor.update()
+            .where(sync_cursor.c.forum == forum, sync_cursor.c.name == name)
+            .values(value=value, updated_at=now)
+        ).rowcount
+        if not updated:
+            connection.execute(sync_cursor.insert().values(forum=forum, name=name, value=value, updated_at=now))
+
+    # -- mirror -------------------------------------------------------------------------------------
+    def record_sync(
+        self,
+        forum: str,
+        *,
+        posts: Iterable[Post] = (),
+        topics: Iterable[Topic] = (),
+        events: Iterable[CalendarEvent] = (),
+        cursors: Mapping[str, str] | None = None,
+        deleted_post_ids: Iterable[int] = (),
+    ) -> SyncDelta:
+        """Store what a sync read and move its cursors, in one transaction: all of it lands or none."""
+        delta = SyncDelta()
+        now = self.clock.now()
+        with self.engine.begin() as connection:
+            for post in posts:
+                outcome = self._upsert_mirror(connection, forum, "post", str(post.id), post.topic_id,
+                                              post.model_dump(mode="json"), now)
+                if outcome == "new":
+                    delta.new_post_ids.append(post.id)
+                elif outcome == "changed":
+                    delta.changed_post_ids.append(post.id)
+            for topic in topics:
+                self._upsert_mirror(connection, forum, "topic", str(topic.id), topic.id,
+                                    topic.model_dump(mode="json"), now)
+            for event in events:
+                self._upsert_mirror(connection, forum, "event", str(event.id), event.topic_id,
+                                    event.model_dump(mode="json"), now)
+            for post_id in deleted_post_ids:
+                marked = connection.execute(
+                    mirror.update()
+                    .where(mirror.c.forum == forum, mirror.c.kind == "post", mirror.c.ident == str(post_id),
+                           mirror.c.deleted_at.is_(None))
+                    .values(deleted_at=now, updated_at=now)
+                ).rowcount
+                if marked:
+                    delta.deleted_post_ids.append(post_id)
+            for name, value in (cursors or {}).items():
+                self._set_cursor(connection, forum, name, value)
+        return delta
+
+    def _upsert_mirror(self, connection: Connection, forum: str, kind: str, ident: str, topic_id: int | None,
+                       payload: dict[str, Any], now: datetime) -> str:
+        digest = content_hash(payload)
+        key = (mirror.c.forum == forum) & (mirror.c.kind == kind) & (mirror.c.ident == ident)
+        existing = connection.execute(sa.select(mirror.c.content_hash, mirror.c.deleted_at).where(key)).first()
+        if existing is None:
+            connection.execute(mirror.insert().values(
+                forum=forum, kind=kind, ident=ident, topic_id=topic_id, payload=payload, content_hash=digest,
+                first_seen_at=now, updated_at=now, deleted_at=None))
+            return "new"
+        if existing.content_hash == digest and existing.deleted_at is None:
+            return "unchanged"
+        connection.execute(mirror.update().where(key).values(
+            payload=payload, content_hash=digest, topic_id=topic_id, updated_at=now, deleted_at=None))
+        return "changed"
+
+    def _mirrored(self, forum: str, kind: str, topic_ids: Iterable[int] | None = None,
+                  include_deleted: bool = False) -> list[dict[str, Any]]:
+        query = sa.select(mirror.c.payload).where(mirror.c.forum == forum, mirror.c.kind == kind)
+        if not include_deleted:
+            query = query.where(mirror.c.deleted_at.is_(None))
+        if topic_ids is not None:
+            query = query.where(mirror.c.topic_id.in_(list(topic_ids)))
+        with self.engine.connect() as connection:
+            return [row.payload for row in connection.execute(query)]
+
+    def mirrored_posts(self, forum: str, topic_ids: Iterable[int] | None = None) -> list[Post]:
+        posts = [Post.model_validate(p) for p in self._mirrored(forum, "post", topic_ids)]
+        return sorted(posts, key=lambda p: p.id)
+
+    def mirrored_topics(self, forum: str) -> list[Topic]:
+        return sorted((Topic.model_validate(p) for p in self._mirrored(forum, "topic")), key=lambda t: t.id)
+
+    def mirrored_events(self, forum: str) -> list[CalendarEvent]:
+        return sorted((CalendarEvent.model_validate(p) for p in self._mirrored(forum, "event")),
+                      key=lambda e: e.id)
+
+    def deleted_post_ids(self, forum: str) -> set[int]:
+        query = sa.select(mirror.c.ident).where(mirror.c.forum == forum, mirror.c.kind == "post",
+                                                mirror.c.deleted_at.is_not(None))
+        with self.engine.connect() as connection:
+            return {int(ident) for ident in connection.execute(query).scalars()}
+
+    # -- outbox -------------------------------------------------------------------------------------
+    def add_action(self, action: Action) -> None:
+        """Insert one action; refuse a second with the same key (``DuplicateActionError``)."""
+        now = self.clock.now()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(outbox.insert().values(**_action_values(action), status=PENDING, attempts=0,
+                                                          created_at=now, updated_at=now))
+        except IntegrityError:
+            raise DuplicateActionError(action.key) from None
+
+    def apply_plan(self, forum: str, sources: Iterable[str], actions: Sequence[Action]) -> PlanOutcome:
+        """Make the outbox match a fresh plan for ``sources``, in one transaction.
+
+        New keys are inserted; pending rows whose key is planned again get the new due time and payload;
+        pending rows of those sources that the plan no longer contains are cancelled (an edited time gets a
+        new key, so its old reminders are cancelled and new ones inserted). Final rows are never touched.
+        """
+        now = self.clock.now()
+        source_list = sorted(set(sources) | {a.source for a in actions})
+        inserted = updated = unchanged = cancelled = 0
+        planned_keys = {a.key for a in actions}
+        with self.engine.begin() as connection:
+            existing = {
+                row.key: row
+                for row in connection.execute(
+                    sa.select(outbox.c.key, outbox.c.status, outbox.c.due_at, outbox.c.expires_at,
+                              outbox.c.payload, outbox.c.target)
+                    .where(outbox.c.key.in_(planned_keys) if planned_keys else sa.false())
+                )
+            }
+            for action in actions:
+                row = existing.get(action.key)
+                if row is None:
+                    try:
+                        with connection.begin_nested():
+                            connection.execute(outbox.insert().values(
+                                **_action_values(action), status=PENDING, attempts=0, created_at=now,
+                                updated_at=now))
+                        inserted += 1
+                    except IntegrityError:
+                        unchanged += 1  # another worker inserted it a moment ago: same key, same action
+                    continue
+                if row.status != PENDING:
+                    unchanged += 1
+                    continue
+                values = _action_values(action)
+                if (row.due_at, row.expires_at, row.payload, row.target) == (
+                        values["due_at"], values["expires_at"], values["payload"], values["target"]):
+                    unchanged += 1
+                    continue
+                connection.execute(outbox.update().where(outbox.c.key == action.key,
+                                                         outbox.c.status == PENDING)
+                                   .values(**values, updated_at=now))
+                updated += 1
+            if source_list:
+                stale = sa.and_(outbox.c.forum == forum, outbox.c.source.in_(source_list),
+                                outbox.c.status == PENDING)
+                if planned_keys:
+                    stale = sa.and_(stale, outbox.c.key.not_in(planned_keys))
+                stale_keys = list(connection.execute(sa.select(outbox.c.key).where(stale)).scalars())
+                if stale_keys:
+                    connection.execute(outbox.update().where(outbox.c.key.in_(stale_keys),
+                                                             outbox.c.status == PENDING)
+                                       .values(status=CANCELLED, updated_at=now,
+                                               last_error="no longer planned"))
+                    for key in stale_keys:
+                        self._audit(connection, forum, "action_cancelled", key, {"reason": "no longer planned"})
+                    cancelled = len(stale_keys)
+        return PlanOutcome(inserted, updated, unchanged, cancelled)
+
+    def cancel_source(self, forum: str, source: str, reason: str) -> int:
+        """Cancel every pending action planned from ``source`` (a deleted post, an opted-out topic)."""
+        now = self.clock.now()
+        with self.engine.begin() as connection:
+            keys = list(connection.execute(sa.select(outbox.c.key).where(
+                outbox.c.forum == forum, outbox.c.source == source, outbox.c.status == PENDING)).scalars())
+            if keys:
+                connection.execute(outbox.update().where(outbox.c.key.in_(keys), outbox.c.status == PENDING)
+                                   .values(status=CANCELLED, updated_at=now, last_error=reason))
+            for key in keys:
+                self._audit(connection, forum, "action_cancelled", key, {"reason": reason})
+        return len(keys)
+
+    def claim_due(self, worker: str, now: datetime, limit: int = 50) -> list[OutboxRow]:
+        """Take due actions for this worker. Call only while holding ``leader()``.
+
+        Rows left ``claimed`` by a dispatcher that died are taken again; the caller must check the forum for
+        its own post before re-posting such a row (``attempts > 1``).
+        """
+        now = require_aware_utc(now)
+        claimed: list[OutboxRow] = []
+        with self.engine.begin() as connection:
+            candidates = connection.execute(
+                sa.select(outbox.c.id, outbox.c.status)
+                .where(outbox.c.status.in_([PENDING, CLAIMED]), outbox.c.due_at <= now)
+                .order_by(outbox.c.due_at, outbox.c.id).limit(limit)
+            ).all()
+            for candidate in candidates:
+                taken = connection.execute(
+                    outbox.update()
+                    .where(outbox.c.id == candidate.id, outbox.c.status == candidate.status)
+                    .values(status=CLAIMED, attempts=outbox.c.attempts + 1, claimed_by=worker,
+                            claimed_at=now, updated_at=now)
+                ).rowcount
+                if taken:
+                    row = connection.execute(sa.select(outbox).where(outbox.c.id == candidate.id)).one()
+                    claimed.append(OutboxRow.from_row(row))
+        return claimed
+
+    def finish(self, key: str, status: str, *, post_ref: str | None = None, error: str | None = None,
+               detail: Mapping[str, Any] | None = None) -> bool:
+        """Move a claimed action to a final status (or back to pending) and audit it, in one transaction."""
+        if status not in FINAL_STATUSES | {PENDING}:
+            raise LedgerError(f"unknown outbox status {status!r}")
+        now = self.clock.now()
+        with self.engine.begin() as connection:
+            row = connection.execute(sa.select(outbox.c.forum).where(outbox.c.key == key)).first()
+            if row is None:
+                return False
+            changed = connection.execute(
+                outbox.update().where(outbox.c.key == key, outbox.c.status == CLAIMED)
+                .values(status=status, post_ref=post_ref, last_error=error, updated_at=now,
+                        sent_at=now if status == SENT else None,
+                        claimed_by=None if status == PENDING else outbox.c.claimed_by)
+            ).rowcount
+            if changed:
+                self._audit(connection, row.forum, f"action_{status}", key,
+                            {"post_ref": post_ref, "error": error, **(detail or {})})
+        return bool(changed)
+
+    def actions(self, *, forum: str | None = None, statuses: Iterable[str] | None = None,
+                kind: str | None = None) -> list[OutboxRow]:
+        query = sa.select(outbox).order_by(outbox.c.due_at, outbox.c.id)
+        if forum is not None:
+            query = query.where(outbox.c.forum == forum)
+        if statuses is not None:
+            query = query.where(outbox.c.status.in_(list(statuses)))
+        if kind is not None:
+            query = query.where(outbox.c.kind == kind)
+        with self.engine.connect() as connection:
+            return [OutboxRow.from_row(row) for row in connection.execute(query)]
+
+    def action(self, key: str) -> OutboxRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(outbox).where(outbox.c.key == key)).first()
+        return OutboxRow.from_row(row) if row else None
+
+    def next_due_at(self) -> datetime | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.min(outbox.c.due_at)).where(outbox.c.status.in_([PENDING, CLAIMED]))
+            ).scalar()
+
+    # -- audit --------------------------------------------------------------------------------------
+    def audit(self, forum: str, event: str, action_key: str | None = None,
+              detail: Mapping[str, Any] | None = None) -> None:
+        with self.engine.begin() as connection:
+            self._audit(connection, forum, event, action_key, detail or {})
+
+    def _audit(self, connection: Connection, forum: str, event: str, action_key: str | None,
+               detail: Mapping[str, Any]) -> None:
+        connection.execute(audit.insert().values(at=self.clock.now(), forum=forum, event=event,
+                                                 action_key=action_key, detail=dict(detail)))
+
+    def audit_log(self, forum: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(audit).order_by(audit.c.id)
+        if forum is not None:
+            query = query.where(audit.c.forum == forum)
+        if event is not None:
+            query = query.where(audit.c.event == event)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    # -- leadership ---------------------------------------------------------------------------------
+    @contextmanager
+    def leader(self, name: str = "worker") -> Iterator[bool]:
+        """Try to become the one worker that acts; yields whether this process holds the lock.
+
+        PostgreSQL: a session advisory lock, dropped by the server when the connection dies.
+        SQLite: an exclusive ``flock`` on a file beside the database, dropped by the kernel when the process
+        dies. Either way a crashed holder never blocks its successor.
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect() as connection:
+                held = bool(connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
+                                               {"k": _lock_id(name)}).scalar())
+                connection.commit()
+                try:
+                    yield held
+                finally:
+                    if held:
+                        connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_id(name)})
+                        connection.commit()
+            return
+        database = make_url(self.url).database
+        if not database or database == ":memory:":
+            yield True
+            return
+        lock_path = f"{database}.{name}.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+            try:
+                yield held
+            finally:
+                if held:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+def _action_values(action: Action) -> dict[str, Any]:
+    return {
+        "key": action.key, "kind": action.kind, "forum": action.forum, "source": action.source,
+        "target": action.target, "due_at": action.due_at, "expires_at": action.expires_at,
+        "payload": json.loads(json.dumps(action.payload, default=str)),
+    }
+
+
+def _lock_id(name: str) -> int:
+    """A stable signed 63-bit id for PostgreSQL advisory locks."""
+    return zlib.crc32(f"cotechbot:{name}".encode()) & 0x7FFFFFFF
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
