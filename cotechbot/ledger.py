@@ -105,6 +105,7 @@ outbox = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("claimed_by", sa.String(100), nullable=True),
     sa.Column("claimed_at", UtcDateTime, nullable=True),
+    sa.Column("retry_at", UtcDateTime, nullable=True),
     sa.Column("post_ref", sa.String(200), nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -178,6 +179,7 @@ class OutboxRow:
     status: str
     attempts: int
     claimed_by: str | None
+    retry_at: datetime | None
     post_ref: str | None
     last_error: str | None
     sent_at: datetime | None
@@ -349,6 +351,14 @@ class Ledger:
         return sorted((CalendarEvent.model_validate(p) for p in self._mirrored(forum, "event")),
                       key=lambda e: e.id)
 
+    def topic_ids_touched_since(self, forum: str, since: datetime | None) -> set[int]:
+        """Topics with a post or topic row stored, edited or deleted at or after ``since`` (all if None)."""
+        query = sa.select(mirror.c.topic_id).where(mirror.c.forum == forum, mirror.c.topic_id.is_not(None))
+        if since is not None:
+            query = query.where(mirror.c.updated_at >= since)
+        with self.engine.connect() as connection:
+            return {int(t) for t in connection.execute(query.distinct()).scalars()}
+
     def deleted_post_ids(self, forum: str) -> set[int]:
         query = sa.select(mirror.c.ident).where(mirror.c.forum == forum, mirror.c.kind == "post",
                                                 mirror.c.deleted_at.is_not(None))
@@ -450,7 +460,8 @@ class Ledger:
         with self.engine.begin() as connection:
             candidates = connection.execute(
                 sa.select(outbox.c.id, outbox.c.status)
-                .where(outbox.c.status.in_([PENDING, CLAIMED]), outbox.c.due_at <= now)
+                .where(outbox.c.status.in_([PENDING, CLAIMED]), outbox.c.due_at <= now,
+                       sa.or_(outbox.c.retry_at.is_(None), outbox.c.retry_at <= now))
                 .order_by(outbox.c.due_at, outbox.c.id).limit(limit)
             ).all()
             for candidate in candidates:
@@ -466,10 +477,12 @@ class Ledger:
         return claimed
 
     def finish(self, key: str, status: str, *, post_ref: str | None = None, error: str | None = None,
-               detail: Mapping[str, Any] | None = None) -> bool:
-        """Move a claimed action to a final status (or back to pending) and audit it, in one transaction."""
+               retry_at: datetime | None = None, detail: Mapping[str, Any] | None = None) -> bool:
+        """Move a claimed action to a final status, or back to pending until ``retry_at``, and audit it."""
         if status not in FINAL_STATUSES | {PENDING}:
             raise LedgerError(f"unknown outbox status {status!r}")
+        if (retry_at is not None) != (status == PENDING):
+            raise LedgerError("retry_at goes with status pending, and only with it")
         now = self.clock.now()
         with self.engine.begin() as connection:
             row = connection.execute(sa.select(outbox.c.forum).where(outbox.c.key == key)).first()
@@ -477,7 +490,7 @@ class Ledger:
                 return False
             changed = connection.execute(
                 outbox.update().where(outbox.c.key == key, outbox.c.status == CLAIMED)
-                .values(status=status, post_ref=post_ref, last_error=error, updated_at=now,
+                .values(status=status, post_ref=post_ref, last_error=error, updated_at=now, retry_at=retry_at,
                         sent_at=now if status == SENT else None,
                         claimed_by=None if status == PENDING else outbox.c.claimed_by)
             ).rowcount
@@ -505,9 +518,12 @@ class Ledger:
 
     def next_due_at(self) -> datetime | None:
         with self.engine.connect() as connection:
-            return connection.execute(
-                sa.select(sa.func.min(outbox.c.due_at)).where(outbox.c.status.in_([PENDING, CLAIMED]))
-            ).scalar()
+            rows = connection.execute(
+                sa.select(outbox.c.due_at, outbox.c.retry_at).where(outbox.c.status.in_([PENDING, CLAIMED]))
+                .order_by(outbox.c.due_at).limit(200)
+            ).all()
+        times = [max(row.due_at, row.retry_at) if row.retry_at else row.due_at for row in rows]
+        return min(times) if times else None
 
     # -- audit --------------------------------------------------------------------------------------
     def audit(self, forum: str, event: str, action_key: str | None = None,

@@ -171,3 +171,24 @@ class CreatedPost(ForumModel):
     topic_id: int
     post_number: int = 1
     topic_slug: str | None = None
+
+
+class EventFact(BaseModel):
+    """An upcoming gathering the bot should remind people about, whatever it was detected from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    topic_id: int
+    post_id: int
+    post_number: int = 1
+    title: str
+    start: UtcDateTime
+    end: UtcDateTime | None = None
+    url: str | None = None  # the meeting link, if the announcement or the event gave one
+    origin: Literal["calendar", "markup", "prose", "poll"]
+    has_plugin_reminders: bool = False
+
+    @property
+    def source(self) -> str:
+        """Reminders are planned per topic: re-planning a topic moves or cancels its reminders."""
+        return f"topic/{self.topic_id}"

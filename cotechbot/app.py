@@ -1,0 +1,37 @@
+"""Wiring: build the real objects (ledger, forum adapter, sync, worker) from settings. The only place that
+knows which concrete classes make up a running bot; everything else receives them."""
+
+from __future__ import annotations
+
+from cotechbot.clock import Clock
+from cotechbot.errors import ConfigError
+from cotechbot.forum.discourse import DiscourseForum
+from cotechbot.forum.port import Forum
+from cotechbot.ledger import Ledger
+from cotechbot.settings import Settings
+from cotechbot.sync import DiscourseSync
+from cotechbot.worker import Worker
+
+
+def open_ledger(settings: Settings, clock: Clock) -> Ledger:
+    return Ledger(settings.database_url, clock)
+
+
+def open_forum(settings: Settings, clock: Clock) -> DiscourseForum:
+    if settings.discourse_url is None:
+        raise ConfigError("COTECHBOT_DISCOURSE_URL is not set: the bot needs a forum to talk to")
+    if settings.discourse_api_key is None:
+        raise ConfigError("COTECHBOT_DISCOURSE_API_KEY is not set: create an admin API key in Discourse")
+    return DiscourseForum(
+        str(settings.discourse_url).rstrip("/"), settings.discourse_api_username, settings.discourse_api_key,
+        name=settings.forum_name, timeout=settings.request_timeout_seconds,
+        requests_per_minute=settings.requests_per_minute, max_inline_wait=settings.max_rate_limit_wait_seconds)
+
+
+def build_worker(settings: Settings, clock: Clock, *, forum: Forum | None = None,
+                 ledger: Ledger | None = None) -> Worker:
+    forum = forum or open_forum(settings, clock)
+    ledger = ledger or open_ledger(settings, clock)
+    syncer = DiscourseSync(forum, ledger, clock=clock, edit_check_interval_minutes=settings.edit_check_interval_minutes,
+                           backfill_max_posts=settings.backfill_max_posts)
+    return Worker(settings, forum, ledger, clock, syncer, dry_run=settings.dry_run)

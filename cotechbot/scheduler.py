@@ -1,0 +1,97 @@
+"""The long-running scheduler: a thin adapter over APScheduler 3.x.
+
+Jobs live in code and in memory (APScheduler must not share a job store between processes); real state is
+in the ledger. Two jobs per forum:
+- ``cycle``: sync, plan and dispatch every ``sync_interval_minutes`` (and once at start);
+- ``dispatch``: armed for the outbox's next due time, re-armed after every run, so a reminder goes out
+  within seconds of its moment instead of at the next sync.
+Both use ``coalesce=True`` and ``max_instances=1``. SIGTERM and SIGINT stop the scheduler cleanly: the
+running job finishes, nothing new starts.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from cotechbot.settings import Settings
+from cotechbot.worker import Worker
+
+log = structlog.get_logger(__name__)
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+
+
+class BotScheduler:
+    def __init__(self, worker: Worker, settings: Settings) -> None:
+        self.worker = worker
+        self.settings = settings
+        self.scheduler = BackgroundScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
+        self._arm_lock = threading.Lock()
+
+    def start(self) -> None:
+        self.scheduler.add_job(self._cycle, IntervalTrigger(minutes=self.settings.sync_interval_minutes),
+                               id="cycle", name="sync, plan and dispatch", next_run_time=datetime.now(UTC))
+        self.scheduler.start()
+        log.info("scheduler started", forum=self.settings.forum_name,
+                 sync_interval_minutes=self.settings.sync_interval_minutes)
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown(wait=True)
+        log.info("scheduler stopped", forum=self.settings.forum_name)
+
+    def _cycle(self) -> None:
+        try:
+            self.worker.cycle()
+        except Exception:
+            log.exception("cycle failed; the next one runs as scheduled")
+        finally:
+            self.arm_dispatch()
+
+    def _dispatch(self) -> None:
+        try:
+            self.worker.dispatch()
+        except Exception:
+            log.exception("dispatch failed; it will be tried again")
+        finally:
+            self.arm_dispatch()
+
+    def arm_dispatch(self) -> datetime | None:
+        """Schedule the dispatch job for the next due action (or clear it when nothing is pending)."""
+        with self._arm_lock:
+            due = self.worker.ledger.next_due_at()
+            if due is None:
+                if self.scheduler.get_job("dispatch"):
+                    self.scheduler.remove_job("dispatch")
+                return None
+            # Something already overdue (a retry, or another worker leads) is tried again a second later,
+            # not in a tight loop.
+            now = datetime.now(UTC)
+            run_at = due if due > now else now + timedelta(seconds=1)
+            self.scheduler.add_job(self._dispatch, DateTrigger(run_date=run_at), id="dispatch",
+                                   name="dispatch due actions", replace_existing=True)
+            return run_at
+
+
+def run_forever(worker: Worker, settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        log.info("stop requested", signal=signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    bot = BotScheduler(worker, settings)
+    bot.start()
+    try:
+        while not stop.wait(timeout=1.0):
+            pass
+    finally:
+        bot.shutdown()

@@ -1,0 +1,205 @@
+"""cotechbot's settings: one pydantic-settings model fed by the environment and an optional TOML file.
+
+Precedence, highest first: environment variables (``COTECHBOT_*``), the TOML file (``COTECHBOT_CONFIG`` or
+``config/cotechbot.toml``), then the defaults written here. ``config/cotechbot.example.toml`` documents every
+option. ``load_settings`` turns any mistake into one ``ConfigError`` line naming the setting and its source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AnyHttpUrl,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources import TomlConfigSettingsSource
+
+from cotechbot.errors import ConfigError
+
+ENV_PREFIX = "COTECHBOT_"
+DEFAULT_CONFIG_FILE = Path("config/cotechbot.toml")
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """Read "10m", "2h", "1d", "1w" (or a number of minutes) as a positive duration."""
+    if isinstance(value, timedelta):
+        duration = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        duration = timedelta(minutes=value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        duration = timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)[0].lower()])
+    else:
+        raise ValueError(f"{value!r} is not a duration like '10m', '2h' or '1d'")
+    if duration <= timedelta(0):
+        raise ValueError(f"{value!r} must be a positive duration")
+    return duration
+
+
+def format_duration(duration: timedelta) -> str:
+    """The shortest exact spelling of a duration in the units settings accept: 1d, 90m, 2h."""
+    seconds = int(duration.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _comma_list(value: Any) -> Any:
+    """Environment variables carry lists as "a,b,c"; TOML carries real arrays."""
+    if isinstance(value, str):
+        if value.strip().startswith("["):
+            return json.loads(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Names map to ``COTECHBOT_<NAME>`` and to TOML keys."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+
+    # The forum
+    discourse_url: AnyHttpUrl | None = None
+    discourse_api_key: SecretStr | None = None
+    discourse_api_username: str = "system"
+    forum_name: str = Field("cotech", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+    # State and behaviour
+    database_url: str = "sqlite:///cotechbot.db"
+    timezone: str = "Europe/London"
+    dry_run: bool = False
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    # Talking to Discourse politely
+    request_timeout_seconds: float = Field(15.0, gt=0, le=300)
+    requests_per_minute: int = Field(50, gt=0, le=600)
+    max_rate_limit_wait_seconds: float = Field(5.0, ge=0, le=120)
+    sync_interval_minutes: int = Field(5, gt=0, le=1440)
+    edit_check_interval_minutes: int = Field(30, gt=0, le=10080)
+    backfill_max_posts: int = Field(5000, gt=0)
+
+    # Events and reminders
+    event_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(default_factory=list)
+    event_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(default_factory=lambda: ["event", "events"])
+    event_cue_words: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=lambda: ["call", "meeting", "meet-up", "meetup", "gathering", "session", "workshop",
+                                 "chat", "social", "assembly", "agm", "event", "hangout", "conference"])
+    opt_out_tag: str = "no-reminders"
+    reminder_offsets: Annotated[list[Duration], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=lambda: [timedelta(days=1), timedelta(minutes=10)], min_length=1)
+    reminder_grace: Duration = timedelta(minutes=30)
+    respect_calendar_reminders: bool = True
+
+    # Date polls
+    poll_checks_enabled: bool = True
+    poll_standings_interval: Duration = timedelta(hours=24)
+    poll_close_reminder: Duration = timedelta(hours=24)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/London'") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", value):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so logging can redact it wherever it turns up."""
+        return [s.get_secret_value() for s in (self.discourse_api_key,) if s and s.get_secret_value()]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = config_file_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+
+def config_file_path() -> Path | None:
+    """The TOML file in force: ``COTECHBOT_CONFIG`` if set (it must exist), else the default if present."""
+    named = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if named:
+        return Path(named)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings or raise one ``ConfigError`` line that says what is wrong and where it came from."""
+    config_file = config_file_path()
+    file_data: dict[str, Any] = {}
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"COTECHBOT_CONFIG names {config_file}, which does not exist")
+        try:
+            file_data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{config_file} is not valid TOML: {error}") from None
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, config_file, file_data, overrides)) from None
+
+
+def _describe(error: ValidationError, config_file: Path | None, file_data: dict[str, Any],
+              overrides: dict[str, Any]) -> str:
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "settings"
+    env_name = f"{ENV_PREFIX}{name.upper()}"
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        return f"unknown setting {name!r} in {config_file}; see config/cotechbot.example.toml for the names"
+    if name in overrides:
+        source, shown = "the command line", overrides[name]
+    elif env_name in os.environ:
+        source, shown = "the environment", os.environ[env_name]
+    elif name in file_data:
+        source, shown = str(config_file), file_data[name]
+    else:
+        source, shown = "the default", first.get("input")
+    if name in SECRET_FIELDS:
+        shown = "***"
+    more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
+    return f"setting {name} = {shown!r} from {source} ({env_name}): {message}{more}"
+
+
+SECRET_FIELDS = frozenset({"discourse_api_key"})

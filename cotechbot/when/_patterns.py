@@ -1,0 +1,224 @@
+"""The vocabulary of forum dates and times, compiled once at import.
+
+Every pattern runs on a copy of the text whose dashes, quotes and odd spaces were mapped one-for-one to ASCII
+(see ``_text.normalise``), so offsets found here are offsets into the caller's text.  Patterns are written to
+fail fast: no nested unbounded repetition, every optional run bounded, so a hostile megabyte cannot make a
+search go quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+# Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
+WD = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)(?![a-z])\.?"
+)
+MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
+# A year must not be the start of a 24 h clock such as "2000 UTC" or of a span like "2024-25".
+YEAR = r"(?:19|20)\d\d(?![\d:])(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
+
+S = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
+O = r"\s{0,3}"
+
+ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
+ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){S}time|(?-i:UK)"
+ZONE = rf"(?:{ZONE_ABBR}(?:{O}[+-]{O}\d{{1,2}}(?::?\d\d)?)?(?![A-Za-z])|{ZONE_WORDS})"
+_ZONE_TAIL = rf"(?P<zone>{O}\({O}{ZONE}{O}\)|{O}{ZONE})?"
+
+# After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
+_AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
+# A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
+_CLOCK_START = r"(?<![\w£$€.,:/#+])"
+CLOCK = (
+    r"(?:"
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{O}{_AP}"
+    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{O}(?:hrs|h)\b)?"
+    rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%]|{O}%)"
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={O}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{O}(?:hrs|h)\b)?"
+    rf"|(?:12{O})?(?:noon|midday)|midnight"
+    r")"
+)
+# The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
+_BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
+
+TIME_RANGE_RE = re.compile(
+    rf"{_CLOCK_START}(?:(?P<between>between){S}|from{S})?(?P<left>{CLOCK}|{_BARE_HOUR})"
+    rf"{O}(?P<sep>-{{1,2}}|to|till|til|until|and|through){O}(?P<right>{CLOCK}){_ZONE_TAIL}",
+    _I,
+)
+TIME_RE = re.compile(
+    rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
+    # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
+    rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
+    rf"(?={O}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b))"
+    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){O}o'?clock\b",
+    _I,
+)
+# Parses one side of a range or a single clock once it has been found.
+CLOCK_PARTS_RE = re.compile(
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{O}(?:(?P<ap>[ap])\.?m\.?)?{O}(?:hrs|h)?"
+    rf"|(?:12{O})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
+    _I,
+)
+ZONE_PARTS_RE = re.compile(
+    rf"(?P<abbr>[A-Z]+)(?:{O}(?P<sign>[+-]){O}(?P<oh>\d{{1,2}})(?::?(?P<om>\d\d))?)?",
+)
+
+_RANGE_SEP = rf"{O}(?:-{{1,2}}|to|till|until|through|thru){O}"
+_COORD_SEP = rf"(?:{O},{O}(?:or{S}|and{S})?|{S}(?:or|and|&){S}|{O}[/&]{O})"
+_NUM_START = r"(?<![\w£$€.,:/#+-])"
+_YEAR_LEAD = rf"(?:,?{O})"
+
+
+def _date(i: int) -> str:
+    """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
+    prefix = rf"(?:(?P<wd{i}>{WD}),?{S}(?:the{S})?|(?:the{S}))?"
+    dm = rf"(?P<d{i}>{DAY}){O}(?:of{S}|-)?{O}(?P<m{i}>{MON})"
+    md = rf"(?P<ma{i}>{MON}){S}(?:the{S})?(?P<da{i}>{DAY})"
+    return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
+
+
+def _partial(i: int, *, weekday: bool) -> str:
+    """A day of the month without a month, optionally with a weekday ("Tues 4th", "the 6th")."""
+    wd = rf"(?P<wd{i}>{WD}),?{S}(?:the{S})?" if weekday else rf"(?:(?P<wd{i}>{WD}),?{S})?(?:the{S})?"
+    return wd + rf"(?P<d{i}>{DAY})"
+
+
+# Order matters: at one position the first alternative that matches wins, so longer shapes come first.
+DATE_RE = re.compile(
+    _NUM_START
+    + r"(?:"
+    # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
+    + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
+    # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}{_RANGE_SEP}{_partial(4, weekday=False)}{O}(?:of{S})?"
+    + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
+    # May 17-19, 2024
+    + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{S})?(?P<m5>{MON}){S}(?:the{S})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
+    + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
+    # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
+    + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
+    + rf"|(?P<single>{_date(9)})"
+    # 2024-07-02 (the T-form with a clock is read as a timestamp before this)
+    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01]))(?![\d-])"
+    # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
+    + r"|(?P<numeric>(?P<n1>\d{1,2})(?P<nsep>[/.])(?P<n2>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
+    # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{O}(?:of{S})?{MON}|{O}[-/]{O}\d)"
+    + r")",
+    _I,
+)
+LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
+
+# Weekday-only mentions; "Tuesdays" is recurring and never matches (WD refuses a following letter).
+WEEKDAY_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<mod>next|this(?:{S}coming)?|coming|on|last|every|each|most|alternate){S})?(?P<wd>{WD})",
+    _I,
+)
+RELDAY_RE = re.compile(
+    rf"\b(?:(?P<dat>the{S}day{S}after{S}tomorrow)|(?P<tomorrow>tomorrow|tmrw)|(?P<today>today|tonight)"
+    rf"|(?P<this>this{S}(?:morning|afternoon|evening)))(?:'s)?"
+    rf"(?:{S}(?P<part>morning|afternoon|evening|night|lunchtime))?\b",
+    _I,
+)
+IN_DELTA_RE = re.compile(
+    rf"\bin{S}(?P<approx>(?:about|around|roughly|approx\.?|approximately|another|just{S}under|just{S}over|a{S}few"
+    rf"|a{S}couple{S}of|several){S})?"
+    rf"(?P<n>\d{{1,3}}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[\s-]five|half{S}an?)"
+    rf"{O}(?P<unit>minutes?|mins?|hours?|hrs?)\b(?P<approx_after>{O}(?:or{S}so|-?ish))?",
+    _I,
+)
+
+# Markup and timestamps are read before prose and blanked, so their digits cannot be read twice.
+DISCOURSE_DATE_RE = re.compile(r"\[date=(?P<date>[^\]\s]{1,40})(?P<attrs>[^\]\n]{0,400})\]", _I)
+DISCOURSE_RANGE_RE = re.compile(r"\[date-range(?P<attrs>[^\]\n]{0,400})\]", _I)
+MARKUP_ATTR_RE = re.compile(r"(?P<key>[a-zA-Z]+)=(?:\"(?P<q>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\]]+))")
+COOKED_DATE_RE = re.compile(
+    r"<span\b[^>]{0,600}\bclass=\"[^\"]{0,80}discourse-local-date[^\"]{0,80}\"[^>]{0,600}>[^<]{0,300}</span>", _I
+)
+DATA_ATTR_RE = re.compile(r"\bdata-(?P<key>date|time|timezone|range|recurring)=\"(?P<value>[^\"]*)\"", _I)
+ISO_STAMP_RE = re.compile(
+    r"(?<![\w-])(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
+    r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?![\w:])",
+    _I,
+)
+MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
+
+# Text that never holds a date for us: links, e-mail addresses, HTML tags, code spans.
+NOISE_RE = re.compile(
+    r"https?://[^\s<>\"')\]]{1,2000}|www\.[^\s<>\"')\]]{1,2000}|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,200}"
+    r"|<[^<>]{0,2000}>|`[^`\n]{0,500}`|\]\([^)\s]{0,2000}\)",
+    _I,
+)
+SENTENCE_END_RE = re.compile(r"(?<![ap]\.m)(?<!\bv)(?<!\bi\.e)(?<!\be\.g)[.!?]+(?=\s)|\n", _I)
+CLAUSE_END_RE = re.compile(r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I)
+
+# Glue allowed between a date and a clock that belongs to it.
+GLUE_AFTER_RE = re.compile(
+    r"\s?[,;:]?\s?(?:(?:at|@|from|between|starting(?:\sat)?|starts?\sat|start(?:ing)?\sfrom|kick(?:s|ing)?\soff\sat"
+    r"|beginning\sat|-|\(|,)\s?){0,3}",
+    _I,
+)
+GLUE_BEFORE_RE = re.compile(r"\s?[,)]?\s?-?\s?(?:on\s|,\s?)?(?:the\s)?", _I)
+COORD_GLUE_RE = re.compile(r"\s?(?:,|;)?\s?(?:(?:or|and|&|/|either)\s?){0,2}", _I)
+PAREN_WEEKDAY_RE = re.compile(rf"\s?\(\s?(?P<wd>{WD})\s?\)", _I)
+
+# Sentence context: who is speaking about when.
+PAST_RE = re.compile(
+    r"\b(?:was|were|had\s(?!to\b)|did|met|held|took\splace|happened|went|came|attended|enjoyed|gathered|hosted"
+    r"|ran|visited|spoke|presented|celebrated|launched|finished|ended|passed|yesterday|ago|have\sbeen|has\sbeen"
+    r"|last\s(?:week|month|year|time)|recap|write-?up)\b",
+    _I,
+)
+FUTURE_RE = re.compile(
+    r"\b(?:will|shall|going\sto|gonna|next|upcoming|coming|plan(?:ning|ned)?\sto|hope|hoping|would|could|can"
+    r"|let'?s|please|pencil|save\sthe\sdate|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\son|are\son|be\sheld"
+    r"|are\s(?:meeting|having|holding|hosting|running|organi[sz]ing)|is\s(?:happening|taking\splace|being\sheld)"
+    r"|join|register|book|rsvp|see\syou|looking\sforward|likely\sto\sbe|available|free\son)\b|'ll\b",
+    _I,
+)
+# Immediately before a date: the date is when something is due, not when people meet.
+DEADLINE_BEFORE_RE = re.compile(
+    r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s(?:on|by))?|no\slater\sthan|\bclos(?:es|ing|e)(?:\s(?:on|at))?"
+    r"|\buntil|\btill|\bends?(?:\son)?|\bexpir\w{0,3}(?:\son)?|\bcut-?off(?:\sdate)?:?)\s?(?:on\s)?(?:the\s)?"
+    r"(?:end\sof\s(?:the\s)?)?$",
+    _I,
+)
+DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\sdate|closing\sdate|cut-?off|submissions?\sclose)\b", _I)
+# Words that say a weekday or a day-word is about a gathering rather than an errand.
+EVENT_RE = re.compile(
+    r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
+    r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
+    r"|congress|celebration|see\syou|join\sus|huddle|jitsi|zoom|video|space4)\b",
+    _I,
+)
+RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last)\s$", _I)
+# A number right before a weekday-less "in N hours" phrase that is a duration, e.g. "finished in 2 hours".
+ANY_SIGNAL_RE = re.compile(
+    rf"\d|\b(?:today|tonight|tomorrow|tmrw|noon|midday|midnight|{WD})|\[date", _I
+)

@@ -1,0 +1,140 @@
+"""One cycle of the bot for one forum: sync → detect → plan → outbox → dispatch.
+
+Only the leader acts: a second worker on the same ledger waits on standby (see ``Ledger.leader``). Each
+stage is guarded so that a failure in one (the forum is down, a post is malformed) is logged with its
+context and the rest of the cycle still runs on what the ledger already holds. Nothing here decides what to
+say; the capabilities (pure functions) do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import structlog
+
+from cotechbot.capabilities.events import EventRules, detect_events, plan_reminders
+from cotechbot.clock import Clock
+from cotechbot.dispatch import Dispatcher, DispatchReport
+from cotechbot.errors import ForumError
+from cotechbot.forum.port import Forum
+from cotechbot.ledger import Action, Ledger, PlanOutcome
+from cotechbot.models import Post, Topic
+from cotechbot.settings import Settings
+
+log = structlog.get_logger(__name__)
+PLANNED_THROUGH = "planned_through"
+
+
+class Syncer(Protocol):
+    def run_cycle(self, watched_topic_ids: Iterable[int] = ()) -> object: ...
+
+
+@dataclass
+class CycleReport:
+    leader: bool = True
+    sync: object | None = None
+    sync_error: str | None = None
+    planned: PlanOutcome = field(default_factory=PlanOutcome)
+    planned_topics: int = 0
+    dispatch: DispatchReport = field(default_factory=DispatchReport)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    def __init__(self, settings: Settings, forum: Forum, ledger: Ledger, clock: Clock, syncer: Syncer, *,
+                 worker_id: str | None = None, dispatcher: Dispatcher | None = None, dry_run: bool = False) -> None:
+        self.settings = settings
+        self.forum = forum
+        self.ledger = ledger
+        self.clock = clock
+        self.syncer = syncer
+        self.name = settings.forum_name
+        self.rules = EventRules.from_settings(settings)
+        self.worker_id = worker_id or default_worker_id()
+        self.dispatcher = dispatcher or Dispatcher(ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run)
+        self._replanned_everything = False
+
+    # -- the cycle ----------------------------------------------------------------------------------
+    def cycle(self) -> CycleReport:
+        with structlog.contextvars.bound_contextvars(forum=self.name, job="cycle"), \
+                self.ledger.leader(f"worker:{self.name}") as leading:
+            if not leading:
+                log.info("another worker leads; standing by")
+                return CycleReport(leader=False)
+            report = CycleReport()
+            started = self.clock.now()
+            try:
+                report.sync = self.syncer.run_cycle(watched_topic_ids=self.watched_topic_ids())
+            except ForumError as error:
+                report.sync_error = str(error)
+                log.warning("sync failed; planning from what is stored", error=str(error),
+                            error_type=type(error).__name__)
+            report.planned, report.planned_topics = self.plan(started)
+            report.dispatch = self.dispatcher.dispatch_due()
+            log.info("cycle done", planned_topics=report.planned_topics, inserted=report.planned.inserted,
+                     cancelled=report.planned.cancelled, sent=len(report.dispatch.sent),
+                     skipped=len(report.dispatch.skipped), failed=len(report.dispatch.failed))
+            return report
+
+    def dispatch(self) -> DispatchReport:
+        """Only send what is due (the scheduler calls this at the next due time, between syncs)."""
+        with structlog.contextvars.bound_contextvars(forum=self.name, job="dispatch"), \
+                self.ledger.leader(f"worker:{self.name}") as leading:
+            return self.dispatcher.dispatch_due() if leading else DispatchReport()
+
+    # -- planning -----------------------------------------------------------------------------------
+    def plan(self, started: datetime) -> tuple[PlanOutcome, int]:
+        """Re-plan every topic the sync touched (every known topic on this process's first cycle)."""
+        since_text = self.ledger.get_cursor(self.name, PLANNED_THROUGH)
+        since = None if not self._replanned_everything or since_text is None else datetime.fromisoformat(since_text)
+        topic_ids = self.ledger.topic_ids_touched_since(self.name, since)
+        outcome = self.plan_topics(topic_ids)
+        self.ledger.set_cursor(self.name, PLANNED_THROUGH, started.isoformat())
+        self._replanned_everything = True
+        return outcome, len(topic_ids)
+
+    def plan_topics(self, topic_ids: Iterable[int]) -> PlanOutcome:
+        topic_ids = sorted(set(topic_ids))
+        if not topic_ids:
+            return PlanOutcome()
+        now = self.clock.now()
+        topics = {t.id: t for t in self.ledger.mirrored_topics(self.name) if t.id in set(topic_ids)}
+        posts_by_topic: dict[int, list[Post]] = {}
+        for post in self.ledger.mirrored_posts(self.name, topic_ids=topic_ids):
+            posts_by_topic.setdefault(post.topic_id, []).append(post)
+        totals = PlanOutcome()
+        for topic_id in topic_ids:
+            actions = self._plan_topic(topic_id, posts_by_topic.get(topic_id, []), topics, now)
+            if actions is None:
+                continue
+            outcome = self.ledger.apply_plan(self.name, [f"topic/{topic_id}"], actions)
+            totals = PlanOutcome(*(a + b for a, b in zip(
+                (totals.inserted, totals.updated, totals.unchanged, totals.cancelled),
+                (outcome.inserted, outcome.updated, outcome.unchanged, outcome.cancelled), strict=True)))
+        return totals
+
+    def _plan_topic(self, topic_id: int, posts: list[Post], topics: dict[int, Topic],
+                    now: datetime) -> list[Action] | None:
+        try:
+            facts = detect_events(posts, topics, now, self.rules)
+            return plan_reminders(facts, now, self.name, self.rules)
+        except Exception:
+            # One strange topic must not stop the others; its existing plan stays as it was.
+            log.exception("planning a topic failed; its plan is left unchanged", topic_id=topic_id)
+            return None
+
+    def watched_topic_ids(self) -> list[int]:
+        """Topics worth re-reading for edits: those with pending actions."""
+        ids = set()
+        for row in self.ledger.actions(forum=self.name, statuses=["pending"]):
+            if row.target.startswith("topic/"):
+                ids.add(int(row.target.split("/", 1)[1]))
+        return sorted(ids)
