@@ -3,14 +3,17 @@ knows which concrete classes make up a running bot; everything else receives the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cotechbot.clock import Clock
 from cotechbot.errors import ConfigError
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.port import Forum
 from cotechbot.ledger import Ledger
 from cotechbot.settings import Settings
-from cotechbot.sync import DiscourseSync
-from cotechbot.worker import Worker
+
+if TYPE_CHECKING:
+    from cotechbot.worker import Worker
 
 
 def open_ledger(settings: Settings, clock: Clock) -> Ledger:
@@ -30,6 +33,10 @@ def open_forum(settings: Settings, clock: Clock) -> DiscourseForum:
 
 def build_worker(settings: Settings, clock: Clock, *, forum: Forum | None = None,
                  ledger: Ledger | None = None) -> Worker:
+    # Imported here so `cotechbot check` needs only the ledger and the adapter.
+    from cotechbot.sync import DiscourseSync
+    from cotechbot.worker import Worker
+
     forum = forum or open_forum(settings, clock)
     ledger = ledger or open_ledger(settings, clock)
     syncer = DiscourseSync(forum, ledger, clock=clock, edit_check_interval_minutes=settings.edit_check_interval_minutes,

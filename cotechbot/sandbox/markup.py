@@ -182,6 +182,26 @@ def _date_range_spans(attrs: dict[str, str]) -> str | None:
 # inline rendering
 
 
+_APOS_RE = re.compile(r"(?<=\w)'|'(?=\w)")
+_DQUOTE_RE = re.compile(r'"([^"\n]*)"')
+
+
+def _typographer(text: str) -> str:
+    """Discourse's typographer: straight quotes become curly, ``...`` an ellipsis (``I'll`` → ``I’ll``)."""
+    if "'" in text:
+        text = _APOS_RE.sub(lambda m: "’" if m.start() > 0 and (text[m.start() - 1].isalnum()) else "‘", text)
+    if '"' in text:
+        text = _DQUOTE_RE.sub("“\\1”", text)
+    if "..." in text:
+        text = text.replace("...", "…")
+    return text
+
+
+def _plain(text: str) -> str:
+    """A plain stretch of inline text: typographer, HTML escaping, emphasis."""
+    return _emphasis(_esc(_typographer(text)))
+
+
 def _emphasis(escaped: str) -> str:
     if "*" not in escaped:
         return escaped
@@ -192,7 +212,7 @@ def _emphasis(escaped: str) -> str:
 def render_inline(text: str) -> str:
     """Render one line (or a paragraph's lines joined by ``\\n``) of inline markdown as HTML."""
     if not _SPECIAL.search(text):
-        return _esc(text).replace("\n", "<br>\n")
+        return _esc(_typographer(text)).replace("\n", "<br>\n")
     out: list[str] = []
     pos = 0
     for match in _INLINE_RE.finditer(text):
@@ -203,7 +223,7 @@ def render_inline(text: str) -> str:
         elif match.group("date"):
             rendered = _local_date_span(match.group("date_value"), parse_attributes(match.group("date_attrs")))
         elif match.group("link"):
-            rendered = f'<a href="{_esc(match.group("link_url"))}">{_emphasis(_esc(match.group("link_text")))}</a>'
+            rendered = f'<a href="{_esc(match.group("link_url"))}">{_plain(match.group("link_text"))}</a>'
         elif match.group("url"):
             url = match.group("url")
             rendered = f'<a href="{_esc(url)}" rel="noopener nofollow ugc">{_esc(url)}</a>'
@@ -215,10 +235,10 @@ def render_inline(text: str) -> str:
         del kind
         if rendered is None:
             continue
-        out.append(_emphasis(_esc(text[pos : match.start()])))
+        out.append(_plain(text[pos : match.start()]))
         out.append(rendered)
         pos = match.end()
-    out.append(_emphasis(_esc(text[pos:])))
+    out.append(_plain(text[pos:]))
     return "".join(out).replace("\n", "<br>\n")
 
 

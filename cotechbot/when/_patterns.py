@@ -177,15 +177,15 @@ NOISE_RE = re.compile(
 SENTENCE_END_RE = re.compile(r"(?<![ap]\.m)(?<!\bv)(?<!\bi\.e)(?<!\be\.g)[.!?]+(?=\s)|\n", _I)
 CLAUSE_END_RE = re.compile(r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I)
 
-# Glue allowed between a date and a clock that belongs to it.
+# Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
-    r"\s?[,;:]?\s?(?:(?:at|@|from|between|starting(?:\sat)?|starts?\sat|start(?:ing)?\sfrom|kick(?:s|ing)?\soff\sat"
-    r"|beginning\sat|-|\(|,)\s?){0,3}",
+    r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|-|\(|,|\|)\s*){0,3}",
     _I,
 )
-GLUE_BEFORE_RE = re.compile(r"\s?[,)]?\s?-?\s?(?:on\s|,\s?)?(?:the\s)?", _I)
-COORD_GLUE_RE = re.compile(r"\s?(?:,|;)?\s?(?:(?:or|and|&|/|either)\s?){0,2}", _I)
-PAREN_WEEKDAY_RE = re.compile(rf"\s?\(\s?(?P<wd>{WD})\s?\)", _I)
+GLUE_BEFORE_RE = re.compile(r"\s*[,)]?\s*-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?", _I)
+COORD_GLUE_RE = re.compile(r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}", _I)
+RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I)
 
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
@@ -217,8 +217,6 @@ EVENT_RE = re.compile(
     r"|congress|celebration|see\syou|join\sus|huddle|jitsi|zoom|video|space4)\b",
     _I,
 )
-RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last)\s$", _I)
-# A number right before a weekday-less "in N hours" phrase that is a duration, e.g. "finished in 2 hours".
 ANY_SIGNAL_RE = re.compile(
     rf"\d|\b(?:today|tonight|tomorrow|tmrw|noon|midday|midnight|{WD})|\[date", _I
 )

@@ -1,0 +1,492 @@
+"""DiscourseForum against canned HTTP answers (``responses``): transport policy, error mapping, parsing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+import responses
+import structlog
+from responses import matchers
+
+from cotechbot.clock import FixedClock
+from cotechbot.errors import (
+    ForumAuthError,
+    ForumBadResponse,
+    ForumNotFound,
+    ForumRateLimited,
+    ForumRejected,
+    ForumUnavailable,
+)
+from cotechbot.forum.discourse import DiscourseForum, rate_limit_wait
+from cotechbot.forum.dryrun import DryRunForum
+from cotechbot.forum.port import Forum
+from cotechbot.forum.ratelimit import TokenBucket
+
+HOST = "https://forum.example.coop"
+KEY = "k3y-that-must-never-be-logged"
+JSON_CT = "application/json; charset=utf-8"
+T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def post_json(post_id: int, topic_id: int = 7, post_number: int = 1, **extra):
+    body = {"id": post_id, "topic_id": topic_id, "post_number": post_number, "username": "alice",
+            "raw": f"post {post_id}", "cooked": f"<p>post {post_id}</p>", "created_at": "2025-06-01T10:00:00.000Z",
+            "updated_at": "2025-06-01T10:00:00.000Z", "version": 1, "post_type": 1}
+    body.update(extra)
+    return body
+
+
+def reply(rsps, method, path, body=None, status=200, headers=None, content_type=JSON_CT, **kw):
+    rsps.add(method, HOST + path, body=json.dumps(body) if not isinstance(body, str | bytes) else body,
+             status=status, content_type=content_type, headers=headers, **kw)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def forum(clock):
+    with DiscourseForum(HOST, "cotechbot", KEY, name="cotech", clock=clock, timeout=7.5) as f:
+        yield f
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+# -- port shape ----------------------------------------------------------------------------------------
+
+
+def test_adapter_and_dry_run_satisfy_the_port(forum):
+    """DiscourseForum and DryRunForum both structurally implement the Forum protocol."""
+    assert isinstance(forum, Forum)
+    assert isinstance(DryRunForum(forum), Forum)
+
+
+def test_repr_hides_the_api_key(forum):
+    """The adapter's repr names the forum and user but never the API key."""
+    assert KEY not in repr(forum) and "cotech" in repr(forum)
+
+
+# -- transport -----------------------------------------------------------------------------------------
+
+
+def test_every_call_carries_the_timeout_and_credentials(forum, rsps):
+    """GET, POST and PUT calls all go out with the configured timeout and the Api-Key/Api-Username headers."""
+    reply(rsps, "GET", "/posts.json", {"latest_posts": []})
+    reply(rsps, "POST", "/posts", {"id": 9, "topic_id": 7, "post_number": 2})
+    reply(rsps, "PUT", "/groups/3/handle_membership_request.json", {"success": "OK"})
+    forum.latest_posts()
+    forum.create_reply(7, "hello")
+    forum.handle_membership_request(3, 44, accept=True)
+    assert len(rsps.calls) == 3
+    for call in rsps.calls:
+        assert call.request.req_kwargs["timeout"] == 7.5
+        assert call.request.headers["Api-Key"] == KEY
+        assert call.request.headers["Api-Username"] == "cotechbot"
+
+
+def test_override_cannot_remove_the_timeout(forum, rsps):
+    """Even an explicit override_request_kwargs timeout is replaced by the adapter's own."""
+    reply(rsps, "GET", "/about.json", {"about": {}})
+    forum._get("/about.json", override_request_kwargs={"timeout": None})
+    assert rsps.calls[0].request.req_kwargs["timeout"] == 7.5
+
+
+def test_one_session_is_reused_and_module_level_requests_is_never_called(forum, rsps, monkeypatch):
+    """All calls go through the forum's single kept-alive Session, never requests.request (pydiscourse's path)."""
+    def forbidden(*_a, **_k):
+        raise AssertionError("requests.request was called: a new connection per call")
+
+    monkeypatch.setattr(requests, "request", forbidden)
+    monkeypatch.setattr(requests.api, "request", forbidden)
+    sent = []
+    original = forum.session.request
+
+    def spy(*args, **kwargs):
+        sent.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(forum.session, "request", spy)
+    reply(rsps, "GET", "/posts.json", {"latest_posts": []})
+    reply(rsps, "GET", "/latest.json", {"topic_list": {"topics": []}})
+    reply(rsps, "GET", "/users/cotechbot.json", {"user": {"id": 1, "username": "cotechbot", "admin": True}})
+    forum.latest_posts()
+    forum.latest_topics()
+    forum.check()
+    assert len(sent) == 3 == forum.requests_made
+
+
+def test_requests_made_counts_every_attempt_including_failures(forum, rsps):
+    """requests_made counts sent attempts, failed ones and 429 retries included."""
+    reply(rsps, "GET", "/posts.json", {"errors": ["boom"]}, status=500)
+    with pytest.raises(ForumUnavailable):
+        forum.latest_posts()
+    reply_429_then_ok(rsps, wait=1)
+    forum.latest_topics()
+    assert forum.requests_made == 3
+
+
+def reply_429_then_ok(rsps, wait: float, path: str = "/latest.json"):
+    reply(rsps, "GET", path, {"errors": ["slow down"], "error_type": "rate_limit",
+                              "extras": {"wait_seconds": wait, "time_left": f"{wait} seconds"}},
+          status=429, headers={"Retry-After": str(int(wait)),
+                               "Discourse-Rate-Limit-Error-Code": "admin_api_key_rate_limit"})
+    reply(rsps, "GET", path, {"topic_list": {"topics": []}})
+
+
+# -- error mapping -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (500, {"errors": ["internal"]}, ForumUnavailable),
+        (502, "<html>bad gateway</html>", ForumUnavailable),
+        (503, {"errors": ["read only"], "error_type": "read_only"}, ForumUnavailable),
+        (403, {"errors": ["You are not permitted"], "error_type": "invalid_access"}, ForumAuthError),
+        (404, {"errors": ["not found"], "error_type": "not_found"}, ForumNotFound),
+        (400, {"errors": ["param is missing"], "error_type": "invalid_parameters"}, ForumRejected),
+        (409, {"failed": "FAILED", "error": "already requested"}, ForumRejected),
+        (422, {"errors": ["Title is too short"]}, ForumRejected),
+    ],
+)
+def test_http_status_maps_to_forum_error(forum, rsps, status, body, error):
+    """Each HTTP failure status becomes the documented ForumError subclass, carrying status and path."""
+    content_type = "text/html" if isinstance(body, str) else JSON_CT
+    reply(rsps, "GET", "/posts/5.json", body, status=status, content_type=content_type)
+    with pytest.raises(error) as caught:
+        forum.post(5)
+    assert caught.value.status == status
+    assert caught.value.path == "/posts/5.json"
+
+
+def test_rejection_keeps_the_forums_messages(forum, rsps):
+    """A 422 keeps Discourse's ``errors`` list on ForumRejected.errors."""
+    reply(rsps, "POST", "/posts", {"action": "create_post", "errors": ["Body is too similar", "Title is short"]},
+          status=422)
+    with pytest.raises(ForumRejected) as caught:
+        forum.create_topic("Hi", "hello")
+    assert caught.value.errors == ["Body is too similar", "Title is short"]
+
+
+def test_2xx_body_with_errors_is_a_rejection(forum, rsps):
+    """A 200 whose JSON carries a non-empty ``errors`` list is a rejection, as in pydiscourse."""
+    reply(rsps, "PUT", "/posts/5", {"errors": ["edit conflict"]})
+    with pytest.raises(ForumRejected):
+        forum.edit_post(5, "new")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [requests.ConnectionError("refused"), requests.ConnectTimeout("connect timeout"),
+     requests.ReadTimeout("read timeout"), requests.exceptions.ChunkedEncodingError("reset")],
+)
+def test_transport_faults_are_unavailable(forum, rsps, fault):
+    """Connection errors and timeouts become ForumUnavailable (transient)."""
+    rsps.add("GET", HOST + "/posts.json", body=fault)
+    with pytest.raises(ForumUnavailable) as caught:
+        forum.latest_posts()
+    assert caught.value.transient
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", JSON_CT), ("<html>login</html>", "text/html; charset=utf-8"), ("plain", "text/plain")],
+)
+def test_unparsable_or_wrong_content_type_is_bad_response(forum, rsps, body, content_type):
+    """Malformed JSON or a non-JSON content type on success becomes ForumBadResponse."""
+    reply(rsps, "GET", "/posts.json", body, content_type=content_type)
+    with pytest.raises(ForumBadResponse):
+        forum.latest_posts()
+
+
+def test_redirect_is_bad_response(forum, rsps):
+    """A 3xx (not followed, as in pydiscourse) becomes ForumBadResponse naming the target."""
+    rsps.add("GET", HOST + "/posts.json", status=302, headers={"Location": "https://sso.example/login"})
+    with pytest.raises(ForumBadResponse, match="sso.example"):
+        forum.latest_posts()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"latest_posts": [{"id": 1, "topic_id": 2}]},            # no post_number / created_at
+     {"latest_posts": [post_json(1, created_at="2025-06-01T10:00:00")]},  # naive datetime
+     {"latest_posts": {"id": 1}},                             # object instead of list
+     {"posts": []},                                           # wrong key
+     [1, 2, 3]],                                              # wrong top-level type
+)
+def test_payload_failing_validation_is_bad_response(forum, rsps, body):
+    """A payload of the wrong shape, or failing model validation, becomes ForumBadResponse."""
+    reply(rsps, "GET", "/posts.json", body)
+    with pytest.raises(ForumBadResponse):
+        forum.latest_posts()
+
+
+def test_failure_logs_name_the_forum_and_path_but_never_the_key(forum, rsps):
+    """A failed call logs forum and path, and the API key appears in no log line."""
+    reply(rsps, "GET", "/posts.json", {"errors": ["invalid API credentials"], "error_type": "invalid_access"},
+          status=403)
+    with structlog.testing.capture_logs() as logs, pytest.raises(ForumAuthError):
+        forum.latest_posts()
+    failed = [e for e in logs if e["event"] == "discourse.request_failed"]
+    assert failed and failed[0]["forum"] == "cotech" and failed[0]["path"] == "/posts.json"
+    assert KEY not in str(logs)
+
+
+# -- rate limiting -------------------------------------------------------------------------------------
+
+
+def test_token_bucket_paces_after_the_burst(clock):
+    """The bucket lets ``burst`` calls through at once, then one every 60/rate seconds, sleeping on a fake clock."""
+    bucket = TokenBucket(60, burst=3, now=lambda: clock.now().timestamp(),
+                         sleep=lambda s: clock.advance(timedelta(seconds=s)))
+    stamps = []
+    for _ in range(8):
+        bucket.acquire()
+        stamps.append((clock.now() - T0).total_seconds())
+    assert stamps == pytest.approx([0, 0, 0, 1, 2, 3, 4, 5])
+    assert bucket.waited_seconds == pytest.approx(5)
+
+
+def test_bucket_never_exceeds_burst_plus_rate_in_any_minute(forum, rsps, clock):
+    """With 50/min and burst 5, no 60-second window ever holds more than 55 requests."""
+    stamps = []
+
+    def record(request):
+        stamps.append(clock.now().timestamp())
+        return 200, {"Content-Type": JSON_CT}, json.dumps({"latest_posts": []})
+
+    rsps.add_callback("GET", HOST + "/posts.json", callback=record)
+    for _ in range(200):
+        forum.latest_posts()
+    worst = max(sum(1 for t in stamps if s <= t < s + 60) for s in stamps)
+    assert worst <= 55
+    assert (clock.now() - T0).total_seconds() == pytest.approx((200 - 5) * 1.2)
+
+
+def test_short_429_is_waited_out_once_and_retried(forum, rsps, clock):
+    """A 429 asking for ≤ max_inline_wait seconds is slept through (on the injected clock) and retried once."""
+    reply_429_then_ok(rsps, wait=2)
+    with structlog.testing.capture_logs() as logs:
+        assert forum.latest_topics() == []
+    assert len(rsps.calls) == 2 and forum.rate_limited_responses == 1
+    assert (clock.now() - T0).total_seconds() >= 2
+    assert any(e["event"] == "discourse.rate_limited" and e["action"] == "wait_and_retry" for e in logs)
+
+
+def test_long_429_raises_at_once_without_pydiscourse_sleeping(forum, rsps, clock, monkeypatch):
+    """A 429 asking for a long wait raises ForumRateLimited(wait_seconds) at once; nothing really sleeps."""
+    monkeypatch.setattr("time.sleep", lambda s: pytest.fail(f"real sleep of {s}s"))
+    reply(rsps, "GET", "/latest.json", {"errors": ["slow"], "error_type": "rate_limit",
+                                        "extras": {"wait_seconds": 42}}, status=429)
+    with pytest.raises(ForumRateLimited) as caught:
+        forum.latest_topics()
+    assert caught.value.wait_seconds == 42
+    assert len(rsps.calls) == 1
+    assert clock.now() == T0
+
+
+def test_after_a_long_429_calls_fail_fast_until_the_wait_is_over(forum, rsps, clock):
+    """While the server's wait runs, calls raise ForumRateLimited without sending; afterwards they go out."""
+    reply(rsps, "GET", "/latest.json", {"errors": ["slow"], "extras": {"wait_seconds": 60}}, status=429)
+    with pytest.raises(ForumRateLimited):
+        forum.latest_topics()
+    with pytest.raises(ForumRateLimited) as caught:
+        forum.latest_posts()
+    assert forum.requests_made == 1 and caught.value.wait_seconds == pytest.approx(60)
+    clock.advance(timedelta(seconds=61))
+    reply(rsps, "GET", "/posts.json", {"latest_posts": []})
+    assert forum.latest_posts() == []
+    assert forum.requests_made == 2
+
+
+def test_second_short_429_in_a_row_raises(forum, rsps):
+    """Only one inline retry: a second 429 raises instead of looping."""
+    for _ in range(2):
+        reply(rsps, "GET", "/latest.json", {"errors": ["slow"], "extras": {"wait_seconds": 1}}, status=429)
+    with pytest.raises(ForumRateLimited):
+        forum.latest_topics()
+    assert len(rsps.calls) == 2
+
+
+def test_plain_text_429_uses_retry_after(forum, rsps):
+    """The per-IP middleware's text/plain 429 is read through its Retry-After header."""
+    reply(rsps, "GET", "/latest.json", "Slow down, too many requests", status=429, content_type="text/plain",
+          headers={"Retry-After": "30"})
+    with pytest.raises(ForumRateLimited) as caught:
+        forum.latest_topics()
+    assert caught.value.wait_seconds == 30
+
+
+def test_rate_limit_wait_reads_http_dates_and_defaults():
+    """Retry-After as an HTTP date is turned into seconds; a 429 naming no wait means 10 s."""
+    response = requests.Response()
+    response.status_code = 429
+    response.headers["Retry-After"] = "Mon, 02 Jun 2025 09:00:20 GMT"
+    assert rate_limit_wait(response, now=T0) == pytest.approx(20)
+    bare = requests.Response()
+    bare.status_code = 429
+    assert rate_limit_wait(bare) == 10
+
+
+# -- parsing ---------------------------------------------------------------------------------------------
+
+
+def test_latest_posts_sends_before_and_parses_models(forum, rsps):
+    """latest_posts(before) asks /posts.json?before= and returns Post models with polls and events."""
+    poll = {"name": "dates", "type": "multiple", "status": "open", "public": True, "results": "always",
+            "options": [{"id": "a1", "html": "Tue", "votes": 2}], "voters": 2}
+    event = {"id": 11, "name": "Call", "starts_at": "2025-06-10T17:00:00.000Z", "timezone": "Europe/London",
+             "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}}}
+    reply(rsps, "GET", "/posts.json", {"latest_posts": [post_json(11, polls=[poll], event=event), post_json(10)]},
+          match=[matchers.query_param_matcher({"before": "12"})])
+    posts = forum.latest_posts(before=12)
+    assert [p.id for p in posts] == [11, 10]
+    assert posts[0].polls[0].options[0].votes == 2
+    assert posts[0].event.post_id == 11 and posts[0].event.topic_id == 7
+    assert posts[1].event is None
+
+
+def test_tags_accept_strings_and_objects(forum, rsps):
+    """Topic tags parse whether Discourse sends strings or {id,name,slug} objects."""
+    topics = [{"id": 1, "title": "a", "tags": ["events", "cotech"]},
+              {"id": 2, "title": "b", "tags": [{"id": 3, "name": "events", "slug": "events"}]}]
+    reply(rsps, "GET", "/latest.json", {"topic_list": {"topics": topics}},
+          match=[matchers.query_param_matcher({"page": "0", "per_page": "100"})])
+    assert [t.tags for t in forum.latest_topics()] == [["events", "cotech"], ["events"]]
+
+
+def test_topic_fetches_the_rest_of_the_stream_by_id_chunks(forum, rsps):
+    """topic() reads /t/{id}.json, then the posts missing from the first chunk in batched post_ids requests."""
+    forum.post_ids_per_request = 2
+    stream = list(range(100, 105))
+    first = [post_json(100, post_number=1), post_json(101, post_number=2)]
+    reply(rsps, "GET", "/t/7.json", {"id": 7, "title": "Gathering", "slug": "gathering", "category_id": 4,
+                                     "tags": ["events"], "highest_post_number": 5, "posts_count": 5,
+                                     "post_stream": {"posts": first, "stream": stream}},
+          match=[matchers.query_param_matcher({"include_raw": "true"})])
+
+    def chunk(request):
+        ids = [int(i) for i in parse_qs(urlparse(request.url).query)["post_ids[]"]]
+        posts = [post_json(i, post_number=i - 99) for i in ids]
+        return 200, {"Content-Type": JSON_CT}, json.dumps({"post_stream": {"posts": posts}})
+
+    rsps.add_callback("GET", HOST + "/t/7/posts.json", callback=chunk)
+    topic, posts = forum.topic(7)
+    assert topic.tags == ["events"] and [p.id for p in posts] == stream
+    assert all(p.topic_title == "Gathering" and p.category_id == 4 for p in posts)
+    assert len(rsps.calls) == 3  # 1 topic + 2 chunks of ≤2 ids
+
+
+def test_find_own_post_finds_the_marker_in_our_latest_posts(forum, rsps):
+    """find_own_post returns the id of the API user's post whose raw carries the marker, else None."""
+    mine = post_json(201, post_number=3, username="cotechbot", raw="Reminder\n<!-- cotechbot:key-1 -->")
+    theirs = post_json(202, post_number=4, username="bob", raw="quoting <!-- cotechbot:key-1 -->")
+    reply(rsps, "GET", "/t/7.json", {"id": 7, "title": "t", "post_stream": {"posts": [mine, theirs],
+                                                                            "stream": [201, 202]}})
+    assert forum.find_own_post(7, "cotechbot:key-1") == 201
+    assert forum.find_own_post(7, "cotechbot:key-2") is None
+    query = parse_qs(urlparse(rsps.calls[0].request.url).query)
+    assert query["username_filters"] == ["cotechbot"] and query["include_raw"] == ["true"]
+
+
+def test_group_requesters_and_membership_decisions(forum, rsps):
+    """Requesters come from members.json?requesters=true; deny omits ``accept`` (the server tests presence)."""
+    reply(rsps, "GET", "/groups/members-team/members.json",
+          {"members": [{"id": 5, "username": "dee", "reason": "We're a co-op",
+                        "requested_at": "2025-06-01T08:00:00.000Z"}], "meta": {"total": 1}})
+    reply(rsps, "PUT", "/groups/3/handle_membership_request.json", {"success": "OK"})
+    requesters = forum.group_requesters("members-team")
+    assert requesters[0].username == "dee"
+    assert parse_qs(urlparse(rsps.calls[0].request.url).query)["requesters"] == ["true"]
+    forum.handle_membership_request(3, 5, accept=False)
+    forum.handle_membership_request(3, 5, accept=True)
+    deny, accept = (parse_qs(c.request.body) for c in rsps.calls[1:])
+    assert "accept" not in deny and deny["user_id"] == ["5"]
+    assert accept["accept"] == ["true"]
+
+
+def test_poll_voters_pages_until_short(forum, rsps):
+    """poll_voters pages /polls/voters.json while any option returns a full page, merging voters by id."""
+    page1 = {"voters": {"a": [{"id": i, "username": f"u{i}"} for i in range(50)], "b": [{"id": 99, "username": "z"}]}}
+    page2 = {"voters": {"a": [{"id": 50, "username": "u50"}], "b": []}}
+    reply(rsps, "GET", "/polls/voters.json", page1, match=[matchers.query_param_matcher(
+        {"post_id": "11", "poll_name": "dates", "limit": "50", "page": "1"})])
+    reply(rsps, "GET", "/polls/voters.json", page2, match=[matchers.query_param_matcher(
+        {"post_id": "11", "poll_name": "dates", "limit": "50", "page": "2"})])
+    voters = forum.poll_voters(11, "dates")
+    assert len(voters["a"]) == 51 and [v.username for v in voters["b"]] == ["z"]
+
+
+def test_events_are_flattened_and_startless_ones_skipped(forum, rsps):
+    """events() flattens post/topic ids into CalendarEvent and skips events without a start."""
+    items = [{"id": 11, "name": "Call", "starts_at": "2025-06-10T17:00:00.000Z", "status": "public",
+              "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}}},
+             {"id": 12, "name": "TBC", "starts_at": None, "post": {"id": 12, "topic": {"id": 8}}}]
+    reply(rsps, "GET", "/discourse-post-event/events.json", {"events": items})
+    events = forum.events(after=T0)
+    assert [(e.id, e.post_id, e.topic_id) for e in events] == [(11, 11, 7)]
+    query = parse_qs(urlparse(rsps.calls[0].request.url).query)
+    assert query["after"] == ["2025-06-02T09:00:00Z"] and query["include_details"] == ["true"]
+
+
+def test_writes_return_models(forum, rsps):
+    """create_topic/create_private_message/edit_post send pydiscourse's form fields and return models."""
+    reply(rsps, "POST", "/posts", {"id": 301, "topic_id": 30, "post_number": 1, "topic_slug": "digest"})
+    reply(rsps, "POST", "/posts", {"id": 302, "topic_id": 31, "post_number": 1})
+    reply(rsps, "PUT", "/posts/301", {"post": post_json(301, topic_id=30, raw="edited", version=2)})
+    created = forum.create_topic("Digest", "body", category_id=4, tags=["digest"])
+    assert created.id == 301 and created.topic_slug == "digest"
+    form = parse_qs(rsps.calls[0].request.body)
+    assert form["tags[]"] == ["digest"] and form["category"] == ["4"]
+    pm = forum.create_private_message("Hello", "hi", ["dee", "members-team"])
+    assert pm.topic_id == 31
+    pm_form = parse_qs(rsps.calls[1].request.body)
+    assert pm_form["archetype"] == ["private_message"] and pm_form["target_recipients"] == ["dee,members-team"]
+    edited = forum.edit_post(301, "edited", edit_reason="moved")
+    assert edited.version == 2 and edited.raw == "edited"
+
+
+def test_enqueued_post_is_a_rejection(forum, rsps):
+    """A post queued for approval (no post returned) is reported as ForumRejected, not a fake success."""
+    reply(rsps, "POST", "/posts", {"action": "enqueued", "pending_post": {"id": 4}})
+    with pytest.raises(ForumRejected, match="queued"):
+        forum.create_reply(7, "hi")
+
+
+def test_check_describes_the_api_user(forum, rsps):
+    """check() reads /users/{api_username}.json and answers one line naming host, user and role."""
+    reply(rsps, "GET", "/users/cotechbot.json", {"user": {"id": 2, "username": "cotechbot", "admin": True}})
+    line = forum.check()
+    assert "cotechbot" in line and "admin" in line and HOST in line and "\n" not in line
+
+
+# -- dry run ---------------------------------------------------------------------------------------------
+
+
+def test_dry_run_reads_through_and_turns_writes_into_logged_no_ops(forum, rsps, clock):
+    """DryRunForum sends reads, sends no writes, logs each write and returns negative fake ids."""
+    reply(rsps, "GET", "/posts.json", {"latest_posts": [post_json(1)]})
+    reply(rsps, "GET", "/posts/1.json", post_json(1))
+    dry = DryRunForum(forum, clock=clock)
+    assert [p.id for p in dry.latest_posts()] == [1]
+    with structlog.testing.capture_logs() as logs:
+        first = dry.create_reply(7, "hello")
+        second = dry.create_topic("T", "body")
+        dry.handle_membership_request(3, 5, accept=True)
+        edited = dry.edit_post(1, "new raw")
+    assert first.id == -1 and second.id == -2
+    assert edited.raw == "new raw" and edited.version == 2
+    assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
+    assert [e["operation"] for e in logs if e["event"] == "forum.dry_run"] == [
+        "create_reply", "create_topic", "handle_membership_request", "edit_post"]
+    assert [w[0] for w in dry.writes][:2] == ["create_reply", "create_topic"]

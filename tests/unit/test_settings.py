@@ -1,0 +1,133 @@
+"""Settings: precedence env > file > default, clear one-line errors, secrets kept secret."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from cotechbot.errors import ConfigError
+from cotechbot.settings import load_settings, parse_duration
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test starts with no COTECHBOT_* variables and a working directory without a config file."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("COTECHBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config" / "cotechbot.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_need_no_configuration() -> None:
+    """With nothing set, the bot uses a local SQLite file, London time and the documented reminder offsets."""
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///cotechbot.db"
+    assert settings.timezone == "Europe/London"
+    assert settings.dry_run is False
+    assert settings.reminder_offsets == [timedelta(days=1), timedelta(minutes=10)]
+
+
+def test_file_overrides_defaults_and_environment_overrides_file(tmp_path: Path, monkeypatch) -> None:
+    """A value in the TOML file beats the default; the same value in the environment beats the file."""
+    write_config(tmp_path, 'timezone = "Europe/Paris"\nsync_interval_minutes = 7\n')
+    from_file = load_settings()
+    assert (from_file.timezone, from_file.sync_interval_minutes) == ("Europe/Paris", 7)
+    monkeypatch.setenv("COTECHBOT_TIMEZONE", "America/New_York")
+    from_env = load_settings()
+    assert (from_env.timezone, from_env.sync_interval_minutes) == ("America/New_York", 7)
+
+
+def test_config_path_can_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    """COTECHBOT_CONFIG points at a TOML file anywhere; a missing one is an error naming it."""
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text('forum_name = "loomio-test"\n')
+    monkeypatch.setenv("COTECHBOT_CONFIG", str(elsewhere))
+    assert load_settings().forum_name == "loomio-test"
+    monkeypatch.setenv("COTECHBOT_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match="missing.toml"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("COTECHBOT_TIMEZONE", "Mars/Olympus_Mons", "unknown time zone"),
+        ("COTECHBOT_DISCOURSE_URL", "forum dot coop", "valid URL"),
+        ("COTECHBOT_SYNC_INTERVAL_MINUTES", "-5", "greater than 0"),
+        ("COTECHBOT_REMINDER_OFFSETS", "1d,soon", "not a duration"),
+        ("COTECHBOT_DATABASE_URL", "mysql://x", "sqlite"),
+        ("COTECHBOT_DRY_RUN", "perhaps", "boolean"),
+    ],
+)
+def test_a_bad_environment_value_is_one_clear_line(monkeypatch, variable: str, value: str, expected: str) -> None:
+    """A bad value names the setting, the variable, where it came from and what is wrong, on one line."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "\n" not in message
+    assert variable in message and "the environment" in message and expected in message
+
+
+def test_a_bad_file_value_names_the_file(tmp_path: Path) -> None:
+    """A bad value in the TOML file is reported with the file's path as its source."""
+    path = write_config(tmp_path, 'timezone = "Nowhere/Special"\n')
+    with pytest.raises(ConfigError, match=f"from {path.relative_to(tmp_path)}"):
+        load_settings()
+
+
+def test_unknown_keys_and_broken_toml_are_reported(tmp_path: Path) -> None:
+    """A misspelt key or a TOML syntax error is named rather than silently ignored."""
+    write_config(tmp_path, 'timezon = "Europe/London"\n')
+    with pytest.raises(ConfigError, match="unknown setting 'timezon'"):
+        load_settings()
+    write_config(tmp_path, 'timezone = "Europe/London\n')
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings()
+
+
+def test_api_key_is_secret_everywhere(monkeypatch) -> None:
+    """The API key is a SecretStr: it is not in the settings' repr, and errors show *** instead."""
+    monkeypatch.setenv("COTECHBOT_DISCOURSE_API_KEY", "k3y-that-must-not-leak")
+    settings = load_settings()
+    assert "k3y-that-must-not-leak" not in repr(settings)
+    assert settings.secrets() == ["k3y-that-must-not-leak"]
+
+
+def test_lists_read_from_comma_separated_environment_values(monkeypatch) -> None:
+    """Lists such as event tags and reminder offsets accept "a,b" in the environment."""
+    monkeypatch.setenv("COTECHBOT_EVENT_TAGS", "meetup, social")
+    monkeypatch.setenv("COTECHBOT_REMINDER_OFFSETS", "2h,15m")
+    settings = load_settings()
+    assert settings.event_tags == ["meetup", "social"]
+    assert settings.reminder_offsets == [timedelta(hours=2), timedelta(minutes=15)]
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("10m", 10), ("2h", 120), ("1d", 1440), ("1w", 10080), (45, 45)])
+def test_durations_read_in_familiar_units(text, minutes: int) -> None:
+    """Durations are written 10m, 2h, 1d, 1w, or as a number of minutes."""
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+def test_example_config_documents_every_setting_and_loads(monkeypatch) -> None:
+    """Every setting appears in config/cotechbot.example.toml with a comment, and the file itself is valid."""
+    from cotechbot.settings import Settings
+    from tests.conftest import REPO_ROOT
+
+    example = REPO_ROOT / "config" / "cotechbot.example.toml"
+    text = example.read_text()
+    for name in Settings.model_fields:
+        assert f"{name} =" in text, f"{name} is not documented in the example config"
+    monkeypatch.setenv("COTECHBOT_CONFIG", str(example))
+    assert load_settings().forum_name == "cotech"
