@@ -414,7 +414,9 @@ class DiscourseSync:
             budget -= cost
             self._reread_topic(report, topic.id, listed=topic)
         if deferred:
+            # Their mirror rows still differ from the list, and clearing the cursor keeps the check due.
             self._log.info("sync.topic_check.deferred", topics=deferred)
+            self._record(report, cursors={TOPICS_CHECKED_AT: ""})
         else:
             self._record(report, cursors={TOPICS_CHECKED_AT: self.clock.now().isoformat()})
 

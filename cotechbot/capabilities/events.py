@@ -117,7 +117,9 @@ def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventR
     if post.event is not None:
         return _calendar_fact(post.event, post, title, now)
     text = _readable_text(post)
-    mentions = [m for m in read_times(text, now, rules.zone) if _is_upcoming_moment(m, now)]
+    # Dates are read as of when the post was written ("in 10 minutes", "Tuesday 2nd July" with no year),
+    # then kept only if still ahead of the planning time.
+    mentions = [m for m in read_times(text, post.created_at, rules.zone) if _is_upcoming_moment(m, now)]
     if not mentions:
         return []
     event_topic = rules.is_event_topic(topic, post) and post.post_number == 1

@@ -1,0 +1,958 @@
+"""Reading *when* out of forum prose: find date and clock expressions, join the ones that belong together,
+and resolve them against the time the post was written.
+
+The reading runs in four passes over one normalised copy of the text:
+
+1. exact markup (``[date=…]``, cooked spans, ISO timestamps) is read and blanked;
+2. noise that only looks like dates (links, addresses, HTML, code) is blanked;
+3. date expressions, clocks, day-words ("tomorrow") and "in N minutes" are found with precompiled patterns;
+4. per sentence, dates that are coordinated share a month and a clock, clocks attach to the dates they sit
+   next to, and each result is resolved to a calendar day, with the tense and wording of its clause deciding
+   between "the next one" and "the last one", and whether it is a deadline rather than a gathering.
+
+Precision beats recall: whatever is doubtful (a bare weekday with no time, a vague span) is left out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from cotechbot.when import _patterns as P
+from cotechbot.when._markup import ExactMoment, read_cooked, read_iso_stamps, read_markup, zone_named
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """One time a careful organiser would put in a calendar, read from a span of text.
+
+    ``start``/``end`` are aware datetimes for timed mentions and dates for all-day ones; an all-day ``end`` is
+    the last day, inclusive; ``end`` is None for a single day or an open-ended time.
+    """
+
+    start: datetime | date
+    end: datetime | date | None
+    all_day: bool
+    span: tuple[int, int]
+    text: str
+    flags: tuple[str, ...]
+
+    @property
+    def is_past(self) -> bool:
+        return "past" in self.flags
+
+
+# One-for-one character mapping, so every offset in the working copy is an offset in the caller's text.
+_NORMALISE = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\r": " ",
+    }
+)
+
+# A stated zone, as written after a clock.
+_FIXED_ZONES: dict[str, tuple[int, str | None]] = {
+    "UTC": (0, None),
+    "Z": (0, None),
+    "GMT": (0, None),
+    "BST": (60, None),
+    "WET": (0, None),
+    "WEST": (60, None),
+    "CET": (60, None),
+    "CEST": (120, None),
+    "EET": (120, None),
+    "EEST": (180, None),
+    "EST": (-300, None),
+    "EDT": (-240, None),
+    "CST": (-360, None),
+    "CDT": (-300, None),
+    "PST": (-480, None),
+    "PDT": (-420, None),
+}
+# Generic zone names follow their region's summer time.
+_REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
+_SUMMER_TWIN = {"GMT": "BST", "CET": "CEST", "EST": "EDT", "CST": "CDT", "PST": "PDT", "EET": "EEST", "WET": "WEST"}
+_WINTER_TWIN = {v: k for k, v in _SUMMER_TWIN.items()}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
+
+# An implicit-year date this close behind the post is the one just gone, not next year's.
+_RECENT_PAST = timedelta(days=14)
+# How far ahead a weekday-and-day ("Tuesday 4th") may look for a month where both agree.
+_PARTIAL_SEARCH_MONTHS = 3
+_LONGEST_RANGE = timedelta(days=62)
+_LONGEST_DELTA = timedelta(hours=48)
+_GLUE_MAX = 40
+_AMBIGUOUS_MONTH_WORDS = {"may", "march", "mar"}
+
+
+@dataclass
+class _Day:
+    """A calendar day as written: any of month, year and weekday may be missing."""
+
+    day: int
+    month: int | None
+    year: int | None
+    weekday: int | None
+    ordinal: bool = False
+
+
+@dataclass
+class _Clock:
+    hour: int
+    minute: int
+    meridiem_known: bool
+    zone: str | None = None
+    strong: bool = True  # has am/pm, a colon or a zone: safe to attach from a distance
+
+
+@dataclass
+class _Time:
+    span: tuple[int, int]
+    start: _Clock
+    end: _Clock | None
+    claimed: bool = False
+
+
+@dataclass
+class _Item:
+    """A date expression found in a sentence, before its year and clock are settled."""
+
+    kind: str  # "day" | "range" | "relday" | "weekday" | "exact"
+    span: tuple[int, int]
+    first: _Day | None = None
+    last: _Day | None = None
+    fixed: date | None = None  # relday: the day it names
+    weekday_mod: str | None = None
+    part_of_day: str | None = None
+    group: int = 0
+    time: _Time | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    now: datetime
+    today: date
+    zone: tzinfo
+    zone_name: str
+    reference_year: int | None
+
+
+def read_times(
+    text: str,
+    now: datetime,
+    tz: str | tzinfo = "Europe/London",
+    *,
+    include_deadlines: bool = False,
+    include_past: bool = True,
+    reference_year: int | None = None,
+) -> list[TimeMention]:
+    """The times in ``text`` a careful organiser would put in a calendar, in text order.
+
+    ``now`` is when the text was written (aware; a naive datetime is refused with ValueError) and ``tz`` the
+    forum's zone, used for clocks with no zone and for "our time".  ``reference_year`` is the year the caller
+    knows the text is about (a poll's other options): a written year that contradicts its weekday is corrected
+    to it.  Deadlines ("by Friday 5th July") are left out unless ``include_deadlines``; explicit dates in the
+    past are kept with the flag ``past`` unless ``include_past`` is false.
+    """
+    if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
+        raise ValueError(f"now={now.isoformat()} is naive; pass an aware datetime (the post's created_at)")
+    zone, zone_name = _forum_zone(tz)
+    if not isinstance(text, str) or not text or P.ANY_SIGNAL_RE.search(text) is None:
+        return []
+    ctx = _Context(now=now, today=now.astimezone(zone).date(), zone=zone, zone_name=zone_name, reference_year=reference_year)
+    mentions = _read(text, ctx, include_deadlines=include_deadlines)
+    if not include_past:
+        mentions = [m for m in mentions if "past" not in m.flags]
+    return mentions
+
+
+def _forum_zone(tz: str | tzinfo) -> tuple[tzinfo, str]:
+    if isinstance(tz, str):
+        zone = zone_named(tz)
+        if zone is None:
+            raise ValueError(f"unknown time zone {tz!r}; use an IANA name such as 'Europe/London'")
+        return zone, tz
+    return tz, getattr(tz, "key", None) or str(tz)
+
+
+def _blank(chars: list[str], span: tuple[int, int]) -> None:
+    for i in range(span[0], span[1]):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
+    work = text.translate(_NORMALISE)
+    results: list[TimeMention] = []
+
+    chars: list[str] | None = None
+    exact: list[ExactMoment] = []
+    if "data-date" in work or "[date" in work:
+        exact.extend(read_cooked(work))
+        exact.extend(read_markup(work))
+    if exact:
+        chars = list(work)
+        for moment in exact:
+            _blank(chars, moment.span)
+        work = "".join(chars)
+    noise = list(P.NOISE_RE.finditer(work))
+    if noise:
+        chars = list(work)
+        for m in noise:
+            _blank(chars, m.span())
+        work = "".join(chars)
+    if "T" in work or "t" in work:
+        stamps = list(read_iso_stamps(work, ctx.zone))
+        if stamps:
+            chars = list(work)
+            for moment in stamps:
+                _blank(chars, moment.span)
+            work = "".join(chars)
+            exact.extend(stamps)
+    for moment in exact:
+        results.append(_exact_mention(moment, text, ctx))
+
+    sentences = _sentence_starts(work)
+    by_sentence: dict[int, tuple[list[_Item], list[_Time], list[re.Match[str]]]] = {}
+
+    def bucket(position: int) -> tuple[list[_Item], list[_Time], list[re.Match[str]]]:
+        index = bisect.bisect_right(sentences, position) - 1
+        return by_sentence.setdefault(index, ([], [], []))
+
+    taken: list[tuple[int, int]] = []
+    group_counter = iter(range(1, 1_000_000_000))
+    for m in P.DATE_RE.finditer(work):
+        items = _items_from_date(m, work, next(group_counter))
+        if items:
+            taken.append(m.span())
+            bucket(m.start())[0].extend(items)
+    for m in P.RELDAY_RE.finditer(work):
+        if not _overlaps(m.span(), taken):
+            taken.append(m.span())
+            bucket(m.start())[0].append(_relday_item(m, ctx, next(group_counter)))
+    for m in P.WEEKDAY_RE.finditer(work):
+        if not _overlaps(m.span("wd"), taken):
+            bucket(m.start())[0].append(_weekday_item(m, work, next(group_counter)))
+    time_taken = list(taken)
+    for m in P.TIME_RANGE_RE.finditer(work):
+        found = _time_range(m)
+        if found and not _overlaps(m.span(), time_taken):
+            time_taken.append(m.span())
+            bucket(m.start())[1].append(found)
+    for m in P.TIME_RE.finditer(work):
+        found = _time_single(m)
+        if found and not _overlaps(m.span(), time_taken):
+            time_taken.append(m.span())
+            bucket(m.start())[1].append(found)
+    for m in P.IN_DELTA_RE.finditer(work):
+        bucket(m.start())[2].append(m)
+
+    bounds = sentences + [len(work)]
+    for index, (items, times, deltas) in by_sentence.items():
+        start, end = bounds[index], bounds[index + 1]
+        results.extend(_read_sentence(text, work, (start, end), items, times, deltas, ctx, include_deadlines))
+    results.sort(key=lambda mention: mention.span)
+    return results
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def _sentence_starts(work: str) -> list[int]:
+    starts = [0]
+    for m in P.SENTENCE_END_RE.finditer(work):
+        starts.append(m.end())
+    return starts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Building items from matches
+
+
+def _weekday_index(word: str | None) -> int | None:
+    return P.WEEKDAYS.get(word[:3].lower()) if word else None
+
+
+def _month_index(word: str) -> int:
+    return P.MONTHS[word[:3].lower()]
+
+
+def _day_number(word: str) -> tuple[int, bool]:
+    digits = word.rstrip("stndrhSTNDRH")
+    return int(digits), digits != word
+
+
+def _day(m: re.Match[str], i: int) -> _Day | None:
+    """The ``i``-suffixed date groups of a DATE_RE match, or None when the words are not a date after all."""
+    day_word = m.group(f"d{i}") or m.group(f"da{i}")
+    month_word = m.group(f"m{i}") or m.group(f"ma{i}")
+    number, ordinal = _day_number(day_word)
+    year_word = m.group(f"y{i}")
+    if month_word.rstrip(".") in _AMBIGUOUS_MONTH_WORDS and not ordinal and not year_word:
+        return None  # "the 2 may clash", "may 5 people": a verb, not a month
+    return _Day(number, _month_index(month_word), int(year_word) if year_word else None, _weekday_index(m.group(f"wd{i}")), ordinal)
+
+
+def _items_from_date(m: re.Match[str], work: str, group: int) -> list[_Item]:
+    span = m.span()
+    if m.group("full"):
+        first, last = _day(m, 1), _day(m, 2)
+        if first is None or last is None:
+            return []
+        return [_Item("range", span, first=first, last=last, group=group)]
+    if m.group("dmrange") or m.group("mdrange"):
+        a, b = (3, 4) if m.group("dmrange") else (5, 6)
+        month_word = m.group(f"m{b}") if m.group("dmrange") else m.group("m5")
+        year_word = m.group(f"y{b}")
+        first_day, first_ordinal = _day_number(m.group(f"d{a}"))
+        last_day, last_ordinal = _day_number(m.group(f"d{b}"))
+        if first_day >= last_day:
+            return []
+        if month_word.rstrip(".") in _AMBIGUOUS_MONTH_WORDS and month_word.islower() and not year_word:
+            return []
+        month = _month_index(month_word)
+        year = int(year_word) if year_word else None
+        first = _Day(first_day, month, year, _weekday_index(m.group(f"wd{a}")), first_ordinal)
+        last = _Day(last_day, month, year, _weekday_index(m.group(f"wd{b}")) if m.group("dmrange") else None, last_ordinal)
+        return [_Item("range", span, first=first, last=last, group=group)]
+    if m.group("list"):
+        return _list_items(m, group)
+    if m.group("single"):
+        day = _day(m, 9)
+        if day is None:
+            return []
+        month_word = m.group("ma9")
+        if month_word and month_word.rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS and not month_word[0].isupper():
+            return []
+        return [_Item("day", span, first=day, group=group)]
+    if m.group("iso"):
+        return [_Item("day", span, first=_Day(int(m.group("id")), int(m.group("im")), int(m.group("iy")), None, True), group=group)]
+    if m.group("numeric"):
+        return _numeric_item(m, group)
+    if m.group("wdday"):
+        number, ordinal = _day_number(m.group("d10"))
+        weekday_word = m.group("wd10")
+        if not ordinal and weekday_word.islower():
+            return []  # "sat 3 exams"
+        return [_Item("day", span, first=_Day(number, None, None, _weekday_index(weekday_word), ordinal), group=group)]
+    return []
+
+
+def _list_items(m: re.Match[str], group: int) -> list[_Item]:
+    """"Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
+    last = _day(m, 8)
+    if last is None:
+        return []
+    list_start = m.start("list")
+    list_text = m.group("list")
+    partials: list[tuple[_Day, tuple[int, int]]] = []
+    for item in P.LIST_ITEM_RE.finditer(list_text):
+        number, ordinal = _day_number(item.group("d0"))
+        weekday = _weekday_index(item.group("wd0"))
+        if not ordinal and weekday is None and last.ordinal:
+            return []  # "items 1, 2 and 3rd May" mixes counts with dates
+        partials.append((_Day(number, last.month, last.year, weekday, ordinal), (list_start + item.start(), list_start + item.end())))
+    if not partials:
+        return []
+    last_span = (m.start("list") + len(list_text), m.end())
+    connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
+    if " or" not in f" {connectors}" and len(partials) == 1 and partials[0][0].day + 1 == last.day:
+        # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
+        if re.search(r"\band\b|&", list_text, re.IGNORECASE):
+            return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
+    items = [_Item("day", span, first=day, group=group) for day, span in partials]
+    items.append(_Item("day", last_span, first=last, group=group))
+    return items
+
+
+def _numeric_item(m: re.Match[str], group: int) -> list[_Item]:
+    a, b = int(m.group("n1")), int(m.group("n2"))
+    year_word = m.group("ny")
+    if m.group("nsep") == "." and len(year_word) == 2:
+        return []  # 1.2.24 is a version number far more often than a date
+    year = int(year_word) + (2000 if len(year_word) == 2 else 0)
+    flags: list[str] = []
+    if a > 12 and 1 <= b <= 12:
+        day, month = a, b
+    elif b > 12 and 1 <= a <= 12:
+        day, month = b, a
+        flags.append("month_first")
+    elif 1 <= a <= 12 and 1 <= b <= 12:
+        day, month = a, b
+        if a != b:
+            flags.append("day_first_assumed")
+    else:
+        return []
+    return [_Item("day", m.span(), first=_Day(day, month, year, None, True), group=group, flags=flags)]
+
+
+def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
+    if m.group("dat"):
+        offset = 2
+    elif m.group("tomorrow"):
+        offset = 1
+    else:
+        offset = 0
+    word = m.group().lower()
+    part = (m.group("part") or "").lower()
+    if "tonight" in word or "evening" in word or part in ("evening", "night"):
+        part = "evening"
+    elif "afternoon" in word:
+        part = "afternoon"
+    elif "morning" in word:
+        part = "morning"
+    item = _Item("relday", m.span(), fixed=ctx.today + timedelta(days=offset), part_of_day=part or None, group=group)
+    item.flags.append("relative")
+    return item
+
+
+def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
+    mod = (m.group("mod") or "").lower()
+    mod = re.sub(r"\s+", " ", mod)
+    item = _Item("weekday", m.span(), first=_Day(0, None, None, _weekday_index(m.group("wd"))), weekday_mod=mod or None, group=group)
+    before = work[max(0, m.start() - 20) : m.start()]
+    if P.RECURRING_BEFORE_RE.search(before):
+        item.weekday_mod = "every"
+    return item
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Clocks
+
+
+def _clock(text: str, *, bare: bool = False) -> _Clock | None:
+    m = P.CLOCK_PARTS_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    if m.group("noon"):
+        return _Clock(12, 0, True)
+    if m.group("midnight"):
+        return _Clock(0, 0, True)
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    if hour > 23 or minute > 59:
+        return None
+    ap = (m.group("ap") or "").lower()
+    if ap:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ap == "p" else 0)
+        return _Clock(hour, minute, True)
+    written = text.strip()
+    # 24 h when it cannot be anything else: 13:00, 00:30, 09:00 (a leading zero), 12:15.
+    known = hour >= 12 or hour == 0 or written.startswith("0")
+    return _Clock(hour, minute, known, strong=not bare and ":" in written)
+
+
+def _zone_text(m: re.Match[str]) -> str | None:
+    zone = m.group("zone")
+    if not zone:
+        return None
+    return zone.strip().strip("()").strip() or None
+
+
+def _time_single(m: re.Match[str]) -> _Time | None:
+    if m.group("clock"):
+        clock = _clock(m.group("clock"))
+        if clock is None:
+            return None
+        clock.zone = _zone_text(m)
+        if clock.zone or clock.meridiem_known and not m.group("clock")[:1].isdigit():
+            clock.strong = True
+        if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
+            clock.strong = True
+        return _Time(m.span(), clock, None)
+    word = m.group("bare") or m.group("oclock")
+    clock = _clock(word, bare=True)
+    if clock is None:
+        return None
+    clock.meridiem_known = False
+    clock.strong = False
+    return _Time(m.span(), clock, None)
+
+
+def _time_range(m: re.Match[str]) -> _Time | None:
+    if m.group("sep").lower() == "and" and not m.group("between"):
+        return None
+    left, right = _clock(m.group("left")), _clock(m.group("right"))
+    if left is None or right is None:
+        return None
+    zone = _zone_text(m)
+    left.zone = right.zone = zone
+    right_text = m.group("right")
+    left_text = m.group("left")
+    right_ap = re.search(r"([ap])\.?m", right_text, re.IGNORECASE)
+    left_has_ap = re.search(r"[ap]\.?m", left_text, re.IGNORECASE) is not None
+    if not left_has_ap and right_ap and ":" not in left_text.strip()[-3:-2] and left.hour <= 12:
+        # "3-4pm": the first end takes the second's am/pm, unless that would put it after the end ("11-1pm").
+        hour12 = left.hour % 12
+        pm = right_ap.group(1).lower() == "p"
+        left.hour = hour12 + (12 if pm else 0)
+        if (left.hour, left.minute) >= (right.hour, right.minute) and pm:
+            left.hour = hour12
+        left.meridiem_known = True
+    elif not left_has_ap and not right_ap:
+        # "18:00-19:00" is plain 24 h; "2.30-4.00" leaves both ends to be read like a lone clock.
+        if not (left.meridiem_known or right.meridiem_known):
+            if left.hour < 8 or right.hour < 8:
+                left.hour, right.hour = left.hour + 12 if left.hour < 12 else left.hour, right.hour + 12 if right.hour < 12 else right.hour
+                left.meridiem_known = right.meridiem_known = True
+    left.strong = right.strong = True
+    if (right.hour, right.minute) <= (left.hour, left.minute) and not (right.hour < 6):
+        return None
+    return _Time(m.span(), left, right)
+
+
+def _settle_clock(clock: _Clock, part_of_day: str | None, flags: list[str]) -> tuple[int, int]:
+    """Hour and minute, deciding am or pm for a clock that did not say (meetings happen in the afternoon)."""
+    hour = clock.hour
+    if not clock.meridiem_known and 1 <= hour <= 11:
+        if part_of_day in ("afternoon", "evening") and hour < 12:
+            hour += 12
+        elif part_of_day == "morning":
+            pass
+        elif hour <= 7:
+            hour += 12
+            flags.append("assumed_pm")
+    return hour, clock.minute
+
+
+def _zone_for(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> tzinfo:
+    if not name:
+        return ctx.zone
+    words = name.lower()
+    if words.endswith("time") or words == "uk":
+        if words.startswith(("our", "local", "forum")):
+            return ctx.zone
+        flags.append("tz:Europe/London")
+        return zone_named("Europe/London") or ctx.zone
+    if name.startswith("Europe/"):
+        return zone_named(name) or ctx.zone
+    m = P.ZONE_PARTS_RE.fullmatch(name.replace(" ", ""))
+    if m is None:
+        return ctx.zone
+    abbr = m.group("abbr")
+    flags.append(f"tz:{name.replace(' ', '')}")
+    if abbr in _REGION_ZONES:
+        return zone_named(_REGION_ZONES[abbr]) or ctx.zone
+    minutes, _ = _FIXED_ZONES.get(abbr, (None, None))
+    if minutes is None:
+        return ctx.zone
+    if m.group("sign") and abbr in ("UTC", "GMT"):
+        extra = int(m.group("oh")) * 60 + int(m.group("om") or 0)
+        if extra > 14 * 60:
+            return ctx.zone
+        minutes = extra if m.group("sign") == "+" else -extra
+    _check_season(abbr, on_day, flags)
+    return timezone(timedelta(minutes=minutes))
+
+
+def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
+    """Say so when a zone's winter name is used in summer (or the reverse): the writer may mean local time."""
+    region = {"GMT": "Europe/London", "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris"}.get(abbr)
+    region = region or {"EST": "America/New_York", "EDT": "America/New_York", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles"}.get(abbr)
+    zone = zone_named(region) if region else None
+    if zone is None:
+        return
+    noon = datetime.combine(on_day, time(12), tzinfo=zone)
+    in_summer = bool(noon.dst())
+    if (abbr in _SUMMER_TWIN and in_summer) or (abbr in _WINTER_TWIN and not in_summer):
+        flags.append("tz_season_mismatch")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sentences
+
+
+def _tense_is_past(clause: str, sentence: str) -> bool:
+    for window in (clause, sentence):
+        past = P.PAST_RE.search(window) is not None
+        future = P.FUTURE_RE.search(window) is not None
+        if past or future:
+            return past and not future
+    return False
+
+
+def _clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
+    """Where the clause holding ``offset`` starts and ends within ``sentence``."""
+    start, end = 0, len(sentence)
+    for m in P.CLAUSE_END_RE.finditer(sentence):
+        if m.end() <= offset:
+            start = m.end()
+        elif m.start() >= offset:
+            end = m.start()
+            break
+    return start, end
+
+
+def _gap(work: str, a: int, b: int) -> str | None:
+    if b < a or b - a > _GLUE_MAX:
+        return None
+    return work[a:b]
+
+
+def _group_coordinated(items: list[_Item], work: str) -> None:
+    """Dates joined by "or", "and", commas or slashes share one group, so a clock after them applies to all."""
+    for before, after in zip(items, items[1:], strict=False):
+        gap = _gap(work, before.span[1], after.span[0])
+        if gap is not None and before.kind != "weekday" and after.kind != "weekday" and P.COORD_GLUE_RE.fullmatch(gap):
+            old, new = after.group, before.group
+            for item in items:
+                if item.group == old:
+                    item.group = new
+
+
+def _attach_times(items: list[_Item], times: list[_Time], work: str, sentence: tuple[int, int]) -> None:
+    groups: dict[int, list[_Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    ordered = sorted(groups.values(), key=lambda g: g[0].span[0])
+    for members in ordered:
+        end = max(i.span[1] for i in members)
+        for t in times:
+            if t.claimed or t.span[0] < end:
+                continue
+            gap = _gap(work, end, t.span[0])
+            if gap is not None and P.GLUE_AFTER_RE.fullmatch(gap):
+                t.claimed = True
+                for item in members:
+                    item.time = t
+            break
+    for members in ordered:
+        if members[0].time is not None:
+            continue
+        start = min(i.span[0] for i in members)
+        for t in reversed(times):
+            if t.span[1] > start:
+                continue
+            gap = _gap(work, t.span[1], start)
+            if not t.claimed and gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap):
+                t.claimed = True
+                for item in members:
+                    item.time = t
+            break
+    # One date and one clear clock in the same sentence belong together even with words between them.
+    open_groups = [g for g in ordered if g[0].time is None and g[0].kind != "weekday"]
+    free = [t for t in times if not t.claimed and t.start.strong]
+    if len(ordered) == 1 and len(open_groups) == 1 and len(free) == 1 and len(times) == 1:
+        for item in open_groups[0]:
+            item.time = free[0]
+            item.flags.append("time_distant")
+        free[0].claimed = True
+
+
+def _read_sentence(
+    text: str,
+    work: str,
+    bounds: tuple[int, int],
+    items: list[_Item],
+    times: list[_Time],
+    deltas: list[re.Match[str]],
+    ctx: _Context,
+    include_deadlines: bool,
+) -> list[TimeMention]:
+    sentence = work[bounds[0] : bounds[1]]
+    items.sort(key=lambda i: i.span)
+    times.sort(key=lambda t: t.span)
+    has_event_word = P.EVENT_RE.search(sentence) is not None
+    _group_coordinated(items, work)
+    _attach_times(items, times, work, bounds)
+
+    found: list[TimeMention] = []
+    for item in items:
+        offset = item.span[0] - bounds[0]
+        clause_start, clause_end = _clause_bounds(sentence, offset)
+        past = _tense_is_past(sentence[clause_start:clause_end], sentence)
+        flags = list(item.flags)
+        before = work[max(bounds[0], item.span[0] - 60) : item.span[0]]
+        deadline = (
+            P.DEADLINE_BEFORE_RE.search(before) is not None
+            or P.DEADLINE_WORD_RE.search(sentence, clause_start, offset) is not None
+        )
+        if deadline:
+            if not include_deadlines:
+                continue
+            flags.append("deadline")
+        mention = _resolve(item, text, ctx, past, has_event_word, flags)
+        if mention is not None and all((mention.start, mention.end, mention.all_day) != (m.start, m.end, m.all_day) for m in found):
+            found.append(mention)
+    if has_event_word:
+        for m in deltas:
+            clause_start, clause_end = _clause_bounds(sentence, m.start() - bounds[0])
+            mention = _delta_mention(m, text, ctx, _tense_is_past(sentence[clause_start:clause_end], sentence))
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Resolving to the calendar
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1] or not 1 <= year <= 9999:
+        return None
+    return date(year, month, day)
+
+
+def _occurrences(month: int, day: int, around: int) -> list[date]:
+    found = []
+    for year in range(around - 4, around + 5):
+        candidate = _safe_date(year, month, day)
+        if candidate:
+            found.append(candidate)
+    return found
+
+
+def _one_digit_apart(a: int, b: int) -> bool:
+    sa, sb = str(a), str(b)
+    return len(sa) == len(sb) and sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
+
+
+def _resolve_day(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date | None:
+    """The calendar day a written day means; flags say what was inferred or corrected."""
+    if day.month is None:
+        return _resolve_partial(day, ctx, past, flags)
+    if day.year is not None:
+        stated = _safe_date(day.year, day.month, day.day)
+        if stated is None:
+            return None
+        if day.weekday is not None and stated.weekday() != day.weekday:
+            flags.append("weekday_mismatch")
+            corrected = _correct_year(day, stated, ctx, past)
+            if corrected is not None:
+                flags.append(f"year_corrected:{day.year}->{corrected.year}")
+                return corrected
+        return stated
+    occurrences = _occurrences(day.month, day.day, ctx.today.year)
+    if not occurrences:
+        return None
+    upcoming = [d for d in occurrences if d >= ctx.today]
+    gone = [d for d in occurrences if d < ctx.today]
+    following = upcoming[0] if upcoming else None
+    previous = gone[-1] if gone else None
+    if day.weekday is not None and ctx.reference_year is not None:
+        same = _safe_date(ctx.reference_year, day.month, day.day)
+        if same is not None and same.weekday() == day.weekday:
+            return same
+    if past:
+        if following == ctx.today:
+            return following
+        chosen = previous
+    elif day.weekday is not None:
+        fits = [d for d in (following, previous) if d is not None and d.weekday() == day.weekday]
+        recent = previous is not None and ctx.today - previous <= timedelta(days=183)
+        if fits and fits[0] is previous and not recent:
+            fits = []
+        chosen = fits[0] if fits else following
+        if previous is not None and chosen is previous:
+            flags.append("year_from_weekday")
+    elif ctx.reference_year is not None:
+        chosen = _safe_date(ctx.reference_year, day.month, day.day) or following
+    else:
+        chosen = previous if previous is not None and ctx.today - previous <= _RECENT_PAST else following
+    if chosen is None:
+        return None
+    if day.weekday is not None and chosen.weekday() != day.weekday:
+        flags.append("weekday_mismatch")
+    return chosen
+
+
+def _correct_year(day: _Day, stated: date, ctx: _Context, past: bool) -> date | None:
+    """A year typo ("Tuesday 5th March 2014" in a 2024 poll): the nearby year the weekday agrees with."""
+    candidates: list[int] = []
+    if ctx.reference_year is not None and ctx.reference_year != day.year:
+        candidates.append(ctx.reference_year)
+    if not past and stated < ctx.today:
+        candidates.extend(y for y in (ctx.today.year, ctx.today.year + 1) if _one_digit_apart(y, day.year or 0))
+    for year in candidates:
+        candidate = _safe_date(year, day.month or 0, day.day)
+        if candidate is None or candidate.weekday() != day.weekday:
+            continue
+        if year == ctx.reference_year or candidate >= ctx.today - _RECENT_PAST:
+            return candidate
+    return None
+
+
+def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date | None:
+    """"Tuesday 4th": the nearest month whose 4th is a Tuesday, looking back if the sentence is past."""
+    step = -1 if past else 1
+    year, month = ctx.today.year, ctx.today.month
+    for _ in range(_PARTIAL_SEARCH_MONTHS + 1):
+        candidate = _safe_date(year, month, day.day)
+        in_direction = candidate is not None and ((candidate <= ctx.today) if past else (candidate >= ctx.today - _RECENT_PAST))
+        if in_direction and candidate is not None:
+            if day.weekday is None or candidate.weekday() == day.weekday:
+                flags.append("month_inferred")
+                return candidate
+        month += step
+        if month == 0:
+            year, month = year - 1, 12
+        elif month == 13:
+            year, month = year + 1, 1
+    return None
+
+
+def _resolve(item: _Item, text: str, ctx: _Context, past: bool, has_event_word: bool, flags: list[str]) -> TimeMention | None:
+    if item.kind == "weekday":
+        day = _resolve_weekday(item, ctx, past, has_event_word)
+        if day is None:
+            return None
+        flags.append("relative")
+        first, last = day, None
+    elif item.kind == "relday":
+        if past or (item.time is None and not has_event_word):
+            return None
+        first, last = item.fixed, None
+    elif item.kind == "range":
+        assert item.first is not None and item.last is not None
+        first_day, last_day = item.first, item.last
+        if first_day.year is None and last_day.year is not None:
+            first_day = _Day(first_day.day, first_day.month, last_day.year, first_day.weekday, first_day.ordinal)
+            if (first_day.month or 0, first_day.day) > (last_day.month or 0, last_day.day):
+                first_day.year = (last_day.year or 0) - 1
+        first = _resolve_day(first_day, ctx, past, flags)
+        if first is None:
+            return None
+        if last_day.year is None:
+            last = _safe_date(first.year, last_day.month or 0, last_day.day)
+            if last is not None and last < first:
+                last = _safe_date(first.year + 1, last_day.month or 0, last_day.day)
+        else:
+            last = _safe_date(last_day.year, last_day.month or 0, last_day.day)
+            if "year_corrected" in " ".join(flags) and last is not None:
+                last = _safe_date(first.year, last.month, last.day)
+        if last is None or last < first or last - first > _LONGEST_RANGE:
+            return None
+        if last_day.weekday is not None and last.weekday() != last_day.weekday and "weekday_mismatch" not in flags:
+            flags.append("weekday_mismatch")
+        if last == first:
+            last = None
+    else:
+        assert item.first is not None
+        first = _resolve_day(item.first, ctx, past, flags)
+        if first is None:
+            return None
+        last = None
+    assert first is not None
+    span = item.span
+    if item.time is not None:
+        span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
+    if item.time is not None and last is None:
+        start, end = _timed(first, item.time, item.part_of_day, ctx, flags)
+        if start is None:
+            return None
+        if start < ctx.now - timedelta(minutes=1):
+            flags.append("past")
+        return TimeMention(start, end, False, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
+    if item.time is not None:
+        flags.append("daily_times")
+    if (last or first) < ctx.today:
+        flags.append("past")
+    return TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
+
+
+def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: bool) -> date | None:
+    """"next Thursday", "on Tuesday at 3pm": the next such day after the post, never a recurring one."""
+    assert item.first is not None and item.first.weekday is not None
+    mod = item.weekday_mod
+    if past or mod in ("last", "every", "each", "most", "alternate"):
+        return None
+    if item.time is None:
+        if mod in ("next", "this", "coming", "this coming"):
+            pass
+        elif mod == "on" and has_event_word:
+            pass
+        else:
+            return None
+    ahead = (item.first.weekday - ctx.today.weekday()) % 7
+    if ahead == 0 and mod not in ("this", "this coming"):
+        ahead = 7
+    return ctx.today + timedelta(days=ahead)
+
+
+def _timed(day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]) -> tuple[datetime | None, datetime | None]:
+    zone = _zone_for(found.start.zone, ctx, day, flags)
+    hour, minute = _settle_clock(found.start, part_of_day, flags)
+    start = _local(day, hour, minute, zone)
+    end = None
+    if found.end is not None:
+        end_hour, end_minute = _settle_clock(found.end, part_of_day, flags)
+        end = _local(day, end_hour, end_minute, zone)
+        if end <= start:
+            end = _local(day + timedelta(days=1), end_hour, end_minute, zone)
+    return start, end
+
+
+def _local(day: date, hour: int, minute: int, zone: tzinfo) -> datetime:
+    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    if isinstance(zone, ZoneInfo):
+        # A clock time skipped by the spring change reads as the same instant after it.
+        moment = moment.astimezone(timezone.utc).astimezone(zone)
+    return moment
+
+
+def _delta_mention(m: re.Match[str], text: str, ctx: _Context, past: bool) -> TimeMention | None:
+    """"The call is in 10 minutes": an instant counted from the post, only when it is not approximate."""
+    if past or m.group("approx") or m.group("approx_after"):
+        return None
+    word = m.group("n").lower()
+    if word.isdigit():
+        amount = float(int(word))
+    elif word.startswith("half"):
+        amount = 0.5
+    elif word.startswith("forty"):
+        amount = 45.0
+    else:
+        amount = float(_NUMBER_WORDS.get(word, 0))
+    unit = m.group("unit").lower()
+    delta = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
+    if word.startswith("half") and not unit.startswith("h"):
+        return None
+    if not timedelta(0) < delta <= _LONGEST_DELTA:
+        return None
+    start = (ctx.now + delta).astimezone(ctx.zone).replace(microsecond=0)
+    return TimeMention(start, None, False, m.span(), text[m.start() : m.end()], ("relative",))
+
+
+def _exact_mention(moment: ExactMoment, text: str, ctx: _Context) -> TimeMention:
+    flags = list(moment.flags)
+    last = moment.end or moment.start
+    if isinstance(last, datetime):
+        if last < ctx.now:
+            flags.append("past")
+    elif last < ctx.today:
+        flags.append("past")
+    span = moment.span
+    return TimeMention(moment.start, moment.end, moment.all_day, span, text[span[0] : span[1]], tuple(flags))
