@@ -34,11 +34,10 @@ def open_forum(settings: Settings, clock: Clock) -> DiscourseForum:
 def build_worker(settings: Settings, clock: Clock, *, forum: Forum | None = None,
                  ledger: Ledger | None = None) -> Worker:
     # Imported here so `cotechbot check` needs only the ledger and the adapter.
-    from cotechbot.sync import DiscourseSync
+    from cotechbot.sync import DiscourseSync, SyncOptions
     from cotechbot.worker import Worker
 
     forum = forum or open_forum(settings, clock)
     ledger = ledger or open_ledger(settings, clock)
-    syncer = DiscourseSync(forum, ledger, clock=clock, edit_check_interval_minutes=settings.edit_check_interval_minutes,
-                           backfill_max_posts=settings.backfill_max_posts)
+    syncer = DiscourseSync(forum, ledger, clock, SyncOptions.from_settings(settings))
     return Worker(settings, forum, ledger, clock, syncer, dry_run=settings.dry_run)

@@ -126,6 +126,33 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_when(args: argparse.Namespace) -> int:
+    from datetime import UTC
+
+    from cotechbot.when import format_table, read_times, run_jsonl
+
+    if args.jsonl is not None:
+        if args.jsonl == "-":
+            errors = run_jsonl(sys.stdin, sys.stdout)
+        else:
+            with open(args.jsonl, encoding="utf-8") as lines:
+                errors = run_jsonl(lines, sys.stdout)
+        if errors:
+            print(f"cotechbot when: {errors} line(s) could not be read (see their \"error\" field)", file=sys.stderr)
+        return 0
+    if not args.text:
+        print("cotechbot when: give TEXT to read, or --jsonl - to read JSON lines from stdin", file=sys.stderr)
+        return 2
+    now = args.now or datetime.now(UTC)
+    try:
+        mentions = read_times(args.text, now, args.tz)
+    except ValueError as error:
+        print(f"cotechbot when: {error}", file=sys.stderr)
+        return 2
+    print(format_table(args.text, mentions, args.tz))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from cotechbot.demo import run_demo
 
@@ -166,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     calendar = add("calendar", cmd_calendar, "write an iCalendar file of the upcoming events the bot knows")
     calendar.add_argument("-o", "--output", default="cotechbot.ics", help="file to write, or - for stdout")
     add_now(calendar)
+    when = add("when", cmd_when, "read dates and times out of text")
+    when.add_argument("text", nargs="?", help="the text to read (quote it)")
+    when.add_argument("--jsonl", metavar="FILE", help='read {"id","text","now","tz"} JSON lines from FILE (- for stdin)')
+    when.add_argument("--tz", default="Europe/London", help="the forum's zone (default Europe/London)")
+    add_now(when)
     demo = add("demo", cmd_demo, "run the bot end to end against the bundled sandbox forum")
     add_now(demo)
     return parser

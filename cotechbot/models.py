@@ -58,6 +58,7 @@ class Poll(ForumModel):
     options: list[PollOption] = Field(default_factory=list)
     voters: int = 0
     close: UtcDateTime | None = None
+    closed_at: UtcDateTime | None = None  # when it was closed (by hand or by its close time); newer servers only
     groups: str | None = None
     title: str | None = None
 

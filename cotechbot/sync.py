@@ -91,9 +91,16 @@ class SyncLedger(Protocol):
 
     def get_cursor(self, forum: str, name: str) -> str | None: ...
 
-    def record_sync(self, forum: str, *, posts: Iterable[Post] = (), topics: Iterable[Topic] = (),
-                    events: Iterable[CalendarEvent] = (), cursors: Any = None,
-                    deleted_post_ids: Iterable[int] = ()) -> Any: ...
+    def record_sync(
+        self,
+        forum: str,
+        *,
+        posts: Iterable[Post] = (),
+        topics: Iterable[Topic] = (),
+        events: Iterable[CalendarEvent] = (),
+        cursors: Any = None,
+        deleted_post_ids: Iterable[int] = (),
+    ) -> Any: ...
 
     def mirrored_posts(self, forum: str, topic_ids: Iterable[int] | None = None) -> list[Post]: ...
 
@@ -161,8 +168,10 @@ class SyncReport:
 
     def summary(self) -> str:
         state = "complete" if self.complete else f"incomplete ({self.error or 'request cap reached'})"
-        return (f"{self.forum}: {self.requests} requests, {self.new_posts} new posts, {self.edited_posts} edited, "
-                f"{self.deleted_posts} deleted, {self.pages} pages; {state}")
+        return (
+            f"{self.forum}: {self.requests} requests, {self.new_posts} new posts, {self.edited_posts} edited, "
+            f"{self.deleted_posts} deleted, {self.pages} pages; {state}"
+        )
 
 
 class _RequestCap(Exception):
@@ -182,16 +191,24 @@ def _time(value: str | None) -> datetime | None:
 class _Progress:
     """A tqdm bar on a terminal, else a log line every N pages."""
 
-    def __init__(self, forum: str, total: int, initial: int, bar: bool, every: int,
-                 stream: IO[str] | None) -> None:
+    def __init__(
+        self, forum: str, total: int, initial: int, bar: bool, every: int, stream: IO[str] | None
+    ) -> None:
         self.forum, self.every, self.pages, self.done = forum, max(1, every), 0, initial
         self.total = max(total, initial)
         self._bar = None
         if bar:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.total, initial=initial, unit="post", desc=f"backfill {forum}",
-                             file=stream or sys.stderr, leave=False, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=self.total,
+                initial=initial,
+                unit="post",
+                desc=f"backfill {forum}",
+                file=stream or sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+            )
 
     def update(self, posts: int, oldest_id: int | None) -> None:
         self.pages += 1
@@ -199,9 +216,15 @@ class _Progress:
         if self._bar is not None:
             self._bar.update(posts)
         elif self.pages % self.every == 0:
-            log.info("sync.backfill.progress", forum=self.forum, pages=self.pages, posts=self.done,
-                     estimated_total=self.total, oldest_id=oldest_id,
-                     percent=round(100 * self.done / self.total, 1) if self.total else 100.0)
+            log.info(
+                "sync.backfill.progress",
+                forum=self.forum,
+                pages=self.pages,
+                posts=self.done,
+                estimated_total=self.total,
+                oldest_id=oldest_id,
+                percent=round(100 * self.done / self.total, 1) if self.total else 100.0,
+            )
 
     def close(self) -> None:
         if self._bar is not None:
@@ -211,8 +234,15 @@ class _Progress:
 class DiscourseSync:
     """Runs sync cycles of one forum into the ledger. Holds no state between cycles but the ledger's."""
 
-    def __init__(self, forum: Forum, ledger: SyncLedger, clock: Clock, options: SyncOptions | None = None,
-                 *, progress_stream: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        forum: Forum,
+        ledger: SyncLedger,
+        clock: Clock,
+        options: SyncOptions | None = None,
+        *,
+        progress_stream: IO[str] | None = None,
+    ) -> None:
         self.forum = forum
         self.ledger = ledger
         self.clock = clock
@@ -238,12 +268,25 @@ class DiscourseSync:
         if cap is not None and self._spent(report, start) >= cap:
             raise _RequestCap
 
-    def _record(self, report: SyncReport, *, posts: Sequence[Post] = (), topics: Sequence[Topic] = (),
-                events: Sequence[CalendarEvent] = (), cursors: dict[str, str] | None = None,
-                deleted: Iterable[int] = ()) -> Any:
+    def _record(
+        self,
+        report: SyncReport,
+        *,
+        posts: Sequence[Post] = (),
+        topics: Sequence[Topic] = (),
+        events: Sequence[CalendarEvent] = (),
+        cursors: dict[str, str] | None = None,
+        deleted: Iterable[int] = (),
+    ) -> Any:
         deleted = list(deleted)
-        delta = self.ledger.record_sync(self.name, posts=posts, topics=topics, events=events,
-                                        cursors=cursors or {}, deleted_post_ids=deleted)
+        delta = self.ledger.record_sync(
+            self.name,
+            posts=posts,
+            topics=topics,
+            events=events,
+            cursors=cursors or {},
+            deleted_post_ids=deleted,
+        )
         new = list(getattr(delta, "new_post_ids", []))
         changed = list(getattr(delta, "changed_post_ids", []))
         gone = list(getattr(delta, "deleted_post_ids", []))
@@ -266,10 +309,12 @@ class DiscourseSync:
         started = time.monotonic()
         try:
             caught_up = self._sync_posts(report, start)
+            topics_fresh = False
             if caught_up and self.options.backfill_topics and self._cursor(TOPICS_BACKFILL) != DONE:
                 self._backfill_topics(report, start)
+                topics_fresh = True  # the list was just read whole: no need to check it again
             if caught_up:
-                if report.new_posts or self._due(TOPICS_CHECKED_AT):
+                if not topics_fresh and (report.new_posts or self._due(TOPICS_CHECKED_AT)):
                     self._check_topics(report, start)
                 watched = sorted(set(watched_topic_ids))
                 if watched and self._due(WATCHED_REFRESHED_AT):
@@ -285,9 +330,17 @@ class DiscourseSync:
         finally:
             self._spent(report, start)
             report.seconds = round(time.monotonic() - started, 3)
-        fields = dict(requests=report.requests, new_posts=report.new_posts, edited_posts=report.edited_posts,
-                      deleted_posts=report.deleted_posts, pages=report.pages, topics_reread=report.topics_reread,
-                      backfilling=report.backfilling, complete=report.complete, seconds=report.seconds)
+        fields = dict(
+            requests=report.requests,
+            new_posts=report.new_posts,
+            edited_posts=report.edited_posts,
+            deleted_posts=report.deleted_posts,
+            pages=report.pages,
+            topics_reread=report.topics_reread,
+            backfilling=report.backfilling,
+            complete=report.complete,
+            seconds=report.seconds,
+        )
         if report.error:
             self._log.warning("sync.cycle", error=report.error, **fields)
         else:
@@ -302,6 +355,9 @@ class DiscourseSync:
         top = _int(self._cursor(PASS_TOP))
         before = _int(self._cursor(PASS_BEFORE))
         stored = _int(self._cursor(PASS_STORED)) or 0
+        if before is None or top is None:  # no pass open (or a half-written pair: start afresh from the top)
+            top = before = None
+            stored = 0
         resumed = before is not None
         report.backfilling = max_id is None
         progress: _Progress | None = None
@@ -332,14 +388,18 @@ class DiscourseSync:
                     if len(keep) >= room:
                         limit_hit, keep = True, keep[:room]
                 lowest = min((p.id for p in page), default=None)
-                crossed = (not page) or (max_id is not None and lowest is not None and lowest <= max_id) \
+                crossed = (
+                    (not page)
+                    or (max_id is not None and lowest is not None and lowest <= max_id)
                     or limit_hit
+                )
                 assert top is not None
                 if backfilling and progress is None:
                     total = min(top, opts.backfill_max_posts or top)
                     show_bar = opts.progress_bar if opts.progress_bar is not None else sys.stderr.isatty()
-                    progress = _Progress(self.name, total, stored, show_bar, opts.progress_log_every,
-                                         self.progress_stream)
+                    progress = _Progress(
+                        self.name, total, stored, show_bar, opts.progress_log_every, self.progress_stream
+                    )
                 if crossed:
                     cursors = {MAX_ID: str(top), PASS_TOP: "", PASS_BEFORE: "", PASS_STORED: "0"}
                     if backfilling:
@@ -357,8 +417,13 @@ class DiscourseSync:
                     before = lowest
                     continue
                 if backfilling:
-                    self._log.info("sync.backfill.done", posts=stored + len(keep), top_id=top,
-                                   floor_id=cursors.get(FLOOR_ID), limited=limit_hit)
+                    self._log.info(
+                        "sync.backfill.done",
+                        posts=stored + len(keep),
+                        top_id=top,
+                        floor_id=cursors.get(FLOOR_ID),
+                        limited=limit_hit,
+                    )
                 max_id, top, before, stored = top, None, None, 0
                 if not resumed:
                     return True
@@ -372,7 +437,9 @@ class DiscourseSync:
         state = self._cursor(TOPICS_BACKFILL)
         page = int(state) if state not in (None, "", DONE) else 0
         floor = _time(self._cursor(FLOOR_CREATED_AT))
-        cutoff_age = self.clock.now() - self.options.backfill_max_age if self.options.backfill_max_age else None
+        cutoff_age = (
+            self.clock.now() - self.options.backfill_max_age if self.options.backfill_max_age else None
+        )
         cutoff = max(c for c in (floor, cutoff_age) if c is not None) if (floor or cutoff_age) else None
         while True:
             self._check_cap(report, start)
@@ -399,8 +466,9 @@ class DiscourseSync:
             old = mirror.get(topic.id)
             if old == topic:
                 continue
-            moved = old is not None and (old.bumped_at != topic.bumped_at
-                                         or old.highest_post_number != topic.highest_post_number)
+            moved = old is not None and (
+                old.bumped_at != topic.bumped_at or old.highest_post_number != topic.highest_post_number
+            )
             (bumped if moved and opts.reread_bumped_topics else plain).append(topic)
         if plain:
             self._record(report, topics=plain)
@@ -442,7 +510,11 @@ class DiscourseSync:
             row = listed
         else:
             old = next((t for t in self.ledger.mirrored_topics(self.name) if t.id == topic_id), None)
-            row = topic if old is None or topic.bumped_at else topic.model_copy(update={"bumped_at": old.bumped_at})
+            row = (
+                topic
+                if old is None or topic.bumped_at
+                else topic.model_copy(update={"bumped_at": old.bumped_at})
+            )
         self._record(report, posts=changed, topics=[row], deleted=deleted)
         if deleted:
             report.touched_topic_ids.add(topic_id)
@@ -452,8 +524,11 @@ class DiscourseSync:
         """Fill fields a topic read leaves out (title, slug, category) from the mirrored copy."""
         if old is None:
             return fresh
-        update = {name: getattr(old, name) for name in ("topic_title", "topic_slug", "category_id")
-                  if getattr(fresh, name) is None and getattr(old, name) is not None}
+        update = {
+            name: getattr(old, name)
+            for name in ("topic_title", "topic_slug", "category_id")
+            if getattr(fresh, name) is None and getattr(old, name) is not None
+        }
         if fresh.raw is None and old.raw is not None and fresh.version == old.version:
             update["raw"] = old.raw
         return fresh.model_copy(update=update) if update else fresh
@@ -497,7 +572,13 @@ class DiscourseSync:
         self._record(report, events=events, cursors={EVENTS_REFRESHED_AT: now.isoformat()})
 
 
-def sync_forum(forum: Forum, ledger: SyncLedger, clock: Clock, *, watched_topic_ids: Iterable[int] = (),
-               options: SyncOptions | None = None) -> SyncReport:
+def sync_forum(
+    forum: Forum,
+    ledger: SyncLedger,
+    clock: Clock,
+    *,
+    watched_topic_ids: Iterable[int] = (),
+    options: SyncOptions | None = None,
+) -> SyncReport:
     """Run one sync cycle of ``forum`` into ``ledger`` (see the module docstring)."""
     return DiscourseSync(forum, ledger, clock, options).run_cycle(watched_topic_ids)

@@ -73,10 +73,11 @@ class Worker:
             started = self.clock.now()
             try:
                 report.sync = self.syncer.run_cycle(watched_topic_ids=self.watched_topic_ids())
+                report.sync_error = getattr(report.sync, "error", None)
             except ForumError as error:
                 report.sync_error = str(error)
-                log.warning("sync failed; planning from what is stored", error=str(error),
-                            error_type=type(error).__name__)
+            if report.sync_error:
+                log.warning("sync incomplete; planning from what is stored", error=report.sync_error)
             report.planned, report.planned_topics = self.plan(started)
             report.dispatch = self.dispatcher.dispatch_due()
             log.info("cycle done", planned_topics=report.planned_topics, inserted=report.planned.inserted,

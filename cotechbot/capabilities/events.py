@@ -79,10 +79,8 @@ class EventRules:
         tagged = topic is not None and bool({t.lower() for t in topic.tags} & {t.lower() for t in self.tags})
         return in_category or tagged
 
-    def watches(self, topic: Topic | None, post: Post) -> bool:
-        if topic is not None and self.opt_out_tag and self.opt_out_tag.lower() in {t.lower() for t in topic.tags}:
-            return False
-        return True
+    def opted_out(self, topic: Topic | None) -> bool:
+        return bool(topic and self.opt_out_tag and self.opt_out_tag.lower() in {t.lower() for t in topic.tags})
 
 
 def meeting_link(text: str) -> str | None:
@@ -111,7 +109,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 
 def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventRules) -> list[EventFact]:
     """Every upcoming, concrete, single-candidate gathering a post announces."""
-    if post.deleted_at is not None or post.post_type != 1 or not rules.watches(topic, post):
+    if post.deleted_at is not None or post.post_type != 1 or rules.opted_out(topic):
         return []
     title = (topic.title if topic else None) or post.topic_title or f"Topic {post.topic_id}"
     if post.event is not None:

@@ -3,9 +3,9 @@
 A date poll is a ``regular`` or ``multiple`` poll with at least two options, more than half of which read as
 one date or time: free text such as "3-4pm Monday 26th February 2024" (read by ``cotechbot.when``) or a
 Discourse ``[date]``/``[date-range]`` tag (read from the cooked span's ``data-*`` attributes). Options are
-read relative to when the post was written, and each option may lean on its siblings: an option whose
-weekday does not match its date, and whose year is not the poll's usual year, is read in the usual year when
-that makes the weekday right ("Tuesday 5th March 2014" among 2024 options reads as Tuesday 5 March 2024).
+read relative to when the post was written, and as a set (``when.read_poll_options``): an option whose
+weekday contradicts its year is read in the year most options share when that makes the weekday right
+("Tuesday 5th March 2014" among 2024 options reads as Tuesday 5 March 2024, flagged ``year_corrected``).
 
 The lifecycle of one poll, each step an outbox action with a deterministic key (``<ref>`` is
 ``post/<post id>/<poll name>``, the source of every action is ``poll/<post id>/<poll name>``):
@@ -43,14 +43,15 @@ from pydantic import BaseModel, ConfigDict
 
 from cotechbot.ledger import Action
 from cotechbot.messages import render
-from cotechbot.models import EventFact, Poll, Post
+from cotechbot.models import EventFact, Poll, Post, UtcDateTime
 from cotechbot.settings import Settings
+from cotechbot.when import TimeMention, read_poll_options, read_times
 
 DATE_POLL_TYPES = frozenset({"regular", "multiple"})
 MAX_HTML_CHARS = 20_000  # an option longer than this is not a date; read only its start
 MAX_TEXT_CHARS = 400  # what is handed to the date reader
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_ISO_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
 _USERNAME = re.compile(r"^[\w.-]{1,60}$")
 _YEAR_FLAG = re.compile(r"^year_corrected:(\d{4})->(\d{4})$")
 _TAG = re.compile(r"<[^>]*>?")
@@ -104,12 +105,13 @@ class DatePoll(_Frozen):
     post_number: int = 1
     topic_id: int
     topic_title: str | None = None
-    posted_at: datetime
+    posted_at: UtcDateTime
     name: str = "poll"
     title: str | None = None
     type: str = "regular"
     status: Literal["open", "closed"] = "open"
-    close: datetime | None = None
+    close: UtcDateTime | None = None
+    closed_at: UtcDateTime | None = None
     results: str = "always"
     public: bool = False
     groups: tuple[str, ...] = ()
@@ -175,7 +177,7 @@ class PollRules:
     checks_enabled: bool = True
     standings_interval: timedelta = timedelta(hours=24)
     close_reminder: timedelta = timedelta(hours=24)
-    check_window: timedelta = timedelta(days=3)  # a check note older than this would be noise
+    check_window: timedelta = timedelta(days=7)  # after a week of voting a check note would be noise
     result_window: timedelta = timedelta(days=7)  # announce a result only this long after the close
     non_voter_lookahead: timedelta = timedelta(hours=1)  # fetch voters this long before the nudge is due
     max_listed: int = 10
@@ -218,6 +220,7 @@ class _OptionParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIPPED:
             self._skipping += 1
+        if self._skipping:
             return
         if tag in self._BREAKS:
             self.pieces.append(" ")
@@ -289,14 +292,14 @@ def _markup_moment(attrs: Mapping[str, str]) -> tuple[Moment, date] | None:
     day_text, clock_text = (attrs.get("date") or "").strip(), (attrs.get("time") or "").strip()
     if not _ISO_DATE.match(day_text):
         return None
+    clock_match = _ISO_CLOCK.match(clock_text)
+    if clock_text and not clock_match:
+        return None
     try:
         day = date.fromisoformat(day_text)
-        if not clock_text:
+        if clock_match is None:
             return day, day
-        if not _ISO_CLOCK.match(clock_text):
-            return None
-        clock = time.fromisoformat(clock_text.split(".")[0].zfill(8) if clock_text.count(":") == 2
-                                   else clock_text.zfill(5))
+        clock = time(int(clock_match[1]), int(clock_match[2]), int(clock_match[3] or 0))
     except ValueError:
         return None
     zone = _zone(attrs.get("timezone")) or UTC
@@ -305,32 +308,41 @@ def _markup_moment(attrs: Mapping[str, str]) -> tuple[Moment, date] | None:
 
 def _read_markup(dates: Sequence[Mapping[str, str]]) -> OptionTime | None:
     """One date, or a from/to pair, makes a time; anything else is several candidates, so none."""
-    moments = [_markup_moment(d) for d in dates]
-    if any(m is None for m in moments):
-        return None
+    moments = [m for d in dates if (m := _markup_moment(d)) is not None]
+    if len(moments) != len(dates):
+        return None  # a malformed date among them: better no reading than a wrong one
     if len(moments) == 1:
-        start, day = moments[0]  # type: ignore[misc]
+        start, day = moments[0]
         return OptionTime(start=start, all_day=not isinstance(start, datetime), day=day, source="markup")
-    if len(moments) == 2 and dates[0].get("range") and dates[1].get("range"):
-        (start, day), (end, _) = moments  # type: ignore[misc]
+    if len(moments) == 2 and dates[0].get("range") not in (None, "", "to") and dates[1].get("range"):
+        (start, day), (end, _) = moments
         if isinstance(start, datetime) != isinstance(end, datetime) or end < start:
             return None
         return OptionTime(start=start, end=end, all_day=not isinstance(start, datetime), day=day, source="markup")
     return None
 
 
-def _read_text(text: str, reference: datetime, tz: str) -> OptionTime | None:
-    """Exactly one time in the option's words, or None (no time, several times, or an unreadable text)."""
-    from cotechbot.when import read_times  # imported here so a broken reader only costs the date reading
-
-    if not text:
-        return None
+def _read_texts(texts: Sequence[str], reference: datetime, tz: str) -> list[list[TimeMention]]:
+    """Read the options' words as a set (the usual year fixes a typo'd one); one strange option costs only
+    its own reading."""
     try:
-        mentions = read_times(text[:MAX_TEXT_CHARS], reference, tz)
-    except Exception:  # the reader must not be able to stop a cycle on one strange option
-        return None
-    distinct = {(m.start, m.end) for m in mentions}
-    if len(distinct) != 1:
+        readings = read_poll_options(texts, reference, tz)
+        if len(readings) == len(texts):
+            return readings
+    except Exception:  # the reader must not be able to stop a cycle: fall back to one option at a time
+        pass
+    readings = []
+    for text in texts:
+        try:
+            readings.append(read_times(text, reference, tz))
+        except Exception:
+            readings.append([])
+    return readings
+
+
+def _single(mentions: Sequence[TimeMention], tz: str) -> OptionTime | None:
+    """Exactly one time among an option's mentions, or None (no time, or several candidates)."""
+    if len({(m.start, m.end) for m in mentions}) != 1:
         return None
     mention = mentions[0]
     return _option_time(mention.start, mention.end, bool(mention.all_day), tuple(mention.flags), tz)
@@ -342,7 +354,7 @@ def _option_time(start: Moment, end: Moment | None, all_day: bool, flags: tuple[
     if isinstance(start, datetime):
         if start.tzinfo is None:
             start = start.replace(tzinfo=zone)
-        day = start.astimezone(zone).date()
+        day = start.date()  # the reader keeps the zone the words were in, so this is the day as written
         start = start.astimezone(UTC)
         if isinstance(end, datetime):
             end = (end if end.tzinfo else end.replace(tzinfo=zone)).astimezone(UTC)
@@ -362,11 +374,12 @@ def _weekday_named(text: str) -> int | None:
 
 
 def _weekday_wrong(option: DateOption) -> bool:
+    """The reader judges words (it knows the day as written, whatever the zone); markup is judged here."""
     when = option.when
     if when is None:
         return False
-    if "weekday_mismatch" in when.flags:
-        return True
+    if when.source == "text":
+        return "weekday_mismatch" in when.flags
     return option.weekday_named is not None and option.weekday_named != when.day.weekday()
 
 
@@ -378,63 +391,13 @@ def _usual_year(options: Iterable[DateOption]) -> int | None:
     return counts[0][0]
 
 
-def _in_year(when: OptionTime, year: int, tz: str) -> OptionTime | None:
-    """The same wall-clock time on the same day of another year (None for 29 February)."""
-    try:
-        day = when.day.replace(year=year)
-    except ValueError:
-        return None
-    shift = day - when.day
-    written = when.corrected_from_year or when.day.year
-    flags = tuple(f for f in when.flags if f != "weekday_mismatch" and not _YEAR_FLAG.match(f))
-    flags += (f"year_corrected:{written}->{year}",)
-    if isinstance(when.start, datetime):
-        zone = ZoneInfo(tz) if when.source == "text" else None
-        start = _shift_wall(when.start, shift, zone)
-        end = _shift_wall(when.end, shift, zone) if isinstance(when.end, datetime) else None
-        return when.model_copy(update={"start": start, "end": end, "day": day, "flags": flags})
-    end = when.end + shift if isinstance(when.end, date) else None
-    return when.model_copy(update={"start": day, "end": end, "day": day, "flags": flags})
-
-
-def _shift_wall(instant: datetime, shift: timedelta, zone: ZoneInfo | None) -> datetime:
-    """Move an instant by whole days keeping its wall-clock time in ``zone`` (UTC when None)."""
-    if zone is None:
-        return instant + shift
-    local = instant.astimezone(zone).replace(tzinfo=None) + shift
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _with_sibling_years(options: list[DateOption], tz: str) -> list[DateOption]:
-    """Read a weekday-mismatched option in the poll's usual year when that makes its weekday right."""
-    usual = _usual_year(options)
-    if usual is None:
-        return options
-    fixed = []
-    for option in options:
-        when = option.when
-        if (when is not None and when.day.year != usual and _weekday_wrong(option)
-                and str(when.corrected_from_year or when.day.year) in option.text):
-            moved = _in_year(when, usual, tz)
-            if moved is not None and (option.weekday_named is None or option.weekday_named == moved.day.weekday()):
-                option = option.model_copy(update={"when": moved})
-        fixed.append(option)
-    return fixed
-
-
 # ------------------------------------------------------------------------------------------- detect
 
 
-def read_option(html: str, *, option_id: str = "", votes: int | None = None, reference: datetime,
-                tz: str = "Europe/London") -> DateOption:
-    """One poll option: its text as people read it, and the one time it names (or None)."""
-    markup = parse_option_html(html)
-    plain = markup.plain
-    when = _read_markup(markup.dates) if markup.dates else _read_text(plain, reference, tz)
-    shown = _squash("".join(
+def _shown(markup: OptionMarkup, tz: str) -> str:
+    """The option as people read it, local dates spelled out in the forum's zone."""
+    return _squash("".join(
         piece if isinstance(piece, str) else _spell_markup(markup.dates[piece], tz) for piece in markup.pieces))
-    return DateOption(id=str(option_id), text=shown, when=when, votes=votes,
-                      weekday_named=_weekday_named(plain))
 
 
 def _spell_markup(attrs: Mapping[str, str], tz: str) -> str:
@@ -453,17 +416,19 @@ def date_poll_from(post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/L
     if poll.type not in DATE_POLL_TYPES or len(poll.options) < 2:
         return None
     reference = min(post.created_at, now)
-    options = [read_option(o.html, option_id=o.id, votes=o.votes, reference=reference, tz=tz)
-               for o in poll.options]
-    timed = sum(1 for o in options if o.when is not None)
-    if timed * 2 <= len(options):
+    markups = [parse_option_html(o.html) for o in poll.options]
+    readings = _read_texts(["" if m.dates else m.plain[:MAX_TEXT_CHARS] for m in markups], reference, tz)
+    options = [
+        DateOption(id=str(o.id), text=_shown(m, tz), votes=o.votes, weekday_named=_weekday_named(m.plain),
+                   when=_read_markup(m.dates) if m.dates else _single(mentions, tz))
+        for o, m, mentions in zip(poll.options, markups, readings, strict=True)]
+    if sum(1 for o in options if o.when is not None) * 2 <= len(options):
         return None
-    options = _with_sibling_years(options, tz)
     return DatePoll(
         post_id=post.id, post_number=post.post_number, topic_id=post.topic_id, topic_title=post.topic_title,
         posted_at=post.created_at, name=poll.name, title=poll.title, type=poll.type, status=poll.status,
-        close=poll.close, results=poll.results, public=poll.public, groups=tuple(poll.group_names),
-        voters=poll.voters, tz=tz, options=tuple(options))
+        close=poll.close, closed_at=poll.closed_at, results=poll.results, public=poll.public,
+        groups=tuple(poll.group_names), voters=poll.voters, tz=tz, options=tuple(options))
 
 
 def detect_date_polls(posts: Iterable[Post], now: datetime, tz: str = "Europe/London") -> list[DatePoll]:
@@ -561,6 +526,7 @@ def plan_poll(poll: DatePoll, *, now: datetime, forum: str, rules: PollRules | N
     closed = poll.is_closed(now)
     problems = tuple(check_poll(poll))
     actions: list[Action] = []
+    events: tuple[EventFact, ...] = ()
     stage: list[str] = [_describe_state(poll, now, zone)]
     if not closed:
         if (check := _check_action(poll, problems, now, forum, rules, zone)) is not None:
@@ -572,8 +538,7 @@ def plan_poll(poll: DatePoll, *, now: datetime, forum: str, rules: PollRules | N
         if (closing := _closing_action(poll, now, forum, rules, zone, non_voters)) is not None:
             actions.append(closing)
             stage.append(f"closing reminder {_local_short(closing.due_at, zone)}")
-    events: tuple[EventFact, ...] = ()
-    if closed:
+    else:
         result, events = _result(poll, now, forum, rules, zone)
         if result is not None:
             actions.append(result)
@@ -708,9 +673,21 @@ def non_voters_among(members: Iterable[str], voters: Iterable[str]) -> list[str]
     return sorted({m for m in members if m.lower() not in voted}, key=str.lower)
 
 
+def should_watch(poll: DatePoll, now: datetime, rules: PollRules | None = None) -> bool:
+    """Whether the worker should re-read this poll's post each cycle: votes change nothing Discourse reports
+    as activity, and an ``on_close`` poll's counts only appear in a read made after it closed."""
+    rules = rules or PollRules()
+    return not poll.is_closed(now) or now < _closed_anchor(poll, now) + rules.result_window
+
+
+def _closed_anchor(poll: DatePoll, now: datetime) -> datetime:
+    """When the poll closed, as well as the post tells (its post time when it was closed by hand, unrecorded)."""
+    return poll.closed_at or (poll.close if poll.close is not None and poll.close <= now else poll.posted_at)
+
+
 def _result(poll: DatePoll, now: datetime, forum: str, rules: PollRules,
             zone: str) -> tuple[Action | None, tuple[EventFact, ...]]:
-    closed_at = poll.close if poll.close is not None and poll.close <= now else poll.posted_at
+    closed_at = _closed_anchor(poll, now)
     key = f"poll-result:{poll.ref}"
     announce = now < closed_at + rules.result_window
     if poll.results == "staff_only":

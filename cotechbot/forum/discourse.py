@@ -107,7 +107,7 @@ def rate_limit_wait(response: requests.Response, now: datetime | None = None) ->
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield list(ids[start:start + size])
+        yield list(ids[start : start + size])
 
 
 class DiscourseForum(DiscourseClient):
@@ -146,20 +146,28 @@ class DiscourseForum(DiscourseClient):
         self._now_seconds = seconds_source(clock)
         self.bucket = TokenBucket(requests_per_minute, burst, now=self._now_seconds, sleep=self._sleep)
         self.session = session or requests.Session()
-        self.session.headers.update({
-            "Accept": "application/json; charset=utf-8",
-            "Api-Key": key,
-            "Api-Username": api_username,
-            "User-Agent": USER_AGENT,
-        })
+        self.session.headers.update(
+            {
+                "Accept": "application/json; charset=utf-8",
+                "Api-Key": key,
+                "Api-Username": api_username,
+                "User-Agent": USER_AGENT,
+            }
+        )
         self._requests_made = 0
         #: 429 answers received (each one, whether we waited it out or raised).
         self.rate_limited_responses = 0
         self._log = structlog.get_logger(__name__).bind(forum=name)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, name: str | None = None, clock: Clock | None = None,
-                      sleep: Callable[[float], None] | None = None) -> DiscourseForum:
+    def from_settings(
+        cls,
+        settings: Any,
+        *,
+        name: str | None = None,
+        clock: Clock | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> DiscourseForum:
         """Build from `cotechbot.settings.Settings` (``discourse_url``, ``discourse_api_key``, …)."""
         return cls(
             str(settings.discourse_url),
@@ -169,7 +177,7 @@ class DiscourseForum(DiscourseClient):
             timeout=float(getattr(settings, "request_timeout_seconds", 15)),
             requests_per_minute=float(getattr(settings, "requests_per_minute", 50)),
             burst=int(getattr(settings, "request_burst", 5)),
-            max_inline_wait=float(getattr(settings, "rate_limit_max_inline_wait_seconds", 5.0)),
+            max_inline_wait=float(getattr(settings, "max_rate_limit_wait_seconds", 5.0)),
             clock=clock,
             sleep=sleep,
         )
@@ -193,8 +201,9 @@ class DiscourseForum(DiscourseClient):
     # ------------------------------------------------------------------------------------------------
     # transport (overrides pydiscourse)
     # ------------------------------------------------------------------------------------------------
-    def _request(self, verb, path, params=None, files=None, data=None, json=None,
-                 override_request_kwargs=None):
+    def _request(
+        self, verb, path, params=None, files=None, data=None, json=None, override_request_kwargs=None
+    ):
         """Send one API call through the session, within the budget; map every failure to ForumError."""
         url = self.host + path
         log = self._log.bind(path=path, method=verb)
@@ -206,22 +215,35 @@ class DiscourseForum(DiscourseClient):
             if paused > self.max_inline_wait:
                 raise ForumRateLimited(
                     f"{verb} {path}: {self.name} asked us to wait; {paused:.0f}s left, not sending",
-                    wait_seconds=paused, status=None, path=path)
+                    wait_seconds=paused,
+                    status=None,
+                    path=path,
+                )
             self.bucket.acquire()
             self._requests_made += 1
             started = time.monotonic()
             try:
                 response = self.session.request(
-                    verb, url, params=params, files=files, data=data, json=json,
-                    allow_redirects=False, timeout=self.timeout, **extra)
+                    verb,
+                    url,
+                    params=params,
+                    files=files,
+                    data=data,
+                    json=json,
+                    allow_redirects=False,
+                    timeout=self.timeout,
+                    **extra,
+                )
             except requests.Timeout as err:
                 log.warning("discourse.request_failed", reason="timeout", timeout_s=self.timeout)
-                raise ForumUnavailable(f"{verb} {path}: no answer from {self.name} within {self.timeout}s",
-                                       path=path) from err
+                raise ForumUnavailable(
+                    f"{verb} {path}: no answer from {self.name} within {self.timeout}s", path=path
+                ) from err
             except requests.RequestException as err:
                 log.warning("discourse.request_failed", reason="connection", error=type(err).__name__)
-                raise ForumUnavailable(f"{verb} {path}: cannot reach {self.name} ({type(err).__name__})",
-                                       path=path) from err
+                raise ForumUnavailable(
+                    f"{verb} {path}: cannot reach {self.name} ({type(err).__name__})", path=path
+                ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
             if response.status_code != 429:
@@ -236,8 +258,11 @@ class DiscourseForum(DiscourseClient):
                 continue
             self.bucket.pause(wait)
             log.warning("discourse.rate_limited", wait_seconds=wait, limit=code, action="give_up_this_cycle")
-            raise ForumRateLimited(f"{verb} {path}: rate limited by {self.name} ({code or 'no code'}); "
-                                   f"retry in {wait:.0f}s", wait_seconds=wait, path=path)
+            raise ForumRateLimited(
+                f"{verb} {path}: rate limited by {self.name} ({code or 'no code'}); retry in {wait:.0f}s",
+                wait_seconds=wait,
+                path=path,
+            )
         return self._decode(verb, path, response, log)
 
     def _decode(self, verb: str, path: str, response: requests.Response, log: Any) -> Any:
@@ -247,37 +272,56 @@ class DiscourseForum(DiscourseClient):
             message = _describe(response)
             log.warning("discourse.request_failed", status=status, error=message[:200])
             if status >= 500:
-                raise ForumUnavailable(f"{where}: {self.name} answered {status}: {message}", status=status,
-                                       path=path)
+                raise ForumUnavailable(
+                    f"{where}: {self.name} answered {status}: {message}", status=status, path=path
+                )
             if status == 403:
-                raise ForumAuthError(f"{where}: forbidden (403): {message} — check the API key and "
-                                     f"username {self.api_username!r}", status=status, path=path)
+                raise ForumAuthError(
+                    f"{where}: forbidden (403): {message} — check the API key and "
+                    f"username {self.api_username!r}",
+                    status=status,
+                    path=path,
+                )
             if status == 404:
                 raise ForumNotFound(f"{where}: not found (404)", status=status, path=path)
-            raise ForumRejected(f"{where}: rejected ({status}): {message}", errors=_error_messages(response),
-                                status=status, path=path)
+            raise ForumRejected(
+                f"{where}: rejected ({status}): {message}",
+                errors=_error_messages(response),
+                status=status,
+                path=path,
+            )
         if 300 <= status < 400:
             location = response.headers.get("Location", "?")
             log.warning("discourse.request_failed", status=status, location=location)
-            raise ForumBadResponse(f"{where}: unexpected redirect {status} to {location} "
-                                   f"(wrong host or scheme, or an invalid API key?)", status=status, path=path)
+            raise ForumBadResponse(
+                f"{where}: unexpected redirect {status} to {location} "
+                f"(wrong host or scheme, or an invalid API key?)",
+                status=status,
+                path=path,
+            )
         content_type = response.headers.get("Content-Type", "")
         if not content_type.lower().startswith("application/json"):
             if not response.content.strip():
                 return None
             log.warning("discourse.bad_response", status=status, content_type=content_type)
-            raise ForumBadResponse(f"{where}: expected JSON, got {content_type or 'no content type'!s}",
-                                   status=status, path=path)
+            raise ForumBadResponse(
+                f"{where}: expected JSON, got {content_type or 'no content type'!s}", status=status, path=path
+            )
         try:
             decoded = response.json()
         except ValueError as err:
             log.warning("discourse.bad_response", status=status, reason="unparsable JSON")
-            raise ForumBadResponse(f"{where}: unparsable JSON from {self.name}", status=status,
-                                   path=path) from err
+            raise ForumBadResponse(
+                f"{where}: unparsable JSON from {self.name}", status=status, path=path
+            ) from err
         if isinstance(decoded, dict) and decoded.get("errors"):
             errors = decoded["errors"] if isinstance(decoded["errors"], list) else [str(decoded["errors"])]
-            raise ForumRejected(f"{where}: {'; '.join(map(str, errors))}", errors=[str(e) for e in errors],
-                                status=status, path=path)
+            raise ForumRejected(
+                f"{where}: {'; '.join(map(str, errors))}",
+                errors=[str(e) for e in errors],
+                status=status,
+                path=path,
+            )
         return decoded
 
     # ------------------------------------------------------------------------------------------------
@@ -291,10 +335,13 @@ class DiscourseForum(DiscourseClient):
         except ForumError:
             raise
         except ValidationError as err:
-            self._log.warning("discourse.bad_response", path=path, reason="validation",
-                              errors=err.error_count())
-            raise ForumBadResponse(f"{path}: payload does not fit the model: {err.errors()[0]['loc']}: "
-                                   f"{err.errors()[0]['msg']}", path=path) from err
+            self._log.warning(
+                "discourse.bad_response", path=path, reason="validation", errors=err.error_count()
+            )
+            raise ForumBadResponse(
+                f"{path}: payload does not fit the model: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}",
+                path=path,
+            ) from err
         except (KeyError, TypeError, AttributeError, IndexError, ValueError) as err:
             self._log.warning("discourse.bad_response", path=path, reason="shape", error=repr(err)[:200])
             raise ForumBadResponse(f"{path}: unexpected payload shape ({err!r})", path=path) from err
@@ -308,8 +355,9 @@ class DiscourseForum(DiscourseClient):
     @staticmethod
     def _list(value: Any, what: str, path: str) -> list[Any]:
         if not isinstance(value, list):
-            raise ForumBadResponse(f"{path}: expected a list for {what}, got {type(value).__name__}",
-                                   path=path)
+            raise ForumBadResponse(
+                f"{path}: expected a list for {what}, got {type(value).__name__}", path=path
+            )
         return value
 
     @staticmethod
@@ -361,20 +409,36 @@ class DiscourseForum(DiscourseClient):
             body = self._dict(payload, path)
             topic = Topic.model_validate(body)
             stream_block = self._dict(body["post_stream"], path)
-            first = [self._post_model(p, path, topic_id=topic.id, topic_title=topic.title,
-                                      topic_slug=topic.slug, category_id=topic.category_id)
-                     for p in self._list(stream_block.get("posts", []), "post_stream.posts", path)]
-            stream = [int(i) for i in self._list(stream_block.get("stream", [p.id for p in first]),
-                                                 "post_stream.stream", path)]
+            first = [
+                self._post_model(
+                    p,
+                    path,
+                    topic_id=topic.id,
+                    topic_title=topic.title,
+                    topic_slug=topic.slug,
+                    category_id=topic.category_id,
+                )
+                for p in self._list(stream_block.get("posts", []), "post_stream.posts", path)
+            ]
+            stream = [
+                int(i)
+                for i in self._list(
+                    stream_block.get("stream", [p.id for p in first]), "post_stream.stream", path
+                )
+            ]
         have = {p.id: p for p in first}
         missing = [i for i in stream if i not in have]
         if missing:
             for post in self.topic_posts(topic_id, missing):
-                have[post.id] = post.model_copy(update={
-                    "topic_title": post.topic_title or topic.title,
-                    "topic_slug": post.topic_slug or topic.slug,
-                    "category_id": post.category_id if post.category_id is not None else topic.category_id,
-                })
+                have[post.id] = post.model_copy(
+                    update={
+                        "topic_title": post.topic_title or topic.title,
+                        "topic_slug": post.topic_slug or topic.slug,
+                        "category_id": post.category_id
+                        if post.category_id is not None
+                        else topic.category_id,
+                    }
+                )
         order = {post_id: n for n, post_id in enumerate(stream)}
         posts = sorted(have.values(), key=lambda p: (order.get(p.id, len(order)), p.post_number))
         return topic, posts
@@ -386,8 +450,10 @@ class DiscourseForum(DiscourseClient):
             payload = self.posts(topic_id, post_ids=chunk, include_raw="true", **kwargs)
             with self._shape(path):
                 items = self._dict(self._dict(payload, path)["post_stream"], path)["posts"]
-                posts.extend(self._post_model(p, path, topic_id=topic_id)
-                             for p in self._list(items, "post_stream.posts", path))
+                posts.extend(
+                    self._post_model(p, path, topic_id=topic_id)
+                    for p in self._list(items, "post_stream.posts", path)
+                )
         return posts
 
     def post(self, post_id: int, *_: Any, **kwargs: Any) -> Post:  # type: ignore[override]
@@ -396,7 +462,9 @@ class DiscourseForum(DiscourseClient):
         with self._shape(path):
             return self._post_model(payload, path)
 
-    def events(self, after: datetime | None = None, *, limit: int = 200, max_pages: int = 10) -> list[CalendarEvent]:
+    def events(
+        self, after: datetime | None = None, *, limit: int = 200, max_pages: int = 10
+    ) -> list[CalendarEvent]:
         """Events from discourse-calendar, with details, ordered by start; pages on when a page is full."""
         path = "/discourse-post-event/events.json"
         seen: dict[int, CalendarEvent] = {}
@@ -412,8 +480,12 @@ class DiscourseForum(DiscourseClient):
                 for item in items:
                     flat = self._event_payload(item)
                     if flat is None:
-                        self._log.info("discourse.event_skipped", path=path, reason="no start",
-                                       event_id=item.get("id") if isinstance(item, dict) else None)
+                        self._log.info(
+                            "discourse.event_skipped",
+                            path=path,
+                            reason="no start",
+                            event_id=item.get("id") if isinstance(item, dict) else None,
+                        )
                         continue
                     page.append(CalendarEvent.model_validate(flat))
             fresh = [e for e in page if e.id not in seen]
@@ -445,8 +517,9 @@ class DiscourseForum(DiscourseClient):
             if not items or len(items) < page_size or (isinstance(total, int) and offset >= total):
                 return found
 
-    def poll_voters(self, post_id: int, poll_name: str, *, page_size: int = 50,
-                    max_pages: int = 40) -> dict[str, list[Voter]]:
+    def poll_voters(
+        self, post_id: int, poll_name: str, *, page_size: int = 50, max_pages: int = 40
+    ) -> dict[str, list[Voter]]:
         path = "/polls/voters.json"
         result: dict[str, dict[int, Voter]] = {}
         for page in range(1, max_pages + 1):
@@ -473,10 +546,12 @@ class DiscourseForum(DiscourseClient):
         payload = self._get(path, username_filters=self.api_username, include_raw="true")
         with self._shape(path):
             block = self._dict(self._dict(payload, path)["post_stream"], path)
-            first = [self._post_model(p, path, topic_id=topic_id) for p in self._list(block.get("posts", []),
-                                                                                       "posts", path)]
+            first = [
+                self._post_model(p, path, topic_id=topic_id)
+                for p in self._list(block.get("posts", []), "posts", path)
+            ]
             stream = [int(i) for i in self._list(block.get("stream", [p.id for p in first]), "stream", path)]
-        recent = stream[-self.own_post_scan:]
+        recent = stream[-self.own_post_scan :]
         have = {p.id: p for p in first if p.id in set(recent)}
         missing = [i for i in recent if i not in have]
         if missing:
@@ -491,8 +566,10 @@ class DiscourseForum(DiscourseClient):
         with self._shape(path):
             user = self._dict(self.user(self.api_username), path)
             roles = [r for r in ("admin", "moderator") if user.get(r)]
-            return (f"{self.name}: {self.host} reachable; signed in as {user['username']} "
-                    f"(id {user['id']}{', ' + ', '.join(roles) if roles else ''})")
+            return (
+                f"{self.name}: {self.host} reachable; signed in as {user['username']} "
+                f"(id {user['id']}{', ' + ', '.join(roles) if roles else ''})"
+            )
 
     # ------------------------------------------------------------------------------------------------
     # writing
@@ -501,8 +578,11 @@ class DiscourseForum(DiscourseClient):
         with self._shape(path):
             body = self._dict(payload, path)
             if body.get("action") == "enqueued":
-                raise ForumRejected(f"{path}: the post was queued for approval instead of published",
-                                    errors=["enqueued"], path=path)
+                raise ForumRejected(
+                    f"{path}: the post was queued for approval instead of published",
+                    errors=["enqueued"],
+                    path=path,
+                )
             if "id" not in body and isinstance(body.get("post"), dict):
                 body = body["post"]
             return CreatedPost.model_validate(body)
@@ -517,17 +597,20 @@ class DiscourseForum(DiscourseClient):
     def create_reply(self, topic_id: int, raw: str) -> CreatedPost:
         return self._created(self.create_post(raw, topic_id=topic_id), "/posts")
 
-    def create_topic(self, title: str, raw: str, category_id: int | None = None,
-                     tags: Iterable[str] = ()) -> CreatedPost:
-        return self._created(self.create_post(raw, category_id=category_id, title=title, tags=list(tags)),
-                             "/posts")
+    def create_topic(
+        self, title: str, raw: str, category_id: int | None = None, tags: Iterable[str] = ()
+    ) -> CreatedPost:
+        return self._created(
+            self.create_post(raw, category_id=category_id, title=title, tags=list(tags)), "/posts"
+        )
 
     def create_private_message(self, title: str, raw: str, recipients: Iterable[str]) -> CreatedPost:
         names = ",".join(r.strip() for r in recipients if r and r.strip())
         if not names:
             raise ForumRejected("a private message needs at least one recipient", errors=["no recipients"])
-        return self._created(self.create_post(raw, title=title, archetype="private_message",
-                                              target_recipients=names), "/posts")
+        return self._created(
+            self.create_post(raw, title=title, archetype="private_message", target_recipients=names), "/posts"
+        )
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:
         path = f"/posts/{post_id}"

@@ -83,8 +83,9 @@ class DryRunForum:
         post_id = self._record("create_reply", topic_id=topic_id, raw=raw)
         return CreatedPost(id=post_id, topic_id=topic_id, post_number=0)
 
-    def create_topic(self, title: str, raw: str, category_id: int | None = None,
-                     tags: Iterable[str] = ()) -> CreatedPost:
+    def create_topic(
+        self, title: str, raw: str, category_id: int | None = None, tags: Iterable[str] = ()
+    ) -> CreatedPost:
         post_id = self._record("create_topic", title=title, raw=raw, category_id=category_id, tags=list(tags))
         return CreatedPost(id=post_id, topic_id=post_id, post_number=1)
 

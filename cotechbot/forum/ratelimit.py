@@ -41,9 +41,14 @@ class TokenBucket:
     """``acquire()`` before every request: returns at once while tokens remain, else sleeps until one has
     refilled. ``pause(seconds)`` empties the bucket for that long (after a 429 told us to wait)."""
 
-    def __init__(self, requests_per_minute: float = 50, burst: int = 5, *,
-                 now: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        requests_per_minute: float = 50,
+        burst: int = 5,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if requests_per_minute <= 0:
             raise ValueError("requests_per_minute must be positive")
         self.rate = requests_per_minute / 60.0

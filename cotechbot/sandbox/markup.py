@@ -72,6 +72,7 @@ _INLINE_RE = re.compile(
 _STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EM_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _TAG_RE = re.compile(r"<[^>]+>")
+_BLOCK_STARTS = frozenset("#*-+>[`~")
 _SPECIAL = re.compile(r"[\[`*@:]|https?://")
 
 
@@ -664,6 +665,9 @@ def cook(raw: str) -> str:
     """The cooked HTML of ``raw`` (see the module docstring for what is rendered)."""
     if not raw:
         return ""
+    stripped = raw.strip()
+    if "\n" not in stripped and stripped[:1] not in _BLOCK_STARTS and not stripped[:1].isdigit():
+        return f"<p>{render_inline(stripped)}</p>"  # the common one-paragraph post
     try:
         return _render(_blocks(raw))
     except MarkupError:
@@ -704,8 +708,7 @@ def utc_iso(value: datetime | None) -> str | None:
     """Discourse's timestamp format: ISO-8601 UTC with milliseconds, e.g. ``2020-01-25T02:10:07.971Z``."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def add_months(value: datetime, months: int) -> datetime:

@@ -69,10 +69,12 @@ def _moment(day_text: str, clock_text: str | None, zone: tzinfo) -> date | datet
 
 
 def _split_stamp(value: str) -> tuple[str, str | None]:
-    """'2025-06-10T18:00:00' → ('2025-06-10', '18:00:00'); a bare date keeps no clock."""
-    if "T" in value:
-        day, clock = value.split("T", 1)
-        return day, clock
+    """'2025-06-10T18:00:00' or '2025-06-10 18:00' → (day, clock); a bare date keeps no clock."""
+    value = value.strip()
+    for sep in ("T", " "):
+        if sep in value:
+            day, clock = value.split(sep, 1)
+            return day, clock.strip()
     return value, None
 
 
@@ -122,6 +124,22 @@ def _from_range_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime 
     return (*paired, ("markup", *flags))
 
 
+def _from_event_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
+    """discourse-calendar's ``[event start="2025-06-10 18:00" end="…" timezone="…"]``."""
+    attrs = _attrs(m.group("attrs"))
+    if "start" not in attrs:
+        return None
+    zone, flags = _zone_of(attrs)
+    start = _moment(*_split_stamp(attrs["start"]), zone)
+    end = _moment(*_split_stamp(attrs["end"]), zone) if "end" in attrs else None
+    paired = _pair(start, end)
+    if paired is None:
+        return None
+    if attrs.get("recurrence"):
+        flags += ("recurring",)
+    return (*paired, ("markup", "event", *flags))
+
+
 def read_markup(work: str) -> Iterator[ExactMoment]:
     """Every ``[date-range …]`` and ``[date=…]`` tag, a pair of date tags joined by an arrow read as a range."""
     tags: list[tuple[tuple[int, int], tuple]] = []
@@ -133,6 +151,11 @@ def read_markup(work: str) -> Iterator[ExactMoment]:
         parsed = _from_date_tag(m)
         if parsed:
             tags.append((m.span(), parsed))
+    if "[event" in work or "[EVENT" in work:
+        for m in P.EVENT_TAG_RE.finditer(work):
+            parsed = _from_event_tag(m)
+            if parsed:
+                tags.append((m.span(), parsed))
     tags.sort(key=lambda t: t[0])
     i = 0
     while i < len(tags):

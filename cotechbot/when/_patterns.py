@@ -57,7 +57,7 @@ CLOCK = (
     r"(?:"
     rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{O}{_AP}"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{O}(?:hrs|h)\b)?"
-    rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%]|{O}%)"
+    rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{O}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={O}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{O}(?:hrs|h)\b)?"
     rf"|(?:12{O})?(?:noon|midday)|midnight"
     r")"
@@ -74,7 +74,7 @@ TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
-    rf"(?={O}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b))"
+    rf"(?={O}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
     rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){O}o'?clock\b",
     _I,
 )
@@ -127,6 +127,8 @@ DATE_RE = re.compile(
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01]))(?![\d-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + r"|(?P<numeric>(?P<n1>\d{1,2})(?P<nsep>[/.])(?P<n2>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
+    # Mon 6/3 (no year: the weekday decides between day-first and month-first)
+    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{S}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
     + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{O}(?:of{S})?{MON}|{O}[-/]{O}\d)"
     + r")",
@@ -168,10 +170,13 @@ ISO_STAMP_RE = re.compile(
 )
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
-# Text that never holds a date for us: links, e-mail addresses, HTML tags, code spans.
+# Code is quoted, not meant: blanked before anything else is read.
+CODE_RE = re.compile(r"```.{0,20000}?```|`[^`\n]{1,500}`|<code>.{0,5000}?</code>|<pre>.{0,20000}?</pre>", re.I | re.S)
+EVENT_TAG_RE = re.compile(r"\[event\b(?P<attrs>[^\]\n]{0,800})\]", _I)
+# Text that never holds a date for us: links, e-mail addresses, HTML tags, BBCode tags and their attributes.
 NOISE_RE = re.compile(
     r"https?://[^\s<>\"')\]]{1,2000}|www\.[^\s<>\"')\]]{1,2000}|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,200}"
-    r"|<[^<>]{0,2000}>|`[^`\n]{0,500}`|\]\([^)\s]{0,2000}\)",
+    r"|<[^<>]{0,2000}>|\]\([^)\s]{0,2000}\)|\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}\]",
     _I,
 )
 SENTENCE_END_RE = re.compile(r"(?<![ap]\.m)(?<!\bv)(?<!\bi\.e)(?<!\be\.g)[.!?]+(?=\s)|\n", _I)
@@ -180,43 +185,73 @@ CLAUSE_END_RE = re.compile(r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sa
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|-|\(|,|\|)\s*){0,3}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\|)\s*){0,3}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(r"\s*[,)]?\s*-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?", _I)
-COORD_GLUE_RE = re.compile(r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}", _I)
+COORD_GLUE_RE = re.compile(
+    r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
+    r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
+    _I,
+)
 RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I)
 
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
-    r"\b(?:was|were|had\s(?!to\b)|did|met|held|took\splace|happened|went|came|attended|enjoyed|gathered|hosted"
-    r"|ran|visited|spoke|presented|celebrated|launched|finished|ended|passed|yesterday|ago|have\sbeen|has\sbeen"
-    r"|last\s(?:week|month|year|time)|recap|write-?up)\b",
+    r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
+    r"|ran|finished|ended|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|write-?up|agreed|decided|discussed|talked|chatted"
+    r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
+    # "we agreed", "they organised": a pronoun and a regular past tense
+    r"|(?:we|they|i|he|she|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
+    r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend)"
+    r"[a-z]{2,}ed)\b",
     _I,
 )
 FUTURE_RE = re.compile(
-    r"\b(?:will|shall|going\sto|gonna|next|upcoming|coming|plan(?:ning|ned)?\sto|hope|hoping|would|could|can"
-    r"|let'?s|please|pencil|save\sthe\sdate|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\son|are\son|be\sheld"
-    r"|are\s(?:meeting|having|holding|hosting|running|organi[sz]ing)|is\s(?:happening|taking\splace|being\sheld)"
-    r"|join|register|book|rsvp|see\syou|looking\sforward|likely\sto\sbe|available|free\son)\b|'ll\b",
+    r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
+    r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
+    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|is\s+(?:happening|taking\s+place|being\s+held)"
+    r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
+    r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
     _I,
 )
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
-    r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s(?:on|by))?|no\slater\sthan|\bclos(?:es|ing|e)(?:\s(?:on|at))?"
-    r"|\buntil|\btill|\bends?(?:\son)?|\bexpir\w{0,3}(?:\son)?|\bcut-?off(?:\sdate)?:?)\s?(?:on\s)?(?:the\s)?"
-    r"(?:end\sof\s(?:the\s)?)?$",
+    r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
+    r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
+    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by))\s*(?:on\s+)?(?:the\s+)?"
+    r"(?:end\s+of\s+(?:the\s+)?)?$",
     _I,
 )
-DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\sdate|closing\sdate|cut-?off|submissions?\sclose)\b", _I)
+DEADLINE_AFTER_RE = re.compile(r"^\s*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I)
+DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
+# Immediately before a date: a date that records something rather than gathers anyone.
+RECORD_BEFORE_RE = re.compile(
+    r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
+    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
+    # absence, not a gathering
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo)\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    _I,
+)
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
     r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
-    r"|congress|celebration|see\syou|join\sus|huddle|jitsi|zoom|video|space4)\b",
+    r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open)\b",
     _I,
 )
+# For "in 20 minutes": something is about to begin.
+STARTING_RE = re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b", _I)
+RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I)
+WEEKDAY_SPAN_AFTER_RE = re.compile(rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I)
+WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
+# "this Thursday (5th June)": a weekday restated by the date right after it.
+WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:the\s+)?", _I)
+# "(or the 9th if that clashes)": another day of the month just named.
+ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)
 ANY_SIGNAL_RE = re.compile(
-    rf"\d|\b(?:today|tonight|tomorrow|tmrw|noon|midday|midnight|{WD})|\[date", _I
+    rf"\d|\b(?:today|tonight|tomorrow|tmrw|noon|midday|midnight|minutes?|mins?|hours?|hrs?|{WD})|\[(?:date|event)", _I
 )

@@ -110,6 +110,7 @@ _RECENT_PAST = timedelta(days=14)
 # How far ahead a weekday-and-day ("Tuesday 4th") may look for a month where both agree.
 _PARTIAL_SEARCH_MONTHS = 3
 _LONGEST_RANGE = timedelta(days=62)
+_LONGEST_DAILY = timedelta(days=6)
 _LONGEST_DELTA = timedelta(hours=48)
 _GLUE_MAX = 40
 _AMBIGUOUS_MONTH_WORDS = {"may", "march", "mar"}
@@ -212,88 +213,119 @@ def _blank(chars: list[str], span: tuple[int, int]) -> None:
             chars[i] = " "
 
 
+def _blanked(work: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return work
+    chars = list(work)
+    for span in spans:
+        _blank(chars, span)
+    return "".join(chars)
+
+
+class _Taken:
+    """Non-overlapping spans already read, kept sorted so each overlap test is a bisection."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        i = bisect.bisect_right(self._starts, span[0])
+        if i > 0 and self._ends[i - 1] > span[0]:
+            return True
+        return i < len(self._starts) and self._starts[i] < span[1]
+
+    def add(self, span: tuple[int, int]) -> None:
+        i = bisect.bisect_right(self._starts, span[0])
+        self._starts.insert(i, span[0])
+        self._ends.insert(i, span[1])
+
+
+@dataclass
+class _Sentence:
+    items: list[_Item] = field(default_factory=list)
+    times: list[_Time] = field(default_factory=list)
+    deltas: list[re.Match[str]] = field(default_factory=list)
+    alternates: list[re.Match[str]] = field(default_factory=list)
+    exact: list[TimeMention] = field(default_factory=list)
+
+
 def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
     work = text.translate(_NORMALISE)
-    results: list[TimeMention] = []
-
-    chars: list[str] | None = None
+    if "`" in work or "<code" in work or "<pre" in work:
+        work = _blanked(work, [m.span() for m in P.CODE_RE.finditer(work)])
     exact: list[ExactMoment] = []
-    if "data-date" in work or "[date" in work:
+    if "data-date" in work or "[date" in work or "[event" in work:
         exact.extend(read_cooked(work))
         exact.extend(read_markup(work))
-    if exact:
-        chars = list(work)
-        for moment in exact:
-            _blank(chars, moment.span)
-        work = "".join(chars)
-    noise = list(P.NOISE_RE.finditer(work))
-    if noise:
-        chars = list(work)
-        for m in noise:
-            _blank(chars, m.span())
-        work = "".join(chars)
-    if "T" in work or "t" in work:
+        work = _blanked(work, [moment.span for moment in exact])
+    work = _blanked(work, [m.span() for m in P.NOISE_RE.finditer(work)])
+    if "T" in work:
         stamps = list(read_iso_stamps(work, ctx.zone))
-        if stamps:
-            chars = list(work)
-            for moment in stamps:
-                _blank(chars, moment.span)
-            work = "".join(chars)
-            exact.extend(stamps)
+        work = _blanked(work, [moment.span for moment in stamps])
+        exact.extend(stamps)
+
+    date_matches = list(P.DATE_RE.finditer(work))
+    sentence_starts = _sentence_starts(work, date_matches)
+    sentences: dict[int, _Sentence] = {}
+
+    def sentence_at(position: int) -> _Sentence:
+        index = bisect.bisect_right(sentence_starts, position) - 1
+        found = sentences.get(index)
+        if found is None:
+            found = sentences[index] = _Sentence()
+        return found
+
     for moment in exact:
-        results.append(_exact_mention(moment, text, ctx))
-
-    sentences = _sentence_starts(work)
-    by_sentence: dict[int, tuple[list[_Item], list[_Time], list[re.Match[str]]]] = {}
-
-    def bucket(position: int) -> tuple[list[_Item], list[_Time], list[re.Match[str]]]:
-        index = bisect.bisect_right(sentences, position) - 1
-        return by_sentence.setdefault(index, ([], [], []))
-
-    taken: list[tuple[int, int]] = []
-    group_counter = iter(range(1, 1_000_000_000))
-    for m in P.DATE_RE.finditer(work):
-        items = _items_from_date(m, work, next(group_counter))
+        sentence_at(moment.span[0]).exact.append(_exact_mention(moment, text, ctx))
+    taken = _Taken()
+    groups = iter(range(1, 1 << 62))
+    for m in date_matches:
+        items = _items_from_date(m, next(groups))
         if items:
-            taken.append(m.span())
-            bucket(m.start())[0].extend(items)
+            taken.add(m.span())
+            sentence_at(m.start()).items.extend(items)
     for m in P.RELDAY_RE.finditer(work):
-        if not _overlaps(m.span(), taken):
-            taken.append(m.span())
-            bucket(m.start())[0].append(_relday_item(m, ctx, next(group_counter)))
+        if not taken.overlaps(m.span()):
+            taken.add(m.span())
+            sentence_at(m.start()).items.append(_relday_item(m, ctx, next(groups)))
     for m in P.WEEKDAY_RE.finditer(work):
-        if not _overlaps(m.span("wd"), taken):
-            bucket(m.start())[0].append(_weekday_item(m, work, next(group_counter)))
-    time_taken = list(taken)
+        if not taken.overlaps(m.span("wd")):
+            sentence_at(m.start()).items.append(_weekday_item(m, work, next(groups)))
+    for m in P.ALT_DAY_RE.finditer(work):
+        if not taken.overlaps(m.span("day")):
+            sentence_at(m.start()).alternates.append(m)
+    clocks = _Taken()
     for m in P.TIME_RANGE_RE.finditer(work):
         found = _time_range(m)
-        if found and not _overlaps(m.span(), time_taken):
-            time_taken.append(m.span())
-            bucket(m.start())[1].append(found)
+        if found and not taken.overlaps(m.span()):
+            clocks.add(m.span())
+            sentence_at(m.start()).times.append(found)
     for m in P.TIME_RE.finditer(work):
         found = _time_single(m)
-        if found and not _overlaps(m.span(), time_taken):
-            time_taken.append(m.span())
-            bucket(m.start())[1].append(found)
+        if found and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
+            clocks.add(m.span())
+            sentence_at(m.start()).times.append(found)
     for m in P.IN_DELTA_RE.finditer(work):
-        bucket(m.start())[2].append(m)
+        sentence_at(m.start()).deltas.append(m)
 
-    bounds = sentences + [len(work)]
-    for index, (items, times, deltas) in by_sentence.items():
-        start, end = bounds[index], bounds[index + 1]
-        results.extend(_read_sentence(text, work, (start, end), items, times, deltas, ctx, include_deadlines))
+    bounds = sentence_starts + [len(work)]
+    results: list[TimeMention] = []
+    for index, found in sentences.items():
+        results.extend(_read_sentence(text, work, (bounds[index], bounds[index + 1]), found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
     return results
 
 
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in spans)
-
-
-def _sentence_starts(work: str) -> list[int]:
+def _sentence_starts(work: str, date_matches: list[re.Match[str]]) -> list[int]:
+    """Where sentences start; a full stop inside a date ("Oct. 3rd") does not end one."""
+    inside = _Taken()
+    for m in date_matches:
+        inside.add(m.span())
     starts = [0]
     for m in P.SENTENCE_END_RE.finditer(work):
-        starts.append(m.end())
+        if not inside.overlaps((m.start(), m.start() + 1)):
+            starts.append(m.end())
     return starts
 
 
@@ -325,7 +357,7 @@ def _day(m: re.Match[str], i: int) -> _Day | None:
     return _Day(number, _month_index(month_word), int(year_word) if year_word else None, _weekday_index(m.group(f"wd{i}")), ordinal)
 
 
-def _items_from_date(m: re.Match[str], work: str, group: int) -> list[_Item]:
+def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
     span = m.span()
     if m.group("full"):
         first, last = _day(m, 1), _day(m, 2)
@@ -361,6 +393,12 @@ def _items_from_date(m: re.Match[str], work: str, group: int) -> list[_Item]:
         return [_Item("day", span, first=_Day(int(m.group("id")), int(m.group("im")), int(m.group("iy")), None, True), group=group)]
     if m.group("numeric"):
         return _numeric_item(m, group)
+    if m.group("wdnum"):
+        a, b = int(m.group("n3")), int(m.group("n4"))
+        day, month = (a, b) if b <= 12 else (b, a)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return []
+        return [_Item("day", span, first=_Day(day, month, None, _weekday_index(m.group("wd11")), True), group=group)]
     if m.group("wdday"):
         number, ordinal = _day_number(m.group("d10"))
         weekday_word = m.group("wd10")
@@ -433,7 +471,8 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
         part = "afternoon"
     elif "morning" in word:
         part = "morning"
-    item = _Item("relday", m.span(), fixed=ctx.today + timedelta(days=offset), part_of_day=part or None, group=group)
+    said = "today" if offset == 0 else "tomorrow"
+    item = _Item("relday", m.span(), fixed=ctx.today + timedelta(days=offset), weekday_mod=said, part_of_day=part or None, group=group)
     item.flags.append("relative")
     return item
 
@@ -443,8 +482,9 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     mod = re.sub(r"\s+", " ", mod)
     item = _Item("weekday", m.span(), first=_Day(0, None, None, _weekday_index(m.group("wd"))), weekday_mod=mod or None, group=group)
     before = work[max(0, m.start() - 20) : m.start()]
-    if P.RECURRING_BEFORE_RE.search(before):
-        item.weekday_mod = "every"
+    after = work[m.end() : m.end() + 20]
+    if P.RECURRING_BEFORE_RE.search(before) or P.WEEKDAY_SPAN_BEFORE_RE.search(before) or P.WEEKDAY_SPAN_AFTER_RE.match(after):
+        item.weekday_mod = "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
     return item
 
 
@@ -672,48 +712,119 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str, sentence: t
         free[0].claimed = True
 
 
+def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
+    """"this Thursday (5th June)" names one day twice: keep the date, and check it against the weekday."""
+    kept: list[_Item] = []
+    for item, following in zip(items, [*items[1:], None], strict=False):
+        if (
+            item.kind == "weekday"
+            and following is not None
+            and following.kind == "day"
+            and following.first is not None
+            and item.first is not None
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
+        ):
+            if following.first.weekday is None:
+                following.first.weekday = item.first.weekday
+            continue
+        kept.append(item)
+    return kept
+
+
+def _alternate_items(found: _Sentence, work: str) -> list[_Item]:
+    """"Tuesday 2nd June, 4pm (or the 9th …)": the 9th of the same month, at the same time."""
+    made = []
+    for m in found.alternates:
+        before = [i for i in found.items if i.span[1] <= m.start() and i.kind == "day" and i.first and i.first.month]
+        if not before:
+            continue
+        anchor = before[-1]
+        assert anchor.first is not None
+        number, ordinal = _day_number(m.group("day"))
+        if not ordinal:
+            continue
+        day = _Day(number, anchor.first.month, anchor.first.year, None, True)
+        item = _Item("day", m.span("day"), first=day, group=-1, time=anchor.time, flags=["alternative"])
+        made.append(item)
+    return made
+
+
 def _read_sentence(
-    text: str,
-    work: str,
-    bounds: tuple[int, int],
-    items: list[_Item],
-    times: list[_Time],
-    deltas: list[re.Match[str]],
-    ctx: _Context,
-    include_deadlines: bool,
+    text: str, work: str, bounds: tuple[int, int], found: _Sentence, ctx: _Context, include_deadlines: bool
 ) -> list[TimeMention]:
     sentence = work[bounds[0] : bounds[1]]
-    items.sort(key=lambda i: i.span)
-    times.sort(key=lambda t: t.span)
-    has_event_word = P.EVENT_RE.search(sentence) is not None
+    items = sorted(found.items, key=lambda i: i.span)
+    times = sorted(found.times, key=lambda t: t.span)
+    items = _drop_restated_weekdays(items, work)
     _group_coordinated(items, work)
     _attach_times(items, times, work, bounds)
+    items.extend(_alternate_items(found, work))
 
-    found: list[TimeMention] = []
+    mentions: list[TimeMention] = list(found.exact)
     for item in items:
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = _clause_bounds(sentence, offset)
-        past = _tense_is_past(sentence[clause_start:clause_end], sentence)
+        clause = sentence[clause_start:clause_end]
+        past = _tense_is_past(clause, sentence)
         flags = list(item.flags)
-        before = work[max(bounds[0], item.span[0] - 60) : item.span[0]]
+        lead = min(item.span[0], item.time.span[0]) if item.time else item.span[0]
+        tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
+        before = work[max(bounds[0], lead - 60) : lead]
+        if P.RECORD_BEFORE_RE.search(before):
+            continue
         deadline = (
             P.DEADLINE_BEFORE_RE.search(before) is not None
+            or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or P.DEADLINE_WORD_RE.search(sentence, clause_start, offset) is not None
         )
         if deadline:
             if not include_deadlines:
                 continue
             flags.append("deadline")
-        mention = _resolve(item, text, ctx, past, has_event_word, flags)
-        if mention is not None and all((mention.start, mention.end, mention.all_day) != (m.start, m.end, m.all_day) for m in found):
-            found.append(mention)
-    if has_event_word:
-        for m in deltas:
+        gathering = P.EVENT_RE.search(clause) is not None
+        for mention in _resolve(item, text, ctx, past, gathering, flags):
+            if all(_same_moment(mention, other) is False for other in mentions):
+                mentions.append(mention)
+    mentions = _join_timed_spans(mentions, work)
+    if P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence):
+        for m in found.deltas:
             clause_start, clause_end = _clause_bounds(sentence, m.start() - bounds[0])
             mention = _delta_mention(m, text, ctx, _tense_is_past(sentence[clause_start:clause_end], sentence))
             if mention is not None:
-                found.append(mention)
-    return found
+                mentions.append(mention)
+    return mentions
+
+
+def _same_moment(a: TimeMention, b: TimeMention) -> bool:
+    return (a.start, a.end, a.all_day) == (b.start, b.end, b.all_day) and type(a.start) is type(b.start)
+
+
+_SPAN_JOIN_RE = re.compile(r"\s*(?:-{1,2}|to|until|till|through)\s*", re.IGNORECASE)
+
+
+def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:
+    """"from 6pm Friday 12th September to 2pm Sunday 14th September" is one stay, not two starts."""
+    mentions.sort(key=lambda m: m.span)
+    joined: list[TimeMention] = []
+    for mention in mentions:
+        if joined:
+            prior = joined[-1]
+            if (
+                not prior.all_day
+                and not mention.all_day
+                and prior.end is None
+                and mention.end is None
+                and isinstance(prior.start, datetime)
+                and isinstance(mention.start, datetime)
+                and timedelta(0) < mention.start - prior.start <= timedelta(days=14)
+                and _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0])
+            ):
+                span = (prior.span[0], mention.span[1])
+                flags = tuple(dict.fromkeys(prior.flags + mention.flags))
+                joined[-1] = TimeMention(prior.start, mention.start, False, span, prior.text + work[prior.span[1] : mention.span[0]] + mention.text, flags)
+                continue
+        joined.append(mention)
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -824,16 +935,18 @@ def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> 
     return None
 
 
-def _resolve(item: _Item, text: str, ctx: _Context, past: bool, has_event_word: bool, flags: list[str]) -> TimeMention | None:
+def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool, flags: list[str]) -> list[TimeMention]:
+    """The mentions one item stands for: usually one, none when doubtful, one per day for "23rd and 24th, 10-4"."""
     if item.kind == "weekday":
-        day = _resolve_weekday(item, ctx, past, has_event_word)
+        day = _resolve_weekday(item, ctx, past, gathering)
         if day is None:
-            return None
+            return []
         flags.append("relative")
         first, last = day, None
     elif item.kind == "relday":
-        if past or (item.time is None and not has_event_word):
-            return None
+        # "today" with no time is happening now or done: nothing to remind; "tomorrow's call" is a day to mark.
+        if past or (item.time is None and (item.weekday_mod == "today" or not gathering)):
+            return []
         first, last = item.fixed, None
     elif item.kind == "range":
         assert item.first is not None and item.last is not None
@@ -844,7 +957,7 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, has_event_word: 
                 first_day.year = (last_day.year or 0) - 1
         first = _resolve_day(first_day, ctx, past, flags)
         if first is None:
-            return None
+            return []
         if last_day.year is None:
             last = _safe_date(first.year, last_day.month or 0, last_day.day)
             if last is not None and last < first:
@@ -854,7 +967,7 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, has_event_word: 
             if "year_corrected" in " ".join(flags) and last is not None:
                 last = _safe_date(first.year, last.month, last.day)
         if last is None or last < first or last - first > _LONGEST_RANGE:
-            return None
+            return []
         if last_day.weekday is not None and last.weekday() != last_day.weekday and "weekday_mismatch" not in flags:
             flags.append("weekday_mismatch")
         if last == first:
@@ -863,24 +976,32 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, has_event_word: 
         assert item.first is not None
         first = _resolve_day(item.first, ctx, past, flags)
         if first is None:
-            return None
+            return []
         last = None
     assert first is not None
     span = item.span
     if item.time is not None:
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
     if item.time is not None and last is None:
-        start, end = _timed(first, item.time, item.part_of_day, ctx, flags)
-        if start is None:
-            return None
-        if start < ctx.now - timedelta(minutes=1):
-            flags.append("past")
-        return TimeMention(start, end, False, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
+        return [_timed_mention(first, item, span, text, ctx, flags)]
+    if item.time is not None and item.time.end is not None and last is not None and last - first <= _LONGEST_DAILY:
+        # A multi-day span with hours ("10:00-16:00 each day") is one timed event per day.
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        return [_timed_mention(day, item, span, text, ctx, [*flags, "daily"]) for day in days]
     if item.time is not None:
         flags.append("daily_times")
     if (last or first) < ctx.today:
         flags.append("past")
-    return TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
+    return [TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))]
+
+
+def _timed_mention(day: date, item: _Item, span: tuple[int, int], text: str, ctx: _Context, flags: list[str]) -> TimeMention:
+    assert item.time is not None
+    flags = list(flags)
+    start, end = _timed(day, item.time, item.part_of_day, ctx, flags)
+    if start < ctx.now - timedelta(minutes=1):
+        flags.append("past")
+    return TimeMention(start, end, False, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
 
 
 def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: bool) -> date | None:
@@ -889,20 +1010,16 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
     mod = item.weekday_mod
     if past or mod in ("last", "every", "each", "most", "alternate"):
         return None
-    if item.time is None:
-        if mod in ("next", "this", "coming", "this coming"):
-            pass
-        elif mod == "on" and has_event_word:
-            pass
-        else:
-            return None
+    # With no time, only "next/this/on Thursday" said of a gathering ("see you next Thursday") counts.
+    if item.time is None and not (mod in ("next", "this", "coming", "this coming", "on") and has_event_word):
+        return None
     ahead = (item.first.weekday - ctx.today.weekday()) % 7
     if ahead == 0 and mod not in ("this", "this coming"):
         ahead = 7
     return ctx.today + timedelta(days=ahead)
 
 
-def _timed(day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]) -> tuple[datetime | None, datetime | None]:
+def _timed(day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]) -> tuple[datetime, datetime | None]:
     zone = _zone_for(found.start.zone, ctx, day, flags)
     hour, minute = _settle_clock(found.start, part_of_day, flags)
     start = _local(day, hour, minute, zone)

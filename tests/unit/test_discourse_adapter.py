@@ -33,16 +33,32 @@ T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 
 def post_json(post_id: int, topic_id: int = 7, post_number: int = 1, **extra):
-    body = {"id": post_id, "topic_id": topic_id, "post_number": post_number, "username": "alice",
-            "raw": f"post {post_id}", "cooked": f"<p>post {post_id}</p>", "created_at": "2025-06-01T10:00:00.000Z",
-            "updated_at": "2025-06-01T10:00:00.000Z", "version": 1, "post_type": 1}
+    body = {
+        "id": post_id,
+        "topic_id": topic_id,
+        "post_number": post_number,
+        "username": "alice",
+        "raw": f"post {post_id}",
+        "cooked": f"<p>post {post_id}</p>",
+        "created_at": "2025-06-01T10:00:00.000Z",
+        "updated_at": "2025-06-01T10:00:00.000Z",
+        "version": 1,
+        "post_type": 1,
+    }
     body.update(extra)
     return body
 
 
 def reply(rsps, method, path, body=None, status=200, headers=None, content_type=JSON_CT, **kw):
-    rsps.add(method, HOST + path, body=json.dumps(body) if not isinstance(body, str | bytes) else body,
-             status=status, content_type=content_type, headers=headers, **kw)
+    rsps.add(
+        method,
+        HOST + path,
+        body=json.dumps(body) if not isinstance(body, str | bytes) else body,
+        status=status,
+        content_type=content_type,
+        headers=headers,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -103,6 +119,7 @@ def test_override_cannot_remove_the_timeout(forum, rsps):
 
 def test_one_session_is_reused_and_module_level_requests_is_never_called(forum, rsps, monkeypatch):
     """All calls go through the forum's single kept-alive Session, never requests.request (pydiscourse's path)."""
+
     def forbidden(*_a, **_k):
         raise AssertionError("requests.request was called: a new connection per call")
 
@@ -136,10 +153,21 @@ def test_requests_made_counts_every_attempt_including_failures(forum, rsps):
 
 
 def reply_429_then_ok(rsps, wait: float, path: str = "/latest.json"):
-    reply(rsps, "GET", path, {"errors": ["slow down"], "error_type": "rate_limit",
-                              "extras": {"wait_seconds": wait, "time_left": f"{wait} seconds"}},
-          status=429, headers={"Retry-After": str(int(wait)),
-                               "Discourse-Rate-Limit-Error-Code": "admin_api_key_rate_limit"})
+    reply(
+        rsps,
+        "GET",
+        path,
+        {
+            "errors": ["slow down"],
+            "error_type": "rate_limit",
+            "extras": {"wait_seconds": wait, "time_left": f"{wait} seconds"},
+        },
+        status=429,
+        headers={
+            "Retry-After": str(int(wait)),
+            "Discourse-Rate-Limit-Error-Code": "admin_api_key_rate_limit",
+        },
+    )
     reply(rsps, "GET", path, {"topic_list": {"topics": []}})
 
 
@@ -171,8 +199,13 @@ def test_http_status_maps_to_forum_error(forum, rsps, status, body, error):
 
 def test_rejection_keeps_the_forums_messages(forum, rsps):
     """A 422 keeps Discourse's ``errors`` list on ForumRejected.errors."""
-    reply(rsps, "POST", "/posts", {"action": "create_post", "errors": ["Body is too similar", "Title is short"]},
-          status=422)
+    reply(
+        rsps,
+        "POST",
+        "/posts",
+        {"action": "create_post", "errors": ["Body is too similar", "Title is short"]},
+        status=422,
+    )
     with pytest.raises(ForumRejected) as caught:
         forum.create_topic("Hi", "hello")
     assert caught.value.errors == ["Body is too similar", "Title is short"]
@@ -187,8 +220,12 @@ def test_2xx_body_with_errors_is_a_rejection(forum, rsps):
 
 @pytest.mark.parametrize(
     "fault",
-    [requests.ConnectionError("refused"), requests.ConnectTimeout("connect timeout"),
-     requests.ReadTimeout("read timeout"), requests.exceptions.ChunkedEncodingError("reset")],
+    [
+        requests.ConnectionError("refused"),
+        requests.ConnectTimeout("connect timeout"),
+        requests.ReadTimeout("read timeout"),
+        requests.exceptions.ChunkedEncodingError("reset"),
+    ],
 )
 def test_transport_faults_are_unavailable(forum, rsps, fault):
     """Connection errors and timeouts become ForumUnavailable (transient)."""
@@ -218,11 +255,13 @@ def test_redirect_is_bad_response(forum, rsps):
 
 @pytest.mark.parametrize(
     "body",
-    [{"latest_posts": [{"id": 1, "topic_id": 2}]},            # no post_number / created_at
-     {"latest_posts": [post_json(1, created_at="2025-06-01T10:00:00")]},  # naive datetime
-     {"latest_posts": {"id": 1}},                             # object instead of list
-     {"posts": []},                                           # wrong key
-     [1, 2, 3]],                                              # wrong top-level type
+    [
+        {"latest_posts": [{"id": 1, "topic_id": 2}]},  # no post_number / created_at
+        {"latest_posts": [post_json(1, created_at="2025-06-01T10:00:00")]},  # naive datetime
+        {"latest_posts": {"id": 1}},  # object instead of list
+        {"posts": []},  # wrong key
+        [1, 2, 3],
+    ],  # wrong top-level type
 )
 def test_payload_failing_validation_is_bad_response(forum, rsps, body):
     """A payload of the wrong shape, or failing model validation, becomes ForumBadResponse."""
@@ -233,8 +272,13 @@ def test_payload_failing_validation_is_bad_response(forum, rsps, body):
 
 def test_failure_logs_name_the_forum_and_path_but_never_the_key(forum, rsps):
     """A failed call logs forum and path, and the API key appears in no log line."""
-    reply(rsps, "GET", "/posts.json", {"errors": ["invalid API credentials"], "error_type": "invalid_access"},
-          status=403)
+    reply(
+        rsps,
+        "GET",
+        "/posts.json",
+        {"errors": ["invalid API credentials"], "error_type": "invalid_access"},
+        status=403,
+    )
     with structlog.testing.capture_logs() as logs, pytest.raises(ForumAuthError):
         forum.latest_posts()
     failed = [e for e in logs if e["event"] == "discourse.request_failed"]
@@ -247,8 +291,9 @@ def test_failure_logs_name_the_forum_and_path_but_never_the_key(forum, rsps):
 
 def test_token_bucket_paces_after_the_burst(clock):
     """The bucket lets ``burst`` calls through at once, then one every 60/rate seconds, sleeping on a fake clock."""
-    bucket = TokenBucket(60, burst=3, now=lambda: clock.now().timestamp(),
-                         sleep=lambda s: clock.advance(timedelta(seconds=s)))
+    bucket = TokenBucket(
+        60, burst=3, now=lambda: clock.now().timestamp(), sleep=lambda s: clock.advance(timedelta(seconds=s))
+    )
     stamps = []
     for _ in range(8):
         bucket.acquire()
@@ -286,8 +331,13 @@ def test_short_429_is_waited_out_once_and_retried(forum, rsps, clock):
 def test_long_429_raises_at_once_without_pydiscourse_sleeping(forum, rsps, clock, monkeypatch):
     """A 429 asking for a long wait raises ForumRateLimited(wait_seconds) at once; nothing really sleeps."""
     monkeypatch.setattr("time.sleep", lambda s: pytest.fail(f"real sleep of {s}s"))
-    reply(rsps, "GET", "/latest.json", {"errors": ["slow"], "error_type": "rate_limit",
-                                        "extras": {"wait_seconds": 42}}, status=429)
+    reply(
+        rsps,
+        "GET",
+        "/latest.json",
+        {"errors": ["slow"], "error_type": "rate_limit", "extras": {"wait_seconds": 42}},
+        status=429,
+    )
     with pytest.raises(ForumRateLimited) as caught:
         forum.latest_topics()
     assert caught.value.wait_seconds == 42
@@ -320,8 +370,15 @@ def test_second_short_429_in_a_row_raises(forum, rsps):
 
 def test_plain_text_429_uses_retry_after(forum, rsps):
     """The per-IP middleware's text/plain 429 is read through its Retry-After header."""
-    reply(rsps, "GET", "/latest.json", "Slow down, too many requests", status=429, content_type="text/plain",
-          headers={"Retry-After": "30"})
+    reply(
+        rsps,
+        "GET",
+        "/latest.json",
+        "Slow down, too many requests",
+        status=429,
+        content_type="text/plain",
+        headers={"Retry-After": "30"},
+    )
     with pytest.raises(ForumRateLimited) as caught:
         forum.latest_topics()
     assert caught.value.wait_seconds == 30
@@ -343,12 +400,29 @@ def test_rate_limit_wait_reads_http_dates_and_defaults():
 
 def test_latest_posts_sends_before_and_parses_models(forum, rsps):
     """latest_posts(before) asks /posts.json?before= and returns Post models with polls and events."""
-    poll = {"name": "dates", "type": "multiple", "status": "open", "public": True, "results": "always",
-            "options": [{"id": "a1", "html": "Tue", "votes": 2}], "voters": 2}
-    event = {"id": 11, "name": "Call", "starts_at": "2025-06-10T17:00:00.000Z", "timezone": "Europe/London",
-             "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}}}
-    reply(rsps, "GET", "/posts.json", {"latest_posts": [post_json(11, polls=[poll], event=event), post_json(10)]},
-          match=[matchers.query_param_matcher({"before": "12"})])
+    poll = {
+        "name": "dates",
+        "type": "multiple",
+        "status": "open",
+        "public": True,
+        "results": "always",
+        "options": [{"id": "a1", "html": "Tue", "votes": 2}],
+        "voters": 2,
+    }
+    event = {
+        "id": 11,
+        "name": "Call",
+        "starts_at": "2025-06-10T17:00:00.000Z",
+        "timezone": "Europe/London",
+        "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}},
+    }
+    reply(
+        rsps,
+        "GET",
+        "/posts.json",
+        {"latest_posts": [post_json(11, polls=[poll], event=event), post_json(10)]},
+        match=[matchers.query_param_matcher({"before": "12"})],
+    )
     posts = forum.latest_posts(before=12)
     assert [p.id for p in posts] == [11, 10]
     assert posts[0].polls[0].options[0].votes == 2
@@ -358,10 +432,17 @@ def test_latest_posts_sends_before_and_parses_models(forum, rsps):
 
 def test_tags_accept_strings_and_objects(forum, rsps):
     """Topic tags parse whether Discourse sends strings or {id,name,slug} objects."""
-    topics = [{"id": 1, "title": "a", "tags": ["events", "cotech"]},
-              {"id": 2, "title": "b", "tags": [{"id": 3, "name": "events", "slug": "events"}]}]
-    reply(rsps, "GET", "/latest.json", {"topic_list": {"topics": topics}},
-          match=[matchers.query_param_matcher({"page": "0", "per_page": "100"})])
+    topics = [
+        {"id": 1, "title": "a", "tags": ["events", "cotech"]},
+        {"id": 2, "title": "b", "tags": [{"id": 3, "name": "events", "slug": "events"}]},
+    ]
+    reply(
+        rsps,
+        "GET",
+        "/latest.json",
+        {"topic_list": {"topics": topics}},
+        match=[matchers.query_param_matcher({"page": "0", "per_page": "100"})],
+    )
     assert [t.tags for t in forum.latest_topics()] == [["events", "cotech"], ["events"]]
 
 
@@ -370,10 +451,22 @@ def test_topic_fetches_the_rest_of_the_stream_by_id_chunks(forum, rsps):
     forum.post_ids_per_request = 2
     stream = list(range(100, 105))
     first = [post_json(100, post_number=1), post_json(101, post_number=2)]
-    reply(rsps, "GET", "/t/7.json", {"id": 7, "title": "Gathering", "slug": "gathering", "category_id": 4,
-                                     "tags": ["events"], "highest_post_number": 5, "posts_count": 5,
-                                     "post_stream": {"posts": first, "stream": stream}},
-          match=[matchers.query_param_matcher({"include_raw": "true"})])
+    reply(
+        rsps,
+        "GET",
+        "/t/7.json",
+        {
+            "id": 7,
+            "title": "Gathering",
+            "slug": "gathering",
+            "category_id": 4,
+            "tags": ["events"],
+            "highest_post_number": 5,
+            "posts_count": 5,
+            "post_stream": {"posts": first, "stream": stream},
+        },
+        match=[matchers.query_param_matcher({"include_raw": "true"})],
+    )
 
     def chunk(request):
         ids = [int(i) for i in parse_qs(urlparse(request.url).query)["post_ids[]"]]
@@ -391,8 +484,12 @@ def test_find_own_post_finds_the_marker_in_our_latest_posts(forum, rsps):
     """find_own_post returns the id of the API user's post whose raw carries the marker, else None."""
     mine = post_json(201, post_number=3, username="cotechbot", raw="Reminder\n<!-- cotechbot:key-1 -->")
     theirs = post_json(202, post_number=4, username="bob", raw="quoting <!-- cotechbot:key-1 -->")
-    reply(rsps, "GET", "/t/7.json", {"id": 7, "title": "t", "post_stream": {"posts": [mine, theirs],
-                                                                            "stream": [201, 202]}})
+    reply(
+        rsps,
+        "GET",
+        "/t/7.json",
+        {"id": 7, "title": "t", "post_stream": {"posts": [mine, theirs], "stream": [201, 202]}},
+    )
     assert forum.find_own_post(7, "cotechbot:key-1") == 201
     assert forum.find_own_post(7, "cotechbot:key-2") is None
     query = parse_qs(urlparse(rsps.calls[0].request.url).query)
@@ -401,9 +498,22 @@ def test_find_own_post_finds_the_marker_in_our_latest_posts(forum, rsps):
 
 def test_group_requesters_and_membership_decisions(forum, rsps):
     """Requesters come from members.json?requesters=true; deny omits ``accept`` (the server tests presence)."""
-    reply(rsps, "GET", "/groups/members-team/members.json",
-          {"members": [{"id": 5, "username": "dee", "reason": "We're a co-op",
-                        "requested_at": "2025-06-01T08:00:00.000Z"}], "meta": {"total": 1}})
+    reply(
+        rsps,
+        "GET",
+        "/groups/members-team/members.json",
+        {
+            "members": [
+                {
+                    "id": 5,
+                    "username": "dee",
+                    "reason": "We're a co-op",
+                    "requested_at": "2025-06-01T08:00:00.000Z",
+                }
+            ],
+            "meta": {"total": 1},
+        },
+    )
     reply(rsps, "PUT", "/groups/3/handle_membership_request.json", {"success": "OK"})
     requesters = forum.group_requesters("members-team")
     assert requesters[0].username == "dee"
@@ -417,21 +527,47 @@ def test_group_requesters_and_membership_decisions(forum, rsps):
 
 def test_poll_voters_pages_until_short(forum, rsps):
     """poll_voters pages /polls/voters.json while any option returns a full page, merging voters by id."""
-    page1 = {"voters": {"a": [{"id": i, "username": f"u{i}"} for i in range(50)], "b": [{"id": 99, "username": "z"}]}}
+    page1 = {
+        "voters": {
+            "a": [{"id": i, "username": f"u{i}"} for i in range(50)],
+            "b": [{"id": 99, "username": "z"}],
+        }
+    }
     page2 = {"voters": {"a": [{"id": 50, "username": "u50"}], "b": []}}
-    reply(rsps, "GET", "/polls/voters.json", page1, match=[matchers.query_param_matcher(
-        {"post_id": "11", "poll_name": "dates", "limit": "50", "page": "1"})])
-    reply(rsps, "GET", "/polls/voters.json", page2, match=[matchers.query_param_matcher(
-        {"post_id": "11", "poll_name": "dates", "limit": "50", "page": "2"})])
+    reply(
+        rsps,
+        "GET",
+        "/polls/voters.json",
+        page1,
+        match=[
+            matchers.query_param_matcher({"post_id": "11", "poll_name": "dates", "limit": "50", "page": "1"})
+        ],
+    )
+    reply(
+        rsps,
+        "GET",
+        "/polls/voters.json",
+        page2,
+        match=[
+            matchers.query_param_matcher({"post_id": "11", "poll_name": "dates", "limit": "50", "page": "2"})
+        ],
+    )
     voters = forum.poll_voters(11, "dates")
     assert len(voters["a"]) == 51 and [v.username for v in voters["b"]] == ["z"]
 
 
 def test_events_are_flattened_and_startless_ones_skipped(forum, rsps):
     """events() flattens post/topic ids into CalendarEvent and skips events without a start."""
-    items = [{"id": 11, "name": "Call", "starts_at": "2025-06-10T17:00:00.000Z", "status": "public",
-              "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}}},
-             {"id": 12, "name": "TBC", "starts_at": None, "post": {"id": 12, "topic": {"id": 8}}}]
+    items = [
+        {
+            "id": 11,
+            "name": "Call",
+            "starts_at": "2025-06-10T17:00:00.000Z",
+            "status": "public",
+            "post": {"id": 11, "post_number": 1, "url": "/t/x/7/1", "topic": {"id": 7, "title": "x"}},
+        },
+        {"id": 12, "name": "TBC", "starts_at": None, "post": {"id": 12, "topic": {"id": 8}}},
+    ]
     reply(rsps, "GET", "/discourse-post-event/events.json", {"events": items})
     events = forum.events(after=T0)
     assert [(e.id, e.post_id, e.topic_id) for e in events] == [(11, 11, 7)]
@@ -451,7 +587,9 @@ def test_writes_return_models(forum, rsps):
     pm = forum.create_private_message("Hello", "hi", ["dee", "members-team"])
     assert pm.topic_id == 31
     pm_form = parse_qs(rsps.calls[1].request.body)
-    assert pm_form["archetype"] == ["private_message"] and pm_form["target_recipients"] == ["dee,members-team"]
+    assert pm_form["archetype"] == ["private_message"] and pm_form["target_recipients"] == [
+        "dee,members-team"
+    ]
     edited = forum.edit_post(301, "edited", edit_reason="moved")
     assert edited.version == 2 and edited.raw == "edited"
 
@@ -488,5 +626,9 @@ def test_dry_run_reads_through_and_turns_writes_into_logged_no_ops(forum, rsps, 
     assert edited.raw == "new raw" and edited.version == 2
     assert [c.request.method for c in rsps.calls] == ["GET", "GET"]
     assert [e["operation"] for e in logs if e["event"] == "forum.dry_run"] == [
-        "create_reply", "create_topic", "handle_membership_request", "edit_post"]
+        "create_reply",
+        "create_topic",
+        "handle_membership_request",
+        "edit_post",
+    ]
     assert [w[0] for w in dry.writes][:2] == ["create_reply", "create_topic"]

@@ -50,8 +50,15 @@ class MemoryForum:
     def create_topic(self, title: str = "topic", raw: str = "first", polls=()) -> Post:
         self._next_topic += 1
         now = self._stamp()
-        self.topics[self._next_topic] = Topic(id=self._next_topic, title=title, slug=title, created_at=now,
-                                              bumped_at=now, posts_count=0, highest_post_number=0)
+        self.topics[self._next_topic] = Topic(
+            id=self._next_topic,
+            title=title,
+            slug=title,
+            created_at=now,
+            bumped_at=now,
+            posts_count=0,
+            highest_post_number=0,
+        )
         return self.reply(self._next_topic, raw, polls=polls)
 
     def reply(self, topic_id: int, raw: str = "reply", polls=()) -> Post:
@@ -59,19 +66,35 @@ class MemoryForum:
         now = self._stamp()
         topic = self.topics[topic_id]
         number = topic.highest_post_number + 1
-        post = Post(id=self._next_post, topic_id=topic_id, post_number=number, username="alice", raw=raw,
-                    cooked=f"<p>{raw}</p>", created_at=now, updated_at=now, topic_title=topic.title,
-                    topic_slug=topic.slug, polls=list(polls))
+        post = Post(
+            id=self._next_post,
+            topic_id=topic_id,
+            post_number=number,
+            username="alice",
+            raw=raw,
+            cooked=f"<p>{raw}</p>",
+            created_at=now,
+            updated_at=now,
+            topic_title=topic.title,
+            topic_slug=topic.slug,
+            polls=list(polls),
+        )
         self.posts[post.id] = post
-        self.topics[topic_id] = topic.model_copy(update={"bumped_at": now, "highest_post_number": number,
-                                                         "posts_count": topic.posts_count + 1,
-                                                         "last_posted_at": now})
+        self.topics[topic_id] = topic.model_copy(
+            update={
+                "bumped_at": now,
+                "highest_post_number": number,
+                "posts_count": topic.posts_count + 1,
+                "last_posted_at": now,
+            }
+        )
         return post
 
     def edit(self, post_id: int, raw: str) -> None:
         post = self.posts[post_id]
-        self.posts[post_id] = post.model_copy(update={"raw": raw, "version": post.version + 1,
-                                                      "updated_at": self._stamp()})
+        self.posts[post_id] = post.model_copy(
+            update={"raw": raw, "version": post.version + 1, "updated_at": self._stamp()}
+        )
 
     def delete(self, post_id: int) -> None:
         del self.posts[post_id]
@@ -92,7 +115,7 @@ class MemoryForum:
     def latest_topics(self, page=0, per_page=100):
         self._request("latest", page)
         ordered = sorted(self.topics.values(), key=lambda t: t.bumped_at, reverse=True)
-        return ordered[page * per_page:(page + 1) * per_page]
+        return ordered[page * per_page : (page + 1) * per_page]
 
     def _stream(self, topic_id):
         return sorted((p for p in self.posts.values() if p.topic_id == topic_id), key=lambda p: p.post_number)
@@ -401,7 +424,9 @@ def test_rereads_beyond_the_budget_wait_for_the_next_cycle(forum, ledger, clock)
 def test_events_are_refreshed_on_the_interval(forum, ledger, clock):
     """Events are read once per edit_check_interval and stored in the mirror."""
     forum.create_topic("call")
-    forum.event_list.append(CalendarEvent(id=1, name="Call", starts_at=T0 + timedelta(days=3), post_id=1, topic_id=1))
+    forum.event_list.append(
+        CalendarEvent(id=1, name="Call", starts_at=T0 + timedelta(days=3), post_id=1, topic_id=1)
+    )
     sync = make_sync(forum, ledger, clock)
     first = sync.run_cycle()
     assert first.events == 1 and [e.id for e in ledger.mirrored_events("cotech")] == [1]
@@ -443,7 +468,8 @@ def test_backfill_progress_bar_on_a_terminal(forum, ledger, clock):
     """With progress_bar on, a tqdm bar is drawn on the given stream."""
     seed(forum, 10, 140)
     stream = io.StringIO()
-    sync = DiscourseSync(forum, ledger, clock, SyncOptions(backfill_max_posts=None, progress_bar=True),
-                         progress_stream=stream)
+    sync = DiscourseSync(
+        forum, ledger, clock, SyncOptions(backfill_max_posts=None, progress_bar=True), progress_stream=stream
+    )
     sync.run_cycle()
     assert "backfill cotech" in stream.getvalue() and "150" in stream.getvalue()

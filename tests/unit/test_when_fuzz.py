@@ -1,0 +1,64 @@
+"""cotechbot.when never raises on any text: random strings, odd Unicode, huge and marked-up input."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cotechbot.when import mention_as_json, read_times
+
+NOW = datetime(2024, 9, 10, 11, tzinfo=UTC)
+# Pieces of real date text, so random strings often come close to a date and exercise the deeper passes.
+FRAGMENTS = [
+    "3-4pm", "Tues", "4th", " or ", "Thurs 6th April", "@ 17.30 UTC", "17th-19 May 2024", "[date=", "2024-07-02",
+    "T15:00:00Z", " time=18:00:00 ", 'timezone="Europe/London"]', "[date-range from=", " to=", "in 10 minutes",
+    "tomorrow at 2pm", "next Thursday", "—", "–", "\u00a0", "£", "v1.2.3", "24/7", "31/02/2024", "29th February 2023",
+    "<span class=\"discourse-local-date\" data-date=\"2024-13-45\">", "`", "```", "\n", ". ", "0", "12", "noon",
+    "PT", "BST", "our time", "Friday 29th April - Sunday 1st May", "[event start=\"2024-02-30 25:00\"]", "a.m.",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_never_raises(text):
+    """Any Unicode string reads without an exception and gives well-formed mentions."""
+    for mention in read_times(text, NOW):
+        assert 0 <= mention.span[0] <= mention.span[1] <= len(text)
+        mention_as_json(mention)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=30).map("".join))
+def test_date_like_fragments_never_raise(text):
+    """Strings stitched from date fragments (including impossible dates) read without an exception."""
+    for mention in read_times(text, NOW, "America/New_York"):
+        assert mention.end is None or mention.end >= mention.start
+        mention_as_json(mention)
+
+
+def test_huge_marked_up_text_is_read_quickly():
+    """A megabyte of markdown, HTML and dates reads in well under a few seconds (no runaway patterns)."""
+    chunk = (
+        "<p>Hi **all**, see [notes](https://x.example/2024-07-02) and `code 17.30`.</p>\n"
+        "3-4pm Monday 26th February 2024 · Tues 4th or Thurs 6th April @ 17.30 UTC · 1.2.3.4.5.6.7.8 "
+        + "9" * 200
+        + " "
+        + "-" * 200
+        + "\n"
+    )
+    text = chunk * (1_000_000 // len(chunk))
+    started = time.perf_counter()
+    mentions = read_times(text, NOW)
+    assert time.perf_counter() - started < 10
+    assert len(mentions) > 1000
+
+
+def test_pathological_repetitions_are_fast():
+    """Long runs of digits, spaces, dashes and weekday names do not make the patterns backtrack for long."""
+    for text in ["1 " * 50_000, "Tuesday " * 20_000, "- " * 50_000, "3-" * 50_000, "[date=" * 20_000, "1." * 50_000]:
+        started = time.perf_counter()
+        read_times(text, NOW)
+        assert time.perf_counter() - started < 5, text[:20]
