@@ -610,7 +610,9 @@ def _slugify(title: str) -> str:
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()}: the fake forum stores aware UTC datetimes only")
+        raise ValueError(
+            f"naive datetime {value.isoformat()}: the fake forum stores aware UTC datetimes only"
+        )
     return value.astimezone(UTC)
 
 
@@ -733,20 +735,36 @@ class FakeDiscourse:
             "invitee": itertools.count(1),
         }
         created = self.now() - timedelta(days=3650)
-        system = User(id=-1, username="system", name="system", created_at=created, admin=True, moderator=True,
-                      trust_level=4, timezone=None)
+        system = User(
+            id=-1,
+            username="system",
+            name="system",
+            created_at=created,
+            admin=True,
+            moderator=True,
+            trust_level=4,
+            timezone=None,
+        )
         self._users[system.id] = system
         self._users_by_name["system"] = system
         self._categories[1] = Category(id=1, name="Uncategorized", slug="uncategorized", color="0088CC")
         if api_username.lower() != "system":
-            self.add_user(api_username, name="CoTech bot", admin=True, moderator=False, trust_level=4,
-                          created_at=created)
+            self.add_user(
+                api_username,
+                name="CoTech bot",
+                admin=True,
+                moderator=False,
+                trust_level=4,
+                created_at=created,
+            )
 
     # ------------------------------------------------------------------------------------------ lifecycle
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, scenario: Callable[[FakeDiscourse], Any] | None = None, **kwargs: Any) -> Iterator[FakeDiscourse]:
+    def running(
+        cls, scenario: Callable[[FakeDiscourse], Any] | None = None, **kwargs: Any
+    ) -> Iterator[FakeDiscourse]:
         """Serve a new forum (seeded by ``scenario(forum)`` when given) for the duration of the block.
 
         On a clean exit, raises :class:`ContractViolationError` if any reply broke the contract.
@@ -836,8 +854,9 @@ class FakeDiscourse:
         self._server = make_server(self.host, self._port, self._wsgi, threaded=True, request_handler=Handler)
         self._server.block_on_close = False  # type: ignore[attr-defined]
         server = self._server
-        self._thread = threading.Thread(target=lambda: server.serve_forever(poll_interval=0.02),
-                                        name="fake-discourse", daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.02), name="fake-discourse", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -1019,7 +1038,12 @@ class FakeDiscourse:
             if category_id is not None and category_id not in self._categories:
                 raise KeyError(f"no category {category_id}")
             topic, post = self._create_topic(
-                title, raw, category_id or 1, list(tags), author, _aware(created_at) if created_at else self.now()
+                title,
+                raw,
+                category_id or 1,
+                list(tags),
+                author,
+                _aware(created_at) if created_at else self.now(),
             )
             if pinned or pinned_globally:
                 self._pin(topic, pinned_globally)
@@ -1042,8 +1066,12 @@ class FakeDiscourse:
             topic = self._topics[topic_id]
             author = self._user_or_create(username)
             return self._create_post(
-                topic, raw, author, _aware(created_at) if created_at else self.now(),
-                reply_to_post_number=reply_to_post_number, post_type=post_type,
+                topic,
+                raw,
+                author,
+                _aware(created_at) if created_at else self.now(),
+                reply_to_post_number=reply_to_post_number,
+                post_type=post_type,
             )
 
     def send_pm(
@@ -1059,11 +1087,19 @@ class FakeDiscourse:
             author = self._user_or_create(from_username)
             names = [n.strip() for n in (to.split(",") if isinstance(to, str) else to) if n.strip()]
             users, groups = self._resolve_recipients(names)
-            return self._create_pm(title, raw, author, users, groups,
-                                   _aware(created_at) if created_at else self.now())
+            return self._create_pm(
+                title, raw, author, users, groups, _aware(created_at) if created_at else self.now()
+            )
 
-    def edit_post(self, post_id: int, raw: str, *, edit_reason: str | None = None, at: datetime | None = None,
-                  username: str | None = None) -> Post:
+    def edit_post(
+        self,
+        post_id: int,
+        raw: str,
+        *,
+        edit_reason: str | None = None,
+        at: datetime | None = None,
+        username: str | None = None,
+    ) -> Post:
         """Replace a post's raw: re-cooks, re-reads polls/event, bumps ``version`` and ``updated_at``."""
         with self._lock:
             post = self._posts[post_id]
@@ -1222,8 +1258,9 @@ class FakeDiscourse:
             except KeyError:
                 raise KeyError(f"no group {name!r}") from None
 
-    def add_group_member(self, group: str | int, username: str, *, owner: bool = False,
-                         added_at: datetime | None = None) -> Group:
+    def add_group_member(
+        self, group: str | int, username: str, *, owner: bool = False, added_at: datetime | None = None
+    ) -> Group:
         with self._lock:
             found = self.group(group)
             user = self._user_or_create(username)
@@ -1241,8 +1278,9 @@ class FakeDiscourse:
             found.owners.discard(user.id)
             return found
 
-    def request_membership(self, group: str | int, username: str, reason: str | None,
-                           requested_at: datetime | None = None) -> MembershipRequest:
+    def request_membership(
+        self, group: str | int, username: str, reason: str | None, requested_at: datetime | None = None
+    ) -> MembershipRequest:
         """A pending request to join ``group``; like Discourse, it also PMs the group's owners."""
         with self._lock:
             found = self.group(group)
@@ -1259,7 +1297,10 @@ class FakeDiscourse:
                 self._create_pm(
                     f"Membership request for @{found.name}",
                     reason or f"@{user.username} would like to join {found.name}.",
-                    user, owners, [], when,
+                    user,
+                    owners,
+                    [],
+                    when,
                 )
             return request
 
@@ -1326,15 +1367,24 @@ class FakeDiscourse:
                     self._tags[name] = next(self._next["tag"])
         return names
 
-    def _parse_markup(self, raw: str, post_number: int) -> tuple[list[markup.ParsedPoll], markup.ParsedEvent | None]:
+    def _parse_markup(
+        self, raw: str, post_number: int
+    ) -> tuple[list[markup.ParsedPoll], markup.ParsedEvent | None]:
         polls = markup.parse_polls(raw)
         event = markup.parse_event(raw)
         if event is not None and post_number != 1:
             raise MarkupError("An event can only be created in the first post of a topic.")
         return polls, event
 
-    def _new_topic_record(self, title: str, category_id: int | None, author: User, when: datetime,
-                          archetype: str, tags: list[str]) -> Topic:
+    def _new_topic_record(
+        self,
+        title: str,
+        category_id: int | None,
+        author: User,
+        when: datetime,
+        archetype: str,
+        tags: list[str],
+    ) -> Topic:
         topic = Topic(
             id=next(self._next["topic"]),
             title=title,
@@ -1350,8 +1400,9 @@ class FakeDiscourse:
         )
         return topic
 
-    def _create_topic(self, title: str, raw: str, category_id: int, tags: list[str], author: User,
-                      when: datetime) -> tuple[Topic, Post]:
+    def _create_topic(
+        self, title: str, raw: str, category_id: int, tags: list[str], author: User, when: datetime
+    ) -> tuple[Topic, Post]:
         polls, event = self._parse_markup(raw, 1)  # validate before storing anything
         topic = self._new_topic_record(title, category_id, author, when, "regular", tags)
         self._topics[topic.id] = topic
@@ -1360,8 +1411,9 @@ class FakeDiscourse:
         self._topics_changed()
         return topic, post
 
-    def _create_pm(self, title: str, raw: str, author: User, users: list[User], groups: list[Group],
-                   when: datetime) -> tuple[Topic, Post]:
+    def _create_pm(
+        self, title: str, raw: str, author: User, users: list[User], groups: list[Group], when: datetime
+    ) -> tuple[Topic, Post]:
         polls, event = self._parse_markup(raw, 1)
         topic = self._new_topic_record(title, None, author, when, "private_message", [])
         topic.allowed_user_ids = {author.id, *(u.id for u in users)}
@@ -1370,11 +1422,27 @@ class FakeDiscourse:
         post = self._store_post(topic, raw, author, when, polls, event)
         return topic, post
 
-    def _create_post(self, topic: Topic, raw: str, author: User, when: datetime, *,
-                     reply_to_post_number: int | None = None, post_type: int = 1) -> Post:
+    def _create_post(
+        self,
+        topic: Topic,
+        raw: str,
+        author: User,
+        when: datetime,
+        *,
+        reply_to_post_number: int | None = None,
+        post_type: int = 1,
+    ) -> Post:
         polls, event = self._parse_markup(raw, topic.highest_post_number + 1)
-        post = self._store_post(topic, raw, author, when, polls, event, post_type=post_type,
-                                reply_to_post_number=reply_to_post_number)
+        post = self._store_post(
+            topic,
+            raw,
+            author,
+            when,
+            polls,
+            event,
+            post_type=post_type,
+            reply_to_post_number=reply_to_post_number,
+        )
         if post_type == 1:
             topic.bumped_at = max(topic.bumped_at, when)
             topic.last_posted_at = max(topic.last_posted_at, when)
@@ -1382,9 +1450,18 @@ class FakeDiscourse:
             self._topics_changed()
         return post
 
-    def _store_post(self, topic: Topic, raw: str, author: User, when: datetime, polls: list[markup.ParsedPoll],
-                    event: markup.ParsedEvent | None, *, post_type: int = 1,
-                    reply_to_post_number: int | None = None) -> Post:
+    def _store_post(
+        self,
+        topic: Topic,
+        raw: str,
+        author: User,
+        when: datetime,
+        polls: list[markup.ParsedPoll],
+        event: markup.ParsedEvent | None,
+        *,
+        post_type: int = 1,
+        reply_to_post_number: int | None = None,
+    ) -> Post:
         topic.highest_post_number += 1
         post = Post(
             id=next(self._next["post"]),
@@ -1579,8 +1656,12 @@ class FakeDiscourse:
     # ================================================================================ serializers
 
     def _user_brief(self, user: User) -> dict[str, Any]:
-        return {"id": user.id, "username": user.username, "name": user.name,
-                "avatar_template": _avatar_template(user.username)}
+        return {
+            "id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "avatar_template": _avatar_template(user.username),
+        }
 
     def _poll_user(self, user: User) -> dict[str, Any]:
         return {**self._user_brief(user), "title": user.title}
@@ -1668,8 +1749,13 @@ class FakeDiscourse:
         if detailed:
             category = self._categories.get(topic.category_id) if topic.category_id else None
             body["category_slug"] = category.slug if category else ""
-            body["topic"] = {"id": topic.id, "title": topic.title, "tags": list(topic.tags),
-                             "tags_descriptions": {}, "slug": topic.slug}
+            body["topic"] = {
+                "id": topic.id,
+                "title": topic.title,
+                "tags": list(topic.tags),
+                "tags_descriptions": {},
+                "slug": topic.slug,
+            }
         else:
             body["topic"] = {"id": topic.id, "title": topic.title}
         return body
@@ -1708,7 +1794,8 @@ class FakeDiscourse:
             "post": self._event_post_json(event, True),
             "occurrences": [],
             "can_act_on_discourse_post_event": viewer.staff or viewer.id == creator.id,
-            "can_update_attendance": event.status != "standalone" and (is_public or in_allowed or viewer.staff),
+            "can_update_attendance": event.status != "standalone"
+            and (is_public or in_allowed or viewer.staff),
             "creator": self._user_brief(creator),
             "is_closed": event.closed,
             "is_expired": (end or start) < now,
@@ -1723,16 +1810,16 @@ class FakeDiscourse:
                 {"id": index, "status": status, "user": self._user_brief(self._users[uid])}
                 for index, (uid, status) in enumerate(list(event.invitees.items())[:10], start=1)
             ],
-            "should_display_invitees": event.status != "standalone" and (
-                (is_public and bool(event.invitees)) or (is_private and bool(event.allowed_groups))
-            ),
+            "should_display_invitees": event.status != "standalone"
+            and ((is_public and bool(event.invitees)) or (is_private and bool(event.allowed_groups))),
             "stats": {**stats, "invited": invited},
             "status": event.status,
             "description": event.description,
             "location": event.location,
             "watching_invitee": (
                 {"id": 0, "status": event.invitees[viewer.id], "user": self._user_brief(viewer)}
-                if viewer.id in event.invitees else None
+                if viewer.id in event.invitees
+                else None
             ),
             "chat_enabled": event.chat_enabled,
             "max_attendees": None,
@@ -1744,8 +1831,10 @@ class FakeDiscourse:
             seconds = int((end - start).total_seconds())
             body["duration"] = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
         if event.recurrence:
-            body["occurrences"] = [{"starts_at": utc_iso(s), "ends_at": utc_iso(e)}
-                                   for s, e in self._upcoming(event, start, end, 5)]
+            body["occurrences"] = [
+                {"starts_at": utc_iso(s), "ends_at": utc_iso(e)}
+                for s, e in self._upcoming(event, start, end, 5)
+            ]
         return body
 
     def _upcoming(self, event: Event, start: datetime, end: datetime | None, count: int):
@@ -1777,13 +1866,18 @@ class FakeDiscourse:
             "name": event.name,
             "category_id": topic.category_id,
             "upcoming_dates": (
-                [{"starts_at": utc_iso(s), "ends_at": utc_iso(e)} for s, e in self._upcoming(event, start, end, 5)]
-                if event.recurrence else []
+                [
+                    {"starts_at": utc_iso(s), "ends_at": utc_iso(e)}
+                    for s, e in self._upcoming(event, start, end, 5)
+                ]
+                if event.recurrence
+                else []
             ),
         }
 
-    def _post_json(self, post: Post, viewer: User, groups: tuple[str, ...], kind: str,
-                   include_raw: bool = False) -> dict[str, Any]:
+    def _post_json(
+        self, post: Post, viewer: User, groups: tuple[str, ...], kind: str, include_raw: bool = False
+    ) -> dict[str, Any]:
         """One post as each endpoint serializes it; ``kind`` is latest | show | topic | create | update."""
         topic = self._topics[post.topic_id]
         author = self._users[post.user_id]
@@ -1855,15 +1949,27 @@ class FakeDiscourse:
                 post_url=post_url,
             )
         elif kind == "show":
-            body.update(posts_count=self._visible_posts_count(topic), post_url=post_url, raw=post.raw,
-                        mentioned_users=[], flair_group_id=None)
+            body.update(
+                posts_count=self._visible_posts_count(topic),
+                post_url=post_url,
+                raw=post.raw,
+                mentioned_users=[],
+                flair_group_id=None,
+            )
         elif kind == "topic":
             body.update(link_counts=[], read=True, reviewable_id=0)
             if include_raw:
                 body["raw"] = post.raw
         elif kind in ("create", "update"):
-            body.update(raw=post.raw, posts_count=self._visible_posts_count(topic), flair_group_id=None,
-                        badges_granted=[], draft_sequence=0, post_url=post_url, mentioned_users=[])
+            body.update(
+                raw=post.raw,
+                posts_count=self._visible_posts_count(topic),
+                flair_group_id=None,
+                badges_granted=[],
+                draft_sequence=0,
+                post_url=post_url,
+                mentioned_users=[],
+            )
         if post.polls:
             body["polls"] = [self._poll_json(p, viewer, post) for p in post.polls.values()]
             own = {p.name: list(p.votes[viewer.id]) for p in post.polls.values() if viewer.id in p.votes}
@@ -1881,7 +1987,11 @@ class FakeDiscourse:
         text, _ = markup.excerpt(first.cooked, 200)
         posters = []
         seen: list[int] = []
-        for uid in [topic.user_id, *[self._posts[p].user_id for p in topic.post_ids[1:]], topic.last_post_user_id]:
+        for uid in [
+            topic.user_id,
+            *[self._posts[p].user_id for p in topic.post_ids[1:]],
+            topic.last_post_user_id,
+        ]:
             if uid not in seen:
                 seen.append(uid)
         for index, uid in enumerate(seen[:5]):
@@ -1890,8 +2000,9 @@ class FakeDiscourse:
             if uid == topic.last_post_user_id:
                 description += ", Most Recent Poster"
                 extras = "latest"
-            posters.append({"extras": extras or "", "description": description, "user_id": uid,
-                            "primary_group_id": None})
+            posters.append(
+                {"extras": extras or "", "description": description, "user_id": uid, "primary_group_id": None}
+            )
         posts_count = self._visible_posts_count(topic)
         return {
             "id": topic.id,
@@ -1943,8 +2054,16 @@ class FakeDiscourse:
             "trust_level": user.trust_level,
         }
 
-    def _topic_view_json(self, topic: Topic, posts: list[Post], stream: list[int], viewer: User,
-                         groups: tuple[str, ...], include_raw: bool, chunk: int) -> dict[str, Any]:
+    def _topic_view_json(
+        self,
+        topic: Topic,
+        posts: list[Post],
+        stream: list[int],
+        viewer: User,
+        groups: tuple[str, ...],
+        include_raw: bool,
+        chunk: int,
+    ) -> dict[str, Any]:
         staff = viewer.staff
         counts: dict[int, int] = {}
         for pid in stream:
@@ -2025,7 +2144,9 @@ class FakeDiscourse:
                 "can_pin_unpin_topic": staff,
                 "can_moderate_category": staff,
                 "can_remove_self_id": viewer.id,
-                "participants": [self._participant(self._users[uid], n) for uid, n in list(counts.items())[:24]],
+                "participants": [
+                    self._participant(self._users[uid], n) for uid, n in list(counts.items())[:24]
+                ],
                 "created_by": self._user_brief(self._users[topic.user_id]),
                 "last_poster": self._user_brief(self._users[topic.last_post_user_id]),
             },
@@ -2180,7 +2301,12 @@ class FakeDiscourse:
                 "invited_by": None,
                 "groups": [self._user_group_json(g, user) for g in groups],
                 "group_users": [
-                    {"group_id": g.id, "user_id": user.id, "notification_level": 3, "owner": user.id in g.owners}
+                    {
+                        "group_id": g.id,
+                        "user_id": user.id,
+                        "notification_level": 3,
+                        "owner": user.id in g.owners,
+                    }
                     for g in groups
                 ],
                 "user_option": self._user_option_json(user),
@@ -2277,9 +2403,19 @@ class FakeDiscourse:
             ("POST", r"^/posts$", "posts.create", "_h_posts_create"),
             ("GET", r"^/posts/(?P<id>\d+)$", "posts.show", "_h_posts_show"),
             ("PUT", r"^/posts/(?P<id>\d+)$", "posts.update", "_h_posts_update"),
-            ("GET", r"^/posts/by_number/(?P<topic_id>\d+)/(?P<number>\d+)$", "posts.show", "_h_posts_by_number"),
+            (
+                "GET",
+                r"^/posts/by_number/(?P<topic_id>\d+)/(?P<number>\d+)$",
+                "posts.show",
+                "_h_posts_by_number",
+            ),
             ("GET", r"^/latest$", "topics.latest", "_h_latest"),
-            ("GET", r"^/c/(?P<slug_path>.+)/(?P<id>\d+)(?P<none>/none)?$", "categories.topics", "_h_category"),
+            (
+                "GET",
+                r"^/c/(?P<slug_path>.+)/(?P<id>\d+)(?P<none>/none)?$",
+                "categories.topics",
+                "_h_category",
+            ),
             ("GET", r"^/c/(?P<id>\d+)$", "categories.topics", "_h_category"),
             ("GET", r"^/tag/(?P<tag>[^/]+)$", "tags.topics", "_h_tag"),
             ("GET", r"^/t/(?P<id>\d+)/posts$", "topics.posts", "_h_topic_posts"),
@@ -2290,10 +2426,18 @@ class FakeDiscourse:
             ("GET", r"^/discourse-post-event/events$", "events.list", "_h_events"),
             ("GET", r"^/discourse-post-event/events/(?P<id>\d+)$", "events.show", "_h_event"),
             ("GET", r"^/groups/(?P<name>[^/]+)/members$", "groups.members", "_h_group_members"),
-            ("PUT", r"^/groups/(?P<id>\d+)/handle_membership_request$", "groups.handle_membership_request",
-             "_h_handle_membership_request"),
-            ("POST", r"^/groups/(?P<name>[^/]+)/request_membership$", "groups.request_membership",
-             "_h_request_membership"),
+            (
+                "PUT",
+                r"^/groups/(?P<id>\d+)/handle_membership_request$",
+                "groups.handle_membership_request",
+                "_h_handle_membership_request",
+            ),
+            (
+                "POST",
+                r"^/groups/(?P<name>[^/]+)/request_membership$",
+                "groups.request_membership",
+                "_h_request_membership",
+            ),
             ("GET", r"^/groups/(?P<name>[^/]+)$", "groups.show", "_h_group"),
             ("GET", r"^/polls/voters$", "polls.voters", "_h_poll_voters"),
             ("GET", r"^/(?:u|users)/(?P<username>[^/]+)$", "users.show", "_h_user"),
@@ -2308,16 +2452,25 @@ class FakeDiscourse:
         at = self._clock()
         username = request.headers.get("Api-Username")
         reply, fault = self._answer(request)
-        if reply.route and reply.content_type == JSON_CONTENT_TYPE and self._contracts is not None \
-                and isinstance(reply.body, dict | list) and fault is None:
+        if (
+            reply.route
+            and reply.content_type == JSON_CONTENT_TYPE
+            and self._contracts is not None
+            and isinstance(reply.body, dict | list)
+            and fault is None
+        ):
             problems = self._contracts.check(reply.route, reply.status, reply.body)
             if problems:
-                violation = ContractViolation(reply.route, request.method, request.full_path.rstrip("?"),
-                                              reply.status, tuple(problems))
+                violation = ContractViolation(
+                    reply.route, request.method, request.full_path.rstrip("?"), reply.status, tuple(problems)
+                )
                 with self._log_lock:
                     self._violations.append(violation)
-                reply = _Reply(500, {"errors": [f"contract violation: {violation}"],
-                                     "error_type": "contract_violation"}, reply.route)
+                reply = _Reply(
+                    500,
+                    {"errors": [f"contract violation: {violation}"], "error_type": "contract_violation"},
+                    reply.route,
+                )
         if isinstance(reply.body, bytes):
             payload = reply.body
         elif reply.body is None:
@@ -2327,8 +2480,12 @@ class FakeDiscourse:
                 payload = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             except (TypeError, ValueError) as error:
                 reply = _Reply(500, None, reply.route)
-                payload = json.dumps({"errors": [f"fake Discourse could not encode its reply: {error!r}"],
-                                      "error_type": "server_error"}).encode("utf-8")
+                payload = json.dumps(
+                    {
+                        "errors": [f"fake Discourse could not encode its reply: {error!r}"],
+                        "error_type": "server_error",
+                    }
+                ).encode("utf-8")
         response = Response(payload, status=reply.status)
         response.headers["Content-Type"] = reply.content_type
         for key, value in reply.headers.items():
@@ -2358,24 +2515,32 @@ class FakeDiscourse:
         try:
             return self._route(request), (rule.kind if rule else None)
         except _HttpError as error:
-            return _Reply(error.status, error.body(), self._route_name(request)), (rule.kind if rule else None)
+            return _Reply(error.status, error.body(), self._route_name(request)), (
+                rule.kind if rule else None
+            )
         except Exception as error:  # a bug in the fake: answer like Discourse would, but say what broke
-            return _Reply(500, {"errors": [f"fake Discourse internal error: {error!r}"],
-                                "error_type": "server_error"}), None
+            return _Reply(
+                500, {"errors": [f"fake Discourse internal error: {error!r}"], "error_type": "server_error"}
+            ), None
 
     def _fault_reply(self, rule: _FaultRule) -> _Reply:
         if rule.kind == "fail":
-            return _Reply(rule.status, {"errors": [f"Injected fault: HTTP {rule.status}"],
-                                        "error_type": "server_error"})
+            return _Reply(
+                rule.status, {"errors": [f"Injected fault: HTTP {rule.status}"], "error_type": "server_error"}
+            )
         if rule.kind == "malformed":
             return _Reply(200, b'{"latest_posts":[{"id":1,"raw":"trunc', content_type=JSON_CONTENT_TYPE)
         return self._rate_limited(rule.wait_seconds)
 
     def _rate_limited(self, wait: int) -> _Reply:
-        return _Reply(429, rate_limit_body(wait), headers={
-            "Retry-After": str(wait),
-            "Discourse-Rate-Limit-Error-Code": "admin_api_key_rate_limit",
-        })
+        return _Reply(
+            429,
+            rate_limit_body(wait),
+            headers={
+                "Retry-After": str(wait),
+                "Discourse-Rate-Limit-Error-Code": "admin_api_key_rate_limit",
+            },
+        )
 
     def _route_name(self, request: Request) -> str | None:
         path = request.path[:-5] if request.path.endswith(".json") else request.path
@@ -2433,7 +2598,9 @@ class FakeDiscourse:
                 return _Reply(200, page.encode(), None, content_type=HTML_CONTENT_TYPE)
             params = self._params(request)
             with self._lock:
-                req = _Req(request.method, path, request.args, params, viewer, tuple(self._group_names_of(viewer)))
+                req = _Req(
+                    request.method, path, request.args, params, viewer, tuple(self._group_names_of(viewer))
+                )
                 reply = getattr(self, handler)(req, **{k: v for k, v in match.groupdict().items()})
             if reply.route is None:
                 reply.route = name
@@ -2474,7 +2641,9 @@ class FakeDiscourse:
             if post.deleted_at is not None or post.post_type != 1 or post.hidden:
                 continue
             topic = self._topics[post.topic_id]
-            if topic.deleted_at is not None or not self._can_see_category(req.viewer, topic.category_id, req.groups):
+            if topic.deleted_at is not None or not self._can_see_category(
+                req.viewer, topic.category_id, req.groups
+            ):
                 continue
             out.append(self._post_json(post, req.viewer, req.groups, "latest"))
         return self._ok({"latest_posts": out})
@@ -2512,18 +2681,21 @@ class FakeDiscourse:
                     raise _HttpError(403, NOT_PERMITTED, "invalid_access")
                 minimum = self.min_personal_message_post_length if topic.is_pm else self.min_post_length
                 self._check_body(raw, minimum)
-                post = self._create_post(topic, raw, req.viewer, when,
-                                         reply_to_post_number=req.int("reply_to_post_number"))
+                post = self._create_post(
+                    topic, raw, req.viewer, when, reply_to_post_number=req.int("reply_to_post_number")
+                )
             elif archetype == "private_message":
                 recipients = req.get("target_recipients") or req.get("target_usernames") or ""
                 names = [n.strip() for n in recipients.split(",") if n.strip()]
-                problems = self._title_problems(title, check_duplicate=False,
-                                                minimum=self.min_personal_message_title_length)
+                problems = self._title_problems(
+                    title, check_duplicate=False, minimum=self.min_personal_message_title_length
+                )
                 if not names:
                     problems.append("Private message must have at least one recipient.")
                 if len(raw.strip()) < self.min_personal_message_post_length:
                     problems.append(
-                        f"Body is too short (minimum is {self.min_personal_message_post_length} characters)")
+                        f"Body is too short (minimum is {self.min_personal_message_post_length} characters)"
+                    )
                 if problems:
                     raise _CreatePostError(*problems)
                 users, groups = self._resolve_recipients(names)
@@ -2613,8 +2785,9 @@ class FakeDiscourse:
         self._topic_order_cache[key] = (self._topics_version, ids)
         return ids
 
-    def _topic_list(self, req: _Req, base_url: str, keep: Callable[[Topic], bool],
-                    pinned: Callable[[Topic], bool]) -> dict[str, Any]:
+    def _topic_list(
+        self, req: _Req, base_url: str, keep: Callable[[Topic], bool], pinned: Callable[[Topic], bool]
+    ) -> dict[str, Any]:
         page = req.int("page", 0, minimum=0) or 0
         per_page = req.int("per_page", DEFAULT_PER_PAGE, minimum=1) or DEFAULT_PER_PAGE
         per_page = min(per_page, 100)
@@ -2623,8 +2796,11 @@ class FakeDiscourse:
         ids = self._sorted_topic_ids(order, ascending)
         viewer, groups = req.viewer, req.groups
         candidates = [
-            t for t in (self._topics[i] for i in ids)
-            if keep(t) and (t.visible or viewer.staff) and self._can_see_category(viewer, t.category_id, groups)
+            t
+            for t in (self._topics[i] for i in ids)
+            if keep(t)
+            and (t.visible or viewer.staff)
+            and self._can_see_category(viewer, t.category_id, groups)
         ]
         if order in ("default", "activity") and not ascending:
             pinned_topics = [t for t in candidates if pinned(t)]
@@ -2633,17 +2809,24 @@ class FakeDiscourse:
                 chosen = (pinned_topics + unpinned)[:per_page]
             else:
                 offset = max(0, page * per_page - len(pinned_topics))
-                chosen = unpinned[offset: offset + per_page]
+                chosen = unpinned[offset : offset + per_page]
         else:
-            chosen = candidates[page * per_page: (page + 1) * per_page]
+            chosen = candidates[page * per_page : (page + 1) * per_page]
         topic_list: dict[str, Any] = {
             "can_create_topic": True,
             "per_page": per_page,
             "topics": [self._topic_list_item(t) for t in chosen],
         }
         if len(chosen) == per_page:
-            query = {k: v for k, v in (("order", req.get("order")), ("ascending", req.get("ascending")),
-                                       ("per_page", req.get("per_page"))) if v}
+            query = {
+                k: v
+                for k, v in (
+                    ("order", req.get("order")),
+                    ("ascending", req.get("ascending")),
+                    ("per_page", req.get("per_page")),
+                )
+                if v
+            }
             query["page"] = str(page + 1)
             topic_list["more_topics_url"] = f"{base_url}?{urlencode(query)}"
         user_ids: list[int] = []
@@ -2658,19 +2841,27 @@ class FakeDiscourse:
         }
 
     def _h_latest(self, req: _Req) -> _Reply:
-        return self._ok(self._topic_list(req, "/latest", lambda t: True,
-                                         lambda t: t.pinned_at is not None and t.pinned_globally))
+        return self._ok(
+            self._topic_list(
+                req, "/latest", lambda t: True, lambda t: t.pinned_at is not None and t.pinned_globally
+            )
+        )
 
-    def _h_category(self, req: _Req, id: str, slug_path: str | None = None, none: str | None = None) -> _Reply:
+    def _h_category(
+        self, req: _Req, id: str, slug_path: str | None = None, none: str | None = None
+    ) -> _Reply:
         category = self._categories.get(int(id))
         if category is None or not self._can_see_category(req.viewer, category.id, req.groups):
             raise _not_found()
         ids = {category.id}
         if not none:
             ids |= {c.id for c in self._categories.values() if c.parent_id == category.id}
-        body = self._topic_list(req, f"/c/{category.slug}/{category.id}" + (none or ""),
-                                lambda t: t.category_id in ids,
-                                lambda t: t.pinned_at is not None and t.category_id == category.id)
+        body = self._topic_list(
+            req,
+            f"/c/{category.slug}/{category.id}" + (none or ""),
+            lambda t: t.category_id in ids,
+            lambda t: t.pinned_at is not None and t.category_id == category.id,
+        )
         return self._ok(body)
 
     def _h_tag(self, req: _Req, tag: str) -> _Reply:
@@ -2678,8 +2869,12 @@ class FakeDiscourse:
         if name not in self._tags:
             raise _not_found()
         body = self._topic_list(req, f"/tag/{name}", lambda t: name in t.tags, lambda t: False)
-        count = sum(1 for t in self._topics.values() if name in t.tags and t.deleted_at is None and not t.is_pm)
-        body["topic_list"]["tags"] = [{"id": self._tags[name], "name": name, "topic_count": count, "staff": False}]
+        count = sum(
+            1 for t in self._topics.values() if name in t.tags and t.deleted_at is None and not t.is_pm
+        )
+        body["topic_list"]["tags"] = [
+            {"id": self._tags[name], "name": name, "topic_count": count, "staff": False}
+        ]
         return self._ok(body)
 
     # ---- topics
@@ -2692,7 +2887,9 @@ class FakeDiscourse:
         if slug is not None and slug != topic.slug and slug != "-":
             location = f"/t/{topic.slug}/{topic.id}" + (f"/{number}" if number else "")
             page = f'<html><body>You are being <a href="{location}">redirected</a>.</body></html>'
-            return _Reply(301, page.encode(), None, headers={"Location": location}, content_type=HTML_CONTENT_TYPE)
+            return _Reply(
+                301, page.encode(), None, headers={"Location": location}, content_type=HTML_CONTENT_TYPE
+            )
         stream = self._visible_stream(req, topic)
         chunk = 1000 if req.flag("print") else TOPIC_CHUNK_SIZE
         start = 0
@@ -2700,8 +2897,10 @@ class FakeDiscourse:
             numbers = [self._posts[p].post_number for p in stream]
             at = bisect.bisect_left(numbers, int(number))
             start = max(0, min(at - chunk // 4, len(stream) - chunk))
-        posts = [self._posts[p] for p in stream[start: start + chunk]]
-        body = self._topic_view_json(topic, posts, stream, req.viewer, req.groups, req.flag("include_raw"), chunk)
+        posts = [self._posts[p] for p in stream[start : start + chunk]]
+        body = self._topic_view_json(
+            topic, posts, stream, req.viewer, req.groups, req.flag("include_raw"), chunk
+        )
         return self._ok(body)
 
     def _h_topic_posts(self, req: _Req, id: str) -> _Reply:
@@ -2724,7 +2923,9 @@ class FakeDiscourse:
             else:
                 chosen = stream[:TOPIC_CHUNK_SIZE]
         include_raw = req.flag("include_raw")
-        posts = [self._post_json(self._posts[p], req.viewer, req.groups, "topic", include_raw) for p in chosen]
+        posts = [
+            self._post_json(self._posts[p], req.viewer, req.groups, "topic", include_raw) for p in chosen
+        ]
         return self._ok({"post_stream": {"posts": posts}, "id": topic.id})
 
     # ---- events
@@ -2771,8 +2972,9 @@ class FakeDiscourse:
         limit = req.int("limit", 200, minimum=1) or 200
         events = events[: min(limit, 200)]
         if req.flag("include_details"):
-            return self._ok({"events": [self._event_json(e, req.viewer, req.groups) for e in events]},
-                            "events.details")
+            return self._ok(
+                {"events": [self._event_json(e, req.viewer, req.groups) for e in events]}, "events.details"
+            )
         return self._ok({"events": [self._event_summary_json(e) for e in events]}, "events.summary")
 
     def _h_event(self, req: _Req, id: str) -> _Reply:
@@ -2792,7 +2994,9 @@ class FakeDiscourse:
     def _h_group(self, req: _Req, name: str) -> _Reply:
         group = self._find_group(name)
         visible = [g.name for g in sorted(self._groups.values(), key=lambda g: g.name.lower())]
-        return self._ok({"group": self._group_json(group, req.viewer), "extras": {"visible_group_names": visible}})
+        return self._ok(
+            {"group": self._group_json(group, req.viewer), "extras": {"visible_group_names": visible}}
+        )
 
     def _h_group_members(self, req: _Req, name: str) -> _Reply:
         group = self._find_group(name)
@@ -2806,31 +3010,42 @@ class FakeDiscourse:
         if req.flag("requesters"):
             if not (req.viewer.staff or req.viewer.id in group.owners):
                 raise _HttpError(403, NOT_PERMITTED, "invalid_access")
-            requests = [r for r in group.requests.values()
-                        if not term or term in self._users[r.user_id].username.lower()]
+            requests = [
+                r
+                for r in group.requests.values()
+                if not term or term in self._users[r.user_id].username.lower()
+            ]
             requests.sort(key=lambda r: (r.requested_at, r.user_id), reverse=not ascending)
-            page = requests[offset: offset + limit]
+            page = requests[offset : offset + limit]
             members = [
-                {**self._user_brief(self._users[r.user_id]), "reason": r.reason,
-                 "requested_at": utc_iso(r.requested_at)}
+                {
+                    **self._user_brief(self._users[r.user_id]),
+                    "reason": r.reason,
+                    "requested_at": utc_iso(r.requested_at),
+                }
                 for r in page
             ]
             meta = {"total": len(requests), "limit": limit, "offset": offset}
             return self._ok({"members": members, "meta": meta}, "groups.requesters")
-        entries = [(self._users[uid], added) for uid, added in group.members.items()
-                   if not term or term in self._users[uid].username.lower()]
+        entries = [
+            (self._users[uid], added)
+            for uid, added in group.members.items()
+            if not term or term in self._users[uid].username.lower()
+        ]
         if order == "added_at":
             entries.sort(key=lambda e: (e[1], e[0].username.lower()), reverse=not ascending)
         else:
             entries.sort(key=lambda e: e[0].username.lower(), reverse=not ascending)
-        page_entries = entries[offset: offset + limit]
+        page_entries = entries[offset : offset + limit]
         owners = [(self._users[uid], group.members.get(uid, self.now())) for uid in group.owners]
         owners.sort(key=lambda e: e[0].username.lower())
-        return self._ok({
-            "members": [self._member_json(u, added) for u, added in page_entries],
-            "owners": [self._member_json(u, added) for u, added in owners],
-            "meta": {"total": len(entries), "limit": limit, "offset": offset},
-        })
+        return self._ok(
+            {
+                "members": [self._member_json(u, added) for u, added in page_entries],
+                "owners": [self._member_json(u, added) for u, added in owners],
+                "meta": {"total": len(entries), "limit": limit, "offset": offset},
+            }
+        )
 
     def _h_handle_membership_request(self, req: _Req, id: str) -> _Reply:
         group = self._groups.get(int(id))
@@ -2855,7 +3070,9 @@ class FakeDiscourse:
         if not group.allow_membership_requests or req.viewer.id in group.members:
             raise _HttpError(403, NOT_PERMITTED, "invalid_access")
         if req.viewer.id in group.requests:
-            return _Reply(409, {"failed": "FAILED", "error": "You have already requested membership of this group."})
+            return _Reply(
+                409, {"failed": "FAILED", "error": "You have already requested membership of this group."}
+            )
         self.request_membership(group.name, req.viewer.username, reason)
         pms = [t for t in self._topics.values() if t.is_pm and t.user_id == req.viewer.id]
         relative = f"/t/{pms[-1].slug}/{pms[-1].id}" if pms else f"/g/{group.name}"
@@ -2881,7 +3098,7 @@ class FakeDiscourse:
         option_id = req.get("option_id")
         if poll.type == "number":
             voters = [self._poll_user(self._users[uid]) for uid in poll.votes]
-            return self._ok({"voters": voters[(page - 1) * limit: page * limit]})
+            return self._ok({"voters": voters[(page - 1) * limit : page * limit]})
         grouped: dict[str, list[dict[str, Any]]] = {}
         for uid, chosen in poll.votes.items():
             for oid in chosen:
@@ -2890,7 +3107,7 @@ class FakeDiscourse:
             if option_id not in {o.id for o in poll.options}:
                 raise _invalid("option_id")
             grouped = {option_id: grouped.get(option_id, [])}
-        voters = {oid: users[(page - 1) * limit: page * limit] for oid, users in grouped.items()}
+        voters = {oid: users[(page - 1) * limit : page * limit] for oid, users in grouped.items()}
         return self._ok({"voters": voters})
 
     # ---- users, site
@@ -2902,17 +3119,19 @@ class FakeDiscourse:
         return self._ok(self._user_json(user, req.viewer))
 
     def _h_basic_info(self, req: _Req) -> _Reply:
-        return self._ok({
-            "logo_url": "/images/discourse-logo-sketch.png",
-            "logo_small_url": "/images/discourse-logo-sketch-small.png",
-            "apple_touch_icon_url": "/images/default-apple-touch-icon.png",
-            "favicon_url": "/images/default-favicon.ico",
-            "title": self.title,
-            "description": "A sandbox standing in for the CoTech forum.",
-            "header_primary_color": "333333",
-            "header_background_color": "ffffff",
-            "login_required": True,
-            "locale": "en_GB",
-            "include_in_discourse_discover": False,
-            "mobile_logo_url": "",
-        })
+        return self._ok(
+            {
+                "logo_url": "/images/discourse-logo-sketch.png",
+                "logo_small_url": "/images/discourse-logo-sketch-small.png",
+                "apple_touch_icon_url": "/images/default-apple-touch-icon.png",
+                "favicon_url": "/images/default-favicon.ico",
+                "title": self.title,
+                "description": "A sandbox standing in for the CoTech forum.",
+                "header_primary_color": "333333",
+                "header_background_color": "ffffff",
+                "login_required": True,
+                "locale": "en_GB",
+                "include_in_discourse_discover": False,
+                "mobile_logo_url": "",
+            }
+        )

@@ -222,7 +222,9 @@ def render_inline(text: str) -> str:
         if match.group("daterange"):
             rendered = _date_range_spans(parse_attributes(match.group("dr_attrs")))
         elif match.group("date"):
-            rendered = _local_date_span(match.group("date_value"), parse_attributes(match.group("date_attrs")))
+            rendered = _local_date_span(
+                match.group("date_value"), parse_attributes(match.group("date_attrs"))
+            )
         elif match.group("link"):
             rendered = f'<a href="{_esc(match.group("link_url"))}">{_plain(match.group("link_text"))}</a>'
         elif match.group("url"):
@@ -556,7 +558,9 @@ def _blocks(raw: str) -> list[_Block]:
                 rest = opening.group("rest")
                 if _EVENT_CLOSE in rest:
                     flush()
-                    blocks.append(_Block("event", [rest.split(_EVENT_CLOSE, 1)[0]], attrs=opening.group("attrs")))
+                    blocks.append(
+                        _Block("event", [rest.split(_EVENT_CLOSE, 1)[0]], attrs=opening.group("attrs"))
+                    )
                     i += 1
                     continue
                 end = next((j for j in range(i + 1, n) if _EVENT_CLOSE in lines[j]), None)
@@ -635,7 +639,9 @@ def _poll_html(poll: ParsedPoll) -> str:
 def _event_html(attr_text: str) -> str:
     attrs = parse_attributes(attr_text)
     data = " ".join(f'data-{dasherize(k)}="{_esc(v)}"' for k, v in attrs.items())
-    return f'<div class="discourse-post-event" {data}>\n<div class="discourse-post-event-loader"></div>\n</div>'
+    return (
+        f'<div class="discourse-post-event" {data}>\n<div class="discourse-post-event-loader"></div>\n</div>'
+    )
 
 
 def _render(blocks: list[_Block], polls: dict[int, ParsedPoll] | None = None) -> str:

@@ -129,8 +129,14 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         "gwen_newcoop": ("Gwen Taylor", False, False, 0),
     }
     for username, (name, admin, moderator, trust) in people.items():
-        forum.add_user(username, name=name, admin=admin, moderator=moderator, trust_level=trust,
-                       created_at=ago(days=900 if trust else 3))
+        forum.add_user(
+            username,
+            name=name,
+            admin=admin,
+            moderator=moderator,
+            trust_level=trust,
+            created_at=ago(days=900 if trust else 3),
+        )
 
     # ------------------------------------------------------------------ groups and categories
     members = forum.add_group(
@@ -141,19 +147,29 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         owners=["ada"],
         membership_request_template="Which co-op are you from, and what does it do?",
     )
-    forum.add_group("stewards", full_name="Forum stewards", allow_membership_requests=False,
-                    members=["ada", "bryn"], owners=["ada"])
+    forum.add_group(
+        "stewards",
+        full_name="Forum stewards",
+        allow_membership_requests=False,
+        members=["ada", "bryn"],
+        owners=["ada"],
+    )
     general = forum.add_category("General", description="Anything about CoTech and its co-ops.")
     events = forum.add_category("Events", description="Calls, gatherings, meet-ups.")
     governance = forum.add_category("Governance", description="Proposals and decisions of the network.")
-    stewards = forum.add_category("Stewards", read_restricted=True, allowed_groups=["stewards"],
-                                  description="Forum housekeeping.")
+    stewards = forum.add_category(
+        "Stewards", read_restricted=True, allowed_groups=["stewards"], description="Forum housekeeping."
+    )
 
     welcome, _ = forum.create_topic(
         "Welcome to the CoTech forum",
         "This is where UK tech co-operatives talk shop: events, work leads, tools and governance.\n\n"
         "Say hello in **General**, and ask to join the `cotech-members` group if your co-op is a member.",
-        general.id, [], "ada", ago(days=800), pinned_globally=True,
+        general.id,
+        [],
+        "ada",
+        ago(days=800),
+        pinned_globally=True,
     )
 
     # ------------------------------------------------------------------ chatter (oldest first)
@@ -162,17 +178,36 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         "I keep having corridor conversations about how to make CoTech more visible this year. "
         "Lots of our co-ops are doing interesting things; we're just too busy to tell anyone.\n\n"
         "Happy to chat with anyone, any time, about how to show more of what goes on :slight_smile:",
-        general.id, ["outreach"], "dafydd", ago(days=40),
+        general.id,
+        ["outreach"],
+        "dafydd",
+        ago(days=40),
     )
-    forum.reply(outreach.id, "I moved this into its own thread, @dafydd, hope that's OK!\n\n"
-                "My own energy has gone into the wider worker co-op federation lately.", "ada", ago(days=39))
-    forum.reply(outreach.id, "What I value most are the in-person days and swapping war stories with other "
-                "co-ops. I'd like to organise a couple of those this year and ring round the members "
-                "to see who is still active.", "cerys", ago(days=38, hours=20))
-    forum.reply(outreach.id, "Sounds good. Let us know if Northern Byte can help with anything.",
-                "huw", ago(days=37))
-    whisper = forum.reply(outreach.id, "Stewards only: remember to tidy the old members list after this.",
-                          "bryn", ago(days=36), post_type=4)
+    forum.reply(
+        outreach.id,
+        "I moved this into its own thread, @dafydd, hope that's OK!\n\n"
+        "My own energy has gone into the wider worker co-op federation lately.",
+        "ada",
+        ago(days=39),
+    )
+    forum.reply(
+        outreach.id,
+        "What I value most are the in-person days and swapping war stories with other "
+        "co-ops. I'd like to organise a couple of those this year and ring round the members "
+        "to see who is still active.",
+        "cerys",
+        ago(days=38, hours=20),
+    )
+    forum.reply(
+        outreach.id, "Sounds good. Let us know if Northern Byte can help with anything.", "huw", ago(days=37)
+    )
+    whisper = forum.reply(
+        outreach.id,
+        "Stewards only: remember to tidy the old members list after this.",
+        "bryn",
+        ago(days=36),
+        post_type=4,
+    )
 
     # an event that already happened
     past_day = today - timedelta(days=20)
@@ -181,30 +216,51 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         f'[event start="{past_day.isoformat()} 10:00" end="{past_day.isoformat()} 12:00" '
         'timezone="Europe/London" status="public" name="Pricing workshop"]\n'
         "A practical morning on estimating and pricing co-op projects.\n[/event]",
-        events.id, [], "dafydd", ago(days=35),
+        events.id,
+        [],
+        "dafydd",
+        ago(days=35),
     )
 
     layoffs, _ = forum.create_topic(
         "Layoffs in tech: could co-ops be an option for people?",
         "Thanks to everyone who signed up for tomorrow's chat about helping laid-off tech workers start or "
         "join co-ops. It's on, if anyone else wants to come along.",
-        general.id, [], "efa", ago(days=30),
+        general.id,
+        [],
+        "efa",
+        ago(days=30),
     )
-    forum.reply(layoffs.id, "I can't offer advice sessions but I can set up a subdomain and a small "
-                "static site if that helps.", "huw", ago(days=30, hours=-3))
-    forum.reply(layoffs.id, "Notes from today's chat are on the pad. Next steps:\n\n"
-                "* Efa to set up bookable slots\n* Huw to sort the subdomain\n* everyone to share the page",
-                "efa", ago(days=29))
+    forum.reply(
+        layoffs.id,
+        "I can't offer advice sessions but I can set up a subdomain and a small static site if that helps.",
+        "huw",
+        ago(days=30, hours=-3),
+    )
+    forum.reply(
+        layoffs.id,
+        "Notes from today's chat are on the pad. Next steps:\n\n"
+        "* Efa to set up bookable slots\n* Huw to sort the subdomain\n* everyone to share the page",
+        "efa",
+        ago(days=29),
+    )
 
     roundtable, _ = forum.create_topic(
         "A round-table with North American tech co-ops?",
         "A peer network of tech co-ops across the Atlantic got in touch about building links. Would people "
         "be up for an online round-table on sub-contracting, learning from each other and joint projects?",
-        general.id, [], "cerys", ago(days=20),
+        general.id,
+        [],
+        "cerys",
+        ago(days=20),
     )
     forum.reply(roundtable.id, "I'd be up for a round table.", "dafydd", ago(days=19))
-    forum.reply(roundtable.id, "They're keen too: probably in about three weeks, early evening our time.",
-                "cerys", ago(days=12))
+    forum.reply(
+        roundtable.id,
+        "They're keen too: probably in about three weeks, early evening our time.",
+        "cerys",
+        ago(days=12),
+    )
 
     # ------------------------------------------------------------------ governance
     decision, _ = forum.create_topic(
@@ -212,16 +268,28 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         "Following the vote that closed last week, CoTech becomes the technology sector group of the "
         "federation.\n\n**Outcome:** agreed, 14 for, 1 abstention.\n\n"
         "Next step: draft a memorandum of understanding for both sides to sign.",
-        governance.id, ["decision"], "ada", ago(days=9),
+        governance.id,
+        ["decision"],
+        "ada",
+        ago(days=9),
     )
     proposal, _ = forum.create_topic(
         "Proposal: refresh the CoTech website",
         "The site is out of date. Proposal: a small working group rebuilds it over the summer, paid from the "
         "network pot. Comments welcome before we take it to a vote.",
-        governance.id, ["proposal"], "huw", ago(days=8),
+        governance.id,
+        ["proposal"],
+        "huw",
+        ago(days=8),
     )
-    forum.create_topic("Stewards: spam clean-up notes", "Deleted a batch of spam accounts this week; "
-                       "nothing else to report.", stewards.id, [], "bryn", ago(days=7))
+    forum.create_topic(
+        "Stewards: spam clean-up notes",
+        "Deleted a batch of spam accounts this week; nothing else to report.",
+        stewards.id,
+        [],
+        "bryn",
+        ago(days=7),
+    )
 
     # ------------------------------------------------------------------ calendar-plugin events
     circle_day = _next_weekday(today + timedelta(days=4), 2)  # a Wednesday, 4-10 days ahead
@@ -233,7 +301,10 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         'reminders="notification.1.hours" url="https://meet.jit.si/CoTechGeneralCircle" location="Online"]\n'
         "Our monthly catch-up: updates from co-ops, work leads, and anything for the network.\n"
         "[/event]\n\nAgenda below — add your items as replies.",
-        events.id, ["call"], "ada", ago(days=6),
+        events.id,
+        ["call"],
+        "ada",
+        ago(days=6),
     )
     for username, status in (("bryn", "going"), ("cerys", "going"), ("efa", "going"), ("huw", "interested")):
         forum.set_attendance(circle_post.id, username, status)
@@ -248,9 +319,14 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         f"{call_day:%A} {ordinal(call_day.day)} {call_day:%B} to start organising a CoTech gathering, at "
         f"this link:\n\n{call_url}\n\nI'll share the access code on the day. Everyone welcome — "
         "@cerys @dafydd @efa hope to see some of you there!",
-        events.id, ["gathering"], "ada", ago(days=5),
+        events.id,
+        ["gathering"],
+        "ada",
+        ago(days=5),
     )
-    forum.reply(prose_call.id, "Count me in, I'll bring notes from last year's gathering.", "cerys", ago(days=4))
+    forum.reply(
+        prose_call.id, "Count me in, I'll bring notes from last year's gathering.", "cerys", ago(days=4)
+    )
 
     # ------------------------------------------------------------------ a free-text date poll with a typo
     first_monday = _next_weekday(today + timedelta(days=7), 0)
@@ -269,7 +345,11 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
     )
     date_poll, date_poll_post = forum.create_topic(
         "Video call about the memorandum of understanding: when suits?",
-        poll_raw, events.id, ["mou"], "bryn", ago(days=3),
+        poll_raw,
+        events.id,
+        ["mou"],
+        "bryn",
+        ago(days=3),
     )
     forum.vote(date_poll_post.id, "poll", "ada", [options[0], options[2]])
     forum.vote(date_poll_post.id, "poll", "cerys", [options[0]])
@@ -283,25 +363,45 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         f"[poll name=gathering type=regular results=on_close public=true "
         f"close={(now + timedelta(days=10)).strftime('%Y-%m-%dT%H:%M:%S.000Z')}]\n"
         "# Gathering date\n"
-        + "\n".join(f'* Saturday [date={d.isoformat()} time=10:00:00 timezone="Europe/London"]' for d in saturdays)
+        + "\n".join(
+            f'* Saturday [date={d.isoformat()} time=10:00:00 timezone="Europe/London"]' for d in saturdays
+        )
         + "\n[/poll]"
     )
     gathering, gathering_post = forum.create_topic(
-        "CoTech gathering: pick a Saturday", gathering_raw, events.id, ["gathering"], "cerys", ago(days=2),
+        "CoTech gathering: pick a Saturday",
+        gathering_raw,
+        events.id,
+        ["gathering"],
+        "cerys",
+        ago(days=2),
     )
     gathering_ids = [o.id for o in forum.poll(gathering_post.id, "gathering").options]
     for username, choice in (("ada", 0), ("bryn", 1), ("dafydd", 0), ("efa", 2)):
         forum.vote(gathering_post.id, "gathering", username, [gathering_ids[choice]])
 
     # ------------------------------------------------------------------ membership requests, agenda, a PM
-    forum.request_membership(members.name, "finn_coop",
-                             "Hello! I'm from Fictional Digital Co-op — we build websites for charities "
-                             "and would love to join CoTech.", ago(days=1, hours=20))
+    forum.request_membership(
+        members.name,
+        "finn_coop",
+        "Hello! I'm from Fictional Digital Co-op — we build websites for charities "
+        "and would love to join CoTech.",
+        ago(days=1, hours=20),
+    )
     forum.reply(circle.id, "Agenda item: the website refresh, five minutes please.", "huw", ago(days=1))
-    pm, _ = forum.send_pm("Gathering venue costs", "Do you know what SPACE4 charges for the big room "
-                          "on a Saturday?", "cerys", ["ada"], ago(hours=20))
-    forum.request_membership(members.name, "gwen_newcoop",
-                             "We're a new worker co-op doing data engineering in Leeds.", ago(hours=6))
+    pm, _ = forum.send_pm(
+        "Gathering venue costs",
+        "Do you know what SPACE4 charges for the big room on a Saturday?",
+        "cerys",
+        ["ada"],
+        ago(hours=20),
+    )
+    forum.request_membership(
+        members.name,
+        "gwen_newcoop",
+        "We're a new worker co-op doing data engineering in Leeds.",
+        ago(hours=6),
+    )
 
     return ScenarioHandles(
         now=now,

@@ -293,7 +293,9 @@ _POSTS_LATEST: Op = ("/posts.json", "get")
 _TOPIC_LIST_C: Op = ("/c/{slug}/{id}.json", "get")
 
 ROUTE_CONTRACTS: dict[str, RouteContract] = {
-    "posts.latest": RouteContract(openapi=(_POSTS_LATEST,), files=(("latest_posts_response.json", _POSTS_LATEST),)),
+    "posts.latest": RouteContract(
+        openapi=(_POSTS_LATEST,), files=(("latest_posts_response.json", _POSTS_LATEST),)
+    ),
     "topics.latest": RouteContract(
         openapi=(("/latest.json", "get"), _TOPIC_LIST_C),
         files=(("category_topics_response.json", _TOPIC_LIST_C),),
@@ -307,7 +309,8 @@ ROUTE_CONTRACTS: dict[str, RouteContract] = {
     ),
     "topics.posts": RouteContract(openapi=(("/t/{id}/posts.json", "get"),)),
     "posts.show": RouteContract(
-        openapi=(("/posts/{id}.json", "get"),), files=(("post_show_response.json", ("/posts/{id}.json", "get")),)
+        openapi=(("/posts/{id}.json", "get"),),
+        files=(("post_show_response.json", ("/posts/{id}.json", "get")),),
     ),
     "posts.create": RouteContract(
         openapi=(("/posts.json", "post"),),
@@ -319,7 +322,8 @@ ROUTE_CONTRACTS: dict[str, RouteContract] = {
     "events.summary": RouteContract(own=("events_summary",)),
     "events.show": RouteContract(event_wrapper=True),
     "groups.show": RouteContract(
-        openapi=(("/groups/{name}.json", "get"),), files=(("group_response.json", ("/groups/{name}.json", "get")),)
+        openapi=(("/groups/{name}.json", "get"),),
+        files=(("group_response.json", ("/groups/{name}.json", "get")),),
     ),
     "groups.members": RouteContract(
         openapi=(("/groups/{name}/members.json", "get"),),
@@ -381,7 +385,9 @@ def apply_errata(schema: Any, poll_schema: dict[str, Any], event_schema: dict[st
             if "topics" in props and "per_page" in props:  # a topic list
                 props.setdefault("more_topics_url", {"type": "string"})
             if "bumped_at" in props and "posters" in props:  # a topic-list item
-                props.setdefault("tags", {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}})
+                props.setdefault(
+                    "tags", {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}}
+                )
                 props.setdefault("tags_descriptions", {"type": "object"})
                 if isinstance(props.get("image_url"), dict):
                     _add_type(props["image_url"], "null")
@@ -409,10 +415,7 @@ def _subschema(schema: dict[str, Any] | None, path: Iterable[str | int]) -> dict
     for part in path:
         if not isinstance(node, dict):
             return None
-        if isinstance(part, int):
-            node = node.get("items")
-        else:
-            node = (node.get("properties") or {}).get(part)
+        node = node.get("items") if isinstance(part, int) else (node.get("properties") or {}).get(part)
     return node if isinstance(node, dict) else None
 
 
@@ -465,7 +468,9 @@ class Contracts:
         cached = self._op_schemas.get(op)
         if cached is None:
             path, method = op
-            raw = self.openapi["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+            raw = self.openapi["paths"][path][method]["responses"]["200"]["content"]["application/json"][
+                "schema"
+            ]
             cached = apply_errata(raw, POLL_SCHEMA, self.event_item_schema)
             self._op_schemas[op] = cached
         return cached
@@ -484,7 +489,8 @@ class Contracts:
     def _file_validator(self, name: str) -> Draft202012Validator:
         # the older files are draft-4 era schemas (tuple-form ``items``); openapi 3.1 is draft 2020-12
         return self._validator(
-            f"file:{name}", lambda: apply_errata(self.files[name], POLL_SCHEMA, self.event_item_schema),
+            f"file:{name}",
+            lambda: apply_errata(self.files[name], POLL_SCHEMA, self.event_item_schema),
             Draft7Validator,
         )
 

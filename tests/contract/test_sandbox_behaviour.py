@@ -21,7 +21,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def forum(clock) -> Iterator[FakeDiscourse]:
-    with FakeDiscourse.running(api_key=KEY, api_username=BOT, now=lambda: NOW, clock=clock, validate=True) as fake:
+    with FakeDiscourse.running(
+        api_key=KEY, api_username=BOT, now=lambda: NOW, clock=clock, validate=True
+    ) as fake:
         fake.add_user("ada", admin=True)
         fake.add_user("bryn")
         fake.add_user("cerys")
@@ -31,7 +33,9 @@ def forum(clock) -> Iterator[FakeDiscourse]:
 # -- transport: content type, auth, not found ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/posts.json", "/t/4242.json", "/no/such/route.json", "/latest.json?page=x"])
+@pytest.mark.parametrize(
+    "path", ["/posts.json", "/t/4242.json", "/no/such/route.json", "/latest.json?page=x"]
+)
 def test_every_json_reply_has_the_exact_content_type(forum, path):
     """Success and error replies alike carry exactly 'application/json; charset=utf-8'."""
     assert get(forum, path).headers["Content-Type"] == JSON_CT
@@ -65,7 +69,9 @@ def test_query_string_api_key_is_ignored(forum):
     """An api_key in the query string does not authenticate (§0: headers only)."""
     import requests
 
-    response = requests.get(f"{forum.url}/posts.json", params={"api_key": KEY, "api_username": BOT}, timeout=5)
+    response = requests.get(
+        f"{forum.url}/posts.json", params={"api_key": KEY, "api_username": BOT}, timeout=5
+    )
     assert response.status_code == 403
 
 
@@ -151,7 +157,10 @@ def test_latest_posts_carry_raw_cooked_and_topic_fields(forum):
     """Each /posts.json item carries raw, cooked, topic title/slug, category and post_number (§1a)."""
     topic, first = forum.create_topic("Fields on the latest posts", "Hello **world**, a body long enough.")
     item = get(forum, "/posts.json").json()["latest_posts"][0]
-    assert item["raw"] == first.raw and item["cooked"] == "<p>Hello <strong>world</strong>, a body long enough.</p>"
+    assert (
+        item["raw"] == first.raw
+        and item["cooked"] == "<p>Hello <strong>world</strong>, a body long enough.</p>"
+    )
     assert (item["topic_id"], item["topic_slug"], item["topic_title"]) == (topic.id, topic.slug, topic.title)
     assert item["post_number"] == 1 and item["category_id"] == 1
 
@@ -169,8 +178,10 @@ def test_latest_topics_pinned_first_and_more_url_only_when_full(forum):
     """/latest.json: pinned topics lead page 0, later pages skip them, more_topics_url only on a full page (§1b)."""
     pinned, _ = forum.create_topic("An old pinned welcome topic", BODY, created_at=NOW - timedelta(days=99))
     forum.pin_topic(pinned.id, globally=True)
-    others = [forum.create_topic(f"Ordinary topic number {n}", BODY, created_at=NOW - timedelta(hours=n))[0]
-              for n in range(6)]
+    others = [
+        forum.create_topic(f"Ordinary topic number {n}", BODY, created_at=NOW - timedelta(hours=n))[0]
+        for n in range(6)
+    ]
     page0 = get(forum, "/latest.json", per_page=3).json()["topic_list"]
     assert [t["id"] for t in page0["topics"]] == [pinned.id, others[0].id, others[1].id]
     assert page0["more_topics_url"] == "/latest?per_page=3&page=1"
@@ -270,8 +281,10 @@ def test_single_post_has_raw(forum):
     """/posts/{id}.json answers the post with raw (§2)."""
     _, first = forum.create_topic("A single post read", "Raw *markdown* stays raw here.")
     body = get(forum, f"/posts/{first.id}.json").json()
-    assert (body["raw"], body["cooked"]) == ("Raw *markdown* stays raw here.",
-                                             "<p>Raw <em>markdown</em> stays raw here.</p>")
+    assert (body["raw"], body["cooked"]) == (
+        "Raw *markdown* stays raw here.",
+        "<p>Raw <em>markdown</em> stays raw here.</p>",
+    )
 
 
 def test_edit_bumps_version_and_updated_at(forum):
@@ -300,14 +313,24 @@ def test_create_reply_topic_and_pm(forum):
     """POST /posts.json makes a reply, a tagged topic and a PM, answering the post at top level (§7)."""
     topic, _ = forum.create_topic("Somewhere to reply to", BODY)
     s = session(forum)
-    reply = s.post(f"{forum.url}/posts.json", data={"topic_id": topic.id, "raw": "A reply from the bot here."}).json()
+    reply = s.post(
+        f"{forum.url}/posts.json", data={"topic_id": topic.id, "raw": "A reply from the bot here."}
+    ).json()
     assert (reply["topic_id"], reply["post_number"]) == (topic.id, 2)
-    new = s.post(f"{forum.url}/posts.json",
-                 data={"title": "A topic made by the bot", "raw": BODY, "tags[]": ["digest", "weekly"]}).json()
+    new = s.post(
+        f"{forum.url}/posts.json",
+        data={"title": "A topic made by the bot", "raw": BODY, "tags[]": ["digest", "weekly"]},
+    ).json()
     assert forum.topic(new["topic_id"]).tags == ["digest", "weekly"] and new["post_number"] == 1
-    pm = s.post(f"{forum.url}/posts.json", data={"title": "About your request", "raw": "Welcome aboard!",
-                                                 "archetype": "private_message",
-                                                 "target_recipients": "bryn,cerys"}).json()
+    pm = s.post(
+        f"{forum.url}/posts.json",
+        data={
+            "title": "About your request",
+            "raw": "Welcome aboard!",
+            "archetype": "private_message",
+            "target_recipients": "bryn,cerys",
+        },
+    ).json()
     pm_topic = forum.topic(pm["topic_id"])
     assert pm_topic.is_pm and pm_topic.allowed_user_ids == {forum.user(n).id for n in (BOT, "bryn", "cerys")}
     assert [p.id for p in forum.posts_by(BOT)] == [reply["id"], new["id"], pm["id"]]
@@ -319,11 +342,19 @@ def test_create_accepts_every_body_encoding(forum, encoding):
     fields = {"title": f"A topic sent as {encoding}", "raw": BODY, "tags": ["one", "two"]}
     s = session(forum)
     if encoding == "form":
-        response = s.post(f"{forum.url}/posts.json",
-                          data={"title": fields["title"], "raw": BODY, "tags[]": fields["tags"]})
+        response = s.post(
+            f"{forum.url}/posts.json", data={"title": fields["title"], "raw": BODY, "tags[]": fields["tags"]}
+        )
     elif encoding == "multipart":
-        response = s.post(f"{forum.url}/posts.json", files=[("title", (None, fields["title"])), ("raw", (None, BODY)),
-                                                            ("tags[]", (None, "one")), ("tags[]", (None, "two"))])
+        response = s.post(
+            f"{forum.url}/posts.json",
+            files=[
+                ("title", (None, fields["title"])),
+                ("raw", (None, BODY)),
+                ("tags[]", (None, "one")),
+                ("tags[]", (None, "two")),
+            ],
+        )
     else:
         response = s.post(f"{forum.url}/posts.json", json=fields)
     assert response.status_code == 200, response.text
@@ -337,9 +368,14 @@ def test_create_accepts_every_body_encoding(forum, encoding):
         ({"title": "A perfectly fine title", "raw": "tiny"}, "Body is too short"),
         ({"title": "A perfectly fine title", "raw": BODY, "category": 999}, "Category is invalid"),
         ({"topic_id": 999, "raw": BODY}, "could not be found"),
-        ({"title": "A perfectly fine title", "raw": "[poll]\n* only one\n[/poll]\nand enough text"}, "at least 2"),
-        ({"title": "A message", "raw": BODY, "archetype": "private_message", "target_recipients": "ghost"},
-         "ghost"),
+        (
+            {"title": "A perfectly fine title", "raw": "[poll]\n* only one\n[/poll]\nand enough text"},
+            "at least 2",
+        ),
+        (
+            {"title": "A message", "raw": BODY, "archetype": "private_message", "target_recipients": "ghost"},
+            "ghost",
+        ),
     ],
 )
 def test_create_refusals_are_422_create_post(forum, data, message):
@@ -354,8 +390,9 @@ def test_create_refusals_are_422_create_post(forum, data, message):
 def test_duplicate_title_is_refused(forum):
     """A second topic with an existing title is refused: 'Title has already been used'."""
     forum.create_topic("Weekly digest for the network", BODY)
-    response = session(forum).post(f"{forum.url}/posts.json", data={"title": "weekly digest for the network",
-                                                                    "raw": BODY})
+    response = session(forum).post(
+        f"{forum.url}/posts.json", data={"title": "weekly digest for the network", "raw": BODY}
+    )
     assert response.status_code == 422 and "Title has already been used" in response.json()["errors"]
 
 
@@ -375,18 +412,26 @@ def test_identical_create_within_120s_returns_the_first_post(forum, clock):
 def test_update_post_over_http(forum):
     """PUT /posts/{id}.json with post[raw]/post[edit_reason] answers {"post": ...} with the new version (§7)."""
     _, first = forum.create_topic("The decision log", BODY, username=BOT)
-    response = session(forum).put(f"{forum.url}/posts/{first.id}.json",
-                                  data={"post[raw]": "Decision log, now with one entry.", "post[edit_reason]": "log"})
+    response = session(forum).put(
+        f"{forum.url}/posts/{first.id}.json",
+        data={"post[raw]": "Decision log, now with one entry.", "post[edit_reason]": "log"},
+    )
     post = response.json()["post"]
-    assert (post["version"], post["raw"], post["edit_reason"]) == (2, "Decision log, now with one entry.", "log")
+    assert (post["version"], post["raw"], post["edit_reason"]) == (
+        2,
+        "Decision log, now with one entry.",
+        "log",
+    )
 
 
 def test_update_post_with_stale_original_text_is_409(forum):
     """post[original_text] that no longer matches answers 409, for safe read-modify-write (§7)."""
     _, first = forum.create_topic("The decision log again", BODY, username=BOT)
     forum.edit_post(first.id, "Someone else changed the log meanwhile.")
-    response = session(forum).put(f"{forum.url}/posts/{first.id}.json",
-                                  data={"post[raw]": "My new version of the log.", "post[original_text]": BODY})
+    response = session(forum).put(
+        f"{forum.url}/posts/{first.id}.json",
+        data={"post[raw]": "My new version of the log.", "post[original_text]": BODY},
+    )
     assert response.status_code == 409
     assert forum.post(first.id).raw == "Someone else changed the log meanwhile."
 
@@ -394,7 +439,9 @@ def test_update_post_with_stale_original_text_is_409(forum):
 def test_update_post_json_body(forum):
     """PUT /posts/{id}.json also accepts a JSON body {"post": {"raw": ...}}."""
     _, first = forum.create_topic("Edited with a JSON body", BODY, username=BOT)
-    response = session(forum).put(f"{forum.url}/posts/{first.id}.json", json={"post": {"raw": "Edited over JSON, long enough."}})
+    response = session(forum).put(
+        f"{forum.url}/posts/{first.id}.json", json={"post": {"raw": "Edited over JSON, long enough."}}
+    )
     assert response.json()["post"]["raw"] == "Edited over JSON, long enough."
 
 
@@ -426,7 +473,9 @@ def test_poll_public_and_close_keys_only_when_set(forum):
     """'public' appears only when true and 'close' only when a close time is set (§3)."""
     private = _served_poll(forum, _poll(forum, public=False))
     assert "public" not in private and "close" not in private and "preloaded_voters" not in private
-    _, post = forum.create_topic("A poll that closes", "[poll close=2024-07-01T12:00:00.000Z]\n* Yes\n* No\n[/poll]")
+    _, post = forum.create_topic(
+        "A poll that closes", "[poll close=2024-07-01T12:00:00.000Z]\n* Yes\n* No\n[/poll]"
+    )
     served = _served_poll(forum, post)
     assert served["close"] == "2024-07-01T12:00:00.000Z"
 
@@ -483,7 +532,8 @@ def test_polls_votes_lists_the_callers_own_votes(forum):
     post = _poll(forum)
     forum.vote(post.id, "dates", "bryn", ["Tuesday"])
     assert get(forum, f"/posts/{post.id}.json", username="bryn").json()["polls_votes"] == {
-        "dates": [option_id("Tuesday")]}
+        "dates": [option_id("Tuesday")]
+    }
     assert "polls_votes" not in get(forum, f"/posts/{post.id}.json").json()
 
 
@@ -518,7 +568,9 @@ def test_editing_a_poll_keeps_votes_for_surviving_options(forum):
     """Re-editing a poll keeps votes on options that still exist and drops the rest."""
     post = _poll(forum)
     forum.vote(post.id, "dates", "bryn", ["Monday", "Tuesday"])
-    forum.edit_post(post.id, POLL.format(results="always", public=" public=true").replace("Tuesday", "Friday"))
+    forum.edit_post(
+        post.id, POLL.format(results="always", public=" public=true").replace("Tuesday", "Friday")
+    )
     assert forum.poll(post.id, "dates").votes == {forum.user("bryn").id: [option_id("Monday")]}
 
 
@@ -530,9 +582,11 @@ def test_invalid_poll_markup_raises(forum):
 
 # -- events (§4) ---------------------------------------------------------------------------------------------
 
-EVENT = ('[event start="{day} 18:00" end="{day} 20:00" timezone="Europe/London" status="public" '
-         'name="{name}" reminders="notification.1.hours,bumpTopic.-2.days" url="https://meet.jit.si/x"]\n'
-         "Bring a drink.\n[/event]")
+EVENT = (
+    '[event start="{day} 18:00" end="{day} 20:00" timezone="Europe/London" status="public" '
+    'name="{name}" reminders="notification.1.hours,bumpTopic.-2.days" url="https://meet.jit.si/x"]\n'
+    "Bring a drink.\n[/event]"
+)
 
 
 def _event(forum, day, name, category_id=None):
@@ -547,8 +601,10 @@ def test_event_markup_creates_the_event(forum):
     event = body["event"]
     assert event["id"] == post.id and event["name"] == "Summer social"
     assert (event["starts_at"], event["ends_at"]) == ("2024-07-10T17:00:00.000Z", "2024-07-10T19:00:00.000Z")
-    assert event["reminders"] == [{"value": 1, "unit": "hours", "period": "before", "type": "notification"},
-                                  {"value": 2, "unit": "days", "period": "after", "type": "bumpTopic"}]
+    assert event["reminders"] == [
+        {"value": 1, "unit": "hours", "period": "before", "type": "notification"},
+        {"value": 2, "unit": "days", "period": "after", "type": "bumpTopic"},
+    ]
     assert 'class="discourse-post-event"' in body["cooked"] and 'data-reminders="' in body["cooked"]
 
 
@@ -615,7 +671,9 @@ def test_group_members_paging_and_meta(forum):
 def test_requesters_and_handling(forum):
     """requesters=true lists pending requests; accept present (even =false) accepts, absent denies (§6)."""
     group = forum.add_group("cotech-members", owners=["ada"])
-    forum.request_membership("cotech-members", "bryn", "We are a co-op", requested_at=NOW - timedelta(hours=2))
+    forum.request_membership(
+        "cotech-members", "bryn", "We are a co-op", requested_at=NOW - timedelta(hours=2)
+    )
     forum.request_membership("cotech-members", "cerys", None, requested_at=NOW - timedelta(hours=1))
     body = get(forum, "/groups/cotech-members/members.json", requesters="true").json()
     assert [m["username"] for m in body["members"]] == ["cerys", "bryn"] and "owners" not in body
@@ -632,7 +690,10 @@ def test_requesters_and_handling(forum):
 def test_requesters_need_owner_or_staff(forum):
     """A plain member asking for requesters gets 403 (§6)."""
     forum.add_group("cotech-members", members=["bryn"], owners=["ada"])
-    assert get(forum, "/groups/cotech-members/members.json", username="bryn", requesters="true").status_code == 403
+    assert (
+        get(forum, "/groups/cotech-members/members.json", username="bryn", requesters="true").status_code
+        == 403
+    )
 
 
 def test_request_membership_over_http(forum):

@@ -27,8 +27,15 @@ def contracts() -> Contracts:
 @pytest.fixture(scope="module", params=["strings", "objects"])
 def forum(request, contracts) -> Iterator[FakeDiscourse]:
     shared = contracts.source.parents[1]
-    with FakeDiscourse.running(scenario=cotech_scenario(NOW), now=lambda: NOW, api_key=KEY, api_username=BOT,
-                               validate=True, shared_dir=shared, tag_style=request.param) as fake:
+    with FakeDiscourse.running(
+        scenario=cotech_scenario(NOW),
+        now=lambda: NOW,
+        api_key=KEY,
+        api_username=BOT,
+        validate=True,
+        shared_dir=shared,
+        tag_style=request.param,
+    ) as fake:
         assert fake.validating
         yield fake
 
@@ -52,7 +59,9 @@ def test_latest_posts_conform(forum, contracts, h):
     """GET /posts.json and its before= page conform to openapi and latest_posts_response.json."""
     s = session(forum)
     first = conforms(forum, contracts, s.get(f"{forum.url}/posts.json"), "posts.latest")
-    assert any("polls" in p for p in first["latest_posts"]) and any("event" in p for p in first["latest_posts"])
+    assert any("polls" in p for p in first["latest_posts"]) and any(
+        "event" in p for p in first["latest_posts"]
+    )
     before = first["latest_posts"][3]["id"]
     conforms(forum, contracts, s.get(f"{forum.url}/posts.json", params={"before": before}), "posts.latest")
 
@@ -66,8 +75,9 @@ def test_latest_topics_conform(forum, contracts, query):
 def test_category_and_tag_lists_conform(forum, contracts, h):
     """GET /c/{slug}/{id}.json and /tag/{name}.json conform to their topic-list contracts."""
     s = session(forum)
-    body = conforms(forum, contracts, s.get(f"{forum.url}/c/events/{h.events_category_id}.json"),
-                    "categories.topics")
+    body = conforms(
+        forum, contracts, s.get(f"{forum.url}/c/events/{h.events_category_id}.json"), "categories.topics"
+    )
     assert body["topic_list"]["topics"]
     body = conforms(forum, contracts, s.get(f"{forum.url}/tag/decision.json"), "tags.topics")
     assert [t["id"] for t in body["topic_list"]["topics"]] == [h.decision_topic_id]
@@ -91,8 +101,9 @@ def test_topic_view_conforms(forum, contracts, h, variant):
 def test_topic_posts_conform(forum, contracts, h):
     """GET /t/{id}/posts.json?post_ids[]= conforms to openapi."""
     ids = [p.id for p in forum.topic_posts(h.prose_call_topic_id)]
-    response = session(forum).get(f"{forum.url}/t/{h.prose_call_topic_id}/posts.json",
-                                  params={"post_ids[]": ids, "include_raw": "true"})
+    response = session(forum).get(
+        f"{forum.url}/t/{h.prose_call_topic_id}/posts.json", params={"post_ids[]": ids, "include_raw": "true"}
+    )
     body = conforms(forum, contracts, response, "topics.posts")
     assert [p["id"] for p in body["post_stream"]["posts"]] == ids
 
@@ -100,39 +111,64 @@ def test_topic_posts_conform(forum, contracts, h):
 @pytest.mark.parametrize("which", ["date_poll_post_id", "local_dates_poll_post_id", "calendar_event_post_id"])
 def test_single_post_conforms(forum, contracts, h, which):
     """GET /posts/{id}.json of poll and event posts conforms to openapi and post_show_response.json."""
-    body = conforms(forum, contracts, session(forum).get(f"{forum.url}/posts/{getattr(h, which)}.json"),
-                    "posts.show")
+    body = conforms(
+        forum, contracts, session(forum).get(f"{forum.url}/posts/{getattr(h, which)}.json"), "posts.show"
+    )
     assert "raw" in body
 
 
 def test_create_reply_topic_and_pm_conform(forum, contracts, h):
     """POST /posts.json replies, topics and PMs conform to openapi and topic_create_response.json."""
     s = session(forum)
-    reply = s.post(f"{forum.url}/posts.json", data={"topic_id": h.prose_call_topic_id,
-                                                    "raw": "Reminder: the planning call starts in an hour."})
+    reply = s.post(
+        f"{forum.url}/posts.json",
+        data={"topic_id": h.prose_call_topic_id, "raw": "Reminder: the planning call starts in an hour."},
+    )
     conforms(forum, contracts, reply, "posts.create")
-    topic = s.post(f"{forum.url}/posts.json", data={"title": f"Digest for the week ({forum.tag_style})",
-                                                    "raw": "Here is what happened on the forum this week.",
-                                                    "category": h.general_category_id, "tags[]": ["digest"]})
+    topic = s.post(
+        f"{forum.url}/posts.json",
+        data={
+            "title": f"Digest for the week ({forum.tag_style})",
+            "raw": "Here is what happened on the forum this week.",
+            "category": h.general_category_id,
+            "tags[]": ["digest"],
+        },
+    )
     conforms(forum, contracts, topic, "posts.create")
-    pm = s.post(f"{forum.url}/posts.json", data={"title": "Your membership request", "raw": "Thanks, we'll look.",
-                                                 "archetype": "private_message", "target_recipients": "finn_coop"})
+    pm = s.post(
+        f"{forum.url}/posts.json",
+        data={
+            "title": "Your membership request",
+            "raw": "Thanks, we'll look.",
+            "archetype": "private_message",
+            "target_recipients": "finn_coop",
+        },
+    )
     conforms(forum, contracts, pm, "posts.create")
 
 
 def test_create_failure_conforms(forum, contracts):
     """A refused POST /posts.json is a 422 with exactly {"action": "create_post", "errors": [...]}."""
-    body = conforms(forum, contracts, session(forum).post(f"{forum.url}/posts.json", data={"title": "x"}),
-                    "posts.create", 422)
+    body = conforms(
+        forum,
+        contracts,
+        session(forum).post(f"{forum.url}/posts.json", data={"title": "x"}),
+        "posts.create",
+        422,
+    )
     assert set(body) == {"action", "errors"}
 
 
 def test_update_post_conforms(forum, contracts, h):
     """PUT /posts/{id}.json answers {"post": {...}} conforming to openapi."""
     post_id = forum.topic_posts(h.chatter_topic_ids[1])[1].id
-    response = session(forum).put(f"{forum.url}/posts/{post_id}.json",
-                                  data={"post[raw]": "I can set up a subdomain and a small static site.",
-                                        "post[edit_reason]": "shorter"})
+    response = session(forum).put(
+        f"{forum.url}/posts/{post_id}.json",
+        data={
+            "post[raw]": "I can set up a subdomain and a small static site.",
+            "post[edit_reason]": "shorter",
+        },
+    )
     conforms(forum, contracts, response, "posts.update")
 
 
@@ -140,9 +176,12 @@ def test_update_post_conforms(forum, contracts, h):
 def test_events_list_conforms(forum, contracts, details):
     """GET /discourse-post-event/events.json conforms: details to openapi, the summary to API-NOTES §4."""
     params = {"include_details": "true"} if details else {}
-    body = conforms(forum, contracts, session(forum).get(f"{forum.url}/discourse-post-event/events.json",
-                                                         params=params),
-                    "events.details" if details else "events.summary")
+    body = conforms(
+        forum,
+        contracts,
+        session(forum).get(f"{forum.url}/discourse-post-event/events.json", params=params),
+        "events.details" if details else "events.summary",
+    )
     assert len(body["events"]) == 2
 
 
@@ -156,10 +195,18 @@ def test_group_endpoints_conform(forum, contracts, h):
     """Group show, members (paged) and requesters conform to their contracts."""
     s = session(forum)
     conforms(forum, contracts, s.get(f"{forum.url}/groups/{h.members_group}.json"), "groups.show")
-    conforms(forum, contracts, s.get(f"{forum.url}/groups/{h.members_group}/members.json",
-                                     params={"limit": 2, "offset": 2}), "groups.members")
-    body = conforms(forum, contracts, s.get(f"{forum.url}/groups/{h.members_group}/members.json",
-                                            params={"requesters": "true"}), "groups.requesters")
+    conforms(
+        forum,
+        contracts,
+        s.get(f"{forum.url}/groups/{h.members_group}/members.json", params={"limit": 2, "offset": 2}),
+        "groups.members",
+    )
+    body = conforms(
+        forum,
+        contracts,
+        s.get(f"{forum.url}/groups/{h.members_group}/members.json", params={"requesters": "true"}),
+        "groups.requesters",
+    )
     assert "owners" not in body
 
 
@@ -168,22 +215,36 @@ def test_membership_request_endpoints_conform(forum, contracts, h):
     forum.add_user(f"newbie_{forum.tag_style}")
     newbie = session(forum, f"newbie_{forum.tag_style}")
     url = f"{forum.url}/groups/{h.members_group}/request_membership.json"
-    conforms(forum, contracts, newbie.post(url, data={"reason": "We are a co-op."}), "groups.request_membership")
+    conforms(
+        forum, contracts, newbie.post(url, data={"reason": "We are a co-op."}), "groups.request_membership"
+    )
     conforms(forum, contracts, newbie.post(url, data={"reason": "Again"}), "groups.request_membership", 409)
     user_id = forum.user(f"newbie_{forum.tag_style}").id
-    response = session(forum).put(f"{forum.url}/groups/{h.members_group_id}/handle_membership_request.json",
-                                  data={"user_id": user_id})
+    response = session(forum).put(
+        f"{forum.url}/groups/{h.members_group_id}/handle_membership_request.json", data={"user_id": user_id}
+    )
     conforms(forum, contracts, response, "groups.handle_membership_request")
 
 
 def test_poll_voters_conform(forum, contracts, h):
     """GET /polls/voters.json conforms for a public poll and answers a conforming 400 for a hidden one."""
     s = session(forum)
-    conforms(forum, contracts, s.get(f"{forum.url}/polls/voters.json",
-                                     params={"post_id": h.date_poll_post_id, "poll_name": "poll"}), "polls.voters")
-    conforms(forum, contracts, s.get(f"{forum.url}/polls/voters.json",
-                                     params={"post_id": h.local_dates_poll_post_id, "poll_name": "gathering"}),
-             "polls.voters", 400)
+    conforms(
+        forum,
+        contracts,
+        s.get(f"{forum.url}/polls/voters.json", params={"post_id": h.date_poll_post_id, "poll_name": "poll"}),
+        "polls.voters",
+    )
+    conforms(
+        forum,
+        contracts,
+        s.get(
+            f"{forum.url}/polls/voters.json",
+            params={"post_id": h.local_dates_poll_post_id, "poll_name": "gathering"},
+        ),
+        "polls.voters",
+        400,
+    )
 
 
 @pytest.mark.parametrize("path", ["/u/cotechbot.json", "/users/ada.json", "/u/finn_coop.json"])
@@ -201,7 +262,9 @@ def test_error_replies_conform(forum, contracts):
     """403, 404 and 400 replies carry the JSON error envelope of API-NOTES §10."""
     s = session(forum)
     conforms(forum, contracts, s.get(f"{forum.url}/t/999999.json"), "topics.show", 404)
-    conforms(forum, contracts, session(forum, key="wrong").get(f"{forum.url}/posts.json"), "posts.latest", 403)
+    conforms(
+        forum, contracts, session(forum, key="wrong").get(f"{forum.url}/posts.json"), "posts.latest", 403
+    )
     conforms(forum, contracts, s.get(f"{forum.url}/latest.json", params={"page": "x"}), "topics.latest", 400)
 
 
@@ -211,21 +274,23 @@ def test_error_replies_conform(forum, contracts):
 def test_violation_becomes_500_and_fails_running(contracts):
     """A reply breaking the contract is answered 500 naming the problem, recorded, and raised on exit."""
     shared = contracts.source.parents[1]
-    with pytest.raises(ContractViolationError, match="title"):  # noqa: PT012
-        with FakeDiscourse.running(api_key=KEY, validate=True, shared_dir=shared) as fake:
-            original = fake._h_basic_info
+    with (
+        pytest.raises(ContractViolationError, match="title"),
+        FakeDiscourse.running(api_key=KEY, validate=True, shared_dir=shared) as fake,
+    ):
+        original = fake._h_basic_info
 
-            def broken(req):
-                reply = original(req)
-                del reply.body["title"]
-                return reply
+        def broken(req):
+            reply = original(req)
+            del reply.body["title"]
+            return reply
 
-            fake._h_basic_info = broken
-            response = session(fake).get(f"{fake.url}/site/basic-info.json")
-            assert response.status_code == 500
-            assert response.headers["Content-Type"] == JSON_CT
-            assert "contract violation" in response.json()["errors"][0]
-            assert len(fake.contract_violations) == 1
+        fake._h_basic_info = broken
+        response = session(fake).get(f"{fake.url}/site/basic-info.json")
+        assert response.status_code == 500
+        assert response.headers["Content-Type"] == JSON_CT
+        assert "contract violation" in response.json()["errors"][0]
+        assert len(fake.contract_violations) == 1
 
 
 def test_validation_is_quietly_off_without_shared(tmp_path):

@@ -23,8 +23,11 @@ def test_option_ids_reproduce_a_real_poll_payload():
     """Option ids and html match the real poll payload in the reference fixtures (md5 of '["text"]')."""
     path = require_shared("reference/discourse/fixtures/discourse_api/polls_vote.json")
     options = json.loads(path.read_text(encoding="utf-8"))["poll"]["options"]
-    sources = ["I will attend the Apr 25, 2019 Launchpad meeting.", "I want to lead the meeting.",
-               "I'll not attend this meeting."]
+    sources = [
+        "I will attend the Apr 25, 2019 Launchpad meeting.",
+        "I want to lead the meeting.",
+        "I'll not attend this meeting.",
+    ]
     assert [option_id(s) for s in sources] == [o["id"] for o in options]
     assert [render_inline(s) for s in sources] == [o["html"] for o in options]
 
@@ -38,7 +41,9 @@ def test_option_id_of_yes():
 
 def test_paragraphs_lists_and_inline():
     """Paragraphs, line breaks, lists, emphasis, links and mentions cook to plausible HTML."""
-    cooked = cook("Hello @Ada, see [the notes](https://pad.example/x)\nand **this**.\n\n* one\n* two\n\n# Title")
+    cooked = cook(
+        "Hello @Ada, see [the notes](https://pad.example/x)\nand **this**.\n\n* one\n* two\n\n# Title"
+    )
     assert cooked == (
         '<p>Hello <a class="mention" href="/u/ada">@Ada</a>, see <a href="https://pad.example/x">the notes</a>'
         "<br>\nand <strong>this</strong>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<h1>Title</h1>"
@@ -54,17 +59,32 @@ def test_html_is_escaped_and_fences_are_literal():
 
 def test_poll_block_cooks_to_div_poll():
     """[poll] becomes div.poll with data-poll-* attributes and one li per option id (§3)."""
-    raw = "[poll name=dates type=multiple min=1 max=2 results=on_vote public=true chartType=pie]\n# When?\n" \
-          "* Monday\n* Tuesday\n[/poll]"
+    raw = (
+        "[poll name=dates type=multiple min=1 max=2 results=on_vote public=true chartType=pie]\n# When?\n"
+        "* Monday\n* Tuesday\n[/poll]"
+    )
     cooked = cook(raw)
-    for attribute in ('data-poll-name="dates"', 'data-poll-type="multiple"', 'data-poll-results="on_vote"',
-                      'data-poll-public="true"', 'data-poll-min="1"', 'data-poll-max="2"',
-                      'data-poll-chart-type="pie"', 'data-poll-status="open"'):
+    for attribute in (
+        'data-poll-name="dates"',
+        'data-poll-type="multiple"',
+        'data-poll-results="on_vote"',
+        'data-poll-public="true"',
+        'data-poll-min="1"',
+        'data-poll-max="2"',
+        'data-poll-chart-type="pie"',
+        'data-poll-status="open"',
+    ):
         assert attribute in cooked
     assert f'<li data-poll-option-id="{option_id("Monday")}">Monday</li>' in cooked
     (poll,) = parse_polls(raw)
     assert (poll.name, poll.type, poll.title, poll.public, poll.min, poll.max) == (
-        "dates", "multiple", "When?", True, 1, 2)
+        "dates",
+        "multiple",
+        "When?",
+        True,
+        1,
+        2,
+    )
 
 
 def test_local_date_inside_a_poll_option():
@@ -72,7 +92,9 @@ def test_local_date_inside_a_poll_option():
     raw = '[poll]\n* Tue [date=2025-06-10 time=18:00:00 timezone="Europe/London"]\n* Never\n[/poll]'
     (poll,) = parse_polls(raw)
     html = poll.options[0].html
-    assert html.startswith('Tue <span data-date="2025-06-10" data-time="18:00:00" class="discourse-local-date"')
+    assert html.startswith(
+        'Tue <span data-date="2025-06-10" data-time="18:00:00" class="discourse-local-date"'
+    )
     assert 'data-timezone="Europe/London"' in html and ">2025-06-10T17:00:00Z</span>" in html
     assert poll.options[0].id == option_id('Tue [date=2025-06-10 time=18:00:00 timezone="Europe/London"]')
 
@@ -80,15 +102,19 @@ def test_local_date_inside_a_poll_option():
 def test_local_date_unknown_zone_is_dropped_and_range_renders_two_spans():
     """An unknown timezone is silently dropped (UTC); [date-range] renders from/to spans (§5)."""
     assert "data-timezone" not in render_inline("[date=2025-06-10 time=18:00 timezone=Mars/Olympus]")
-    rendered = render_inline('[date-range from=2025-06-10T18:00:00 to=2025-06-10T20:00:00 timezone="Europe/London"]')
+    rendered = render_inline(
+        '[date-range from=2025-06-10T18:00:00 to=2025-06-10T20:00:00 timezone="Europe/London"]'
+    )
     assert rendered.count('class="discourse-local-date"') == 2
     assert 'data-range="from"' in rendered and 'data-range="to"' in rendered
 
 
 def test_event_block_cooks_to_dasherized_data_attributes():
     """[event] becomes div.discourse-post-event with every attribute as data-<dasherized> (§4)."""
-    raw = '[event start="2025-06-10 18:00" timezone="Europe/London" allowedGroups="members" status="private"]\n' \
-          "Notes\n[/event]"
+    raw = (
+        '[event start="2025-06-10 18:00" timezone="Europe/London" allowedGroups="members" status="private"]\n'
+        "Notes\n[/event]"
+    )
     cooked = cook(raw)
     assert '<div class="discourse-post-event" data-start="2025-06-10 18:00"' in cooked
     assert 'data-allowed-groups="members"' in cooked and 'data-status="private"' in cooked

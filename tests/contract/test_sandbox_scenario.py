@@ -16,8 +16,9 @@ LATER = datetime(2025, 11, 3, 8, 30, tzinfo=UTC)  # a Monday in winter time
 @pytest.fixture(params=[NOW, LATER], ids=["summer", "winter"])
 def forum(request):
     now = request.param
-    with FakeDiscourse.running(scenario=cotech_scenario(now), now=lambda: now, api_key=KEY, api_username=BOT,
-                               validate=True) as fake:
+    with FakeDiscourse.running(
+        scenario=cotech_scenario(now), now=lambda: now, api_key=KEY, api_username=BOT, validate=True
+    ) as fake:
         yield fake
 
 
@@ -93,9 +94,13 @@ def test_post_ids_follow_creation_time(forum):
 
 def test_seed_is_deterministic():
     """Seeding twice at the same ``now`` gives the same ids, texts and times."""
+
     def snapshot() -> list[tuple]:
         fake = FakeDiscourse(api_key=KEY, now=lambda: NOW)
         seed(fake, NOW)
-        return [(p.id, p.topic_id, p.raw, p.created_at) for p in (fake.post(i) for i in range(101, 101 + fake.post_count))]
+        return [
+            (p.id, p.topic_id, p.raw, p.created_at)
+            for p in (fake.post(i) for i in range(101, 101 + fake.post_count))
+        ]
 
     assert snapshot() == snapshot()

@@ -23,7 +23,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def forum(clock) -> Iterator[FakeDiscourse]:
-    with FakeDiscourse.running(api_key=KEY, api_username=BOT, now=lambda: NOW, clock=clock, validate=True) as fake:
+    with FakeDiscourse.running(
+        api_key=KEY, api_username=BOT, now=lambda: NOW, clock=clock, validate=True
+    ) as fake:
         fake.add_user("ada", admin=True)
         fake.add_user("bryn")
         yield fake
@@ -44,7 +46,9 @@ def test_pydiscourse_reads(forum, client):
     assert [p["id"] for p in client.latest_posts()["latest_posts"]] == [reply.id, first.id]
     assert client.latest_posts(before=reply.id)["latest_posts"][0]["id"] == first.id
     assert client.topic(topic.slug, topic.id)["post_stream"]["stream"] == [first.id, reply.id]
-    assert [p["id"] for p in client.posts(topic.id, post_ids=[reply.id])["post_stream"]["posts"]] == [reply.id]
+    assert [p["id"] for p in client.posts(topic.id, post_ids=[reply.id])["post_stream"]["posts"]] == [
+        reply.id
+    ]
     assert client.post_by_id(reply.id)["raw"] == "A reply for pydiscourse to read."
     assert client.latest_topics()["topic_list"]["topics"][0]["id"] == topic.id
     assert client.user("ada")["username"] == "ada"
@@ -56,7 +60,9 @@ def test_pydiscourse_writes(forum, client):
     topic, _ = forum.create_topic("Written to by pydiscourse", BODY)
     reply = client.create_post("Reminder: the call starts in an hour.", topic_id=topic.id)
     assert (reply["topic_id"], reply["post_number"]) == (topic.id, 2)
-    created = client.create_post(BODY, category_id=events.id, title="A topic from pydiscourse", tags=["digest"])
+    created = client.create_post(
+        BODY, category_id=events.id, title="A topic from pydiscourse", tags=["digest"]
+    )
     assert forum.topic(created["topic_id"]).category_id == events.id
     assert forum.topic(created["topic_id"]).tags == ["digest"]
     updated = client.update_post(reply["id"], "Reminder: the call starts in ten minutes.", edit_reason="soon")
@@ -238,10 +244,18 @@ def test_keep_alive_session_uses_one_connection(forum):
     s = session(forum)
     for n in range(10):
         assert s.get(f"{forum.url}/posts.json").status_code == 200
-        assert s.post(f"{forum.url}/posts.json", data={"topic_id": topic.id, "raw": f"Reply number {n} here."}
-                      ).status_code == 200
-    assert s.put(f"{forum.url}/posts/{first.id}.json", data={"post[raw]": "Edited on the same connection."}
-                 ).status_code == 200
+        assert (
+            s.post(
+                f"{forum.url}/posts.json", data={"topic_id": topic.id, "raw": f"Reply number {n} here."}
+            ).status_code
+            == 200
+        )
+    assert (
+        s.put(
+            f"{forum.url}/posts/{first.id}.json", data={"post[raw]": "Edited on the same connection."}
+        ).status_code
+        == 200
+    )
     assert forum.connections_opened == 1 and len(forum.requests) == 21
 
 
@@ -266,7 +280,12 @@ def test_request_log_records_method_path_query_status_and_clock(forum, clock):
     session(forum, key="wrong").get(f"{forum.url}/t/1.json")
     first, second = forum.requests
     assert (first.method, first.path, first.query, first.status, first.at) == (
-        "GET", "/posts.json", {"before": ["7"]}, 200, 1042.0)
+        "GET",
+        "/posts.json",
+        {"before": ["7"]},
+        200,
+        1042.0,
+    )
     assert (second.status, second.username, first.route) == (403, BOT, "posts.latest")
     forum.clear_log()
     assert forum.requests == [] and forum.connections_opened == 0
