@@ -14,7 +14,7 @@ Starting it::
         ...
     # or: forum = FakeDiscourse(...); forum.start(); ...; forum.stop()
 
-``FakeDiscourse(*, api_key="sandbox-key", api_username="cotechbot", now=None, clock=time.monotonic,
+``FakeDiscourse(*, api_key="sandbox-api-key", api_username="cotechbot", now=None, clock=time.monotonic,
 rate_limit_per_minute=None, tag_style="strings", validate=False, shared_dir=None, host="127.0.0.1", port=0,
 title="CoTech sandbox")``
 
@@ -29,7 +29,10 @@ title="CoTech sandbox")``
 * ``validate`` — check every reply against the contracts when ``../shared`` is present (quietly off
   otherwise; ``forum.validating`` says which). A violation turns the reply into a 500 whose body names it,
   is appended to ``forum.contract_violations``, and makes ``running()`` raise :class:`ContractViolationError`
-  on exit.
+  on exit. ``shared_dir`` overrides where ``../shared`` is looked for (default: ``$COTECHBOT_SHARED_DIR`` or the
+  folder beside the repository).
+* ``running(scenario=callable, **same keywords)`` calls ``scenario(forum)`` before serving and keeps what it
+  returns as ``forum.scenario`` (see :mod:`cotechbot.sandbox.scenario`).
 
 HTTP routes (``.json`` suffix optional when ``Accept: application/json`` is sent; without either a GET gets
 an HTML page, as from Discourse)::
@@ -52,10 +55,22 @@ an HTML page, as from Discourse)::
 
 Every JSON reply has exactly ``Content-Type: application/json; charset=utf-8``. Missing credentials → 403
 ``not_logged_in`` (the sandbox behaves as a login-required site); a wrong key or unknown ``Api-Username`` → 403
-``invalid_access``.
+``invalid_access``; keys in the query string are ignored. Connections are kept alive (HTTP/1.1) unless the client
+sends ``Connection: close``.
+
+Real behaviours worth knowing (each has a test in ``tests/contract/test_sandbox_*.py``):
+
+* post ids start at 101 and topic ids at 1, so code mixing them up fails instead of passing by coincidence;
+* an identical ``POST /posts.json`` from the same user within 120 s (of ``clock``) returns the first post
+  again instead of posting twice (§7); a topic title already in use is a 422 "Title has already been used";
+* replies bump the topic (``bumped_at``), edits do not; whispers (post_type 4) and small actions (3) don't bump
+  and never appear in ``/posts.json``;
+* poll results follow ``can_see_results?`` (§3): no staff exemption for ``on_vote``/``on_close``, ``votes``
+  omitted when hidden, ``public``/``close``/``preloaded_voters`` only when they apply;
+* the rate limiter is Discourse's sliding window; refused requests don't spend the budget; 403s never reach it.
 
 Python API (all thread-safe; the records returned are the live objects — read them, change them only through
-these methods)::
+these methods; a username the forum does not know yet is created as a plain user on first use)::
 
     forum.url -> str                      forum.now() -> datetime          forum.start() / forum.stop()
     forum.add_user(username, *, name=None, admin=False, moderator=False, trust_level=1, created_at=None,
@@ -69,10 +84,12 @@ these methods)::
     forum.reply(topic_id, raw, username="system", created_at=None, *, reply_to_post_number=None,
                 post_type=1) -> Post                                  (post_type 4 = whisper, 3 = small action)
     forum.send_pm(title, raw, from_username, to, created_at=None) -> (Topic, Post)   to: usernames/group names
-    forum.edit_post(post_id, raw, *, edit_reason=None, at=None) -> Post   bumps version + updated_at, not the topic
+    forum.edit_post(post_id, raw, *, edit_reason=None, at=None, username=None) -> Post
+                                                  bumps version + updated_at (same raw: no-op), not the topic
     forum.delete_post(post_id, at=None) -> Post        deleting post 1 deletes the topic (§2)
     forum.delete_topic(topic_id, at=None) -> Topic
     forum.pin_topic(topic_id, *, globally=False) / unpin_topic(topic_id) / close_topic(topic_id, closed=True)
+    forum.set_topic_visible(topic_id, visible)         unlisted topics leave /latest for non-staff
     forum.vote(post_id, poll_name, username, option_ids) -> Poll   ids or option texts; replaces earlier vote
     forum.unvote(post_id, poll_name, username) -> Poll
     forum.close_poll(post_id, poll_name="poll") -> Poll            forum.open_poll(post_id, poll_name="poll")
@@ -84,9 +101,14 @@ these methods)::
     forum.topic(id) / post(id) / topic_posts(topic_id) / poll(post_id, name="poll") / event(post_id) / group(name)
     forum.posts_by(username) -> list[Post]          every post the user wrote, PMs included, oldest first
     forum.private_messages(username=None) -> list[Topic]
+    forum.topic_count / forum.post_count -> int
     forum.requests -> list[RequestRecord]   forum.connections_opened -> int   forum.clear_log()
-    forum.contract_violations -> list[ContractViolation]
-    forum.faults: Faults  (fail_next, slow_next, malformed_next, rate_limit_next, clear)
+    forum.contract_violations -> list[ContractViolation]     forum.assert_no_contract_violations()
+    forum.faults.fail_next(n=1, status=500, *, path=None)    JSON error body with that status
+    forum.faults.slow_next(n, seconds, *, path=None)         answer late (client timeouts); stop() cuts it short
+    forum.faults.malformed_next(n=1, *, path=None)           200, JSON content type, truncated body
+    forum.faults.rate_limit_next(n=1, wait_seconds=60, *, path=None)   Discourse's 429
+    forum.faults.clear() / forum.faults.pending                (path = a path prefix, e.g. "/latest")
     forum.set_rate_limit(per_minute | None)
     forum.tag_style = "objects"                        switch tag shape at any time
     forum.staff_see_deleted = False                    True: staff read deleted topics/posts with deleted_at (real

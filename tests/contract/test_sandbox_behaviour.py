@@ -631,6 +631,15 @@ def test_events_list_filters_and_order(forum):
     assert ids(limit=1) == [june.id]
 
 
+def test_events_after_accepts_an_unencoded_plus_offset(forum):
+    """An ISO offset whose '+' arrived as a space (unencoded query) still parses."""
+    late = _event(forum, "2024-07-20", "July call")
+    _event(forum, "2024-06-20", "June call")
+    with session(forum) as s:
+        response = s.get(f"{forum.url}/discourse-post-event/events.json?after=2024-06-26T12:00:00+00:00")
+    assert [e["id"] for e in response.json()["events"]] == [late.id]
+
+
 def test_events_details_and_summary_shapes(forum):
     """Without include_details events are summaries; with it they carry status, reminders, stats (§4)."""
     post = _event(forum, "2024-07-10", "Summer social")
