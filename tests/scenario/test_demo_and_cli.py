@@ -1,0 +1,44 @@
+"""The demo and the real command line against the sandbox forum."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+from cotechbot.demo import run_demo
+from cotechbot.sandbox.discourse import FakeDiscourse
+from cotechbot.sandbox.scenario import cotech_scenario
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+SECRET = "sk-live-4b1d-must-never-be-logged"
+
+
+def test_demo_reads_the_sandbox_plans_and_shows_sent_reminders() -> None:
+    """The demo shows what it read, the upcoming events, the plan, and the reminder texts it sends."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out) == 0
+    text = out.getvalue()
+    assert "What the bot read" in text and "Upcoming events found" in text and "The plan" in text
+    assert "event_reminder" in text
+    assert "create_reply" in text and "starts in 10 minutes" in text
+    assert "<!-- cotechbot:reminder:topic/" in text
+
+
+def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:
+    """`cotechbot once` with debug logs against the sandbox runs a full cycle and never prints the key."""
+    with FakeDiscourse.running(scenario=cotech_scenario(NOW), api_key=SECRET, api_username="cotechbot",
+                               now=lambda: NOW) as forum:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COTECHBOT_")}
+        env.update(COTECHBOT_DISCOURSE_URL=forum.url, COTECHBOT_DISCOURSE_API_KEY=SECRET,
+                   COTECHBOT_DISCOURSE_API_USERNAME="cotechbot", COTECHBOT_LOG_LEVEL="debug",
+                   COTECHBOT_REQUESTS_PER_MINUTE="600")
+        result = subprocess.run([sys.executable, "-m", "cotechbot.cli", "once", "--now", NOW.isoformat()],
+                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        requests_seen = len(forum.requests)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "new actions:" in result.stdout
+    assert requests_seen >= 3  # it really talked to the forum with the key
+    assert SECRET not in result.stdout + result.stderr
