@@ -18,11 +18,21 @@ from typing import Protocol
 import structlog
 
 from cotechbot.capabilities.events import EventRules, detect_events, plan_reminders
+from cotechbot.capabilities.polls import (
+    DatePoll,
+    PollRules,
+    detect_date_polls,
+    last_standings_from,
+    needs_non_voters,
+    non_voters_among,
+    plan_poll,
+    should_watch,
+)
 from cotechbot.clock import Clock
 from cotechbot.dispatch import Dispatcher, DispatchReport
 from cotechbot.errors import ForumError
 from cotechbot.forum.port import Forum
-from cotechbot.ledger import Action, Ledger, PlanOutcome
+from cotechbot.ledger import PENDING, SENT, Action, Ledger, OutboxRow, PlanOutcome
 from cotechbot.models import Post, Topic
 from cotechbot.settings import Settings
 
@@ -60,7 +70,9 @@ class Worker:
         self.rules = EventRules.from_settings(settings)
         self.worker_id = worker_id or default_worker_id()
         self.dispatcher = dispatcher or Dispatcher(ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run)
+        self.poll_rules = PollRules.from_settings(settings)
         self._replanned_everything = False
+        self._poll_topic_ids: set[int] = set()
 
     # -- the cycle ----------------------------------------------------------------------------------
     def cycle(self) -> CycleReport:
@@ -93,10 +105,12 @@ class Worker:
 
     # -- planning -----------------------------------------------------------------------------------
     def plan(self, started: datetime) -> tuple[PlanOutcome, int]:
-        """Re-plan every topic the sync touched (every known topic on this process's first cycle)."""
+        """Re-plan every topic the sync touched, and every topic with a live date poll (votes and closing
+        times change plans without touching a topic). A process's first cycle re-plans every known topic."""
         since_text = self.ledger.get_cursor(self.name, PLANNED_THROUGH)
-        since = None if not self._replanned_everything or since_text is None else datetime.fromisoformat(since_text)
-        topic_ids = self.ledger.topic_ids_touched_since(self.name, since)
+        first = not self._replanned_everything or since_text is None
+        since = None if first else datetime.fromisoformat(since_text)
+        topic_ids = self.ledger.topic_ids_touched_since(self.name, since) | self._poll_topic_ids
         outcome = self.plan_topics(topic_ids)
         self.ledger.set_cursor(self.name, PLANNED_THROUGH, started.isoformat())
         self._replanned_everything = True
@@ -107,34 +121,74 @@ class Worker:
         if not topic_ids:
             return PlanOutcome()
         now = self.clock.now()
-        topics = {t.id: t for t in self.ledger.mirrored_topics(self.name) if t.id in set(topic_ids)}
+        wanted = set(topic_ids)
+        topics = {t.id: t for t in self.ledger.mirrored_topics(self.name) if t.id in wanted}
         posts_by_topic: dict[int, list[Post]] = {}
         for post in self.ledger.mirrored_posts(self.name, topic_ids=topic_ids):
             posts_by_topic.setdefault(post.topic_id, []).append(post)
+        live = self.ledger.actions(forum=self.name, statuses=[PENDING, SENT])
         totals = PlanOutcome()
         for topic_id in topic_ids:
-            actions = self._plan_topic(topic_id, posts_by_topic.get(topic_id, []), topics, now)
-            if actions is None:
+            planned = self._plan_topic(topic_id, posts_by_topic.get(topic_id, []), topics, live, now)
+            if planned is None:
                 continue
-            outcome = self.ledger.apply_plan(self.name, [f"topic/{topic_id}"], actions)
+            sources, actions = planned
+            outcome = self.ledger.apply_plan(self.name, sources, actions)
             totals = PlanOutcome(*(a + b for a, b in zip(
                 (totals.inserted, totals.updated, totals.unchanged, totals.cancelled),
                 (outcome.inserted, outcome.updated, outcome.unchanged, outcome.cancelled), strict=True)))
         return totals
 
-    def _plan_topic(self, topic_id: int, posts: list[Post], topics: dict[int, Topic],
-                    now: datetime) -> list[Action] | None:
+    def _plan_topic(self, topic_id: int, posts: list[Post], topics: dict[int, Topic], live: list[OutboxRow],
+                    now: datetime) -> tuple[set[str], list[Action]] | None:
+        """All actions one topic should have now, and every source they replace (including polls that
+        vanished from it, whose pending actions are then cancelled)."""
         try:
+            target = f"topic/{topic_id}"
+            sources = {f"topic/{topic_id}"} | {row.source for row in live
+                                              if row.target == target and row.status == PENDING}
+            actions: list[Action] = []
+            winner_events = []
+            watch = False
+            if not self.rules.opted_out(topics.get(topic_id)):
+                for poll in detect_date_polls(posts, now, self.settings.timezone):
+                    plan = plan_poll(poll, now=now, forum=self.name, rules=self.poll_rules,
+                                     last_standings=last_standings_from(live, poll.source),
+                                     non_voters=self._non_voters(poll, now))
+                    sources.add(poll.source)
+                    actions.extend(plan.actions)
+                    winner_events.extend(plan.winner_events)
+                    watch = watch or should_watch(poll, now, self.poll_rules)
             facts = detect_events(posts, topics, now, self.rules)
-            return plan_reminders(facts, now, self.name, self.rules)
+            known = {(f.topic_id, f.start) for f in facts}
+            facts += [f for f in winner_events if (f.topic_id, f.start) not in known]
+            actions.extend(plan_reminders(facts, now, self.name, self.rules))
+        except ForumError as error:
+            # Voters could not be read: leave this topic's plan as it is and try again next cycle.
+            log.warning("planning a topic deferred", topic_id=topic_id, error=str(error))
+            return None
         except Exception:
             # One strange topic must not stop the others; its existing plan stays as it was.
             log.exception("planning a topic failed; its plan is left unchanged", topic_id=topic_id)
             return None
+        if watch:
+            self._poll_topic_ids.add(topic_id)
+        else:
+            self._poll_topic_ids.discard(topic_id)
+        return sources, actions
+
+    def _non_voters(self, poll: DatePoll, now: datetime) -> list[str] | None:
+        """Members of the poll's groups who have not voted, read from the forum only when a closing
+        reminder that may name them is about to be planned."""
+        if not needs_non_voters(poll, now, self.poll_rules):
+            return None
+        voters = {v.username for option in self.forum.poll_voters(poll.post_id, poll.name).values() for v in option}
+        members = [m for group in poll.groups for m in self.forum.group_member_usernames(group)]
+        return non_voters_among(members, voters)
 
     def watched_topic_ids(self) -> list[int]:
-        """Topics worth re-reading for edits: those with pending actions."""
-        ids = set()
+        """Topics worth re-reading for edits and votes: those with pending actions or a live date poll."""
+        ids = set(self._poll_topic_ids)
         for row in self.ledger.actions(forum=self.name, statuses=["pending"]):
             if row.target.startswith("topic/"):
                 ids.add(int(row.target.split("/", 1)[1]))

@@ -503,15 +503,22 @@ class DiscourseForum(DiscourseClient):
             return Group.model_validate(self._dict(payload, path)["group"])
 
     def group_requesters(self, name: str, *, page_size: int = 50) -> list[GroupRequester]:
+        return self._group_member_pages(name, GroupRequester, page_size, requesters="true")
+
+    def group_member_usernames(self, name: str, *, page_size: int = 50) -> list[str]:
+        return [member.username for member in self._group_member_pages(name, Voter, page_size)]
+
+    def _group_member_pages(self, name: str, model: type[M], page_size: int, **params: str) -> list[M]:
+        """Every page of ``/groups/{name}/members.json`` (members, or requesters with ``requesters=true``)."""
         path = f"/groups/{name}/members.json"
-        found: list[GroupRequester] = []
+        found: list[M] = []
         offset = 0
         while True:
-            payload = self._get(path, requesters="true", limit=page_size, offset=offset)
+            payload = self._get(path, limit=page_size, offset=offset, **params)
             with self._shape(path):
                 body = self._dict(payload, path)
                 items = self._list(body["members"], "members", path)
-                found.extend(GroupRequester.model_validate(m) for m in items)
+                found.extend(model.model_validate(m) for m in items)
                 total = (body.get("meta") or {}).get("total")
             offset += len(items)
             if not items or len(items) < page_size or (isinstance(total, int) and offset >= total):

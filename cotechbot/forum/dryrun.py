@@ -66,6 +66,9 @@ class DryRunForum:
     def group_requesters(self, name: str) -> list[GroupRequester]:
         return self.inner.group_requesters(name)
 
+    def group_member_usernames(self, name: str) -> list[str]:
+        return self.inner.group_member_usernames(name)
+
     def poll_voters(self, post_id: int, poll_name: str) -> dict[str, list[Voter]]:
         return self.inner.poll_voters(post_id, poll_name)
 

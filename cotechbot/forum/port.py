@@ -67,6 +67,10 @@ class Forum(Protocol):
         """Pending requests to join group ``name`` (the API user must be able to edit the group)."""
         ...
 
+    def group_member_usernames(self, name: str) -> list[str]:
+        """Usernames of every member of group ``name`` (all pages)."""
+        ...
+
     def poll_voters(self, post_id: int, poll_name: str) -> dict[str, list[Voter]]:
         """Voters of a public poll by option id (a ``number`` poll's flat list is under the key ``""``)."""
         ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +36,13 @@ def zone_named(name: str) -> tzinfo | None:
 def _attrs(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in P.MARKUP_ATTR_RE.finditer(text):
-        value = m.group("q") if m.group("q") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
+        value = (
+            m.group("q")
+            if m.group("q") is not None
+            else m.group("sq")
+            if m.group("sq") is not None
+            else m.group("bare")
+        )
         found[m.group("key").lower()] = value
     return found
 
@@ -83,11 +89,13 @@ def _zone_of(attrs: dict[str, str]) -> tuple[tzinfo, tuple[str, ...]]:
     zone = zone_named(name) if name else None
     if zone is None:
         # Discourse renders a date with no (or an unknown) zone as UTC.
-        return timezone.utc, ("tz:UTC",)
+        return UTC, ("tz:UTC",)
     return zone, (f"tz:{name}",)
 
 
-def _pair(start: date | datetime | None, end: date | datetime | None) -> tuple[date | datetime, date | datetime | None, bool] | None:
+def _pair(
+    start: date | datetime | None, end: date | datetime | None
+) -> tuple[date | datetime, date | datetime | None, bool] | None:
     if start is None:
         return None
     all_day = not isinstance(start, datetime)
@@ -100,7 +108,9 @@ def _pair(start: date | datetime | None, end: date | datetime | None) -> tuple[d
     return start, end, all_day
 
 
-def _from_date_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
+def _from_date_tag(
+    m: re.Match[str],
+) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
     attrs = _attrs(m.group("attrs"))
     zone, flags = _zone_of(attrs)
     start = _moment(m.group("date"), attrs.get("time"), zone)
@@ -111,7 +121,9 @@ def _from_date_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime |
     return start, None, not isinstance(start, datetime), ("markup", *flags)
 
 
-def _from_range_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
+def _from_range_tag(
+    m: re.Match[str],
+) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
     attrs = _attrs(m.group("attrs"))
     zone, flags = _zone_of(attrs)
     if "from" not in attrs:
@@ -124,7 +136,9 @@ def _from_range_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime 
     return (*paired, ("markup", *flags))
 
 
-def _from_event_tag(m: re.Match[str]) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
+def _from_event_tag(
+    m: re.Match[str],
+) -> tuple[date | datetime, date | datetime | None, bool, tuple[str, ...]] | None:
     """discourse-calendar's ``[event start="2025-06-10 18:00" end="…" timezone="…"]``."""
     attrs = _attrs(m.group("attrs"))
     if "start" not in attrs:
@@ -175,8 +189,10 @@ def read_markup(work: str) -> Iterator[ExactMoment]:
 def read_cooked(work: str) -> Iterator[ExactMoment]:
     """Discourse's rendered ``<span class="discourse-local-date" data-date=… data-time=…>`` (a from/to pair is one range)."""
     pending: ExactMoment | None = None
-    for m in P.COOKED_DATE_RE.finditer(work):
-        data = {a.group("key").lower(): a.group("value") for a in P.DATA_ATTR_RE.finditer(m.group())}
+    for m in P.COOKED_SPAN_RE.finditer(work):
+        if "discourse-local-date" not in m.group("attrs"):
+            continue
+        data = {a.group("key").lower(): a.group("value") for a in P.DATA_ATTR_RE.finditer(m.group("attrs"))}
         if "date" not in data:
             continue
         zone, flags = _zone_of(data)
@@ -216,7 +232,7 @@ def read_iso_stamps(work: str, forum_zone: tzinfo) -> Iterator[ExactMoment]:
         if offset is None:
             zone: tzinfo = forum_zone
         elif offset.upper() == "Z":
-            zone, flags = timezone.utc, ("iso", "tz:UTC")
+            zone, flags = UTC, ("iso", "tz:UTC")
         else:
             o = _FIXED_OFFSET_RE.fullmatch(offset)
             if o is None or int(o.group("h")) > 18:

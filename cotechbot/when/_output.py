@@ -92,7 +92,13 @@ def format_table(text: str, mentions: list[TimeMention], tz: str | tzinfo) -> st
     rows = [("text", "start", "end", "kind", "flags")]
     for m in mentions:
         rows.append(
-            (m.text.replace("\n", " "), _show(m.start, zone), _show(m.end, zone), "all day" if m.all_day else "timed", ", ".join(m.flags))
+            (
+                m.text.replace("\n", " "),
+                _show(m.start, zone),
+                _show(m.end, zone),
+                "all day" if m.all_day else "timed",
+                ", ".join(m.flags),
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]

@@ -29,25 +29,26 @@ MONTHS = {
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 # Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
+# Only an abbreviation takes a full stop ("Oct. 3rd"); "October." ends a sentence.
 WD = (
-    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)(?![a-z])\.?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
 )
 MON = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?![a-z])"
 )
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
 # A year must not be the start of a 24 h clock such as "2000 UTC" or of a span like "2024-25".
 YEAR = r"(?:19|20)\d\d(?![\d:])(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
 
-S = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
-O = r"\s{0,3}"
+SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
+SP0 = r"\s{0,3}"
 
 ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
-ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){S}time|(?-i:UK)"
-ZONE = rf"(?:{ZONE_ABBR}(?:{O}[+-]{O}\d{{1,2}}(?::?\d\d)?)?(?![A-Za-z])|{ZONE_WORDS})"
-_ZONE_TAIL = rf"(?P<zone>{O}\({O}{ZONE}{O}\)|{O}{ZONE})?"
+ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){SP}time|(?-i:UK)"
+ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{SP0}\d{{1,2}}(?::?\d\d)?)?(?![A-Za-z])|{ZONE_WORDS})"
+_ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
@@ -55,56 +56,56 @@ _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 _CLOCK_START = r"(?<![\w£$€.,:/#+])"
 CLOCK = (
     r"(?:"
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{O}{_AP}"
-    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{O}(?:hrs|h)\b)?"
-    rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{O}%)"
-    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={O}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{O}(?:hrs|h)\b)?"
-    rf"|(?:12{O})?(?:noon|midday)|midnight"
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
+    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
+    rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
+    rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
 _BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
 
 TIME_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:(?P<between>between){S}|from{S})?(?P<left>{CLOCK}|{_BARE_HOUR})"
-    rf"{O}(?P<sep>-{{1,2}}|to|till|til|until|and|through){O}(?P<right>{CLOCK}){_ZONE_TAIL}",
+    rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
+    rf"{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
     _I,
 )
 TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
-    rf"(?={O}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
-    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){O}o'?clock\b",
+    rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
+    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
     _I,
 )
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{O}(?:(?P<ap>[ap])\.?m\.?)?{O}(?:hrs|h)?"
-    rf"|(?:12{O})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
 ZONE_PARTS_RE = re.compile(
-    rf"(?P<abbr>[A-Z]+)(?:{O}(?P<sign>[+-]){O}(?P<oh>\d{{1,2}})(?::?(?P<om>\d\d))?)?",
+    rf"(?P<abbr>[A-Z]+)(?:{SP0}(?P<sign>[+-]){SP0}(?P<oh>\d{{1,2}})(?::?(?P<om>\d\d))?)?",
 )
 
-_RANGE_SEP = rf"{O}(?:-{{1,2}}|to|till|until|through|thru){O}"
-_COORD_SEP = rf"(?:{O},{O}(?:or{S}|and{S})?|{S}(?:or|and|&){S}|{O}[/&]{O})"
+_RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
+_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0})"
 _NUM_START = r"(?<![\w£$€.,:/#+-])"
-_YEAR_LEAD = rf"(?:,?{O})"
+_YEAR_LEAD = rf"(?:,?{SP0})"
 
 
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
-    prefix = rf"(?:(?P<wd{i}>{WD}),?{S}(?:the{S})?|(?:the{S}))?"
-    dm = rf"(?P<d{i}>{DAY}){O}(?:of{S}|-)?{O}(?P<m{i}>{MON})"
-    md = rf"(?P<ma{i}>{MON}){S}(?:the{S})?(?P<da{i}>{DAY})"
+    prefix = rf"(?:(?P<wd{i}>{WD}),?{SP}(?:the{SP})?|(?:the{SP}))?"
+    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-)?{SP0}(?P<m{i}>{MON})"
+    md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
 
 def _partial(i: int, *, weekday: bool) -> str:
     """A day of the month without a month, optionally with a weekday ("Tues 4th", "the 6th")."""
-    wd = rf"(?P<wd{i}>{WD}),?{S}(?:the{S})?" if weekday else rf"(?:(?P<wd{i}>{WD}),?{S})?(?:the{S})?"
+    wd = rf"(?P<wd{i}>{WD}),?{SP}(?:the{SP})?" if weekday else rf"(?:(?P<wd{i}>{WD}),?{SP})?(?:the{SP})?"
     return wd + rf"(?P<d{i}>{DAY})"
 
 
@@ -115,10 +116,10 @@ DATE_RE = re.compile(
     # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
     + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}{_RANGE_SEP}{_partial(4, weekday=False)}{O}(?:of{S})?"
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}{_RANGE_SEP}{_partial(4, weekday=False)}{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024
-    + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{S})?(?P<m5>{MON}){S}(?:the{S})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
+    + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
     + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
@@ -126,11 +127,11 @@ DATE_RE = re.compile(
     # 2024-07-02 (the T-form with a clock is read as a timestamp before this)
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01]))(?![\d-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
-    + r"|(?P<numeric>(?P<n1>\d{1,2})(?P<nsep>[/.])(?P<n2>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
+    + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
     # Mon 6/3 (no year: the weekday decides between day-first and month-first)
-    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{S}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
+    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
-    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{O}(?:of{S})?{MON}|{O}[-/]{O}\d)"
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d)"
     + r")",
     _I,
 )
@@ -138,30 +139,29 @@ LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
 
 # Weekday-only mentions; "Tuesdays" is recurring and never matches (WD refuses a following letter).
 WEEKDAY_RE = re.compile(
-    rf"(?<![\w-])(?:(?P<mod>next|this(?:{S}coming)?|coming|on|last|every|each|most|alternate){S})?(?P<wd>{WD})",
+    rf"(?<![\w-])(?:(?P<mod>next|this(?:{SP}coming)?|coming|on|last|every|each|most|alternate){SP})?(?P<wd>{WD})",
     _I,
 )
 RELDAY_RE = re.compile(
-    rf"\b(?:(?P<dat>the{S}day{S}after{S}tomorrow)|(?P<tomorrow>tomorrow|tmrw)|(?P<today>today|tonight)"
-    rf"|(?P<this>this{S}(?:morning|afternoon|evening)))(?:'s)?"
-    rf"(?:{S}(?P<part>morning|afternoon|evening|night|lunchtime))?\b",
+    rf"\b(?:(?P<dat>the{SP}day{SP}after{SP}tomorrow)|(?P<tomorrow>tomorrow|tmrw)|(?P<today>today|tonight)"
+    rf"|(?P<this>this{SP}(?:morning|afternoon|evening)))(?:'s)?"
+    rf"(?:{SP}(?P<part>morning|afternoon|evening|night|lunchtime))?\b",
     _I,
 )
 IN_DELTA_RE = re.compile(
-    rf"\bin{S}(?P<approx>(?:about|around|roughly|approx\.?|approximately|another|just{S}under|just{S}over|a{S}few"
-    rf"|a{S}couple{S}of|several){S})?"
-    rf"(?P<n>\d{{1,3}}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[\s-]five|half{S}an?)"
-    rf"{O}(?P<unit>minutes?|mins?|hours?|hrs?)\b(?P<approx_after>{O}(?:or{S}so|-?ish))?",
+    rf"\bin{SP}(?P<approx>(?:about|around|roughly|approx\.?|approximately|another|just{SP}under|just{SP}over|a{SP}few"
+    rf"|a{SP}couple{SP}of|several){SP})?"
+    rf"(?P<n>\d{{1,3}}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[\s-]five|half{SP}an?)"
+    rf"{SP0}(?P<unit>minutes?|mins?|hours?|hrs?)\b(?P<approx_after>{SP0}(?:or{SP}so|-?ish))?",
     _I,
 )
 
 # Markup and timestamps are read before prose and blanked, so their digits cannot be read twice.
-DISCOURSE_DATE_RE = re.compile(r"\[date=(?P<date>[^\]\s]{1,40})(?P<attrs>[^\]\n]{0,400})\]", _I)
-DISCOURSE_RANGE_RE = re.compile(r"\[date-range(?P<attrs>[^\]\n]{0,400})\]", _I)
+# Possessive quantifiers (Python 3.11+): a tag that does not close is abandoned at once, never re-split.
+DISCOURSE_DATE_RE = re.compile(r"\[date=(?P<date>[^\]\s]{1,40}+)(?P<attrs>[^\]\n]{0,400}+)\]", _I)
+DISCOURSE_RANGE_RE = re.compile(r"\[date-range(?P<attrs>[^\]\n]{0,400}+)\]", _I)
 MARKUP_ATTR_RE = re.compile(r"(?P<key>[a-zA-Z]+)=(?:\"(?P<q>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\]]+))")
-COOKED_DATE_RE = re.compile(
-    r"<span\b[^>]{0,600}\bclass=\"[^\"]{0,80}discourse-local-date[^\"]{0,80}\"[^>]{0,600}>[^<]{0,300}</span>", _I
-)
+COOKED_SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]{0,1200}+)>(?P<inner>[^<]{0,300}+)</span>", _I)
 DATA_ATTR_RE = re.compile(r"\bdata-(?P<key>date|time|timezone|range|recurring)=\"(?P<value>[^\"]*)\"", _I)
 ISO_STAMP_RE = re.compile(
     r"(?<![\w-])(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
@@ -171,36 +171,128 @@ ISO_STAMP_RE = re.compile(
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
 # Code is quoted, not meant: blanked before anything else is read.
-CODE_RE = re.compile(r"```.{0,20000}?```|`[^`\n]{1,500}`|<code>.{0,5000}?</code>|<pre>.{0,20000}?</pre>", re.I | re.S)
-EVENT_TAG_RE = re.compile(r"\[event\b(?P<attrs>[^\]\n]{0,800})\]", _I)
-# Text that never holds a date for us: links, e-mail addresses, HTML tags, BBCode tags and their attributes.
-NOISE_RE = re.compile(
-    r"https?://[^\s<>\"')\]]{1,2000}|www\.[^\s<>\"')\]]{1,2000}|[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,200}"
-    r"|<[^<>]{0,2000}>|\]\([^)\s]{0,2000}\)|\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}\]",
-    _I,
+CODE_RE = re.compile(
+    r"```.{0,20000}?```|`[^`\n]{1,500}`|<code>.{0,5000}?</code>|<pre>.{0,20000}?</pre>", re.I | re.S
 )
-SENTENCE_END_RE = re.compile(r"(?<![ap]\.m)(?<!\bv)(?<!\bi\.e)(?<!\be\.g)[.!?]+(?=\s)|\n", _I)
-CLAUSE_END_RE = re.compile(r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I)
+EVENT_TAG_RE = re.compile(r"\[event\b(?P<attrs>[^\]\n]{0,800}+)\]", _I)
+# Text that never holds a date for us: links, e-mail addresses, HTML tags, BBCode tags and their attributes.
+# Each pattern comes with a substring that must be present for it to be worth running.
+NOISE_PATTERNS = [
+    ("://", re.compile(r"https?://[^\s<>\"')\]]{1,2000}+", _I)),
+    ("www.", re.compile(r"www\.[^\s<>\"')\]]{1,2000}+", _I)),
+    ("@", re.compile(r"[\w.+-]{1,64}+@[\w-]{1,63}+\.[\w.-]{1,200}+", _I)),
+    ("<", re.compile(r"<[^<>]{0,2000}+>", _I)),
+    ("](", re.compile(r"\]\([^)\s]{0,2000}+\)", _I)),
+    (
+        "[",
+        re.compile(
+            r"\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}+\]", _I
+        ),
+    ),
+]
+ISO_HINT_RE = re.compile(r"\d[Tt]\d")
+DIGIT_RUN_RE = re.compile(r"\d+")
+# The first three letters of every word a date can begin with: weekdays, months and "the".
+DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
+WORD_START_RE = re.compile(r"(?<![\w])[\w]")
+# Lower-case stems whose presence makes a digit-free sentence worth reading.
+SIGNAL_WORDS = (
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "today",
+    "tonight",
+    "tomorrow",
+    "tmrw",
+    "noon",
+    "midday",
+    "midnight",
+    "hour",
+    "min",
+)
+SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
+NOT_SENTENCE_END = frozenset(
+    [
+        "a.m",
+        "p.m",
+        "v",
+        "vs",
+        "i.e",
+        "e.g",
+        "eg",
+        "ie",
+        "approx",
+        "no",
+        "nos",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "weds",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ]
+)
+CLAUSE_END_RE = re.compile(
+    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I
+)
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\|)\s*){0,3}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||time\s*:|\*\*)\s*){0,4}",
     _I,
 )
-GLUE_BEFORE_RE = re.compile(r"\s*[,)]?\s*-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?", _I)
+GLUE_BEFORE_RE = re.compile(
+    r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
+    _I,
+)
+# "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
+TIME_LABEL_RE = re.compile(
+    r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from)(?:\*\*)?\s*:", _I
+)
+PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
+# A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
+CANCELLED_RE = re.compile(
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|not\s+(?:be\s+)?happening|won't\s+be\s+happening)\b",
+    _I,
+)
+NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead)\s+(?:on\s+)?(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
     r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
     _I,
 )
-RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I)
+RECURRING_BEFORE_RE = re.compile(
+    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
+)
 
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
     r"|ran|finished|ended|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
-    r"|write-?up|agreed|decided|discussed|talked|chatted"
+    r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
     r"|(?:we|they|i|he|she|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
@@ -224,6 +316,22 @@ DEADLINE_BEFORE_RE = re.compile(
     r"(?:end\s+of\s+(?:the\s+)?)?$",
     _I,
 )
+# Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
+DEADLINE_HINTS = (
+    "by",
+    "before",
+    "deadline",
+    "due",
+    "later",
+    "clos",
+    "until",
+    "till",
+    "end",
+    "expir",
+    "run",
+    "cut",
+    "vote",
+)
 DEADLINE_AFTER_RE = re.compile(r"^\s*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I)
 DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
 # Immediately before a date: a date that records something rather than gathers anyone.
@@ -231,8 +339,47 @@ RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
     # absence, not a gathering
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo)\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
+    r"|instead\s+of|rather\s+than|not\s+on|can'?t\s+(?:make|do)|cannot\s+(?:make|do)|unable\s+to\s+(?:make|do)|not\s+available)\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
+)
+RECORD_HINTS = (
+    "dated",
+    "born",
+    "posted",
+    "published",
+    "written",
+    "updated",
+    "edited",
+    "registered",
+    "incorporated",
+    "founded",
+    "since",
+    "as of",
+    "effective",
+    "valid",
+    "invoice",
+    "paid",
+    "from",
+    "back",
+    "return",
+    "away",
+    "off",
+    "leave",
+    "holiday",
+    "ooo",
+    "make",
+    "able",
+    "available",
+    "instead",
+    "rather",
+    "not on",
+)
+# A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
+MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
+# "From 1 April the fee rises": a sentence opening with "From <date>" says when a rule starts.
+FROM_OPENING_RE = re.compile(
+    r"^\s*(?:[-*>]\s*)?(?:from|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
@@ -240,18 +387,22 @@ EVENT_RE = re.compile(
     r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
-    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open)\b",
+    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight)\b",
     _I,
 )
 # For "in 20 minutes": something is about to begin.
-STARTING_RE = re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b", _I)
-RECURRING_BEFORE_RE = re.compile(r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I)
-WEEKDAY_SPAN_AFTER_RE = re.compile(rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I)
+STARTING_RE = re.compile(
+    r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b",
+    _I,
+)
+RECURRING_BEFORE_RE = re.compile(
+    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
+)
+WEEKDAY_SPAN_AFTER_RE = re.compile(
+    rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
+)
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
 WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:the\s+)?", _I)
 # "(or the 9th if that clashes)": another day of the month just named.
 ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)
-ANY_SIGNAL_RE = re.compile(
-    rf"\d|\b(?:today|tonight|tomorrow|tmrw|noon|midday|midnight|minutes?|mins?|hours?|hrs?|{WD})|\[(?:date|event)", _I
-)

@@ -18,7 +18,12 @@ def read_poll_options(
     5 March is a 2024 date; options that agree with their weekday keep the year they state.
     """
     first_pass = [read_times(option, now, tz) for option in options]
-    years = Counter(m.start.year for mentions in first_pass for m in mentions if not any(f.startswith("weekday_mismatch") for f in m.flags))
+    years = Counter(
+        m.start.year
+        for mentions in first_pass
+        for m in mentions
+        if not any(f.startswith("weekday_mismatch") for f in m.flags)
+    )
     if not years:
         return first_pass
     reference_year, _ = years.most_common(1)[0]

@@ -18,8 +18,9 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from cotechbot.when import _patterns as P
@@ -89,7 +90,15 @@ _FIXED_ZONES: dict[str, tuple[int, str | None]] = {
 }
 # Generic zone names follow their region's summer time.
 _REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
-_SUMMER_TWIN = {"GMT": "BST", "CET": "CEST", "EST": "EDT", "CST": "CDT", "PST": "PDT", "EET": "EEST", "WET": "WEST"}
+_SUMMER_TWIN = {
+    "GMT": "BST",
+    "CET": "CEST",
+    "EST": "EDT",
+    "CST": "CDT",
+    "PST": "PDT",
+    "EET": "EEST",
+    "WET": "WEST",
+}
 _WINTER_TWIN = {v: k for k, v in _SUMMER_TWIN.items()}
 _NUMBER_WORDS = {
     "a": 1,
@@ -113,6 +122,12 @@ _LONGEST_RANGE = timedelta(days=62)
 _LONGEST_DAILY = timedelta(days=6)
 _LONGEST_DELTA = timedelta(hours=48)
 _GLUE_MAX = 40
+# A following sentence this short holding one clock and no date finishes the sentence before it.
+_LONE_CLOCK_SENTENCE = 60
+# How far before its first digit a date may start ("Wednesday, the 4th", "Thursday, September 5").
+_DATE_LEAD = 32
+# "next Thursday", "on Tuesday": a weekday said of one particular day.
+_NAMED_WEEKDAY = ("next", "this", "coming", "this coming", "on")
 _AMBIGUOUS_MONTH_WORDS = {"may", "march", "mar"}
 
 
@@ -157,6 +172,7 @@ class _Item:
     part_of_day: str | None = None
     group: int = 0
     time: _Time | None = None
+    time_adjacent: bool = False  # the clock sits right next to this date (not next to a coordinated sibling)
     flags: list[str] = field(default_factory=list)
 
 
@@ -189,9 +205,15 @@ def read_times(
     if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
         raise ValueError(f"now={now.isoformat()} is naive; pass an aware datetime (the post's created_at)")
     zone, zone_name = _forum_zone(tz)
-    if not isinstance(text, str) or not text or P.ANY_SIGNAL_RE.search(text) is None:
+    if not isinstance(text, str) or not text:
         return []
-    ctx = _Context(now=now, today=now.astimezone(zone).date(), zone=zone, zone_name=zone_name, reference_year=reference_year)
+    ctx = _Context(
+        now=now,
+        today=now.astimezone(zone).date(),
+        zone=zone,
+        zone_name=zone_name,
+        reference_year=reference_year,
+    )
     mentions = _read(text, ctx, include_deadlines=include_deadlines)
     if not include_past:
         mentions = [m for m in mentions if "past" not in m.flags]
@@ -259,73 +281,187 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(read_cooked(work))
         exact.extend(read_markup(work))
         work = _blanked(work, [moment.span for moment in exact])
-    work = _blanked(work, [m.span() for m in P.NOISE_RE.finditer(work)])
-    if "T" in work:
+    work = _blank_noise(work)
+    if P.ISO_HINT_RE.search(work):
         stamps = list(read_iso_stamps(work, ctx.zone))
         work = _blanked(work, [moment.span for moment in stamps])
         exact.extend(stamps)
 
-    date_matches = list(P.DATE_RE.finditer(work))
-    sentence_starts = _sentence_starts(work, date_matches)
-    sentences: dict[int, _Sentence] = {}
-
-    def sentence_at(position: int) -> _Sentence:
-        index = bisect.bisect_right(sentence_starts, position) - 1
-        found = sentences.get(index)
-        if found is None:
-            found = sentences[index] = _Sentence()
-        return found
-
-    for moment in exact:
-        sentence_at(moment.span[0]).exact.append(_exact_mention(moment, text, ctx))
-    taken = _Taken()
-    groups = iter(range(1, 1 << 62))
-    for m in date_matches:
-        items = _items_from_date(m, next(groups))
-        if items:
-            taken.add(m.span())
-            sentence_at(m.start()).items.extend(items)
-    for m in P.RELDAY_RE.finditer(work):
-        if not taken.overlaps(m.span()):
-            taken.add(m.span())
-            sentence_at(m.start()).items.append(_relday_item(m, ctx, next(groups)))
-    for m in P.WEEKDAY_RE.finditer(work):
-        if not taken.overlaps(m.span("wd")):
-            sentence_at(m.start()).items.append(_weekday_item(m, work, next(groups)))
-    for m in P.ALT_DAY_RE.finditer(work):
-        if not taken.overlaps(m.span("day")):
-            sentence_at(m.start()).alternates.append(m)
-    clocks = _Taken()
-    for m in P.TIME_RANGE_RE.finditer(work):
-        found = _time_range(m)
-        if found and not taken.overlaps(m.span()):
-            clocks.add(m.span())
-            sentence_at(m.start()).times.append(found)
-    for m in P.TIME_RE.finditer(work):
-        found = _time_single(m)
-        if found and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
-            clocks.add(m.span())
-            sentence_at(m.start()).times.append(found)
-    for m in P.IN_DELTA_RE.finditer(work):
-        sentence_at(m.start()).deltas.append(m)
-
-    bounds = sentence_starts + [len(work)]
+    lowered = work.lower()
+    signals = _Signals(work, lowered)
+    if not (signals.digits or signals.words or exact):
+        return []
+    starts = _sentence_starts(work, lowered)
+    # Only sentences holding a tell-tale (or exact markup) are read at all.
+    hot = sorted(
+        {bisect.bisect_right(starts, at) - 1 for at in signals.digits}
+        | {bisect.bisect_right(starts, at) - 1 for at in signals.words}
+        | {bisect.bisect_right(starts, moment.span[0]) - 1 for moment in exact}
+    )
+    ends = [*starts[1:], len(work)]
+    exact.sort(key=lambda moment: moment.span)
+    exact_starts = [moment.span[0] for moment in exact]
     results: list[TimeMention] = []
-    for index, found in sentences.items():
-        results.extend(_read_sentence(text, work, (bounds[index], bounds[index + 1]), found, ctx, include_deadlines))
+    groups = iter(range(1, 1 << 62))
+    read: list[tuple[int, tuple[int, int], _Sentence]] = []
+    for index in hot:
+        bounds = (starts[index], ends[index])
+        found = _Sentence()
+        first, last = bisect.bisect_left(exact_starts, bounds[0]), bisect.bisect_left(exact_starts, bounds[1])
+        found.exact.extend(_exact_mention(moment, text, ctx) for moment in exact[first:last])
+        _find(work, bounds, signals, found, ctx, groups)
+        read.append((index, bounds, found))
+    _carry_lone_clocks(read, work)
+    for _, bounds, found in read:
+        if found.items or found.deltas or found.exact:
+            results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
     return results
 
 
-def _sentence_starts(work: str, date_matches: list[re.Match[str]]) -> list[int]:
-    """Where sentences start; a full stop inside a date ("Oct. 3rd") does not end one."""
-    inside = _Taken()
-    for m in date_matches:
-        inside.add(m.span())
+def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
+    sentence before it, when that one named a day but no time."""
+    for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+        if (
+            next_index == index + 1
+            and found.items
+            and not found.times
+            and not following.items
+            and len(following.times) == 1
+            and following.times[0].start.strong
+            and next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+            and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
+        ):
+            found.times.append(following.times.pop())
+
+
+def _blank_noise(work: str) -> str:
+    """Blank links, addresses and tags: digits there are never dates we should act on."""
+    spans: list[tuple[int, int]] = []
+    for hint, pattern in P.NOISE_PATTERNS:
+        if hint in work:
+            spans.extend(m.span() for m in pattern.finditer(work))
+    return _blanked(work, spans)
+
+
+class _Signals:
+    """Where the cheap tell-tales are (digits, weekday stems, day-words), found once per text with C-speed
+    scans, so the expensive patterns only run where something can match."""
+
+    def __init__(self, work: str, lowered: str) -> None:
+        self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
+        self.words = sorted(_positions(lowered, P.SIGNAL_WORDS))
+        self.ors = _positions(lowered, ("or ",))
+
+    @staticmethod
+    def _between(positions: list[int], start: int, end: int) -> list[int]:
+        return positions[bisect.bisect_left(positions, start) : bisect.bisect_left(positions, end)]
+
+    def digits_in(self, start: int, end: int) -> list[int]:
+        return self._between(self.digits, start, end)
+
+    def words_in(self, start: int, end: int) -> bool:
+        return bool(self._between(self.words, start, end))
+
+    def or_in(self, start: int, end: int) -> bool:
+        return bool(self._between(self.ors, start, end))
+
+
+def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
+    found = []
+    for word in words:
+        at = lowered.find(word)
+        while at != -1:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re.Match[str]]:
+    """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
+    (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
+    found: list[re.Match[str]] = []
+    covered = start
+    for digit in digits:
+        if digit < covered:
+            continue
+        for word in P.WORD_START_RE.finditer(work, max(covered, digit - _DATE_LEAD), digit + 1):
+            at = word.start()
+            if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
+                continue
+            m = P.DATE_RE.match(work, at, end)
+            if m is not None and m.end() > digit:
+                found.append(m)
+                covered = m.end()
+                break
+    return found
+
+
+def _find(
+    work: str,
+    bounds: tuple[int, int],
+    signals: _Signals,
+    found: _Sentence,
+    ctx: _Context,
+    groups: Iterator[int],
+) -> None:
+    """Every date, day-word, weekday, clock and "in N minutes" in one sentence, overlaps settled."""
+    start, end = bounds
+    digits = signals.digits_in(start, end)
+    has_words = signals.words_in(start, end)
+    taken = _Taken()
+    for m in _date_matches(work, start, end, digits):
+        items = _items_from_date(m, next(groups))
+        if items:
+            taken.add(m.span())
+            found.items.extend(items)
+    if has_words:
+        for m in P.RELDAY_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span()):
+                taken.add(m.span())
+                found.items.append(_relday_item(m, ctx, next(groups)))
+        for m in P.WEEKDAY_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span("wd")):
+                found.items.append(_weekday_item(m, work, next(groups)))
+    if not found.items:
+        # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
+        if has_words:
+            found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
+        if digits and end - start <= _LONE_CLOCK_SENTENCE:
+            found.times.extend(t for m in P.TIME_RE.finditer(work, start, end) if (t := _time_single(m)))
+        return
+    if signals.or_in(start, end):
+        for m in P.ALT_DAY_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span("day")):
+                found.alternates.append(m)
+    clocks = _Taken()
+    for m in P.TIME_RANGE_RE.finditer(work, start, end):
+        time_range = _time_range(m)
+        if time_range and not taken.overlaps(m.span()):
+            clocks.add(m.span())
+            found.times.append(time_range)
+    for m in P.TIME_RE.finditer(work, start, end):
+        clock = _time_single(m)
+        if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
+            clocks.add(m.span())
+            found.times.append(clock)
+    if has_words:
+        found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
+
+
+def _sentence_starts(work: str, lowered: str) -> list[int]:
+    """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     for m in P.SENTENCE_END_RE.finditer(work):
-        if not inside.overlaps((m.start(), m.start() + 1)):
-            starts.append(m.end())
+        if m.group() == "\n" and P.TIME_LABEL_RE.match(work, m.end()):
+            continue  # "Date: …" then "Time: …" on the next line is one statement
+        if m.group() != "\n":
+            before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
+            if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:
+                continue
+        starts.append(m.end())
     return starts
 
 
@@ -354,7 +490,13 @@ def _day(m: re.Match[str], i: int) -> _Day | None:
     year_word = m.group(f"y{i}")
     if month_word.rstrip(".") in _AMBIGUOUS_MONTH_WORDS and not ordinal and not year_word:
         return None  # "the 2 may clash", "may 5 people": a verb, not a month
-    return _Day(number, _month_index(month_word), int(year_word) if year_word else None, _weekday_index(m.group(f"wd{i}")), ordinal)
+    return _Day(
+        number,
+        _month_index(month_word),
+        int(year_word) if year_word else None,
+        _weekday_index(m.group(f"wd{i}")),
+        ordinal,
+    )
 
 
 def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
@@ -377,7 +519,13 @@ def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
         month = _month_index(month_word)
         year = int(year_word) if year_word else None
         first = _Day(first_day, month, year, _weekday_index(m.group(f"wd{a}")), first_ordinal)
-        last = _Day(last_day, month, year, _weekday_index(m.group(f"wd{b}")) if m.group("dmrange") else None, last_ordinal)
+        last = _Day(
+            last_day,
+            month,
+            year,
+            _weekday_index(m.group(f"wd{b}")) if m.group("dmrange") else None,
+            last_ordinal,
+        )
         return [_Item("range", span, first=first, last=last, group=group)]
     if m.group("list"):
         return _list_items(m, group)
@@ -386,11 +534,22 @@ def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
         if day is None:
             return []
         month_word = m.group("ma9")
-        if month_word and month_word.rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS and not month_word[0].isupper():
+        if (
+            month_word
+            and month_word.rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS
+            and not month_word[0].isupper()
+        ):
             return []
         return [_Item("day", span, first=day, group=group)]
     if m.group("iso"):
-        return [_Item("day", span, first=_Day(int(m.group("id")), int(m.group("im")), int(m.group("iy")), None, True), group=group)]
+        return [
+            _Item(
+                "day",
+                span,
+                first=_Day(int(m.group("id")), int(m.group("im")), int(m.group("iy")), None, True),
+                group=group,
+            )
+        ]
     if m.group("numeric"):
         return _numeric_item(m, group)
     if m.group("wdnum"):
@@ -398,18 +557,29 @@ def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
         day, month = (a, b) if b <= 12 else (b, a)
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return []
-        return [_Item("day", span, first=_Day(day, month, None, _weekday_index(m.group("wd11")), True), group=group)]
+        return [
+            _Item(
+                "day", span, first=_Day(day, month, None, _weekday_index(m.group("wd11")), True), group=group
+            )
+        ]
     if m.group("wdday"):
         number, ordinal = _day_number(m.group("d10"))
         weekday_word = m.group("wd10")
         if not ordinal and weekday_word.islower():
             return []  # "sat 3 exams"
-        return [_Item("day", span, first=_Day(number, None, None, _weekday_index(weekday_word), ordinal), group=group)]
+        return [
+            _Item(
+                "day",
+                span,
+                first=_Day(number, None, None, _weekday_index(weekday_word), ordinal),
+                group=group,
+            )
+        ]
     return []
 
 
 def _list_items(m: re.Match[str], group: int) -> list[_Item]:
-    """"Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
+    """ "Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
     last = _day(m, 8)
     if last is None:
         return []
@@ -421,15 +591,20 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
         weekday = _weekday_index(item.group("wd0"))
         if not ordinal and weekday is None and last.ordinal:
             return []  # "items 1, 2 and 3rd May" mixes counts with dates
-        partials.append((_Day(number, last.month, last.year, weekday, ordinal), (list_start + item.start(), list_start + item.end())))
+        partials.append(
+            (
+                _Day(number, last.month, last.year, weekday, ordinal),
+                (list_start + item.start(), list_start + item.end()),
+            )
+        )
     if not partials:
         return []
     last_span = (m.start("list") + len(list_text), m.end())
     connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
-    if " or" not in f" {connectors}" and len(partials) == 1 and partials[0][0].day + 1 == last.day:
-        # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
-        if re.search(r"\band\b|&", list_text, re.IGNORECASE):
-            return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
+    consecutive = len(partials) == 1 and partials[0][0].day + 1 == last.day
+    # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
+    if consecutive and " or" not in f" {connectors}" and re.search(r"\band\b|&", list_text, re.IGNORECASE):
+        return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     items = [_Item("day", span, first=day, group=group) for day, span in partials]
     items.append(_Item("day", last_span, first=last, group=group))
     return items
@@ -453,7 +628,8 @@ def _numeric_item(m: re.Match[str], group: int) -> list[_Item]:
             flags.append("day_first_assumed")
     else:
         return []
-    return [_Item("day", m.span(), first=_Day(day, month, year, None, True), group=group, flags=flags)]
+    weekday = _weekday_index(m.group("wd12"))
+    return [_Item("day", m.span(), first=_Day(day, month, year, weekday, True), group=group, flags=flags)]
 
 
 def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
@@ -472,7 +648,14 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     elif "morning" in word:
         part = "morning"
     said = "today" if offset == 0 else "tomorrow"
-    item = _Item("relday", m.span(), fixed=ctx.today + timedelta(days=offset), weekday_mod=said, part_of_day=part or None, group=group)
+    item = _Item(
+        "relday",
+        m.span(),
+        fixed=ctx.today + timedelta(days=offset),
+        weekday_mod=said,
+        part_of_day=part or None,
+        group=group,
+    )
     item.flags.append("relative")
     return item
 
@@ -480,11 +663,28 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
 def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     mod = (m.group("mod") or "").lower()
     mod = re.sub(r"\s+", " ", mod)
-    item = _Item("weekday", m.span(), first=_Day(0, None, None, _weekday_index(m.group("wd"))), weekday_mod=mod or None, group=group)
+    item = _Item(
+        "weekday",
+        m.span(),
+        first=_Day(0, None, None, _weekday_index(m.group("wd"))),
+        weekday_mod=mod or None,
+        group=group,
+    )
+    part = P.PART_OF_DAY_RE.match(work, m.end())
+    if part:
+        # "Wednesday evening at 7": the part of the day belongs to the weekday and says am or pm.
+        item.span = (m.start(), part.end())
+        item.part_of_day = "evening" if part.group("part").lower() == "night" else part.group("part").lower()
     before = work[max(0, m.start() - 20) : m.start()]
     after = work[m.end() : m.end() + 20]
-    if P.RECURRING_BEFORE_RE.search(before) or P.WEEKDAY_SPAN_BEFORE_RE.search(before) or P.WEEKDAY_SPAN_AFTER_RE.match(after):
-        item.weekday_mod = "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
+    if (
+        P.RECURRING_BEFORE_RE.search(before)
+        or P.WEEKDAY_SPAN_BEFORE_RE.search(before)
+        or P.WEEKDAY_SPAN_AFTER_RE.match(after)
+    ):
+        item.weekday_mod = (
+            "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
+        )
     return item
 
 
@@ -562,12 +762,13 @@ def _time_range(m: re.Match[str]) -> _Time | None:
         if (left.hour, left.minute) >= (right.hour, right.minute) and pm:
             left.hour = hour12
         left.meridiem_known = True
-    elif not left_has_ap and not right_ap:
-        # "18:00-19:00" is plain 24 h; "2.30-4.00" leaves both ends to be read like a lone clock.
-        if not (left.meridiem_known or right.meridiem_known):
-            if left.hour < 8 or right.hour < 8:
-                left.hour, right.hour = left.hour + 12 if left.hour < 12 else left.hour, right.hour + 12 if right.hour < 12 else right.hour
-                left.meridiem_known = right.meridiem_known = True
+    elif not (left_has_ap or right_ap or left.meridiem_known or right.meridiem_known):
+        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it.
+        if right.hour < left.hour and right.hour < 12:
+            right.hour += 12
+        elif right.hour < 8:
+            left.hour, right.hour = left.hour + 12, right.hour + 12
+        left.meridiem_known = right.meridiem_known = True
     left.strong = right.strong = True
     if (right.hour, right.minute) <= (left.hour, left.minute) and not (right.hour < 6):
         return None
@@ -620,8 +821,18 @@ def _zone_for(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -
 
 def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
     """Say so when a zone's winter name is used in summer (or the reverse): the writer may mean local time."""
-    region = {"GMT": "Europe/London", "BST": "Europe/London", "CET": "Europe/Paris", "CEST": "Europe/Paris"}.get(abbr)
-    region = region or {"EST": "America/New_York", "EDT": "America/New_York", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles"}.get(abbr)
+    region = {
+        "GMT": "Europe/London",
+        "BST": "Europe/London",
+        "CET": "Europe/Paris",
+        "CEST": "Europe/Paris",
+    }.get(abbr)
+    region = region or {
+        "EST": "America/New_York",
+        "EDT": "America/New_York",
+        "PST": "America/Los_Angeles",
+        "PDT": "America/Los_Angeles",
+    }.get(abbr)
     zone = zone_named(region) if region else None
     if zone is None:
         return
@@ -635,25 +846,69 @@ def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
 # Sentences
 
 
-def _tense_is_past(clause: str, sentence: str) -> bool:
-    for window in (clause, sentence):
-        past = P.PAST_RE.search(window) is not None
-        future = P.FUTURE_RE.search(window) is not None
-        if past or future:
-            return past and not future
-    return False
+class _Clauses:
+    """A sentence cut into clauses, with the tense and the gathering words of each read once."""
+
+    def __init__(self, sentence: str) -> None:
+        self._sentence = sentence
+        self._cuts = [0]
+        for m in P.CLAUSE_END_RE.finditer(sentence):
+            self._cuts.extend((m.start(), m.end()))
+        self._cuts.append(len(sentence))
+        self._past: dict[int, bool] = {}
+        self._gathering: dict[int, bool] = {}
+        self._cancelled: dict[int, bool] = {}
+        self._sentence_tense: bool | None = None
+        self._sentence_read = False
+        self._deadline_words: list[int] | None = None
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._cuts, offset) - 1
+        i -= i % 2  # even positions start clauses, odd ones end them
+        return self._cuts[i], self._cuts[min(i + 1, len(self._cuts) - 1)]
+
+    def past(self, offset: int) -> bool:
+        """Is the clause at ``offset`` told in the past tense (the sentence decides when the clause has no verb)?"""
+        start, end = self.bounds(offset)
+        if start not in self._past:
+            tense = _tense(self._sentence, start, end)
+            if tense is None:
+                if not self._sentence_read:
+                    self._sentence_tense = _tense(self._sentence, 0, len(self._sentence))
+                    self._sentence_read = True
+                tense = self._sentence_tense
+            self._past[start] = bool(tense)
+        return self._past[start]
+
+    def deadline_word_between(self, start: int, end: int) -> bool:
+        """Is there a word such as "deadline" between two offsets (found once per sentence, then bisected)?"""
+        if self._deadline_words is None:
+            self._deadline_words = [m.start() for m in P.DEADLINE_WORD_RE.finditer(self._sentence)]
+        i = bisect.bisect_left(self._deadline_words, start)
+        return i < len(self._deadline_words) and self._deadline_words[i] < end
+
+    def cancelled(self, offset: int) -> bool:
+        """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
+        start, end = self.bounds(offset)
+        if start not in self._cancelled:
+            self._cancelled[start] = P.CANCELLED_RE.search(self._sentence, start, end) is not None
+        return self._cancelled[start]
+
+    def gathering(self, offset: int) -> bool:
+        """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
+        start, end = self.bounds(offset)
+        if start not in self._gathering:
+            self._gathering[start] = P.EVENT_RE.search(self._sentence, start, end) is not None
+        return self._gathering[start]
 
 
-def _clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
-    """Where the clause holding ``offset`` starts and ends within ``sentence``."""
-    start, end = 0, len(sentence)
-    for m in P.CLAUSE_END_RE.finditer(sentence):
-        if m.end() <= offset:
-            start = m.end()
-        elif m.start() >= offset:
-            end = m.start()
-            break
-    return start, end
+def _tense(text: str, start: int, end: int) -> bool | None:
+    """True for past, False for present or future, None when the words do not say."""
+    past = P.PAST_RE.search(text, start, end) is not None
+    future = P.FUTURE_RE.search(text, start, end) is not None
+    if not (past or future):
+        return None
+    return past and not future
 
 
 def _gap(work: str, a: int, b: int) -> str | None:
@@ -664,58 +919,80 @@ def _gap(work: str, a: int, b: int) -> str | None:
 
 def _group_coordinated(items: list[_Item], work: str) -> None:
     """Dates joined by "or", "and", commas or slashes share one group, so a clock after them applies to all."""
+    representative: dict[int, int] = {}
     for before, after in zip(items, items[1:], strict=False):
-        gap = _gap(work, before.span[1], after.span[0])
-        if gap is not None and before.kind != "weekday" and after.kind != "weekday" and P.COORD_GLUE_RE.fullmatch(gap):
-            old, new = after.group, before.group
-            for item in items:
-                if item.group == old:
-                    item.group = new
+        joined = (
+            before.kind != "weekday"
+            and after.kind != "weekday"
+            and (gap := _gap(work, before.span[1], after.span[0])) is not None
+            and P.COORD_GLUE_RE.fullmatch(gap)
+        )
+        if joined and after.group != before.group:
+            representative[after.group] = representative.get(before.group, before.group)
+    for item in items:
+        item.group = representative.get(item.group, item.group)
 
 
-def _attach_times(items: list[_Item], times: list[_Time], work: str, sentence: tuple[int, int]) -> None:
+def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
+    """Give each group of dates the clock written right after it, else right before it, else the lone one."""
     groups: dict[int, list[_Item]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
     ordered = sorted(groups.values(), key=lambda g: g[0].span[0])
+    starts = [t.span[0] for t in times]
+    ends = [t.span[1] for t in times]
     for members in ordered:
         end = max(i.span[1] for i in members)
-        for t in times:
-            if t.claimed or t.span[0] < end:
-                continue
-            gap = _gap(work, end, t.span[0])
+        i = bisect.bisect_left(starts, end)
+        if i < len(times) and not times[i].claimed:
+            gap = _gap(work, end, times[i].span[0])
             if gap is not None and P.GLUE_AFTER_RE.fullmatch(gap):
-                t.claimed = True
-                for item in members:
-                    item.time = t
-            break
+                _give(members, times[i])
     for members in ordered:
         if members[0].time is not None:
             continue
         start = min(i.span[0] for i in members)
-        for t in reversed(times):
-            if t.span[1] > start:
-                continue
-            gap = _gap(work, t.span[1], start)
-            if not t.claimed and gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap):
-                t.claimed = True
-                for item in members:
-                    item.time = t
-            break
+        i = bisect.bisect_right(ends, start) - 1
+        if i >= 0 and not times[i].claimed:
+            gap = _gap(work, times[i].span[1], start)
+            if gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap):
+                _give(members, times[i])
     # One date and one clear clock in the same sentence belong together even with words between them.
-    open_groups = [g for g in ordered if g[0].time is None and g[0].kind != "weekday"]
-    free = [t for t in times if not t.claimed and t.start.strong]
-    if len(ordered) == 1 and len(open_groups) == 1 and len(free) == 1 and len(times) == 1:
-        for item in open_groups[0]:
-            item.time = free[0]
+    if (
+        len(ordered) == 1
+        and len(times) == 1
+        and ordered[0][0].time is None
+        and (ordered[0][0].kind != "weekday" or ordered[0][0].weekday_mod in _NAMED_WEEKDAY)
+        and times[0].start.strong
+        and not times[0].claimed
+    ):
+        _give(ordered[0], times[0])
+        for item in ordered[0]:
             item.flags.append("time_distant")
-        free[0].claimed = True
+
+
+def _give(members: list[_Item], found: _Time) -> None:
+    found.claimed = True
+    nearest = min(
+        members, key=lambda item: min(abs(item.span[0] - found.span[1]), abs(found.span[0] - item.span[1]))
+    )
+    for item in members:
+        item.time = found
+        item.time_adjacent = item is nearest
 
 
 def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
-    """"this Thursday (5th June)" names one day twice: keep the date, and check it against the weekday."""
+    """ "this Thursday (5th June)" and "tomorrow (Thursday)" name one day twice: keep the date."""
     kept: list[_Item] = []
     for item, following in zip(items, [*items[1:], None], strict=False):
+        if (
+            item.kind == "weekday"
+            and kept
+            and kept[-1].kind == "relday"
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+        ):
+            kept[-1].span = (kept[-1].span[0], item.span[1])
+            continue
         if (
             item.kind == "weekday"
             and following is not None
@@ -731,21 +1008,22 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     return kept
 
 
-def _alternate_items(found: _Sentence, work: str) -> list[_Item]:
-    """"Tuesday 2nd June, 4pm (or the 9th …)": the 9th of the same month, at the same time."""
+def _alternate_items(found: _Sentence, items: list[_Item]) -> list[_Item]:
+    """ "Tuesday 2nd June, 4pm (or the 9th …)": the 9th of the same month, at the same time."""
+    anchors = [i for i in items if i.kind == "day" and i.first is not None and i.first.month]
+    anchor_ends = [i.span[1] for i in anchors]
     made = []
     for m in found.alternates:
-        before = [i for i in found.items if i.span[1] <= m.start() and i.kind == "day" and i.first and i.first.month]
-        if not before:
-            continue
-        anchor = before[-1]
-        assert anchor.first is not None
         number, ordinal = _day_number(m.group("day"))
-        if not ordinal:
+        at = bisect.bisect_right(anchor_ends, m.start()) - 1
+        if not ordinal or at < 0:
             continue
-        day = _Day(number, anchor.first.month, anchor.first.year, None, True)
-        item = _Item("day", m.span("day"), first=day, group=-1, time=anchor.time, flags=["alternative"])
-        made.append(item)
+        anchor = anchors[at].first
+        assert anchor is not None
+        day = _Day(number, anchor.month, anchor.year, None, True)
+        made.append(
+            _Item("day", m.span("day"), first=day, group=-1, time=anchors[at].time, flags=["alternative"])
+        )
     return made
 
 
@@ -757,53 +1035,67 @@ def _read_sentence(
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
     _group_coordinated(items, work)
-    _attach_times(items, times, work, bounds)
-    items.extend(_alternate_items(found, work))
+    _attach_times(items, times, work)
+    items.extend(_alternate_items(found, items))
 
     mentions: list[TimeMention] = list(found.exact)
+    if P.MESSAGE_HEADER_RE.search(sentence):
+        return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
+    seen = {_moment_key(m) for m in mentions}
+    clauses = _Clauses(sentence)
     for item in items:
         offset = item.span[0] - bounds[0]
-        clause_start, clause_end = _clause_bounds(sentence, offset)
-        clause = sentence[clause_start:clause_end]
-        past = _tense_is_past(clause, sentence)
+        clause_start, clause_end = clauses.bounds(offset)
+        past = clauses.past(offset)
         flags = list(item.flags)
         lead = min(item.span[0], item.time.span[0]) if item.time else item.span[0]
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
         before = work[max(bounds[0], lead - 60) : lead]
-        if P.RECORD_BEFORE_RE.search(before):
+        before_lowered = before.lower()
+        if any(word in before_lowered for word in P.RECORD_HINTS) and P.RECORD_BEFORE_RE.search(before):
             continue
+        if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+            continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+        if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
+            continue  # "the call on 17th September is cancelled": nothing to put in a calendar
         deadline = (
-            P.DEADLINE_BEFORE_RE.search(before) is not None
+            (
+                any(word in before_lowered for word in P.DEADLINE_HINTS)
+                and P.DEADLINE_BEFORE_RE.search(before) is not None
+            )
             or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
-            or P.DEADLINE_WORD_RE.search(sentence, clause_start, offset) is not None
+            or clauses.deadline_word_between(clause_start, offset)
         )
         if deadline:
             if not include_deadlines:
                 continue
             flags.append("deadline")
-        gathering = P.EVENT_RE.search(clause) is not None
+        gathering = clauses.gathering(offset)
+        if past and not gathering and item.kind in ("day", "range"):
+            continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):
-            if all(_same_moment(mention, other) is False for other in mentions):
+            if _moment_key(mention) not in seen:
+                seen.add(_moment_key(mention))
                 mentions.append(mention)
     mentions = _join_timed_spans(mentions, work)
-    if P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence):
+    if found.deltas and (P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
         for m in found.deltas:
-            clause_start, clause_end = _clause_bounds(sentence, m.start() - bounds[0])
-            mention = _delta_mention(m, text, ctx, _tense_is_past(sentence[clause_start:clause_end], sentence))
-            if mention is not None:
+            mention = _delta_mention(m, text, ctx, clauses.past(m.start() - bounds[0]))
+            if mention is not None and _moment_key(mention) not in seen:
+                seen.add(_moment_key(mention))
                 mentions.append(mention)
     return mentions
 
 
-def _same_moment(a: TimeMention, b: TimeMention) -> bool:
-    return (a.start, a.end, a.all_day) == (b.start, b.end, b.all_day) and type(a.start) is type(b.start)
+def _moment_key(m: TimeMention) -> tuple:
+    return (m.start, m.end, m.all_day, type(m.start))
 
 
 _SPAN_JOIN_RE = re.compile(r"\s*(?:-{1,2}|to|until|till|through)\s*", re.IGNORECASE)
 
 
 def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:
-    """"from 6pm Friday 12th September to 2pm Sunday 14th September" is one stay, not two starts."""
+    """ "from 6pm Friday 12th September to 2pm Sunday 14th September" is one stay, not two starts."""
     mentions.sort(key=lambda m: m.span)
     joined: list[TimeMention] = []
     for mention in mentions:
@@ -821,7 +1113,14 @@ def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMentio
             ):
                 span = (prior.span[0], mention.span[1])
                 flags = tuple(dict.fromkeys(prior.flags + mention.flags))
-                joined[-1] = TimeMention(prior.start, mention.start, False, span, prior.text + work[prior.span[1] : mention.span[0]] + mention.text, flags)
+                joined[-1] = TimeMention(
+                    prior.start,
+                    mention.start,
+                    False,
+                    span,
+                    prior.text + work[prior.span[1] : mention.span[0]] + mention.text,
+                    flags,
+                )
                 continue
         joined.append(mention)
     return joined
@@ -906,7 +1205,9 @@ def _correct_year(day: _Day, stated: date, ctx: _Context, past: bool) -> date | 
     if ctx.reference_year is not None and ctx.reference_year != day.year:
         candidates.append(ctx.reference_year)
     if not past and stated < ctx.today:
-        candidates.extend(y for y in (ctx.today.year, ctx.today.year + 1) if _one_digit_apart(y, day.year or 0))
+        candidates.extend(
+            y for y in (ctx.today.year, ctx.today.year + 1) if _one_digit_apart(y, day.year or 0)
+        )
     for year in candidates:
         candidate = _safe_date(year, day.month or 0, day.day)
         if candidate is None or candidate.weekday() != day.weekday:
@@ -917,16 +1218,21 @@ def _correct_year(day: _Day, stated: date, ctx: _Context, past: bool) -> date | 
 
 
 def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date | None:
-    """"Tuesday 4th": the nearest month whose 4th is a Tuesday, looking back if the sentence is past."""
+    """ "Tuesday 4th": the nearest month whose 4th is a Tuesday, looking back if the sentence is past."""
     step = -1 if past else 1
     year, month = ctx.today.year, ctx.today.month
     for _ in range(_PARTIAL_SEARCH_MONTHS + 1):
         candidate = _safe_date(year, month, day.day)
-        in_direction = candidate is not None and ((candidate <= ctx.today) if past else (candidate >= ctx.today - _RECENT_PAST))
-        if in_direction and candidate is not None:
-            if day.weekday is None or candidate.weekday() == day.weekday:
-                flags.append("month_inferred")
-                return candidate
+        in_direction = candidate is not None and (
+            (candidate <= ctx.today) if past else (candidate >= ctx.today - _RECENT_PAST)
+        )
+        if (
+            in_direction
+            and candidate is not None
+            and (day.weekday is None or candidate.weekday() == day.weekday)
+        ):
+            flags.append("month_inferred")
+            return candidate
         month += step
         if month == 0:
             year, month = year - 1, 12
@@ -935,7 +1241,9 @@ def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> 
     return None
 
 
-def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool, flags: list[str]) -> list[TimeMention]:
+def _resolve(
+    item: _Item, text: str, ctx: _Context, past: bool, gathering: bool, flags: list[str]
+) -> list[TimeMention]:
     """The mentions one item stands for: usually one, none when doubtful, one per day for "23rd and 24th, 10-4"."""
     if item.kind == "weekday":
         day = _resolve_weekday(item, ctx, past, gathering)
@@ -952,7 +1260,9 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool,
         assert item.first is not None and item.last is not None
         first_day, last_day = item.first, item.last
         if first_day.year is None and last_day.year is not None:
-            first_day = _Day(first_day.day, first_day.month, last_day.year, first_day.weekday, first_day.ordinal)
+            first_day = _Day(
+                first_day.day, first_day.month, last_day.year, first_day.weekday, first_day.ordinal
+            )
             if (first_day.month or 0, first_day.day) > (last_day.month or 0, last_day.day):
                 first_day.year = (last_day.year or 0) - 1
         first = _resolve_day(first_day, ctx, past, flags)
@@ -968,7 +1278,11 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool,
                 last = _safe_date(first.year, last.month, last.day)
         if last is None or last < first or last - first > _LONGEST_RANGE:
             return []
-        if last_day.weekday is not None and last.weekday() != last_day.weekday and "weekday_mismatch" not in flags:
+        if (
+            last_day.weekday is not None
+            and last.weekday() != last_day.weekday
+            and "weekday_mismatch" not in flags
+        ):
             flags.append("weekday_mismatch")
         if last == first:
             last = None
@@ -980,11 +1294,16 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool,
         last = None
     assert first is not None
     span = item.span
-    if item.time is not None:
+    if item.time is not None and item.time_adjacent:
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
     if item.time is not None and last is None:
         return [_timed_mention(first, item, span, text, ctx, flags)]
-    if item.time is not None and item.time.end is not None and last is not None and last - first <= _LONGEST_DAILY:
+    if (
+        item.time is not None
+        and item.time.end is not None
+        and last is not None
+        and last - first <= _LONGEST_DAILY
+    ):
         # A multi-day span with hours ("10:00-16:00 each day") is one timed event per day.
         days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         return [_timed_mention(day, item, span, text, ctx, [*flags, "daily"]) for day in days]
@@ -995,7 +1314,9 @@ def _resolve(item: _Item, text: str, ctx: _Context, past: bool, gathering: bool,
     return [TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))]
 
 
-def _timed_mention(day: date, item: _Item, span: tuple[int, int], text: str, ctx: _Context, flags: list[str]) -> TimeMention:
+def _timed_mention(
+    day: date, item: _Item, span: tuple[int, int], text: str, ctx: _Context, flags: list[str]
+) -> TimeMention:
     assert item.time is not None
     flags = list(flags)
     start, end = _timed(day, item.time, item.part_of_day, ctx, flags)
@@ -1005,13 +1326,13 @@ def _timed_mention(day: date, item: _Item, span: tuple[int, int], text: str, ctx
 
 
 def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: bool) -> date | None:
-    """"next Thursday", "on Tuesday at 3pm": the next such day after the post, never a recurring one."""
+    """ "next Thursday", "on Tuesday at 3pm": the next such day after the post, never a recurring one."""
     assert item.first is not None and item.first.weekday is not None
     mod = item.weekday_mod
     if past or mod in ("last", "every", "each", "most", "alternate"):
         return None
     # With no time, only "next/this/on Thursday" said of a gathering ("see you next Thursday") counts.
-    if item.time is None and not (mod in ("next", "this", "coming", "this coming", "on") and has_event_word):
+    if item.time is None and not (mod in _NAMED_WEEKDAY and has_event_word):
         return None
     ahead = (item.first.weekday - ctx.today.weekday()) % 7
     if ahead == 0 and mod not in ("this", "this coming"):
@@ -1019,7 +1340,9 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
     return ctx.today + timedelta(days=ahead)
 
 
-def _timed(day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]) -> tuple[datetime, datetime | None]:
+def _timed(
+    day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]
+) -> tuple[datetime, datetime | None]:
     zone = _zone_for(found.start.zone, ctx, day, flags)
     hour, minute = _settle_clock(found.start, part_of_day, flags)
     start = _local(day, hour, minute, zone)
@@ -1036,12 +1359,12 @@ def _local(day: date, hour: int, minute: int, zone: tzinfo) -> datetime:
     moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
     if isinstance(zone, ZoneInfo):
         # A clock time skipped by the spring change reads as the same instant after it.
-        moment = moment.astimezone(timezone.utc).astimezone(zone)
+        moment = moment.astimezone(UTC).astimezone(zone)
     return moment
 
 
 def _delta_mention(m: re.Match[str], text: str, ctx: _Context, past: bool) -> TimeMention | None:
-    """"The call is in 10 minutes": an instant counted from the post, only when it is not approximate."""
+    """ "The call is in 10 minutes": an instant counted from the post, only when it is not approximate."""
     if past or m.group("approx") or m.group("approx_after"):
         return None
     word = m.group("n").lower()

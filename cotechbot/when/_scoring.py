@@ -81,7 +81,11 @@ def load_examples(path: Path) -> Iterator[dict[str, Any]]:
 def predict(example: dict[str, Any]) -> list[EventKey]:
     now = datetime.fromisoformat(str(example.get("now") or example["posted_at"]).replace("Z", "+00:00"))
     zone = example.get("tz") or example.get("tz_hint") or "Europe/London"
-    options = {"reference_year": example["reference_year"]} if isinstance(example.get("reference_year"), int) else {}
+    options = (
+        {"reference_year": example["reference_year"]}
+        if isinstance(example.get("reference_year"), int)
+        else {}
+    )
     return [event_key(mention_as_json(m)) for m in read_times(example["text"], now, zone, **options)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from datetime import datetime
 
@@ -27,17 +28,24 @@ def postgres_url():
     yield from postgres_schema_url()
 
 
-def run_worker_process(settings, times: list[datetime], repeats: int) -> int:
-    """Fork a worker that runs ``repeats`` cycles at each time; returns its pid."""
+def run_worker_process(settings, times: list[datetime], repeats: int, barrier) -> int:
+    """Fork a worker that runs ``repeats`` cycles at each time; returns its pid.
+
+    Both workers pass a barrier before each moment, as two replicas reading the same wall clock would:
+    at every moment they race for the work.
+    """
     pid = os.fork()
     if pid == 0:
         status = 0
         try:
+            clock = FixedClock(times[0])
+            worker = build_worker(settings, clock, forum=fast_forum(settings))
             for at in times:
-                worker = build_worker(settings, FixedClock(at), forum=fast_forum(settings))
+                barrier.wait(timeout=60)
+                clock.set(at)
                 for _ in range(repeats):
                     worker.cycle()
-                worker.ledger.dispose()
+            worker.ledger.dispose()
         except BaseException:
             status = 3
         finally:
@@ -56,7 +64,8 @@ def test_two_workers_never_post_the_same_reminder_twice(postgres_url: str) -> No
         settings = bot_settings(forum.url, postgres_url, log_level="error")
         Ledger(postgres_url, FixedClock(start)).dispose()  # migrate once, so both start on the same schema
         times = sorted({start, *reminder_moments(calls)})
-        pids = [run_worker_process(settings, times, repeats=3) for _ in range(2)]
+        barrier = multiprocessing.get_context("fork").Barrier(2)
+        pids = [run_worker_process(settings, times, repeats=3, barrier=barrier) for _ in range(2)]
         statuses = [os.waitpid(pid, 0)[1] for pid in pids]
         posted = [key for post in forum.posts_by(BOT) for key in MARKER.findall(post.raw or "")]
     finally:

@@ -15,9 +15,12 @@ LONDON = "Europe/London"
 SEPT = datetime(2024, 9, 10, 12, 0, tzinfo=timezone(timedelta(hours=1)))
 
 
-def events(text: str, now: datetime = SEPT, tz: str = LONDON, **options) -> list[tuple[str | None, str | None, bool]]:
+def events(
+    text: str, now: datetime = SEPT, tz: str = LONDON, **options
+) -> list[tuple[str | None, str | None, bool]]:
     return [
-        (j["start"], j["end"], j["all_day"]) for j in (mention_as_json(m) for m in read_times(text, now, tz, **options))
+        (j["start"], j["end"], j["all_day"])
+        for j in (mention_as_json(m) for m in read_times(text, now, tz, **options))
     ]
 
 
@@ -84,10 +87,22 @@ def test_ranges_of_days(text, expected):
     [
         ("3-4pm Monday 23rd September", [timed("2024-09-23T15:00:00+01:00", "2024-09-23T16:00:00+01:00")]),
         ("11-1pm Monday 23rd September", [timed("2024-09-23T11:00:00+01:00", "2024-09-23T13:00:00+01:00")]),
-        ("Monday 23rd September, 18:00–19:00", [timed("2024-09-23T18:00:00+01:00", "2024-09-23T19:00:00+01:00")]),
-        ("Monday 23rd September, 8am-10amPT", [timed("2024-09-23T08:00:00-07:00", "2024-09-23T10:00:00-07:00")]),
-        ("between 2 and 4pm on Monday 14th October", [timed("2024-10-14T14:00:00+01:00", "2024-10-14T16:00:00+01:00")]),
-        ("Fri 11th Oct from 10am until 4pm", [timed("2024-10-11T10:00:00+01:00", "2024-10-11T16:00:00+01:00")]),
+        (
+            "Monday 23rd September, 18:00–19:00",
+            [timed("2024-09-23T18:00:00+01:00", "2024-09-23T19:00:00+01:00")],
+        ),
+        (
+            "Monday 23rd September, 8am-10amPT",
+            [timed("2024-09-23T08:00:00-07:00", "2024-09-23T10:00:00-07:00")],
+        ),
+        (
+            "between 2 and 4pm on Monday 14th October",
+            [timed("2024-10-14T14:00:00+01:00", "2024-10-14T16:00:00+01:00")],
+        ),
+        (
+            "Fri 11th Oct from 10am until 4pm",
+            [timed("2024-10-11T10:00:00+01:00", "2024-10-11T16:00:00+01:00")],
+        ),
         ("3rd October 12 noon - 1pm", [timed("2024-10-03T12:00:00+01:00", "2024-10-03T13:00:00+01:00")]),
     ],
 )
@@ -133,7 +148,9 @@ def test_twelve_and_twenty_four_hour_clocks(text, expected):
 def test_zone_abbreviations(zone, january, july):
     """Each zone is read as written: fixed abbreviations keep their offset, ET/PT and 'our time' follow summer time."""
     now = datetime(2024, 12, 1, 12, tzinfo=UTC)
-    assert events(f"Thursday 16th January 2025 at 2pm {zone}", now) == [timed(f"2025-01-16T14:00:00{january}")]
+    assert events(f"Thursday 16th January 2025 at 2pm {zone}", now) == [
+        timed(f"2025-01-16T14:00:00{january}")
+    ]
     assert events(f"Wednesday 16th July 2025 at 2pm {zone}", now) == [timed(f"2025-07-16T14:00:00{july}")]
 
 
@@ -141,7 +158,11 @@ def test_zone_abbreviations(zone, january, july):
     ("text", "now", "expected"),
     [
         ("Call tomorrow at 10am", datetime(2024, 10, 26, 18, tzinfo=UTC), "2024-10-27T10:00:00+00:00"),
-        ("See you tomorrow at 11am for the hack day", datetime(2025, 3, 29, 9, tzinfo=UTC), "2025-03-30T11:00:00+01:00"),
+        (
+            "See you tomorrow at 11am for the hack day",
+            datetime(2025, 3, 29, 9, tzinfo=UTC),
+            "2025-03-30T11:00:00+01:00",
+        ),
         ("Sunday 31st March 2024 at 6pm", datetime(2024, 3, 1, tzinfo=UTC), "2024-03-31T18:00:00+01:00"),
         ("Saturday 30th March 2024 at 6pm", datetime(2024, 3, 1, tzinfo=UTC), "2024-03-30T18:00:00+00:00"),
         ("Monday 28th October 2024 at 9:30", datetime(2024, 10, 20, tzinfo=UTC), "2024-10-28T09:30:00+00:00"),
@@ -156,13 +177,21 @@ def test_uk_summer_time_boundaries(text, now, expected):
 @pytest.mark.parametrize(
     ("text", "now", "expected"),
     [
-        ("The above call is in 10 minutes", datetime(2024, 7, 2, 13, 50, tzinfo=UTC), [timed("2024-07-02T15:00:00+01:00")]),
+        (
+            "The above call is in 10 minutes",
+            datetime(2024, 7, 2, 13, 50, tzinfo=UTC),
+            [timed("2024-07-02T15:00:00+01:00")],
+        ),
         ("The hack session starts in half an hour", SEPT, [timed("2024-09-10T12:30:00+01:00")]),
         ("The budget call is in an hour", SEPT, [timed("2024-09-10T13:00:00+01:00")]),
         ("Call tomorrow at 2pm, same link", SEPT, [timed("2024-09-11T14:00:00+01:00")]),
         ("Call today at 3pm if you can make it", SEPT, [timed("2024-09-10T15:00:00+01:00")]),
         ("Let's catch up next Friday over coffee", SEPT, [all_day("2024-09-13")]),
-        ("Shall we say Thursday at 11:30 for the onboarding chat?", SEPT, [timed("2024-09-12T11:30:00+01:00")]),
+        (
+            "Shall we say Thursday at 11:30 for the onboarding chat?",
+            SEPT,
+            [timed("2024-09-12T11:30:00+01:00")],
+        ),
         ("Next Tuesday at 3pm suits me", SEPT, [timed("2024-09-17T15:00:00+01:00")]),
         ("Hack night this Thursday, 7pm onwards", SEPT, [timed("2024-09-12T19:00:00+01:00")]),
         ("Thanks for registering for tomorrow's chat", SEPT, [all_day("2024-09-11")]),
@@ -176,10 +205,22 @@ def test_relative_times(text, now, expected):
 @pytest.mark.parametrize(
     ("text", "now", "expected"),
     [
-        ("Tuesday 7th January at 2pm", datetime(2024, 12, 18, tzinfo=UTC), [timed("2025-01-07T14:00:00+00:00")]),
-        ("3pm on Tuesday 2nd July", datetime(2024, 6, 24, 11, tzinfo=UTC), [timed("2024-07-02T15:00:00+01:00")]),
+        (
+            "Tuesday 7th January at 2pm",
+            datetime(2024, 12, 18, tzinfo=UTC),
+            [timed("2025-01-07T14:00:00+00:00")],
+        ),
+        (
+            "3pm on Tuesday 2nd July",
+            datetime(2024, 6, 24, 11, tzinfo=UTC),
+            [timed("2024-07-02T15:00:00+01:00")],
+        ),
         ("Our next coffee morning is 11am on Friday the 20th.", SEPT, [timed("2024-09-20T11:00:00+01:00")]),
-        ("Saturday 14th September at 10am", datetime(2024, 9, 16, tzinfo=UTC), [timed("2024-09-14T10:00:00+01:00")]),
+        (
+            "Saturday 14th September at 10am",
+            datetime(2024, 9, 16, tzinfo=UTC),
+            [timed("2024-09-14T10:00:00+01:00")],
+        ),
     ],
 )
 def test_implicit_years(text, now, expected):
@@ -276,10 +317,15 @@ def test_deadlines_only_when_asked(text):
 def test_explicit_date_in_past_tense_reads_backwards_and_is_flagged():
     """An explicit date told in the past tense is last September's, flagged past so no one is reminded."""
     now = datetime(2021, 10, 9, 11, tzinfo=UTC)
-    [mention] = read_times("They met for their conference on 23-24th September in Finsbury Park.", now, LONDON)
+    [mention] = read_times(
+        "They met for their conference on 23-24th September in Finsbury Park.", now, LONDON
+    )
     assert (mention.start, mention.end, mention.all_day) == (date(2021, 9, 23), date(2021, 9, 24), True)
     assert "past" in mention.flags
-    assert read_times("They met for their conference on 23-24th September.", now, LONDON, include_past=False) == []
+    assert (
+        read_times("They met for their conference on 23-24th September.", now, LONDON, include_past=False)
+        == []
+    )
 
 
 def test_weekday_mismatch_corrects_a_year_typo():
@@ -302,7 +348,11 @@ def test_weekday_mismatch_without_a_plausible_fix_is_flagged_only():
 def test_poll_options_use_the_siblings_year():
     """Poll options are read together, so a typo'd year agrees with the year the other options share."""
     now = datetime(2024, 2, 20, 10, tzinfo=UTC)
-    options = ["3-4pm Monday 4th March 2024", "3-4pm Tuesday 5th March 2014", "3-4pm Wednesday 6th March 2024"]
+    options = [
+        "3-4pm Monday 4th March 2024",
+        "3-4pm Tuesday 5th March 2014",
+        "3-4pm Wednesday 6th March 2024",
+    ]
     readings = read_poll_options(options, now, LONDON)
     assert [mention_as_json(r[0])["start"] for r in readings] == [
         "2024-03-04T15:00:00+00:00",
@@ -344,7 +394,7 @@ def test_reference_year_corrects_a_future_year_typo():
             [timed("2025-07-15T18:00:00+01:00", "2025-07-15T20:00:00+01:00")],
         ),
         (
-            "Tuesday 10th June at 6pm ([date=2025-06-10 time=18:00:00 timezone=\"Europe/London\"])",
+            'Tuesday 10th June at 6pm ([date=2025-06-10 time=18:00:00 timezone="Europe/London"])',
             [timed("2025-06-10T18:00:00+01:00")],
         ),
     ],
@@ -395,9 +445,13 @@ def test_unknown_zone_is_refused():
 def test_run_jsonl_writes_one_line_per_input_and_reports_bad_lines():
     """run_jsonl answers each line in order, accepts posted_at/tz_hint, and turns bad lines into error lines."""
     lines = [
-        json.dumps({"id": "a", "text": "3pm on Tuesday 2nd July", "now": "2024-06-24T12:00:00+01:00", "tz": LONDON}),
+        json.dumps(
+            {"id": "a", "text": "3pm on Tuesday 2nd July", "now": "2024-06-24T12:00:00+01:00", "tz": LONDON}
+        ),
         "not json",
-        json.dumps({"id": "b", "text": "nothing here", "posted_at": "2024-06-24T12:00:00+01:00", "tz_hint": LONDON}),
+        json.dumps(
+            {"id": "b", "text": "nothing here", "posted_at": "2024-06-24T12:00:00+01:00", "tz_hint": LONDON}
+        ),
         json.dumps({"id": "c", "text": "3pm on Tuesday 2nd July", "now": "2024-06-24T12:00:00"}),
     ]
     out = io.StringIO()
@@ -427,3 +481,45 @@ def test_whole_post_reads_each_sentence():
         "Please let me know by Monday 14th October if you can come. Food will be provided!"
     )
     assert events(post) == [timed("2024-10-17T18:00:00+01:00", "2024-10-17T21:00:00+01:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The call on 17th September is cancelled, sorry all.", []),
+        ("The call on 17th September is postponed to 24th September.", [all_day("2024-09-24")]),
+        ("Can we do Thursday the 19th instead of Tuesday the 17th?", [all_day("2024-09-19")]),
+        ("Can't make Thursday 19th, sorry!", []),
+        ("On Tue, 5 Mar 2024 at 10:15, Sam Smith <sam@example.coop> wrote:", []),
+        ("From 1 October the membership fee will be £50 a year.", []),
+        ("Version 2.4 was released on 2 September.", []),
+    ],
+)
+def test_dates_that_are_not_gatherings(text, expected):
+    """Called-off, given-up, quoted-header, rule-start and past non-gathering dates are not events."""
+    assert events(text) == expected
+
+
+def test_time_on_a_labelled_line_joins_the_date_above():
+    """'Date: …' and 'Time: …' on consecutive lines are one event."""
+    text = "Date: Thursday 21 November 2024\nTime: 14:00 - 15:30 GMT\nWhere: Jitsi"
+    assert events(text) == [timed("2024-11-21T14:00:00+00:00", "2024-11-21T15:30:00+00:00")]
+
+
+def test_a_short_sentence_holding_only_a_clock_finishes_the_one_before():
+    """'Same time next Thursday? 2pm works for me.' is next Thursday at 2pm."""
+    assert events("Good call today, thanks all. Same time next Thursday? 2pm works for me.") == [
+        timed("2024-09-12T14:00:00+01:00")
+    ]
+
+
+def test_cli_when_subcommand_reads_jsonl_and_prints_a_table(capsys, monkeypatch):
+    """`cotechbot when --jsonl -` answers JSON lines on stdout; `cotechbot when TEXT` prints the table."""
+    from cotechbot.cli import main
+
+    line = json.dumps({"id": "x", "text": "3pm on Tuesday 2nd July", "now": "2024-06-24T12:00:00+01:00"})
+    monkeypatch.setattr("sys.stdin", io.StringIO(line + "\n"))
+    assert main(["when", "--jsonl", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["events"][0]["start"] == "2024-07-02T15:00:00+01:00"
+    assert main(["when", "3pm on Tuesday 2nd July", "--now", "2024-06-24T12:00:00+01:00"]) == 0
+    assert "Tue 02 Jul 2024 15:00 BST" in capsys.readouterr().out

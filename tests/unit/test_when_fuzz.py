@@ -13,11 +13,45 @@ from cotechbot.when import mention_as_json, read_times
 NOW = datetime(2024, 9, 10, 11, tzinfo=UTC)
 # Pieces of real date text, so random strings often come close to a date and exercise the deeper passes.
 FRAGMENTS = [
-    "3-4pm", "Tues", "4th", " or ", "Thurs 6th April", "@ 17.30 UTC", "17th-19 May 2024", "[date=", "2024-07-02",
-    "T15:00:00Z", " time=18:00:00 ", 'timezone="Europe/London"]', "[date-range from=", " to=", "in 10 minutes",
-    "tomorrow at 2pm", "next Thursday", "—", "–", "\u00a0", "£", "v1.2.3", "24/7", "31/02/2024", "29th February 2023",
-    "<span class=\"discourse-local-date\" data-date=\"2024-13-45\">", "`", "```", "\n", ". ", "0", "12", "noon",
-    "PT", "BST", "our time", "Friday 29th April - Sunday 1st May", "[event start=\"2024-02-30 25:00\"]", "a.m.",
+    "3-4pm",
+    "Tues",
+    "4th",
+    " or ",
+    "Thurs 6th April",
+    "@ 17.30 UTC",
+    "17th-19 May 2024",
+    "[date=",
+    "2024-07-02",
+    "T15:00:00Z",
+    " time=18:00:00 ",
+    'timezone="Europe/London"]',
+    "[date-range from=",
+    " to=",
+    "in 10 minutes",
+    "tomorrow at 2pm",
+    "next Thursday",
+    "—",
+    "–",
+    "\u00a0",
+    "£",
+    "v1.2.3",
+    "24/7",
+    "31/02/2024",
+    "29th February 2023",
+    '<span class="discourse-local-date" data-date="2024-13-45">',
+    "`",
+    "```",
+    "\n",
+    ". ",
+    "0",
+    "12",
+    "noon",
+    "PT",
+    "BST",
+    "our time",
+    "Friday 29th April - Sunday 1st May",
+    '[event start="2024-02-30 25:00"]',
+    "a.m.",
 ]
 
 
@@ -40,7 +74,7 @@ def test_date_like_fragments_never_raise(text):
 
 
 def test_huge_marked_up_text_is_read_quickly():
-    """A megabyte of markdown, HTML and dates reads in well under a few seconds (no runaway patterns)."""
+    """300 kB of markdown, HTML and dates reads in a few seconds at most (no runaway patterns)."""
     chunk = (
         "<p>Hi **all**, see [notes](https://x.example/2024-07-02) and `code 17.30`.</p>\n"
         "3-4pm Monday 26th February 2024 · Tues 4th or Thurs 6th April @ 17.30 UTC · 1.2.3.4.5.6.7.8 "
@@ -49,16 +83,29 @@ def test_huge_marked_up_text_is_read_quickly():
         + "-" * 200
         + "\n"
     )
-    text = chunk * (1_000_000 // len(chunk))
+    text = chunk * (300_000 // len(chunk))
     started = time.perf_counter()
     mentions = read_times(text, NOW)
-    assert time.perf_counter() - started < 10
-    assert len(mentions) > 1000
+    assert time.perf_counter() - started < 5
+    assert len(mentions) > 300
 
 
 def test_pathological_repetitions_are_fast():
     """Long runs of digits, spaces, dashes and weekday names do not make the patterns backtrack for long."""
-    for text in ["1 " * 50_000, "Tuesday " * 20_000, "- " * 50_000, "3-" * 50_000, "[date=" * 20_000, "1." * 50_000]:
+    for unit in [
+        "1 ",
+        "Tuesday ",
+        "- ",
+        "3-",
+        "[date=",
+        "1.",
+        "<span class=",
+        "4th or ",
+        "3pm ",
+        "`",
+        "in 10 minutes call ",
+    ]:
+        text = unit * (40_000 // len(unit))
         started = time.perf_counter()
         read_times(text, NOW)
-        assert time.perf_counter() - started < 5, text[:20]
+        assert time.perf_counter() - started < 2, unit
