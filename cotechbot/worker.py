@@ -38,6 +38,7 @@ from cotechbot.settings import Settings
 
 log = structlog.get_logger(__name__)
 PLANNED_THROUGH = "planned_through"
+POLL_SEEN_OPEN = "poll_open:"  # + poll ref: when the poll was last planned while open (a cursor)
 
 
 class Syncer(Protocol):
@@ -145,13 +146,16 @@ class Worker:
         vanished from it, whose pending actions are then cancelled)."""
         try:
             target = f"topic/{topic_id}"
-            sources = {f"topic/{topic_id}"} | {row.source for row in live
-                                              if row.target == target and row.status == PENDING}
+            # The topic's own source, plus the polls that had pending actions in it (a poll edited out of
+            # its post must lose them); other capabilities' actions aimed at this topic are not ours.
+            sources = {f"topic/{topic_id}"} | {row.source for row in live if row.target == target
+                                              and row.status == PENDING and row.source.startswith("poll/")}
             actions: list[Action] = []
             winner_events = []
             watch = False
             if not self.rules.opted_out(topics.get(topic_id)):
                 for poll in detect_date_polls(posts, now, self.settings.timezone):
+                    poll = self._with_close_anchor(poll, now)
                     plan = plan_poll(poll, now=now, forum=self.name, rules=self.poll_rules,
                                      last_standings=last_standings_from(live, poll.source),
                                      non_voters=self._non_voters(poll, now))
@@ -176,6 +180,20 @@ class Worker:
         else:
             self._poll_topic_ids.discard(topic_id)
         return sources, actions
+
+    def _with_close_anchor(self, poll: DatePoll, now: datetime) -> DatePoll:
+        """Remember when each poll was last seen open. A poll closed by hand on a forum that does not send
+        ``closed_at`` (older Discourse, the sandbox) is taken to have closed then: falling back to its post time would
+        put a poll closed after a week of voting past its result window, unannounced. A poll first seen already
+        closed keeps that fallback, so old polls are not announced when the bot first reads a forum."""
+        cursor = f"{POLL_SEEN_OPEN}{poll.ref}"
+        if not poll.is_closed(now):
+            self.ledger.set_cursor(self.name, cursor, now.isoformat())
+            return poll
+        if poll.closed_at is not None or (poll.close is not None and poll.close <= now):
+            return poll
+        seen = self.ledger.get_cursor(self.name, cursor)
+        return poll.model_copy(update={"closed_at": datetime.fromisoformat(seen)}) if seen else poll
 
     def _non_voters(self, poll: DatePoll, now: datetime) -> list[str] | None:
         """Members of the poll's groups who have not voted, read from the forum only when a closing

@@ -17,7 +17,8 @@ The lifecycle of one poll, each step an outbox action with a deterministic key (
   (``results=always``), at most once per ``standings_interval`` counted from the poll's post, only when the
   tallies differ from the last standings posted, never in the closing-reminder window.
 - ``poll-closing:<ref>:<close>`` — a nudge ``close_reminder`` before ``close``, expiring at close; on public
-  polls restricted to groups it names the members who have not voted (the worker supplies them).
+  ``results=always`` polls restricted to groups it names the members who have not voted (the worker supplies
+  them; other polls hide their voters until close, so their nudge names nobody).
 - ``poll-result:<ref>`` — once the poll is closed (status, or its close time passed): the winner, or the
   tied options, or that nobody voted. Tallies of a ``staff_only`` poll are never shown.
 
@@ -655,8 +656,10 @@ def _closing_action(poll: DatePoll, now: datetime, forum: str, rules: PollRules,
 
 
 def may_name_non_voters(poll: DatePoll) -> bool:
-    """Only a public poll limited to groups has non-voters the bot may name (its voters are visible)."""
-    return poll.public and bool(poll.groups)
+    """Only a public poll limited to groups, whose results everyone sees while it is open, has non-voters the
+    bot may name: before close Discourse hides the voters of ``on_vote``/``on_close``/``staff_only`` polls
+    (``/polls/voters.json`` answers 400), and naming the rest of a group would tell who has voted."""
+    return poll.public and bool(poll.groups) and poll.results == "always"
 
 
 def needs_non_voters(poll: DatePoll, now: datetime, rules: PollRules | None = None) -> bool:

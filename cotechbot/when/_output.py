@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from typing import Any, TextIO
 
-from cotechbot.when._reader import TimeMention, read_times
+from cotechbot.when._reader import TimeMention, forum_zone, read_times
 
 
 def _stamp(value: date | datetime | None) -> str | None:
@@ -84,9 +84,7 @@ def _show(value: date | datetime | None, zone: tzinfo) -> str:
 
 def format_table(text: str, mentions: list[TimeMention], tz: str | tzinfo) -> str:
     """A readable table of what was read from ``text``, times shown in the forum's zone ``tz``."""
-    from cotechbot.when._reader import _forum_zone
-
-    zone, name = _forum_zone(tz)
+    zone, name = forum_zone(tz)
     if not mentions:
         return f"No dates or times found (zone {name})."
     rows = [("text", "start", "end", "kind", "flags")]

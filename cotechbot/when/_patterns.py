@@ -312,7 +312,7 @@ FUTURE_RE = re.compile(
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
-    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by))\s*(?:on\s+)?(?:the\s+)?"
+    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to)\s*(?:on\s+)?(?:the\s+)?"
     r"(?:end\s+of\s+(?:the\s+)?)?$",
     _I,
 )
@@ -374,6 +374,15 @@ RECORD_HINTS = (
     "instead",
     "rather",
     "not on",
+)
+# Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
+NOT_A_GATHERING_RE = re.compile(
+    r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
+    r"|(?:last|first)\s+day|newsletter"
+    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
+    r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
+    r"|signed|filed|filing|released?)\b",
+    _I,
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)

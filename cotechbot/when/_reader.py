@@ -5,7 +5,9 @@ The reading runs in four passes over one normalised copy of the text:
 
 1. exact markup (``[date=…]``, cooked spans, ISO timestamps) is read and blanked;
 2. noise that only looks like dates (links, addresses, HTML, code) is blanked;
-3. date expressions, clocks, day-words ("tomorrow") and "in N minutes" are found with precompiled patterns;
+3. in sentences that hold a digit or a day-word (found by C-speed scans), date expressions, clocks,
+   weekdays, "tomorrow" and "in N minutes" are found with precompiled patterns, dates tried only at the
+   few word starts just before a digit;
 4. per sentence, dates that are coordinated share a month and a clock, clocks attach to the dates they sit
    next to, and each result is resolved to a calendar day, with the tense and wording of its clause deciding
    between "the next one" and "the last one", and whether it is a deadline rather than a gathering.
@@ -122,6 +124,8 @@ _LONGEST_RANGE = timedelta(days=62)
 _LONGEST_DAILY = timedelta(days=6)
 _LONGEST_DELTA = timedelta(hours=48)
 _GLUE_MAX = 40
+# Calendar arithmetic looks a few years either side of the post; keep it far from datetime's limits.
+_EARLIEST_NOW, _LATEST_NOW = 1900, 2999
 # A following sentence this short holding one clock and no date finishes the sentence before it.
 _LONE_CLOCK_SENTENCE = 60
 # How far before its first digit a date may start ("Wednesday, the 4th", "Thursday, September 5").
@@ -204,7 +208,11 @@ def read_times(
     """
     if now.tzinfo is None or now.tzinfo.utcoffset(now) is None:
         raise ValueError(f"now={now.isoformat()} is naive; pass an aware datetime (the post's created_at)")
-    zone, zone_name = _forum_zone(tz)
+    if not _EARLIEST_NOW <= now.year <= _LATEST_NOW:
+        raise ValueError(
+            f"now={now.isoformat()} is outside the years {_EARLIEST_NOW}-{_LATEST_NOW} this reader supports"
+        )
+    zone, zone_name = forum_zone(tz)
     if not isinstance(text, str) or not text:
         return []
     ctx = _Context(
@@ -220,7 +228,8 @@ def read_times(
     return mentions
 
 
-def _forum_zone(tz: str | tzinfo) -> tuple[tzinfo, str]:
+def forum_zone(tz: str | tzinfo) -> tuple[tzinfo, str]:
+    """The forum's zone and its name, from an IANA name or a tzinfo; ValueError for an unknown name."""
     if isinstance(tz, str):
         zone = zone_named(tz)
         if zone is None:
@@ -858,6 +867,7 @@ class _Clauses:
         self._past: dict[int, bool] = {}
         self._gathering: dict[int, bool] = {}
         self._cancelled: dict[int, bool] = {}
+        self._paperwork: dict[int, bool] = {}
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
@@ -886,6 +896,13 @@ class _Clauses:
             self._deadline_words = [m.start() for m in P.DEADLINE_WORD_RE.finditer(self._sentence)]
         i = bisect.bisect_left(self._deadline_words, start)
         return i < len(self._deadline_words) and self._deadline_words[i] < end
+
+    def paperwork(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about paperwork or the calendar itself (leases, invoices, bank holidays)?"""
+        start, end = self.bounds(offset)
+        if start not in self._paperwork:
+            self._paperwork[start] = P.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
+        return self._paperwork[start]
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
@@ -1071,6 +1088,13 @@ def _read_sentence(
                 continue
             flags.append("deadline")
         gathering = clauses.gathering(offset)
+        if (
+            item.time is None
+            and item.kind in ("day", "range")
+            and clauses.paperwork(offset)
+            and not gathering
+        ):
+            continue  # "our lease runs to 31st December": a date, but nobody gathers
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):
@@ -1382,7 +1406,7 @@ def _delta_mention(m: re.Match[str], text: str, ctx: _Context, past: bool) -> Ti
         return None
     if not timedelta(0) < delta <= _LONGEST_DELTA:
         return None
-    start = (ctx.now + delta).astimezone(ctx.zone).replace(microsecond=0)
+    start = (ctx.now + delta).astimezone(ctx.zone).replace(second=0, microsecond=0)
     return TimeMention(start, None, False, m.span(), text[m.start() : m.end()], ("relative",))
 
 

@@ -174,3 +174,39 @@ def test_only_one_process_leads_at_a_time(database_url: str, clock: FixedClock) 
         assert held_after_release
     first.dispose()
     second.dispose()
+
+
+def test_record_sync_sorts_a_batch_of_500_into_new_changed_and_unchanged(ledger: Ledger) -> None:
+    """A 500-post batch mixing new, edited, undeleted and unchanged posts gets the right delta, in input order."""
+    import random
+
+    ledger.record_sync("cotech", posts=[post(i, topic_id=i) for i in range(1, 401)])
+    ledger.record_sync("cotech", deleted_post_ids=range(391, 401))
+    ledger.clock.advance(timedelta(minutes=1))
+    since = ledger.clock.now()
+    order = list(range(1, 501))
+    random.Random(5).shuffle(order)
+    edited = {i for i in range(1, 391) if i % 3 == 0}
+    batch = [post(i, topic_id=i, raw="edited", version=2) if i in edited else post(i, topic_id=i) for i in order]
+    delta = ledger.record_sync("cotech", posts=batch, cursors={"max_post_id": "500"})
+    reappeared = set(range(391, 401))  # marked deleted, now seen again unchanged: stored as changed (undeleted)
+    assert delta.new_post_ids == [i for i in order if i > 400]
+    assert delta.changed_post_ids == [i for i in order if i in edited | reappeared]
+    assert delta.deleted_post_ids == []
+    assert ledger.get_cursor("cotech", "max_post_id") == "500"
+    stored = {p.id: p for p in ledger.mirrored_posts("cotech")}
+    assert set(stored) == set(range(1, 501))
+    assert {i for i, p in stored.items() if p.raw == "edited"} == edited
+    # unchanged rows were not rewritten: only new and changed posts count as touched since the batch
+    assert ledger.topic_ids_touched_since("cotech", since) == edited | reappeared | set(range(401, 501))
+    again = ledger.record_sync("cotech", posts=batch)
+    assert (again.new_post_ids, again.changed_post_ids) == ([], [])
+
+
+def test_record_sync_handles_a_post_given_twice_in_one_batch(ledger: Ledger) -> None:
+    """The same post twice in one batch counts as new then changed, and the later copy is what is stored."""
+    delta = ledger.record_sync("cotech", posts=[post(7), post(7, raw="second", version=2), post(8), post(8)])
+    assert (delta.new_post_ids, delta.changed_post_ids) == ([7, 8], [7])
+    assert {p.id: p.raw for p in ledger.mirrored_posts("cotech")} == {7: "second", 8: "hello"}
+    gone = ledger.record_sync("cotech", deleted_post_ids=[8, 8, 9])
+    assert gone.deleted_post_ids == [8]

@@ -321,8 +321,8 @@ def test_last_standings_are_read_from_the_sent_outbox_row():
 
 
 def test_closing_reminder_names_only_non_voters_of_a_public_group_poll():
-    """A public poll limited to a group names exactly the members who have not voted, due a day before close."""
-    poll = voted_poll(results="on_close", votes=[None] * 8, public=True, groups="cotech-members")
+    """A public `always` poll limited to a group names exactly the members who have not voted, a day before close."""
+    poll = voted_poll(public=True, groups="cotech-members")
     members = ["alice", "bob", "Carol", "dave"]
     voters = ["bob", "carol"]
     assert needs_non_voters(poll, BEFORE_CLOSE) and not needs_non_voters(poll, POSTED + timedelta(days=2))
@@ -334,6 +334,15 @@ def test_closing_reminder_names_only_non_voters_of_a_public_group_poll():
     assert "Still to vote: @alice, @dave." in raw
     assert "@bob" not in raw and "@Carol" not in raw and "@carol" not in raw
     assert "closes in about 24 hours" in raw
+
+
+@pytest.mark.parametrize("results", ["on_vote", "on_close", "staff_only"])
+def test_closing_reminder_never_names_voters_the_forum_hides(results):
+    """While voters are hidden (results not `always`), non-voters are neither fetched nor named: it would leak."""
+    poll = voted_poll(results=results, votes=[None] * 8, public=True, groups="cotech-members")
+    assert not needs_non_voters(poll, BEFORE_CLOSE)
+    [action] = plan_poll(poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=["alice"]).actions
+    assert "@" not in action.payload["raw"] and action.payload["mentions"] == []
 
 
 def test_closing_reminder_on_a_private_poll_mentions_nobody():
@@ -356,7 +365,7 @@ def test_closing_reminder_without_groups_or_names_mentions_nobody():
 
 def test_closing_reminder_skips_when_everyone_voted_and_drops_odd_usernames():
     """No nudge when every member voted; names that are not usernames are never mentioned."""
-    poll = voted_poll(results="on_close", votes=[None] * 8, public=True, groups="g")
+    poll = voted_poll(public=True, groups="g")
     assert plan_poll(poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=[]).actions == ()
     [action] = plan_poll(poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=["ok_name", "<b>x</b>", "a b"]).actions
     assert action.payload["mentions"] == ["ok_name"] and "<b>" not in action.payload["raw"]

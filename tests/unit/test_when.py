@@ -523,3 +523,9 @@ def test_cli_when_subcommand_reads_jsonl_and_prints_a_table(capsys, monkeypatch)
     assert json.loads(capsys.readouterr().out)["events"][0]["start"] == "2024-07-02T15:00:00+01:00"
     assert main(["when", "3pm on Tuesday 2nd July", "--now", "2024-06-24T12:00:00+01:00"]) == 0
     assert "Tue 02 Jul 2024 15:00 BST" in capsys.readouterr().out
+
+
+def test_now_far_outside_any_forum_is_refused():
+    """A 'now' in year 1 or 9999 is a caller's bug and is refused rather than overflowing."""
+    with pytest.raises(ValueError, match="outside"):
+        read_times("tomorrow at 3pm", datetime(1, 1, 2, tzinfo=UTC), LONDON)
