@@ -48,6 +48,18 @@ changed on the forum, a cycle costs **exactly one request** (``GET /posts.json``
 Any `ForumError` stops the cycle: the report says ``complete=False`` with the error, everything stored so far
 stays stored, and cursors of unfinished phases do not move, so the next cycle picks up exactly there.
 Not seen by this sync: PMs, and edits to posts in topics that are neither bumped nor watched.
+
+**Malformed posts.** The adapter leaves out a post that fails validation and names it in the page's
+``skipped`` list (`cotechbot.forum.discourse.PostList`; a plain list from a test double means "none").
+Phase 1 does its cursor math on every id the forum served, skipped ones included — the newest, the smallest
+(the next ``before=``) and whether the page crossed M — so a bad post at the top, in the middle or at the
+bottom of a page, or alone on a page, is paged past exactly like a good one, and a page of skipped posts
+only is not mistaken for the end of the forum. When the cursor passes a skipped post (its id above M, and
+within the backfill limit) the sync logs ``sync.post_skipped`` and writes an audit row ``post_skipped``
+(post id, topic id, path, error): that post is not in the mirror. Phases 3 and 4 never take a skipped post
+for a deleted one (its mirrored copy, if any, stays as it was); if a skipped post has no readable id, they
+infer no deletion from absence in that read at all. ``SyncReport.skipped_posts`` counts the skipped items
+read in the cycle.
 """
 
 from __future__ import annotations
@@ -63,7 +75,7 @@ from typing import IO, Any, Protocol
 import structlog
 
 from cotechbot.clock import Clock
-from cotechbot.errors import ForumError, ForumNotFound
+from cotechbot.errors import ForumBadResponse, ForumError, ForumNotFound
 from cotechbot.forum.port import Forum
 from cotechbot.models import CalendarEvent, Post, Topic
 
@@ -105,6 +117,10 @@ class SyncLedger(Protocol):
     def mirrored_posts(self, forum: str, topic_ids: Iterable[int] | None = None) -> list[Post]: ...
 
     def mirrored_topics(self, forum: str) -> list[Topic]: ...
+
+    def audit(
+        self, forum: str, event: str, action_key: str | None = None, detail: Any = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,8 @@ class SyncReport:
     topics_stored: int = 0
     topics_reread: int = 0
     events: int = 0
+    #: Posts the adapter served but left out because they failed validation (see the module docstring).
+    skipped_posts: int = 0
     backfilling: bool = False
     complete: bool = False
     error: str | None = None
@@ -186,6 +204,26 @@ def _time(value: str | None) -> datetime | None:
     if value in (None, ""):
         return None
     return datetime.fromisoformat(value)
+
+
+def _skipped(posts: Sequence[Post]) -> list[Any]:
+    """The items an adapter left out of a post list (``PostList.skipped``); none for a plain list."""
+    return list(getattr(posts, "skipped", ()) or ())
+
+
+def _skipped_ids(skipped: Sequence[Any]) -> tuple[set[int], bool]:
+    """Readable ids of skipped posts, and whether any skipped post had no readable id."""
+    ids = {s.id for s in skipped if getattr(s, "id", None) is not None}
+    return ids, any(getattr(s, "id", None) is None for s in skipped)
+
+
+def _served_ids(page: Sequence[Post], skipped: Sequence[Any]) -> list[int]:
+    """Every id a /posts.json page carried: its valid posts and its skipped ones with a readable id."""
+    ids = [p.id for p in page] + sorted(_skipped_ids(skipped)[0])
+    if not ids and skipped:
+        # Not the end of the forum, but nothing to page past either: retry the page next cycle.
+        raise ForumBadResponse(f"/posts.json: {len(skipped)} post(s) without a readable id and nothing else")
+    return ids
 
 
 class _Progress:
@@ -337,6 +375,7 @@ class DiscourseSync:
             deleted_posts=report.deleted_posts,
             pages=report.pages,
             topics_reread=report.topics_reread,
+            skipped_posts=report.skipped_posts,
             backfilling=report.backfilling,
             complete=report.complete,
             seconds=report.seconds,
@@ -367,12 +406,15 @@ class DiscourseSync:
                 self._check_cap(report, start)
                 page = self.forum.latest_posts(before)
                 report.pages += 1
+                skipped = _skipped(page)
+                report.skipped_posts += len(skipped)
+                served = _served_ids(page, skipped)  # cursor math counts skipped posts too
                 if before is None:
-                    if not page:
+                    if not served:
                         if max_id is None:  # an empty forum: the backfill is trivially complete
                             self._record(report, cursors={MAX_ID: "0", PASS_STORED: "0"})
                         return True
-                    newest = max(p.id for p in page)
+                    newest = max(served)
                     if max_id is not None and newest <= max_id:
                         return True  # the idle cycle: one request
                     top, stored = newest, 0
@@ -387,9 +429,9 @@ class DiscourseSync:
                     room = max(0, opts.backfill_max_posts - stored)
                     if len(keep) >= room:
                         limit_hit, keep = True, keep[:room]
-                lowest = min((p.id for p in page), default=None)
+                lowest = min(served, default=None)
                 crossed = (
-                    (not page)
+                    (not served)
                     or (max_id is not None and lowest is not None and lowest <= max_id)
                     or limit_hit
                 )
@@ -411,6 +453,9 @@ class DiscourseSync:
                     stored += len(keep)
                     cursors = {PASS_TOP: str(top), PASS_BEFORE: str(lowest), PASS_STORED: str(stored)}
                 self._record(report, posts=keep, cursors=cursors)
+                if skipped:
+                    floor_id = (keep[-1].id if keep else None) if limit_hit else 0
+                    self._passed_skipped(skipped, above=max_id or 0, floor=floor_id)
                 if progress is not None:
                     progress.update(len(keep), lowest)
                 if not crossed:
@@ -431,6 +476,25 @@ class DiscourseSync:
         finally:
             if progress is not None:
                 progress.close()
+
+    def _passed_skipped(self, skipped: Sequence[Any], *, above: int, floor: int | None) -> None:
+        """Log and audit the skipped posts this page's cursors have just passed over (each once).
+
+        ``above`` is M (posts at or below it were passed earlier); ``floor`` is the oldest id a limited
+        backfill kept (None: it kept nothing of this page), 0 when no limit applies.
+        """
+        for item in skipped:
+            post_id = getattr(item, "id", None)
+            if post_id is None or post_id <= above or floor is None or post_id < floor:
+                continue
+            detail = {
+                "post_id": post_id,
+                "topic_id": getattr(item, "topic_id", None),
+                "path": getattr(item, "path", "/posts.json"),
+                "error": getattr(item, "error", ""),
+            }
+            self._log.warning("sync.post_skipped", **detail)
+            self.ledger.audit(self.name, "post_skipped", None, detail)
 
     # -- phase 2: topic backfill ---------------------------------------------------------------------
     def _backfill_topics(self, report: SyncReport, start: int) -> None:
@@ -499,10 +563,14 @@ class DiscourseSync:
             report.touched_topic_ids.add(topic_id)
             return
         report.topics_reread += 1
+        skipped = _skipped(posts)
+        report.skipped_posts += len(skipped)
+        bad_ids, unreadable = _skipped_ids(skipped)
         known = {p.id: p for p in self.ledger.mirrored_posts(self.name, topic_ids=[topic_id])}
         posts = [self._merge(p, known.get(p.id)) for p in posts]
-        seen = {p.id for p in posts}
-        deleted = [i for i in known if i not in seen] + [p.id for p in posts if p.deleted_at is not None]
+        seen = {p.id for p in posts} | bad_ids  # a skipped post is there, only unreadable: not deleted
+        absent = [] if unreadable else [i for i in known if i not in seen]
+        deleted = absent + [p.id for p in posts if p.deleted_at is not None]
         changed = [p for p in posts if known.get(p.id) != p]
         # The topic view has no bumped_at: keep the list's row (or the mirrored one's bump time), otherwise
         # the next check would see a "change" that is only a missing field.
@@ -550,10 +618,14 @@ class DiscourseSync:
                 self._record(report, deleted=[p.id for p in known])
                 report.touched_topic_ids.add(topic_id)
                 continue
+            skipped = _skipped(fresh)
+            report.skipped_posts += len(skipped)
+            bad_ids, unreadable = _skipped_ids(skipped)
             by_id = {p.id: p for p in known}
             fresh = [self._merge(p, by_id.get(p.id)) for p in fresh]
-            returned = {p.id for p in fresh}
-            deleted = [i for i in wanted if i not in returned] + [p.id for p in fresh if p.deleted_at]
+            returned = {p.id for p in fresh} | bad_ids  # a skipped post is there, only unreadable
+            absent = [] if unreadable else [i for i in wanted if i not in returned]
+            deleted = absent + [p.id for p in fresh if p.deleted_at]
             changed = [p for p in fresh if by_id.get(p.id) != p]
             if changed or deleted:
                 self._record(report, posts=changed, deleted=deleted)

@@ -19,6 +19,16 @@ is overridden, because every defect we must fix lives there (API-NOTES §11):
 The override keeps pydiscourse's request shape: the same headers, ``allow_redirects=False``, form bodies,
 ``None`` for an empty non-JSON success body, and an error for a 2xx JSON body carrying ``errors``.
 It is a little more lenient on the success content type (any ``application/json``, charset optional).
+
+**One bad post does not spoil a page.** The list endpoints (``latest_posts``, ``topic``, ``topic_posts``)
+validate each post on its own: a post that does not fit `cotechbot.models.Post` (``created_at`` missing,
+``id`` not a number, ``polls`` of the wrong shape…) is left out with a ``discourse.post_skipped`` warning
+(forum, path, post id when readable, the validation error in one line; once per post and error per
+adapter, later repeats at debug) and the valid posts are returned as a `PostList`, a ``list[Post]`` whose
+``skipped`` names what was left out, so the sync can keep its cursor math on the ids the forum really served
+and tell a skipped post from a deleted one. A broken *envelope* (not JSON, no ``latest_posts``, a topic that
+fails validation, a ``/posts.json`` page none of whose posts has a readable id) still raises
+``ForumBadResponse``: the cycle stops and the cursor stays.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -110,6 +121,63 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
+@dataclass(frozen=True)
+class SkippedPost:
+    """A post a list endpoint served that failed validation: left out of the result, never stored."""
+
+    #: The post's id when the payload has a readable one (an int, or a string of digits), else None.
+    id: int | None
+    topic_id: int | None
+    #: The API path it came from, e.g. ``/posts.json``.
+    path: str
+    #: The validation error in one line (field and message; never the payload).
+    error: str
+
+
+class PostList(list[Post]):
+    """The valid posts of a list endpoint, in the order served, plus ``skipped``: the items left out.
+
+    To a caller that does not care it is a plain ``list[Post]``; the sync reads ``skipped`` so its cursor
+    math uses every id the forum served and a skipped post is not mistaken for a deleted one.
+    """
+
+    def __init__(self, posts: Iterable[Post] = (), skipped: Iterable[SkippedPost] = ()) -> None:
+        super().__init__(posts)
+        self.skipped: list[SkippedPost] = list(skipped)
+
+    @property
+    def served_ids(self) -> list[int]:
+        """Ids of the valid posts, then the readable ids of the skipped ones."""
+        return [p.id for p in self] + [s.id for s in self.skipped if s.id is not None]
+
+
+def _readable_id(value: Any) -> int | None:
+    """An id as Discourse sends it (int) or as a broken answer might (digits in a string); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _one_line_error(error: Exception) -> str:
+    """A validation failure in one short line: ``field: message (+n more)``, without the offending input."""
+    if isinstance(error, ValidationError):
+        errors = error.errors(include_url=False, include_input=False)
+        first = errors[0] if errors else {"loc": (), "msg": "invalid"}
+        where = ".".join(str(part) for part in first.get("loc", ())) or "post"
+        text = f"{where}: {first.get('msg', 'invalid')}"
+        if len(errors) > 1:
+            text += f" (+{len(errors) - 1} more)"
+    elif isinstance(error, ForumBadResponse):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(text.split())[:200]
+
+
 class DiscourseForum(DiscourseClient):
     """The `cotechbot.forum.port.Forum` port for one Discourse site.
 
@@ -158,6 +226,8 @@ class DiscourseForum(DiscourseClient):
         #: 429 answers received (each one, whether we waited it out or raised).
         self.rate_limited_responses = 0
         self._log = structlog.get_logger(__name__).bind(forum=name)
+        #: (post id, error) pairs already warned about, so a bad post re-read every cycle warns once.
+        self._skips_reported: dict[tuple[int | None, str], None] = {}
 
     @classmethod
     def from_settings(
@@ -382,15 +452,57 @@ class DiscourseForum(DiscourseClient):
             data["event"] = self._event_payload(data["event"], data.get("id"), data.get("topic_id"))
         return Post.model_validate(data)
 
+    def _post_list(self, items: list[Any], path: str, **defaults: Any) -> PostList:
+        """Validate the items of a post list one by one; leave out (and log) those that do not fit."""
+        posts: list[Post] = []
+        skipped: list[SkippedPost] = []
+        for item in items:
+            try:
+                posts.append(self._post_model(item, path, **defaults))
+            except (ForumBadResponse, KeyError, TypeError, AttributeError, IndexError, ValueError) as err:
+                skipped.append(self._skip(item, path, err, defaults.get("topic_id")))
+        return PostList(posts, skipped)
+
+    def _skip(self, item: Any, path: str, error: Exception, topic_id: int | None) -> SkippedPost:
+        fields = item if isinstance(item, dict) else {}
+        skipped = SkippedPost(
+            id=_readable_id(fields.get("id")),
+            topic_id=_readable_id(fields.get("topic_id")) if fields.get("topic_id") is not None else topic_id,
+            path=path,
+            error=_one_line_error(error),
+        )
+        seen = (skipped.id, skipped.error)
+        first_time = seen not in self._skips_reported
+        if first_time:
+            if len(self._skips_reported) >= 1000:
+                self._skips_reported.pop(next(iter(self._skips_reported)))
+            self._skips_reported[seen] = None
+        (self._log.warning if first_time else self._log.debug)(
+            "discourse.post_skipped",
+            path=path,
+            post_id=skipped.id,
+            topic_id=skipped.topic_id,
+            error=skipped.error,
+        )
+        return skipped
+
     # ------------------------------------------------------------------------------------------------
     # reading
     # ------------------------------------------------------------------------------------------------
-    def latest_posts(self, before: int | None = None, **kwargs: Any) -> list[Post]:  # type: ignore[override]
+    def latest_posts(self, before: int | None = None, **kwargs: Any) -> PostList:  # type: ignore[override]
+        """One page of ``/posts.json``; posts failing validation are left out (see the module docstring)."""
         path = "/posts.json"
         payload = super().latest_posts(before=before, **kwargs)
         with self._shape(path):
             items = self._list(self._dict(payload, path)["latest_posts"], "latest_posts", path)
-            return [self._post_model(item, path) for item in items]
+            page = self._post_list(items, path)
+        if items and not page.served_ids:
+            raise ForumBadResponse(
+                f"{path}: none of the {len(items)} posts on the page has a readable id, "
+                f"so there is no way to page past them",
+                path=path,
+            )
+        return page
 
     def latest_topics(self, page: int = 0, per_page: int = 100, **kwargs: Any) -> list[Topic]:  # type: ignore[override]
         path = "/latest.json"
@@ -409,27 +521,27 @@ class DiscourseForum(DiscourseClient):
             body = self._dict(payload, path)
             topic = Topic.model_validate(body)
             stream_block = self._dict(body["post_stream"], path)
-            first = [
-                self._post_model(
-                    p,
-                    path,
-                    topic_id=topic.id,
-                    topic_title=topic.title,
-                    topic_slug=topic.slug,
-                    category_id=topic.category_id,
-                )
-                for p in self._list(stream_block.get("posts", []), "post_stream.posts", path)
-            ]
+            items = self._list(stream_block.get("posts", []), "post_stream.posts", path)
+            first = self._post_list(
+                items,
+                path,
+                topic_id=topic.id,
+                topic_title=topic.title,
+                topic_slug=topic.slug,
+                category_id=topic.category_id,
+            )
             stream = [
                 int(i)
-                for i in self._list(
-                    stream_block.get("stream", [p.id for p in first]), "post_stream.stream", path
-                )
+                for i in self._list(stream_block.get("stream", first.served_ids), "post_stream.stream", path)
             ]
         have = {p.id: p for p in first}
-        missing = [i for i in stream if i not in have]
+        skipped = list(first.skipped)
+        known_bad = {s.id for s in skipped if s.id is not None}
+        missing = [i for i in stream if i not in have and i not in known_bad]
         if missing:
-            for post in self.topic_posts(topic_id, missing):
+            rest = self.topic_posts(topic_id, missing)
+            skipped.extend(rest.skipped)
+            for post in rest:
                 have[post.id] = post.model_copy(
                     update={
                         "topic_title": post.topic_title or topic.title,
@@ -441,19 +553,18 @@ class DiscourseForum(DiscourseClient):
                 )
         order = {post_id: n for n, post_id in enumerate(stream)}
         posts = sorted(have.values(), key=lambda p: (order.get(p.id, len(order)), p.post_number))
-        return topic, posts
+        return topic, PostList(posts, skipped)
 
-    def topic_posts(self, topic_id: int, post_ids: Sequence[int] = (), **kwargs: Any) -> list[Post]:  # type: ignore[override]
+    def topic_posts(self, topic_id: int, post_ids: Sequence[int] = (), **kwargs: Any) -> PostList:  # type: ignore[override]
         path = f"/t/{topic_id}/posts.json"
-        posts: list[Post] = []
+        posts = PostList()
         for chunk in _chunks(list(post_ids), self.post_ids_per_request):
             payload = self.posts(topic_id, post_ids=chunk, include_raw="true", **kwargs)
             with self._shape(path):
                 items = self._dict(self._dict(payload, path)["post_stream"], path)["posts"]
-                posts.extend(
-                    self._post_model(p, path, topic_id=topic_id)
-                    for p in self._list(items, "post_stream.posts", path)
-                )
+                page = self._post_list(self._list(items, "post_stream.posts", path), path, topic_id=topic_id)
+            posts.extend(page)
+            posts.skipped.extend(page.skipped)
         return posts
 
     def post(self, post_id: int, *_: Any, **kwargs: Any) -> Post:  # type: ignore[override]
@@ -553,19 +664,26 @@ class DiscourseForum(DiscourseClient):
         payload = self._get(path, username_filters=self.api_username, include_raw="true")
         with self._shape(path):
             block = self._dict(self._dict(payload, path)["post_stream"], path)
-            first = [
-                self._post_model(p, path, topic_id=topic_id)
-                for p in self._list(block.get("posts", []), "posts", path)
-            ]
-            stream = [int(i) for i in self._list(block.get("stream", [p.id for p in first]), "stream", path)]
+            first = self._post_list(self._list(block.get("posts", []), "posts", path), path, topic_id=topic_id)
+            stream = [int(i) for i in self._list(block.get("stream", first.served_ids), "stream", path)]
         recent = stream[-self.own_post_scan :]
         have = {p.id: p for p in first if p.id in set(recent)}
-        missing = [i for i in recent if i not in have]
+        unreadable = [s for s in first.skipped if s.id is None or s.id in set(recent)]
+        missing = [i for i in recent if i not in have and i not in {s.id for s in unreadable}]
         if missing:
-            have.update({p.id: p for p in self.topic_posts(topic_id, missing)})
+            rest = self.topic_posts(topic_id, missing)
+            have.update({p.id: p for p in rest})
+            unreadable.extend(rest.skipped)
         for post in sorted(have.values(), key=lambda p: p.post_number, reverse=True):
             if post.username.lower() == me and marker in (post.raw or ""):
                 return post.id
+        if unreadable:
+            # One of the posts we could not read may be ours: saying "not posted" could post twice.
+            raise ForumBadResponse(
+                f"{path}: {len(unreadable)} of the API user's recent posts could not be read, so a post "
+                f"carrying the marker cannot be ruled out",
+                path=path,
+            )
         return None
 
     def check(self) -> str:
