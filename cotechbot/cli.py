@@ -99,13 +99,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from cotechbot.app import open_ledger
-    from cotechbot.planview import describe_plan
+    from cotechbot.capabilities.polls import PollRules
+    from cotechbot.planview import describe_plan, describe_polls
+    from cotechbot.worker import last_seen_open
 
     settings = _settings(args)
     clock = _clock(args)
     ledger = open_ledger(settings, clock)
-    print(describe_plan(ledger.actions(forum=settings.forum_name, statuses=["pending", "claimed"]),
+    forum = settings.forum_name
+    print(describe_plan(ledger.actions(forum=forum, statuses=["pending", "claimed"]),
                         zone=settings.timezone, now=clock.now()))
+    print()
+    print(describe_polls(ledger.mirrored_posts(forum), ledger.actions(forum=forum, statuses=["pending", "sent"]),
+                         now=clock.now(), forum=forum, rules=PollRules.from_settings(settings),
+                         last_seen_open=lambda ref: last_seen_open(ledger, forum, ref)))
     return 0
 
 

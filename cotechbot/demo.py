@@ -1,8 +1,9 @@
 """``cotechbot demo``: the whole bot against the bundled sandbox forum, in a temporary directory.
 
 It starts the fake Discourse seeded with the CoTech scenario (dates relative to now), runs one cycle — sync,
-detect, plan — and shows what the bot read and what it plans; then it moves the clock to each planned moment
-and runs the bot again, showing the messages it sends. Writes go through the dry-run wrapper, so the demo
+detect, plan, dispatch — and shows what the bot read, the events and date polls it found (each poll's stage in
+its lifecycle), what it plans, and what was due at once (the date poll's check note); then it moves the clock to
+each planned moment and runs the bot again, showing the messages it sends. Writes go through the dry-run wrapper, so the demo
 shows the text that would be posted; state lives in a throwaway SQLite file.
 """
 
@@ -16,14 +17,16 @@ from typing import TextIO
 
 from cotechbot.app import build_worker
 from cotechbot.capabilities.events import EventRules, detect_events
+from cotechbot.capabilities.polls import PollRules, detect_date_polls
 from cotechbot.clock import FixedClock
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.dryrun import DryRunForum
 from cotechbot.messages import local_time
-from cotechbot.planview import describe_plan
+from cotechbot.planview import describe_plan, describe_polls
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.scenario import cotech_scenario
 from cotechbot.settings import Settings
+from cotechbot.worker import last_seen_open
 
 DEMO_KEY = "demo-key-not-a-secret"
 BOT = "cotechbot"
@@ -33,7 +36,17 @@ def _heading(out: TextIO, text: str) -> None:
     out.write(f"\n== {text} {'=' * max(0, 72 - len(text))}\n")
 
 
-def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments: int = 4) -> int:
+def _pending_times(ledger, forum: str) -> set[datetime]:
+    return {row.due_at for row in ledger.actions(forum=forum, statuses=["pending"])}
+
+
+def _show_writes(out: TextIO, moment: datetime, writes: list, zone: str) -> None:
+    for operation, arguments in writes:
+        _heading(out, f"{local_time(moment, zone, with_utc=False)}: {operation}")
+        out.write(str(arguments.get("raw", arguments)).strip() + "\n")
+
+
+def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments: int = 6) -> int:
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     clock = FixedClock(now)
     with tempfile.TemporaryDirectory(prefix="cotechbot-demo-") as workdir, \
@@ -49,6 +62,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         out.write(f"Sandbox forum at {forum.url}: {forum.topic_count} topics, {forum.post_count} posts.\n")
         out.write(f"The clock reads {local_time(now, settings.timezone)}; writes are dry-run (shown, not sent).\n")
         report = worker.cycle()
+        sent_at_once = list(dry.writes)
         _heading(out, "What the bot read")
         sync = report.sync
         out.write(f"{getattr(sync, 'summary', lambda: str(sync))()}\n")
@@ -60,19 +74,31 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         for fact in facts:
             out.write(f"- {fact.title}: {local_time(fact.start, settings.timezone)} [{fact.origin}]"
                       f"{' ' + fact.url if fact.url else ''}\n")
+        forum_name = settings.forum_name
+        _heading(out, "Date polls")
+        out.write(describe_polls(ledger.mirrored_posts(forum_name),
+                                 ledger.actions(forum=forum_name, statuses=["pending", "sent"]), now=now,
+                                 forum=forum_name, rules=PollRules.from_settings(settings),
+                                 last_seen_open=lambda ref: last_seen_open(ledger, forum_name, ref)) + "\n")
         _heading(out, "The plan")
-        out.write(describe_plan(ledger.actions(forum=settings.forum_name, statuses=["pending"]),
+        out.write(describe_plan(ledger.actions(forum=forum_name, statuses=["pending"]),
                                 zone=settings.timezone, now=now) + "\n")
 
-        moments = sorted({row.due_at for row in ledger.actions(forum=settings.forum_name, statuses=["pending"])})
-        for moment in moments[:max_moments]:
+        _show_writes(out, now, sent_at_once, settings.timezone)  # what was due already: sent in that cycle
+        # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
+        closes = {p.close for p in detect_date_polls(ledger.mirrored_posts(forum_name), now, settings.timezone)
+                  if p.close is not None and p.close > now}
+        moment = now
+        for _ in range(max_moments):
+            upcoming = [t for t in closes | _pending_times(ledger, forum_name) if t > moment]
+            if not upcoming:
+                break
+            moment = min(upcoming)
             clock.set(moment)
             sent_before = len(dry.writes)
             worker.cycle()
-            for operation, arguments in dry.writes[sent_before:]:
-                _heading(out, f"{local_time(moment, settings.timezone, with_utc=False)}: {operation}")
-                out.write(str(arguments.get("raw", arguments)).strip() + "\n")
-        remaining = len(moments) - min(len(moments), max_moments)
+            _show_writes(out, moment, dry.writes[sent_before:], settings.timezone)
+        remaining = len({t for t in closes | _pending_times(ledger, forum_name) if t > moment})
         if remaining:
             out.write(f"\n… and {remaining} more planned moment(s); `cotechbot plan` lists them.\n")
         clock.set(now + timedelta(seconds=1))

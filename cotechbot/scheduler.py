@@ -33,6 +33,7 @@ class BotScheduler:
         self.settings = settings
         self.scheduler = BackgroundScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
         self._arm_lock = threading.Lock()
+        self._stopping = False
 
     def start(self) -> None:
         self.scheduler.add_job(self._cycle, IntervalTrigger(minutes=self.settings.sync_interval_minutes),
@@ -42,6 +43,11 @@ class BotScheduler:
                  sync_interval_minutes=self.settings.sync_interval_minutes)
 
     def shutdown(self) -> None:
+        # APScheduler holds its job-store lock while it waits for running jobs, and our jobs re-arm the
+        # dispatch job as they end: stop re-arming first, and let an arming in progress finish.
+        self._stopping = True
+        with self._arm_lock:
+            pass
         self.scheduler.shutdown(wait=True)
         log.info("scheduler stopped", forum=self.settings.forum_name)
 
@@ -64,6 +70,8 @@ class BotScheduler:
     def arm_dispatch(self) -> datetime | None:
         """Schedule the dispatch job for the next due action (or clear it when nothing is pending)."""
         with self._arm_lock:
+            if self._stopping:
+                return None
             due = self.worker.ledger.next_due_at()
             if due is None:
                 if self.scheduler.get_job("dispatch"):

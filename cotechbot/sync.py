@@ -118,9 +118,7 @@ class SyncLedger(Protocol):
 
     def mirrored_topics(self, forum: str) -> list[Topic]: ...
 
-    def audit(
-        self, forum: str, event: str, action_key: str | None = None, detail: Any = None
-    ) -> None: ...
+    def audit(self, forum: str, event: str, action_key: str | None = None, detail: Any = None) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from cotechbot.capabilities.polls import (
     non_voters_among,
     plan_poll,
     should_watch,
+    with_close_anchor,
 )
 from cotechbot.clock import Clock
 from cotechbot.dispatch import Dispatcher, DispatchReport
@@ -39,6 +40,12 @@ from cotechbot.settings import Settings
 log = structlog.get_logger(__name__)
 PLANNED_THROUGH = "planned_through"
 POLL_SEEN_OPEN = "poll_open:"  # + poll ref: when the poll was last planned while open (a cursor)
+
+
+def last_seen_open(ledger: Ledger, forum: str, poll_ref: str) -> datetime | None:
+    """When the worker last planned this poll while it was open (None: never)."""
+    seen = ledger.get_cursor(forum, f"{POLL_SEEN_OPEN}{poll_ref}")
+    return datetime.fromisoformat(seen) if seen else None
 
 
 class Syncer(Protocol):
@@ -182,18 +189,12 @@ class Worker:
         return sources, actions
 
     def _with_close_anchor(self, poll: DatePoll, now: datetime) -> DatePoll:
-        """Remember when each poll was last seen open. A poll closed by hand on a forum that does not send
-        ``closed_at`` (older Discourse, the sandbox) is taken to have closed then: falling back to its post time would
-        put a poll closed after a week of voting past its result window, unannounced. A poll first seen already
-        closed keeps that fallback, so old polls are not announced when the bot first reads a forum."""
-        cursor = f"{POLL_SEEN_OPEN}{poll.ref}"
+        """Remember when each poll was last planned open, so a poll closed by hand on a forum that sends no
+        ``closed_at`` is announced from then (``polls.with_close_anchor``)."""
         if not poll.is_closed(now):
-            self.ledger.set_cursor(self.name, cursor, now.isoformat())
+            self.ledger.set_cursor(self.name, f"{POLL_SEEN_OPEN}{poll.ref}", now.isoformat())
             return poll
-        if poll.closed_at is not None or (poll.close is not None and poll.close <= now):
-            return poll
-        seen = self.ledger.get_cursor(self.name, cursor)
-        return poll.model_copy(update={"closed_at": datetime.fromisoformat(seen)}) if seen else poll
+        return with_close_anchor(poll, now, last_seen_open(self.ledger, self.name, poll.ref))
 
     def _non_voters(self, poll: DatePoll, now: datetime) -> list[str] | None:
         """Members of the poll's groups who have not voted, read from the forum only when a closing

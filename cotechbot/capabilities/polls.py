@@ -683,6 +683,17 @@ def should_watch(poll: DatePoll, now: datetime, rules: PollRules | None = None) 
     return not poll.is_closed(now) or now < _closed_anchor(poll, now) + rules.result_window
 
 
+def with_close_anchor(poll: DatePoll, now: datetime, last_seen_open: datetime | None) -> DatePoll:
+    """The poll with ``closed_at`` filled in from when the bot last saw it open, when it was closed by hand and
+    the forum does not say when (older Discourse sends no ``closed_at``). Without this the result window would
+    count from the post, so a poll closed after a week of voting would never be announced. Unknown (the poll
+    was first seen already closed, e.g. when the bot first reads a forum): unchanged, so old polls stay quiet."""
+    if (last_seen_open is None or poll.closed_at is not None or not poll.is_closed(now)
+            or (poll.close is not None and poll.close <= now)):
+        return poll
+    return poll.model_copy(update={"closed_at": max(last_seen_open, poll.posted_at)})
+
+
 def _closed_anchor(poll: DatePoll, now: datetime) -> datetime:
     """When the poll closed, as well as the post tells (its post time when it was closed by hand, unrecorded)."""
     return poll.closed_at or (poll.close if poll.close is not None and poll.close <= now else poll.posted_at)

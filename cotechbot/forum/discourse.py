@@ -664,7 +664,9 @@ class DiscourseForum(DiscourseClient):
         payload = self._get(path, username_filters=self.api_username, include_raw="true")
         with self._shape(path):
             block = self._dict(self._dict(payload, path)["post_stream"], path)
-            first = self._post_list(self._list(block.get("posts", []), "posts", path), path, topic_id=topic_id)
+            first = self._post_list(
+                self._list(block.get("posts", []), "posts", path), path, topic_id=topic_id
+            )
             stream = [int(i) for i in self._list(block.get("stream", first.served_ids), "stream", path)]
         recent = stream[-self.own_post_scan :]
         have = {p.id: p for p in first if p.id in set(recent)}

@@ -109,6 +109,10 @@ these methods; a username the forum does not know yet is created as a plain user
     forum.faults.malformed_next(n=1, *, path=None)           200, JSON content type, truncated body
     forum.faults.rate_limit_next(n=1, wait_seconds=60, *, path=None)   Discourse's 429
     forum.faults.clear() / forum.faults.pending                (path = a path prefix, e.g. "/latest")
+    forum.corrupt_post(post_id, **fields)              TEST HOOK: every serialization of that post carries
+                                                       ``fields`` (FakeDiscourse.MISSING drops a field); no
+                                                       fields = serve it intact again. Breaks the contract:
+                                                       use with ``validate=False`` (the default)
     forum.set_rate_limit(per_minute | None)
     forum.tag_style = "objects"                        switch tag shape at any time
     forum.staff_see_deleted = False                    True: staff read deleted topics/posts with deleted_at (real
@@ -184,6 +188,13 @@ NOT_FOUND = "The requested URL or resource could not be found."
 INVALID_ACCESS = "You are not permitted to view the requested resource. The API username or key is invalid."
 NOT_PERMITTED = "You are not permitted to view the requested resource."
 NOT_LOGGED_IN = "You need to be logged in to do that."
+
+
+class _Missing:
+    """Sentinel for `FakeDiscourse.corrupt_post`: leave the field out of the post's JSON."""
+
+    def __repr__(self) -> str:
+        return "FakeDiscourse.MISSING"
 
 
 # ==============================================================================================================
@@ -674,6 +685,9 @@ def _avatar_template(username: str) -> str:
 class FakeDiscourse:
     """An in-memory Discourse with a real HTTP front end; see the module docstring for the whole API."""
 
+    #: Value for `corrupt_post` that removes a field from the post's JSON instead of replacing it.
+    MISSING: Any = _Missing()
+
     def __init__(
         self,
         *,
@@ -743,6 +757,7 @@ class FakeDiscourse:
         self._tags: dict[str, int] = {}
         self._titles: dict[str, int] = {}  # lowercased title → topic id (regular, not deleted)
         self._events: dict[int, Event] = {}
+        self._corrupted: dict[int, dict[str, Any]] = {}  # post id -> fields overriding its JSON (test hook)
         self._memo: dict[tuple, tuple[float, Any]] = {}
         self._topic_order_cache: dict[tuple[str, bool], tuple[int, list[int]]] = {}
         self._topics_version = 0
@@ -1325,6 +1340,26 @@ class FakeDiscourse:
                     when,
                 )
             return request
+
+    def corrupt_post(self, post_id: int, **fields: Any) -> None:
+        """TEST HOOK — make every JSON serialization of post ``post_id`` carry broken ``fields``.
+
+        For testing how a client copes with a malformed post inside an otherwise good answer: the post's
+        JSON in ``/posts.json``, topic views, ``/t/{id}/posts.json``, ``/posts/{id}.json`` and write replies
+        gets ``fields`` merged in last (``created_at="not a date"``, ``id="abc"``, ``polls={"x": 1}``…);
+        ``FakeDiscourse.MISSING`` as a value drops that field. The post itself is unchanged: it keeps its
+        place in lists, streams and paging. Called with no fields, it undoes the corruption.
+
+        Real Discourse never serves such posts, so corrupted replies break the contract: keep ``validate``
+        off (the default) in tests that use this, or every such reply becomes a 500 contract violation.
+        """
+        with self._lock:
+            if post_id not in self._posts:
+                raise KeyError(f"no post {post_id}")
+            if fields:
+                self._corrupted[post_id] = dict(fields)
+            else:
+                self._corrupted.pop(post_id, None)
 
     # ---------------------------------------------------------------------------------------- lookups
 
@@ -1999,6 +2034,11 @@ class FakeDiscourse:
                 body["polls_votes"] = own
         if post.event is not None:
             body["event"] = self._event_json(post.event, viewer, groups)
+        for name, value in self._corrupted.get(post.id, {}).items():
+            if value is FakeDiscourse.MISSING:
+                body.pop(name, None)
+            else:
+                body[name] = value
         return body
 
     def _visible_posts_count(self, topic: Topic) -> int:

@@ -52,6 +52,8 @@ class ScenarioHandles:
     date_poll_name: str
     date_poll_options: tuple[str, ...]
     date_poll_typo_option: str
+    # ...limited to the members' group (its public voters make non-voters nameable), closing in four days
+    date_poll_closes_at: datetime
     # a poll whose options carry [date=...] markup, results on close
     local_dates_poll_topic_id: int
     local_dates_poll_post_id: int
@@ -336,10 +338,12 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
     typo_day = slots[typo_index]
     typo = f"3-4pm {typo_day:%A} {ordinal(typo_day.day)} {typo_day:%B} {typo_day.year - 10}"
     options[typo_index] = typo
+    poll_closes_at = _london(today + timedelta(days=4), 17)  # before the first option; members may vote
     poll_raw = (
         "To move the memorandum of understanding along, here are some times I could do for a video call. "
         "Would any of these work for you?\n\n"
-        "[poll type=multiple results=always public=true min=1 max=8 chartType=bar]\n"
+        f"[poll type=multiple results=always public=true min=1 max=8 chartType=bar groups={members.name} "
+        f"close={poll_closes_at.strftime('%Y-%m-%dT%H:%M:%S.000Z')}]\n"
         + "\n".join(f"* {o}" for o in options)
         + "\n[/poll]"
     )
@@ -421,6 +425,7 @@ def seed(forum: FakeDiscourse, now: datetime | None = None) -> ScenarioHandles:
         date_poll_name="poll",
         date_poll_options=tuple(options),
         date_poll_typo_option=typo,
+        date_poll_closes_at=poll_closes_at,
         local_dates_poll_topic_id=gathering.id,
         local_dates_poll_post_id=gathering_post.id,
         local_dates_poll_name="gathering",

@@ -365,3 +365,63 @@ def test_port_reads_and_writes_against_the_sandbox(clock):
             "Weekly digest for CoTech", "This week on the forum: lots happened.", tags=["digest"]
         )
         assert forum.post(new_topic.id).topic_id == new_topic.topic_id
+
+
+# -- malformed posts over HTTP ------------------------------------------------------------------------------
+
+
+def assert_cursor_claims_only_stored_but(ledger, fake, skipped: set[int]) -> None:
+    """Like assert_cursor_claims_only_stored, for a forum serving the ``skipped`` posts broken."""
+    held = set(mirrored(ledger))
+    max_id = int(ledger.get_cursor("cotech", MAX_ID) or 0)
+    assert {i for i in visible_post_ids(fake) - skipped if i <= max_id} <= held
+
+
+def test_malformed_posts_are_skipped_and_the_sync_pages_past_them(clock, ledger):
+    """Posts the forum serves broken (mid-page, bottom of a page, alone on the last page) are skipped, logged and
+    audited; paging goes on over real HTTP, every good post is stored, and a re-read never marks them deleted."""
+    with sandbox(clock) as fake:  # contract validation stays off: these replies break it on purpose
+        seed(fake, 10, 141)  # ids 101..251: pages 251-202, 201-152, 151-102, then 101 alone
+        fake.corrupt_post(180, polls={"dates": "not a list"})  # mid-page
+        fake.corrupt_post(152, created_at=FakeDiscourse.MISSING)  # the very bottom of page 2
+        fake.corrupt_post(101, created_at="yesterday", id="101")  # alone on the last page
+        forum = adapter(fake, clock)
+        sync = syncer(forum, ledger, clock)
+        with structlog.testing.capture_logs() as logs:
+            report = sync.run_cycle()
+        assert report.complete and report.error is None and report.skipped_posts == 3
+        assert set(mirrored(ledger)) == visible_post_ids(fake) - {101, 152, 180}
+        assert ledger.get_cursor("cotech", MAX_ID) == "251"
+        befores = [r.query.get("before", [None])[0] for r in fake.requests if r.path == "/posts.json"]
+        assert befores == [None, "202", "152", "102", "101"]
+        warned = [e for e in logs if e["event"] == "discourse.post_skipped"]
+        assert [(e["post_id"], e["path"], e["log_level"]) for e in warned] == [
+            (180, "/posts.json", "warning"),
+            (152, "/posts.json", "warning"),
+            (101, "/posts.json", "warning"),
+        ]
+        assert "polls" in warned[0]["error"] and "created_at" in warned[1]["error"]
+        assert KEY not in str(logs)
+        audited = ledger.audit_log("cotech", "post_skipped")
+        assert [(a["detail"]["post_id"], a["detail"]["topic_id"]) for a in audited] == [
+            (180, fake.post(180).topic_id),
+            (152, fake.post(152).topic_id),
+            (101, 1),
+        ]
+
+        # A stored post served broken by a topic re-read keeps its mirrored copy and is not marked deleted.
+        stored = fake.post(120)
+        fake.corrupt_post(120, created_at="soon")
+        fake.reply(stored.topic_id, "A reply that bumps the topic of the broken post")
+        clock.advance(timedelta(minutes=5))
+        bumped = sync.run_cycle()
+        assert bumped.complete and bumped.topics_reread == 1 and bumped.deleted_posts == 0
+        assert 120 in mirrored(ledger) and len(ledger.audit_log("cotech", "post_skipped")) == 3
+
+        # Once the forum serves post 101 intact, the next re-read of its topic stores it.
+        fake.corrupt_post(101)
+        fake.reply(1, "A reply to the first topic, so it is re-read")
+        clock.advance(timedelta(minutes=5))
+        healed = sync.run_cycle()
+        assert healed.complete and 101 in mirrored(ledger)
+        assert_cursor_claims_only_stored_but(ledger, fake, {152, 180})

@@ -52,6 +52,8 @@ def test_date_poll_has_free_text_options_and_one_year_typo(forum):
     years = {int(t.rsplit(" ", 1)[1]) for t in texts}
     assert len(years - {h.now.year, h.now.year + 1}) == 1
     assert h.date_poll_typo_option in texts and poll.public and len(poll.votes) == 3
+    assert poll.groups == h.members_group and poll.close == h.date_poll_closes_at  # non-voters can be named
+    assert timedelta(days=3) < h.date_poll_closes_at - h.now < timedelta(days=5)
 
 
 def test_local_dates_poll_hides_results_until_close(forum):

@@ -70,7 +70,7 @@ def test_the_real_seed_poll_gets_one_note_about_its_2014_option(make_bot) -> Non
     bot = make_bot(posted)
     topic, post = bot.forum.create_topic("Rebooting CoTech in 2024", seed_poll_raw(), username="chris",
                                          created_at=posted)
-    run_through(bot, every(posted, london(2024, 3, 9, 12, 0), timedelta(hours=6)), cycles=2)
+    run_through(bot, every(posted, london(2024, 3, 9, 12, 0), timedelta(hours=11)), cycles=2)
     [note] = bot.bot_posts(topic.id)
     assert note.created_at == posted
     assert "5th March 2014" in note.raw and "Tuesday 5 March 2024" in note.raw
@@ -143,7 +143,7 @@ def group_poll(bot, results: str, close: datetime, posted: datetime) -> tuple:
     with pytest.raises(ValueError):
         bot.forum.vote(post.id, "poll", "outsider", [options[0]])  # not in the group: Discourse refuses
     nudge_at = close - timedelta(hours=24)
-    times = every(posted + timedelta(hours=1), close - timedelta(minutes=1), timedelta(hours=3))
+    times = every(posted + timedelta(hours=1), close - timedelta(minutes=1), timedelta(hours=5))
     run_through(bot, times + [nudge_at, nudge_at + timedelta(seconds=30), nudge_at + timedelta(hours=1)], cycles=2)
     return topic, post
 
@@ -188,7 +188,7 @@ def test_result_at_close_and_winner_reminders_at_london_times(make_bot) -> None:
     bot.run_at(posted)
     for user, choice in (("bryn", 1), ("cerys", 1), ("dafydd", 0)):
         bot.forum.vote(post.id, "poll", user, [options[choice]])
-    times = every(posted + timedelta(hours=1), london(2024, 4, 24, 12, 0), timedelta(hours=6))
+    times = every(posted + timedelta(hours=1), london(2024, 4, 24, 12, 0), timedelta(hours=11))
     times += [close, close + timedelta(minutes=1), london(2024, 4, 22, 15, 0), london(2024, 4, 22, 15, 0, 30),
               london(2024, 4, 23, 14, 50), london(2024, 4, 23, 14, 50, 5), london(2024, 4, 23, 14, 55)]
     run_through(bot, times, cycles=2)
@@ -225,6 +225,19 @@ def test_a_poll_closed_by_hand_after_a_week_announces_its_winner(make_bot) -> No
     assert closed < result.created_at <= closed + timedelta(hours=1)
 
 
+def test_an_old_poll_closed_before_the_bot_arrived_is_not_announced(make_bot) -> None:
+    """A bot first reading a forum stays quiet about a poll closed by hand (no `closed_at`) weeks ago."""
+    posted = london(2024, 3, 1, 9, 0)
+    start = london(2024, 4, 8, 9, 0)
+    bot = make_bot(start)
+    options = ["6pm Thursday 7th March 2024", "6pm Friday 8th March 2024"]
+    topic, post = bot.forum.create_topic("Old social poll", poll_raw(options), username="ada", created_at=posted)
+    bot.forum.vote(post.id, "poll", "bryn", [options[1]])
+    bot.forum.close_poll(post.id)
+    run_through(bot, every(start, start + timedelta(days=2), timedelta(hours=6)))
+    assert bot.bot_posts() == [] and bot.ledger.actions() == []
+
+
 def test_a_tie_lists_the_tied_options_and_makes_no_event(make_bot) -> None:
     """A poll closed by hand on a tie lists both top options, asks the organiser, and plans no reminders."""
     posted = london(2024, 4, 8, 9, 0)
@@ -238,7 +251,7 @@ def test_a_tie_lists_the_tied_options_and_makes_no_event(make_bot) -> None:
     bot.run_at(posted + timedelta(hours=3))
     bot.clock.set(posted + timedelta(hours=4))
     bot.forum.close_poll(post.id)
-    run_through(bot, every(posted + timedelta(hours=4), london(2024, 4, 24, 18, 0), timedelta(hours=8)), cycles=2)
+    run_through(bot, every(posted + timedelta(hours=4), london(2024, 4, 24, 18, 0), timedelta(hours=13)), cycles=2)
     [result] = bot.bot_posts(topic.id)
     assert "tie at 2 votes each" in result.raw and "Could the organiser pick one" in result.raw
     assert "- 3-4pm Monday 22nd April 2024" in result.raw and "- 3-4pm Tuesday 23rd April 2024" in result.raw
@@ -325,8 +338,46 @@ def test_a_two_hundred_option_poll_gets_at_most_one_concise_note(make_bot) -> No
                                          username="ada", created_at=posted)
     for user in MEMBERS:
         bot.forum.vote(post.id, "poll", user, options[:3])
-    run_through(bot, every(posted, posted + timedelta(days=3), timedelta(hours=6)))
+    run_through(bot, every(posted, posted + timedelta(days=2), timedelta(hours=12)), cycles=2)
     notes = posts_of_kind(bot, topic.id, "poll-check")
     assert len(notes) == 1
     assert body(notes[0]).count("\n- ") == 11 and "more." in notes[0].raw and len(notes[0].raw) < 3000
     assert all(len(p.raw) < 3000 for p in bot.bot_posts(topic.id))
+
+
+# ------------------------------------------------------------------------------------------ cotechbot plan
+
+
+def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys) -> None:
+    """`cotechbot plan` lists every live date poll with its lifecycle line and what has already been sent."""
+    from cotechbot import cli
+
+    posted = london(2024, 2, 20, 11, 0)
+    close = london(2024, 2, 23, 17, 0)
+    bot = make_bot(posted)
+    seed, seed_post = bot.forum.create_topic("Rebooting CoTech in 2024", seed_poll_raw(), username="chris",
+                                             created_at=posted)
+    options = ["3-4pm Monday 26th February 2024", "3-4pm Tuesday 27th February 2024"]
+    attrs = f"type=regular results=always public=true close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    call, call_post = bot.forum.create_topic("Members call: pick a time", poll_raw(options, attrs),
+                                             username="ada", created_at=posted)
+    bot.forum.create_topic("Shall we order pizza?", poll_raw(["Yes", "No"]), username="ada", created_at=posted)
+    for user in ("bryn", "cerys"):
+        bot.forum.vote(call_post.id, "poll", user, [options[0]])
+    bot.run_at(posted + timedelta(minutes=5), cycles=2)
+
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)  # keep the root logger as pytest set it
+    monkeypatch.setenv("COTECHBOT_DATABASE_URL", bot.settings.database_url)
+    monkeypatch.setenv("COTECHBOT_FORUM_NAME", bot.settings.forum_name)
+    monkeypatch.setenv("COTECHBOT_TIMEZONE", "Europe/London")
+    assert cli.main(["plan", "--now", (posted + timedelta(days=1, hours=1)).isoformat()]) == 0
+    out = capsys.readouterr().out
+    table, polls = out.split("Date polls")
+    assert "poll_closing" in table and "Thu 22 Feb 2024 17:00 GMT" in table
+    assert polls.startswith(" (2 live):")
+    assert (f"- post/{seed_post.id}/poll: open, 0 voters, results always · check note (1 problem)\n"
+            f"    topic {seed.id} “Rebooting CoTech in 2024”; 8 options, 1 flagged\n"
+            "    already sent: poll check") in polls
+    assert (f"- post/{call_post.id}/poll: open, 2 voters, results always, closes Fri 23 Feb 17:00 · standings"
+            " · closing reminder Thu 22 Feb 17:00") in polls
+    assert "pizza" not in polls

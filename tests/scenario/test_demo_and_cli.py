@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -25,6 +26,29 @@ def test_demo_reads_the_sandbox_plans_and_shows_sent_reminders() -> None:
     assert "event_reminder" in text
     assert "create_reply" in text and "starts in 10 minutes" in text
     assert "<!-- cotechbot:reminder:topic/" in text
+
+
+def test_demo_shows_the_date_polls_lifecycle() -> None:
+    """The demo lists each date poll's stage, sends the typo note at once, then the nudge, result and reminder."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out) == 0
+    text = out.getvalue()
+    polls = text.split("== Date polls")[1].split("== The plan")[0]
+    assert "(2 live)" in polls
+    assert "/poll: open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)" in polls
+    assert "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
+    assert "/gathering: open, 4 voters, results on_close, closes Tue 01 Dec 10:00" in polls
+    sent = text.split("== The plan")[1]
+    headings = re.findall(r"^== (.+?): create_reply", sent, re.MULTILINE)
+    assert headings[0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note
+    note = sent.split("== ")[1]
+    assert "8 December 2016 was a Thursday, not a Tuesday" in note and "Tuesday 8 December 2026" in note
+    assert "<!-- cotechbot:poll-check:post/" in note
+    assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
+    assert "== Wednesday 25 November 2026, 17:00 GMT: create_reply" in sent
+    assert "most popular option is **3-4pm Monday 30th November 2026** with 3 votes" in sent
+    assert "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT" in sent  # the winner's reminder
+    assert sent.count("<!-- cotechbot:poll-check:") == 1 and sent.count("<!-- cotechbot:poll-result:") == 1
 
 
 def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:

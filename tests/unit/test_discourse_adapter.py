@@ -633,3 +633,92 @@ def test_dry_run_reads_through_and_turns_writes_into_logged_no_ops(forum, rsps, 
         "edit_post",
     ]
     assert [w[0] for w in dry.writes][:2] == ["create_reply", "create_topic"]
+
+
+# -- malformed posts inside good answers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "post_id", "field"),
+    [
+        ({k: v for k, v in post_json(11).items() if k != "created_at"}, 11, "created_at"),
+        (post_json(11, created_at="not a date"), 11, "created_at"),
+        (post_json(11, created_at="2025-06-01T10:00:00"), 11, "created_at"),  # naive
+        (post_json("abc"), None, "id"),
+        (post_json(11, polls={"dates": "open"}), 11, "polls"),
+        (post_json(11, polls=[{"name": "dates", "options": "Tue"}]), 11, "polls"),
+        ("junk", None, "JSON object"),
+    ],
+    ids=[
+        "no-created_at",
+        "created_at-not-a-date",
+        "naive-created_at",
+        "id-a-string",
+        "polls-object",
+        "poll-options-string",
+        "not-an-object",
+    ],
+)
+def test_a_post_failing_validation_is_skipped_and_the_rest_returned(forum, rsps, bad, post_id, field):
+    """/posts.json with one invalid post returns the valid ones and names the skipped one; one warning line."""
+    reply(rsps, "GET", "/posts.json", {"latest_posts": [post_json(12), bad, post_json(10)]})
+    with structlog.testing.capture_logs() as logs:
+        page = forum.latest_posts()
+    assert [p.id for p in page] == [12, 10] and isinstance(page, list)
+    [skipped] = page.skipped
+    assert (skipped.id, skipped.path) == (post_id, "/posts.json") and field in skipped.error
+    assert page.served_ids == [12, 10] + ([post_id] if post_id else [])
+    [line] = [e for e in logs if e["event"] == "discourse.post_skipped"]
+    assert line["log_level"] == "warning" and line["forum"] == "cotech" and line["path"] == "/posts.json"
+    assert line["post_id"] == post_id and field in line["error"] and "\n" not in line["error"]
+    assert len(line["error"]) <= 200 and KEY not in str(logs)
+
+
+def test_a_bad_post_read_again_warns_only_once(forum, rsps):
+    """The same bad post on every idle /posts.json read warns the first time, then logs at debug."""
+    reply(rsps, "GET", "/posts.json", {"latest_posts": [post_json(12, created_at=None), post_json(10)]})
+    with structlog.testing.capture_logs() as logs:
+        for _ in range(3):
+            assert [s.id for s in forum.latest_posts().skipped] == [12]
+    levels = [e["log_level"] for e in logs if e["event"] == "discourse.post_skipped"]
+    assert levels == ["warning", "debug", "debug"]
+
+
+def test_topic_skips_bad_posts_and_does_not_refetch_them(forum, rsps):
+    """topic() leaves out an invalid post of the first chunk without asking for it again, and one of the rest."""
+    stream = [100, 101, 102, 103]
+    first = [post_json(100, post_number=1), post_json(101, post_number=2, created_at="soon")]
+    reply(
+        rsps,
+        "GET",
+        "/t/7.json",
+        {"id": 7, "title": "Gathering", "post_stream": {"posts": first, "stream": stream}},
+    )
+    asked: list[list[int]] = []
+
+    def chunk(request):
+        ids = [int(i) for i in parse_qs(urlparse(request.url).query)["post_ids[]"]]
+        asked.append(ids)
+        posts = [post_json(i, post_number=i - 99, polls=7 if i == 103 else None) for i in ids]
+        return 200, {"Content-Type": JSON_CT}, json.dumps({"post_stream": {"posts": posts}})
+
+    rsps.add_callback("GET", HOST + "/t/7/posts.json", callback=chunk)
+    topic, posts = forum.topic(7)
+    assert [p.id for p in posts] == [100, 102] and all(p.topic_title == "Gathering" for p in posts)
+    assert asked == [[102, 103]]
+    assert [(s.id, s.path) for s in posts.skipped] == [(101, "/t/7.json"), (103, "/t/7/posts.json")]
+
+
+def test_find_own_post_skips_others_bad_posts_but_never_guesses_about_its_own(forum, rsps):
+    """A broken post beside ours does not hide ours; when ours may be the broken one, it is a bad response."""
+    mine = post_json(201, post_number=3, username="cotechbot", raw="Reminder\n<!-- cotechbot:key-1 -->")
+    broken = post_json(202, post_number=4, username="cotechbot", created_at="never")
+    reply(
+        rsps,
+        "GET",
+        "/t/7.json",
+        {"id": 7, "title": "t", "post_stream": {"posts": [mine, broken], "stream": [201, 202]}},
+    )
+    assert forum.find_own_post(7, "cotechbot:key-1") == 201
+    with pytest.raises(ForumBadResponse, match="cannot be ruled out"):
+        forum.find_own_post(7, "cotechbot:key-2")

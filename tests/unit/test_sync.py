@@ -12,6 +12,7 @@ import structlog
 
 from cotechbot.clock import FixedClock
 from cotechbot.errors import ForumBadResponse, ForumNotFound, ForumRateLimited, ForumUnavailable
+from cotechbot.forum.discourse import PostList, SkippedPost
 from cotechbot.ledger import Ledger
 from cotechbot.models import CalendarEvent, Poll, PollOption, Post, Topic
 from cotechbot.sync import (
@@ -473,3 +474,206 @@ def test_backfill_progress_bar_on_a_terminal(forum, ledger, clock):
     )
     sync.run_cycle()
     assert "backfill cotech" in stream.getvalue() and "150" in stream.getvalue()
+
+
+# -- malformed posts: skipped, logged, audited; paging goes on ----------------------------------------------
+
+
+class BrokenPostsForum(MemoryForum):
+    """MemoryForum whose reads leave out "broken" posts as `DiscourseForum` does: in ``PostList.skipped``."""
+
+    def __init__(self, clock: FixedClock, page_size: int = PAGE) -> None:
+        super().__init__(clock)
+        self.page_size = page_size
+        self.broken: set[int] = set()  # skipped with their id readable
+        self.unreadable: set[int] = set()  # skipped with no readable id
+
+    def _split(self, posts, path: str) -> PostList:
+        bad = self.broken | self.unreadable
+        skipped = [
+            SkippedPost(
+                id=None if p.id in self.unreadable else p.id,
+                topic_id=p.topic_id,
+                path=path,
+                error="created_at: Input should be a valid datetime",
+            )
+            for p in posts
+            if p.id in bad
+        ]
+        return PostList([p for p in posts if p.id not in bad], skipped)
+
+    def latest_posts(self, before=None):
+        self._request("posts", before)
+        ids = sorted((i for i in self.posts if before is None or i < before), reverse=True)[: self.page_size]
+        return self._split([self.posts[i] for i in ids], "/posts.json")
+
+    def topic(self, topic_id, include_raw=True):
+        view, posts = super().topic(topic_id, include_raw)
+        return view, self._split(posts, f"/t/{topic_id}.json")
+
+    def topic_posts(self, topic_id, post_ids):
+        return self._split(super().topic_posts(topic_id, post_ids), f"/t/{topic_id}/posts.json")
+
+
+@pytest.fixture
+def broken_forum(clock):
+    return BrokenPostsForum(clock)
+
+
+def skipped_audit(ledger) -> list[int]:
+    return [row["detail"]["post_id"] for row in ledger.audit_log("cotech", "post_skipped")]
+
+
+def good_ids(forum: BrokenPostsForum) -> set[int]:
+    return set(forum.posts) - forum.broken - forum.unreadable
+
+
+def test_a_bad_post_in_the_middle_of_a_backfill_is_skipped_and_audited_once(broken_forum, ledger, clock):
+    """A post failing validation mid-backfill is left out, logged and audited; every other post is stored."""
+    seed(broken_forum, 10, 240)  # ids 250..1: pages 250-201, 200-151, 150-101, ...
+    broken_forum.broken = {125}
+    sync = make_sync(broken_forum, ledger, clock)
+    with structlog.testing.capture_logs() as logs:
+        report = sync.run_cycle()
+    assert report.complete and report.error is None and report.skipped_posts == 1
+    assert mirrored_ids(ledger) == good_ids(broken_forum) and report.new_posts == 249
+    assert ledger.get_cursor("cotech", MAX_ID) == "250"
+    assert [c[1] for c in broken_forum.calls if c[0] == "posts"] == [None, 201, 151, 101, 51, 1]
+    assert skipped_audit(ledger) == [125]
+    [row] = ledger.audit_log("cotech", "post_skipped")
+    assert row["detail"]["path"] == "/posts.json" and "created_at" in row["detail"]["error"]
+    [line] = [e for e in logs if e["event"] == "sync.post_skipped"]
+    assert line["log_level"] == "warning" and line["post_id"] == 125 and line["forum"] == "cotech"
+    assert [e["skipped_posts"] for e in logs if e["event"] == "sync.cycle"] == [1]
+    clock.advance(timedelta(minutes=5))
+    assert sync.run_cycle().requests == 1 and skipped_audit(ledger) == [125]
+
+
+def test_a_bad_post_at_the_bottom_of_a_page_still_sets_the_next_before(broken_forum, ledger, clock):
+    """The smallest id of a page comes from every post served, so a skipped last post is paged past, not re-read."""
+    seed(broken_forum, 10, 240)
+    broken_forum.broken = {151, 201}  # the very bottom of pages 1 and 2
+    broken_forum.failures[3] = ForumUnavailable("503", status=503)
+    sync = make_sync(broken_forum, ledger, clock)
+    failed = sync.run_cycle()
+    assert not failed.complete
+    assert (ledger.get_cursor("cotech", PASS_TOP), ledger.get_cursor("cotech", PASS_BEFORE)) == ("250", "151")
+    assert mirrored_ids(ledger) == set(range(152, 251)) - {201}
+    done = sync.run_cycle()
+    assert done.complete and mirrored_ids(ledger) == good_ids(broken_forum)
+    # page 3 is asked for before=151 twice (failed, then resumed), never before=152; then a look from the top
+    assert [c[1] for c in broken_forum.calls if c[0] == "posts"] == [None, 201, 151, 151, 101, 51, 1, None]
+    assert skipped_audit(ledger) == [201, 151]
+
+
+def test_a_page_holding_only_a_bad_post_is_not_the_end_of_the_forum(clock, ledger):
+    """With a page of one skipped post (here: page size 1), paging goes on below it to the real beginning."""
+    forum = BrokenPostsForum(clock, page_size=1)
+    seed(forum, 1, 4)  # ids 1..5
+    forum.broken = {3}
+    report = make_sync(forum, ledger, clock).run_cycle()
+    assert report.complete and mirrored_ids(ledger) == {1, 2, 4, 5}
+    assert [c[1] for c in forum.calls if c[0] == "posts"] == [None, 5, 4, 3, 2, 1]
+    assert ledger.get_cursor("cotech", MAX_ID) == "5" and skipped_audit(ledger) == [3]
+
+
+def test_a_bad_post_alone_on_the_last_page_and_as_the_only_new_post(broken_forum, ledger, clock):
+    """A skipped oldest post alone on the last page ends the backfill normally; a skipped newest post moves M."""
+    seed(broken_forum, 1, 50)  # ids 1..51: the last page holds post 1 only
+    broken_forum.broken = {1}
+    sync = make_sync(broken_forum, ledger, clock, sync_events=False)
+    assert sync.run_cycle().complete and mirrored_ids(ledger) == set(range(2, 52))
+    assert [c[1] for c in broken_forum.calls if c[0] == "posts"] == [None, 2, 1]
+    bad = broken_forum.reply(1, "a reply the forum serves broken")
+    broken_forum.broken.add(bad.id)
+    report = sync.run_cycle()
+    assert report.complete and report.new_posts == 0 and report.skipped_posts == 1
+    assert ledger.get_cursor("cotech", MAX_ID) == str(bad.id)
+    for _ in range(3):
+        clock.advance(timedelta(minutes=5))
+        idle = sync.run_cycle()
+        assert idle.complete and idle.requests == 1
+    assert skipped_audit(ledger) == [1, bad.id]
+
+
+def test_a_page_of_posts_without_readable_ids_stops_the_cycle_and_keeps_the_cursor(clock, ledger):
+    """With nothing to page past, the page is a bad response: the cursor stays and the next cycle retries."""
+    forum = BrokenPostsForum(clock, page_size=1)
+    seed(forum, 1, 4)
+    forum.unreadable = {3}
+    sync = make_sync(forum, ledger, clock)
+    failed = sync.run_cycle()
+    assert not failed.complete and "ForumBadResponse" in failed.error
+    assert ledger.get_cursor("cotech", PASS_BEFORE) == "4" and ledger.get_cursor("cotech", MAX_ID) is None
+    forum.unreadable.clear()
+    assert sync.run_cycle().complete and mirrored_ids(ledger) == set(forum.posts)
+
+
+def test_random_bad_posts_and_failures_lose_no_good_post(broken_forum, ledger, clock):
+    """Under random bad posts, failures and new posts, every good post ends up stored and each bad one audited once."""
+    rng = random.Random(11)
+    seed(broken_forum, 20, 300)
+    sync = make_sync(broken_forum, ledger, clock)
+    errors = [ForumUnavailable("x"), ForumRateLimited("y", wait_seconds=90), ForumBadResponse("z")]
+    for _ in range(25):
+        for _ in range(rng.randrange(0, 80)):
+            post = broken_forum.reply(rng.choice(list(broken_forum.topics)))
+            if rng.random() < 0.05:
+                broken_forum.broken.add(post.id)
+        broken_forum.broken.update(
+            rng.sample(sorted(broken_forum.posts), 2) if not mirrored_ids(ledger) else []
+        )
+        for _ in range(rng.randrange(0, 3)):
+            broken_forum.failures[broken_forum.requests_made + rng.randrange(1, 6)] = rng.choice(errors)
+        sync.run_cycle()
+        max_id = int(ledger.get_cursor("cotech", MAX_ID) or 0)
+        assert {i for i in good_ids(broken_forum) if i <= max_id} <= mirrored_ids(ledger)
+    broken_forum.failures.clear()
+    assert sync.run_cycle().complete
+    assert good_ids(broken_forum) <= mirrored_ids(ledger)
+    audited = skipped_audit(ledger)
+    assert len(audited) == len(set(audited)) and set(audited) <= broken_forum.broken
+
+
+def test_a_skipped_post_in_a_reread_topic_is_not_taken_for_deleted(broken_forum, ledger, clock):
+    """A stored post that a topic re-read serves broken keeps its mirrored copy; it is not marked deleted."""
+    seed(broken_forum, 2, 6)
+    sync = make_sync(broken_forum, ledger, clock)
+    sync.run_cycle()
+    victim = next(p for p in broken_forum.posts.values() if p.topic_id == 1 and p.post_number > 1)
+    broken_forum.edit(victim.id, "edited, but served broken")
+    broken_forum.broken = {victim.id}
+    broken_forum.reply(1)
+    report = sync.run_cycle()
+    assert report.complete and report.topics_reread == 1 and report.deleted_posts == 0
+    assert report.skipped_posts == 2  # served broken by /posts.json and again by the topic re-read
+    assert {p.id: p.raw for p in ledger.mirrored_posts("cotech")}[victim.id] == victim.raw
+
+
+def test_an_unreadable_post_in_a_reread_topic_blocks_deletion_by_absence(broken_forum, ledger, clock):
+    """If a re-read served a post with no readable id, no stored post is marked deleted for being absent."""
+    seed(broken_forum, 2, 6)
+    sync = make_sync(broken_forum, ledger, clock)
+    sync.run_cycle()
+    in_topic = [p.id for p in broken_forum.posts.values() if p.topic_id == 1 and p.post_number > 1]
+    broken_forum.unreadable = {in_topic[0]}
+    broken_forum.delete(in_topic[1])
+    broken_forum.reply(1)
+    report = sync.run_cycle()
+    assert report.complete and report.deleted_posts == 0 and in_topic[1] in mirrored_ids(ledger)
+    broken_forum.unreadable.clear()
+    broken_forum.reply(1)
+    assert sync.run_cycle().deleted_posts == 1 and in_topic[1] not in mirrored_ids(ledger)
+
+
+def test_a_skipped_post_in_a_watched_topic_is_not_taken_for_deleted(broken_forum, ledger, clock):
+    """The batched re-read of a watched topic does not mark a post deleted because it came back broken."""
+    seed(broken_forum, 3, 30)
+    sync = make_sync(broken_forum, ledger, clock)
+    sync.run_cycle(watched_topic_ids=[2])
+    broken_forum.broken = {2}
+    clock.advance(timedelta(minutes=31))
+    report = sync.run_cycle(watched_topic_ids=[2])
+    assert report.complete and report.deleted_posts == 0
+    assert report.skipped_posts == 2  # on the idle /posts.json page and in the watched re-read
+    assert 2 in mirrored_ids(ledger) and skipped_audit(ledger) == []  # already stored: nothing passed over
