@@ -13,7 +13,8 @@
         ├── ForumRejected        another 4xx: the forum refused what we sent (has the forum's messages)
         └── ForumBadResponse     the answer was not the JSON we expect (malformed, wrong shape)
 
-Transient errors (``ForumUnavailable``, ``ForumRateLimited``) leave state untouched so the next cycle retries;
+Transient errors (``ForumUnavailable``, ``ForumRateLimited``, ``ForumBadResponse`` — a garbled answer may
+follow a write that happened) leave state untouched so the next cycle retries;
 the others are logged with their context and the item is skipped, never retried in a tight loop.
 """
 
@@ -79,4 +80,4 @@ class ForumRejected(ForumError):
 
 
 class ForumBadResponse(ForumError):
-    pass
+    transient = True
