@@ -2214,9 +2214,8 @@ class FakeDiscourse:
             },
         }
 
-    def _group_json(self, group: Group, viewer: User) -> dict[str, Any]:
-        staff = viewer.staff
-        is_owner = viewer.id in group.owners
+    def _basic_group_json(self, group: Group, viewer: User) -> dict[str, Any]:
+        """The fields Discourse's basic group serializer gives wherever a group appears."""
         return {
             "id": group.id,
             "automatic": False,
@@ -2234,20 +2233,29 @@ class FakeDiscourse:
             "flair_bg_color": None,
             "flair_color": None,
             "bio_raw": group.bio_raw,
-            "bio_cooked": markup.cook(group.bio_raw) if group.bio_raw else None,
-            "bio_excerpt": markup.excerpt(markup.cook(group.bio_raw))[0] if group.bio_raw else None,
+            "bio_cooked": None,
+            "bio_excerpt": None,
             "public_admission": group.public_admission,
             "public_exit": group.public_exit,
             "allow_membership_requests": group.allow_membership_requests,
             "full_name": group.full_name,
             "default_notification_level": 3,
             "membership_request_template": group.membership_request_template,
-            "is_group_user": viewer.id in group.members,
             "members_visibility_level": group.members_visibility_level,
             "can_see_members": True,
-            "can_admin_group": staff,
-            "can_edit_group": staff or is_owner,
+            "can_admin_group": viewer.staff,
             "publish_read_state": False,
+        }
+
+    def _group_json(self, group: Group, viewer: User) -> dict[str, Any]:
+        staff = viewer.staff
+        is_owner = viewer.id in group.owners
+        return {
+            **self._basic_group_json(group, viewer),
+            "bio_cooked": markup.cook(group.bio_raw) if group.bio_raw else None,
+            "bio_excerpt": markup.excerpt(markup.cook(group.bio_raw))[0] if group.bio_raw else None,
+            "is_group_user": viewer.id in group.members,
+            "can_edit_group": staff or is_owner,
             "is_group_owner_display": is_owner,
             "mentionable": True,
             "messageable": True,
@@ -2376,37 +2384,7 @@ class FakeDiscourse:
         }
 
     def _user_group_json(self, group: Group, user: User) -> dict[str, Any]:
-        return {
-            "id": group.id,
-            "automatic": False,
-            "name": group.name,
-            "display_name": group.name,
-            "user_count": len(group.members),
-            "mentionable_level": group.mentionable_level,
-            "messageable_level": group.messageable_level,
-            "visibility_level": group.visibility_level,
-            "primary_group": False,
-            "title": group.title,
-            "grant_trust_level": None,
-            "incoming_email": None,
-            "has_messages": False,
-            "flair_url": None,
-            "flair_bg_color": None,
-            "flair_color": None,
-            "bio_raw": group.bio_raw,
-            "bio_cooked": None,
-            "bio_excerpt": None,
-            "public_admission": group.public_admission,
-            "public_exit": group.public_exit,
-            "allow_membership_requests": group.allow_membership_requests,
-            "full_name": group.full_name,
-            "default_notification_level": 3,
-            "membership_request_template": group.membership_request_template,
-            "members_visibility_level": group.members_visibility_level,
-            "can_see_members": True,
-            "can_admin_group": user.staff,
-            "publish_read_state": False,
-        }
+        return {**self._basic_group_json(group, user), "display_name": group.name}
 
     def _user_option_json(self, user: User) -> dict[str, Any]:
         return {
