@@ -41,20 +41,33 @@ def main() -> None:
     start = datetime(2024, 10, 14, 9, 0, tzinfo=LONDON)
     forum_clock = FixedClock(start)
     began = time.perf_counter()
-    with tempfile.TemporaryDirectory() as workdir, \
-            FakeDiscourse.running(api_key=API_KEY, api_username=BOT, now=forum_clock,
-                                  clock=never_memoised_clock()) as forum:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        FakeDiscourse.running(
+            api_key=API_KEY, api_username=BOT, now=forum_clock, clock=never_memoised_clock()
+        ) as forum,
+    ):
         calls = seed_calls(forum, start, count=args.calls)
         settings = bot_settings(forum.url, f"sqlite:///{Path(workdir) / 'crash.db'}", log_level="error")
         times = sorted({start, *reminder_moments(calls)})
-        report = crash_campaign(forum, lambda at: build_worker(settings, FixedClock(at), forum=fast_forum(settings)),
-                                settings, times, forum_clock.set, seed=args.seed,
-                                kills_per_moment=args.kills_per_moment)
+        report = crash_campaign(
+            forum,
+            lambda at: build_worker(settings, FixedClock(at), forum=fast_forum(settings)),
+            settings,
+            times,
+            forum_clock.set,
+            seed=args.seed,
+            kills_per_moment=args.kills_per_moment,
+        )
     expected = expected_reminder_keys(calls)
-    print(f"SIGKILLs: {report.kills} in {report.runs} worker runs over {len(times)} moments "
-          f"({time.perf_counter() - began:.1f} s)")
-    print(f"reminders expected: {len(expected)}; posted: {sum(report.posted.values())}; "
-          f"duplicated: {len(report.duplicates)}; missing: {len(expected - set(report.posted))}")
+    print(
+        f"SIGKILLs: {report.kills} in {report.runs} worker runs over {len(times)} moments "
+        f"({time.perf_counter() - began:.1f} s)"
+    )
+    print(
+        f"reminders expected: {len(expected)}; posted: {sum(report.posted.values())}; "
+        f"duplicated: {len(report.duplicates)}; missing: {len(expected - set(report.posted))}"
+    )
 
 
 if __name__ == "__main__":

@@ -42,16 +42,28 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging(level="warning", fmt="console")
 
-    with tempfile.TemporaryDirectory() as workdir, \
-            FakeDiscourse.running(api_key=KEY, api_username="cotechbot") as forum:
-        topics = [forum.create_topic(f"Bench topic number {i} for reminders", "A topic that gets reminders.",
-                                     username="organiser")[0] for i in range(20)]
-        settings = Settings(discourse_url=forum.url, discourse_api_key=KEY, discourse_api_username="cotechbot",
-                            database_url=f"sqlite:///{Path(workdir) / 'bench.db'}", requests_per_minute=600,
-                            sync_interval_minutes=60)
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        FakeDiscourse.running(api_key=KEY, api_username="cotechbot") as forum,
+    ):
+        topics = [
+            forum.create_topic(
+                f"Bench topic number {i} for reminders", "A topic that gets reminders.", username="organiser"
+            )[0]
+            for i in range(20)
+        ]
+        settings = Settings(
+            discourse_url=forum.url,
+            discourse_api_key=KEY,
+            discourse_api_username="cotechbot",
+            database_url=f"sqlite:///{Path(workdir) / 'bench.db'}",
+            requests_per_minute=600,
+            sync_interval_minutes=60,
+        )
         clock = SystemClock()
-        adapter = DiscourseForum(forum.url, "cotechbot", KEY, name=settings.forum_name, requests_per_minute=600,
-                                 burst=10)
+        adapter = DiscourseForum(
+            forum.url, "cotechbot", KEY, name=settings.forum_name, requests_per_minute=600, burst=10
+        )
         worker = build_worker(settings, clock, forum=adapter)
         worker.cycle()  # the first sync (backfill) happens before the clock starts for the reminders
 
@@ -65,10 +77,21 @@ def main() -> None:
             topic = topics[index % len(topics)]
             key = f"reminder:bench/{index}:{at:%H:%M:%S.%f}"
             due[key] = at
-            actions.append(Action(key=key, kind="event_reminder", forum=settings.forum_name,
-                                  source=f"bench/{index}", target=f"topic/{topic.id}", due_at=at,
-                                  payload={"op": "reply", "topic_id": topic.id,
-                                           "raw": f"Bench reminder {index}\n\n{key_marker(key)}"}))
+            actions.append(
+                Action(
+                    key=key,
+                    kind="event_reminder",
+                    forum=settings.forum_name,
+                    source=f"bench/{index}",
+                    target=f"topic/{topic.id}",
+                    due_at=at,
+                    payload={
+                        "op": "reply",
+                        "topic_id": topic.id,
+                        "raw": f"Bench reminder {index}\n\n{key_marker(key)}",
+                    },
+                )
+            )
         worker.ledger.apply_plan(settings.forum_name, [], actions)
 
         bot = BotScheduler(worker, settings)
@@ -88,14 +111,20 @@ def main() -> None:
                 if key in due:
                     latencies.append((post.created_at - due[key]).total_seconds())
     posted = len(latencies)
-    print(f"reminders due over {args.spread:.0f} s: {args.reminders}; posted: {posted} "
-          f"(duplicates: {posted - len(set(due)) if posted > len(due) else 0})")
+    print(
+        f"reminders due over {args.spread:.0f} s: {args.reminders}; posted: {posted} "
+        f"(duplicates: {posted - len(set(due)) if posted > len(due) else 0})"
+    )
     if latencies:
-        print(f"due-to-posted latency: median {statistics.median(latencies):.3f} s, "
-              f"p95 {sorted(latencies)[int(0.95 * (len(latencies) - 1))]:.3f} s, max {max(latencies):.3f} s "
-              f"(target ≤ 5 s)")
-    print("scheduler: APScheduler BackgroundScheduler, dispatch job armed for the next due time; "
-          "request budget 600/min")
+        print(
+            f"due-to-posted latency: median {statistics.median(latencies):.3f} s, "
+            f"p95 {sorted(latencies)[int(0.95 * (len(latencies) - 1))]:.3f} s, max {max(latencies):.3f} s "
+            f"(target ≤ 5 s)"
+        )
+    print(
+        "scheduler: APScheduler BackgroundScheduler, dispatch job armed for the next due time; "
+        "request budget 600/min"
+    )
 
 
 if __name__ == "__main__":

@@ -26,13 +26,19 @@ def open_forum(settings: Settings, clock: Clock) -> DiscourseForum:
     if settings.discourse_api_key is None:
         raise ConfigError("COTECHBOT_DISCOURSE_API_KEY is not set: create an admin API key in Discourse")
     return DiscourseForum(
-        str(settings.discourse_url).rstrip("/"), settings.discourse_api_username, settings.discourse_api_key,
-        name=settings.forum_name, timeout=settings.request_timeout_seconds,
-        requests_per_minute=settings.requests_per_minute, max_inline_wait=settings.max_rate_limit_wait_seconds)
+        str(settings.discourse_url).rstrip("/"),
+        settings.discourse_api_username,
+        settings.discourse_api_key,
+        name=settings.forum_name,
+        timeout=settings.request_timeout_seconds,
+        requests_per_minute=settings.requests_per_minute,
+        max_inline_wait=settings.max_rate_limit_wait_seconds,
+    )
 
 
-def build_worker(settings: Settings, clock: Clock, *, forum: Forum | None = None,
-                 ledger: Ledger | None = None) -> Worker:
+def build_worker(
+    settings: Settings, clock: Clock, *, forum: Forum | None = None, ledger: Ledger | None = None
+) -> Worker:
     # Imported here so `cotechbot check` needs only the ledger and the adapter.
     from cotechbot.sync import DiscourseSync, SyncOptions
     from cotechbot.worker import Worker

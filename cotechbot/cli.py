@@ -80,10 +80,13 @@ def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
     worker = build_worker(settings, _clock(args))
     report = worker.cycle()
-    print(f"leader: {report.leader}; topics planned: {report.planned_topics}; "
-          f"new actions: {report.planned.inserted}; cancelled: {report.planned.cancelled}; "
-          f"sent: {len(report.dispatch.sent)}; skipped: {len(report.dispatch.skipped)}; "
-          f"failed: {len(report.dispatch.failed)}" + (f"; sync error: {report.sync_error}" if report.sync_error else ""))
+    print(
+        f"leader: {report.leader}; topics planned: {report.planned_topics}; "
+        f"new actions: {report.planned.inserted}; cancelled: {report.planned.cancelled}; "
+        f"sent: {len(report.dispatch.sent)}; skipped: {len(report.dispatch.skipped)}; "
+        f"failed: {len(report.dispatch.failed)}"
+        + (f"; sync error: {report.sync_error}" if report.sync_error else "")
+    )
     return 1 if report.sync_error or report.dispatch.failed else 0
 
 
@@ -107,12 +110,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
     clock = _clock(args)
     ledger = open_ledger(settings, clock)
     forum = settings.forum_name
-    print(describe_plan(ledger.actions(forum=forum, statuses=["pending", "claimed"]),
-                        zone=settings.timezone, now=clock.now()))
+    print(
+        describe_plan(
+            ledger.actions(forum=forum, statuses=["pending", "claimed"]),
+            zone=settings.timezone,
+            now=clock.now(),
+        )
+    )
     print()
-    print(describe_polls(ledger.mirrored_posts(forum), ledger.actions(forum=forum, statuses=["pending", "sent"]),
-                         now=clock.now(), forum=forum, rules=PollRules.from_settings(settings),
-                         last_seen_open=lambda ref: last_seen_open(ledger, forum, ref)))
+    print(
+        describe_polls(
+            ledger.mirrored_posts(forum),
+            ledger.actions(forum=forum, statuses=["pending", "sent"]),
+            now=clock.now(),
+            forum=forum,
+            rules=PollRules.from_settings(settings),
+            last_seen_open=lambda ref: last_seen_open(ledger, forum, ref),
+        )
+    )
     return 0
 
 
@@ -145,10 +160,15 @@ def cmd_when(args: argparse.Namespace) -> int:
             with open(args.jsonl, encoding="utf-8") as lines:
                 errors = run_jsonl(lines, sys.stdout)
         if errors:
-            print(f"cotechbot when: {errors} line(s) could not be read (see their \"error\" field)", file=sys.stderr)
+            print(
+                f'cotechbot when: {errors} line(s) could not be read (see their "error" field)',
+                file=sys.stderr,
+            )
         return 0
     if not args.text:
-        print("cotechbot when: give TEXT to read, or --jsonl - to read JSON lines from stdin", file=sys.stderr)
+        print(
+            "cotechbot when: give TEXT to read, or --jsonl - to read JSON lines from stdin", file=sys.stderr
+        )
         return 2
     now = args.now or datetime.now(UTC)
     try:
@@ -174,20 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cotechbot",
         description="Organising assistant for CoTech's Discourse forum: event reminders, date polls, "
-                    "membership requests, digests and a decision log.",
+        "membership requests, digests and a decision log.",
         epilog="Settings come from COTECHBOT_* environment variables and config/cotechbot.toml "
-               "(or the file in COTECHBOT_CONFIG); see config/cotechbot.example.toml.")
+        "(or the file in COTECHBOT_CONFIG); see config/cotechbot.example.toml.",
+    )
     parser.add_argument("--version", action="version", version=f"cotechbot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
 
     def add_now(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--now", type=parse_instant, metavar="ISO-8601",
-                         help="act as if the clock read this time (e.g. 2024-07-02T14:50:00+01:00)")
+        sub.add_argument(
+            "--now",
+            type=parse_instant,
+            metavar="ISO-8601",
+            help="act as if the clock read this time (e.g. 2024-07-02T14:50:00+01:00)",
+        )
 
     add(name="check", handler=cmd_check, help_text="validate settings, the database and the forum connection")
     once = add("once", cmd_once, "run one cycle: sync, plan, dispatch")
@@ -202,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_now(calendar)
     when = add("when", cmd_when, "read dates and times out of text")
     when.add_argument("text", nargs="?", help="the text to read (quote it)")
-    when.add_argument("--jsonl", metavar="FILE", help='read {"id","text","now","tz"} JSON lines from FILE (- for stdin)')
+    when.add_argument(
+        "--jsonl", metavar="FILE", help='read {"id","text","now","tz"} JSON lines from FILE (- for stdin)'
+    )
     when.add_argument("--tz", default="Europe/London", help="the forum's zone (default Europe/London)")
     add_now(when)
     demo = add("demo", cmd_demo, "run the bot end to end against the bundled sandbox forum")

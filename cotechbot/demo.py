@@ -49,18 +49,29 @@ def _show_writes(out: TextIO, moment: datetime, writes: list, zone: str) -> None
 def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments: int = 6) -> int:
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     clock = FixedClock(now)
-    with tempfile.TemporaryDirectory(prefix="cotechbot-demo-") as workdir, \
-            FakeDiscourse.running(scenario=cotech_scenario(now), api_key=DEMO_KEY, api_username=BOT,
-                                  now=clock) as forum:
-        settings = Settings(discourse_url=forum.url, discourse_api_key=DEMO_KEY, discourse_api_username=BOT,
-                            database_url=f"sqlite:///{Path(workdir) / 'demo.db'}", forum_name="cotech-sandbox")
-        adapter = DiscourseForum(forum.url, BOT, DEMO_KEY, name=settings.forum_name, requests_per_minute=6000,
-                                 burst=100)
+    with (
+        tempfile.TemporaryDirectory(prefix="cotechbot-demo-") as workdir,
+        FakeDiscourse.running(
+            scenario=cotech_scenario(now), api_key=DEMO_KEY, api_username=BOT, now=clock
+        ) as forum,
+    ):
+        settings = Settings(
+            discourse_url=forum.url,
+            discourse_api_key=DEMO_KEY,
+            discourse_api_username=BOT,
+            database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
+            forum_name="cotech-sandbox",
+        )
+        adapter = DiscourseForum(
+            forum.url, BOT, DEMO_KEY, name=settings.forum_name, requests_per_minute=6000, burst=100
+        )
         dry = DryRunForum(adapter, clock=clock)
         worker = build_worker(settings, clock, forum=dry)
 
         out.write(f"Sandbox forum at {forum.url}: {forum.topic_count} topics, {forum.post_count} posts.\n")
-        out.write(f"The clock reads {local_time(now, settings.timezone)}; writes are dry-run (shown, not sent).\n")
+        out.write(
+            f"The clock reads {local_time(now, settings.timezone)}; writes are dry-run (shown, not sent).\n"
+        )
         report = worker.cycle()
         sent_at_once = list(dry.writes)
         _heading(out, "What the bot read")
@@ -68,26 +79,43 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         out.write(f"{getattr(sync, 'summary', lambda: str(sync))()}\n")
         ledger = worker.ledger
         topics = {t.id: t for t in ledger.mirrored_topics(settings.forum_name)}
-        facts = detect_events(ledger.mirrored_posts(settings.forum_name), topics, now,
-                              EventRules.from_settings(settings))
+        facts = detect_events(
+            ledger.mirrored_posts(settings.forum_name), topics, now, EventRules.from_settings(settings)
+        )
         _heading(out, f"Upcoming events found ({len(facts)})")
         for fact in facts:
-            out.write(f"- {fact.title}: {local_time(fact.start, settings.timezone)} [{fact.origin}]"
-                      f"{' ' + fact.url if fact.url else ''}\n")
+            out.write(
+                f"- {fact.title}: {local_time(fact.start, settings.timezone)} [{fact.origin}]"
+                f"{' ' + fact.url if fact.url else ''}\n"
+            )
         forum_name = settings.forum_name
         _heading(out, "Date polls")
-        out.write(describe_polls(ledger.mirrored_posts(forum_name),
-                                 ledger.actions(forum=forum_name, statuses=["pending", "sent"]), now=now,
-                                 forum=forum_name, rules=PollRules.from_settings(settings),
-                                 last_seen_open=lambda ref: last_seen_open(ledger, forum_name, ref)) + "\n")
+        out.write(
+            describe_polls(
+                ledger.mirrored_posts(forum_name),
+                ledger.actions(forum=forum_name, statuses=["pending", "sent"]),
+                now=now,
+                forum=forum_name,
+                rules=PollRules.from_settings(settings),
+                last_seen_open=lambda ref: last_seen_open(ledger, forum_name, ref),
+            )
+            + "\n"
+        )
         _heading(out, "The plan")
-        out.write(describe_plan(ledger.actions(forum=forum_name, statuses=["pending"]),
-                                zone=settings.timezone, now=now) + "\n")
+        out.write(
+            describe_plan(
+                ledger.actions(forum=forum_name, statuses=["pending"]), zone=settings.timezone, now=now
+            )
+            + "\n"
+        )
 
         _show_writes(out, now, sent_at_once, settings.timezone)  # what was due already: sent in that cycle
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
-        closes = {p.close for p in detect_date_polls(ledger.mirrored_posts(forum_name), now, settings.timezone)
-                  if p.close is not None and p.close > now}
+        closes = {
+            p.close
+            for p in detect_date_polls(ledger.mirrored_posts(forum_name), now, settings.timezone)
+            if p.close is not None and p.close > now
+        }
         moment = now
         for _ in range(max_moments):
             upcoming = [t for t in closes | _pending_times(ledger, forum_name) if t > moment]

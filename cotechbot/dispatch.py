@@ -43,8 +43,16 @@ class DispatchReport:
 
 
 class Dispatcher:
-    def __init__(self, ledger: Ledger, forum: Forum, clock: Clock, *, worker_id: str, dry_run: bool = False,
-                 before_post: Callable[[OutboxRow], None] | None = None) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        forum: Forum,
+        clock: Clock,
+        *,
+        worker_id: str,
+        dry_run: bool = False,
+        before_post: Callable[[OutboxRow], None] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.dry_run = dry_run
         self.forum = forum
@@ -60,8 +68,13 @@ class Dispatcher:
             now = self.clock.now()
             for row in self.ledger.actions(statuses=[PENDING]):
                 if row.due_at <= now:
-                    log.info("dry run: would perform action", key=row.key, kind=row.kind, target=row.target,
-                             text=str(row.payload.get("raw", ""))[:500])
+                    log.info(
+                        "dry run: would perform action",
+                        key=row.key,
+                        kind=row.kind,
+                        target=row.target,
+                        text=str(row.payload.get("raw", ""))[:500],
+                    )
             return report
         for row in self.ledger.claim_due(self.worker_id, self.clock.now(), limit=limit):
             self._dispatch_one(row, report)
@@ -79,8 +92,11 @@ class Dispatcher:
             if row.expires_at is not None and now > row.expires_at:
                 late = now - row.due_at
                 self.ledger.finish(row.key, SKIPPED, error=f"missed its moment by {late}; not posted late")
-                bound.warning("action skipped: too late", due_at=row.due_at.isoformat(), late_seconds=int(
-                    late.total_seconds()))
+                bound.warning(
+                    "action skipped: too late",
+                    due_at=row.due_at.isoformat(),
+                    late_seconds=int(late.total_seconds()),
+                )
                 report.skipped.append(row.key)
                 return
             self.before_post(row)
@@ -94,7 +110,9 @@ class Dispatcher:
             report.failed.append(row.key)
             return
         post_ref = f"post/{created.id}" if created is not None else None
-        self.ledger.finish(row.key, SENT, post_ref=post_ref, detail={"topic_id": getattr(created, "topic_id", None)})
+        self.ledger.finish(
+            row.key, SENT, post_ref=post_ref, detail={"topic_id": getattr(created, "topic_id", None)}
+        )
         bound.info("action sent", post_ref=post_ref)
         report.sent.append(row.key)
 
@@ -110,13 +128,18 @@ class Dispatcher:
         if op == "reply":
             return self.forum.create_reply(int(payload["topic_id"]), payload["raw"])
         if op == "create_topic":
-            return self.forum.create_topic(payload["title"], payload["raw"], category_id=payload.get("category_id"),
-                                           tags=tuple(payload.get("tags", ())))
+            return self.forum.create_topic(
+                payload["title"],
+                payload["raw"],
+                category_id=payload.get("category_id"),
+                tags=tuple(payload.get("tags", ())),
+            )
         if op == "private_message":
             return self.forum.create_private_message(payload["title"], payload["raw"], payload["recipients"])
         if op == "handle_membership_request":
-            self.forum.handle_membership_request(int(payload["group_id"]), int(payload["user_id"]),
-                                                 accept=bool(payload["accept"]))
+            self.forum.handle_membership_request(
+                int(payload["group_id"]), int(payload["user_id"]), accept=bool(payload["accept"])
+            )
             return None
         raise ValueError(f"unknown outbox operation {op!r}")
 

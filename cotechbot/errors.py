@@ -59,7 +59,9 @@ class ForumUnavailable(ForumError):
 class ForumRateLimited(ForumError):
     transient = True
 
-    def __init__(self, message: str, *, wait_seconds: float, status: int | None = 429, path: str | None = None):
+    def __init__(
+        self, message: str, *, wait_seconds: float, status: int | None = 429, path: str | None = None
+    ):
         super().__init__(message, status=status, path=path)
         self.wait_seconds = wait_seconds
 
@@ -73,8 +75,14 @@ class ForumNotFound(ForumError):
 
 
 class ForumRejected(ForumError):
-    def __init__(self, message: str, *, errors: list[str] | None = None, status: int | None = None,
-                 path: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: list[str] | None = None,
+        status: int | None = None,
+        path: str | None = None,
+    ) -> None:
         super().__init__(message, status=status, path=path)
         self.errors = errors or []
 

@@ -127,7 +127,14 @@ audit = sa.Table(
 )
 
 # Outbox statuses. Only ``pending`` and ``claimed`` are live; the rest are final.
-PENDING, CLAIMED, SENT, CANCELLED, SKIPPED, FAILED = "pending", "claimed", "sent", "cancelled", "skipped", "failed"
+PENDING, CLAIMED, SENT, CANCELLED, SKIPPED, FAILED = (
+    "pending",
+    "claimed",
+    "sent",
+    "cancelled",
+    "skipped",
+    "failed",
+)
 FINAL_STATUSES = frozenset({SENT, CANCELLED, SKIPPED, FAILED})
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -137,7 +144,7 @@ def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs written the usual way (``postgresql://…``)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -271,7 +278,9 @@ class Ledger:
             .values(value=value, updated_at=now)
         ).rowcount
         if not updated:
-            connection.execute(sync_cursor.insert().values(forum=forum, name=name, value=value, updated_at=now))
+            connection.execute(
+                sync_cursor.insert().values(forum=forum, name=name, value=value, updated_at=now)
+            )
 
     # -- mirror -------------------------------------------------------------------------------------
     def record_sync(
@@ -290,17 +299,31 @@ class Ledger:
         with self.engine.begin() as connection:
             post_list = list(posts)
             outcomes = self._upsert_mirror_many(
-                connection, forum, "post",
-                [(str(p.id), p.topic_id, p.model_dump(mode="json")) for p in post_list], now)
+                connection,
+                forum,
+                "post",
+                [(str(p.id), p.topic_id, p.model_dump(mode="json")) for p in post_list],
+                now,
+            )
             for post, outcome in zip(post_list, outcomes, strict=True):
                 if outcome == "new":
                     delta.new_post_ids.append(post.id)
                 elif outcome == "changed":
                     delta.changed_post_ids.append(post.id)
-            self._upsert_mirror_many(connection, forum, "topic",
-                                     [(str(t.id), t.id, t.model_dump(mode="json")) for t in topics], now)
-            self._upsert_mirror_many(connection, forum, "event",
-                                     [(str(e.id), e.topic_id, e.model_dump(mode="json")) for e in events], now)
+            self._upsert_mirror_many(
+                connection,
+                forum,
+                "topic",
+                [(str(t.id), t.id, t.model_dump(mode="json")) for t in topics],
+                now,
+            )
+            self._upsert_mirror_many(
+                connection,
+                forum,
+                "event",
+                [(str(e.id), e.topic_id, e.model_dump(mode="json")) for e in events],
+                now,
+            )
             delta.deleted_post_ids = self._mark_posts_deleted(connection, forum, deleted_post_ids, now)
             for name, value in (cursors or {}).items():
                 self._set_cursor(connection, forum, name, value)
@@ -309,22 +332,31 @@ class Ledger:
     #: Idents per ``IN (…)`` list: far below SQLite's bound-parameter limit and PostgreSQL's.
     _IN_CHUNK = 500
 
-    def _existing_mirror_rows(self, connection: Connection, forum: str, kind: str,
-                              idents: Sequence[str]) -> dict[str, tuple[str, datetime | None]]:
+    def _existing_mirror_rows(
+        self, connection: Connection, forum: str, kind: str, idents: Sequence[str]
+    ) -> dict[str, tuple[str, datetime | None]]:
         """``ident -> (content_hash, deleted_at)`` of the rows that exist, in one SELECT per 500 idents."""
         found: dict[str, tuple[str, datetime | None]] = {}
         unique = list(dict.fromkeys(idents))
         for start in range(0, len(unique), self._IN_CHUNK):
-            chunk = unique[start:start + self._IN_CHUNK]
+            chunk = unique[start : start + self._IN_CHUNK]
             rows = connection.execute(
-                sa.select(mirror.c.ident, mirror.c.content_hash, mirror.c.deleted_at)
-                .where(mirror.c.forum == forum, mirror.c.kind == kind, mirror.c.ident.in_(chunk)))
+                sa.select(mirror.c.ident, mirror.c.content_hash, mirror.c.deleted_at).where(
+                    mirror.c.forum == forum, mirror.c.kind == kind, mirror.c.ident.in_(chunk)
+                )
+            )
             for row in rows:
                 found[row.ident] = (row.content_hash, row.deleted_at)
         return found
 
-    def _upsert_mirror_many(self, connection: Connection, forum: str, kind: str,
-                            items: Sequence[tuple[str, int | None, dict[str, Any]]], now: datetime) -> list[str]:
+    def _upsert_mirror_many(
+        self,
+        connection: Connection,
+        forum: str,
+        kind: str,
+        items: Sequence[tuple[str, int | None, dict[str, Any]]],
+        now: datetime,
+    ) -> list[str]:
         """Upsert mirror rows of one kind as a batch; one outcome per item, in input order.
 
         Outcomes are ``new`` (inserted), ``changed`` (content differs or the row was marked deleted: updated
@@ -342,9 +374,17 @@ class Ledger:
             digest = content_hash(payload)
             current = state.get(ident)
             if current is None:
-                inserts[ident] = {"forum": forum, "kind": kind, "ident": ident, "topic_id": topic_id,
-                                  "payload": payload, "content_hash": digest, "first_seen_at": now,
-                                  "updated_at": now, "deleted_at": None}
+                inserts[ident] = {
+                    "forum": forum,
+                    "kind": kind,
+                    "ident": ident,
+                    "topic_id": topic_id,
+                    "payload": payload,
+                    "content_hash": digest,
+                    "first_seen_at": now,
+                    "updated_at": now,
+                    "deleted_at": None,
+                }
                 outcomes.append("new")
             elif current == (digest, None):
                 outcomes.append("unchanged")
@@ -353,8 +393,12 @@ class Ledger:
                 if ident in inserts:  # new in this very batch: insert the latest content instead
                     inserts[ident].update(topic_id=topic_id, payload=payload, content_hash=digest)
                 else:
-                    updates[ident] = {"b_ident": ident, "topic_id": topic_id, "payload": payload,
-                                      "content_hash": digest}
+                    updates[ident] = {
+                        "b_ident": ident,
+                        "topic_id": topic_id,
+                        "payload": payload,
+                        "content_hash": digest,
+                    }
                 outcomes.append("changed")
             state[ident] = (digest, None)
         if inserts:
@@ -362,14 +406,23 @@ class Ledger:
         if updates:
             connection.execute(
                 mirror.update()
-                .where(mirror.c.forum == forum, mirror.c.kind == kind, mirror.c.ident == sa.bindparam("b_ident"))
-                .values(topic_id=sa.bindparam("topic_id"), payload=sa.bindparam("payload"),
-                        content_hash=sa.bindparam("content_hash"), updated_at=now, deleted_at=None),
-                list(updates.values()))
+                .where(
+                    mirror.c.forum == forum, mirror.c.kind == kind, mirror.c.ident == sa.bindparam("b_ident")
+                )
+                .values(
+                    topic_id=sa.bindparam("topic_id"),
+                    payload=sa.bindparam("payload"),
+                    content_hash=sa.bindparam("content_hash"),
+                    updated_at=now,
+                    deleted_at=None,
+                ),
+                list(updates.values()),
+            )
         return outcomes
 
-    def _mark_posts_deleted(self, connection: Connection, forum: str, post_ids: Iterable[int],
-                            now: datetime) -> list[int]:
+    def _mark_posts_deleted(
+        self, connection: Connection, forum: str, post_ids: Iterable[int], now: datetime
+    ) -> list[int]:
         """Mark mirrored posts deleted; the ids that were live until now, in input order, each once."""
         wanted = list(dict.fromkeys(int(i) for i in post_ids))
         if not wanted:
@@ -377,20 +430,32 @@ class Ledger:
         idents = [str(i) for i in wanted]
         live: set[str] = set()
         for start in range(0, len(idents), self._IN_CHUNK):
-            chunk = idents[start:start + self._IN_CHUNK]
-            live.update(connection.execute(
-                sa.select(mirror.c.ident).where(mirror.c.forum == forum, mirror.c.kind == "post",
-                                                mirror.c.ident.in_(chunk), mirror.c.deleted_at.is_(None))
-            ).scalars())
+            chunk = idents[start : start + self._IN_CHUNK]
+            live.update(
+                connection.execute(
+                    sa.select(mirror.c.ident).where(
+                        mirror.c.forum == forum,
+                        mirror.c.kind == "post",
+                        mirror.c.ident.in_(chunk),
+                        mirror.c.deleted_at.is_(None),
+                    )
+                ).scalars()
+            )
             connection.execute(
                 mirror.update()
-                .where(mirror.c.forum == forum, mirror.c.kind == "post", mirror.c.ident.in_(chunk),
-                       mirror.c.deleted_at.is_(None))
-                .values(deleted_at=now, updated_at=now))
+                .where(
+                    mirror.c.forum == forum,
+                    mirror.c.kind == "post",
+                    mirror.c.ident.in_(chunk),
+                    mirror.c.deleted_at.is_(None),
+                )
+                .values(deleted_at=now, updated_at=now)
+            )
         return [i for i in wanted if str(i) in live]
 
-    def _mirrored(self, forum: str, kind: str, topic_ids: Iterable[int] | None = None,
-                  include_deleted: bool = False) -> list[dict[str, Any]]:
+    def _mirrored(
+        self, forum: str, kind: str, topic_ids: Iterable[int] | None = None, include_deleted: bool = False
+    ) -> list[dict[str, Any]]:
         query = sa.select(mirror.c.payload).where(mirror.c.forum == forum, mirror.c.kind == kind)
         if not include_deleted:
             query = query.where(mirror.c.deleted_at.is_(None))
@@ -407,8 +472,9 @@ class Ledger:
         return sorted((Topic.model_validate(p) for p in self._mirrored(forum, "topic")), key=lambda t: t.id)
 
     def mirrored_events(self, forum: str) -> list[CalendarEvent]:
-        return sorted((CalendarEvent.model_validate(p) for p in self._mirrored(forum, "event")),
-                      key=lambda e: e.id)
+        return sorted(
+            (CalendarEvent.model_validate(p) for p in self._mirrored(forum, "event")), key=lambda e: e.id
+        )
 
     def topic_ids_touched_since(self, forum: str, since: datetime | None) -> set[int]:
         """Topics with a post or topic row stored, edited or deleted at or after ``since`` (all if None)."""
@@ -419,8 +485,9 @@ class Ledger:
             return {int(t) for t in connection.execute(query.distinct()).scalars()}
 
     def deleted_post_ids(self, forum: str) -> set[int]:
-        query = sa.select(mirror.c.ident).where(mirror.c.forum == forum, mirror.c.kind == "post",
-                                                mirror.c.deleted_at.is_not(None))
+        query = sa.select(mirror.c.ident).where(
+            mirror.c.forum == forum, mirror.c.kind == "post", mirror.c.deleted_at.is_not(None)
+        )
         with self.engine.connect() as connection:
             return {int(ident) for ident in connection.execute(query).scalars()}
 
@@ -430,8 +497,11 @@ class Ledger:
         now = self.clock.now()
         try:
             with self.engine.begin() as connection:
-                connection.execute(outbox.insert().values(**_action_values(action), status=PENDING, attempts=0,
-                                                          created_at=now, updated_at=now))
+                connection.execute(
+                    outbox.insert().values(
+                        **_action_values(action), status=PENDING, attempts=0, created_at=now, updated_at=now
+                    )
+                )
         except IntegrityError:
             raise DuplicateActionError(action.key) from None
 
@@ -450,9 +520,14 @@ class Ledger:
             existing = {
                 row.key: row
                 for row in connection.execute(
-                    sa.select(outbox.c.key, outbox.c.status, outbox.c.due_at, outbox.c.expires_at,
-                              outbox.c.payload, outbox.c.target)
-                    .where(outbox.c.key.in_(planned_keys) if planned_keys else sa.false())
+                    sa.select(
+                        outbox.c.key,
+                        outbox.c.status,
+                        outbox.c.due_at,
+                        outbox.c.expires_at,
+                        outbox.c.payload,
+                        outbox.c.target,
+                    ).where(outbox.c.key.in_(planned_keys) if planned_keys else sa.false())
                 )
             }
             for action in actions:
@@ -460,9 +535,15 @@ class Ledger:
                 if row is None:
                     try:
                         with connection.begin_nested():
-                            connection.execute(outbox.insert().values(
-                                **_action_values(action), status=PENDING, attempts=0, created_at=now,
-                                updated_at=now))
+                            connection.execute(
+                                outbox.insert().values(
+                                    **_action_values(action),
+                                    status=PENDING,
+                                    attempts=0,
+                                    created_at=now,
+                                    updated_at=now,
+                                )
+                            )
                         inserted += 1
                     except IntegrityError:
                         unchanged += 1  # another worker inserted it a moment ago: same key, same action
@@ -472,26 +553,36 @@ class Ledger:
                     continue
                 values = _action_values(action)
                 if (row.due_at, row.expires_at, row.payload, row.target) == (
-                        values["due_at"], values["expires_at"], values["payload"], values["target"]):
+                    values["due_at"],
+                    values["expires_at"],
+                    values["payload"],
+                    values["target"],
+                ):
                     unchanged += 1
                     continue
-                connection.execute(outbox.update().where(outbox.c.key == action.key,
-                                                         outbox.c.status == PENDING)
-                                   .values(**values, updated_at=now))
+                connection.execute(
+                    outbox.update()
+                    .where(outbox.c.key == action.key, outbox.c.status == PENDING)
+                    .values(**values, updated_at=now)
+                )
                 updated += 1
             if source_list:
-                stale = sa.and_(outbox.c.forum == forum, outbox.c.source.in_(source_list),
-                                outbox.c.status == PENDING)
+                stale = sa.and_(
+                    outbox.c.forum == forum, outbox.c.source.in_(source_list), outbox.c.status == PENDING
+                )
                 if planned_keys:
                     stale = sa.and_(stale, outbox.c.key.not_in(planned_keys))
                 stale_keys = list(connection.execute(sa.select(outbox.c.key).where(stale)).scalars())
                 if stale_keys:
-                    connection.execute(outbox.update().where(outbox.c.key.in_(stale_keys),
-                                                             outbox.c.status == PENDING)
-                                       .values(status=CANCELLED, updated_at=now,
-                                               last_error="no longer planned"))
+                    connection.execute(
+                        outbox.update()
+                        .where(outbox.c.key.in_(stale_keys), outbox.c.status == PENDING)
+                        .values(status=CANCELLED, updated_at=now, last_error="no longer planned")
+                    )
                     for key in stale_keys:
-                        self._audit(connection, forum, "action_cancelled", key, {"reason": "no longer planned"})
+                        self._audit(
+                            connection, forum, "action_cancelled", key, {"reason": "no longer planned"}
+                        )
                     cancelled = len(stale_keys)
         return PlanOutcome(inserted, updated, unchanged, cancelled)
 
@@ -499,11 +590,19 @@ class Ledger:
         """Cancel every pending action planned from ``source`` (a deleted post, an opted-out topic)."""
         now = self.clock.now()
         with self.engine.begin() as connection:
-            keys = list(connection.execute(sa.select(outbox.c.key).where(
-                outbox.c.forum == forum, outbox.c.source == source, outbox.c.status == PENDING)).scalars())
+            keys = list(
+                connection.execute(
+                    sa.select(outbox.c.key).where(
+                        outbox.c.forum == forum, outbox.c.source == source, outbox.c.status == PENDING
+                    )
+                ).scalars()
+            )
             if keys:
-                connection.execute(outbox.update().where(outbox.c.key.in_(keys), outbox.c.status == PENDING)
-                                   .values(status=CANCELLED, updated_at=now, last_error=reason))
+                connection.execute(
+                    outbox.update()
+                    .where(outbox.c.key.in_(keys), outbox.c.status == PENDING)
+                    .values(status=CANCELLED, updated_at=now, last_error=reason)
+                )
             for key in keys:
                 self._audit(connection, forum, "action_cancelled", key, {"reason": reason})
         return len(keys)
@@ -519,24 +618,41 @@ class Ledger:
         with self.engine.begin() as connection:
             candidates = connection.execute(
                 sa.select(outbox.c.id, outbox.c.status)
-                .where(outbox.c.status.in_([PENDING, CLAIMED]), outbox.c.due_at <= now,
-                       sa.or_(outbox.c.retry_at.is_(None), outbox.c.retry_at <= now))
-                .order_by(outbox.c.due_at, outbox.c.id).limit(limit)
+                .where(
+                    outbox.c.status.in_([PENDING, CLAIMED]),
+                    outbox.c.due_at <= now,
+                    sa.or_(outbox.c.retry_at.is_(None), outbox.c.retry_at <= now),
+                )
+                .order_by(outbox.c.due_at, outbox.c.id)
+                .limit(limit)
             ).all()
             for candidate in candidates:
                 taken = connection.execute(
                     outbox.update()
                     .where(outbox.c.id == candidate.id, outbox.c.status == candidate.status)
-                    .values(status=CLAIMED, attempts=outbox.c.attempts + 1, claimed_by=worker,
-                            claimed_at=now, updated_at=now)
+                    .values(
+                        status=CLAIMED,
+                        attempts=outbox.c.attempts + 1,
+                        claimed_by=worker,
+                        claimed_at=now,
+                        updated_at=now,
+                    )
                 ).rowcount
                 if taken:
                     row = connection.execute(sa.select(outbox).where(outbox.c.id == candidate.id)).one()
                     claimed.append(OutboxRow.from_row(row))
         return claimed
 
-    def finish(self, key: str, status: str, *, post_ref: str | None = None, error: str | None = None,
-               retry_at: datetime | None = None, detail: Mapping[str, Any] | None = None) -> bool:
+    def finish(
+        self,
+        key: str,
+        status: str,
+        *,
+        post_ref: str | None = None,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> bool:
         """Move a claimed action to a final status, or back to pending until ``retry_at``, and audit it."""
         if status not in FINAL_STATUSES | {PENDING}:
             raise LedgerError(f"unknown outbox status {status!r}")
@@ -548,18 +664,31 @@ class Ledger:
             if row is None:
                 return False
             changed = connection.execute(
-                outbox.update().where(outbox.c.key == key, outbox.c.status == CLAIMED)
-                .values(status=status, post_ref=post_ref, last_error=error, updated_at=now, retry_at=retry_at,
-                        sent_at=now if status == SENT else None,
-                        claimed_by=None if status == PENDING else outbox.c.claimed_by)
+                outbox.update()
+                .where(outbox.c.key == key, outbox.c.status == CLAIMED)
+                .values(
+                    status=status,
+                    post_ref=post_ref,
+                    last_error=error,
+                    updated_at=now,
+                    retry_at=retry_at,
+                    sent_at=now if status == SENT else None,
+                    claimed_by=None if status == PENDING else outbox.c.claimed_by,
+                )
             ).rowcount
             if changed:
-                self._audit(connection, row.forum, f"action_{status}", key,
-                            {"post_ref": post_ref, "error": error, **(detail or {})})
+                self._audit(
+                    connection,
+                    row.forum,
+                    f"action_{status}",
+                    key,
+                    {"post_ref": post_ref, "error": error, **(detail or {})},
+                )
         return bool(changed)
 
-    def actions(self, *, forum: str | None = None, statuses: Iterable[str] | None = None,
-                kind: str | None = None) -> list[OutboxRow]:
+    def actions(
+        self, *, forum: str | None = None, statuses: Iterable[str] | None = None, kind: str | None = None
+    ) -> list[OutboxRow]:
         query = sa.select(outbox).order_by(outbox.c.due_at, outbox.c.id)
         if forum is not None:
             query = query.where(outbox.c.forum == forum)
@@ -578,22 +707,34 @@ class Ledger:
     def next_due_at(self) -> datetime | None:
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(outbox.c.due_at, outbox.c.retry_at).where(outbox.c.status.in_([PENDING, CLAIMED]))
-                .order_by(outbox.c.due_at).limit(200)
+                sa.select(outbox.c.due_at, outbox.c.retry_at)
+                .where(outbox.c.status.in_([PENDING, CLAIMED]))
+                .order_by(outbox.c.due_at)
+                .limit(200)
             ).all()
         times = [max(row.due_at, row.retry_at) if row.retry_at else row.due_at for row in rows]
         return min(times) if times else None
 
     # -- audit --------------------------------------------------------------------------------------
-    def audit(self, forum: str, event: str, action_key: str | None = None,
-              detail: Mapping[str, Any] | None = None) -> None:
+    def audit(
+        self, forum: str, event: str, action_key: str | None = None, detail: Mapping[str, Any] | None = None
+    ) -> None:
         with self.engine.begin() as connection:
             self._audit(connection, forum, event, action_key, detail or {})
 
-    def _audit(self, connection: Connection, forum: str, event: str, action_key: str | None,
-               detail: Mapping[str, Any]) -> None:
-        connection.execute(audit.insert().values(at=self.clock.now(), forum=forum, event=event,
-                                                 action_key=action_key, detail=dict(detail)))
+    def _audit(
+        self,
+        connection: Connection,
+        forum: str,
+        event: str,
+        action_key: str | None,
+        detail: Mapping[str, Any],
+    ) -> None:
+        connection.execute(
+            audit.insert().values(
+                at=self.clock.now(), forum=forum, event=event, action_key=action_key, detail=dict(detail)
+            )
+        )
 
     def audit_log(self, forum: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(audit).order_by(audit.c.id)
@@ -615,8 +756,11 @@ class Ledger:
         """
         if self.dialect == "postgresql":
             with self.engine.connect() as connection:
-                held = bool(connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
-                                               {"k": _lock_id(name)}).scalar())
+                held = bool(
+                    connection.execute(
+                        sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_id(name)}
+                    ).scalar()
+                )
                 connection.commit()
                 try:
                     yield held
@@ -648,8 +792,13 @@ class Ledger:
 
 def _action_values(action: Action) -> dict[str, Any]:
     return {
-        "key": action.key, "kind": action.kind, "forum": action.forum, "source": action.source,
-        "target": action.target, "due_at": action.due_at, "expires_at": action.expires_at,
+        "key": action.key,
+        "kind": action.kind,
+        "forum": action.forum,
+        "source": action.source,
+        "target": action.target,
+        "due_at": action.due_at,
+        "expires_at": action.expires_at,
         "payload": json.loads(json.dumps(action.payload, default=str)),
     }
 

@@ -25,7 +25,9 @@ class SecretRedactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
-    def __call__(self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    def __call__(
+        self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         for key, value in list(event_dict.items()):
             event_dict[key] = self._clean(key, value)
         return event_dict
@@ -49,8 +51,9 @@ class SecretRedactor:
         return text
 
 
-def configure_logging(*, level: str = "info", fmt: str = "auto", secrets: Iterable[str] = (),
-                      stream: TextIO | None = None) -> None:
+def configure_logging(
+    *, level: str = "info", fmt: str = "auto", secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> None:
     """Set up structlog and the standard library's logging once per process."""
     stream = stream or sys.stderr
     use_console = fmt == "console" or (fmt == "auto" and stream.isatty())
@@ -63,8 +66,11 @@ def configure_logging(*, level: str = "info", fmt: str = "auto", secrets: Iterab
         structlog.processors.format_exc_info,
         redactor,
     ]
-    renderer: Any = (structlog.dev.ConsoleRenderer(colors=stream.isatty()) if use_console
-                     else structlog.processors.JSONRenderer(sort_keys=False))
+    renderer: Any = (
+        structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        if use_console
+        else structlog.processors.JSONRenderer(sort_keys=False)
+    )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redactor, renderer],

@@ -17,7 +17,9 @@ from cotechbot.errors import NaiveDatetimeError
 def require_aware_utc(value: datetime) -> datetime:
     """Refuse naive datetimes and normalise aware ones to UTC."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise NaiveDatetimeError(f"naive datetime {value.isoformat()} has no time zone; cotechbot stores UTC only")
+        raise NaiveDatetimeError(
+            f"naive datetime {value.isoformat()} has no time zone; cotechbot stores UTC only"
+        )
     return value.astimezone(UTC)
 
 
@@ -58,7 +60,9 @@ class Poll(ForumModel):
     options: list[PollOption] = Field(default_factory=list)
     voters: int = 0
     close: UtcDateTime | None = None
-    closed_at: UtcDateTime | None = None  # when it was closed (by hand or by its close time); newer servers only
+    closed_at: UtcDateTime | None = (
+        None  # when it was closed (by hand or by its close time); newer servers only
+    )
     groups: str | None = None
     title: str | None = None
 

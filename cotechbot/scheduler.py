@@ -36,11 +36,19 @@ class BotScheduler:
         self._stopping = False
 
     def start(self) -> None:
-        self.scheduler.add_job(self._cycle, IntervalTrigger(minutes=self.settings.sync_interval_minutes),
-                               id="cycle", name="sync, plan and dispatch", next_run_time=datetime.now(UTC))
+        self.scheduler.add_job(
+            self._cycle,
+            IntervalTrigger(minutes=self.settings.sync_interval_minutes),
+            id="cycle",
+            name="sync, plan and dispatch",
+            next_run_time=datetime.now(UTC),
+        )
         self.scheduler.start()
-        log.info("scheduler started", forum=self.settings.forum_name,
-                 sync_interval_minutes=self.settings.sync_interval_minutes)
+        log.info(
+            "scheduler started",
+            forum=self.settings.forum_name,
+            sync_interval_minutes=self.settings.sync_interval_minutes,
+        )
 
     def shutdown(self) -> None:
         # APScheduler holds its job-store lock while it waits for running jobs, and our jobs re-arm the
@@ -81,8 +89,13 @@ class BotScheduler:
             # not in a tight loop.
             now = datetime.now(UTC)
             run_at = due if due > now else now + timedelta(seconds=1)
-            self.scheduler.add_job(self._dispatch, DateTrigger(run_date=run_at), id="dispatch",
-                                   name="dispatch due actions", replace_existing=True)
+            self.scheduler.add_job(
+                self._dispatch,
+                DateTrigger(run_date=run_at),
+                id="dispatch",
+                name="dispatch due actions",
+                replace_existing=True,
+            )
             return run_at
 
 

@@ -99,14 +99,34 @@ class Settings(BaseSettings):
     backfill_max_posts: int = Field(5000, gt=0)
 
     # Events and reminders
-    event_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(default_factory=list)
-    event_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(default_factory=lambda: ["event", "events"])
+    event_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=list
+    )
+    event_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=lambda: ["event", "events"]
+    )
     event_cue_words: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
-        default_factory=lambda: ["call", "meeting", "meet-up", "meetup", "gathering", "session", "workshop",
-                                 "chat", "social", "assembly", "agm", "event", "hangout", "conference"])
+        default_factory=lambda: [
+            "call",
+            "meeting",
+            "meet-up",
+            "meetup",
+            "gathering",
+            "session",
+            "workshop",
+            "chat",
+            "social",
+            "assembly",
+            "agm",
+            "event",
+            "hangout",
+            "conference",
+        ]
+    )
     opt_out_tag: str = "no-reminders"
     reminder_offsets: Annotated[list[Duration], NoDecode, BeforeValidator(_comma_list)] = Field(
-        default_factory=lambda: [timedelta(days=1), timedelta(minutes=10)], min_length=1)
+        default_factory=lambda: [timedelta(days=1), timedelta(minutes=10)], min_length=1
+    )
     reminder_grace: Duration = timedelta(minutes=30)
     respect_calendar_reminders: bool = True
 
@@ -121,7 +141,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/London'") from None
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as 'Europe/London'"
+            ) from None
         return value
 
     @field_validator("database_url")
@@ -180,8 +202,9 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(_describe(error, config_file, file_data, overrides)) from None
 
 
-def _describe(error: ValidationError, config_file: Path | None, file_data: dict[str, Any],
-              overrides: dict[str, Any]) -> str:
+def _describe(
+    error: ValidationError, config_file: Path | None, file_data: dict[str, Any], overrides: dict[str, Any]
+) -> str:
     first = error.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "settings"
     env_name = f"{ENV_PREFIX}{name.upper()}"

@@ -67,8 +67,18 @@ def default_worker_id() -> str:
 
 
 class Worker:
-    def __init__(self, settings: Settings, forum: Forum, ledger: Ledger, clock: Clock, syncer: Syncer, *,
-                 worker_id: str | None = None, dispatcher: Dispatcher | None = None, dry_run: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        forum: Forum,
+        ledger: Ledger,
+        clock: Clock,
+        syncer: Syncer,
+        *,
+        worker_id: str | None = None,
+        dispatcher: Dispatcher | None = None,
+        dry_run: bool = False,
+    ) -> None:
         self.settings = settings
         self.forum = forum
         self.ledger = ledger
@@ -77,15 +87,19 @@ class Worker:
         self.name = settings.forum_name
         self.rules = EventRules.from_settings(settings)
         self.worker_id = worker_id or default_worker_id()
-        self.dispatcher = dispatcher or Dispatcher(ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run)
+        self.dispatcher = dispatcher or Dispatcher(
+            ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run
+        )
         self.poll_rules = PollRules.from_settings(settings)
         self._replanned_everything = False
         self._poll_topic_ids: set[int] = set()
 
     # -- the cycle ----------------------------------------------------------------------------------
     def cycle(self) -> CycleReport:
-        with structlog.contextvars.bound_contextvars(forum=self.name, job="cycle"), \
-                self.ledger.leader(f"worker:{self.name}") as leading:
+        with (
+            structlog.contextvars.bound_contextvars(forum=self.name, job="cycle"),
+            self.ledger.leader(f"worker:{self.name}") as leading,
+        ):
             if not leading:
                 log.info("another worker leads; standing by")
                 return CycleReport(leader=False)
@@ -100,15 +114,23 @@ class Worker:
                 log.warning("sync incomplete; planning from what is stored", error=report.sync_error)
             report.planned, report.planned_topics = self.plan(started)
             report.dispatch = self.dispatcher.dispatch_due()
-            log.info("cycle done", planned_topics=report.planned_topics, inserted=report.planned.inserted,
-                     cancelled=report.planned.cancelled, sent=len(report.dispatch.sent),
-                     skipped=len(report.dispatch.skipped), failed=len(report.dispatch.failed))
+            log.info(
+                "cycle done",
+                planned_topics=report.planned_topics,
+                inserted=report.planned.inserted,
+                cancelled=report.planned.cancelled,
+                sent=len(report.dispatch.sent),
+                skipped=len(report.dispatch.skipped),
+                failed=len(report.dispatch.failed),
+            )
             return report
 
     def dispatch(self) -> DispatchReport:
         """Only send what is due (the scheduler calls this at the next due time, between syncs)."""
-        with structlog.contextvars.bound_contextvars(forum=self.name, job="dispatch"), \
-                self.ledger.leader(f"worker:{self.name}") as leading:
+        with (
+            structlog.contextvars.bound_contextvars(forum=self.name, job="dispatch"),
+            self.ledger.leader(f"worker:{self.name}") as leading,
+        ):
             return self.dispatcher.dispatch_due() if leading else DispatchReport()
 
     # -- planning -----------------------------------------------------------------------------------
@@ -142,30 +164,46 @@ class Worker:
                 continue
             sources, actions = planned
             outcome = self.ledger.apply_plan(self.name, sources, actions)
-            totals = PlanOutcome(*(a + b for a, b in zip(
-                (totals.inserted, totals.updated, totals.unchanged, totals.cancelled),
-                (outcome.inserted, outcome.updated, outcome.unchanged, outcome.cancelled), strict=True)))
+            totals = PlanOutcome(
+                *(
+                    a + b
+                    for a, b in zip(
+                        (totals.inserted, totals.updated, totals.unchanged, totals.cancelled),
+                        (outcome.inserted, outcome.updated, outcome.unchanged, outcome.cancelled),
+                        strict=True,
+                    )
+                )
+            )
         return totals
 
-    def _plan_topic(self, topic_id: int, posts: list[Post], topics: dict[int, Topic], live: list[OutboxRow],
-                    now: datetime) -> tuple[set[str], list[Action]] | None:
+    def _plan_topic(
+        self, topic_id: int, posts: list[Post], topics: dict[int, Topic], live: list[OutboxRow], now: datetime
+    ) -> tuple[set[str], list[Action]] | None:
         """All actions one topic should have now, and every source they replace (including polls that
         vanished from it, whose pending actions are then cancelled)."""
         try:
             target = f"topic/{topic_id}"
             # The topic's own source, plus the polls that had pending actions in it (a poll edited out of
             # its post must lose them); other capabilities' actions aimed at this topic are not ours.
-            sources = {f"topic/{topic_id}"} | {row.source for row in live if row.target == target
-                                              and row.status == PENDING and row.source.startswith("poll/")}
+            sources = {f"topic/{topic_id}"} | {
+                row.source
+                for row in live
+                if row.target == target and row.status == PENDING and row.source.startswith("poll/")
+            }
             actions: list[Action] = []
             winner_events = []
             watch = False
             if not self.rules.opted_out(topics.get(topic_id)):
                 for poll in detect_date_polls(posts, now, self.settings.timezone):
                     poll = self._with_close_anchor(poll, now)
-                    plan = plan_poll(poll, now=now, forum=self.name, rules=self.poll_rules,
-                                     last_standings=last_standings_from(live, poll.source),
-                                     non_voters=self._non_voters(poll, now))
+                    plan = plan_poll(
+                        poll,
+                        now=now,
+                        forum=self.name,
+                        rules=self.poll_rules,
+                        last_standings=last_standings_from(live, poll.source),
+                        non_voters=self._non_voters(poll, now),
+                    )
                     sources.add(poll.source)
                     actions.extend(plan.actions)
                     winner_events.extend(plan.winner_events)
@@ -201,7 +239,9 @@ class Worker:
         reminder that may name them is about to be planned."""
         if not needs_non_voters(poll, now, self.poll_rules):
             return None
-        voters = {v.username for option in self.forum.poll_voters(poll.post_id, poll.name).values() for v in option}
+        voters = {
+            v.username for option in self.forum.poll_voters(poll.post_id, poll.name).values() for v in option
+        }
         members = [m for group in poll.groups for m in self.forum.group_member_usernames(group)]
         return non_voters_among(members, voters)
 

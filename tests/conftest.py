@@ -16,7 +16,9 @@ def require_shared(relative: str = "") -> Path:
     """Return a path under ../shared/, skipping (or, in CI, failing) when that checkout is absent."""
     path = SHARED_DIR / relative
     if not path.exists():
-        message = f"{path} is absent: the reference contracts and samples live beside the project in ../shared/"
+        message = (
+            f"{path} is absent: the reference contracts and samples live beside the project in ../shared/"
+        )
         if IN_CI:
             pytest.fail(f"CI=true but {message}")
         pytest.skip(message)

@@ -32,7 +32,9 @@ from cotechbot.when import TimeMention, read_times
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _MEETING_HOSTS = re.compile(
     r"(jit\.si|jitsi|zoom\.us|meet\.google|whereby|teams\.microsoft|bigbluebutton|bbb\.|meet\.|call\.|"
-    r"video\.|webex|gather\.town|discord\.gg)", re.IGNORECASE)
+    r"video\.|webex|gather\.town|discord\.gg)",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKUP = re.compile(r"\[(?:date|date-range)[\s=][^\]]*\]", re.IGNORECASE)
 _QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
@@ -64,11 +66,16 @@ class EventRules:
     @classmethod
     def from_settings(cls, settings: Settings) -> EventRules:
         return cls(
-            zone=settings.timezone, cue_words=tuple(settings.event_cue_words),
-            category_ids=tuple(settings.event_category_ids), tags=tuple(settings.event_tags),
-            opt_out_tag=settings.opt_out_tag, offsets=tuple(settings.reminder_offsets), grace=settings.reminder_grace,
+            zone=settings.timezone,
+            cue_words=tuple(settings.event_cue_words),
+            category_ids=tuple(settings.event_category_ids),
+            tags=tuple(settings.event_tags),
+            opt_out_tag=settings.opt_out_tag,
+            offsets=tuple(settings.reminder_offsets),
+            grace=settings.reminder_grace,
             respect_calendar_reminders=settings.respect_calendar_reminders,
-            base_url=str(settings.discourse_url or "").rstrip("/"))
+            base_url=str(settings.discourse_url or "").rstrip("/"),
+        )
 
     def names_a_gathering(self, sentence: str) -> bool:
         return bool(self._cue_pattern.search(sentence))
@@ -80,7 +87,9 @@ class EventRules:
         return in_category or tagged
 
     def opted_out(self, topic: Topic | None) -> bool:
-        return bool(topic and self.opt_out_tag and self.opt_out_tag.lower() in {t.lower() for t in topic.tags})
+        return bool(
+            topic and self.opt_out_tag and self.opt_out_tag.lower() in {t.lower() for t in topic.tags}
+        )
 
 
 def meeting_link(text: str) -> str | None:
@@ -104,7 +113,7 @@ def _readable_text(post: Post) -> str:
 def _sentence_around(text: str, start: int, end: int) -> str:
     left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     right_match = _SENTENCE_END.search(text, end)
-    return text[left: right_match.start() if right_match else len(text)]
+    return text[left : right_match.start() if right_match else len(text)]
 
 
 def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventRules) -> list[EventFact]:
@@ -134,29 +143,51 @@ def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventR
         from_markup = bool(_MARKUP.search(sentence))
         if not (rules.names_a_gathering(sentence) or event_topic):
             continue
-        facts.append(EventFact(
-            topic_id=post.topic_id, post_id=post.id, post_number=post.post_number, title=title,
-            start=mention.start, end=mention.end, url=link,
-            origin="markup" if from_markup else "prose"))
+        facts.append(
+            EventFact(
+                topic_id=post.topic_id,
+                post_id=post.id,
+                post_number=post.post_number,
+                title=title,
+                start=mention.start,
+                end=mention.end,
+                url=link,
+                origin="markup" if from_markup else "prose",
+            )
+        )
     return facts
 
 
 def _is_upcoming_moment(mention: TimeMention, now: datetime) -> bool:
-    return (not mention.all_day and isinstance(mention.start, datetime) and mention.start > now
-            and "past" not in mention.flags)
+    return (
+        not mention.all_day
+        and isinstance(mention.start, datetime)
+        and mention.start > now
+        and "past" not in mention.flags
+    )
 
 
 def _calendar_fact(event: CalendarEvent, post: Post, title: str, now: datetime) -> list[EventFact]:
     if event.is_closed or event.is_expired or event.starts_at <= now or (event.status or "") == "cancelled":
         return []
-    return [EventFact(
-        topic_id=post.topic_id, post_id=post.id, post_number=post.post_number, title=event.name or title,
-        start=event.starts_at, end=event.ends_at, url=event.url or meeting_link(post.text), origin="calendar",
-        has_plugin_reminders=event.has_plugin_reminders)]
+    return [
+        EventFact(
+            topic_id=post.topic_id,
+            post_id=post.id,
+            post_number=post.post_number,
+            title=event.name or title,
+            start=event.starts_at,
+            end=event.ends_at,
+            url=event.url or meeting_link(post.text),
+            origin="calendar",
+            has_plugin_reminders=event.has_plugin_reminders,
+        )
+    ]
 
 
-def detect_events(posts: Iterable[Post], topics: dict[int, Topic], now: datetime,
-                  rules: EventRules) -> list[EventFact]:
+def detect_events(
+    posts: Iterable[Post], topics: dict[int, Topic], now: datetime, rules: EventRules
+) -> list[EventFact]:
     """Facts for every post, de-duplicated per topic and start (a later "call in 10 minutes" post repeats
     the announcement rather than making a second event)."""
     facts: dict[tuple[int, datetime], EventFact] = {}
@@ -208,11 +239,31 @@ def plan_reminders(facts: Iterable[EventFact], now: datetime, forum: str, rules:
             if expires <= now:
                 continue
             key = reminder_key(fact, offset)
-            raw = render("event_reminder.md", key=key, fact=fact, zone=rules.zone, lead=_lead_phrase(offset),
-                         announcement=post_url(rules.base_url, fact.topic_id, fact.post_number))
-            actions.append(Action(
-                key=key, kind="event_reminder", forum=forum, source=fact.source, target=f"topic/{fact.topic_id}",
-                due_at=due, expires_at=expires,
-                payload={"op": "reply", "topic_id": fact.topic_id, "raw": raw, "title": fact.title,
-                         "event_start": fact.start.isoformat(), "offset": format_duration(offset)}))
+            raw = render(
+                "event_reminder.md",
+                key=key,
+                fact=fact,
+                zone=rules.zone,
+                lead=_lead_phrase(offset),
+                announcement=post_url(rules.base_url, fact.topic_id, fact.post_number),
+            )
+            actions.append(
+                Action(
+                    key=key,
+                    kind="event_reminder",
+                    forum=forum,
+                    source=fact.source,
+                    target=f"topic/{fact.topic_id}",
+                    due_at=due,
+                    expires_at=expires,
+                    payload={
+                        "op": "reply",
+                        "topic_id": fact.topic_id,
+                        "raw": raw,
+                        "title": fact.title,
+                        "event_start": fact.start.isoformat(),
+                        "offset": format_duration(offset),
+                    },
+                )
+            )
     return actions

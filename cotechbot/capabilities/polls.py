@@ -58,7 +58,9 @@ _YEAR_FLAG = re.compile(r"^year_corrected:(\d{4})->(\d{4})$")
 _TAG = re.compile(r"<[^>]*>?")
 _WEEKDAY_WORD = re.compile(
     r"(?<![a-z])(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)(?![a-z])", re.IGNORECASE)
+    r"|sat(?:urday)?|sun(?:day)?)(?![a-z])",
+    re.IGNORECASE,
+)
 _WEEKDAY_NUMBER = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -186,9 +188,12 @@ class PollRules:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollRules:
-        return cls(zone=settings.timezone, checks_enabled=settings.poll_checks_enabled,
-                   standings_interval=settings.poll_standings_interval,
-                   close_reminder=settings.poll_close_reminder)
+        return cls(
+            zone=settings.timezone,
+            checks_enabled=settings.poll_checks_enabled,
+            standings_interval=settings.poll_standings_interval,
+            close_reminder=settings.poll_close_reminder,
+        )
 
 
 # ------------------------------------------------------------------------------------- option html
@@ -319,7 +324,9 @@ def _read_markup(dates: Sequence[Mapping[str, str]]) -> OptionTime | None:
         (start, day), (end, _) = moments
         if isinstance(start, datetime) != isinstance(end, datetime) or end < start:
             return None
-        return OptionTime(start=start, end=end, all_day=not isinstance(start, datetime), day=day, source="markup")
+        return OptionTime(
+            start=start, end=end, all_day=not isinstance(start, datetime), day=day, source="markup"
+        )
     return None
 
 
@@ -349,8 +356,9 @@ def _single(mentions: Sequence[TimeMention], tz: str) -> OptionTime | None:
     return _option_time(mention.start, mention.end, bool(mention.all_day), tuple(mention.flags), tz)
 
 
-def _option_time(start: Moment, end: Moment | None, all_day: bool, flags: tuple[str, ...],
-                 tz: str) -> OptionTime | None:
+def _option_time(
+    start: Moment, end: Moment | None, all_day: bool, flags: tuple[str, ...], tz: str
+) -> OptionTime | None:
     zone = ZoneInfo(tz)
     if isinstance(start, datetime):
         if start.tzinfo is None:
@@ -363,8 +371,14 @@ def _option_time(start: Moment, end: Moment | None, all_day: bool, flags: tuple[
             end = None
         return OptionTime(start=start, end=end, all_day=False, day=day, source="text", flags=flags)
     if isinstance(start, date):
-        return OptionTime(start=start, end=end if isinstance(end, date) and not isinstance(end, datetime) else None,
-                          all_day=True, day=start, source="text", flags=flags)
+        return OptionTime(
+            start=start,
+            end=end if isinstance(end, date) and not isinstance(end, datetime) else None,
+            all_day=True,
+            day=start,
+            source="text",
+            flags=flags,
+        )
     return None
 
 
@@ -397,8 +411,12 @@ def _usual_year(options: Iterable[DateOption]) -> int | None:
 
 def _shown(markup: OptionMarkup, tz: str) -> str:
     """The option as people read it, local dates spelled out in the forum's zone."""
-    return _squash("".join(
-        piece if isinstance(piece, str) else _spell_markup(markup.dates[piece], tz) for piece in markup.pieces))
+    return _squash(
+        "".join(
+            piece if isinstance(piece, str) else _spell_markup(markup.dates[piece], tz)
+            for piece in markup.pieces
+        )
+    )
 
 
 def _spell_markup(attrs: Mapping[str, str], tz: str) -> str:
@@ -420,16 +438,36 @@ def date_poll_from(post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/L
     markups = [parse_option_html(o.html) for o in poll.options]
     readings = _read_texts(["" if m.dates else m.plain[:MAX_TEXT_CHARS] for m in markups], reference, tz)
     options = [
-        DateOption(id=str(o.id), text=_shown(m, tz), votes=o.votes, weekday_named=_weekday_named(m.plain),
-                   when=_read_markup(m.dates) if m.dates else _single(mentions, tz))
-        for o, m, mentions in zip(poll.options, markups, readings, strict=True)]
+        DateOption(
+            id=str(o.id),
+            text=_shown(m, tz),
+            votes=o.votes,
+            weekday_named=_weekday_named(m.plain),
+            when=_read_markup(m.dates) if m.dates else _single(mentions, tz),
+        )
+        for o, m, mentions in zip(poll.options, markups, readings, strict=True)
+    ]
     if sum(1 for o in options if o.when is not None) * 2 <= len(options):
         return None
     return DatePoll(
-        post_id=post.id, post_number=post.post_number, topic_id=post.topic_id, topic_title=post.topic_title,
-        posted_at=post.created_at, name=poll.name, title=poll.title, type=poll.type, status=poll.status,
-        close=poll.close, closed_at=poll.closed_at, results=poll.results, public=poll.public,
-        groups=tuple(poll.group_names), voters=poll.voters, tz=tz, options=tuple(options))
+        post_id=post.id,
+        post_number=post.post_number,
+        topic_id=post.topic_id,
+        topic_title=post.topic_title,
+        posted_at=post.created_at,
+        name=poll.name,
+        title=poll.title,
+        type=poll.type,
+        status=poll.status,
+        close=poll.close,
+        closed_at=poll.closed_at,
+        results=poll.results,
+        public=poll.public,
+        groups=tuple(poll.group_names),
+        voters=poll.voters,
+        tz=tz,
+        options=tuple(options),
+    )
 
 
 def detect_date_polls(posts: Iterable[Post], now: datetime, tz: str = "Europe/London") -> list[DatePoll]:
@@ -468,12 +506,18 @@ def check_poll(poll: DatePoll) -> list[OptionProblem]:
         base = {"option_id": option.id, "option_text": option.text, "weekday_named": option.weekday_named}
         if (written_year := when.corrected_from_year) is not None:
             written = _replace_year(when.day, written_year)
-            problems.append(OptionProblem(kind="weekday_mismatch", written_day=written, suggestions=(when.day,),
-                                          **base))
+            problems.append(
+                OptionProblem(kind="weekday_mismatch", written_day=written, suggestions=(when.day,), **base)
+            )
         elif _weekday_wrong(option):
-            problems.append(OptionProblem(kind="weekday_mismatch", written_day=when.day,
-                                          suggestions=_weekday_suggestions(when.day, option.weekday_named),
-                                          **base))
+            problems.append(
+                OptionProblem(
+                    kind="weekday_mismatch",
+                    written_day=when.day,
+                    suggestions=_weekday_suggestions(when.day, option.weekday_named),
+                    **base,
+                )
+            )
         elif earlier is not None:
             problems.append(OptionProblem(kind="duplicate", same_as=earlier.text, **base))
         elif usual is not None and when.day.year != usual and _far_from_others(option, timed):
@@ -501,8 +545,9 @@ def _weekday_suggestions(day: date, named: int | None) -> tuple[date, ...]:
 
 def _far_from_others(option: DateOption, timed: Sequence[DateOption]) -> bool:
     assert option.when is not None
-    return all(abs((o.when.day - option.when.day).days) > 90 for o in timed
-               if o is not option and o.when is not None)
+    return all(
+        abs((o.when.day - option.when.day).days) > 90 for o in timed if o is not option and o.when is not None
+    )
 
 
 def _before(when: OptionTime, posted_at: datetime, posted_day: date) -> bool:
@@ -514,9 +559,15 @@ def _before(when: OptionTime, posted_at: datetime, posted_day: date) -> bool:
 # --------------------------------------------------------------------------------------------- plan
 
 
-def plan_poll(poll: DatePoll, *, now: datetime, forum: str, rules: PollRules | None = None,
-              last_standings: Mapping[str, int] | None = None,
-              non_voters: Sequence[str] | None = None) -> PollPlan:
+def plan_poll(
+    poll: DatePoll,
+    *,
+    now: datetime,
+    forum: str,
+    rules: PollRules | None = None,
+    last_standings: Mapping[str, int] | None = None,
+    non_voters: Sequence[str] | None = None,
+) -> PollPlan:
     """Everything this poll calls for now: planning twice with the same inputs gives the same plan.
 
     ``last_standings`` are the tallies of the last standings posted for this poll (None if never);
@@ -563,8 +614,9 @@ def _reply(poll: DatePoll, raw: str, **extra: Any) -> dict[str, Any]:
     return {"op": "reply", "topic_id": poll.topic_id, "raw": raw, "poll": poll.ref, **extra}
 
 
-def _check_action(poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str,
-                  rules: PollRules, zone: str) -> Action | None:
+def _check_action(
+    poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str, rules: PollRules, zone: str
+) -> Action | None:
     expires = poll.posted_at + rules.check_window
     if poll.close is not None:
         expires = min(expires, poll.close)
@@ -572,10 +624,19 @@ def _check_action(poll: DatePoll, problems: Sequence[OptionProblem], now: dateti
         return None
     key = f"poll-check:{poll.ref}"
     shown = [_problem_context(p, poll) for p in problems[: rules.max_listed]]
-    raw = render("poll_check.md", key=key, poll=poll, problems=shown, more=max(0, len(problems) - rules.max_listed))
-    return Action(key=key, kind="poll_check", forum=forum, source=poll.source, target=poll.target,
-                  due_at=poll.posted_at, expires_at=expires,
-                  payload=_reply(poll, raw, problems=[p.kind + ":" + p.option_id for p in problems]))
+    raw = render(
+        "poll_check.md", key=key, poll=poll, problems=shown, more=max(0, len(problems) - rules.max_listed)
+    )
+    return Action(
+        key=key,
+        kind="poll_check",
+        forum=forum,
+        source=poll.source,
+        target=poll.target,
+        due_at=poll.posted_at,
+        expires_at=expires,
+        payload=_reply(poll, raw, problems=[p.kind + ":" + p.option_id for p in problems]),
+    )
 
 
 def _problem_context(problem: OptionProblem, poll: DatePoll) -> dict[str, Any]:
@@ -607,15 +668,23 @@ def _rows(poll: DatePoll, limit: int) -> tuple[list[dict[str, Any]], int]:
 
 
 def tallies_digest(tallies: Mapping[str, int]) -> str:
-    return hashlib.sha256(json.dumps(dict(sorted(tallies.items())), separators=(",", ":")).encode()).hexdigest()[:12]
+    return hashlib.sha256(
+        json.dumps(dict(sorted(tallies.items())), separators=(",", ":")).encode()
+    ).hexdigest()[:12]
 
 
 def _in_closing_window(poll: DatePoll, now: datetime, rules: PollRules) -> bool:
     return poll.close is not None and now >= poll.close - rules.close_reminder
 
 
-def _standings_action(poll: DatePoll, now: datetime, forum: str, rules: PollRules, zone: str,
-                      last_standings: Mapping[str, int] | None) -> Action | None:
+def _standings_action(
+    poll: DatePoll,
+    now: datetime,
+    forum: str,
+    rules: PollRules,
+    zone: str,
+    last_standings: Mapping[str, int] | None,
+) -> Action | None:
     tallies = poll.tallies
     if poll.results != "always" or tallies is None or sum(tallies.values()) == 0:
         return None
@@ -628,13 +697,21 @@ def _standings_action(poll: DatePoll, now: datetime, forum: str, rules: PollRule
     key = f"poll-standings:{poll.ref}:{_stamp(period_start)}"
     rows, more = _rows(poll, rules.max_listed)
     raw = render("poll_standings.md", key=key, poll=poll, rows=rows, more=more, zone=zone)
-    return Action(key=key, kind="poll_standings", forum=forum, source=poll.source, target=poll.target,
-                  due_at=period_start, expires_at=period_start + rules.standings_interval,
-                  payload=_reply(poll, raw, tallies=tallies, digest=tallies_digest(tallies)))
+    return Action(
+        key=key,
+        kind="poll_standings",
+        forum=forum,
+        source=poll.source,
+        target=poll.target,
+        due_at=period_start,
+        expires_at=period_start + rules.standings_interval,
+        payload=_reply(poll, raw, tallies=tallies, digest=tallies_digest(tallies)),
+    )
 
 
-def _closing_action(poll: DatePoll, now: datetime, forum: str, rules: PollRules, zone: str,
-                    non_voters: Sequence[str] | None) -> Action | None:
+def _closing_action(
+    poll: DatePoll, now: datetime, forum: str, rules: PollRules, zone: str, non_voters: Sequence[str] | None
+) -> Action | None:
     if poll.close is None:
         return None
     due = poll.close - rules.close_reminder
@@ -647,12 +724,31 @@ def _closing_action(poll: DatePoll, now: datetime, forum: str, rules: PollRules,
         if not mentions:
             return None  # every member of the poll's groups has voted: nobody to nudge
     key = f"poll-closing:{poll.ref}:{_stamp(poll.close)}"
-    rows, more = _rows(poll, rules.max_listed) if poll.everyone_sees_results(now) and poll.tallies else ([], 0)
+    rows, more = (
+        _rows(poll, rules.max_listed) if poll.everyone_sees_results(now) and poll.tallies else ([], 0)
+    )
     shown = mentions[: rules.max_mentions]
-    raw = render("poll_closing.md", key=key, poll=poll, zone=zone, lead=_duration_phrase(rules.close_reminder),
-                 mentions=[f"@{u}" for u in shown], more_mentions=len(mentions) - len(shown), rows=rows, more=more)
-    return Action(key=key, kind="poll_closing", forum=forum, source=poll.source, target=poll.target,
-                  due_at=due, expires_at=poll.close, payload=_reply(poll, raw, mentions=shown))
+    raw = render(
+        "poll_closing.md",
+        key=key,
+        poll=poll,
+        zone=zone,
+        lead=_duration_phrase(rules.close_reminder),
+        mentions=[f"@{u}" for u in shown],
+        more_mentions=len(mentions) - len(shown),
+        rows=rows,
+        more=more,
+    )
+    return Action(
+        key=key,
+        kind="poll_closing",
+        forum=forum,
+        source=poll.source,
+        target=poll.target,
+        due_at=due,
+        expires_at=poll.close,
+        payload=_reply(poll, raw, mentions=shown),
+    )
 
 
 def may_name_non_voters(poll: DatePoll) -> bool:
@@ -688,8 +784,12 @@ def with_close_anchor(poll: DatePoll, now: datetime, last_seen_open: datetime | 
     the forum does not say when (older Discourse sends no ``closed_at``). Without this the result window would
     count from the post, so a poll closed after a week of voting would never be announced. Unknown (the poll
     was first seen already closed, e.g. when the bot first reads a forum): unchanged, so old polls stay quiet."""
-    if (last_seen_open is None or poll.closed_at is not None or not poll.is_closed(now)
-            or (poll.close is not None and poll.close <= now)):
+    if (
+        last_seen_open is None
+        or poll.closed_at is not None
+        or not poll.is_closed(now)
+        or (poll.close is not None and poll.close <= now)
+    ):
         return poll
     return poll.model_copy(update={"closed_at": max(last_seen_open, poll.posted_at)})
 
@@ -699,16 +799,27 @@ def _closed_anchor(poll: DatePoll, now: datetime) -> datetime:
     return poll.closed_at or (poll.close if poll.close is not None and poll.close <= now else poll.posted_at)
 
 
-def _result(poll: DatePoll, now: datetime, forum: str, rules: PollRules,
-            zone: str) -> tuple[Action | None, tuple[EventFact, ...]]:
+def _result(
+    poll: DatePoll, now: datetime, forum: str, rules: PollRules, zone: str
+) -> tuple[Action | None, tuple[EventFact, ...]]:
     closed_at = _closed_anchor(poll, now)
     key = f"poll-result:{poll.ref}"
     announce = now < closed_at + rules.result_window
     if poll.results == "staff_only":
         if not announce:
             return None, ()
-        raw = render("poll_result.md", key=key, poll=poll, zone=zone, hidden=True, winner=None, tied=[], rows=[],
-                     more=0, event=None)
+        raw = render(
+            "poll_result.md",
+            key=key,
+            poll=poll,
+            zone=zone,
+            hidden=True,
+            winner=None,
+            tied=[],
+            rows=[],
+            more=0,
+            event=None,
+        )
         return _result_action(poll, key, raw, forum, closed_at, rules, outcome="hidden"), ()
     tallies = poll.tallies
     if tallies is None:
@@ -721,17 +832,38 @@ def _result(poll: DatePoll, now: datetime, forum: str, rules: PollRules,
     if not announce:
         return None, events
     rows, more = _rows(poll, rules.max_listed)
-    raw = render("poll_result.md", key=key, poll=poll, zone=zone, hidden=False, winner=winner,
-                 tied=leaders if len(leaders) > 1 else [], top=top, rows=rows, more=more, event=event)
+    raw = render(
+        "poll_result.md",
+        key=key,
+        poll=poll,
+        zone=zone,
+        hidden=False,
+        winner=winner,
+        tied=leaders if len(leaders) > 1 else [],
+        top=top,
+        rows=rows,
+        more=more,
+        event=event,
+    )
     outcome = "winner" if winner else "tie" if leaders else "no_votes"
-    return _result_action(poll, key, raw, forum, closed_at, rules, outcome=outcome,
-                          winner=winner.id if winner else None), events
+    return _result_action(
+        poll, key, raw, forum, closed_at, rules, outcome=outcome, winner=winner.id if winner else None
+    ), events
 
 
-def _result_action(poll: DatePoll, key: str, raw: str, forum: str, closed_at: datetime, rules: PollRules,
-                   **extra: Any) -> Action:
-    return Action(key=key, kind="poll_result", forum=forum, source=poll.source, target=poll.target,
-                  due_at=closed_at, expires_at=closed_at + rules.result_window, payload=_reply(poll, raw, **extra))
+def _result_action(
+    poll: DatePoll, key: str, raw: str, forum: str, closed_at: datetime, rules: PollRules, **extra: Any
+) -> Action:
+    return Action(
+        key=key,
+        kind="poll_result",
+        forum=forum,
+        source=poll.source,
+        target=poll.target,
+        due_at=closed_at,
+        expires_at=closed_at + rules.result_window,
+        payload=_reply(poll, raw, **extra),
+    )
 
 
 def _winner_event(poll: DatePoll, winner: DateOption, now: datetime) -> EventFact | None:
@@ -740,15 +872,28 @@ def _winner_event(poll: DatePoll, winner: DateOption, now: datetime) -> EventFac
     if when is None or not isinstance(when.start, datetime) or when.start <= now:
         return None
     title = poll.topic_title or poll.title or f"Topic {poll.topic_id}"
-    return EventFact(topic_id=poll.topic_id, post_id=poll.post_id, post_number=poll.post_number, title=title,
-                     start=when.start, end=when.end if isinstance(when.end, datetime) else None, url=None,
-                     origin="poll")
+    return EventFact(
+        topic_id=poll.topic_id,
+        post_id=poll.post_id,
+        post_number=poll.post_number,
+        title=title,
+        start=when.start,
+        end=when.end if isinstance(when.end, datetime) else None,
+        url=None,
+        origin="poll",
+    )
 
 
 def last_standings_from(rows: Iterable[Any], source: str) -> dict[str, int] | None:
     """The tallies of the last standings sent for ``source``, from outbox rows (``OutboxRow``)."""
-    sent = [r for r in rows if r.source == source and r.kind == "poll_standings" and r.status == "sent"
-            and isinstance(r.payload.get("tallies"), dict)]
+    sent = [
+        r
+        for r in rows
+        if r.source == source
+        and r.kind == "poll_standings"
+        and r.status == "sent"
+        and isinstance(r.payload.get("tallies"), dict)
+    ]
     if not sent:
         return None
     latest = max(sent, key=lambda r: (r.sent_at or r.due_at, r.key))

@@ -33,16 +33,29 @@ def never_memoised_clock() -> callable:
 
 
 def bot_settings(forum_url: str, database_url: str, **overrides) -> Settings:
-    values = dict(discourse_url=forum_url, discourse_api_key=API_KEY, discourse_api_username=BOT,
-                  database_url=database_url, timezone="Europe/London", forum_name="cotech")
+    values = dict(
+        discourse_url=forum_url,
+        discourse_api_key=API_KEY,
+        discourse_api_username=BOT,
+        database_url=database_url,
+        timezone="Europe/London",
+        forum_name="cotech",
+    )
     values.update(overrides)
     return Settings(**values)
 
 
 def fast_forum(settings: Settings) -> DiscourseForum:
     """The real adapter with a budget high enough that scenario tests never wait on it."""
-    return DiscourseForum(str(settings.discourse_url), settings.discourse_api_username, settings.discourse_api_key,
-                          name=settings.forum_name, timeout=10, requests_per_minute=100_000, burst=1000)
+    return DiscourseForum(
+        str(settings.discourse_url),
+        settings.discourse_api_username,
+        settings.discourse_api_key,
+        name=settings.forum_name,
+        timeout=10,
+        requests_per_minute=100_000,
+        burst=1000,
+    )
 
 
 @dataclass

@@ -99,19 +99,27 @@ def seed_calls(forum: FakeDiscourse, start: datetime, count: int) -> list[tuple[
     for index in range(count):
         day = (start + timedelta(days=2 + index)).astimezone(LONDON)
         call = datetime(day.year, day.month, day.day, 15, 0, tzinfo=LONDON)
-        text = (f"We're having a call at 3pm on {call:%A} {call.day} {call:%B} about item {index}: "
-                f"https://meet.jit.si/cotech-{index}")
-        topic, _ = forum.create_topic(f"Members call number {index} for the network", text,
-                                      username="organiser", created_at=start)
+        text = (
+            f"We're having a call at 3pm on {call:%A} {call.day} {call:%B} about item {index}: "
+            f"https://meet.jit.si/cotech-{index}"
+        )
+        topic, _ = forum.create_topic(
+            f"Members call number {index} for the network", text, username="organiser", created_at=start
+        )
         calls.append((topic.id, call))
     return calls
 
 
-def expected_reminder_keys(calls: list[tuple[int, datetime]], offsets: tuple[str, ...] = ("1d", "10m")) -> set[str]:
+def expected_reminder_keys(
+    calls: list[tuple[int, datetime]], offsets: tuple[str, ...] = ("1d", "10m")
+) -> set[str]:
     """The keys the bot must post exactly once, computed independently of the planner."""
     utc = ZoneInfo("UTC")
-    return {f"reminder:topic/{topic_id}:{start.astimezone(utc):%Y-%m-%dT%H:%MZ}:-{offset}"
-            for topic_id, start in calls for offset in offsets}
+    return {
+        f"reminder:topic/{topic_id}:{start.astimezone(utc):%Y-%m-%dT%H:%MZ}:-{offset}"
+        for topic_id, start in calls
+        for offset in offsets
+    }
 
 
 def reminder_moments(calls: list[tuple[int, datetime]]) -> list[datetime]:
@@ -124,9 +132,16 @@ def reminder_moments(calls: list[tuple[int, datetime]]) -> list[datetime]:
     return sorted(moments)
 
 
-def crash_campaign(forum: FakeDiscourse, make_worker: Callable[[datetime], object], settings: Settings,
-                   times: list[datetime], set_forum_time: Callable[[datetime], None], *, seed: int,
-                   kills_per_moment: int = 8) -> CrashReport:
+def crash_campaign(
+    forum: FakeDiscourse,
+    make_worker: Callable[[datetime], object],
+    settings: Settings,
+    times: list[datetime],
+    set_forum_time: Callable[[datetime], None],
+    *,
+    seed: int,
+    kills_per_moment: int = 8,
+) -> CrashReport:
     """At each time: kill the worker ``kills_per_moment`` times at random points, then let one run finish.
 
     The kill point is drawn uniformly from the crash points of the previous unkilled run, so kills land

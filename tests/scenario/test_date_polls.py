@@ -36,8 +36,11 @@ def run_through(bot, times: list[datetime], cycles: int = 1) -> None:
         bot.run_at(at, cycles=cycles)
 
 
-def poll_raw(options: list[str], attrs: str = "type=regular results=always public=true",
-             intro: str = "Which of these times works for you? Vote below please.") -> str:
+def poll_raw(
+    options: list[str],
+    attrs: str = "type=regular results=always public=true",
+    intro: str = "Which of these times works for you? Vote below please.",
+) -> str:
     return f"{intro}\n\n[poll {attrs}]\n" + "\n".join(f"* {o}" for o in options) + "\n[/poll]"
 
 
@@ -68,8 +71,9 @@ def test_the_real_seed_poll_gets_one_note_about_its_2014_option(make_bot) -> Non
     """The real thread's poll (posted 20 February 2024) gets exactly one check note, about "5th March 2014"."""
     posted = london(2024, 2, 20, 11, 0)
     bot = make_bot(posted)
-    topic, post = bot.forum.create_topic("Rebooting CoTech in 2024", seed_poll_raw(), username="chris",
-                                         created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Rebooting CoTech in 2024", seed_poll_raw(), username="chris", created_at=posted
+    )
     run_through(bot, every(posted, london(2024, 3, 9, 12, 0), timedelta(hours=17)), cycles=2)
     [note] = bot.bot_posts(topic.id)
     assert note.created_at == posted
@@ -87,19 +91,24 @@ def test_standings_once_per_period_and_only_when_votes_changed(make_bot) -> None
     posted = london(2024, 4, 8, 9, 0)
     bot = make_bot(posted)
     options = ["2pm Monday 22nd April 2024", "2pm Tuesday 23rd April 2024", "2pm Wednesday 24th April 2024"]
-    topic, post = bot.forum.create_topic("Members call: pick a time", poll_raw(options), username="ada",
-                                         created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options), username="ada", created_at=posted
+    )
     bot.run_at(posted)
     bot.forum.vote(post.id, "poll", "bryn", [options[0]])
     bot.forum.vote(post.id, "poll", "cerys", [options[1]])
-    run_through(bot, every(posted + timedelta(hours=1), posted + timedelta(hours=47), timedelta(hours=4)), cycles=2)
+    run_through(
+        bot, every(posted + timedelta(hours=1), posted + timedelta(hours=47), timedelta(hours=4)), cycles=2
+    )
     [first] = posts_of_kind(bot, topic.id, "poll-standings")
     day_one = posted + timedelta(days=1)  # a full day of voting, then one summary at the next cycle
     assert day_one <= first.created_at < day_one + timedelta(hours=2)
     assert "2 people have voted" in first.raw and "Monday 22nd April 2024: **1** vote" in first.raw
 
     bot.forum.vote(post.id, "poll", "dafydd", [options[0]])  # day two: a new vote
-    run_through(bot, every(posted + timedelta(hours=48), posted + timedelta(hours=71), timedelta(hours=4)), cycles=2)
+    run_through(
+        bot, every(posted + timedelta(hours=48), posted + timedelta(hours=71), timedelta(hours=4)), cycles=2
+    )
     second = posts_of_kind(bot, topic.id, "poll-standings")[1]
     assert "3 people have voted" in second.raw and "Monday 22nd April 2024: **2** votes" in second.raw
 
@@ -114,13 +123,21 @@ def test_an_on_close_poll_never_gets_standings(make_bot) -> None:
     posted = london(2024, 4, 8, 9, 0)
     bot = make_bot(posted)
     options = ["2pm Monday 22nd April 2024", "2pm Tuesday 23rd April 2024", "2pm Wednesday 24th April 2024"]
-    topic, post = bot.forum.create_topic("Gathering call: pick a time", poll_raw(
-        options, "type=regular results=on_close public=true"), username="ada", created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Gathering call: pick a time",
+        poll_raw(options, "type=regular results=on_close public=true"),
+        username="ada",
+        created_at=posted,
+    )
     bot.run_at(posted)
     for day, user in enumerate(("bryn", "cerys", "dafydd", "efa")):
         bot.forum.vote(post.id, "poll", user, [options[day % 3]])
-        run_through(bot, every(posted + timedelta(days=day, hours=1), posted + timedelta(days=day + 1),
-                               timedelta(hours=4)))
+        run_through(
+            bot,
+            every(
+                posted + timedelta(days=day, hours=1), posted + timedelta(days=day + 1), timedelta(hours=4)
+            ),
+        )
     assert bot.bot_posts(topic.id) == []
     assert bot.ledger.actions() == []
 
@@ -133,10 +150,13 @@ def group_poll(bot, results: str, close: datetime, posted: datetime) -> tuple:
     bot.forum.add_group(GROUP, members=MEMBERS)
     bot.forum.add_user("outsider")
     options = ["2pm Monday 22nd April 2024", "2pm Tuesday 23rd April 2024", "2pm Wednesday 24th April 2024"]
-    attrs = (f"type=regular results={results} public=true groups={GROUP} "
-             f"close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
-    topic, post = bot.forum.create_topic("Members call: pick a time", poll_raw(options, attrs), username="ada",
-                                         created_at=posted)
+    attrs = (
+        f"type=regular results={results} public=true groups={GROUP} "
+        f"close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    )
+    topic, post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options, attrs), username="ada", created_at=posted
+    )
     bot.run_at(posted)
     bot.forum.vote(post.id, "poll", "ada", [options[0]])
     bot.forum.vote(post.id, "poll", "Cerys", [options[1]])  # usernames compare case-insensitively
@@ -144,7 +164,9 @@ def group_poll(bot, results: str, close: datetime, posted: datetime) -> tuple:
         bot.forum.vote(post.id, "poll", "outsider", [options[0]])  # not in the group: Discourse refuses
     nudge_at = close - timedelta(hours=24)
     times = every(posted + timedelta(hours=1), close - timedelta(minutes=1), timedelta(hours=7))
-    run_through(bot, times + [nudge_at, nudge_at + timedelta(seconds=30), nudge_at + timedelta(hours=1)], cycles=2)
+    run_through(
+        bot, times + [nudge_at, nudge_at + timedelta(seconds=30), nudge_at + timedelta(hours=1)], cycles=2
+    )
     return topic, post
 
 
@@ -181,16 +203,28 @@ def test_result_at_close_and_winner_reminders_at_london_times(make_bot) -> None:
     posted = london(2024, 4, 8, 9, 0)
     close = london(2024, 4, 12, 17, 0)
     bot = make_bot(posted)
-    options = ["3-4pm Monday 22nd April 2024", "3-4pm Tuesday 23rd April 2024", "3-4pm Wednesday 24th April 2024"]
+    options = [
+        "3-4pm Monday 22nd April 2024",
+        "3-4pm Tuesday 23rd April 2024",
+        "3-4pm Wednesday 24th April 2024",
+    ]
     attrs = f"type=regular results=always public=true close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    topic, post = bot.forum.create_topic("Members call: pick a time", poll_raw(options, attrs), username="ada",
-                                         created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options, attrs), username="ada", created_at=posted
+    )
     bot.run_at(posted)
     for user, choice in (("bryn", 1), ("cerys", 1), ("dafydd", 0)):
         bot.forum.vote(post.id, "poll", user, [options[choice]])
     times = every(posted + timedelta(hours=1), london(2024, 4, 24, 12, 0), timedelta(hours=17))
-    times += [close, close + timedelta(minutes=1), london(2024, 4, 22, 15, 0), london(2024, 4, 22, 15, 0, 30),
-              london(2024, 4, 23, 14, 50), london(2024, 4, 23, 14, 50, 5), london(2024, 4, 23, 14, 55)]
+    times += [
+        close,
+        close + timedelta(minutes=1),
+        london(2024, 4, 22, 15, 0),
+        london(2024, 4, 22, 15, 0, 30),
+        london(2024, 4, 23, 14, 50),
+        london(2024, 4, 23, 14, 50, 5),
+        london(2024, 4, 23, 14, 55),
+    ]
     run_through(bot, times, cycles=2)
 
     [result] = posts_of_kind(bot, topic.id, "poll-result")
@@ -211,8 +245,12 @@ def test_a_poll_closed_by_hand_after_a_week_announces_its_winner(make_bot) -> No
     posted = london(2024, 4, 1, 9, 0)
     bot = make_bot(posted)
     options = ["6pm Thursday 25th April 2024", "6pm Friday 26th April 2024"]
-    topic, post = bot.forum.create_topic("Social: which evening?", poll_raw(options, "type=regular results=on_vote"),
-                                         username="ada", created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Social: which evening?",
+        poll_raw(options, "type=regular results=on_vote"),
+        username="ada",
+        created_at=posted,
+    )
     bot.run_at(posted)
     bot.forum.vote(post.id, "poll", "bryn", [options[1]])
     run_through(bot, every(posted + timedelta(hours=1), posted + timedelta(days=9), timedelta(hours=12)))
@@ -231,7 +269,9 @@ def test_an_old_poll_closed_before_the_bot_arrived_is_not_announced(make_bot) ->
     start = london(2024, 4, 8, 9, 0)
     bot = make_bot(start)
     options = ["6pm Thursday 7th March 2024", "6pm Friday 8th March 2024"]
-    topic, post = bot.forum.create_topic("Old social poll", poll_raw(options), username="ada", created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Old social poll", poll_raw(options), username="ada", created_at=posted
+    )
     bot.forum.vote(post.id, "poll", "bryn", [options[1]])
     bot.forum.close_poll(post.id)
     run_through(bot, every(start, start + timedelta(days=2), timedelta(hours=6)))
@@ -242,16 +282,23 @@ def test_a_tie_lists_the_tied_options_and_makes_no_event(make_bot) -> None:
     """A poll closed by hand on a tie lists both top options, asks the organiser, and plans no reminders."""
     posted = london(2024, 4, 8, 9, 0)
     bot = make_bot(posted)
-    options = ["3-4pm Monday 22nd April 2024", "3-4pm Tuesday 23rd April 2024", "3-4pm Wednesday 24th April 2024"]
-    topic, post = bot.forum.create_topic("Members call: pick a time", poll_raw(options), username="ada",
-                                         created_at=posted)
+    options = [
+        "3-4pm Monday 22nd April 2024",
+        "3-4pm Tuesday 23rd April 2024",
+        "3-4pm Wednesday 24th April 2024",
+    ]
+    topic, post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options), username="ada", created_at=posted
+    )
     bot.run_at(posted)
     for user, choice in (("bryn", 0), ("cerys", 1), ("dafydd", 0), ("efa", 1), ("huw", 2)):
         bot.forum.vote(post.id, "poll", user, [options[choice]])
     bot.run_at(posted + timedelta(hours=3))
     bot.clock.set(posted + timedelta(hours=4))
     bot.forum.close_poll(post.id)
-    run_through(bot, every(posted + timedelta(hours=4), london(2024, 4, 24, 18, 0), timedelta(hours=19)), cycles=2)
+    run_through(
+        bot, every(posted + timedelta(hours=4), london(2024, 4, 24, 18, 0), timedelta(hours=19)), cycles=2
+    )
     [result] = bot.bot_posts(topic.id)
     assert "tie at 2 votes each" in result.raw and "Could the organiser pick one" in result.raw
     assert "- 3-4pm Monday 22nd April 2024" in result.raw and "- 3-4pm Tuesday 23rd April 2024" in result.raw
@@ -279,10 +326,15 @@ def test_a_poll_served_with_fewer_than_two_options_is_ignored(make_bot, keep: in
     with pytest.raises(MarkupError):
         bot.forum.create_topic("Empty poll", poll_raw([]), username="ada", created_at=posted)
     with pytest.raises(MarkupError):
-        bot.forum.create_topic("Single poll", poll_raw(["2pm Monday 22nd April 2024"]), username="ada",
-                               created_at=posted)
-    topic, post = bot.forum.create_topic("Odd poll", poll_raw(
-        ["2pm Monday 22nd April 2024", "2pm Monday 22nd April 2024 again"]), username="ada", created_at=posted)
+        bot.forum.create_topic(
+            "Single poll", poll_raw(["2pm Monday 22nd April 2024"]), username="ada", created_at=posted
+        )
+    topic, post = bot.forum.create_topic(
+        "Odd poll",
+        poll_raw(["2pm Monday 22nd April 2024", "2pm Monday 22nd April 2024 again"]),
+        username="ada",
+        created_at=posted,
+    )
     serve_with_options(bot.forum, post.id, keep)
     run_through(bot, every(posted, posted + timedelta(days=3), timedelta(hours=6)))
     [mirrored] = [p for p in bot.ledger.mirrored_posts("cotech") if p.id == post.id]
@@ -297,8 +349,9 @@ def test_a_poll_that_is_not_about_dates_gets_no_post(make_bot) -> None:
     bot = make_bot(posted)
     options = ["Yes", "No", "Maybe", "Pizza on Monday"]
     attrs = f"type=regular results=always public=true close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    topic, post = bot.forum.create_topic("Shall we order pizza?", poll_raw(options, attrs), username="ada",
-                                         created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Shall we order pizza?", poll_raw(options, attrs), username="ada", created_at=posted
+    )
     bot.forum.vote(post.id, "poll", "bryn", ["Yes"])
     run_through(bot, every(posted, close + timedelta(days=2), timedelta(hours=4)))
     assert bot.bot_posts() == [] and bot.ledger.actions() == []
@@ -316,8 +369,9 @@ def test_hostile_options_are_quoted_harmlessly(make_bot) -> None:
     """Options with script tags, @everyone and links get one note about the real mistake, quoted inertly."""
     posted = london(2024, 4, 8, 9, 0)
     bot = make_bot(posted)
-    topic, post = bot.forum.create_topic("Hostile poll", poll_raw(HOSTILE_OPTIONS), username="mallory",
-                                         created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Hostile poll", poll_raw(HOSTILE_OPTIONS), username="mallory", created_at=posted
+    )
     # and one option whose cooked HTML is live markup, as a lax sanitiser might serve it
     bot.forum.poll(post.id).options[0].html = '<script>alert("@everyone")</script>3pm Monday 22nd April 2024'
     run_through(bot, every(posted, posted + timedelta(days=3), timedelta(hours=6)), cycles=2)
@@ -334,8 +388,12 @@ def test_a_two_hundred_option_poll_gets_at_most_one_concise_note(make_bot) -> No
     posted = london(2024, 3, 25, 9, 0)
     bot = make_bot(posted)
     options = [f"{9 + i % 8}am Monday {1 + i % 28} April 2024 option {i}" for i in range(200)]
-    topic, post = bot.forum.create_topic("Huge poll", poll_raw(options, "type=multiple results=always min=1 max=50"),
-                                         username="ada", created_at=posted)
+    topic, post = bot.forum.create_topic(
+        "Huge poll",
+        poll_raw(options, "type=multiple results=always min=1 max=50"),
+        username="ada",
+        created_at=posted,
+    )
     for user in MEMBERS:
         bot.forum.vote(post.id, "poll", user, options[:3])
     run_through(bot, every(posted, posted + timedelta(days=2), timedelta(hours=16)), cycles=2)
@@ -355,13 +413,17 @@ def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys)
     posted = london(2024, 2, 20, 11, 0)
     close = london(2024, 2, 23, 17, 0)
     bot = make_bot(posted)
-    seed, seed_post = bot.forum.create_topic("Rebooting CoTech in 2024", seed_poll_raw(), username="chris",
-                                             created_at=posted)
+    seed, seed_post = bot.forum.create_topic(
+        "Rebooting CoTech in 2024", seed_poll_raw(), username="chris", created_at=posted
+    )
     options = ["3-4pm Monday 26th February 2024", "3-4pm Tuesday 27th February 2024"]
     attrs = f"type=regular results=always public=true close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    call, call_post = bot.forum.create_topic("Members call: pick a time", poll_raw(options, attrs),
-                                             username="ada", created_at=posted)
-    bot.forum.create_topic("Shall we order pizza?", poll_raw(["Yes", "No"]), username="ada", created_at=posted)
+    call, call_post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options, attrs), username="ada", created_at=posted
+    )
+    bot.forum.create_topic(
+        "Shall we order pizza?", poll_raw(["Yes", "No"]), username="ada", created_at=posted
+    )
     for user in ("bryn", "cerys"):
         bot.forum.vote(call_post.id, "poll", user, [options[0]])
     bot.run_at(posted + timedelta(minutes=5), cycles=2)
@@ -375,9 +437,13 @@ def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys)
     table, polls = out.split("Date polls")
     assert "poll_closing" in table and "Thu 22 Feb 2024 17:00 GMT" in table
     assert polls.startswith(" (2 live):")
-    assert (f"- post/{seed_post.id}/poll: open, 0 voters, results always · check note (1 problem)\n"
-            f"    topic {seed.id} “Rebooting CoTech in 2024”; 8 options, 1 flagged\n"
-            "    already sent: poll check") in polls
-    assert (f"- post/{call_post.id}/poll: open, 2 voters, results always, closes Fri 23 Feb 17:00 · standings"
-            " · closing reminder Thu 22 Feb 17:00") in polls
+    assert (
+        f"- post/{seed_post.id}/poll: open, 0 voters, results always · check note (1 problem)\n"
+        f"    topic {seed.id} “Rebooting CoTech in 2024”; 8 options, 1 flagged\n"
+        "    already sent: poll check"
+    ) in polls
+    assert (
+        f"- post/{call_post.id}/poll: open, 2 voters, results always, closes Fri 23 Feb 17:00 · standings"
+        " · closing reminder Thu 22 Feb 17:00"
+    ) in polls
     assert "pizza" not in polls

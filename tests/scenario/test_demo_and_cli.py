@@ -36,7 +36,9 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     polls = text.split("== Date polls")[1].split("== The plan")[0]
     assert "(2 live)" in polls
     assert "/poll: open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)" in polls
-    assert "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
+    assert (
+        "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
+    )
     assert "/gathering: open, 4 voters, results on_close, closes Tue 01 Dec 10:00" in polls
     sent = text.split("== The plan")[1]
     headings = re.findall(r"^== (.+?): create_reply", sent, re.MULTILINE)
@@ -47,20 +49,33 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
     assert "== Wednesday 25 November 2026, 17:00 GMT: create_reply" in sent
     assert "most popular option is **3-4pm Monday 30th November 2026** with 3 votes" in sent
-    assert "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT" in sent  # the winner's reminder
+    assert (
+        "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT" in sent
+    )  # the winner's reminder
     assert sent.count("<!-- cotechbot:poll-check:") == 1 and sent.count("<!-- cotechbot:poll-result:") == 1
 
 
 def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:
     """`cotechbot once` with debug logs against the sandbox runs a full cycle and never prints the key."""
-    with FakeDiscourse.running(scenario=cotech_scenario(NOW), api_key=SECRET, api_username="cotechbot",
-                               now=lambda: NOW) as forum:
+    with FakeDiscourse.running(
+        scenario=cotech_scenario(NOW), api_key=SECRET, api_username="cotechbot", now=lambda: NOW
+    ) as forum:
         env = {k: v for k, v in os.environ.items() if not k.startswith("COTECHBOT_")}
-        env.update(COTECHBOT_DISCOURSE_URL=forum.url, COTECHBOT_DISCOURSE_API_KEY=SECRET,
-                   COTECHBOT_DISCOURSE_API_USERNAME="cotechbot", COTECHBOT_LOG_LEVEL="debug",
-                   COTECHBOT_REQUESTS_PER_MINUTE="600")
-        result = subprocess.run([sys.executable, "-m", "cotechbot.cli", "once", "--now", NOW.isoformat()],
-                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        env.update(
+            COTECHBOT_DISCOURSE_URL=forum.url,
+            COTECHBOT_DISCOURSE_API_KEY=SECRET,
+            COTECHBOT_DISCOURSE_API_USERNAME="cotechbot",
+            COTECHBOT_LOG_LEVEL="debug",
+            COTECHBOT_REQUESTS_PER_MINUTE="600",
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "cotechbot.cli", "once", "--now", NOW.isoformat()],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         requests_seen = len(forum.requests)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "new actions:" in result.stdout

@@ -44,12 +44,18 @@ def test_the_real_announcement_gets_two_reminders_exactly_once(make_bot) -> None
     """'A call at 3pm on Tuesday 2nd July' (June 2024) is reminded at 15:00 on 1 July and 14:50 on 2 July, BST."""
     posted = london(2024, 6, 24, 12, 0)
     bot = make_bot(posted)
-    topic, _ = bot.forum.create_topic("Rebooting CoTech in 2024", real_announcement(), username="chris",
-                                      created_at=posted)
+    topic, _ = bot.forum.create_topic(
+        "Rebooting CoTech in 2024", real_announcement(), username="chris", created_at=posted
+    )
     # Many cycles over the week, with extra cycles right at and just after each due moment.
     schedule = hours(posted, london(2024, 7, 2, 16, 0), timedelta(hours=6))
-    schedule += [london(2024, 7, 1, 15, 0), london(2024, 7, 1, 15, 0, 30), london(2024, 7, 2, 14, 50),
-                 london(2024, 7, 2, 14, 50, 5), london(2024, 7, 2, 14, 55)]
+    schedule += [
+        london(2024, 7, 1, 15, 0),
+        london(2024, 7, 1, 15, 0, 30),
+        london(2024, 7, 2, 14, 50),
+        london(2024, 7, 2, 14, 50, 5),
+        london(2024, 7, 2, 14, 55),
+    ]
     for at in sorted(schedule):
         bot.run_at(at, cycles=2)
     assert reminder_times(bot, topic.id) == [london(2024, 7, 1, 15, 0), london(2024, 7, 2, 14, 50)]
@@ -67,10 +73,18 @@ def test_a_winter_call_is_reminded_in_gmt(make_bot) -> None:
     posted = london(2024, 10, 30, 10, 0)
     bot = make_bot(posted)
     topic, _ = bot.forum.create_topic(
-        "November members call", "Our next members' call is at 3pm on Tuesday 5th November: "
-        f"{MEETING_URL} — agenda to follow.", username="polly", created_at=posted)
-    for at in [posted, london(2024, 11, 4, 15, 0), london(2024, 11, 4, 15, 1), london(2024, 11, 5, 14, 50),
-               london(2024, 11, 5, 15, 30)]:
+        "November members call",
+        f"Our next members' call is at 3pm on Tuesday 5th November: {MEETING_URL} — agenda to follow.",
+        username="polly",
+        created_at=posted,
+    )
+    for at in [
+        posted,
+        london(2024, 11, 4, 15, 0),
+        london(2024, 11, 4, 15, 1),
+        london(2024, 11, 5, 14, 50),
+        london(2024, 11, 5, 15, 30),
+    ]:
         bot.run_at(at, cycles=2)
     assert reminder_times(bot, topic.id) == [london(2024, 11, 4, 15, 0), london(2024, 11, 5, 14, 50)]
     assert "Tuesday 5 November 2024, 15:00 GMT" in bot.bot_posts(topic.id)[0].raw
@@ -81,9 +95,17 @@ def test_reminders_across_the_october_clock_change(make_bot) -> None:
     posted = london(2024, 10, 20, 9, 0)
     bot = make_bot(posted)
     topic, _ = bot.forum.create_topic(
-        "Autumn gathering planning call", f"Planning call at 3pm on Sunday 27th October, here: {MEETING_URL}",
-        username="mel", created_at=posted)
-    for at in [posted, london(2024, 10, 26, 15, 0), london(2024, 10, 27, 14, 50), london(2024, 10, 27, 16, 0)]:
+        "Autumn gathering planning call",
+        f"Planning call at 3pm on Sunday 27th October, here: {MEETING_URL}",
+        username="mel",
+        created_at=posted,
+    )
+    for at in [
+        posted,
+        london(2024, 10, 26, 15, 0),
+        london(2024, 10, 27, 14, 50),
+        london(2024, 10, 27, 16, 0),
+    ]:
         bot.run_at(at, cycles=2)
     saturday, sunday = bot.bot_posts(topic.id)
     assert saturday.created_at == datetime(2024, 10, 26, 14, 0, tzinfo=UTC)  # 15:00 BST
@@ -96,15 +118,26 @@ def test_an_edited_time_moves_the_pending_reminders(make_bot) -> None:
     posted = london(2024, 6, 24, 12, 0)
     bot = make_bot(posted)
     topic, post = bot.forum.create_topic(
-        "Members call", f"We're having a call at 3pm on Tuesday 2nd July at {MEETING_URL}", username="chris",
-        created_at=posted)
+        "Members call",
+        f"We're having a call at 3pm on Tuesday 2nd July at {MEETING_URL}",
+        username="chris",
+        created_at=posted,
+    )
     bot.run_at(posted)
-    assert {row.due_at for row in bot.ledger.actions()} == {london(2024, 7, 1, 15, 0), london(2024, 7, 2, 14, 50)}
-    bot.forum.edit_post(post.id, f"We're having a call at 4pm on Tuesday 2nd July at {MEETING_URL}",
-                        at=posted + timedelta(hours=1))
+    assert {row.due_at for row in bot.ledger.actions()} == {
+        london(2024, 7, 1, 15, 0),
+        london(2024, 7, 2, 14, 50),
+    }
+    bot.forum.edit_post(
+        post.id,
+        f"We're having a call at 4pm on Tuesday 2nd July at {MEETING_URL}",
+        at=posted + timedelta(hours=1),
+    )
     # Edits don't bump a topic: the bot notices on its next re-read of watched topics.
-    for at in sorted(hours(posted + timedelta(hours=1), london(2024, 7, 2, 17, 0), timedelta(hours=12)) + [
-            london(2024, 7, 1, 16, 0), london(2024, 7, 2, 15, 50)]):
+    for at in sorted(
+        hours(posted + timedelta(hours=1), london(2024, 7, 2, 17, 0), timedelta(hours=12))
+        + [london(2024, 7, 1, 16, 0), london(2024, 7, 2, 15, 50)]
+    ):
         bot.run_at(at)
     assert sorted(reminder_times(bot, topic.id)) == [london(2024, 7, 1, 16, 0), london(2024, 7, 2, 15, 50)]
     cancelled = [row for row in bot.ledger.actions() if row.status == CANCELLED]
@@ -115,10 +148,18 @@ def test_a_deleted_announcement_cancels_its_reminders(make_bot) -> None:
     """Deleting the announcing reply cancels the reminders that have not gone out."""
     posted = london(2024, 6, 24, 12, 0)
     bot = make_bot(posted)
-    topic, _ = bot.forum.create_topic("Chatter about gatherings", "General thread for gathering ideas, "
-                                      "post your thoughts below please.", username="polly", created_at=posted)
-    reply = bot.forum.reply(topic.id, f"Let's have a call at 3pm on Tuesday 2nd July: {MEETING_URL}",
-                            username="chris", created_at=posted)
+    topic, _ = bot.forum.create_topic(
+        "Chatter about gatherings",
+        "General thread for gathering ideas, post your thoughts below please.",
+        username="polly",
+        created_at=posted,
+    )
+    reply = bot.forum.reply(
+        topic.id,
+        f"Let's have a call at 3pm on Tuesday 2nd July: {MEETING_URL}",
+        username="chris",
+        created_at=posted,
+    )
     bot.run_at(posted)
     assert len(bot.ledger.actions(statuses=["pending"])) == 2
     bot.forum.delete_post(reply.id, at=posted + timedelta(minutes=5))
@@ -136,8 +177,12 @@ def test_restarting_the_worker_never_reposts(make_bot, restarts: int) -> None:
 
     posted = london(2024, 6, 24, 12, 0)
     bot = make_bot(posted)
-    topic, _ = bot.forum.create_topic("Members call", f"A call at 3pm on Tuesday 2nd July: {MEETING_URL}",
-                                      username="chris", created_at=posted)
+    topic, _ = bot.forum.create_topic(
+        "Members call",
+        f"A call at 3pm on Tuesday 2nd July: {MEETING_URL}",
+        username="chris",
+        created_at=posted,
+    )
     bot.run_at(london(2024, 7, 2, 14, 50))
     for _ in range(restarts):
         bot.worker = build_worker(bot.settings, bot.clock, forum=fast_forum(bot.settings))

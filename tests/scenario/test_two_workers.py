@@ -57,7 +57,9 @@ def run_worker_process(settings, times: list[datetime], repeats: int, barrier) -
 def test_two_workers_never_post_the_same_reminder_twice(postgres_url: str) -> None:
     """Two worker processes cycling through the same moments post each of 8 reminders exactly once."""
     start = datetime(2024, 10, 14, 9, 0, tzinfo=LONDON)
-    forum = FakeDiscourse(api_key=API_KEY, api_username=BOT, now=FixedClock(start), clock=never_memoised_clock())
+    forum = FakeDiscourse(
+        api_key=API_KEY, api_username=BOT, now=FixedClock(start), clock=never_memoised_clock()
+    )
     forum.start()
     try:
         calls = seed_calls(forum, start, count=4)

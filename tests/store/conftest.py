@@ -14,7 +14,9 @@ from cotechbot.clock import FixedClock
 from cotechbot.ledger import Ledger
 from tests.conftest import IN_CI
 
-POSTGRES_URL = os.environ.get("COTECHBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "COTECHBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def postgres_schema_url() -> Iterator[str]:

@@ -15,15 +15,32 @@ from cotechbot.models import Post
 T0 = datetime(2024, 7, 1, 14, 0, tzinfo=UTC)
 
 
-def reminder(key: str = "reminder:topic/1:2024-07-02T14:00Z:-1d", due: datetime = T0, source: str = "topic/1",
-             **payload) -> Action:
-    return Action(key=key, kind="event_reminder", forum="cotech", source=source, target=source, due_at=due,
-                  payload=payload or {"raw": "The call is tomorrow"})
+def reminder(
+    key: str = "reminder:topic/1:2024-07-02T14:00Z:-1d",
+    due: datetime = T0,
+    source: str = "topic/1",
+    **payload,
+) -> Action:
+    return Action(
+        key=key,
+        kind="event_reminder",
+        forum="cotech",
+        source=source,
+        target=source,
+        due_at=due,
+        payload=payload or {"raw": "The call is tomorrow"},
+    )
 
 
 def post(post_id: int, raw: str = "hello", topic_id: int = 1, version: int = 1) -> Post:
-    return Post(id=post_id, topic_id=topic_id, post_number=post_id, raw=raw, version=version,
-                created_at=datetime(2024, 6, 24, 11, 0, tzinfo=UTC))
+    return Post(
+        id=post_id,
+        topic_id=topic_id,
+        post_number=post_id,
+        raw=raw,
+        version=version,
+        created_at=datetime(2024, 6, 24, 11, 0, tzinfo=UTC),
+    )
 
 
 def test_migrations_apply_to_an_empty_database(ledger: Ledger) -> None:
@@ -70,10 +87,16 @@ def test_naive_datetimes_are_rejected(ledger: Ledger) -> None:
 
 def test_apply_plan_is_idempotent_and_moves_edited_times(ledger: Ledger) -> None:
     """Planning the same actions twice inserts once; a changed plan cancels what it dropped."""
-    first = ledger.apply_plan("cotech", ["topic/1"], [reminder("a"), reminder("b", due=T0 + timedelta(hours=1))])
-    again = ledger.apply_plan("cotech", ["topic/1"], [reminder("a"), reminder("b", due=T0 + timedelta(hours=1))])
+    first = ledger.apply_plan(
+        "cotech", ["topic/1"], [reminder("a"), reminder("b", due=T0 + timedelta(hours=1))]
+    )
+    again = ledger.apply_plan(
+        "cotech", ["topic/1"], [reminder("a"), reminder("b", due=T0 + timedelta(hours=1))]
+    )
     assert (first.inserted, again.inserted, again.unchanged) == (2, 0, 2)
-    moved = ledger.apply_plan("cotech", ["topic/1"], [reminder("a", due=T0 + timedelta(minutes=5)), reminder("c")])
+    moved = ledger.apply_plan(
+        "cotech", ["topic/1"], [reminder("a", due=T0 + timedelta(minutes=5)), reminder("c")]
+    )
     assert (moved.updated, moved.inserted, moved.cancelled) == (1, 1, 1)
     statuses = {row.key: row.status for row in ledger.actions()}
     assert statuses == {"a": PENDING, "b": CANCELLED, "c": PENDING}
@@ -131,14 +154,22 @@ def test_every_finish_is_audited(ledger: Ledger) -> None:
     ledger.claim_due("w1", T0)
     ledger.finish("a", SENT, post_ref="post/42")
     [entry] = ledger.audit_log(event="action_sent")
-    assert (entry["action_key"], entry["detail"]["post_ref"], entry["at"]) == ("a", "post/42", ledger.clock.now())
+    assert (entry["action_key"], entry["detail"]["post_ref"], entry["at"]) == (
+        "a",
+        "post/42",
+        ledger.clock.now(),
+    )
 
 
 def test_record_sync_reports_new_changed_and_deleted_posts(ledger: Ledger) -> None:
     """The mirror tells new posts from edited ones and keeps cursors in the same transaction."""
     first = ledger.record_sync("cotech", posts=[post(1), post(2)], cursors={"max_post_id": "2"})
-    second = ledger.record_sync("cotech", posts=[post(2, raw="edited", version=2), post(3)],
-                                cursors={"max_post_id": "3"}, deleted_post_ids=[1])
+    second = ledger.record_sync(
+        "cotech",
+        posts=[post(2, raw="edited", version=2), post(3)],
+        cursors={"max_post_id": "3"},
+        deleted_post_ids=[1],
+    )
     assert (first.new_post_ids, second.new_post_ids, second.changed_post_ids) == ([1, 2], [3], [2])
     assert second.deleted_post_ids == [1]
     assert ledger.get_cursor("cotech", "max_post_id") == "3"
@@ -187,9 +218,13 @@ def test_record_sync_sorts_a_batch_of_500_into_new_changed_and_unchanged(ledger:
     order = list(range(1, 501))
     random.Random(5).shuffle(order)
     edited = {i for i in range(1, 391) if i % 3 == 0}
-    batch = [post(i, topic_id=i, raw="edited", version=2) if i in edited else post(i, topic_id=i) for i in order]
+    batch = [
+        post(i, topic_id=i, raw="edited", version=2) if i in edited else post(i, topic_id=i) for i in order
+    ]
     delta = ledger.record_sync("cotech", posts=batch, cursors={"max_post_id": "500"})
-    reappeared = set(range(391, 401))  # marked deleted, now seen again unchanged: stored as changed (undeleted)
+    reappeared = set(
+        range(391, 401)
+    )  # marked deleted, now seen again unchanged: stored as changed (undeleted)
     assert delta.new_post_ids == [i for i in order if i > 400]
     assert delta.changed_post_ids == [i for i in order if i in edited | reappeared]
     assert delta.deleted_post_ids == []

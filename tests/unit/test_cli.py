@@ -15,12 +15,20 @@ from cotechbot import __version__
 SECRET = "e1d2c3b4a5-secret-api-key-0042"
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """Run ``cotechbot`` in a child process with a clean COTECHBOT_* environment."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COTECHBOT_")}
     clean.update(env or {})
-    return subprocess.run([sys.executable, "-m", "cotechbot.cli", *args], cwd=cwd, env=clean, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "cotechbot.cli", *args],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
@@ -64,9 +72,16 @@ def test_once_rejects_a_naive_now(tmp_path: Path) -> None:
 
 def test_check_never_prints_the_api_key(tmp_path: Path) -> None:
     """With debug logging and a forum that refuses connections, the API key appears nowhere in the output."""
-    result = run_cli("check", cwd=tmp_path, env={
-        "COTECHBOT_DISCOURSE_URL": "http://127.0.0.1:9", "COTECHBOT_DISCOURSE_API_KEY": SECRET,
-        "COTECHBOT_LOG_LEVEL": "debug", "COTECHBOT_REQUEST_TIMEOUT_SECONDS": "2"})
+    result = run_cli(
+        "check",
+        cwd=tmp_path,
+        env={
+            "COTECHBOT_DISCOURSE_URL": "http://127.0.0.1:9",
+            "COTECHBOT_DISCOURSE_API_KEY": SECRET,
+            "COTECHBOT_LOG_LEVEL": "debug",
+            "COTECHBOT_REQUEST_TIMEOUT_SECONDS": "2",
+        },
+    )
     assert result.returncode == 1
     assert "forum: FAILED" in result.stderr
     assert SECRET not in result.stdout + result.stderr
@@ -74,9 +89,16 @@ def test_check_never_prints_the_api_key(tmp_path: Path) -> None:
 
 def test_logs_are_json_lines_off_a_terminal(tmp_path: Path) -> None:
     """When stderr is not a terminal each log line is a JSON object with a level and an event."""
-    result = run_cli("check", cwd=tmp_path, env={
-        "COTECHBOT_DISCOURSE_URL": "http://127.0.0.1:9", "COTECHBOT_DISCOURSE_API_KEY": SECRET,
-        "COTECHBOT_LOG_LEVEL": "debug", "COTECHBOT_REQUEST_TIMEOUT_SECONDS": "2"})
+    result = run_cli(
+        "check",
+        cwd=tmp_path,
+        env={
+            "COTECHBOT_DISCOURSE_URL": "http://127.0.0.1:9",
+            "COTECHBOT_DISCOURSE_API_KEY": SECRET,
+            "COTECHBOT_LOG_LEVEL": "debug",
+            "COTECHBOT_REQUEST_TIMEOUT_SECONDS": "2",
+        },
+    )
     log_lines = [line for line in result.stderr.splitlines() if line.startswith("{")]
     assert log_lines, result.stderr
     for line in log_lines:

@@ -57,15 +57,24 @@ def ledger(tmp_path, clock) -> Ledger:
 
 
 def reply_action(key: str, due: datetime = T0, expires: datetime | None = None, topic_id: int = 7) -> Action:
-    return Action(key=key, kind="event_reminder", forum="cotech", source=f"topic/{topic_id}",
-                  target=f"topic/{topic_id}", due_at=due, expires_at=expires,
-                  payload={"op": "reply", "topic_id": topic_id, "raw": f"Reminder\n\n{key_marker(key)}"})
+    return Action(
+        key=key,
+        kind="event_reminder",
+        forum="cotech",
+        source=f"topic/{topic_id}",
+        target=f"topic/{topic_id}",
+        due_at=due,
+        expires_at=expires,
+        payload={"op": "reply", "topic_id": topic_id, "raw": f"Reminder\n\n{key_marker(key)}"},
+    )
 
 
 def test_due_actions_are_posted_once_across_many_dispatches(ledger, clock) -> None:
     """Dispatching ten times posts each due action exactly once and records the post it made."""
     forum = RecordingForum()
-    ledger.apply_plan("cotech", ["topic/7"], [reply_action("a"), reply_action("b", due=T0 + timedelta(hours=1))])
+    ledger.apply_plan(
+        "cotech", ["topic/7"], [reply_action("a"), reply_action("b", due=T0 + timedelta(hours=1))]
+    )
     dispatcher = Dispatcher(ledger, forum, clock, worker_id="w1")
     for _ in range(10):
         dispatcher.dispatch_due()

@@ -14,9 +14,17 @@ from cotechbot.logging import SecretRedactor, configure_logging
 def test_redactor_replaces_secret_values_in_nested_structures() -> None:
     """A secret inside strings, dicts, lists and exceptions is replaced by ***; other text is kept."""
     redact = SecretRedactor(["s3cr3t-key"])
-    event = redact(None, "info", {
-        "event": "calling with s3cr3t-key", "headers": {"Api-Key": "s3cr3t-key", "Accept": "json"},
-        "args": ["x", "s3cr3t-key"], "error": ValueError("bad key s3cr3t-key"), "api_key": "anything"})
+    event = redact(
+        None,
+        "info",
+        {
+            "event": "calling with s3cr3t-key",
+            "headers": {"Api-Key": "s3cr3t-key", "Accept": "json"},
+            "args": ["x", "s3cr3t-key"],
+            "error": ValueError("bad key s3cr3t-key"),
+            "api_key": "anything",
+        },
+    )
     flat = json.dumps(event, default=str)
     assert "s3cr3t-key" not in flat
     assert event["headers"]["Accept"] == "json"

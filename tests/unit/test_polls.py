@@ -48,16 +48,36 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def make_post(options: list[str] | None = None, *, votes: list[int | None] | None = None, html: list[str] | None = None,
-              post_id: int = 501, posted: datetime = POSTED, **poll_fields: object) -> Post:
+def make_post(
+    options: list[str] | None = None,
+    *,
+    votes: list[int | None] | None = None,
+    html: list[str] | None = None,
+    post_id: int = 501,
+    posted: datetime = POSTED,
+    **poll_fields: object,
+) -> Post:
     """A post carrying one poll whose options are cooked the way Discourse cooks them."""
     texts = options if options is not None else SEED_OPTIONS
     cooked = html if html is not None else [render_inline(t) for t in texts]
     counts = votes if votes is not None else [0] * len(cooked)
-    poll = Poll(options=[PollOption(id=option_id(t), html=h, votes=v) for t, h, v in zip(texts, cooked, counts, strict=True)],
-                **poll_fields)
-    return Post(id=post_id, topic_id=77, post_number=9, username="organiser", created_at=posted, cooked="",
-                topic_title=TITLE, polls=[poll])
+    poll = Poll(
+        options=[
+            PollOption(id=option_id(t), html=h, votes=v)
+            for t, h, v in zip(texts, cooked, counts, strict=True)
+        ],
+        **poll_fields,
+    )
+    return Post(
+        id=post_id,
+        topic_id=77,
+        post_number=9,
+        username="organiser",
+        created_at=posted,
+        cooked="",
+        topic_title=TITLE,
+        polls=[poll],
+    )
 
 
 def date_poll(*args: object, **kwargs: object) -> DatePoll:
@@ -85,12 +105,17 @@ def kinds(plan) -> list[str]:
 
 def test_option_text_strips_tags_and_decodes_entities():
     """Option text comes from a real HTML parse: tags dropped, entities decoded, whitespace squashed."""
-    assert option_text("3-4pm <strong>Monday</strong>\n 26th &amp; <em>co</em> &lt;b&gt;") == "3-4pm Monday 26th & co <b>"
+    assert (
+        option_text("3-4pm <strong>Monday</strong>\n 26th &amp; <em>co</em> &lt;b&gt;")
+        == "3-4pm Monday 26th & co <b>"
+    )
 
 
 def test_option_text_ignores_script_and_local_date_fallback_text():
     """Script bodies and the UTC fallback text of a local-date span are not part of the option's words."""
-    html = 'Tue <script>alert("Monday 1 Jan")</script>' + render_inline('[date=2025-06-10 time=18:00:00 timezone="Europe/London"]')
+    html = 'Tue <script>alert("Monday 1 Jan")</script>' + render_inline(
+        '[date=2025-06-10 time=18:00:00 timezone="Europe/London"]'
+    )
     markup = parse_option_html(html)
     assert markup.plain == "Tue"
     assert markup.dates[0]["date"] == "2025-06-10" and markup.dates[0]["timezone"] == "Europe/London"
@@ -114,9 +139,11 @@ def test_seed_poll_is_a_date_poll_and_reads_the_typo_year_from_its_siblings():
 
 def test_date_markup_options_are_read_from_their_data_attributes():
     """`[date]` options are read from the cooked span (London time → UTC) and spelled out in the text."""
-    options = ['Tue [date=2025-06-10 time=18:00:00 timezone="Europe/London"]',
-               'Thu [date=2025-06-12 time=18:00:00 timezone="Europe/London"]',
-               'Fri [date=2025-06-13 time=09:30:00]']
+    options = [
+        'Tue [date=2025-06-10 time=18:00:00 timezone="Europe/London"]',
+        'Thu [date=2025-06-12 time=18:00:00 timezone="Europe/London"]',
+        "Fri [date=2025-06-13 time=09:30:00]",
+    ]
     poll = date_poll(options, posted=utc(2025, 6, 1))
     first, second, no_zone = poll.options
     assert first.when.start == utc(2025, 6, 10, 17) and first.when.source == "markup"
@@ -128,15 +155,22 @@ def test_date_markup_options_are_read_from_their_data_attributes():
 
 def test_date_range_markup_option_has_an_end():
     """A `[date-range]` option (a from/to pair of spans) reads as one time with an end."""
-    options = ['[date-range from=2025-06-10T18:00:00 to=2025-06-10T20:00:00 timezone="Europe/London"]',
-               '[date-range from=2025-06-11T18:00:00 to=2025-06-11T20:00:00 timezone="Europe/London"]']
+    options = [
+        '[date-range from=2025-06-10T18:00:00 to=2025-06-10T20:00:00 timezone="Europe/London"]',
+        '[date-range from=2025-06-11T18:00:00 to=2025-06-11T20:00:00 timezone="Europe/London"]',
+    ]
     poll = date_poll(options, posted=utc(2025, 6, 1))
-    assert (poll.options[0].when.start, poll.options[0].when.end) == (utc(2025, 6, 10, 17), utc(2025, 6, 10, 19))
+    assert (poll.options[0].when.start, poll.options[0].when.end) == (
+        utc(2025, 6, 10, 17),
+        utc(2025, 6, 10, 19),
+    )
 
 
 def test_a_poll_whose_options_are_not_mostly_times_is_not_a_date_poll():
     """Half or fewer options reading as times (or a number poll) is not a date poll."""
-    half = make_post(["Monday 26th February 2024 at 3pm", "Tuesday 27th February 2024 at 3pm", "Neither", "Don't mind"])
+    half = make_post(
+        ["Monday 26th February 2024 at 3pm", "Tuesday 27th February 2024 at 3pm", "Neither", "Don't mind"]
+    )
     number = make_post(["1", "2", "3"], type="number")
     yes_no = make_post(["Yes", "No"])
     assert detect_date_polls([half, number, yes_no], SOON) == []
@@ -190,10 +224,16 @@ def test_weekday_mismatch_without_a_year_typo_offers_both_readings():
 
 def test_markup_weekday_mismatch_is_flagged_and_zones_do_not_fake_one():
     """A weekday word beside a `[date]` of another weekday is flagged; 11pm EST on a Tuesday is still Tuesday."""
-    markup = ['Wed [date=2025-06-10 time=18:00:00 timezone="Europe/London"]',
-              'Thu [date=2025-06-12 time=18:00:00 timezone="Europe/London"]']
+    markup = [
+        'Wed [date=2025-06-10 time=18:00:00 timezone="Europe/London"]',
+        'Thu [date=2025-06-12 time=18:00:00 timezone="Europe/London"]',
+    ]
     [problem] = check_poll(date_poll(markup, posted=utc(2025, 6, 1)))
-    assert (problem.kind, problem.written_day, problem.weekday_named) == ("weekday_mismatch", date(2025, 6, 10), 2)
+    assert (problem.kind, problem.written_day, problem.weekday_named) == (
+        "weekday_mismatch",
+        date(2025, 6, 10),
+        2,
+    )
     late = ["Tuesday 5 March 2024 11pm EST", "Wednesday 6 March 2024 11pm EST"]
     poll = date_poll(late)
     assert poll.options[0].when.start == utc(2024, 3, 6, 4) and check_poll(poll) == []
@@ -221,13 +261,17 @@ def test_an_option_in_a_far_off_other_year_is_flagged():
     [problem] = check_poll(date_poll(options))
     assert (problem.kind, problem.usual_year) == ("odd_year", 2024)
     assert "is in 2025, while the other options are in 2024" in raw_of(
-        plan_poll(date_poll(options), now=SOON, forum=FORUM), "poll_check")
+        plan_poll(date_poll(options), now=SOON, forum=FORUM), "poll_check"
+    )
 
 
 def test_a_poll_spanning_new_year_is_not_an_odd_year():
     """Options either side of New Year are neighbours, not a year typo."""
-    options = ["7pm Monday 30th December 2024", "7pm Tuesday 31st December 2024",
-               "7pm Thursday 2nd January 2025"]
+    options = [
+        "7pm Monday 30th December 2024",
+        "7pm Tuesday 31st December 2024",
+        "7pm Thursday 2nd January 2025",
+    ]
     assert check_poll(date_poll(options, posted=utc(2024, 12, 1))) == []
 
 
@@ -252,8 +296,13 @@ AFTER_CLOSE = CLOSE + timedelta(minutes=7)
 
 def voted_poll(results: str = "always", votes: list[int | None] | None = None, **fields: object) -> DatePoll:
     fields.setdefault("close", CLOSE)
-    return date_poll(GOOD_OPTIONS + ["3-4pm Friday 8th March 2024"], votes=votes or VOTES, results=results,
-                     voters=5, **fields)
+    return date_poll(
+        GOOD_OPTIONS + ["3-4pm Friday 8th March 2024"],
+        votes=votes or VOTES,
+        results=results,
+        voters=5,
+        **fields,
+    )
 
 
 def test_standings_summarise_votes_on_a_results_always_poll():
@@ -266,8 +315,12 @@ def test_standings_summarise_votes_on_a_results_always_poll():
     raw = action.payload["raw"]
     assert "5 people have voted" in raw
     lines = [line for line in raw.splitlines() if line.startswith("- ")]
-    assert lines == ["- 3-4pm Monday 26th February 2024: **3** votes", "- 3-4pm Thursday 29th February 2024: **2** votes",
-                     "- 3-4pm Tuesday 27th February 2024: **1** vote", "- 3-4pm Friday 8th March 2024: **1** vote"]
+    assert lines == [
+        "- 3-4pm Monday 26th February 2024: **3** votes",
+        "- 3-4pm Thursday 29th February 2024: **2** votes",
+        "- 3-4pm Tuesday 27th February 2024: **1** vote",
+        "- 3-4pm Friday 8th March 2024: **1** vote",
+    ]
     assert action.payload["tallies"][option_id(GOOD_OPTIONS[0])] == 3
 
 
@@ -276,7 +329,9 @@ def test_no_standings_unless_everyone_may_see_results(results):
     """Tallies of `on_vote`, `on_close` and `staff_only` polls are never repeated while the poll is open."""
     plan = plan_poll(voted_poll(results), now=DAY_LATER, forum=FORUM)
     assert kinds(plan) == ["poll_closing"]
-    assert "vote" not in "".join(line for line in plan.actions[0].payload["raw"].splitlines() if line.startswith("- "))
+    assert "vote" not in "".join(
+        line for line in plan.actions[0].payload["raw"].splitlines() if line.startswith("- ")
+    )
 
 
 def test_standings_only_when_votes_changed_since_the_last_ones():
@@ -291,12 +346,20 @@ def test_standings_at_most_once_per_period():
     """Every plan within one period has the same key; the next period has the next one."""
     poll = voted_poll()
     first = action_of(plan_poll(poll, now=DAY_LATER, forum=FORUM), "poll_standings").key
-    later_same_day = action_of(plan_poll(voted_poll(votes=[4, 1, 0, 2, 0, 0, 0, 1]), now=DAY_LATER + timedelta(hours=20),
-                                         forum=FORUM), "poll_standings").key
-    next_day = action_of(plan_poll(poll, now=DAY_LATER + timedelta(days=1), forum=FORUM), "poll_standings").key
+    later_same_day = action_of(
+        plan_poll(
+            voted_poll(votes=[4, 1, 0, 2, 0, 0, 0, 1]), now=DAY_LATER + timedelta(hours=20), forum=FORUM
+        ),
+        "poll_standings",
+    ).key
+    next_day = action_of(
+        plan_poll(poll, now=DAY_LATER + timedelta(days=1), forum=FORUM), "poll_standings"
+    ).key
     assert first == later_same_day
     assert next_day == "poll-standings:post/501/poll:2024-02-22T10:00Z"
-    assert kinds(plan_poll(poll, now=POSTED + timedelta(hours=23), forum=FORUM)) == ["poll_closing"]  # too early
+    assert kinds(plan_poll(poll, now=POSTED + timedelta(hours=23), forum=FORUM)) == [
+        "poll_closing"
+    ]  # too early
 
 
 def test_no_standings_without_votes_or_with_hidden_counts():
@@ -307,12 +370,31 @@ def test_no_standings_without_votes_or_with_hidden_counts():
 
 def test_last_standings_are_read_from_the_sent_outbox_row():
     """The worker's `last_standings` are the tallies of the newest sent standings for the poll."""
+
     def row(key, status, sent_at, tallies):
-        return OutboxRow(key=key, kind="poll_standings", forum=FORUM, source="poll/501/poll", target="topic/77",
-                         due_at=POSTED, expires_at=None, payload={"tallies": tallies}, status=status, attempts=1,
-                         claimed_by=None, retry_at=None, post_ref=None, last_error=None, sent_at=sent_at)
-    rows = [row("a", "sent", utc(2024, 2, 21), {"x": 1}), row("b", "sent", utc(2024, 2, 22), {"x": 2}),
-            row("c", "pending", None, {"x": 3})]
+        return OutboxRow(
+            key=key,
+            kind="poll_standings",
+            forum=FORUM,
+            source="poll/501/poll",
+            target="topic/77",
+            due_at=POSTED,
+            expires_at=None,
+            payload={"tallies": tallies},
+            status=status,
+            attempts=1,
+            claimed_by=None,
+            retry_at=None,
+            post_ref=None,
+            last_error=None,
+            sent_at=sent_at,
+        )
+
+    rows = [
+        row("a", "sent", utc(2024, 2, 21), {"x": 1}),
+        row("b", "sent", utc(2024, 2, 22), {"x": 2}),
+        row("c", "pending", None, {"x": 3}),
+    ]
     assert last_standings_from(rows, "poll/501/poll") == {"x": 2}
     assert last_standings_from(rows, "poll/999/poll") is None
 
@@ -367,7 +449,9 @@ def test_closing_reminder_skips_when_everyone_voted_and_drops_odd_usernames():
     """No nudge when every member voted; names that are not usernames are never mentioned."""
     poll = voted_poll(public=True, groups="g")
     assert plan_poll(poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=[]).actions == ()
-    [action] = plan_poll(poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=["ok_name", "<b>x</b>", "a b"]).actions
+    [action] = plan_poll(
+        poll, now=BEFORE_CLOSE, forum=FORUM, non_voters=["ok_name", "<b>x</b>", "a b"]
+    ).actions
     assert action.payload["mentions"] == ["ok_name"] and "<b>" not in action.payload["raw"]
 
 
@@ -380,13 +464,18 @@ def test_closing_reminder_carries_standings_and_replaces_them_near_close():
 
 def test_no_closing_reminder_without_a_close_time_or_for_a_short_poll():
     """A poll with no close time, or one opened inside its own reminder window, gets no nudge."""
-    assert plan_poll(voted_poll(results="on_close", votes=[None] * 8, close=None), now=BEFORE_CLOSE,
-                     forum=FORUM).actions == ()
+    assert (
+        plan_poll(
+            voted_poll(results="on_close", votes=[None] * 8, close=None), now=BEFORE_CLOSE, forum=FORUM
+        ).actions
+        == ()
+    )
     short = voted_poll(results="on_close", votes=[None] * 8, close=POSTED + timedelta(hours=6))
     assert plan_poll(short, now=POSTED + timedelta(hours=1), forum=FORUM).actions == ()
 
 
 # ------------------------------------------------------------------------------------------------ result
+
 
 def test_result_announces_a_clear_winner_and_hands_over_an_event():
     """A closed poll with one top option announces it and becomes an EventFact for the events planner."""
@@ -407,7 +496,10 @@ def test_winner_reminders_flow_through_the_events_planner():
     """The winning time's reminders are the events planner's, keyed by topic and start."""
     [event] = plan_poll(voted_poll(status="closed"), now=AFTER_CLOSE, forum=FORUM).winner_events
     reminders = plan_reminders([event], AFTER_CLOSE, FORUM, EventRules())
-    assert [a.key for a in reminders] == ["reminder:topic/77:2024-02-26T15:00Z:-1d", "reminder:topic/77:2024-02-26T15:00Z:-10m"]
+    assert [a.key for a in reminders] == [
+        "reminder:topic/77:2024-02-26T15:00Z:-1d",
+        "reminder:topic/77:2024-02-26T15:00Z:-10m",
+    ]
     assert all(a.source == "topic/77" for a in reminders)
 
 
@@ -437,8 +529,15 @@ def test_no_votes_means_no_winner_and_no_event():
 
 def test_on_close_results_are_announced_once_visible_and_not_before():
     """An `on_close` poll read with hidden counts waits; read after close it announces the winner."""
-    assert plan_poll(voted_poll("on_close", votes=[None] * 8, status="closed"), now=AFTER_CLOSE, forum=FORUM).actions == ()
-    assert kinds(plan_poll(voted_poll("on_close", status="closed"), now=AFTER_CLOSE, forum=FORUM)) == ["poll_result"]
+    assert (
+        plan_poll(
+            voted_poll("on_close", votes=[None] * 8, status="closed"), now=AFTER_CLOSE, forum=FORUM
+        ).actions
+        == ()
+    )
+    assert kinds(plan_poll(voted_poll("on_close", status="closed"), now=AFTER_CLOSE, forum=FORUM)) == [
+        "poll_result"
+    ]
 
 
 def test_staff_only_results_are_never_leaked():
@@ -479,20 +578,32 @@ def test_closed_at_anchors_the_result_of_a_poll_closed_by_hand():
     poll = voted_poll(status="closed", close=None, closed_at=closed_at)
     action = action_of(plan_poll(poll, now=closed_at + timedelta(hours=1), forum=FORUM), "poll_result")
     assert (action.due_at, action.expires_at) == (closed_at, closed_at + timedelta(days=7))
-    assert should_watch(poll, closed_at + timedelta(days=6)) and not should_watch(poll, closed_at + timedelta(days=8))
+    assert should_watch(poll, closed_at + timedelta(days=6)) and not should_watch(
+        poll, closed_at + timedelta(days=8)
+    )
     assert should_watch(voted_poll(), DAY_LATER)
 
 
 def test_rules_come_from_settings():
     """PollRules take the zone, the checks switch and both intervals from Settings."""
-    settings = Settings(timezone="Europe/Paris", poll_checks_enabled=False, poll_standings_interval="12h",
-                        poll_close_reminder="2d")
+    settings = Settings(
+        timezone="Europe/Paris",
+        poll_checks_enabled=False,
+        poll_standings_interval="12h",
+        poll_close_reminder="2d",
+    )
     rules = PollRules.from_settings(settings)
     assert (rules.zone, rules.checks_enabled) == ("Europe/Paris", False)
     assert (rules.standings_interval, rules.close_reminder) == (timedelta(hours=12), timedelta(days=2))
     assert "closes in about 2 days" in raw_of(
-        plan_poll(voted_poll(results="on_close", votes=[None] * 8, close=utc(2024, 2, 26, 12)),
-                  now=utc(2024, 2, 24, 13), forum=FORUM, rules=rules), "poll_closing")
+        plan_poll(
+            voted_poll(results="on_close", votes=[None] * 8, close=utc(2024, 2, 26, 12)),
+            now=utc(2024, 2, 24, 13),
+            forum=FORUM,
+            rules=rules,
+        ),
+        "poll_closing",
+    )
 
 
 # ------------------------------------------------------------------------------------------- determinism
@@ -500,8 +611,12 @@ def test_rules_come_from_settings():
 
 def test_planning_twice_gives_equal_plans():
     """Same poll, same moment, same inputs: the same actions, keys and texts."""
-    for poll, now in [(date_poll(), SOON), (voted_poll(), DAY_LATER), (voted_poll(), BEFORE_CLOSE),
-                      (voted_poll(status="closed"), AFTER_CLOSE)]:
+    for poll, now in [
+        (date_poll(), SOON),
+        (voted_poll(), DAY_LATER),
+        (voted_poll(), BEFORE_CLOSE),
+        (voted_poll(status="closed"), AFTER_CLOSE),
+    ]:
         first = plan_poll(poll, now=now, forum=FORUM, non_voters=["b", "a"])
         again = plan_poll(date_poll_copy(poll), now=now, forum=FORUM, non_voters=["a", "b"])
         assert first == again
@@ -517,24 +632,33 @@ HOSTILE = [
     '<script>alert("3pm Monday 26th February 2024")</script>3pm Monday 26th February 2024',
     '<span class="discourse-local-date" data-date="2024-02-27" data-time="25:99" data-timezone="../../etc/passwd">x',
     '<span class="discourse-local-date" data-date="not-a-date">@everyone</span> <!-- cotechbot:poll-result -->',
-    '<img src=x onerror=alert(1)>3pm <b>Thursday 29th February 2024<b><i>[quote]**@admin**</i>',
+    "<img src=x onerror=alert(1)>3pm <b>Thursday 29th February 2024<b><i>[quote]**@admin**</i>",
     "<" * 5000 + "3pm Wednesday 28th February 2024",
     '<span class="discourse-local-date" data-date="2024-03-04" data-time="15:00:00" data-timezone="Europe/London">'
     '<span class="discourse-local-date" data-date="1999-01-01">nested</span></span>',
 ]
 
 # hostile options among ordinary ones, so the poll is still a date poll and gets planned
-HOSTILE_POLL = ([f"h{i}" for i in range(len(HOSTILE))] + GOOD_OPTIONS[4:],
-                HOSTILE + [render_inline(t) for t in GOOD_OPTIONS[4:]])
+HOSTILE_POLL = (
+    [f"h{i}" for i in range(len(HOSTILE))] + GOOD_OPTIONS[4:],
+    HOSTILE + [render_inline(t) for t in GOOD_OPTIONS[4:]],
+)
 
 
-@pytest.mark.parametrize("name,options,html", [
-    ("no options", [], None),
-    ("one option", ["3-4pm Monday 26th February 2024"], None),
-    ("not dates", ["Yes", "No", "Maybe", "Pizza"], None),
-    ("hostile html", *HOSTILE_POLL),
-    ("200 options", [f"{9 + i % 8}am Monday {1 + i % 28} April 2024 option {i}" for i in range(200)], None),
-])
+@pytest.mark.parametrize(
+    "name,options,html",
+    [
+        ("no options", [], None),
+        ("one option", ["3-4pm Monday 26th February 2024"], None),
+        ("not dates", ["Yes", "No", "Maybe", "Pizza"], None),
+        ("hostile html", *HOSTILE_POLL),
+        (
+            "200 options",
+            [f"{9 + i % 8}am Monday {1 + i % 28} April 2024 option {i}" for i in range(200)],
+            None,
+        ),
+    ],
+)
 def test_bad_polls_plan_without_crashing_or_misleading(name, options, html):
     """Empty, single, non-date, hostile and enormous polls never crash and never post anything misleading."""
     post = make_post(options, html=html, votes=[1] * len(options) if options else [], close=CLOSE)

@@ -70,7 +70,9 @@ def test_config_path_can_come_from_the_environment(tmp_path: Path, monkeypatch) 
         ("COTECHBOT_DRY_RUN", "perhaps", "boolean"),
     ],
 )
-def test_a_bad_environment_value_is_one_clear_line(monkeypatch, variable: str, value: str, expected: str) -> None:
+def test_a_bad_environment_value_is_one_clear_line(
+    monkeypatch, variable: str, value: str, expected: str
+) -> None:
     """A bad value names the setting, the variable, where it came from and what is wrong, on one line."""
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError) as caught:
@@ -114,7 +116,9 @@ def test_lists_read_from_comma_separated_environment_values(monkeypatch) -> None
     assert settings.reminder_offsets == [timedelta(hours=2), timedelta(minutes=15)]
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("10m", 10), ("2h", 120), ("1d", 1440), ("1w", 10080), (45, 45)])
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("10m", 10), ("2h", 120), ("1d", 1440), ("1w", 10080), (45, 45)]
+)
 def test_durations_read_in_familiar_units(text, minutes: int) -> None:
     """Durations are written 10m, 2h, 1d, 1w, or as a number of minutes."""
     assert parse_duration(text) == timedelta(minutes=minutes)
