@@ -189,3 +189,25 @@ def test_restarting_the_worker_never_reposts(make_bot, restarts: int) -> None:
         bot.run_at(london(2024, 7, 2, 14, 51), cycles=2)
     assert len(bot.bot_posts(topic.id)) == 1  # the day-before one had passed its grace when first seen
     assert re.search(r"in 10 minutes", bot.bot_posts(topic.id)[0].raw)
+
+
+def test_calendar_export_lists_upcoming_events_in_utc(make_bot) -> None:
+    """`cotechbot calendar` data holds each upcoming event once, with its start, link and announcement."""
+    import icalendar
+
+    from cotechbot.calendar import upcoming_events_calendar
+
+    posted = london(2024, 6, 24, 12, 0)
+    bot = make_bot(posted)
+    topic, _ = bot.forum.create_topic(
+        "Members call",
+        f"A call at 3pm on Tuesday 2nd July: {MEETING_URL}",
+        username="chris",
+        created_at=posted,
+    )
+    bot.run_at(posted)
+    calendar = icalendar.Calendar.from_ical(upcoming_events_calendar(bot.ledger, bot.settings, posted))
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == datetime(2024, 7, 2, 14, 0, tzinfo=UTC)
+    assert str(event["summary"]) == "Members call" and str(event["location"]) == MEETING_URL
+    assert str(event["url"]).endswith(f"/t/{topic.id}/1")
