@@ -610,8 +610,28 @@ def _local_short(instant: datetime, zone: str) -> str:
     return f"{instant.astimezone(ZoneInfo(zone)):%a %d %b %H:%M}"
 
 
-def _reply(poll: DatePoll, raw: str, **extra: Any) -> dict[str, Any]:
-    return {"op": "reply", "topic_id": poll.topic_id, "raw": raw, "poll": poll.ref, **extra}
+def _reply_action(
+    poll: DatePoll,
+    *,
+    kind: str,
+    key: str,
+    raw: str,
+    forum: str,
+    due_at: datetime,
+    expires_at: datetime | None,
+    **extra: Any,
+) -> Action:
+    """A reply in the poll's topic, planned from the poll (its source), with ``extra`` kept in the payload."""
+    return Action(
+        key=key,
+        kind=kind,
+        forum=forum,
+        source=poll.source,
+        target=poll.target,
+        due_at=due_at,
+        expires_at=expires_at,
+        payload={"op": "reply", "topic_id": poll.topic_id, "raw": raw, "poll": poll.ref, **extra},
+    )
 
 
 def _check_action(
@@ -627,15 +647,15 @@ def _check_action(
     raw = render(
         "poll_check.md", key=key, poll=poll, problems=shown, more=max(0, len(problems) - rules.max_listed)
     )
-    return Action(
-        key=key,
+    return _reply_action(
+        poll,
         kind="poll_check",
+        key=key,
+        raw=raw,
         forum=forum,
-        source=poll.source,
-        target=poll.target,
         due_at=poll.posted_at,
         expires_at=expires,
-        payload=_reply(poll, raw, problems=[p.kind + ":" + p.option_id for p in problems]),
+        problems=[p.kind + ":" + p.option_id for p in problems],
     )
 
 
@@ -697,15 +717,16 @@ def _standings_action(
     key = f"poll-standings:{poll.ref}:{_stamp(period_start)}"
     rows, more = _rows(poll, rules.max_listed)
     raw = render("poll_standings.md", key=key, poll=poll, rows=rows, more=more, zone=zone)
-    return Action(
-        key=key,
+    return _reply_action(
+        poll,
         kind="poll_standings",
+        key=key,
+        raw=raw,
         forum=forum,
-        source=poll.source,
-        target=poll.target,
         due_at=period_start,
         expires_at=period_start + rules.standings_interval,
-        payload=_reply(poll, raw, tallies=tallies, digest=tallies_digest(tallies)),
+        tallies=tallies,
+        digest=tallies_digest(tallies),
     )
 
 
@@ -739,15 +760,15 @@ def _closing_action(
         rows=rows,
         more=more,
     )
-    return Action(
-        key=key,
+    return _reply_action(
+        poll,
         kind="poll_closing",
+        key=key,
+        raw=raw,
         forum=forum,
-        source=poll.source,
-        target=poll.target,
         due_at=due,
         expires_at=poll.close,
-        payload=_reply(poll, raw, mentions=shown),
+        mentions=shown,
     )
 
 
@@ -854,15 +875,15 @@ def _result(
 def _result_action(
     poll: DatePoll, key: str, raw: str, forum: str, closed_at: datetime, rules: PollRules, **extra: Any
 ) -> Action:
-    return Action(
-        key=key,
+    return _reply_action(
+        poll,
         kind="poll_result",
+        key=key,
+        raw=raw,
         forum=forum,
-        source=poll.source,
-        target=poll.target,
         due_at=closed_at,
         expires_at=closed_at + rules.result_window,
-        payload=_reply(poll, raw, **extra),
+        **extra,
     )
 
 

@@ -311,7 +311,7 @@ def test_backfill_stops_at_the_configured_count(forum, ledger, clock):
     late = forum.reply(1)
     report = sync.run_cycle()
     # the bumped topic is re-read whole, which also brings in its posts from before the floor
-    assert 1 in report.touched_topic_ids
+    assert {1} <= report.touched_topic_ids
     assert ledger.get_cursor("cotech", MAX_ID) == str(late.id)
     assert {p.id for p in forum.posts.values() if p.topic_id == 1} <= mirrored_ids(ledger)
 
