@@ -454,11 +454,11 @@ class Ledger:
         return [i for i in wanted if str(i) in live]
 
     def _mirrored(
-        self, forum: str, kind: str, topic_ids: Iterable[int] | None = None, include_deleted: bool = False
+        self, forum: str, kind: str, topic_ids: Iterable[int] | None = None
     ) -> list[dict[str, Any]]:
-        query = sa.select(mirror.c.payload).where(mirror.c.forum == forum, mirror.c.kind == kind)
-        if not include_deleted:
-            query = query.where(mirror.c.deleted_at.is_(None))
+        query = sa.select(mirror.c.payload).where(
+            mirror.c.forum == forum, mirror.c.kind == kind, mirror.c.deleted_at.is_(None)
+        )
         if topic_ids is not None:
             query = query.where(mirror.c.topic_id.in_(list(topic_ids)))
         with self.engine.connect() as connection:
@@ -483,13 +483,6 @@ class Ledger:
             query = query.where(mirror.c.updated_at >= since)
         with self.engine.connect() as connection:
             return {int(t) for t in connection.execute(query.distinct()).scalars()}
-
-    def deleted_post_ids(self, forum: str) -> set[int]:
-        query = sa.select(mirror.c.ident).where(
-            mirror.c.forum == forum, mirror.c.kind == "post", mirror.c.deleted_at.is_not(None)
-        )
-        with self.engine.connect() as connection:
-            return {int(ident) for ident in connection.execute(query).scalars()}
 
     # -- outbox -------------------------------------------------------------------------------------
     def add_action(self, action: Action) -> None:
@@ -585,27 +578,6 @@ class Ledger:
                         )
                     cancelled = len(stale_keys)
         return PlanOutcome(inserted, updated, unchanged, cancelled)
-
-    def cancel_source(self, forum: str, source: str, reason: str) -> int:
-        """Cancel every pending action planned from ``source`` (a deleted post, an opted-out topic)."""
-        now = self.clock.now()
-        with self.engine.begin() as connection:
-            keys = list(
-                connection.execute(
-                    sa.select(outbox.c.key).where(
-                        outbox.c.forum == forum, outbox.c.source == source, outbox.c.status == PENDING
-                    )
-                ).scalars()
-            )
-            if keys:
-                connection.execute(
-                    outbox.update()
-                    .where(outbox.c.key.in_(keys), outbox.c.status == PENDING)
-                    .values(status=CANCELLED, updated_at=now, last_error=reason)
-                )
-            for key in keys:
-                self._audit(connection, forum, "action_cancelled", key, {"reason": reason})
-        return len(keys)
 
     def claim_due(self, worker: str, now: datetime, limit: int = 50) -> list[OutboxRow]:
         """Take due actions for this worker. Call only while holding ``leader()``.

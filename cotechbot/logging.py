@@ -89,7 +89,3 @@ def configure_logging(
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-
-
-def get_logger(name: str | None = None, **context: Any) -> structlog.stdlib.BoundLogger:
-    return structlog.get_logger(name).bind(**context)
