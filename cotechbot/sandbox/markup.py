@@ -29,7 +29,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -289,6 +289,11 @@ def _int_attr(attrs: dict[str, str], key: str) -> int | None:
 
 
 def _parse_close(value: str) -> datetime:
+    return _markup_time(value, UTC, f"Poll close date {value!r} is not a valid date.")
+
+
+def _markup_time(value: str, zone: ZoneInfo | timezone, error: str) -> datetime:
+    """An ISO (or looser) date-time from markup; naive ones are in ``zone``. Unreadable → MarkupError."""
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -298,9 +303,9 @@ def _parse_close(value: str) -> datetime:
 
             parsed = dateutil_parser.parse(text)
         except (ValueError, OverflowError) as exc:
-            raise MarkupError(f"Poll close date {value!r} is not a valid date.") from exc
+            raise MarkupError(error) from exc
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
 
 
@@ -423,19 +428,7 @@ class ParsedEvent:
 
 
 def _event_time(value: str, zone: ZoneInfo | None, what: str) -> datetime:
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            from dateutil import parser as dateutil_parser
-
-            parsed = dateutil_parser.parse(text)
-        except (ValueError, OverflowError) as exc:
-            raise MarkupError(f"The event {what} date {value!r} is not valid.") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone or UTC)
-    return parsed.astimezone(UTC)
+    return _markup_time(value, zone or UTC, f"The event {what} date {value!r} is not valid.")
 
 
 def _event_from_block(attr_text: str, description: str) -> ParsedEvent | None:
