@@ -30,10 +30,10 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
+from cotechbot.actions import FINAL_STATUSES, Action, Operation, PlanOutcome, Status, parse_operation
 from cotechbot.clock import Clock
 from cotechbot.errors import DuplicateActionError, LedgerError
 from cotechbot.models import CalendarEvent, Post, Topic, require_aware_utc
@@ -126,16 +126,15 @@ audit = sa.Table(
     sa.Column("detail", sa.JSON, nullable=False),
 )
 
-# Outbox statuses. Only ``pending`` and ``claimed`` are live; the rest are final.
+# Outbox statuses (``cotechbot.actions.Status``), under the names the ledger's callers use.
 PENDING, CLAIMED, SENT, CANCELLED, SKIPPED, FAILED = (
-    "pending",
-    "claimed",
-    "sent",
-    "cancelled",
-    "skipped",
-    "failed",
+    Status.PENDING,
+    Status.CLAIMED,
+    Status.SENT,
+    Status.CANCELLED,
+    Status.SKIPPED,
+    Status.FAILED,
 )
-FINAL_STATUSES = frozenset({SENT, CANCELLED, SKIPPED, FAILED})
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -153,24 +152,6 @@ def content_hash(payload: Mapping[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- values
-
-
-class Action(BaseModel):
-    """Something the bot will do, as planned by a capability: pure data with a deterministic key."""
-
-    key: str
-    kind: str
-    forum: str
-    source: str  # what it was planned from (e.g. ``topic/123``): re-planning a source cancels what it dropped
-    target: str  # where it goes (e.g. ``topic/123`` for a reply)
-    due_at: datetime
-    expires_at: datetime | None = None  # after this moment it is skipped, not sent late
-    payload: dict[str, Any] = {}
-
-    def model_post_init(self, _context: Any) -> None:
-        object.__setattr__(self, "due_at", require_aware_utc(self.due_at))
-        if self.expires_at is not None:
-            object.__setattr__(self, "expires_at", require_aware_utc(self.expires_at))
 
 
 @dataclass(frozen=True)
@@ -191,6 +172,11 @@ class OutboxRow:
     last_error: str | None
     sent_at: datetime | None
 
+    @property
+    def operation(self) -> Operation:
+        """The typed operation this row performs."""
+        return parse_operation(self.payload)
+
     @classmethod
     def from_row(cls, row: sa.Row) -> OutboxRow:
         m = row._mapping
@@ -204,14 +190,6 @@ class SyncDelta:
     new_post_ids: list[int] = field(default_factory=list)
     changed_post_ids: list[int] = field(default_factory=list)
     deleted_post_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PlanOutcome:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    cancelled: int = 0
 
 
 # ---------------------------------------------------------------------------------------------- ledger

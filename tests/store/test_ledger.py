@@ -28,7 +28,7 @@ def reminder(
         source=source,
         target=source,
         due_at=due,
-        payload=payload or {"raw": "The call is tomorrow"},
+        payload={"op": "reply", "topic_id": 1, "raw": "The call is tomorrow", **payload},
     )
 
 

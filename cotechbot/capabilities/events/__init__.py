@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from cotechbot.ledger import Action
+from cotechbot.actions import Action
 from cotechbot.messages import render
 from cotechbot.models import CalendarEvent, EventFact, Post, Topic
 from cotechbot.settings import Settings, format_duration

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from cotechbot.ledger import Action
+from cotechbot.actions import Action
 from cotechbot.messages import render
 from cotechbot.models import EventFact, Poll, Post, UtcDateTime
 from cotechbot.settings import Settings
