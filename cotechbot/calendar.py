@@ -7,9 +7,12 @@ from datetime import datetime
 import icalendar
 
 from cotechbot import __version__
-from cotechbot.capabilities.events import EventRules, detect_events, post_url
+from cotechbot.capabilities.events import post_url
+from cotechbot.capabilities.registry import build_capabilities
+from cotechbot.facts import FactsReader
 from cotechbot.ledger import Ledger
 from cotechbot.models import EventFact
+from cotechbot.planview import preview_plans, upcoming_events
 from cotechbot.settings import Settings
 
 
@@ -38,7 +41,6 @@ def events_calendar(facts: list[EventFact], *, forum: str, base_url: str, stamp:
 
 
 def upcoming_events_calendar(ledger: Ledger, settings: Settings, now: datetime) -> bytes:
-    rules = EventRules.from_settings(settings)
-    topics = {t.id: t for t in ledger.mirrored_topics(settings.forum_name)}
-    facts = detect_events(ledger.mirrored_posts(settings.forum_name), topics, now, rules)
-    return events_calendar(facts, forum=settings.forum_name, base_url=rules.base_url, stamp=now)
+    facts = FactsReader(ledger, settings).read()
+    events = upcoming_events(preview_plans(build_capabilities(settings), facts, ledger, now))
+    return events_calendar(events, forum=settings.forum_name, base_url=facts.base_url, stamp=now)

@@ -102,9 +102,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from cotechbot.app import open_ledger
-    from cotechbot.capabilities.polls import PollRules
-    from cotechbot.planview import describe_plan, describe_polls
-    from cotechbot.worker import last_seen_open
+    from cotechbot.capabilities.registry import build_capabilities
+    from cotechbot.facts import FactsReader
+    from cotechbot.planview import describe_capabilities, describe_plan
 
     settings = _settings(args)
     clock = _clock(args)
@@ -118,16 +118,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
     )
     print()
-    print(
-        describe_polls(
-            ledger.mirrored_posts(forum),
-            ledger.actions(forum=forum, statuses=["pending", "sent"]),
-            now=clock.now(),
-            forum=forum,
-            rules=PollRules.from_settings(settings),
-            last_seen_open=lambda ref: last_seen_open(ledger, forum, ref),
-        )
-    )
+    facts = FactsReader(ledger, settings).read()
+    print(describe_capabilities(build_capabilities(settings), facts, ledger, clock.now()))
     return 0
 
 

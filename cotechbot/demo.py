@@ -16,17 +16,15 @@ from pathlib import Path
 from typing import TextIO
 
 from cotechbot.app import build_worker
-from cotechbot.capabilities.events import EventRules, detect_events
-from cotechbot.capabilities.polls import PollRules, detect_date_polls
 from cotechbot.clock import FixedClock
+from cotechbot.facts import FactsReader
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.dryrun import DryRunForum
 from cotechbot.messages import local_time
-from cotechbot.planview import describe_plan, describe_polls
+from cotechbot.planview import describe_capabilities, describe_plan, preview_plans
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.scenario import cotech_scenario
 from cotechbot.settings import Settings
-from cotechbot.worker import last_seen_open
 
 DEMO_KEY = "demo-key-not-a-secret"
 BOT = "cotechbot"
@@ -44,6 +42,14 @@ def _show_writes(out: TextIO, moment: datetime, writes: list, zone: str) -> None
     for operation, arguments in writes:
         _heading(out, f"{local_time(moment, zone, with_utc=False)}: {operation}")
         out.write(str(arguments.get("raw", arguments)).strip() + "\n")
+
+
+def _moments_ahead(worker, settings: Settings, now: datetime) -> set[datetime]:
+    """Moments worth stepping to besides due actions: the ends of upcoming events and of open polls, where
+    a capability plans something new (a poll's result is planned only once it has closed)."""
+    facts = FactsReader(worker.ledger, settings).read()
+    plans = preview_plans(worker.capabilities, facts, worker.ledger, now)
+    return {moment for _capability, plan in plans for moment in plan.wake_at if moment > now}
 
 
 def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments: int = 6) -> int:
@@ -78,29 +84,10 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         sync = report.sync
         out.write(f"{getattr(sync, 'summary', lambda: str(sync))()}\n")
         ledger = worker.ledger
-        topics = {t.id: t for t in ledger.mirrored_topics(settings.forum_name)}
-        facts = detect_events(
-            ledger.mirrored_posts(settings.forum_name), topics, now, EventRules.from_settings(settings)
-        )
-        _heading(out, f"Upcoming events found ({len(facts)})")
-        for fact in facts:
-            out.write(
-                f"- {fact.title}: {local_time(fact.start, settings.timezone)} [{fact.origin}]"
-                f"{' ' + fact.url if fact.url else ''}\n"
-            )
         forum_name = settings.forum_name
-        _heading(out, "Date polls")
-        out.write(
-            describe_polls(
-                ledger.mirrored_posts(forum_name),
-                ledger.actions(forum=forum_name, statuses=["pending", "sent"]),
-                now=now,
-                forum=forum_name,
-                rules=PollRules.from_settings(settings),
-                last_seen_open=lambda ref: last_seen_open(ledger, forum_name, ref),
-            )
-            + "\n"
-        )
+        facts = FactsReader(ledger, settings).read()
+        _heading(out, "What each capability sees")
+        out.write(describe_capabilities(worker.capabilities, facts, ledger, now) + "\n")
         _heading(out, "The plan")
         out.write(
             describe_plan(
@@ -111,11 +98,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
 
         _show_writes(out, now, sent_at_once, settings.timezone)  # what was due already: sent in that cycle
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
-        closes = {
-            p.close
-            for p in detect_date_polls(ledger.mirrored_posts(forum_name), now, settings.timezone)
-            if p.close is not None and p.close > now
-        }
+        closes = _moments_ahead(worker, settings, now)
         moment = now
         for _ in range(max_moments):
             upcoming = [t for t in closes | _pending_times(ledger, forum_name) if t > moment]

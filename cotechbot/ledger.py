@@ -665,6 +665,28 @@ class Ledger:
         times = [max(row.due_at, row.retry_at) if row.retry_at else row.due_at for row in rows]
         return min(times) if times else None
 
+    # -- capability state (interim: kept in the cursor table until the state table lands) ----------
+    def state_items(self, forum: str, namespace: str) -> dict[str, Any]:
+        prefix = f"state:{namespace}:"
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(sync_cursor.c.name, sync_cursor.c.value).where(
+                    sync_cursor.c.forum == forum, sync_cursor.c.name.startswith(prefix, autoescape=True)
+                )
+            ).all()
+        return {row.name[len(prefix) :]: json.loads(row.value) for row in rows}
+
+    def update_state(self, forum: str, namespace: str, updates: Mapping[str, Any]) -> None:
+        with self.engine.begin() as connection:
+            for key, value in updates.items():
+                name = f"state:{namespace}:{key}"
+                if value is None:
+                    connection.execute(
+                        sync_cursor.delete().where(sync_cursor.c.forum == forum, sync_cursor.c.name == name)
+                    )
+                else:
+                    self._set_cursor(connection, forum, name, json.dumps(value))
+
     # -- audit --------------------------------------------------------------------------------------
     def audit(
         self, forum: str, event: str, action_key: str | None = None, detail: Mapping[str, Any] | None = None

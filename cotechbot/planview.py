@@ -1,22 +1,20 @@
-"""What ``cotechbot plan`` prints: the outbox as a table a person can read, in the forum's time zone."""
+"""What ``cotechbot plan``, ``calendar`` and the demo show: the outbox as a table a person can read, each
+capability's own account of what it sees, and a network-free preview of every capability's plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from cotechbot.capabilities.polls import (
-    PollRules,
-    detect_date_polls,
-    last_standings_from,
-    plan_poll,
-    should_watch,
-    with_close_anchor,
-)
-from cotechbot.ledger import OutboxRow
-from cotechbot.messages import inline
-from cotechbot.models import Post
+import structlog
+
+from cotechbot.capabilities.base import Capability, Facts, Plan, Trigger
+from cotechbot.ledger import Ledger, OutboxRow
+from cotechbot.models import EventFact
+
+log = structlog.get_logger(__name__)
 
 
 def first_line(raw: str, limit: int = 70) -> str:
@@ -42,46 +40,62 @@ def describe_plan(rows: Sequence[OutboxRow], *, zone: str, now: datetime) -> str
     return "\n".join(lines)
 
 
-def describe_polls(
-    posts: Iterable[Post],
-    rows: Sequence[OutboxRow],
-    *,
-    now: datetime,
-    forum: str,
-    rules: PollRules | None = None,
-    last_seen_open: Callable[[str], datetime | None] = lambda ref: None,
-) -> str:
-    """The "Date polls" section: each live date poll in the mirror (open, or closed within its result window)
-    with its lifecycle line (``PollPlan.stage``) and what of its outbox has already gone out.
+def with_states(facts: Facts, capability: Capability, ledger: Ledger) -> Facts:
+    return facts.narrowed(state=ledger.state_items(facts.forum, capability.name))
 
-    ``rows`` are outbox rows (pending and sent: the last standings are read from them); ``last_seen_open(ref)``
-    is when the worker last planned the poll open. Planned as the worker would, except that non-voters are not
-    read from the forum (a closing reminder's mentions are filled in by the worker)."""
-    rules = rules or PollRules()
-    polls = detect_date_polls(posts, now, rules.zone)
-    live = [
-        p
-        for p in (with_close_anchor(p, now, last_seen_open(p.ref)) for p in polls)
-        if should_watch(p, now, rules)
-    ]
-    if not live:
-        return f"Date polls: none live ({len(polls)} in the mirror)." if polls else "Date polls: none."
-    lines = [
-        f"Date polls ({len(live)} live{f', {len(polls) - len(live)} past' if len(polls) > len(live) else ''}):"
-    ]
-    for poll in live:
-        plan = plan_poll(
-            poll, now=now, forum=forum, rules=rules, last_standings=last_standings_from(rows, poll.source)
-        )
-        title = inline(poll.topic_title or poll.title or "", 60)
-        lines.append(f"- {plan.stage}")
-        lines.append(
-            f"    topic {poll.topic_id}{f' “{title}”' if title else ''}; {len(poll.options)} options"
-            + (f", {len(plan.problems)} flagged" if plan.problems else "")
-        )
-        sent = sorted(
-            {r.kind.replace("_", " ") for r in rows if r.source == poll.source and r.status == "sent"}
-        )
-        if sent:
-            lines.append(f"    already sent: {', '.join(sent)}")
-    return "\n".join(lines)
+
+def describe_capabilities(
+    capabilities: Sequence[Capability], facts: Facts, ledger: Ledger, now: datetime
+) -> str:
+    """Each capability's section of ``cotechbot plan``, in registry order."""
+    sections = []
+    for capability in capabilities:
+        try:
+            sections.append(capability.describe(with_states(facts, capability, ledger), now))
+        except Exception:
+            log.exception("describing a capability failed", capability=capability.name)
+            sections.append(f"{capability.name}: could not be described (see the log)")
+    return "\n\n".join(section for section in sections if section)
+
+
+def preview_plans(
+    capabilities: Sequence[Capability], facts: Facts, ledger: Ledger, now: datetime
+) -> list[tuple[Capability, Plan]]:
+    """Every capability's plan as of ``now`` without reading the network: topic capabilities per topic, in
+    registry order with what earlier ones shared, then the others once. A failing topic is logged and left out."""
+    states = {c.name: ledger.state_items(facts.forum, c.name) for c in capabilities}
+    plans: list[tuple[Capability, Plan]] = []
+    topic_capabilities = [c for c in capabilities if Trigger.TOPICS in c.triggers]
+    for topic_id in facts.topic_ids:
+        shared: dict[str, tuple[Any, ...]] = {}
+        topic_plans = []
+        try:
+            for capability in topic_capabilities:
+                plan = capability.plan(
+                    facts.narrowed(topic_ids=(topic_id,), state=states[capability.name], shared=dict(shared)),
+                    now,
+                )
+                topic_plans.append((capability, plan))
+                for name, values in plan.shares.items():
+                    shared[name] = shared.get(name, ()) + tuple(values)
+        except Exception:
+            log.exception("previewing a topic failed", topic_id=topic_id)
+            continue
+        plans.extend(topic_plans)
+    for capability in capabilities:
+        if Trigger.TOPICS in capability.triggers:
+            continue
+        try:
+            plans.append((capability, capability.plan(facts.narrowed(state=states[capability.name]), now)))
+        except Exception:
+            log.exception("previewing a capability failed", capability=capability.name)
+    return plans
+
+
+def upcoming_events(plans: Sequence[tuple[Capability, Plan]]) -> list[EventFact]:
+    """The events the plans know, once each (by topic and start), soonest first."""
+    events: dict[tuple[int, datetime], EventFact] = {}
+    for _capability, plan in plans:
+        for event in plan.events:
+            events.setdefault((event.topic_id, event.start), event)
+    return sorted(events.values(), key=lambda e: (e.start, e.topic_id))

@@ -22,7 +22,7 @@ def test_demo_reads_the_sandbox_plans_and_shows_sent_reminders() -> None:
     out = io.StringIO()
     assert run_demo(now=NOW, out=out) == 0
     text = out.getvalue()
-    assert "What the bot read" in text and "Upcoming events found" in text and "The plan" in text
+    assert "What the bot read" in text and "Upcoming events (" in text and "The plan" in text
     assert "event_reminder" in text
     assert "create_reply" in text and "starts in 10 minutes" in text
     assert "<!-- cotechbot:reminder:topic/" in text
@@ -33,8 +33,8 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     out = io.StringIO()
     assert run_demo(now=NOW, out=out) == 0
     text = out.getvalue()
-    polls = text.split("== Date polls")[1].split("== The plan")[0]
-    assert "(2 live)" in polls
+    polls = text.split("Date polls (")[1].split("== The plan")[0]
+    assert polls.startswith("2 live")
     assert "/poll: open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)" in polls
     assert (
         "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
