@@ -197,3 +197,20 @@ class EventFact(BaseModel):
     def source(self) -> str:
         """Reminders are planned per topic: re-planning a topic moves or cancels its reminders."""
         return f"topic/{self.topic_id}"
+
+
+class Decision(ForumModel):
+    """One entry of the decision log: a forum topic tagged as a decision, or a closed Loomio poll's outcome.
+
+    ``id`` is stable across syncs (``discourse:topic/<id>`` or ``loomio:poll/<key>``), so exports can be diffed.
+    """
+
+    id: str
+    source: Literal["discourse", "loomio"]
+    url: str
+    title: str
+    decision: str = ""
+    decided_at: UtcDateTime
+    tags: list[str] = Field(default_factory=list)
+    status: Literal["decided", "awaiting_outcome", "withdrawn"] = "decided"
+    closing_at: UtcDateTime | None = None  # a Loomio proposal still open: when it closes
