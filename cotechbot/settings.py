@@ -75,7 +75,15 @@ def _comma_list(value: Any) -> Any:
 class Settings(BaseSettings):
     """Everything an operator can set. Names map to ``COTECHBOT_<NAME>`` and to TOML keys."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+    # A capability's settings are a section (``[membership]`` in TOML); its environment variables are the
+    # section name and the key joined by "_", split once: COTECHBOT_MEMBERSHIP_NUDGE_AFTER → membership.nudge_after.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        validate_default=True,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+    )
 
     # The forum
     discourse_url: AnyHttpUrl | None = None
