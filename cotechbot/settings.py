@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     poll_standings_interval: Duration = timedelta(hours=24)
     poll_close_reminder: Duration = timedelta(hours=24)
 
+    # The HTTP face (webhooks, calendar feed, health, metrics): served only when a port is set
+    http_port: int | None = Field(None, ge=1, le=65535)
+    http_host: str = "127.0.0.1"
+    webhook_secret: SecretStr | None = None
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -167,7 +172,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact it wherever it turns up."""
-        return [s.get_secret_value() for s in (self.discourse_api_key,) if s and s.get_secret_value()]
+        values = (self.discourse_api_key, self.webhook_secret)
+        return [s.get_secret_value() for s in values if s and s.get_secret_value()]
 
     @classmethod
     def settings_customise_sources(
@@ -233,4 +239,4 @@ def _describe(
     return f"setting {name} = {shown!r} from {source} ({env_name}): {message}{more}"
 
 
-SECRET_FIELDS = frozenset({"discourse_api_key"})
+SECRET_FIELDS = frozenset({"discourse_api_key", "webhook_secret"})
