@@ -13,5 +13,10 @@ RUN pip install . && rm -rf /src && mkdir -p /data/config && chown -R cotechbot 
 WORKDIR /data
 VOLUME ["/data"]
 USER cotechbot
+# The HTTP face (webhooks, calendar feed, health, metrics) listens inside the container on 8080.
+ENV COTECHBOT_HTTP_PORT=8080 COTECHBOT_HTTP_HOST=0.0.0.0
+EXPOSE 8080
+HEALTHCHECK --interval=60s --timeout=5s --start-period=120s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status != 200)"
 ENTRYPOINT ["cotechbot"]
 CMD ["run"]
