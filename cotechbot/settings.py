@@ -14,6 +14,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -61,6 +62,20 @@ def format_duration(duration: timedelta) -> str:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def mask_url(url: str) -> str:
+    """``scheme://user:***@host/…``: a URL fit to print or log, its password (or a lone token) hidden."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    user = parts.username or ""
+    secret = "***" if parts.password is not None else ""
+    credentials = f"{user}:{secret}" if secret else "***"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"{credentials}@{host}", parts.path, parts.query, parts.fragment))
 
 
 def _comma_list(value: Any) -> Any:
