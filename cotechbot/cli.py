@@ -7,6 +7,7 @@
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
+    cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
 
 Exit codes: 0 success, 1 the work failed (e.g. the forum refused us), 2 bad settings or usage.
 """
@@ -219,6 +220,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(now=_clock(args).now() if args.now else None)
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from cotechbot.demo import serve_sandbox
+
+    configure_logging(level="warning", fmt="console")
+    return serve_sandbox(port=args.port)
+
+
 # -- parser --------------------------------------------------------------------------------------------
 
 
@@ -273,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_now(when)
     demo = add("demo", cmd_demo, "run the bot end to end against the bundled sandbox forum")
     add_now(demo)
+    sandbox = add("sandbox", cmd_sandbox, "serve the bundled sandbox forum alone, to try the bot by hand")
+    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
     return parser
 
 
