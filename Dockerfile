@@ -4,9 +4,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 
 RUN useradd --create-home --uid 10001 cotechbot
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY cotechbot ./cotechbot
-RUN pip install . && rm -rf /src && mkdir -p /data/config && chown -R cotechbot /data
+# The runtime only: no sandbox extra, no dev tools; versions pinned by the same constraints as the tests.
+RUN pip install -c constraints.txt . && rm -rf /src && mkdir -p /data/config && chown -R cotechbot /data
 
 # The working directory is the volume: config/cotechbot.toml and the SQLite file cotechbot.db live there.
 # Secrets (COTECHBOT_DISCOURSE_API_KEY) come from the environment.

@@ -213,15 +213,26 @@ def cmd_when(args: argparse.Namespace) -> int:
     return 0
 
 
+SANDBOX_EXTRA = (
+    "the sandbox forum needs the sandbox extra: pip install 'cotechbot[sandbox]' (make demo does it)"
+)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from cotechbot.demo import run_demo
+    try:
+        from cotechbot.demo import run_demo
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
 
     configure_logging(level="warning", fmt="console")
     return run_demo(now=_clock(args).now() if args.now else None)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from cotechbot.demo import serve_sandbox
+    try:
+        from cotechbot.demo import serve_sandbox
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
 
     configure_logging(level="warning", fmt="console")
     return serve_sandbox(port=args.port)

@@ -20,7 +20,8 @@ log = structlog.get_logger(__name__)
 class BackgroundServer:
     def __init__(self, app: Any, host: str, port: int, threads: int = 4) -> None:
         self._server = create_server(app, host=host, port=port, threads=threads, ident="cotechbot")
-        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="http", daemon=True)
 
     @property
     def port(self) -> int:
@@ -35,6 +36,15 @@ class BackgroundServer:
         log.info("http face listening", url=self.url)
         return self
 
+    def _serve(self) -> None:
+        # waitress's own run() loops until its sockets close, and closing them from another thread makes
+        # the loop fail; so the loop runs in short turns here and the server is closed on this thread.
+        server = self._server
+        while not self._stopping.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        server.close()
+
     def stop(self) -> None:
-        self._server.close()
+        self._stopping.set()
         self._thread.join(timeout=10)
