@@ -22,7 +22,9 @@ import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
+from cotechbot.diagnosis import explain_storage_error
 from cotechbot.settings import Settings
 from cotechbot.web.trigger import CycleTrigger
 from cotechbot.worker import Worker
@@ -40,6 +42,7 @@ class BotScheduler:
         self.on_cycle = on_cycle
         # Scheduled and webhook-triggered cycles never overlap: whichever comes second waits.
         self._cycle_lock = threading.Lock()
+        self._storage_failing: str | None = None
         self.scheduler = BackgroundScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
         self._arm_lock = threading.Lock()
         self._stopping = False
@@ -73,8 +76,20 @@ class BotScheduler:
         try:
             with self._cycle_lock:
                 self.worker.cycle()
+        except SQLAlchemyError as error:
+            # One clear line per outage, not a traceback every cycle.
+            if self._storage_failing is None:
+                log.error(
+                    "storage is failing; cycles are skipped until it answers again",
+                    reason=explain_storage_error(error, self.settings.database_url),
+                )
+            self._storage_failing = str(error.__class__.__name__)
         except Exception:
             log.exception("cycle failed; the next one runs as scheduled")
+        else:
+            if self._storage_failing is not None:
+                log.warning("storage answers again; cycles resume", was=self._storage_failing)
+                self._storage_failing = None
         finally:
             if self.on_cycle is not None:
                 self.on_cycle(time.monotonic() - started)

@@ -155,8 +155,11 @@ class Worker:
         cycle re-plans every known topic), then every capability that plans once per cycle."""
         report = report or CycleReport()
         since_text = self.ledger.get_cursor(self.name, PLANNED_THROUGH)
-        first = not self._replanned_everything or since_text is None
-        since = None if first else datetime.fromisoformat(since_text)
+        since = (
+            datetime.fromisoformat(since_text)
+            if self._replanned_everything and since_text is not None
+            else None
+        )
         topic_ids = self.ledger.topic_ids_touched_since(self.name, since) | self._watched_topics()
         self.plan_topics(topic_ids, report)
         self.plan_cycle(report)
