@@ -29,7 +29,7 @@ from cotechbot.clock import Clock, FixedClock, SystemClock
 from cotechbot.diagnosis import explain_os_error
 from cotechbot.errors import ConfigError, CotechbotError, ForumError
 from cotechbot.logging import configure_logging
-from cotechbot.settings import Settings, load_settings
+from cotechbot.settings import Settings, advisories, load_settings
 
 log = structlog.get_logger(__name__)
 
@@ -69,6 +69,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"dry_run": True} if getattr(args, "dry_run", False) else {}
     settings = load_settings(**overrides)
     args.settings = settings  # for the error report in main()
+    for note in advisories(settings):
+        print(f"cotechbot: warning: {note}", file=sys.stderr)
     configure_logging(level=settings.log_level, fmt=settings.log_format, secrets=settings.secrets())
     return settings
 

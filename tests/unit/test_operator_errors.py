@@ -127,3 +127,50 @@ def test_calendar_into_a_missing_directory_is_one_line(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert_one_line_error(result, "cannot write", "missing/dir/x.ics", "No such file or directory")
+
+
+def test_every_config_problem_is_shown_not_only_the_first(tmp_path: Path) -> None:
+    env = {
+        "COTECHBOT_DISCOURSE_URL": "forum.coops.tech",
+        "COTECHBOT_DATABASE_URL": "sqlite:///",
+        "COTECHBOT_REQUESTS_PER_MINUTE": "0",
+    }
+
+    result = run_cli("check", cwd=tmp_path, env=env)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "3 problems" in result.stderr
+    assert "add https:// (https://forum.coops.tech)" in result.stderr
+    assert "COTECHBOT_DATABASE_URL): names no file" in result.stderr
+    assert "COTECHBOT_REQUESTS_PER_MINUTE" in result.stderr
+    assert "more problem" not in result.stderr
+
+
+def test_a_misspelt_key_in_the_config_file_gets_a_suggestion(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text('timezon = "Europe/London"\n', encoding="utf-8")
+
+    result = run_cli("check", cwd=tmp_path, env={"COTECHBOT_CONFIG": str(config)})
+
+    assert result.returncode == 2
+    assert "did you mean 'timezone'?" in result.stderr
+
+
+def test_an_unknown_environment_variable_is_warned_about_with_a_suggestion(tmp_path: Path) -> None:
+    env = {"COTECHBOT_TIMEZON": "Europe/Paris", "COTECHBOT_DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+
+    result = run_cli("plan", cwd=tmp_path, env=env)
+
+    assert result.returncode == 0
+    assert "COTECHBOT_TIMEZON is not a cotechbot setting" in result.stderr
+    assert "did you mean COTECHBOT_TIMEZONE?" in result.stderr
+
+
+def test_a_request_budget_above_discourses_limit_is_warned_about(tmp_path: Path) -> None:
+    env = {"COTECHBOT_REQUESTS_PER_MINUTE": "120", "COTECHBOT_DATABASE_URL": f"sqlite:///{tmp_path}/s.db"}
+
+    result = run_cli("plan", cwd=tmp_path, env=env)
+
+    assert result.returncode == 0
+    assert "above the 60/min Discourse allows" in result.stderr
