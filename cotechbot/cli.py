@@ -7,6 +7,7 @@
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
+    cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
 
 Exit codes: 0 success, 1 the work failed (e.g. the forum refused us), 2 bad settings or usage.
 """
@@ -14,39 +15,62 @@ Exit codes: 0 success, 1 the work failed (e.g. the forum refused us), 2 bad sett
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import structlog
 
 from cotechbot import __version__
 from cotechbot.clock import Clock, FixedClock, SystemClock
+from cotechbot.diagnosis import explain_os_error
 from cotechbot.errors import ConfigError, CotechbotError, ForumError
 from cotechbot.logging import configure_logging
-from cotechbot.settings import Settings, load_settings
+from cotechbot.settings import Settings, advisories, load_settings
 
 log = structlog.get_logger(__name__)
 
 
-def parse_instant(text: str) -> datetime:
-    """Read ``--now``: ISO 8601 with an offset (``2024-07-02T14:50:00+01:00`` or ``…Z``)."""
+def parse_instant(text: str) -> datetime | date:
+    """Read ``--now``: ISO 8601 with an offset (``2024-07-02T14:50:00+01:00`` or ``…Z``), or a bare date
+    (``2024-07-02``: midnight in the forum's zone)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a date") from None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time; write e.g. 2024-07-02T14:50:00+01:00 or 2024-07-02"
+        ) from None
     if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no UTC offset; add one, e.g. {text}+00:00")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no UTC offset; add one, e.g. {value.isoformat()}+00:00"
+        )
     return value
 
 
-def _clock(args: argparse.Namespace) -> Clock:
-    return FixedClock(args.now) if getattr(args, "now", None) else SystemClock()
+def _clock(args: argparse.Namespace, zone: str = "Europe/London") -> Clock:
+    now = getattr(args, "now", None)
+    if now is None:
+        return SystemClock()
+    if not isinstance(now, datetime):
+        now = datetime.combine(now, time(0, 0), tzinfo=ZoneInfo(zone))
+    return FixedClock(now)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"dry_run": True} if getattr(args, "dry_run", False) else {}
     settings = load_settings(**overrides)
+    args.settings = settings  # for the error report in main()
+    for note in advisories(settings):
+        print(f"cotechbot: warning: {note}", file=sys.stderr)
     configure_logging(level=settings.log_level, fmt=settings.log_format, secrets=settings.secrets())
     return settings
 
@@ -59,12 +83,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     print(f"settings: ok (forum {settings.forum_name!r}, time zone {settings.timezone})")
-    ledger = open_ledger(settings, SystemClock())
-    print(f"database: ok ({ledger.dialect}, schema {ledger.schema_version()})")
+    clock = SystemClock()
+    ledger = open_ledger(settings, clock)  # migrates: proves the schema can be written
+    probe = clock.now().isoformat()
+    ledger.set_cursor(settings.forum_name, "check.written_at", probe)  # proves rows can be written
+    if ledger.get_cursor(settings.forum_name, "check.written_at") != probe:
+        print("database: FAILED — a row written could not be read back", file=sys.stderr)
+        return 1
+    print(f"database: ok ({ledger.dialect}, schema {ledger.schema_version()}, writable)")
     ledger.dispose()
     if settings.discourse_url is None:
-        print("forum: not configured (set COTECHBOT_DISCOURSE_URL)")
-        return 0
+        print(
+            "forum: FAILED — no forum configured; set COTECHBOT_DISCOURSE_URL (and the API key and username)",
+            file=sys.stderr,
+        )
+        return 2
     forum = open_forum(settings, SystemClock())
     try:
         print(f"forum: ok ({forum.check()})")
@@ -78,7 +111,13 @@ def cmd_once(args: argparse.Namespace) -> int:
     from cotechbot.app import build_worker
 
     settings = _settings(args)
-    worker = build_worker(settings, _clock(args))
+    if args.now is not None and not settings.dry_run:
+        print(
+            "cotechbot once: --now without --dry-run acts FOR REAL at a pretend time: "
+            "what is due then is posted now",
+            file=sys.stderr,
+        )
+    worker = build_worker(settings, _clock(args, settings.timezone))
     report = worker.cycle()
     print(
         f"leader: {report.leader}; topics planned: {report.planned_topics}; "
@@ -107,7 +146,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from cotechbot.planview import describe_capabilities, describe_plan
 
     settings = _settings(args)
-    clock = _clock(args)
+    clock = _clock(args, settings.timezone)
     ledger = open_ledger(settings, clock)
     forum = settings.forum_name
     print(
@@ -128,15 +167,19 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from cotechbot.calendar import upcoming_events_calendar
 
     settings = _settings(args)
-    clock = _clock(args)
+    clock = _clock(args, settings.timezone)
     ledger = open_ledger(settings, clock)
     data = upcoming_events_calendar(ledger, settings, clock.now())
     if args.output == "-":
         sys.stdout.buffer.write(data)
-    else:
+        return 0
+    try:
         with open(args.output, "wb") as handle:
             handle.write(data)
-        print(f"wrote {args.output}")
+    except OSError as error:
+        print(f"cotechbot calendar: {explain_os_error(error, 'write')}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
     return 0
 
 
@@ -172,11 +215,29 @@ def cmd_when(args: argparse.Namespace) -> int:
     return 0
 
 
+SANDBOX_EXTRA = (
+    "the sandbox forum needs the sandbox extra: pip install 'cotechbot[sandbox]' (make demo does it)"
+)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    from cotechbot.demo import run_demo
+    try:
+        from cotechbot.demo import run_demo
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
 
     configure_logging(level="warning", fmt="console")
-    return run_demo(now=args.now)
+    return run_demo(now=_clock(args).now() if args.now else None)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    try:
+        from cotechbot.demo import serve_sandbox
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
+
+    configure_logging(level="warning", fmt="console")
+    return serve_sandbox(port=args.port)
 
 
 # -- parser --------------------------------------------------------------------------------------------
@@ -191,12 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(or the file in COTECHBOT_CONFIG); see config/cotechbot.example.toml.",
     )
     parser.add_argument("--version", action="version", version=f"cotechbot {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=False, help="show full tracebacks instead of one-line errors"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(
         name: str, handler: Callable[[argparse.Namespace], int], help_text: str
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[common])
         sub.set_defaults(handler=handler)
         return sub
 
@@ -205,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--now",
             type=parse_instant,
             metavar="ISO-8601",
-            help="act as if the clock read this time (e.g. 2024-07-02T14:50:00+01:00)",
+            help="act as if the clock read this time (2024-07-02T14:50:00+01:00, or 2024-07-02 for midnight "
+            "in the forum's zone)",
         )
 
     add(name="check", handler=cmd_check, help_text="validate settings, the database and the forum connection")
@@ -228,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_now(when)
     demo = add("demo", cmd_demo, "run the bot end to end against the bundled sandbox forum")
     add_now(demo)
+    sandbox = add("sandbox", cmd_sandbox, "serve the bundled sandbox forum alone, to try the bot by hand")
+    sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
     return parser
 
 
@@ -236,14 +304,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except ConfigError as error:
-        print(f"cotechbot: configuration error: {error}", file=sys.stderr)
-        return 2
-    except CotechbotError as error:
-        print(f"cotechbot: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        code, message = describe_failure(error, getattr(args, "settings", None))
+        print(f"cotechbot: {message}", file=sys.stderr)
+        if not getattr(args, "debug", False) and code == 1:
+            print("cotechbot: run again with --debug for the full traceback", file=sys.stderr)
+        return code
+
+
+def describe_failure(error: Exception, settings: Settings | None) -> tuple[int, str]:
+    """The exit code and the one line an operator sees for a failure that ended a command."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cotechbot.diagnosis import explain_os_error, explain_storage_error
+
+    if isinstance(error, ConfigError):
+        return 2, f"configuration error: {error}"
+    if isinstance(error, CotechbotError):
+        return 1, f"{type(error).__name__}: {error}"
+    if isinstance(error, SQLAlchemyError):
+        url = settings.database_url if settings is not None else "(unknown)"
+        return 1, f"storage error: {explain_storage_error(error, url)}"
+    if isinstance(error, OSError):
+        return 1, explain_os_error(error, "use")
+    return 1, f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -113,4 +114,35 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         if remaining:
             out.write(f"\n… and {remaining} more planned moment(s); `cotechbot plan` lists them.\n")
         clock.set(now + timedelta(seconds=1))
+    return 0
+
+
+SANDBOX_KEY = "sandbox-key-not-a-secret"
+
+
+def serve_sandbox(port: int = 0, out: TextIO = sys.stdout, stop: threading.Event | None = None) -> int:
+    """``cotechbot sandbox``: the bundled sandbox forum on its own, seeded with the CoTech scenario, until
+    Ctrl-C — so ``check``, ``once``, ``plan`` and ``run`` can be tried by hand against it."""
+    stop = stop or threading.Event()
+    now = datetime.now(UTC).replace(microsecond=0)
+    forum = FakeDiscourse(api_key=SANDBOX_KEY, api_username=BOT, port=port)
+    forum.scenario = cotech_scenario(now)(forum)
+    forum.start()
+    try:
+        out.write(f"COTECHBOT_DISCOURSE_URL={forum.url}\n")
+        out.write(f"COTECHBOT_DISCOURSE_API_KEY={SANDBOX_KEY}\n")
+        out.write(f"COTECHBOT_DISCOURSE_API_USERNAME={BOT}\n")
+        out.flush()
+        sys.stderr.write(
+            f"Sandbox forum with {forum.topic_count} topics at {forum.url}. In another shell, `export` the three "
+            "lines above, then try `cotechbot check`, `cotechbot once --dry-run` and `cotechbot plan`. "
+            "Ctrl-C stops it.\n"
+        )
+        sys.stderr.flush()
+        while not stop.wait(timeout=1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        forum.stop()
     return 0

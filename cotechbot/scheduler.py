@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
+from cotechbot.diagnosis import explain_storage_error
 from cotechbot.settings import Settings
+from cotechbot.web.trigger import CycleTrigger
 from cotechbot.worker import Worker
 
 log = structlog.get_logger(__name__)
@@ -28,9 +34,15 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
 class BotScheduler:
-    def __init__(self, worker: Worker, settings: Settings) -> None:
+    def __init__(
+        self, worker: Worker, settings: Settings, *, on_cycle: Callable[[float], None] | None = None
+    ) -> None:
         self.worker = worker
         self.settings = settings
+        self.on_cycle = on_cycle
+        # Scheduled and webhook-triggered cycles never overlap: whichever comes second waits.
+        self._cycle_lock = threading.Lock()
+        self._storage_failing: str | None = None
         self.scheduler = BackgroundScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
         self._arm_lock = threading.Lock()
         self._stopping = False
@@ -60,12 +72,32 @@ class BotScheduler:
         log.info("scheduler stopped", forum=self.settings.forum_name)
 
     def _cycle(self) -> None:
+        started = time.monotonic()
         try:
-            self.worker.cycle()
+            with self._cycle_lock:
+                self.worker.cycle()
+        except SQLAlchemyError as error:
+            # One clear line per outage, not a traceback every cycle.
+            if self._storage_failing is None:
+                log.error(
+                    "storage is failing; cycles are skipped until it answers again",
+                    reason=explain_storage_error(error, self.settings.database_url),
+                )
+            self._storage_failing = str(error.__class__.__name__)
         except Exception:
             log.exception("cycle failed; the next one runs as scheduled")
+        else:
+            if self._storage_failing is not None:
+                log.warning("storage answers again; cycles resume", was=self._storage_failing)
+                self._storage_failing = None
         finally:
+            if self.on_cycle is not None:
+                self.on_cycle(time.monotonic() - started)
             self.arm_dispatch()
+
+    def cycle_now(self) -> None:
+        """One cycle right away (a webhook asked); safe to call from any thread."""
+        self._cycle()
 
     def _dispatch(self) -> None:
         try:
@@ -109,10 +141,54 @@ def run_forever(worker: Worker, settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    bot = BotScheduler(worker, settings)
+    face = HttpFaceRunner(worker, settings) if settings.http_port else None
+    bot = BotScheduler(worker, settings, on_cycle=face.metrics.observe_cycle if face else None)
     bot.start()
+    if face is not None:
+        face.start(bot)
     try:
         while not stop.wait(timeout=1.0):
             pass
     finally:
+        if face is not None:
+            face.stop()
         bot.shutdown()
+
+
+class HttpFaceRunner:
+    """The HTTP face beside the scheduler: webhooks poke a coalescing trigger that runs ``cycle_now``."""
+
+    def __init__(self, worker: Worker, settings: Settings) -> None:
+        from cotechbot.web.metrics import Metrics
+
+        self.worker = worker
+        self.settings = settings
+        self.metrics = Metrics(worker.ledger, settings.forum_name)
+        observe = getattr(worker.forum, "response_observers", None)
+        if isinstance(observe, list):
+            observe.append(self.metrics.observe_request)
+        self.trigger: CycleTrigger | None = None
+        self.server: Any = None
+
+    def start(self, bot: BotScheduler) -> None:
+        from cotechbot.web.face import build_face
+        from cotechbot.web.server import BackgroundServer
+
+        self.trigger = CycleTrigger(bot.cycle_now)
+        self.trigger.start()
+        app = build_face(
+            settings=self.settings,
+            ledger=self.worker.ledger,
+            clock=self.worker.clock,
+            metrics=self.metrics,
+            request_cycle=self.trigger.poke,
+            leading=lambda: self.worker.leading,
+        )
+        assert self.settings.http_port is not None
+        self.server = BackgroundServer(app, self.settings.http_host, self.settings.http_port).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self.trigger is not None:
+            self.trigger.stop()

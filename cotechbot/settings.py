@@ -7,13 +7,16 @@ option. ``load_settings`` turns any mistake into one ``ConfigError`` line naming
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -63,6 +66,20 @@ def format_duration(duration: timedelta) -> str:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
+def mask_url(url: str) -> str:
+    """``scheme://user:***@host/…``: a URL fit to print or log, its password (or a lone token) hidden."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    user = parts.username or ""
+    secret = "***" if parts.password is not None else ""
+    credentials = f"{user}:{secret}" if secret else "***"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"{credentials}@{host}", parts.path, parts.query, parts.fragment))
+
+
 def _comma_list(value: Any) -> Any:
     """Environment variables carry lists as "a,b,c"; TOML carries real arrays."""
     if isinstance(value, str):
@@ -75,7 +92,15 @@ def _comma_list(value: Any) -> Any:
 class Settings(BaseSettings):
     """Everything an operator can set. Names map to ``COTECHBOT_<NAME>`` and to TOML keys."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+    # A capability's settings are a section (``[membership]`` in TOML); its environment variables are the
+    # section name and the key joined by "_", split once: COTECHBOT_MEMBERSHIP_NUDGE_AFTER → membership.nudge_after.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        validate_default=True,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+    )
 
     # The forum
     discourse_url: AnyHttpUrl | None = None
@@ -135,6 +160,11 @@ class Settings(BaseSettings):
     poll_standings_interval: Duration = timedelta(hours=24)
     poll_close_reminder: Duration = timedelta(hours=24)
 
+    # The HTTP face (webhooks, calendar feed, health, metrics): served only when a port is set
+    http_port: int | None = Field(None, ge=1, le=65535)
+    http_host: str = "127.0.0.1"
+    webhook_secret: SecretStr | None = None
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -151,6 +181,17 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", value):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        if re.fullmatch(r"sqlite(\+\w+)?:///?", value.strip()):
+            raise ValueError(
+                "names no file; write e.g. sqlite:///cotechbot.db (relative) or sqlite:////data/cotechbot.db"
+            )
+        return value
+
+    @field_validator("discourse_url", mode="before")
+    @classmethod
+    def _discourse_url_has_a_scheme(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and "://" not in value:
+            raise ValueError(f"has no scheme; add https:// (https://{value.strip()})")
         return value
 
     @property
@@ -159,7 +200,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact it wherever it turns up."""
-        return [s.get_secret_value() for s in (self.discourse_api_key,) if s and s.get_secret_value()]
+        values = (self.discourse_api_key, self.webhook_secret)
+        return [s.get_secret_value() for s in values if s and s.get_secret_value()]
 
     @classmethod
     def settings_customise_sources(
@@ -205,12 +247,34 @@ def load_settings(**overrides: Any) -> Settings:
 def _describe(
     error: ValidationError, config_file: Path | None, file_data: dict[str, Any], overrides: dict[str, Any]
 ) -> str:
-    first = error.errors()[0]
-    name = str(first["loc"][0]) if first["loc"] else "settings"
-    env_name = f"{ENV_PREFIX}{name.upper()}"
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        return f"unknown setting {name!r} in {config_file}; see config/cotechbot.example.toml for the names"
+    """Every problem, one line each: the setting, its value (secrets masked), where it came from, what to do."""
+    lines = [_describe_one(problem, config_file, file_data, overrides) for problem in error.errors()]
+    if len(lines) == 1:
+        return lines[0]
+    return f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+
+
+def _describe_one(
+    problem: Any, config_file: Path | None, file_data: dict[str, Any], overrides: dict[str, Any]
+) -> str:
+    location = [str(part) for part in problem["loc"]]
+    name = location[0] if location else "settings"
+    dotted = ".".join(location) or name
+    setting_path = []  # the setting itself, without list positions: reminder_offsets.1 → reminder_offsets
+    for part in problem["loc"]:
+        if not isinstance(part, str):
+            break
+        setting_path.append(part)
+    env_name = f"{ENV_PREFIX}{'_'.join(setting_path or [name]).upper()}"
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] == "extra_forbidden":
+        known = _known_names(location[:-1])
+        guess = difflib.get_close_matches(location[-1], known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        where = config_file or "the settings"
+        return (
+            f"unknown setting {dotted!r} in {where}{hint} (see config/cotechbot.example.toml for the names)"
+        )
     if name in overrides:
         source, shown = "the command line", overrides[name]
     elif env_name in os.environ:
@@ -218,11 +282,56 @@ def _describe(
     elif name in file_data:
         source, shown = str(config_file), file_data[name]
     else:
-        source, shown = "the default", first.get("input")
+        source, shown = "the default", problem.get("input")
     if name in SECRET_FIELDS:
         shown = "***"
-    more = f" (and {error.error_count() - 1} more problem(s))" if error.error_count() > 1 else ""
-    return f"setting {name} = {shown!r} from {source} ({env_name}): {message}{more}"
+    elif isinstance(shown, str) and "://" in shown:
+        shown = mask_url(shown)
+    return f"setting {dotted} = {shown!r} from {source} ({env_name}): {message}"
 
 
-SECRET_FIELDS = frozenset({"discourse_api_key"})
+def _known_names(section: list[str]) -> list[str]:
+    model: Any = Settings
+    for part in section:
+        field = model.model_fields.get(part)
+        model = field.annotation if field is not None else None
+        if not isinstance(model, type) or not hasattr(model, "model_fields"):
+            return []
+    return list(model.model_fields)
+
+
+def unknown_environment_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``COTECHBOT_*`` variables that name no setting (a typo is otherwise silently ignored), with a guess."""
+    environ = os.environ if environ is None else environ
+    known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
+    for name, field in Settings.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            known |= {f"{ENV_PREFIX}{name.upper()}_{sub.upper()}" for sub in annotation.model_fields}
+    known |= {f"{ENV_PREFIX}CONFIG", f"{ENV_PREFIX}TEST_POSTGRES_URL", f"{ENV_PREFIX}SHARED_DIR"}
+    warnings = []
+    for variable in sorted(environ):
+        if variable.startswith(ENV_PREFIX) and variable not in known:
+            guess = difflib.get_close_matches(variable, sorted(known), n=1)
+            hint = f"; did you mean {guess[0]}?" if guess else ""
+            warnings.append(f"{variable} is not a cotechbot setting and is ignored{hint}")
+    return warnings
+
+
+#: Discourse's default limit for admin API keys, all of them together (DISCOURSE_MAX_ADMIN_API_REQS_PER_MINUTE).
+DISCOURSE_ADMIN_REQUESTS_PER_MINUTE = 60
+
+
+def advisories(settings: Settings) -> list[str]:
+    """Settings that load but are likely to hurt, one line each."""
+    notes = unknown_environment_variables()
+    if settings.requests_per_minute > DISCOURSE_ADMIN_REQUESTS_PER_MINUTE:
+        notes.append(
+            f"COTECHBOT_REQUESTS_PER_MINUTE={settings.requests_per_minute} is above the "
+            f"{DISCOURSE_ADMIN_REQUESTS_PER_MINUTE}/min Discourse allows all admin API keys together by default; "
+            "expect 429s unless the forum's limit was raised"
+        )
+    return notes
+
+
+SECRET_FIELDS = frozenset({"discourse_api_key", "webhook_secret"})

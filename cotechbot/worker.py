@@ -30,6 +30,7 @@ from cotechbot.settings import Settings
 
 log = structlog.get_logger(__name__)
 PLANNED_THROUGH = "planned_through"
+SYNC_SUCCEEDED_AT = "sync.succeeded_at"  # read by the health check, whichever replica asks
 
 
 class Syncer(Protocol):
@@ -95,6 +96,7 @@ class Worker:
         self.needs = NeedsReader(forum)
         self.state = CapabilityState(ledger, self.name)
         self._replanned_everything = False
+        self.leading: bool | None = None  # whether this replica led its last cycle (None: no cycle yet)
         self._watched: dict[str, set[int]] = {}
 
     @property
@@ -111,6 +113,7 @@ class Worker:
             structlog.contextvars.bound_contextvars(forum=self.name, job="cycle"),
             self.ledger.leader(f"worker:{self.name}") as leading,
         ):
+            self.leading = leading
             if not leading:
                 log.info("another worker leads; standing by")
                 return CycleReport(leader=False)
@@ -123,6 +126,8 @@ class Worker:
                 report.sync_error = str(error)
             if report.sync_error:
                 log.warning("sync incomplete; planning from what is stored", error=report.sync_error)
+            else:
+                self.ledger.set_cursor(self.name, SYNC_SUCCEEDED_AT, self.clock.now().isoformat())
             self.plan(started, report)
             report.dispatch = self.dispatcher.dispatch_due()
             log.info(
@@ -150,8 +155,11 @@ class Worker:
         cycle re-plans every known topic), then every capability that plans once per cycle."""
         report = report or CycleReport()
         since_text = self.ledger.get_cursor(self.name, PLANNED_THROUGH)
-        first = not self._replanned_everything or since_text is None
-        since = None if first else datetime.fromisoformat(since_text)
+        since = (
+            datetime.fromisoformat(since_text)
+            if self._replanned_everything and since_text is not None
+            else None
+        )
         topic_ids = self.ledger.topic_ids_touched_since(self.name, since) | self._watched_topics()
         self.plan_topics(topic_ids, report)
         self.plan_cycle(report)

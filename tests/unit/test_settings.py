@@ -63,7 +63,7 @@ def test_config_path_can_come_from_the_environment(tmp_path: Path, monkeypatch) 
     ("variable", "value", "expected"),
     [
         ("COTECHBOT_TIMEZONE", "Mars/Olympus_Mons", "unknown time zone"),
-        ("COTECHBOT_DISCOURSE_URL", "forum dot coop", "valid URL"),
+        ("COTECHBOT_DISCOURSE_URL", "forum dot coop", "add https://"),
         ("COTECHBOT_SYNC_INTERVAL_MINUTES", "-5", "greater than 0"),
         ("COTECHBOT_REMINDER_OFFSETS", "1d,soon", "not a duration"),
         ("COTECHBOT_DATABASE_URL", "mysql://x", "sqlite"),

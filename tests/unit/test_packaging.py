@@ -1,0 +1,49 @@
+"""The runtime install works without the sandbox extra: nothing a running bot imports needs werkzeug or
+jsonschema (they come with `cotechbot[sandbox]`, which `make demo` and `make test` install)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+RUNTIME_MODULES = (
+    "cotechbot.cli",
+    "cotechbot.app",
+    "cotechbot.scheduler",
+    "cotechbot.worker",
+    "cotechbot.web.face",
+    "cotechbot.web.server",
+    "cotechbot.calendar",
+    "cotechbot.planview",
+)
+
+
+def test_the_running_bot_imports_nothing_from_the_sandbox_extra() -> None:
+    blocker = (
+        "import sys\n"
+        "for name in ('werkzeug', 'jsonschema'):\n"
+        "    sys.modules[name] = None  # importing it now raises ModuleNotFoundError\n"
+        f"for module in {RUNTIME_MODULES!r}:\n"
+        "    __import__(module)\n"
+        "print('imported', len(sys.modules) > 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "imported True" in result.stdout
+
+
+def test_demo_without_the_sandbox_extra_says_how_to_get_it(tmp_path) -> None:
+    blocker = (
+        "import sys\n"
+        "sys.modules['werkzeug'] = None\n"
+        "from cotechbot.cli import main\n"
+        "sys.exit(main(['demo']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "pip install 'cotechbot[sandbox]'" in result.stderr
+    assert "Traceback" not in result.stderr
