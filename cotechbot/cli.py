@@ -80,9 +80,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from cotechbot.app import open_forum, open_ledger
+    from cotechbot.capabilities.registry import describe_switches
 
     settings = _settings(args)
     print(f"settings: ok (forum {settings.forum_name!r}, time zone {settings.timezone})")
+    for line in describe_switches(settings):
+        print(f"  {line}")
     clock = SystemClock()
     ledger = open_ledger(settings, clock)  # migrates: proves the schema can be written
     probe = clock.now().isoformat()

@@ -185,12 +185,14 @@ class PollRules:
     non_voter_lookahead: timedelta = timedelta(hours=1)  # fetch voters this long before the nudge is due
     max_listed: int = 10
     max_mentions: int = 30
+    name_non_voters: bool = True  # off: the closing reminder gives a count instead of names
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollRules:
         return cls(
             zone=settings.timezone,
-            checks_enabled=settings.poll_checks_enabled,
+            checks_enabled=settings.polls.check_notes,
+            name_non_voters=settings.polls.closing_names,
             standings_interval=settings.poll_standings_interval,
             close_reminder=settings.poll_close_reminder,
         )
@@ -739,7 +741,7 @@ def _closing_action(
     if due < poll.posted_at:
         return None  # the poll was opened inside its own reminder window: a nudge now would be noise
     mentions: list[str] = []
-    named = may_name_non_voters(poll)
+    named = rules.name_non_voters and may_name_non_voters(poll)
     if named and non_voters is not None:
         mentions = sorted({u for u in non_voters if _USERNAME.match(u)}, key=str.lower)
         if not mentions:
