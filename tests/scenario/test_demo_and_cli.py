@@ -74,7 +74,8 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     assert "── Wednesday 25 November 2026, 17:00 GMT · a reply in" in sent
     assert "most popular option is **3-4pm Monday 30th November 2026** with 3 votes" in sent
     assert (
-        "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT" in sent
+        "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT (in your time zone: "
+        '[date=2026-11-30 time=15:00:00 timezone="Europe/London"])' in sent
     )  # the winner's reminder
     assert (
         sent.count("A quick look at the dates in this poll") == 1 and sent.count("The poll has closed") == 1
