@@ -52,6 +52,16 @@ def test_the_plan_table_columns_line_up() -> None:
         assert all(row[start - 2 : start] == "  " and row[start] != " " for row in rows), (column, rows)
 
 
+def test_a_result_never_gives_the_winning_time_twice() -> None:
+    """An option that already reads as the time (the gathering poll's local dates) is not followed by it."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out, max_moments=12) == 0
+    results = re.findall(r"option is \*\*(.+?)\*\* with \d+ votes?( \(.+?\))?\.", out.getvalue())
+    assert len(results) == 2
+    for label, shown in results:
+        assert not shown or shown[2:-1].split(" (")[0] not in label
+
+
 def test_demo_shows_the_date_polls_lifecycle() -> None:
     """The demo lists each date poll's stage, sends the typo note at once, then the nudge, result and reminder."""
     out = io.StringIO()
@@ -73,6 +83,8 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
     assert "── Wednesday 25 November 2026, 17:00 GMT · a reply in" in sent
     assert "most popular option is **3-4pm Monday 30th November 2026** with 3 votes" in sent
+    # An option written as a date the bot can show in words is followed by that time once…
+    assert "with 3 votes (Monday 30 November 2026, 15:00 GMT)." in sent
     assert (
         "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT (in your time zone: "
         '[date=2026-11-30 time=15:00:00 timezone="Europe/London"])' in sent
