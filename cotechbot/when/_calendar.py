@@ -191,6 +191,8 @@ def _resolve(
             return []
         last = None
     assert first is not None
+    if "weekday_mismatch" in flags and not any(f.startswith("year_corrected") for f in flags):
+        flags.append("conflict")  # "Monday 17 July" when the 17th is a Wednesday: which day was meant?
     span = item.span
     if item.time is not None and item.time_adjacent:
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))

@@ -14,6 +14,12 @@ class TimeMention:
 
     ``start``/``end`` are aware datetimes for timed mentions and dates for all-day ones; an all-day ``end`` is
     the last day, inclusive; ``end`` is None for a single day or an open-ended time.
+
+    ``flags`` say what was inferred; three matter to whoever acts on a mention (see ``confident``):
+    ``past`` (over when the text was written), ``conflict`` (the text contradicts itself: a weekday that is
+    not that date's, two clocks for one moment that disagree — the reading is a guess and must not be acted
+    on) and ``candidate`` (one of several alternatives offered, "3rd - 4th or 10th - 11th June?": a proposal,
+    not a decision).
     """
 
     start: datetime | date
@@ -26,6 +32,21 @@ class TimeMention:
     @property
     def is_past(self) -> bool:
         return "past" in self.flags
+
+    @property
+    def conflict(self) -> bool:
+        """The text contradicts itself about this moment; the reading is shown for a person to settle."""
+        return "conflict" in self.flags
+
+    @property
+    def candidate(self) -> bool:
+        """One of several alternatives offered in the same breath (a proposal to choose from)."""
+        return "candidate" in self.flags
+
+    @property
+    def confident(self) -> bool:
+        """Safe to plan a reminder on: still ahead when written, and the text does not contradict itself."""
+        return not (self.is_past or self.conflict)
 
 
 # One-for-one character mapping, so every offset in the working copy is an offset in the caller's text.
