@@ -98,7 +98,7 @@ def _time_range(m: re.Match[str]) -> _Time | None:
     left, right = _clock(m.group("left")), _clock(m.group("right"))
     if left is None or right is None:
         return None
-    zone = _zone_text(m)
+    zone = _zone_text(m) or (m.group("left_zone") or "").strip() or None
     left.zone = right.zone = zone
     right_text = m.group("right")
     left_text = m.group("left")

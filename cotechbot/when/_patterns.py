@@ -47,7 +47,9 @@ SP0 = r"\s{0,3}"
 
 ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
 ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){SP}time|(?-i:UK)"
-ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{SP0}\d{{1,2}}(?::?\d\d)?)?(?![A-Za-z])|{ZONE_WORDS})"
+# An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
+_OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
+ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
 _ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
@@ -64,11 +66,11 @@ CLOCK = (
     r")"
 )
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
-_BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
+_BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?|(?:[01]\d|2[0-3])[0-5]\d"
 
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
-    rf"{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
+    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
     _I,
 )
 TIME_RE = re.compile(
@@ -412,6 +414,10 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
-WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:the\s+)?", _I)
+WEEKDAY_RESTATED_RE = re.compile(
+    r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
+)
+# "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
+WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.
 ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)

@@ -169,6 +169,16 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     """ "this Thursday (5th June)" and "tomorrow (Thursday)" name one day twice: keep the date."""
     kept: list[_Item] = []
     for item, following in zip(items, [*items[1:], None], strict=False):
+        if item.kind == "weekday" and kept and _restates_after(kept[-1], item, work):
+            day = kept[-1].first
+            assert day is not None and item.first is not None
+            if day.weekday is None:
+                day.weekday = item.first.weekday
+            elif day.weekday != item.first.weekday:
+                kept[-1].flags.append("conflict")  # "Tuesday 4 June (Friday)": which one?
+            close = work.find(")", item.span[1], item.span[1] + 2)
+            kept[-1].span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
+            continue
         if (
             item.kind == "weekday"
             and kept
@@ -190,6 +200,18 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             continue
         kept.append(item)
     return kept
+
+
+def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
+    """ "7 November (Thursday)", "May 1st, Tuesday 3pm": a plain weekday written right after a day."""
+    return (
+        date_item.kind == "day"
+        and date_item.first is not None
+        and date_item.first.month is not None
+        and weekday.weekday_mod in (None, "on")
+        and weekday.part_of_day is None
+        and P.WEEKDAY_AFTER_RE.fullmatch(work, date_item.span[1], weekday.span[0]) is not None
+    )
 
 
 def _alternate_items(found: _Sentence, items: list[_Item]) -> list[_Item]:
