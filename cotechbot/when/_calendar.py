@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from cotechbot.when._clocks import _settle_clock, _zone_for
+from cotechbot.when._clocks import _settle_clock, _zone_for, _zone_readings
 from cotechbot.when._markup import ExactMoment
 from cotechbot.when._model import (
     _LONGEST_DAILY,
@@ -243,7 +243,10 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
 def _timed(
     day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]
 ) -> tuple[datetime, datetime | None]:
-    zone = _zone_for(found.start.zone, ctx, day, flags)
+    if found.equivalents:
+        found, day, zone = _agreeing_clock(day, found, part_of_day, ctx, flags)
+    else:
+        zone = _zone_for(found.start.zone, ctx, day, flags)
     hour, minute = _settle_clock(found.start, part_of_day, flags)
     start = _local(day, hour, minute, zone)
     end = None
@@ -253,6 +256,44 @@ def _timed(
         if end <= start:
             end = _local(day + timedelta(days=1), end_hour, end_minute, zone)
     return start, end
+
+
+def _agreeing_clock(
+    day: date, found: _Time, part_of_day: str | None, ctx: _Context, flags: list[str]
+) -> tuple[_Time, date, tzinfo]:
+    """One moment written in several zones: the clocks must agree (an abbreviation may be read literally or
+    as its region's clock, whichever agrees), and the explicit UTC one is reported; if they disagree the
+    text contradicts itself and the reading is flagged ``conflict``."""
+    scratch: list[str] = []
+    near = (day - timedelta(days=1), day, day + timedelta(days=1))
+
+    def instants(clock: _Time, days: tuple[date, ...]) -> dict[datetime, tuple[date, tzinfo]]:
+        hour, minute = _settle_clock(clock.start, part_of_day, scratch)
+        found_at: dict[datetime, tuple[date, tzinfo]] = {}
+        for zone in _zone_readings(clock.start.zone, ctx, day, scratch):
+            for on in days:
+                found_at.setdefault(_local(on, hour, minute, zone).astimezone(UTC), (on, zone))
+        return found_at
+
+    readings = [(found, instants(found, (day,)))]
+    readings.extend((other, instants(other, near)) for other in found.equivalents)
+    common = set(readings[0][1])
+    for _, found_at in readings[1:]:
+        common &= set(found_at)
+    if not common:
+        flags.append("conflict")
+        flags.append("clocks_disagree")
+        return found, day, _zone_for(found.start.zone, ctx, day, flags)
+    instant = next(at for at in readings[0][1] if at in common)
+    chosen, found_at = next(((clock, at) for clock, at in readings if _is_utc(clock.start.zone)), readings[0])
+    on, zone = found_at[instant]
+    _zone_readings(chosen.start.zone, ctx, on, flags)  # records which zone was read
+    flags.append("clocks_agree")
+    return chosen, on, zone
+
+
+def _is_utc(name: str | None) -> bool:
+    return name is not None and name.strip() in ("UTC", "GMT", "Z")
 
 
 def _local(day: date, hour: int, minute: int, zone: tzinfo) -> datetime:

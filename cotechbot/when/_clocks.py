@@ -9,27 +9,67 @@ from cotechbot.when import _patterns as P
 from cotechbot.when._markup import zone_named
 from cotechbot.when._model import _Clock, _Context, _Time
 
-# A stated zone, as written after a clock.
-_FIXED_ZONES: dict[str, tuple[int, str | None]] = {
+# A stated zone, as written after a clock: its standard offset and the region whose clocks it names.
+_ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
     "UTC": (0, None),
     "Z": (0, None),
     "GMT": (0, None),
-    "BST": (60, None),
-    "WET": (0, None),
-    "WEST": (60, None),
-    "CET": (60, None),
-    "CEST": (120, None),
-    "EET": (120, None),
-    "EEST": (180, None),
-    "EST": (-300, None),
-    "EDT": (-240, None),
-    "CST": (-360, None),
-    "CDT": (-300, None),
-    "PST": (-480, None),
-    "PDT": (-420, None),
+    "BST": (60, "Europe/London"),
+    "WET": (0, "Europe/Lisbon"),
+    "WEST": (60, "Europe/Lisbon"),
+    "CET": (60, "Europe/Paris"),
+    "CEST": (120, "Europe/Paris"),
+    "EET": (120, "Europe/Athens"),
+    "EEST": (180, "Europe/Athens"),
+    "EST": (-300, "America/New_York"),
+    "EDT": (-240, "America/New_York"),
+    "CST": (-360, "America/Chicago"),
+    "CDT": (-300, "America/Chicago"),
+    "PST": (-480, "America/Los_Angeles"),
+    "PDT": (-420, "America/Los_Angeles"),
 }
 # Generic zone names follow their region's summer time.
 _REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
+# Zones named by a place or a region ("NYC time", "9am Pacific", "14:00 Berlin time").
+_PLACE_ZONES = {
+    "uk": "Europe/London",
+    "london": "Europe/London",
+    "british": "Europe/London",
+    "europe/london": "Europe/London",
+    "nyc": "America/New_York",
+    "new york": "America/New_York",
+    "eastern": "America/New_York",
+    "east coast": "America/New_York",
+    "toronto": "America/Toronto",
+    "montreal": "America/Toronto",
+    "central": "America/Chicago",
+    "chicago": "America/Chicago",
+    "mountain": "America/Denver",
+    "denver": "America/Denver",
+    "colorado": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "west coast": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "sf": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "vancouver": "America/Vancouver",
+    "mexico": "America/Mexico_City",
+    "berlin": "Europe/Berlin",
+    "central european": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "amsterdam": "Europe/Amsterdam",
+    "brussels": "Europe/Brussels",
+    "madrid": "Europe/Madrid",
+    "barcelona": "Europe/Madrid",
+    "bcn": "Europe/Madrid",
+    "rome": "Europe/Rome",
+    "lisbon": "Europe/Lisbon",
+    "dublin": "Europe/Dublin",
+    "sydney": "Australia/Sydney",
+    "melbourne": "Australia/Melbourne",
+    "tokyo": "Asia/Tokyo",
+    "india": "Asia/Kolkata",
+}
 _SUMMER_TWIN = {
     "GMT": "BST",
     "CET": "CEST",
@@ -61,7 +101,7 @@ def _clock(text: str, *, bare: bool = False) -> _Clock | None:
         return _Clock(hour, minute, True)
     written = text.strip()
     # 24 h when it cannot be anything else: 13:00, 00:30, 09:00 (a leading zero), 12:15.
-    known = hour >= 12 or hour == 0 or written.startswith("0")
+    known = hour >= 12 or hour == 0 or written.startswith("0") or written.lower().endswith("h")
     return _Clock(hour, minute, known, strong=not bare and ":" in written)
 
 
@@ -139,34 +179,55 @@ def _settle_clock(clock: _Clock, part_of_day: str | None, flags: list[str]) -> t
     return hour, clock.minute
 
 
+def _place(words: str) -> str | None:
+    """The IANA zone a place-named zone means ("NYC -time", "US Eastern", "Berlin time"), or None."""
+    words = re.sub(r"[\s-]*\btime$", "", words.lower()).strip()
+    words = re.sub(r"^(?:us|u\.s\.)\s+|\s+(?:standard|daylight)$", "", words)
+    return _PLACE_ZONES.get(re.sub(r"\s+", " ", words))
+
+
 def _zone_for(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> tzinfo:
+    """The zone a clock was written in: an abbreviation keeps its own offset ("PST" in July is -08:00,
+    flagged ``tz_season_mismatch``), a place or region ("Pacific", "Berlin time") is that place's clock."""
+    return _zone_readings(name, ctx, on_day, flags)[0]
+
+
+def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> list[tzinfo]:
+    """Every zone the writer may have meant, the likeliest first: "CET" in May is literally +01:00, or Paris's
+    clock (people write the winter name all year) — a second clock for the same moment settles which."""
     if not name:
-        return ctx.zone
+        return [ctx.zone]
     words = name.lower()
-    if words.endswith("time") or words == "uk":
-        if words.startswith(("our", "local", "forum")):
-            return ctx.zone
-        flags.append("tz:Europe/London")
-        return zone_named("Europe/London") or ctx.zone
+    if words.startswith(("our", "local", "forum")):
+        return [ctx.zone]
     if name.startswith("Europe/"):
-        return zone_named(name) or ctx.zone
+        return [zone_named(name) or ctx.zone]
+    place = _place(name)
+    if place is not None:
+        flags.append(f"tz:{place}")
+        return [zone_named(place) or ctx.zone]
     m = P.ZONE_PARTS_RE.fullmatch(name.replace(" ", ""))
     if m is None:
-        return ctx.zone
+        return [ctx.zone]
     abbr = m.group("abbr")
     flags.append(f"tz:{name.replace(' ', '')}")
     if abbr in _REGION_ZONES:
-        return zone_named(_REGION_ZONES[abbr]) or ctx.zone
-    minutes, _ = _FIXED_ZONES.get(abbr, (None, None))
+        return [zone_named(_REGION_ZONES[abbr]) or ctx.zone]
+    minutes, region = _ABBREVIATIONS.get(abbr, (None, None))
     if minutes is None:
-        return ctx.zone
+        return [ctx.zone]
     if m.group("sign") and abbr in ("UTC", "GMT"):
         extra = int(m.group("oh")) * 60 + int(m.group("om") or 0)
         if extra > 14 * 60:
-            return ctx.zone
+            return [ctx.zone]
         minutes = extra if m.group("sign") == "+" else -extra
+        return [timezone(timedelta(minutes=minutes))]
+    fixed = timezone(timedelta(minutes=minutes))
+    regional = zone_named(region) if region else None
+    if regional is None:
+        return [fixed]
     _check_season(abbr, on_day, flags)
-    return timezone(timedelta(minutes=minutes))
+    return [fixed, regional]
 
 
 def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:

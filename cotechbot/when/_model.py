@@ -130,6 +130,8 @@ class _Time:
     start: _Clock
     end: _Clock | None
     claimed: bool = False
+    # The same moment written in other zones ("8 am NYC time / 1300 UTC"), checked against this one.
+    equivalents: list[_Time] = field(default_factory=list)
 
 
 @dataclass

@@ -46,7 +46,17 @@ SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a 
 SP0 = r"\s{0,3}"
 
 ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
-ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){SP}time|(?-i:UK)"
+_PLACES = (
+    r"UK|London|British|our|local|forum|Europe/London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver"
+    r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"
+    r"|Brussels|Madrid|Barcelona|BCN|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo|India|East{SP}Coast|West{SP}Coast"
+).replace("{SP}", r"\s{1,3}")
+# "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
+ZONE_WORDS = (
+    rf"(?:{_PLACES}){SP0}-?{SP0}time"
+    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
+    r"(?![A-Za-z])|(?-i:UK)"
+)
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
 ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
@@ -62,6 +72,7 @@ CLOCK = (
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
+    rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
@@ -270,6 +281,11 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
+# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
+EQUIVALENT_GLUE_RE = re.compile(
+    r"[\s(),/;|=•*-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is)[\s(),/;|=:•*-]{0,6})?", _I
+)
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from)(?:\*\*)?\s*:", _I
@@ -414,9 +430,7 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
-WEEKDAY_RESTATED_RE = re.compile(
-    r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
-)
+WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.

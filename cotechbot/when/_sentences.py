@@ -155,6 +155,29 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
             item.flags.append("time_distant")
 
 
+def _link_equivalent_clocks(items: list[_Item], times: list[_Time], work: str) -> None:
+    """Clocks in other zones written right after a date's clock are the same moment, not more events."""
+    for found in dict.fromkeys(id(i.time) for i in items if i.time is not None):
+        clock = next(i.time for i in items if id(i.time) == found)
+        assert clock is not None
+        zones = {clock.start.zone}
+        after = clock.span[1]
+        for other in times:
+            if other.span[0] < after:
+                continue
+            if (
+                other.claimed
+                or other.start.zone is None
+                or other.start.zone in zones
+                or P.EQUIVALENT_GLUE_RE.fullmatch(work, after, other.span[0]) is None
+            ):
+                break
+            clock.equivalents.append(other)
+            other.claimed = True
+            zones.add(other.start.zone)
+            after = other.span[1]
+
+
 def _give(members: list[_Item], found: _Time) -> None:
     found.claimed = True
     nearest = min(
@@ -242,6 +265,7 @@ def _read_sentence(
     items = _drop_restated_weekdays(items, work)
     _group_coordinated(items, work)
     _attach_times(items, times, work)
+    _link_equivalent_clocks(items, times, work)
     items.extend(_alternate_items(found, items))
 
     mentions: list[TimeMention] = list(found.exact)
