@@ -102,7 +102,8 @@ def _clock(text: str, *, bare: bool = False) -> _Clock | None:
     written = text.strip()
     # 24 h when it cannot be anything else: 13:00, 00:30, 09:00 (a leading zero), 12:15.
     known = hour >= 12 or hour == 0 or written.startswith("0") or written.lower().endswith("h")
-    return _Clock(hour, minute, known, strong=not bare and ":" in written)
+    # "20:00", "2000h": a colon or an h says clock; "2000" alone could be a year or a count.
+    return _Clock(hour, minute, known, strong=not bare and (":" in written or written.lower().endswith("h")))
 
 
 def _zone_text(m: re.Match[str]) -> str | None:

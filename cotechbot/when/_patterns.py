@@ -65,7 +65,7 @@ _ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
-_CLOCK_START = r"(?<![\w£$€.,:/#+])"
+_CLOCK_START = r"(?<![\w£$€.:/#+])(?<!\d,)"
 CLOCK = (
     r"(?:"
     rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
@@ -73,11 +73,16 @@ CLOCK = (
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
-_BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?|(?:[01]\d|2[0-3])[0-5]\d"
+# "1300 - 1430 UTC": a 4-digit first end only before a 4-digit second end (never a year before a clock).
+_BARE_HOUR = (
+    r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
+    r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s{0,3}-{1,2}\s{0,3}(?:[01]\d|2[0-3])[0-5]\d(?!\d))"
+)
 
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"

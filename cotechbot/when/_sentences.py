@@ -155,27 +155,26 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
             item.flags.append("time_distant")
 
 
-def _link_equivalent_clocks(items: list[_Item], times: list[_Time], work: str) -> None:
-    """Clocks in other zones written right after a date's clock are the same moment, not more events."""
-    for found in dict.fromkeys(id(i.time) for i in items if i.time is not None):
-        clock = next(i.time for i in items if id(i.time) == found)
-        assert clock is not None
-        zones = {clock.start.zone}
-        after = clock.span[1]
-        for other in times:
-            if other.span[0] < after:
-                continue
-            if (
-                other.claimed
-                or other.start.zone is None
-                or other.start.zone in zones
-                or P.EQUIVALENT_GLUE_RE.fullmatch(work, after, other.span[0]) is None
-            ):
-                break
-            clock.equivalents.append(other)
-            other.claimed = True
-            zones.add(other.start.zone)
-            after = other.span[1]
+def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
+    """Clocks in other zones written right after a clock are the same moment ("8 am NYC time / 1300 UTC"):
+    they ride with the first and are checked against it, never read as more events."""
+    kept: list[_Time] = []
+    for found in times:
+        if kept and _restates(kept[-1], found, work):
+            kept[-1].equivalents.append(found)
+            continue
+        kept.append(found)
+    return kept
+
+
+def _restates(clock: _Time, other: _Time, work: str) -> bool:
+    written = [clock, *clock.equivalents]
+    return (
+        other.start.zone is not None
+        and all(other.start.zone != seen.start.zone for seen in written)
+        and (other.end is None) == (clock.end is None)
+        and P.EQUIVALENT_GLUE_RE.fullmatch(work, written[-1].span[1], other.span[0]) is not None
+    )
 
 
 def _give(members: list[_Item], found: _Time) -> None:
@@ -264,8 +263,8 @@ def _read_sentence(
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
     _group_coordinated(items, work)
+    times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
-    _link_equivalent_clocks(items, times, work)
     items.extend(_alternate_items(found, items))
 
     mentions: list[TimeMention] = list(found.exact)
