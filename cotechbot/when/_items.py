@@ -40,7 +40,7 @@ def _day(m: re.Match[str], i: int) -> _Day | None:
     )
 
 
-def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
+def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False) -> list[_Item]:
     span = m.span()
     if m.group("full"):
         first, last = _day(m, 1), _day(m, 2)
@@ -92,10 +92,10 @@ def _items_from_date(m: re.Match[str], group: int) -> list[_Item]:
             )
         ]
     if m.group("numeric"):
-        return _numeric_item(m, group)
+        return _numeric_item(m, group, month_first=month_first)
     if m.group("wdnum"):
         a, b = int(m.group("n3")), int(m.group("n4"))
-        day_number, month = (a, b) if b <= 12 else (b, a)
+        day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
         if not (1 <= month <= 12 and 1 <= day_number <= 31):
             return []
         written = _Day(day_number, month, None, _weekday_index(m.group("wd11")), True)
@@ -148,7 +148,7 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     return items
 
 
-def _numeric_item(m: re.Match[str], group: int) -> list[_Item]:
+def _numeric_item(m: re.Match[str], group: int, *, month_first: bool = False) -> list[_Item]:
     a, b = int(m.group("n1")), int(m.group("n2"))
     year_word = m.group("ny")
     if m.group("nsep") == "." and len(year_word) == 2:
@@ -160,6 +160,10 @@ def _numeric_item(m: re.Match[str], group: int) -> list[_Item]:
     elif b > 12 and 1 <= a <= 12:
         day, month = b, a
         flags.append("month_first")
+    elif 1 <= a <= 12 and 1 <= b <= 12 and month_first:
+        day, month = b, a
+        if a != b:
+            flags.append("month_first_assumed")
     elif 1 <= a <= 12 and 1 <= b <= 12:
         day, month = a, b
         if a != b:
@@ -224,3 +228,35 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
     return item
+
+
+def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]:
+    """ "Oct 8, 15, 29th", "May 22 or maybe 23": later days of the month written first, each its own item;
+    offered with "or", every one of them is a candidate."""
+    first = item.first
+    if first is None or first.month is None or not work[item.span[1] - 1].isalnum():
+        return []
+    if not P.MONTH_FIRST_END_RE.search(work, item.span[0], item.span[1]):
+        return []
+    made: list[_Item] = []
+    at, last_day, offered = item.span[1], first.day, False
+    while (m := P.DAY_CONTINUATION_RE.match(work, at, end)) is not None:
+        number, ordinal = _day_number(m.group("day"))
+        if number <= last_day:
+            break
+        offered = offered or "or" in m.group("glue").lower().split()
+        made.append(
+            _Item(
+                "day", m.span("day"), first=_Day(number, first.month, first.year, None, ordinal), group=group
+            )
+        )
+        at, last_day = m.end(), number
+    if offered:
+        for each in (item, *made):
+            each.flags.append("candidate")
+    return made
+
+
+def _month_day_item(m: re.Match[str], group: int) -> _Item:
+    day = _Day(int(m.group("day")), int(m.group("month")), None, None, True)
+    return _Item("day", m.span(), first=day, group=group, flags=["month_first_assumed"])

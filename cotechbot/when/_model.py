@@ -158,6 +158,7 @@ class _Context:
     zone: tzinfo
     zone_name: str
     reference_year: int | None
+    month_first: bool = False  # numeric dates are month/day (a North American forum)
 
 
 @dataclass

@@ -153,6 +153,25 @@ DATE_RE = re.compile(
     + r")",
     _I,
 )
+# "Oct 8, 15, 29th", "May 22 or maybe 23", "Dec 5 and 7", "Dec 5/7": more days of the month just written
+# (month first), each followed by something that ends a date, not by a noun ("Oct 8, 15 people came").
+DAY_CONTINUATION_RE = re.compile(
+    rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
+    rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
+    rf"(?={SP0}(?:$|[,.;:?!)(/&-]|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
+    _I,
+)
+# "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
+# American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
+MONTH_DAY_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+MONTH_DAY_BEFORE_RE = re.compile(
+    r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
+)
+MONTH_DAY_AFTER_RE = re.compile(r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)", _I)
+# A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
+MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
 LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
 
 # Weekday-only mentions; "Tuesdays" is recurring and never matches (WD refuses a following letter).

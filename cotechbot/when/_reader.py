@@ -25,7 +25,13 @@ from datetime import datetime, tzinfo
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import _time_range, _time_single
-from cotechbot.when._items import _items_from_date, _relday_item, _weekday_item
+from cotechbot.when._items import (
+    _continued_days,
+    _items_from_date,
+    _month_day_item,
+    _relday_item,
+    _weekday_item,
+)
 from cotechbot.when._markup import ExactMoment, read_cooked, read_iso_stamps, read_markup, zone_named
 from cotechbot.when._model import (
     _DATE_LEAD,
@@ -67,6 +73,7 @@ def read_times(
     if not isinstance(text, str) or not text:
         return []
     ctx = _Context(
+        month_first=_writes_month_first(zone_name),
         now=now,
         today=now.astimezone(zone).date(),
         zone=zone,
@@ -77,6 +84,26 @@ def read_times(
     if not include_past:
         mentions = [m for m in mentions if "past" not in m.flags]
     return mentions
+
+
+# Forums in these zones write 7/10 for July 10th; everywhere else it is 7 October.
+_MONTH_FIRST_REGIONS = ("America/", "US/", "Canada/")
+_DAY_FIRST_AMERICAS = (
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "America/Argentina",
+    "America/Buenos_Aires",
+    "America/Bogota",
+    "America/Lima",
+    "America/Santiago",
+    "America/Caracas",
+    "America/Montevideo",
+    "America/Havana",
+)
+
+
+def _writes_month_first(zone_name: str) -> bool:
+    return zone_name.startswith(_MONTH_FIRST_REGIONS) and not zone_name.startswith(_DAY_FIRST_AMERICAS)
 
 
 def forum_zone(tz: str | tzinfo) -> tuple[tzinfo, str]:
@@ -264,10 +291,27 @@ def _find(
     has_words = signals.words_in(start, end)
     taken = _Taken()
     for m in _date_matches(work, start, end, digits):
-        items = _items_from_date(m, next(groups))
+        group = next(groups)
+        items = _items_from_date(m, group, month_first=ctx.month_first)
         if items:
             taken.add(m.span())
             found.items.extend(items)
+            if len(items) == 1 and items[0].kind == "day":
+                more = _continued_days(items[0], work, end, group)
+                for item in more:
+                    taken.add(item.span)
+                found.items.extend(more)
+    if ctx.month_first and digits:
+        for m in P.MONTH_DAY_RE.finditer(work, start, end):
+            if (
+                not taken.overlaps(m.span())
+                and (
+                    P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())
+                    or P.MONTH_DAY_AFTER_RE.match(work, m.end(), end)
+                )
+            ):
+                taken.add(m.span())
+                found.items.append(_month_day_item(m, next(groups)))
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
