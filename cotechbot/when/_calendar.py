@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from cotechbot.when._clocks import _settle_clock, _zone_for, _zone_readings
 from cotechbot.when._markup import ExactMoment
 from cotechbot.when._model import (
-    _LONGEST_DAILY,
     _LONGEST_DELTA,
     _LONGEST_RANGE,
     _NAMED_WEEKDAY,
@@ -198,16 +197,8 @@ def _resolve(
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
     if item.time is not None and last is None:
         return [_timed_mention(first, item, span, text, ctx, flags)]
-    if (
-        item.time is not None
-        and item.time.end is not None
-        and last is not None
-        and last - first <= _LONGEST_DAILY
-    ):
-        # A multi-day span with hours ("10:00-16:00 each day") is one timed event per day.
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        return [_timed_mention(day, item, span, text, ctx, [*flags, "daily"]) for day in days]
     if item.time is not None:
+        # "3-5 October, 15:00-18:00 each day": one span over the days; the hours are not one interval.
         flags.append("daily_times")
     if (last or first) < ctx.today:
         flags.append("past")

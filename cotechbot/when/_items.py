@@ -141,10 +141,14 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
     consecutive = len(partials) == 1 and partials[0][0].day + 1 == last.day
     # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
-    if consecutive and " or" not in f" {connectors}" and re.search(r"\band\b|&", list_text, re.IGNORECASE):
+    offered = " or" in f" {connectors}"
+    # "17th and 18th May", "5/6 July": two consecutive days joined by "and" or a slash are one two-day event.
+    if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
-    items = [_Item("day", span, first=day, group=group) for day, span in partials]
-    items.append(_Item("day", last_span, first=last, group=group))
+    # "2 or 3 September": each day a candidate.
+    flags = ["candidate"] if offered else []
+    items = [_Item("day", span, first=day, group=group, flags=list(flags)) for day, span in partials]
+    items.append(_Item("day", last_span, first=last, group=group, flags=list(flags)))
     return items
 
 

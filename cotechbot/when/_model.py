@@ -90,7 +90,6 @@ _RECENT_PAST = timedelta(days=14)
 # How far ahead a weekday-and-day ("Tuesday 4th") may look for a month where both agree.
 _PARTIAL_SEARCH_MONTHS = 3
 _LONGEST_RANGE = timedelta(days=62)
-_LONGEST_DAILY = timedelta(days=6)
 _LONGEST_DELTA = timedelta(hours=48)
 _GLUE_MAX = 40
 # Calendar arithmetic looks a few years either side of the post; keep it far from datetime's limits.

@@ -65,7 +65,7 @@ _ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
-_CLOCK_START = r"(?<![\w£$€.:/#+])(?<!\d,)"
+_CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
@@ -374,7 +374,9 @@ DEADLINE_HINTS = (
     "cut",
     "vote",
 )
-DEADLINE_AFTER_RE = re.compile(r"^\s*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I)
+DEADLINE_AFTER_RE = re.compile(
+    r"^[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+)
 DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
@@ -382,9 +384,31 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
-    r"|instead\s+of|rather\s+than|not\s+on|can'?t\s+(?:make|do)|cannot\s+(?:make|do)|unable\s+to\s+(?:make|do)|not\s+available)\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
+# A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
+# "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
+PAST_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
+    r"|(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    r")\b[^.;!?\n]{0,45}$",
+    _I,
+)
+PAST_REFERENCE_HINTS = (
+    "as ",
+    "brought",
+    "raised",
+    "discussed",
+    "agreed",
+    "decided",
+    "minutes",
+    "notes",
+    "recap",
+    "write",
+)
+# A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
+STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")
 RECORD_HINTS = (
     "dated",
     "born",
@@ -416,6 +440,7 @@ RECORD_HINTS = (
     "instead",
     "rather",
     "not on",
+    "closed",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(

@@ -303,12 +303,9 @@ def _find(
                 found.items.extend(more)
     if ctx.month_first and digits:
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
-            if (
-                not taken.overlaps(m.span())
-                and (
-                    P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())
-                    or P.MONTH_DAY_AFTER_RE.match(work, m.end(), end)
-                )
+            if not taken.overlaps(m.span()) and (
+                P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())
+                or P.MONTH_DAY_AFTER_RE.match(work, m.end(), end)
             ):
                 taken.add(m.span())
                 found.items.append(_month_day_item(m, next(groups)))

@@ -283,6 +283,8 @@ def _read_sentence(
         before_lowered = before.lower()
         if any(word in before_lowered for word in P.RECORD_HINTS) and P.RECORD_BEFORE_RE.search(before):
             continue
+        if item.time is None and P.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
+            continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
@@ -299,6 +301,11 @@ def _read_sentence(
             if not include_deadlines:
                 continue
             flags.append("deadline")
+        if any(
+            word in before_lowered for word in P.PAST_REFERENCE_HINTS
+        ) and P.PAST_REFERENCE_BEFORE_RE.search(before):
+            past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
+            flags.append("past")
         gathering = clauses.gathering(offset)
         if (
             item.time is None
