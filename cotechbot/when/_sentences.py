@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from cotechbot.when import _patterns as P
@@ -177,6 +178,42 @@ def _restates(clock: _Time, other: _Time, work: str) -> bool:
     )
 
 
+def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
+    """ "today at 2pm or 3pm UTC", "Wednesday 15 March, 0800 + 1700 UTC": each clock is a mention of the same
+    day (the zone written once after the last applies to all); offered with "or", each is a candidate."""
+    made: list[_Item] = []
+    clocks: list[_Time] = []
+    for item in items:
+        if item.time is not None and item.time_adjacent and all(item.time is not c for c in clocks):
+            clocks.append(item.time)
+    for clock in clocks:
+        members = [i for i in items if i.time is clock]
+        at = (clock.equivalents[-1] if clock.equivalents else clock).span[1]
+        chain: list[tuple[_Time, bool]] = []
+        for other in times:
+            if other.span[0] < at:
+                continue
+            joint = P.CLOCK_ALTERNATIVE_RE.fullmatch(work, at, other.span[0])
+            if joint is None or other.claimed or (other.end is None) != (clock.end is None):
+                break
+            chain.append((other, joint.group("joint").lower() == "or"))
+            at = other.span[1]
+        if not chain:
+            continue
+        zone = chain[-1][0].start.zone
+        offered = any(is_or for _, is_or in chain)
+        for found in (clock, *(other for other, _ in chain)):
+            if found.start.zone is None:
+                found.start.zone = zone
+            found.claimed = True
+        for member in members:
+            if offered:
+                member.flags.append("candidate")
+            for other, _ in chain:
+                made.append(replace(member, time=other, flags=list(member.flags), span=member.span))
+    return made
+
+
 def _give(members: list[_Item], found: _Time) -> None:
     found.claimed = True
     nearest = min(
@@ -265,6 +302,7 @@ def _read_sentence(
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
+    items.extend(_clock_alternatives(items, times, work))
     items.extend(_alternate_items(found, items))
 
     mentions: list[TimeMention] = list(found.exact)
