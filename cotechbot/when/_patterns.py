@@ -46,29 +46,49 @@ SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a 
 SP0 = r"\s{0,3}"
 
 ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
-ZONE_WORDS = rf"(?:UK|London|British|our|local|forum|Europe/London){SP}time|(?-i:UK)"
-ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{SP0}\d{{1,2}}(?::?\d\d)?)?(?![A-Za-z])|{ZONE_WORDS})"
+_PLACES = (
+    r"UK|London|British|our|local|forum|Europe/London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver"
+    r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"
+    r"|Brussels|Madrid|Barcelona|BCN|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo|India|East{SP}Coast|West{SP}Coast"
+).replace("{SP}", r"\s{1,3}")
+# "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
+ZONE_WORDS = (
+    rf"(?:{_PLACES}){SP0}-?{SP0}time"
+    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
+    r"(?![A-Za-z])|(?-i:UK)"
+)
+# An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
+_OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
+ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
 _ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
-_CLOCK_START = r"(?<![\w£$€.,:/#+])"
+_CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
+    # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
+    rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
-_BARE_HOUR = r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
+# "1300 - 1430 UTC": a 4-digit first end only before a 4-digit second end (never a year before a clock).
+_BARE_HOUR = (
+    r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?"
+    r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s{0,3}-{1,2}\s{0,3}(?:[01]\d|2[0-3])[0-5]\d(?!\d))"
+)
 
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
-    rf"{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
+    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
     _I,
 )
 TIME_RE = re.compile(
@@ -135,6 +155,25 @@ DATE_RE = re.compile(
     + r")",
     _I,
 )
+# "Oct 8, 15, 29th", "May 22 or maybe 23", "Dec 5 and 7", "Dec 5/7": more days of the month just written
+# (month first), each followed by something that ends a date, not by a noun ("Oct 8, 15 people came").
+DAY_CONTINUATION_RE = re.compile(
+    rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
+    rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
+    rf"(?={SP0}(?:$|[,.;:?!)(/&-]|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
+    _I,
+)
+# "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
+# American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
+MONTH_DAY_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+MONTH_DAY_BEFORE_RE = re.compile(
+    r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
+)
+MONTH_DAY_AFTER_RE = re.compile(r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)", _I)
+# A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
+MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
 LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
 
 # Weekday-only mentions; "Tuesdays" is recurring and never matches (WD refuses a following letter).
@@ -268,6 +307,13 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
+# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
+EQUIVALENT_GLUE_RE = re.compile(
+    r"[\s(),/;|=•*-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is)[\s(),/;|=:•*-]{0,6})?", _I
+)
+# "at 2pm or 3pm UTC", "0800 + 1700 UTC": more clocks on the same day (with "or", alternatives to choose from).
+CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from)(?:\*\*)?\s*:", _I
@@ -332,7 +378,9 @@ DEADLINE_HINTS = (
     "cut",
     "vote",
 )
-DEADLINE_AFTER_RE = re.compile(r"^\s*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I)
+DEADLINE_AFTER_RE = re.compile(
+    r"^[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+)
 DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
@@ -340,9 +388,31 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
-    r"|instead\s+of|rather\s+than|not\s+on|can'?t\s+(?:make|do)|cannot\s+(?:make|do)|unable\s+to\s+(?:make|do)|not\s+available)\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
+# A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
+# "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
+PAST_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
+    r"|(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    r")\b[^.;!?\n]{0,45}$",
+    _I,
+)
+PAST_REFERENCE_HINTS = (
+    "as ",
+    "brought",
+    "raised",
+    "discussed",
+    "agreed",
+    "decided",
+    "minutes",
+    "notes",
+    "recap",
+    "write",
+)
+# A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
+STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")
 RECORD_HINTS = (
     "dated",
     "born",
@@ -374,6 +444,7 @@ RECORD_HINTS = (
     "instead",
     "rather",
     "not on",
+    "closed",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
@@ -412,6 +483,8 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
-WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:the\s+)?", _I)
+WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
+# "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
+WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.
 ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)

@@ -246,13 +246,17 @@ def test_alternatives_with_a_shared_trailing_time():
     ]
 
 
-def test_daily_hours_over_two_days_are_two_events():
-    """'Thursday 23rd and Friday 24th April, 10:00-16:00 each day' is one timed event per day."""
+def test_daily_hours_over_two_days_are_one_span():
+    """'Thursday 23rd and Friday 24th April, 10:00-16:00 each day' is one all-day span (LABELLING.md: the
+    daily hours are not one interval), flagged ``daily_times``."""
     now = datetime(2020, 4, 14, 11, tzinfo=UTC)
-    assert events("Thursday 23rd and Friday 24th April, 10:00–16:00 each day", now) == [
-        timed("2020-04-23T10:00:00+01:00", "2020-04-23T16:00:00+01:00"),
-        timed("2020-04-24T10:00:00+01:00", "2020-04-24T16:00:00+01:00"),
-    ]
+    (mention,) = read_times("Thursday 23rd and Friday 24th April, 10:00–16:00 each day", now, LONDON)
+    assert (mention.start.isoformat(), mention.end.isoformat(), mention.all_day) == (
+        "2020-04-23",
+        "2020-04-24",
+        True,
+    )
+    assert "daily_times" in mention.flags
 
 
 def test_weekend_stay_with_times_is_one_event():

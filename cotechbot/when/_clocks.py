@@ -1,0 +1,254 @@
+"""Clocks and zones: reading "3-4pm", "1930h" and "14:00 CET", deciding am or pm, and the zone a clock is in."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from cotechbot.when import _patterns as P
+from cotechbot.when._markup import zone_named
+from cotechbot.when._model import _Clock, _Context, _Time
+
+# A stated zone, as written after a clock: its standard offset and the region whose clocks it names.
+_ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
+    "UTC": (0, None),
+    "Z": (0, None),
+    "GMT": (0, None),
+    "BST": (60, "Europe/London"),
+    "WET": (0, "Europe/Lisbon"),
+    "WEST": (60, "Europe/Lisbon"),
+    "CET": (60, "Europe/Paris"),
+    "CEST": (120, "Europe/Paris"),
+    "EET": (120, "Europe/Athens"),
+    "EEST": (180, "Europe/Athens"),
+    "EST": (-300, "America/New_York"),
+    "EDT": (-240, "America/New_York"),
+    "CST": (-360, "America/Chicago"),
+    "CDT": (-300, "America/Chicago"),
+    "PST": (-480, "America/Los_Angeles"),
+    "PDT": (-420, "America/Los_Angeles"),
+}
+# Generic zone names follow their region's summer time.
+_REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
+# Zones named by a place or a region ("NYC time", "9am Pacific", "14:00 Berlin time").
+_PLACE_ZONES = {
+    "uk": "Europe/London",
+    "london": "Europe/London",
+    "british": "Europe/London",
+    "europe/london": "Europe/London",
+    "nyc": "America/New_York",
+    "new york": "America/New_York",
+    "eastern": "America/New_York",
+    "east coast": "America/New_York",
+    "toronto": "America/Toronto",
+    "montreal": "America/Toronto",
+    "central": "America/Chicago",
+    "chicago": "America/Chicago",
+    "mountain": "America/Denver",
+    "denver": "America/Denver",
+    "colorado": "America/Denver",
+    "pacific": "America/Los_Angeles",
+    "west coast": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "sf": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "vancouver": "America/Vancouver",
+    "mexico": "America/Mexico_City",
+    "berlin": "Europe/Berlin",
+    "central european": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "amsterdam": "Europe/Amsterdam",
+    "brussels": "Europe/Brussels",
+    "madrid": "Europe/Madrid",
+    "barcelona": "Europe/Madrid",
+    "bcn": "Europe/Madrid",
+    "rome": "Europe/Rome",
+    "lisbon": "Europe/Lisbon",
+    "dublin": "Europe/Dublin",
+    "sydney": "Australia/Sydney",
+    "melbourne": "Australia/Melbourne",
+    "tokyo": "Asia/Tokyo",
+    "india": "Asia/Kolkata",
+}
+_SUMMER_TWIN = {
+    "GMT": "BST",
+    "CET": "CEST",
+    "EST": "EDT",
+    "CST": "CDT",
+    "PST": "PDT",
+    "EET": "EEST",
+    "WET": "WEST",
+}
+_WINTER_TWIN = {v: k for k, v in _SUMMER_TWIN.items()}
+
+
+def _clock(text: str, *, bare: bool = False) -> _Clock | None:
+    m = P.CLOCK_PARTS_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    if m.group("noon"):
+        return _Clock(12, 0, True)
+    if m.group("midnight"):
+        return _Clock(0, 0, True)
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    if hour > 23 or minute > 59:
+        return None
+    ap = (m.group("ap") or "").lower()
+    if ap:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ap == "p" else 0)
+        return _Clock(hour, minute, True)
+    written = text.strip()
+    # 24 h when it cannot be anything else: 13:00, 00:30, 09:00 (a leading zero), 12:15.
+    known = hour >= 12 or hour == 0 or written.startswith("0") or written.lower().endswith("h")
+    # "20:00", "2000h": a colon or an h says clock; "2000" alone could be a year or a count.
+    return _Clock(hour, minute, known, strong=not bare and (":" in written or written.lower().endswith("h")))
+
+
+def _zone_text(m: re.Match[str]) -> str | None:
+    zone = m.group("zone")
+    if not zone:
+        return None
+    return zone.strip().strip("()").strip() or None
+
+
+def _time_single(m: re.Match[str]) -> _Time | None:
+    if m.group("clock"):
+        clock = _clock(m.group("clock"))
+        if clock is None:
+            return None
+        clock.zone = _zone_text(m)
+        if clock.zone or clock.meridiem_known and not m.group("clock")[:1].isdigit():
+            clock.strong = True
+        if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
+            clock.strong = True
+        return _Time(m.span(), clock, None)
+    word = m.group("bare") or m.group("oclock")
+    clock = _clock(word, bare=True)
+    if clock is None:
+        return None
+    clock.meridiem_known = False
+    clock.strong = False
+    return _Time(m.span(), clock, None)
+
+
+def _time_range(m: re.Match[str]) -> _Time | None:
+    if m.group("sep").lower() == "and" and not m.group("between"):
+        return None
+    left, right = _clock(m.group("left")), _clock(m.group("right"))
+    if left is None or right is None:
+        return None
+    zone = _zone_text(m) or (m.group("left_zone") or "").strip() or None
+    left.zone = right.zone = zone
+    right_text = m.group("right")
+    left_text = m.group("left")
+    right_ap = re.search(r"([ap])\.?m", right_text, re.IGNORECASE)
+    left_has_ap = re.search(r"[ap]\.?m", left_text, re.IGNORECASE) is not None
+    if not left_has_ap and right_ap and ":" not in left_text.strip()[-3:-2] and left.hour <= 12:
+        # "3-4pm": the first end takes the second's am/pm, unless that would put it after the end ("11-1pm").
+        hour12 = left.hour % 12
+        pm = right_ap.group(1).lower() == "p"
+        left.hour = hour12 + (12 if pm else 0)
+        if (left.hour, left.minute) >= (right.hour, right.minute) and pm:
+            left.hour = hour12
+        left.meridiem_known = True
+    elif not (left_has_ap or right_ap or left.meridiem_known or right.meridiem_known):
+        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it.
+        if right.hour < left.hour and right.hour < 12:
+            right.hour += 12
+        elif right.hour < 8:
+            left.hour, right.hour = left.hour + 12, right.hour + 12
+        left.meridiem_known = right.meridiem_known = True
+    left.strong = right.strong = True
+    if (right.hour, right.minute) <= (left.hour, left.minute) and not (right.hour < 6):
+        return None
+    return _Time(m.span(), left, right)
+
+
+def _settle_clock(clock: _Clock, part_of_day: str | None, flags: list[str]) -> tuple[int, int]:
+    """Hour and minute, deciding am or pm for a clock that did not say (meetings happen in the afternoon)."""
+    hour = clock.hour
+    if not clock.meridiem_known and 1 <= hour <= 11:
+        if part_of_day in ("afternoon", "evening") and hour < 12:
+            hour += 12
+        elif part_of_day == "morning":
+            pass
+        elif hour <= 7:
+            hour += 12
+            flags.append("assumed_pm")
+    return hour, clock.minute
+
+
+def _place(words: str) -> str | None:
+    """The IANA zone a place-named zone means ("NYC -time", "US Eastern", "Berlin time"), or None."""
+    words = re.sub(r"[\s-]*\btime$", "", words.lower()).strip()
+    words = re.sub(r"^(?:us|u\.s\.)\s+|\s+(?:standard|daylight)$", "", words)
+    return _PLACE_ZONES.get(re.sub(r"\s+", " ", words))
+
+
+def _zone_for(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> tzinfo:
+    """The zone a clock was written in: an abbreviation keeps its own offset ("PST" in July is -08:00,
+    flagged ``tz_season_mismatch``), a place or region ("Pacific", "Berlin time") is that place's clock."""
+    return _zone_readings(name, ctx, on_day, flags)[0]
+
+
+def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> list[tzinfo]:
+    """Every zone the writer may have meant, the likeliest first: "CET" in May is literally +01:00, or Paris's
+    clock (people write the winter name all year) — a second clock for the same moment settles which."""
+    if not name:
+        return [ctx.zone]
+    words = name.lower()
+    if words.startswith(("our", "local", "forum")):
+        return [ctx.zone]
+    if name.startswith("Europe/"):
+        return [zone_named(name) or ctx.zone]
+    place = _place(name)
+    if place is not None:
+        flags.append(f"tz:{place}")
+        return [zone_named(place) or ctx.zone]
+    m = P.ZONE_PARTS_RE.fullmatch(name.replace(" ", ""))
+    if m is None:
+        return [ctx.zone]
+    abbr = m.group("abbr")
+    flags.append(f"tz:{name.replace(' ', '')}")
+    if abbr in _REGION_ZONES:
+        return [zone_named(_REGION_ZONES[abbr]) or ctx.zone]
+    minutes, region = _ABBREVIATIONS.get(abbr, (None, None))
+    if minutes is None:
+        return [ctx.zone]
+    if m.group("sign") and abbr in ("UTC", "GMT"):
+        extra = int(m.group("oh")) * 60 + int(m.group("om") or 0)
+        if extra > 14 * 60:
+            return [ctx.zone]
+        minutes = extra if m.group("sign") == "+" else -extra
+        return [timezone(timedelta(minutes=minutes))]
+    fixed = timezone(timedelta(minutes=minutes))
+    regional = zone_named(region) if region else None
+    if regional is None:
+        return [fixed]
+    _check_season(abbr, on_day, flags)
+    return [fixed, regional]
+
+
+def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
+    """Say so when a zone's winter name is used in summer (or the reverse): the writer may mean local time."""
+    region = {
+        "GMT": "Europe/London",
+        "BST": "Europe/London",
+        "CET": "Europe/Paris",
+        "CEST": "Europe/Paris",
+    }.get(abbr)
+    region = region or {
+        "EST": "America/New_York",
+        "EDT": "America/New_York",
+        "PST": "America/Los_Angeles",
+        "PDT": "America/Los_Angeles",
+    }.get(abbr)
+    zone = zone_named(region) if region else None
+    if zone is None:
+        return
+    noon = datetime.combine(on_day, time(12), tzinfo=zone)
+    in_summer = bool(noon.dst())
+    if (abbr in _SUMMER_TWIN and in_summer) or (abbr in _WINTER_TWIN and not in_summer):
+        flags.append("tz_season_mismatch")

@@ -1,0 +1,266 @@
+"""Date items from pattern matches: days, ranges, lists, numeric dates, weekdays and day-words, before their
+year and clock are settled."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from cotechbot.when import _patterns as P
+from cotechbot.when._model import _AMBIGUOUS_MONTH_WORDS, _Context, _Day, _Item
+
+
+def _weekday_index(word: str | None) -> int | None:
+    return P.WEEKDAYS.get(word[:3].lower()) if word else None
+
+
+def _month_index(word: str) -> int:
+    return P.MONTHS[word[:3].lower()]
+
+
+def _day_number(word: str) -> tuple[int, bool]:
+    digits = word.rstrip("stndrhSTNDRH")
+    return int(digits), digits != word
+
+
+def _day(m: re.Match[str], i: int) -> _Day | None:
+    """The ``i``-suffixed date groups of a DATE_RE match, or None when the words are not a date after all."""
+    day_word = m.group(f"d{i}") or m.group(f"da{i}")
+    month_word = m.group(f"m{i}") or m.group(f"ma{i}")
+    number, ordinal = _day_number(day_word)
+    year_word = m.group(f"y{i}")
+    if month_word.rstrip(".") in _AMBIGUOUS_MONTH_WORDS and not ordinal and not year_word:
+        return None  # "the 2 may clash", "may 5 people": a verb, not a month
+    return _Day(
+        number,
+        _month_index(month_word),
+        int(year_word) if year_word else None,
+        _weekday_index(m.group(f"wd{i}")),
+        ordinal,
+    )
+
+
+def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False) -> list[_Item]:
+    span = m.span()
+    if m.group("full"):
+        first, last = _day(m, 1), _day(m, 2)
+        if first is None or last is None:
+            return []
+        return [_Item("range", span, first=first, last=last, group=group)]
+    if m.group("dmrange") or m.group("mdrange"):
+        a, b = (3, 4) if m.group("dmrange") else (5, 6)
+        month_word = m.group(f"m{b}") if m.group("dmrange") else m.group("m5")
+        year_word = m.group(f"y{b}")
+        first_day, first_ordinal = _day_number(m.group(f"d{a}"))
+        last_day, last_ordinal = _day_number(m.group(f"d{b}"))
+        if first_day >= last_day:
+            return []
+        if month_word.rstrip(".") in _AMBIGUOUS_MONTH_WORDS and month_word.islower() and not year_word:
+            return []
+        month = _month_index(month_word)
+        year = int(year_word) if year_word else None
+        first = _Day(first_day, month, year, _weekday_index(m.group(f"wd{a}")), first_ordinal)
+        last = _Day(
+            last_day,
+            month,
+            year,
+            _weekday_index(m.group(f"wd{b}")) if m.group("dmrange") else None,
+            last_ordinal,
+        )
+        return [_Item("range", span, first=first, last=last, group=group)]
+    if m.group("list"):
+        return _list_items(m, group)
+    if m.group("single"):
+        day = _day(m, 9)
+        if day is None:
+            return []
+        month_word = m.group("ma9")
+        if (
+            month_word
+            and month_word.rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS
+            and not month_word[0].isupper()
+        ):
+            return []
+        return [_Item("day", span, first=day, group=group)]
+    if m.group("iso"):
+        return [
+            _Item(
+                "day",
+                span,
+                first=_Day(int(m.group("id")), int(m.group("im")), int(m.group("iy")), None, True),
+                group=group,
+            )
+        ]
+    if m.group("numeric"):
+        return _numeric_item(m, group, month_first=month_first)
+    if m.group("wdnum"):
+        a, b = int(m.group("n3")), int(m.group("n4"))
+        day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
+        if not (1 <= month <= 12 and 1 <= day_number <= 31):
+            return []
+        written = _Day(day_number, month, None, _weekday_index(m.group("wd11")), True)
+        return [_Item("day", span, first=written, group=group)]
+    if m.group("wdday"):
+        number, ordinal = _day_number(m.group("d10"))
+        weekday_word = m.group("wd10")
+        if not ordinal and weekday_word.islower():
+            return []  # "sat 3 exams"
+        return [
+            _Item(
+                "day",
+                span,
+                first=_Day(number, None, None, _weekday_index(weekday_word), ordinal),
+                group=group,
+            )
+        ]
+    return []
+
+
+def _list_items(m: re.Match[str], group: int) -> list[_Item]:
+    """ "Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
+    last = _day(m, 8)
+    if last is None:
+        return []
+    list_start = m.start("list")
+    list_text = m.group("list")
+    partials: list[tuple[_Day, tuple[int, int]]] = []
+    for item in P.LIST_ITEM_RE.finditer(list_text):
+        number, ordinal = _day_number(item.group("d0"))
+        weekday = _weekday_index(item.group("wd0"))
+        if not ordinal and weekday is None and last.ordinal:
+            return []  # "items 1, 2 and 3rd May" mixes counts with dates
+        partials.append(
+            (
+                _Day(number, last.month, last.year, weekday, ordinal),
+                (list_start + item.start(), list_start + item.end()),
+            )
+        )
+    if not partials:
+        return []
+    last_span = (m.start("list") + len(list_text), m.end())
+    connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
+    consecutive = len(partials) == 1 and partials[0][0].day + 1 == last.day
+    # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
+    offered = " or" in f" {connectors}"
+    # "17th and 18th May", "5/6 July": two consecutive days joined by "and" or a slash are one two-day event.
+    if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
+        return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
+    # "2 or 3 September": each day a candidate.
+    flags = ["candidate"] if offered else []
+    items = [_Item("day", span, first=day, group=group, flags=list(flags)) for day, span in partials]
+    items.append(_Item("day", last_span, first=last, group=group, flags=list(flags)))
+    return items
+
+
+def _numeric_item(m: re.Match[str], group: int, *, month_first: bool = False) -> list[_Item]:
+    a, b = int(m.group("n1")), int(m.group("n2"))
+    year_word = m.group("ny")
+    if m.group("nsep") == "." and len(year_word) == 2:
+        return []  # 1.2.24 is a version number far more often than a date
+    year = int(year_word) + (2000 if len(year_word) == 2 else 0)
+    flags: list[str] = []
+    if a > 12 and 1 <= b <= 12:
+        day, month = a, b
+    elif b > 12 and 1 <= a <= 12:
+        day, month = b, a
+        flags.append("month_first")
+    elif 1 <= a <= 12 and 1 <= b <= 12 and month_first:
+        day, month = b, a
+        if a != b:
+            flags.append("month_first_assumed")
+    elif 1 <= a <= 12 and 1 <= b <= 12:
+        day, month = a, b
+        if a != b:
+            flags.append("day_first_assumed")
+    else:
+        return []
+    weekday = _weekday_index(m.group("wd12"))
+    return [_Item("day", m.span(), first=_Day(day, month, year, weekday, True), group=group, flags=flags)]
+
+
+def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
+    if m.group("dat"):
+        offset = 2
+    elif m.group("tomorrow"):
+        offset = 1
+    else:
+        offset = 0
+    word = m.group().lower()
+    part = (m.group("part") or "").lower()
+    if "tonight" in word or "evening" in word or part in ("evening", "night"):
+        part = "evening"
+    elif "afternoon" in word:
+        part = "afternoon"
+    elif "morning" in word:
+        part = "morning"
+    said = "today" if offset == 0 else "tomorrow"
+    item = _Item(
+        "relday",
+        m.span(),
+        fixed=ctx.today + timedelta(days=offset),
+        weekday_mod=said,
+        part_of_day=part or None,
+        group=group,
+    )
+    item.flags.append("relative")
+    return item
+
+
+def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
+    mod = (m.group("mod") or "").lower()
+    mod = re.sub(r"\s+", " ", mod)
+    item = _Item(
+        "weekday",
+        m.span(),
+        first=_Day(0, None, None, _weekday_index(m.group("wd"))),
+        weekday_mod=mod or None,
+        group=group,
+    )
+    part = P.PART_OF_DAY_RE.match(work, m.end())
+    if part:
+        # "Wednesday evening at 7": the part of the day belongs to the weekday and says am or pm.
+        item.span = (m.start(), part.end())
+        item.part_of_day = "evening" if part.group("part").lower() == "night" else part.group("part").lower()
+    before = work[max(0, m.start() - 20) : m.start()]
+    after = work[m.end() : m.end() + 20]
+    if (
+        P.RECURRING_BEFORE_RE.search(before)
+        or P.WEEKDAY_SPAN_BEFORE_RE.search(before)
+        or P.WEEKDAY_SPAN_AFTER_RE.match(after)
+    ):
+        item.weekday_mod = (
+            "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
+        )
+    return item
+
+
+def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]:
+    """ "Oct 8, 15, 29th", "May 22 or maybe 23": later days of the month written first, each its own item;
+    offered with "or", every one of them is a candidate."""
+    first = item.first
+    if first is None or first.month is None or not work[item.span[1] - 1].isalnum():
+        return []
+    if not P.MONTH_FIRST_END_RE.search(work, item.span[0], item.span[1]):
+        return []
+    made: list[_Item] = []
+    at, last_day, offered = item.span[1], first.day, False
+    while (m := P.DAY_CONTINUATION_RE.match(work, at, end)) is not None:
+        number, ordinal = _day_number(m.group("day"))
+        if number <= last_day:
+            break
+        offered = offered or "or" in m.group("glue").lower().split()
+        made.append(
+            _Item(
+                "day", m.span("day"), first=_Day(number, first.month, first.year, None, ordinal), group=group
+            )
+        )
+        at, last_day = m.end(), number
+    if offered:
+        for each in (item, *made):
+            each.flags.append("candidate")
+    return made
+
+
+def _month_day_item(m: re.Match[str], group: int) -> _Item:
+    day = _Day(int(m.group("day")), int(m.group("month")), None, None, True)
+    return _Item("day", m.span(), first=day, group=group, flags=["month_first_assumed"])

@@ -1,0 +1,407 @@
+"""One sentence at a time: dates that are coordinated share a clock, clocks attach to the dates beside them,
+and each clause's tense and wording decide what is an event."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from cotechbot.when import _patterns as P
+from cotechbot.when._calendar import _delta_mention, _resolve
+from cotechbot.when._items import _day_number
+from cotechbot.when._model import (
+    _GLUE_MAX,
+    _NAMED_WEEKDAY,
+    TimeMention,
+    _Context,
+    _Day,
+    _Item,
+    _Sentence,
+    _Time,
+)
+
+
+class _Clauses:
+    """A sentence cut into clauses, with the tense and the gathering words of each read once."""
+
+    def __init__(self, sentence: str) -> None:
+        self._sentence = sentence
+        self._cuts = [0]
+        for m in P.CLAUSE_END_RE.finditer(sentence):
+            self._cuts.extend((m.start(), m.end()))
+        self._cuts.append(len(sentence))
+        self._past: dict[int, bool] = {}
+        self._gathering: dict[int, bool] = {}
+        self._cancelled: dict[int, bool] = {}
+        self._paperwork: dict[int, bool] = {}
+        self._sentence_tense: bool | None = None
+        self._sentence_read = False
+        self._deadline_words: list[int] | None = None
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._cuts, offset) - 1
+        i -= i % 2  # even positions start clauses, odd ones end them
+        return self._cuts[i], self._cuts[min(i + 1, len(self._cuts) - 1)]
+
+    def past(self, offset: int) -> bool:
+        """Is the clause at ``offset`` told in the past tense (the sentence decides when the clause has no verb)?"""
+        start, end = self.bounds(offset)
+        if start not in self._past:
+            tense = _tense(self._sentence, start, end)
+            if tense is None:
+                if not self._sentence_read:
+                    self._sentence_tense = _tense(self._sentence, 0, len(self._sentence))
+                    self._sentence_read = True
+                tense = self._sentence_tense
+            self._past[start] = bool(tense)
+        return self._past[start]
+
+    def deadline_word_between(self, start: int, end: int) -> bool:
+        """Is there a word such as "deadline" between two offsets (found once per sentence, then bisected)?"""
+        if self._deadline_words is None:
+            self._deadline_words = [m.start() for m in P.DEADLINE_WORD_RE.finditer(self._sentence)]
+        i = bisect.bisect_left(self._deadline_words, start)
+        return i < len(self._deadline_words) and self._deadline_words[i] < end
+
+    def paperwork(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about paperwork or the calendar itself (leases, invoices, bank holidays)?"""
+        start, end = self.bounds(offset)
+        if start not in self._paperwork:
+            self._paperwork[start] = P.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
+        return self._paperwork[start]
+
+    def cancelled(self, offset: int) -> bool:
+        """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
+        start, end = self.bounds(offset)
+        if start not in self._cancelled:
+            self._cancelled[start] = P.CANCELLED_RE.search(self._sentence, start, end) is not None
+        return self._cancelled[start]
+
+    def gathering(self, offset: int) -> bool:
+        """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
+        start, end = self.bounds(offset)
+        if start not in self._gathering:
+            self._gathering[start] = P.EVENT_RE.search(self._sentence, start, end) is not None
+        return self._gathering[start]
+
+
+def _tense(text: str, start: int, end: int) -> bool | None:
+    """True for past, False for present or future, None when the words do not say."""
+    past = P.PAST_RE.search(text, start, end) is not None
+    future = P.FUTURE_RE.search(text, start, end) is not None
+    if not (past or future):
+        return None
+    return past and not future
+
+
+def _gap(work: str, a: int, b: int) -> str | None:
+    if b < a or b - a > _GLUE_MAX:
+        return None
+    return work[a:b]
+
+
+def _group_coordinated(items: list[_Item], work: str) -> None:
+    """Dates joined by "or", "and", commas or slashes share one group, so a clock after them applies to all."""
+    representative: dict[int, int] = {}
+    for before, after in zip(items, items[1:], strict=False):
+        joined = (
+            before.kind != "weekday"
+            and after.kind != "weekday"
+            and (gap := _gap(work, before.span[1], after.span[0])) is not None
+            and P.COORD_GLUE_RE.fullmatch(gap)
+        )
+        if joined and after.group != before.group:
+            representative[after.group] = representative.get(before.group, before.group)
+    for item in items:
+        item.group = representative.get(item.group, item.group)
+
+
+def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
+    """Give each group of dates the clock written right after it, else right before it, else the lone one."""
+    groups: dict[int, list[_Item]] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    ordered = sorted(groups.values(), key=lambda g: g[0].span[0])
+    starts = [t.span[0] for t in times]
+    ends = [t.span[1] for t in times]
+    for members in ordered:
+        end = max(i.span[1] for i in members)
+        i = bisect.bisect_left(starts, end)
+        if i < len(times) and not times[i].claimed:
+            gap = _gap(work, end, times[i].span[0])
+            if gap is not None and P.GLUE_AFTER_RE.fullmatch(gap):
+                _give(members, times[i])
+    for members in ordered:
+        if members[0].time is not None:
+            continue
+        start = min(i.span[0] for i in members)
+        i = bisect.bisect_right(ends, start) - 1
+        if i >= 0 and not times[i].claimed:
+            gap = _gap(work, times[i].span[1], start)
+            if gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap):
+                _give(members, times[i])
+    # One date and one clear clock in the same sentence belong together even with words between them.
+    if (
+        len(ordered) == 1
+        and len(times) == 1
+        and ordered[0][0].time is None
+        and (ordered[0][0].kind != "weekday" or ordered[0][0].weekday_mod in _NAMED_WEEKDAY)
+        and times[0].start.strong
+        and not times[0].claimed
+    ):
+        _give(ordered[0], times[0])
+        for item in ordered[0]:
+            item.flags.append("time_distant")
+
+
+def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
+    """Clocks in other zones written right after a clock are the same moment ("8 am NYC time / 1300 UTC"):
+    they ride with the first and are checked against it, never read as more events."""
+    kept: list[_Time] = []
+    for found in times:
+        if kept and _restates(kept[-1], found, work):
+            kept[-1].equivalents.append(found)
+            continue
+        kept.append(found)
+    return kept
+
+
+def _restates(clock: _Time, other: _Time, work: str) -> bool:
+    written = [clock, *clock.equivalents]
+    return (
+        other.start.zone is not None
+        and all(other.start.zone != seen.start.zone for seen in written)
+        and (other.end is None) == (clock.end is None)
+        and P.EQUIVALENT_GLUE_RE.fullmatch(work, written[-1].span[1], other.span[0]) is not None
+    )
+
+
+def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
+    """ "today at 2pm or 3pm UTC", "Wednesday 15 March, 0800 + 1700 UTC": each clock is a mention of the same
+    day (the zone written once after the last applies to all); offered with "or", each is a candidate."""
+    made: list[_Item] = []
+    clocks: list[_Time] = []
+    for item in items:
+        if item.time is not None and item.time_adjacent and all(item.time is not c for c in clocks):
+            clocks.append(item.time)
+    for clock in clocks:
+        members = [i for i in items if i.time is clock]
+        at = (clock.equivalents[-1] if clock.equivalents else clock).span[1]
+        chain: list[tuple[_Time, bool]] = []
+        for other in times:
+            if other.span[0] < at:
+                continue
+            joint = P.CLOCK_ALTERNATIVE_RE.fullmatch(work, at, other.span[0])
+            if joint is None or other.claimed or (other.end is None) != (clock.end is None):
+                break
+            chain.append((other, joint.group("joint").lower() == "or"))
+            at = other.span[1]
+        if not chain:
+            continue
+        zone = chain[-1][0].start.zone
+        offered = any(is_or for _, is_or in chain)
+        for found in (clock, *(other for other, _ in chain)):
+            if found.start.zone is None:
+                found.start.zone = zone
+            found.claimed = True
+        for member in members:
+            if offered:
+                member.flags.append("candidate")
+            for other, _ in chain:
+                made.append(replace(member, time=other, flags=list(member.flags), span=member.span))
+    return made
+
+
+def _give(members: list[_Item], found: _Time) -> None:
+    found.claimed = True
+    nearest = min(
+        members, key=lambda item: min(abs(item.span[0] - found.span[1]), abs(found.span[0] - item.span[1]))
+    )
+    for item in members:
+        item.time = found
+        item.time_adjacent = item is nearest
+
+
+def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
+    """ "this Thursday (5th June)" and "tomorrow (Thursday)" name one day twice: keep the date."""
+    kept: list[_Item] = []
+    for item, following in zip(items, [*items[1:], None], strict=False):
+        if item.kind == "weekday" and kept and _restates_after(kept[-1], item, work):
+            day = kept[-1].first
+            assert day is not None and item.first is not None
+            if day.weekday is None:
+                day.weekday = item.first.weekday
+            elif day.weekday != item.first.weekday:
+                kept[-1].flags.append("conflict")  # "Tuesday 4 June (Friday)": which one?
+            close = work.find(")", item.span[1], item.span[1] + 2)
+            kept[-1].span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
+            continue
+        if (
+            item.kind == "weekday"
+            and kept
+            and kept[-1].kind == "relday"
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+        ):
+            kept[-1].span = (kept[-1].span[0], item.span[1])
+            continue
+        if (
+            item.kind == "weekday"
+            and following is not None
+            and following.kind == "day"
+            and following.first is not None
+            and item.first is not None
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
+        ):
+            if following.first.weekday is None:
+                following.first.weekday = item.first.weekday
+            continue
+        kept.append(item)
+    return kept
+
+
+def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
+    """ "7 November (Thursday)", "May 1st, Tuesday 3pm": a plain weekday written right after a day."""
+    return (
+        date_item.kind == "day"
+        and date_item.first is not None
+        and date_item.first.month is not None
+        and weekday.weekday_mod in (None, "on")
+        and weekday.part_of_day is None
+        and P.WEEKDAY_AFTER_RE.fullmatch(work, date_item.span[1], weekday.span[0]) is not None
+    )
+
+
+def _alternate_items(found: _Sentence, items: list[_Item]) -> list[_Item]:
+    """ "Tuesday 2nd June, 4pm (or the 9th …)": the 9th of the same month, at the same time."""
+    anchors = [i for i in items if i.kind == "day" and i.first is not None and i.first.month]
+    anchor_ends = [i.span[1] for i in anchors]
+    made = []
+    for m in found.alternates:
+        number, ordinal = _day_number(m.group("day"))
+        at = bisect.bisect_right(anchor_ends, m.start()) - 1
+        if not ordinal or at < 0:
+            continue
+        anchor = anchors[at].first
+        assert anchor is not None
+        day = _Day(number, anchor.month, anchor.year, None, True)
+        made.append(
+            _Item("day", m.span("day"), first=day, group=-1, time=anchors[at].time, flags=["alternative"])
+        )
+    return made
+
+
+def _read_sentence(
+    text: str, work: str, bounds: tuple[int, int], found: _Sentence, ctx: _Context, include_deadlines: bool
+) -> list[TimeMention]:
+    sentence = work[bounds[0] : bounds[1]]
+    items = sorted(found.items, key=lambda i: i.span)
+    times = sorted(found.times, key=lambda t: t.span)
+    items = _drop_restated_weekdays(items, work)
+    _group_coordinated(items, work)
+    times = _chain_equivalent_clocks(times, work)
+    _attach_times(items, times, work)
+    items.extend(_clock_alternatives(items, times, work))
+    items.extend(_alternate_items(found, items))
+
+    mentions: list[TimeMention] = list(found.exact)
+    if P.MESSAGE_HEADER_RE.search(sentence):
+        return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
+    seen = {_moment_key(m) for m in mentions}
+    clauses = _Clauses(sentence)
+    for item in items:
+        offset = item.span[0] - bounds[0]
+        clause_start, clause_end = clauses.bounds(offset)
+        past = clauses.past(offset)
+        flags = list(item.flags)
+        lead = min(item.span[0], item.time.span[0]) if item.time else item.span[0]
+        tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
+        before = work[max(bounds[0], lead - 60) : lead]
+        before_lowered = before.lower()
+        if any(word in before_lowered for word in P.RECORD_HINTS) and P.RECORD_BEFORE_RE.search(before):
+            continue
+        if item.time is None and P.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
+            continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+            continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+        if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
+            continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+        deadline = (
+            (
+                any(word in before_lowered for word in P.DEADLINE_HINTS)
+                and P.DEADLINE_BEFORE_RE.search(before) is not None
+            )
+            or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
+            or clauses.deadline_word_between(clause_start, offset)
+        )
+        if deadline:
+            if not include_deadlines:
+                continue
+            flags.append("deadline")
+        if any(
+            word in before_lowered for word in P.PAST_REFERENCE_HINTS
+        ) and P.PAST_REFERENCE_BEFORE_RE.search(before):
+            past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
+            flags.append("past")
+        gathering = clauses.gathering(offset)
+        if (
+            item.time is None
+            and item.kind in ("day", "range")
+            and clauses.paperwork(offset)
+            and not gathering
+        ):
+            continue  # "our lease runs to 31st December": a date, but nobody gathers
+        if past and not gathering and item.kind in ("day", "range"):
+            continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
+        for mention in _resolve(item, text, ctx, past, gathering, flags):
+            if _moment_key(mention) not in seen:
+                seen.add(_moment_key(mention))
+                mentions.append(mention)
+    mentions = _join_timed_spans(mentions, work)
+    if found.deltas and (P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
+        for m in found.deltas:
+            counted = _delta_mention(m, text, ctx, clauses.past(m.start() - bounds[0]))
+            if counted is not None and _moment_key(counted) not in seen:
+                seen.add(_moment_key(counted))
+                mentions.append(counted)
+    return mentions
+
+
+def _moment_key(m: TimeMention) -> tuple:
+    return (m.start, m.end, m.all_day, type(m.start))
+
+
+_SPAN_JOIN_RE = re.compile(r"\s*(?:-{1,2}|to|until|till|through)\s*", re.IGNORECASE)
+
+
+def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:
+    """ "from 6pm Friday 12th September to 2pm Sunday 14th September" is one stay, not two starts."""
+    mentions.sort(key=lambda m: m.span)
+    joined: list[TimeMention] = []
+    for mention in mentions:
+        if joined:
+            prior = joined[-1]
+            if (
+                not prior.all_day
+                and not mention.all_day
+                and prior.end is None
+                and mention.end is None
+                and isinstance(prior.start, datetime)
+                and isinstance(mention.start, datetime)
+                and timedelta(0) < mention.start - prior.start <= timedelta(days=14)
+                and _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0])
+            ):
+                span = (prior.span[0], mention.span[1])
+                flags = tuple(dict.fromkeys(prior.flags + mention.flags))
+                joined[-1] = TimeMention(
+                    prior.start,
+                    mention.start,
+                    False,
+                    span,
+                    prior.text + work[prior.span[1] : mention.span[0]] + mention.text,
+                    flags,
+                )
+                continue
+        joined.append(mention)
+    return joined
