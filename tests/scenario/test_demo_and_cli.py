@@ -43,7 +43,7 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     sent = text.split("== The plan")[1]
     headings = re.findall(r"^== (.+?): create_reply", sent, re.MULTILINE)
     assert headings[0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note
-    note = sent.split("== ")[1]
+    note = sent.split(": create_reply")[1].split("\n== ")[0]  # the first reply (the digest is a new topic)
     assert "8 December 2016 was a Thursday, not a Tuesday" in note and "Tuesday 8 December 2026" in note
     assert "<!-- cotechbot:poll-check:post/" in note
     assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
@@ -81,3 +81,15 @@ def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:
     assert "new actions:" in result.stdout
     assert requests_seen >= 3  # it really talked to the forum with the key
     assert SECRET not in result.stdout + result.stderr
+
+
+def test_demo_shows_a_weekly_digest() -> None:
+    """The demo posts (dry-run) this week's digest in its Digest category, with links and no stewards' topic."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out) == 0
+    text = out.getvalue()
+    digest = text.split("create_topic ===")[1].split("\n== ")[0]
+    assert "for the week of 16 November 2026" in digest and "### Events in the next 14 days" in digest
+    assert re.search(r"\]\(http://127\.0\.0\.1:\d+/t/[a-z0-9-]+/\d+\)", digest)
+    assert "Stewards" not in digest
+    assert "Weekly digest 2026-W47 in category" in text

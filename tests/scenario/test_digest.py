@@ -276,3 +276,45 @@ def test_two_replicas_post_one_digest_a_week(postgres_url: str) -> None:
         "CoTech weekly digest: week of 1 July 2024",
         "CoTech weekly digest: week of 8 July 2024",
     ]
+
+
+def test_the_digest_command_prints_the_week_from_the_mirror_posting_nothing(
+    make_bot, tmp_path, monkeypatch, capsys
+) -> None:
+    """`cotechbot digest --week 2024-W27` prints the title and markdown and sends no request at all; a
+    template in config/templates/ replaces the bundled one."""
+    from cotechbot.cli import main
+
+    start = london(2024, 6, 29, 10, 0)
+    bot = make_bot(start)
+    ids = seed_week(bot.forum, start)
+    bot.run_at(start)  # the mirror; no digest configured for the worker
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "DATABASE_URL": bot.settings.database_url,
+        "DISCOURSE_URL": bot.forum.url,
+        "DISCOURSE_API_KEY": API_KEY,
+        "DISCOURSE_API_USERNAME": BOT,
+        "DIGEST_CATEGORY_ID": "2",
+        "LOG_LEVEL": "error",
+    }.items():
+        monkeypatch.setenv(f"COTECHBOT_{name}", value)
+    bot.forum.clear_log()
+    capsys.readouterr()  # the worker's log lines
+    assert main(["digest", "--week", "2024-W27"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("CoTech weekly digest: week of 1 July 2024\n")
+    assert f"/t/{bot.forum.topic(ids['call']).slug}/{ids['call']})" in out
+    assert "<!-- cotechbot:digest:cotech:2024-W27 -->" in out
+    assert bot.forum.requests == [] and bot.bot_posts() == []
+    overrides = tmp_path / "config" / "templates"
+    overrides.mkdir(parents=True)
+    (overrides / "digest.md").write_text(
+        "Our own digest for {{ week_of }}: {{ digest.events | length }} events."
+    )
+    assert main(["digest", "--week", "2024-W27", "--now", "2024-07-01T09:00:00+01:00"]) == 0
+    assert "Our own digest for 1 July 2024: 1 events." in capsys.readouterr().out
+    with pytest.raises(SystemExit) as usage:
+        main(["digest", "--week", "2024-27"])
+    assert usage.value.code == 2
+    assert "not an ISO week like 2024-W27" in capsys.readouterr().err

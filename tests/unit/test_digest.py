@@ -344,3 +344,14 @@ def test_hostile_titles_never_mention_anyone_nor_break_the_markdown() -> None:
     assert re.search(r"(?<![\w`/])@\w", body) is None, body
     assert "[click]" not in body and "<!--" not in body and "\n#staff" not in body
     assert "/t/x%29%28%40everyone/1" in body  # the slug is URL-encoded in the link
+
+
+def test_topics_in_hidden_categories_never_appear() -> None:
+    """A stewards-only topic is left out of every section when its category is named hidden."""
+    now = london(2024, 7, 1, 9, 0)
+    secret = topic(1, "Stewards: banned accounts", now - timedelta(days=1), category_id=13, tags=["proposal"])
+    shown = topic(2, "Open to all", now - timedelta(days=1), category_id=4)
+    posts = [post(1, "a call at 3pm on Tuesday 2nd July", now - timedelta(days=1)), post(2, "hi", now)]
+    rules = DigestRules(category_id=7, hidden_category_ids=frozenset({13}), stall_days=0)
+    raw = digest(rules).markdown(facts(topics=[secret, shown], posts=posts), now)
+    assert "Open to all" in raw and "Stewards" not in raw and "/1)" not in raw

@@ -45,6 +45,8 @@ class DigestRules:
     title: str = "CoTech weekly digest"
     stall_days: int = 30
     stall_tags: tuple[str, ...] = ("proposal", "awaiting-decision")
+    # Categories not everyone may read: their topics never appear in the digest.
+    hidden_category_ids: frozenset[int] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DigestRules:
@@ -59,6 +61,7 @@ class DigestRules:
             title=settings.digest.title,
             stall_days=settings.stall_days,
             stall_tags=tuple(settings.digest.stall_tags),
+            hidden_category_ids=frozenset(settings.digest.hidden_category_ids),
         )
 
     @property
@@ -157,8 +160,14 @@ def _title_of(facts: Facts, topic_id: int, fallback: str | None = None) -> str:
     return inline(topic.title if topic else fallback or f"topic {topic_id}", 120)
 
 
-def _public(topic: Topic | None) -> bool:
-    return topic is not None and topic.archetype == "regular" and topic.visible
+def _listable(topic: Topic | None, rules: DigestRules) -> bool:
+    """A listed, regular topic outside the categories the settings name as not for everyone."""
+    return (
+        topic is not None
+        and topic.archetype == "regular"
+        and topic.visible
+        and topic.category_id not in rules.hidden_category_ids
+    )
 
 
 @dataclass(frozen=True)
@@ -198,16 +207,16 @@ class DigestContent:
 
 
 def event_items(
-    events: Iterable[EventFact], facts: Facts, now: datetime, zone: str
+    events: Iterable[EventFact], facts: Facts, now: datetime, rules: DigestRules
 ) -> tuple[DigestItem, ...]:
     """Events starting in the next 14 days, soonest first, once each, with their local time and link."""
     seen: dict[tuple[int, datetime], EventFact] = {}
     for fact in events:
-        if now <= fact.start <= now + EVENTS_AHEAD and _public(facts.topics.get(fact.topic_id)):
+        if now <= fact.start <= now + EVENTS_AHEAD and _listable(facts.topics.get(fact.topic_id), rules):
             seen.setdefault((fact.topic_id, fact.start), fact)
     items = []
     for fact in sorted(seen.values(), key=lambda f: (f.start, f.topic_id)):
-        note = local_time(fact.start, zone, with_utc=False)
+        note = local_time(fact.start, rules.zone, with_utc=False)
         if fact.url:
             note += f" · join: {fact.url}"
         items.append(
@@ -228,12 +237,13 @@ def _leader(poll: DatePoll, now: datetime) -> str:
     return f"leading: {leaders[0]} ({votes})"
 
 
-def poll_items(facts: Facts, now: datetime, zone: str) -> tuple[DigestItem, ...]:
+def poll_items(facts: Facts, now: datetime, rules: DigestRules) -> tuple[DigestItem, ...]:
     """Open date polls: closing time, and the current leader when everyone may see the results."""
     items = []
+    zone = rules.zone
     polls = detect_date_polls(facts.all_posts(), now, zone)
     for poll in sorted(polls, key=lambda p: (p.close or datetime.max.replace(tzinfo=UTC), p.post_id)):
-        if poll.is_closed(now) or not _public(facts.topics.get(poll.topic_id)):
+        if poll.is_closed(now) or not _listable(facts.topics.get(poll.topic_id), rules):
             continue
         closing = (
             f"closes {local_time(poll.close, zone, with_utc=False)}" if poll.close else "no closing time"
@@ -314,7 +324,7 @@ def pending_request_counts(shared: Sequence[Any]) -> tuple[tuple[str, int], ...]
     return tuple(sorted(counts.items()))
 
 
-def new_topic_items(facts: Facts, now: datetime) -> tuple[DigestItem, ...]:
+def new_topic_items(facts: Facts, now: datetime, rules: DigestRules) -> tuple[DigestItem, ...]:
     """Topics opened in the past 7 days by people (the bot's own topics have no readable first post)."""
     opened_by_people = {
         topic_id for topic_id, posts in facts.posts.items() if any(p.post_number == 1 for p in posts)
@@ -322,7 +332,7 @@ def new_topic_items(facts: Facts, now: datetime) -> tuple[DigestItem, ...]:
     fresh = [
         topic
         for topic in facts.topics.values()
-        if _public(topic)
+        if _listable(topic, rules)
         and topic.id in opened_by_people
         and topic.created_at is not None
         and now - LOOK_BACK <= topic.created_at <= now
@@ -343,7 +353,7 @@ def stalled_items(facts: Facts, now: datetime, rules: DigestRules) -> tuple[Dige
     for topic in facts.topics.values():
         last = topic.last_posted_at or topic.bumped_at or topic.created_at
         if (
-            not _public(topic)
+            not _listable(topic, rules)
             or topic.closed
             or topic.archived
             or not wanted & {t.lower() for t in topic.tags}
@@ -367,12 +377,12 @@ def gather(
     decided, closing = decision_items(facts.shared.get(SHARED_DECISIONS, ()), facts, now, rules.zone)
     return DigestContent(
         week=week,
-        events=event_items(events, facts, now, rules.zone),
-        polls=poll_items(facts, now, rules.zone),
+        events=event_items(events, facts, now, rules),
+        polls=poll_items(facts, now, rules),
         decisions=decided,
         closing=closing,
         requests=pending_request_counts(facts.shared.get(SHARED_MEMBERSHIP_PENDING, ())),
-        new_topics=new_topic_items(facts, now),
+        new_topics=new_topic_items(facts, now, rules),
         stalled=stalled_items(facts, now, rules),
     )
 
