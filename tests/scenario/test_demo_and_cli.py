@@ -92,4 +92,11 @@ def test_demo_shows_a_weekly_digest() -> None:
     assert "for the week of 16 November 2026" in digest and "### Events in the next 14 days" in digest
     assert re.search(r"\]\(http://127\.0\.0\.1:\d+/t/[a-z0-9-]+/\d+\)", digest)
     assert "Stewards" not in digest
+    polls = digest.split("### Open date polls")[1].split("###")[0]
+    assert (
+        "closes Wednesday 25 November 2026, 17:00 GMT; leading: 3-4pm Monday 30th November 2026 (3 votes)"
+        in polls
+    )
+    [hidden_results] = [line for line in polls.splitlines() if "pick a Saturday" in line]
+    assert "closes Tuesday 1 December 2026" in hidden_results and "leading" not in hidden_results  # on_close
     assert "Weekly digest 2026-W47 in category" in text

@@ -116,6 +116,16 @@ def test_the_spring_change_week_is_due_at_nine_bst() -> None:
     assert parse_week("2024-W14", "Europe/London").due(RULES) == datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
 
 
+def test_a_moment_in_the_skipped_spring_hour_moves_forward_and_the_repeated_autumn_hour_is_the_first() -> (
+    None
+):
+    sunday_0130 = DigestRules(category_id=7, weekday=6, at=time(1, 30))
+    spring = parse_week("2024-W13", "Europe/London").due(sunday_0130)  # Sunday 31 March 2024
+    assert spring == datetime(2024, 3, 31, 1, 30, tzinfo=UTC)  # 02:30 BST, never before the change
+    autumn = parse_week("2024-W43", "Europe/London").due(sunday_0130)  # Sunday 27 October 2024
+    assert autumn == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # 01:30 BST, the first of the two
+
+
 def test_nothing_is_planned_before_the_hour_and_it_wakes_at_the_hour() -> None:
     plan = digest().plan(facts(), london(2024, 7, 1, 8, 59))
     assert plan.actions == ()

@@ -88,12 +88,9 @@ class Week:
 
     def local(self, day: date, at: time) -> datetime:
         """``day`` at ``at`` in the zone, as UTC (a wall time skipped by the spring change moves forward)."""
-        zone = ZoneInfo(self.zone)
-        naive = datetime.combine(day, at)
-        moment = naive.replace(tzinfo=zone).astimezone(UTC)
-        if moment.astimezone(zone).replace(tzinfo=None) != naive:  # the hour that does not exist
-            moment = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-        return moment
+        # fold=0: a repeated autumn hour is its first occurrence; a skipped spring hour reads as GMT, i.e.
+        # an hour later on the new clock (01:30 on the day clocks go forward is 02:30 BST).
+        return datetime.combine(day, at, tzinfo=ZoneInfo(self.zone)).astimezone(UTC)
 
     @property
     def start(self) -> datetime:
