@@ -5,6 +5,7 @@
     cotechbot run                   run the scheduler until SIGTERM/SIGINT
     cotechbot plan [--now T]        list what the bot will do and when
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
+    cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
     cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
@@ -54,6 +55,16 @@ def parse_instant(text: str) -> datetime | date:
             f"{text!r} has no UTC offset; add one, e.g. {value.isoformat()}+00:00"
         )
     return value
+
+
+def parse_iso_week(text: str) -> str:
+    """Read ``--week``: an ISO week such as ``2024-W27``."""
+    from cotechbot.capabilities.digest import parse_week
+
+    try:
+        return parse_week(text, "UTC").label
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _clock(args: argparse.Namespace, zone: str = "Europe/London") -> Clock:
@@ -202,6 +213,17 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from cotechbot.app import open_ledger
+    from cotechbot.digest_preview import preview_digest
+
+    settings = _settings(args)
+    now = _clock(args, settings.timezone).now() if args.now is not None else None
+    ledger = open_ledger(settings, SystemClock())
+    print(preview_digest(settings, ledger, week=args.week, now=now))
+    return 0
+
+
 def cmd_when(args: argparse.Namespace) -> int:
     from datetime import UTC
 
@@ -304,6 +326,14 @@ def build_parser() -> argparse.ArgumentParser:
     calendar = add("calendar", cmd_calendar, "write an iCalendar file of the upcoming events the bot knows")
     calendar.add_argument("-o", "--output", default="cotechbot.ics", help="file to write, or - for stdout")
     add_now(calendar)
+    digest = add("digest", cmd_digest, "print the weekly digest the bot would post, posting nothing")
+    digest.add_argument(
+        "--week",
+        type=parse_iso_week,
+        metavar="YYYY-Www",
+        help="the ISO week, e.g. 2024-W27 (default: this week)",
+    )
+    add_now(digest)
     when = add("when", cmd_when, "read dates and times out of text")
     when.add_argument("text", nargs="?", help="the text to read (quote it)")
     when.add_argument(

@@ -70,12 +70,17 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             scenario=cotech_scenario(now), api_key=DEMO_KEY, api_username=BOT, now=clock
         ) as forum,
     ):
+        digest_category = forum.add_category("Digest", description="The bot's weekly digest")
         settings = Settings(
             discourse_url=forum.url,
             discourse_api_key=DEMO_KEY,
             discourse_api_username=BOT,
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             forum_name="cotech-sandbox",
+            digest={
+                "category_id": digest_category.id,
+                "hidden_category_ids": [forum.category("Stewards").id],
+            },
         )
         adapter = DiscourseForum(
             forum.url, BOT, DEMO_KEY, name=settings.forum_name, requests_per_minute=6000, burst=100

@@ -119,10 +119,27 @@ class Dispatcher:
         report.sent.append(row.key)
 
     def _already_posted(self, row: OutboxRow) -> int | None:
+        if row.payload.get("op") == "create_topic":
+            return self._already_created_topic(row)
         topic_id = row.payload.get("topic_id")
         if row.payload.get("op") != "reply" or topic_id is None:
             return None
         return self.forum.find_own_post(int(topic_id), key_marker(row.key))
+
+    def _already_created_topic(self, row: OutboxRow) -> int | None:
+        """The first post of a topic we created carrying the action's key, among the newest public posts (one
+        request). A topic pushed off that page by 50 newer posts is not found; creating it again is then
+        refused by Discourse as a duplicate title (the action fails instead of posting twice)."""
+        marker = key_marker(row.key)
+        me = str(getattr(self.forum, "api_username", "") or "").lower()
+        for post in self.forum.latest_posts():
+            if (
+                post.post_number == 1
+                and marker in (post.raw or "")
+                and (not me or post.username.lower() == me)
+            ):
+                return post.id
+        return None
 
     def _perform(self, row: OutboxRow) -> CreatedPost | None:
         payload: dict[str, Any] = row.payload

@@ -111,6 +111,53 @@ class PollsSection(BaseModel):
     results: bool = True  # the winner when the poll closes
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKLY_AT = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
+
+
+def parse_weekly_at(value: str) -> tuple[int, int, int]:
+    """Read "monday 09:00" as (weekday with Monday 0, hour, minute); three-letter day names are accepted."""
+    match = _WEEKLY_AT.match(value)
+    day = match.group(1).lower() if match else ""
+    weekdays = [i for i, name in enumerate(_WEEKDAYS) if len(day) >= 3 and name.startswith(day)]
+    if not match or len(weekdays) != 1 or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+        raise ValueError(f"{value!r} is not a weekday and a time like 'monday 09:00'")
+    return weekdays[0], int(match.group(2)), int(match.group(3))
+
+
+class DigestSettings(BaseModel):
+    """``[digest]``: the weekly digest topic (COTECHBOT_DIGEST_*). No digest while neither target is set."""
+
+    model_config = SettingsConfigDict(extra="forbid")
+
+    enabled: bool = True
+    at: str = "monday 09:00"  # weekday and local time in the forum's zone
+    category_id: int | None = Field(None, gt=0)  # post a new topic in this category …
+    group: str | None = None  # … or, when set, send it as a private message to this group instead
+    skip_empty: bool = False  # post nothing in a week with nothing to report (else a one-line digest)
+    title: str = "CoTech weekly digest"  # the week is added: "CoTech weekly digest: week of 1 July 2024"
+    stall_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=lambda: ["proposal", "awaiting-decision"]
+    )
+    # Categories not everyone may read (staff, stewards…): their topics are never listed in the digest.
+    hidden_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=list
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _weekly_at(cls, value: str) -> str:
+        parse_weekly_at(value)
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _names_a_digest(cls, value: str) -> str:
+        if "digest" not in value.lower():
+            raise ValueError(f"{value!r} must contain the word 'digest', so readers know what the topic is")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything an operator can set. Names map to ``COTECHBOT_<NAME>`` and to TOML keys."""
 
@@ -184,6 +231,10 @@ class Settings(BaseSettings):
     # Switches per capability and per kind of post
     events: EventsSection = Field(default_factory=EventsSection)
     polls: PollsSection = Field(default_factory=PollsSection)
+
+    # The weekly digest ([digest]) and when a proposal thread counts as stalled
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    stall_days: int = Field(30, gt=0, le=3650)
 
     # The HTTP face (webhooks, calendar feed, health, metrics): served only when a port is set
     http_port: int | None = Field(None, ge=1, le=65535)

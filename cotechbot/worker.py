@@ -234,10 +234,11 @@ class Worker:
             return report.planned
         now = self.clock.now()
         facts = self.facts.read()
+        shared: dict[str, tuple[Any, ...]] = {}  # what each shares, for the ones after it (the digest)
         for capability in capabilities:
             state = self.state.load(capability.name)
             try:
-                own = facts.narrowed(state=state)
+                own = facts.narrowed(state=state, shared=dict(shared))
                 own = self.needs.read(capability.needs(own, now), own, now)
                 plan = capability.plan(own, now)
             except ForumError as error:
@@ -248,6 +249,8 @@ class Worker:
                 report.failed_plans.append(capability.name)
                 continue
             report.planned = report.planned + self._apply(capability, plan, {capability.name: state}, None)
+            for name, values in plan.shares.items():
+                shared[name] = shared.get(name, ()) + tuple(values)
         return report.planned
 
     def _apply(

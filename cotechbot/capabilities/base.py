@@ -29,6 +29,15 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from cotechbot.actions import Action, Status
 from cotechbot.models import EventFact, Post, Topic
 
+# Names of the facts capabilities share with the ones after them in the registry (``Plan.shares``).
+SHARED_EVENTS = "events"  # EventFacts: a closed date poll's winning time (polls → events, digest)
+# ``cotechbot.models.Decision`` values: decisions filed (status "decided", ``decided_at``) and Loomio
+# proposals still open (``closing_at``); the decision log shares them, the digest lists them.
+SHARED_DECISIONS = "decisions"
+# ``(group name, number of pending requests)`` pairs, or objects with ``group`` (and ``count``; one request
+# each without it): the membership capability shares them, the digest prints the count per group only.
+SHARED_MEMBERSHIP_PENDING = "membership_pending"
+
 
 class Trigger(StrEnum):
     TOPICS = "topics"  # plan per topic, for topics the sync saw change (and topics the capability watches)

@@ -78,7 +78,7 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     headings = re.findall(r"^── (.+?) · a reply in “(.+?)”", sent, re.MULTILINE)
     assert headings[0][0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note
     assert headings[0][1].startswith("Video call about the memorandum of understanding")
-    note = sent.split("── ")[1]
+    note = next(c for c in re.split(r"^── ", sent, flags=re.MULTILINE) if "· a reply in" in c)
     assert "8 December 2016 was a Thursday, not a Tuesday" in note and "Tuesday 8 December 2026" in note
     assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
     assert "── Wednesday 25 November 2026, 17:00 GMT · a reply in" in sent
@@ -120,3 +120,22 @@ def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:
     assert "new actions:" in result.stdout
     assert requests_seen >= 3  # it really talked to the forum with the key
     assert SECRET not in result.stdout + result.stderr
+
+
+def test_demo_shows_a_weekly_digest() -> None:
+    """The demo posts (dry-run) this week's digest in its Digest category, with links and no stewards' topic."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out) == 0
+    text = out.getvalue()
+    digest = text.split("· a new topic “CoTech weekly digest")[1].split("\n── ")[0]
+    assert "for the week of 16 November 2026" in digest and "### Events in the next 14 days" in digest
+    assert re.search(r"\]\(http://127\.0\.0\.1:\d+/t/[a-z0-9-]+/\d+\)", digest)
+    assert "Stewards" not in digest
+    polls = digest.split("### Open date polls")[1].split("###")[0]
+    assert (
+        "closes Wednesday 25 November 2026, 17:00 GMT; leading: 3-4pm Monday 30th November 2026 (3 votes)"
+        in polls
+    )
+    [hidden_results] = [line for line in polls.splitlines() if "pick a Saturday" in line]
+    assert "closes Tuesday 1 December 2026" in hidden_results and "leading" not in hidden_results  # on_close
+    assert "Weekly digest 2026-W47 in category" in text
