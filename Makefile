@@ -17,6 +17,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check cotechbot tests bench
 	$(BIN)/ruff format --check cotechbot tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy cotechbot
 
 demo: $(STAMP)
 	$(BIN)/cotechbot demo

@@ -80,9 +80,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from cotechbot.app import open_forum, open_ledger
+    from cotechbot.capabilities.registry import describe_switches
 
     settings = _settings(args)
     print(f"settings: ok (forum {settings.forum_name!r}, time zone {settings.timezone})")
+    for line in describe_switches(settings):
+        print(f"  {line}")
     clock = SystemClock()
     ledger = open_ledger(settings, clock)  # migrates: proves the schema can be written
     probe = clock.now().isoformat()
@@ -119,6 +122,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         )
     worker = build_worker(settings, _clock(args, settings.timezone))
     report = worker.cycle()
+    if report.dispatch.would_send:
+        _print_would_send(report.dispatch.would_send, worker.ledger, settings)
     print(
         f"leader: {report.leader}; topics planned: {report.planned_topics}; "
         f"new actions: {report.planned.inserted}; cancelled: {report.planned.cancelled}; "
@@ -127,6 +132,19 @@ def cmd_once(args: argparse.Namespace) -> int:
         + (f"; sync error: {report.sync_error}" if report.sync_error else "")
     )
     return 1 if report.sync_error or report.dispatch.failed else 0
+
+
+def _print_would_send(rows, ledger, settings) -> None:
+    """A dry run's due messages as a person reads them, on stdout (the JSON log has them too)."""
+    from cotechbot.messages import local_time
+    from cotechbot.planview import describe_post, topic_titles
+
+    titles = topic_titles(ledger, settings.forum_name)
+    print(f"Dry run: {len(rows)} message(s) due now would be posted (nothing was sent):\n")
+    for row in rows:
+        operation = str(row.payload.get("op", row.kind))
+        when = local_time(row.due_at, settings.timezone, with_utc=False)
+        print(describe_post(f"due {when}", operation, row.payload, titles))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -143,7 +161,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from cotechbot.app import open_ledger
     from cotechbot.capabilities.registry import build_capabilities
     from cotechbot.facts import FactsReader
-    from cotechbot.planview import describe_capabilities, describe_plan
+    from cotechbot.planview import describe_capabilities, describe_plan, topic_titles
 
     settings = _settings(args)
     clock = _clock(args, settings.timezone)
@@ -154,6 +172,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             ledger.actions(forum=forum, statuses=["pending", "claimed"]),
             zone=settings.timezone,
             now=clock.now(),
+            titles=topic_titles(ledger, forum),
         )
     )
     print()

@@ -4,7 +4,8 @@ It starts the fake Discourse seeded with the CoTech scenario (dates relative to 
 detect, plan, dispatch — and shows what the bot read, the events and date polls it found (each poll's stage in
 its lifecycle), what it plans, and what was due at once (the date poll's check note); then it moves the clock to
 each planned moment and runs the bot again, showing the messages it sends. Writes go through the dry-run wrapper, so the demo
-shows the text that would be posted; state lives in a throwaway SQLite file.
+shows the text that would be posted; state lives in a throwaway SQLite file, so what is still planned at the
+end is printed rather than left for ``cotechbot plan``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from cotechbot.facts import FactsReader
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.dryrun import DryRunForum
 from cotechbot.messages import local_time
-from cotechbot.planview import describe_capabilities, describe_plan, preview_plans
+from cotechbot.planview import (
+    describe_capabilities,
+    describe_plan,
+    describe_post,
+    preview_plans,
+    topic_titles,
+)
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.scenario import cotech_scenario
 from cotechbot.settings import Settings
@@ -39,10 +46,11 @@ def _pending_times(ledger, forum: str) -> set[datetime]:
     return {row.due_at for row in ledger.actions(forum=forum, statuses=["pending"])}
 
 
-def _show_writes(out: TextIO, moment: datetime, writes: list, zone: str) -> None:
+def _show_writes(out: TextIO, moment: datetime, writes: list, zone: str, titles: dict[int, str]) -> None:
     for operation, arguments in writes:
-        _heading(out, f"{local_time(moment, zone, with_utc=False)}: {operation}")
-        out.write(str(arguments.get("raw", arguments)).strip() + "\n")
+        out.write(
+            "\n" + describe_post(local_time(moment, zone, with_utc=False), operation, arguments, titles)
+        )
 
 
 def _moments_ahead(worker, settings: Settings, now: datetime) -> set[datetime]:
@@ -77,7 +85,9 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
 
         out.write(f"Sandbox forum at {forum.url}: {forum.topic_count} topics, {forum.post_count} posts.\n")
         out.write(
-            f"The clock reads {local_time(now, settings.timezone)}; writes are dry-run (shown, not sent).\n"
+            f"The clock reads {local_time(now, settings.timezone)}. The bot reads the forum, works out what "
+            "to say and when, then the demo skips ahead through the coming days to each moment the bot has "
+            "something to post, and shows it. Nothing is really posted: it is a dry run.\n"
         )
         report = worker.cycle()
         sent_at_once = list(dry.writes)
@@ -89,15 +99,20 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         facts = FactsReader(ledger, settings).read()
         _heading(out, "What each capability sees")
         out.write(describe_capabilities(worker.capabilities, facts, ledger, now) + "\n")
-        _heading(out, "The plan")
+        titles = topic_titles(ledger, forum_name)
+        _heading(out, "What it plans to post")
         out.write(
             describe_plan(
-                ledger.actions(forum=forum_name, statuses=["pending"]), zone=settings.timezone, now=now
+                ledger.actions(forum=forum_name, statuses=["pending"]),
+                zone=settings.timezone,
+                now=now,
+                titles=titles,
             )
             + "\n"
         )
 
-        _show_writes(out, now, sent_at_once, settings.timezone)  # what was due already: sent in that cycle
+        _heading(out, "What it posts, moment by moment")
+        _show_writes(out, now, sent_at_once, settings.timezone, titles)  # due at once: posted in that cycle
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
         closes = _moments_ahead(worker, settings, now)
         moment = now
@@ -109,10 +124,12 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             clock.set(moment)
             sent_before = len(dry.writes)
             worker.cycle()
-            _show_writes(out, moment, dry.writes[sent_before:], settings.timezone)
-        remaining = len({t for t in closes | _pending_times(ledger, forum_name) if t > moment})
-        if remaining:
-            out.write(f"\n… and {remaining} more planned moment(s); `cotechbot plan` lists them.\n")
+            _show_writes(out, moment, dry.writes[sent_before:], settings.timezone, titles)
+        later = [row for row in ledger.actions(forum=forum_name, statuses=["pending"]) if row.due_at > moment]
+        if later:
+            # The demo's state is thrown away when it ends, so the rest of the plan is shown here.
+            _heading(out, "Still to come after that")
+            out.write(describe_plan(later, zone=settings.timezone, now=moment, titles=titles) + "\n")
         clock.set(now + timedelta(seconds=1))
     return 0
 

@@ -40,6 +40,7 @@ class DispatchReport:
     skipped: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    would_send: list[OutboxRow] = field(default_factory=list)  # a dry run's due actions, left pending
 
 
 class Dispatcher:
@@ -68,6 +69,7 @@ class Dispatcher:
             now = self.clock.now()
             for row in self.ledger.actions(statuses=[PENDING]):
                 if row.due_at <= now:
+                    report.would_send.append(row)
                     log.info(
                         "dry run: would perform action",
                         key=row.key,

@@ -54,6 +54,12 @@ def local_time(value: datetime | date, zone: str = "Europe/London", with_utc: bo
     return text
 
 
+def discourse_date(value: datetime, zone: str = "Europe/London") -> str:
+    """Discourse's local-dates markup for an instant: each reader sees it in their own time zone."""
+    local = value.astimezone(ZoneInfo(zone))
+    return f'[date={local:%Y-%m-%d} time={local:%H:%M:%S} timezone="{zone}"]'
+
+
 def _template_dirs() -> list[Path]:
     override = Path(os.environ.get("COTECHBOT_TEMPLATES_DIR", DEFAULT_OVERRIDES))
     return [override, PACKAGE_TEMPLATES] if override.is_dir() else [PACKAGE_TEMPLATES]
@@ -69,7 +75,9 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(no_ping=no_ping, inline=inline, local_time=local_time)
+    environment.filters.update(
+        no_ping=no_ping, inline=inline, local_time=local_time, discourse_date=discourse_date
+    )
     return environment
 
 

@@ -3,7 +3,8 @@ capability's own account of what it sees, and a network-free preview of every ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,19 +26,77 @@ def first_line(raw: str, limit: int = 70) -> str:
     return ""
 
 
-def describe_plan(rows: Sequence[OutboxRow], *, zone: str, now: datetime) -> str:
+# The bot's own bookkeeping inside a message (the crash-recovery marker): for machines, not for people.
+HTML_COMMENT = re.compile(r"\n*<!--.*?-->\n*", re.DOTALL)
+
+
+def readable_text(raw: str) -> str:
+    """A message as a reader sees it: without the markers the bot hides in HTML comments."""
+    return HTML_COMMENT.sub("\n", raw).strip()
+
+
+def describe_post(when: str, operation: str, arguments: Mapping[str, Any], titles: Mapping[int, str]) -> str:
+    """One message the bot posts (or would post), for a person: when, where, and the text."""
+    topic_id = arguments.get("topic_id")
+    if operation in ("create_reply", "reply") and topic_id is not None:
+        where = f"a reply in “{titles.get(int(topic_id), f'topic {topic_id}')}”"
+    elif operation in ("create_topic",):
+        where = f"a new topic “{arguments.get('title', '')}”"
+    elif operation in ("create_private_message", "private_message"):
+        recipients = arguments.get("recipients", arguments.get("target_recipients", ()))
+        if isinstance(recipients, str):
+            recipients = recipients.split(",")
+        where = f"a private message to {', '.join(recipients)}: “{arguments.get('title', '')}”"
+    elif operation == "edit_post":
+        where = f"an edit of its post {arguments.get('post_id')}"
+    elif operation == "handle_membership_request":
+        verb = "accept" if arguments.get("accept") else "decline"
+        return f"── {when} · {verb} a membership request ──"
+    else:
+        where = operation.replace("_", " ")
+    text = readable_text(str(arguments.get("raw", "")))
+    return f"── {when} · {where} ──\n{text}\n"
+
+
+def describe_plan(
+    rows: Sequence[OutboxRow], *, zone: str, now: datetime, titles: Mapping[int, str] | None = None
+) -> str:
+    """The outbox as a table; with ``titles`` (topic id → title) targets are named by their topic's title."""
     if not rows:
         return "Nothing planned."
     tz = ZoneInfo(zone)
-    lines = [f"{'when (' + zone + ')':<26} {'kind':<16} {'target':<14} text"]
-    for row in rows:
-        when = row.due_at.astimezone(tz)
-        overdue = " (due)" if row.due_at <= now else ""
-        lines.append(
-            f"{when:%a %d %b %Y %H:%M %Z}{overdue:<6} {row.kind:<16} {row.target:<14} "
-            f"{first_line(str(row.payload.get('raw', '')))}"
+    cells = [
+        (
+            f"{row.due_at.astimezone(tz):%a %d %b %Y %H:%M %Z}" + (" (due)" if row.due_at <= now else ""),
+            row.kind.replace("_", " "),
+            _where(row.target, titles or {}),
+            first_line(str(row.payload.get("raw", ""))),
         )
-    return "\n".join(lines)
+        for row in rows
+    ]
+    header = (f"when ({zone})", "what", "where", "text")
+    widths = [max(len(header[i]), *(len(_clip(c[i])) for c in cells)) for i in range(3)]
+    lines = [
+        "  ".join(_clip(value).ljust(width) for value, width in zip(line[:3], widths, strict=True))
+        + f"  {line[3]}"
+        for line in (header, *cells)
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _where(target: str, titles: Mapping[int, str]) -> str:
+    prefix, _, number = target.partition("/")
+    if prefix == "topic" and number.isdigit() and int(number) in titles:
+        return f"“{titles[int(number)]}”"
+    return target
+
+
+def topic_titles(ledger: Ledger, forum: str) -> dict[int, str]:
+    return {topic.id: topic.title for topic in ledger.mirrored_topics(forum)}
 
 
 def with_states(facts: Facts, capability: Capability, ledger: Ledger) -> Facts:

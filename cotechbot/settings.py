@@ -21,7 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AnyHttpUrl,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
@@ -87,6 +89,26 @@ def _comma_list(value: Any) -> Any:
             return json.loads(value)
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+class EventsSection(BaseModel):
+    """``[events]``: COTECHBOT_EVENTS_ENABLED, COTECHBOT_EVENTS_REMINDERS."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    reminders: bool = True  # the "starts tomorrow" / "starts in 10 minutes" replies
+
+
+class PollsSection(BaseModel):
+    """``[polls]``: each kind of reply about a date poll can be switched off on its own."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    check_notes: bool = True  # "a quick look at the dates in this poll" (weekday/year slips)
+    standings: bool = True  # how the vote stands, at most once per poll_standings_interval
+    closing_reminders: bool = True  # "this poll closes in about 24 hours"
+    closing_names: bool = True  # name who has not voted yet in the closing reminder (off: name nobody)
+    results: bool = True  # the winner when the poll closes
 
 
 class Settings(BaseSettings):
@@ -156,9 +178,12 @@ class Settings(BaseSettings):
     respect_calendar_reminders: bool = True
 
     # Date polls
-    poll_checks_enabled: bool = True
     poll_standings_interval: Duration = timedelta(hours=24)
     poll_close_reminder: Duration = timedelta(hours=24)
+
+    # Switches per capability and per kind of post
+    events: EventsSection = Field(default_factory=EventsSection)
+    polls: PollsSection = Field(default_factory=PollsSection)
 
     # The HTTP face (webhooks, calendar feed, health, metrics): served only when a port is set
     http_port: int | None = Field(None, ge=1, le=65535)

@@ -19,7 +19,7 @@ import structlog
 
 from cotechbot.actions import PlanOutcome, Status
 from cotechbot.capabilities.base import Capability, Facts, Plan, Trigger
-from cotechbot.capabilities.registry import build_capabilities
+from cotechbot.capabilities.registry import build_capabilities, kind_switched_on
 from cotechbot.clock import Clock
 from cotechbot.dispatch import Dispatcher, DispatchReport
 from cotechbot.errors import ForumError
@@ -253,7 +253,9 @@ class Worker:
     def _apply(
         self, capability: Capability, plan: Plan, states: Mapping[str, dict[str, Any]], topic_id: int | None
     ) -> PlanOutcome:
-        outcome = self.ledger.apply_plan(self.name, plan.sources, plan.actions)
+        # A kind of post switched off is left out, and its pending actions are cancelled with their source.
+        actions = tuple(a for a in plan.actions if kind_switched_on(self.settings, capability, a.kind))
+        outcome = self.ledger.apply_plan(self.name, plan.sources, actions)
         if plan.state:
             self.state.save(capability.name, plan.state)
             state = states[capability.name]

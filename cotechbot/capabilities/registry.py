@@ -27,3 +27,31 @@ def build_capabilities(settings: Settings) -> list[Capability]:
 def capability_enabled(settings: Settings, name: str) -> bool:
     section = getattr(settings, name, None)
     return bool(getattr(section, "enabled", True))
+
+
+def kind_switched_on(settings: Settings, capability: Capability, kind: str) -> bool:
+    """Whether ``capability`` may post actions of ``kind``: its ``post_switches`` map a kind to a switch
+    in its settings section (``[polls] standings = false``); kinds without a switch are always on."""
+    switch = getattr(capability, "post_switches", {}).get(kind)
+    return switch is None or bool(getattr(getattr(settings, capability.name, None), switch, True))
+
+
+def describe_switches(settings: Settings) -> list[str]:
+    """One line per capability: on or off, and which of its switches are off — for ``cotechbot check``."""
+    lines = []
+    for name, _factory in REGISTRY:
+        section = getattr(settings, name, None)
+        if not capability_enabled(settings, name):
+            lines.append(f"{name}: off")
+            continue
+        switches = [
+            key
+            for key, value in (section.model_dump() if section is not None else {}).items()
+            if isinstance(value, bool) and key != "enabled"
+        ]
+        off = [key for key in switches if not getattr(section, key)]
+        on = [key for key in switches if getattr(section, key)]
+        detail = f" ({', '.join(on).replace('_', ' ')})" if on else ""
+        detail += f"; off: {', '.join(off).replace('_', ' ')}" if off else ""
+        lines.append(f"{name}: on{detail}")
+    return lines

@@ -435,7 +435,7 @@ def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys)
     assert cli.main(["plan", "--now", (posted + timedelta(days=1, hours=1)).isoformat()]) == 0
     out = capsys.readouterr().out
     table, polls = out.split("Date polls")
-    assert "poll_closing" in table and "Thu 22 Feb 2024 17:00 GMT" in table
+    assert "poll closing" in table and "Thu 22 Feb 2024 17:00 GMT" in table
     assert polls.startswith(" (2 live):")
     assert (
         f"- post/{seed_post.id}/poll: open, 0 voters, results always · check note (1 problem)\n"

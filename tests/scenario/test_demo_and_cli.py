@@ -22,10 +22,44 @@ def test_demo_reads_the_sandbox_plans_and_shows_sent_reminders() -> None:
     out = io.StringIO()
     assert run_demo(now=NOW, out=out) == 0
     text = out.getvalue()
-    assert "What the bot read" in text and "Upcoming events (" in text and "The plan" in text
-    assert "event_reminder" in text
-    assert "create_reply" in text and "starts in 10 minutes" in text
-    assert "<!-- cotechbot:reminder:topic/" in text
+    assert "What the bot read" in text and "Upcoming events (" in text and "What it plans to post" in text
+    assert "event reminder" in text and "starts in 10 minutes" in text
+    assert "a reply in “Planning call for this year's CoTech gathering”" in text  # topics named by title
+    # Written for people: no operation names, no markers, no topic/N targets.
+    assert "create_reply" not in text and "event_reminder" not in text
+    assert "<!--" not in text and "topic/" not in text
+
+
+def test_demo_prints_what_is_still_planned_when_it_ends() -> None:
+    """The demo's state is thrown away, so the plan left after its last step is printed, not pointed at."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out, max_moments=2) == 0
+    text = out.getvalue()
+    assert "cotechbot plan" not in text
+    rest = text.split("== Still to come after that")[1]
+    assert rest.count("poll closing") == 2 and "This poll closes in about 24 hours" in rest
+
+
+def test_the_plan_table_columns_line_up() -> None:
+    """Every row of the plan table starts its columns where the header's do."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out) == 0
+    table = out.getvalue().split("== What it plans to post")[1].split("\n\n")[0].splitlines()[1:]
+    header, rows = table[0], table[1:]
+    assert rows
+    for column in ("what", "where", "text"):
+        start = header.index(column)
+        assert all(row[start - 2 : start] == "  " and row[start] != " " for row in rows), (column, rows)
+
+
+def test_a_result_never_gives_the_winning_time_twice() -> None:
+    """An option that already reads as the time (the gathering poll's local dates) is not followed by it."""
+    out = io.StringIO()
+    assert run_demo(now=NOW, out=out, max_moments=12) == 0
+    results = re.findall(r"option is \*\*(.+?)\*\* with \d+ votes?( \(.+?\))?\.", out.getvalue())
+    assert len(results) == 2
+    for label, shown in results:
+        assert not shown or shown[2:-1].split(" (")[0] not in label
 
 
 def test_demo_shows_the_date_polls_lifecycle() -> None:
@@ -33,26 +67,31 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     out = io.StringIO()
     assert run_demo(now=NOW, out=out) == 0
     text = out.getvalue()
-    polls = text.split("Date polls (")[1].split("== The plan")[0]
+    polls = text.split("Date polls (")[1].split("== What it plans to post")[0]
     assert polls.startswith("2 live")
     assert "/poll: open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)" in polls
     assert (
         "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
     )
     assert "/gathering: open, 4 voters, results on_close, closes Tue 01 Dec 10:00" in polls
-    sent = text.split("== The plan")[1]
-    headings = re.findall(r"^== (.+?): create_reply", sent, re.MULTILINE)
-    assert headings[0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note
-    note = sent.split("== ")[1]
+    sent = text.split("== What it posts, moment by moment")[1]
+    headings = re.findall(r"^── (.+?) · a reply in “(.+?)”", sent, re.MULTILINE)
+    assert headings[0][0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note
+    assert headings[0][1].startswith("Video call about the memorandum of understanding")
+    note = sent.split("── ")[1]
     assert "8 December 2016 was a Thursday, not a Tuesday" in note and "Tuesday 8 December 2026" in note
-    assert "<!-- cotechbot:poll-check:post/" in note
     assert "Still to vote: @bryn, @efa, @huw." in sent  # members of the poll's group who have not voted
-    assert "== Wednesday 25 November 2026, 17:00 GMT: create_reply" in sent
+    assert "── Wednesday 25 November 2026, 17:00 GMT · a reply in" in sent
     assert "most popular option is **3-4pm Monday 30th November 2026** with 3 votes" in sent
+    # An option written as a date the bot can show in words is followed by that time once…
+    assert "with 3 votes (Monday 30 November 2026, 15:00 GMT)." in sent
     assert (
-        "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT" in sent
+        "when suits?** starts tomorrow: Monday 30 November 2026, 15:00 GMT (in your time zone: "
+        '[date=2026-11-30 time=15:00:00 timezone="Europe/London"])' in sent
     )  # the winner's reminder
-    assert sent.count("<!-- cotechbot:poll-check:") == 1 and sent.count("<!-- cotechbot:poll-result:") == 1
+    assert (
+        sent.count("A quick look at the dates in this poll") == 1 and sent.count("The poll has closed") == 1
+    )
 
 
 def test_a_whole_once_command_never_writes_the_api_key(tmp_path) -> None:

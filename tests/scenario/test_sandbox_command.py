@@ -40,6 +40,10 @@ def test_check_and_once_work_against_cotechbot_sandbox(tmp_path: Path) -> None:
         assert "forum: ok" in check.stdout
         assert once.returncode == 0, once.stderr
         assert "topics planned:" in once.stdout
+        # What a dry run would post is readable on stdout: where, and the message as members would see it.
+        assert "message(s) due now would be posted (nothing was sent)" in once.stdout
+        assert "· a reply in “Video call about the memorandum of understanding" in once.stdout
+        assert "A quick look at the dates in this poll" in once.stdout and "<!--" not in once.stdout
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0

@@ -112,3 +112,16 @@ def test_now_must_be_iso_8601(tmp_path: Path, value: str) -> None:
     """--now accepts only ISO 8601 instants."""
     result = run_cli("plan", "--now", value, cwd=tmp_path)
     assert result.returncode == 2 and "ISO 8601" in result.stderr
+
+
+def test_check_lists_what_is_switched_on_and_off(tmp_path: Path) -> None:
+    """`check` names each capability with its kinds of post, and what the environment switched off."""
+    result = run_cli(
+        "check",
+        cwd=tmp_path,
+        env={"COTECHBOT_POLLS_STANDINGS": "false", "COTECHBOT_EVENTS_ENABLED": "false"},
+    )
+    lines = result.stdout.splitlines()
+    assert "  events: off" in lines
+    [polls] = [line for line in lines if line.startswith("  polls: on")]
+    assert "check notes" in polls and polls.endswith("; off: standings")

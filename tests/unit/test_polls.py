@@ -588,7 +588,7 @@ def test_rules_come_from_settings():
     """PollRules take the zone, the checks switch and both intervals from Settings."""
     settings = Settings(
         timezone="Europe/Paris",
-        poll_checks_enabled=False,
+        polls={"check_notes": False},
         poll_standings_interval="12h",
         poll_close_reminder="2d",
     )

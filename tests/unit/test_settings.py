@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from cotechbot.errors import ConfigError
 from cotechbot.settings import load_settings, parse_duration
@@ -131,7 +132,13 @@ def test_example_config_documents_every_setting_and_loads(monkeypatch) -> None:
 
     example = REPO_ROOT / "config" / "cotechbot.example.toml"
     text = example.read_text()
-    for name in Settings.model_fields:
+    for name, field in Settings.model_fields.items():
+        section = field.annotation if isinstance(field.annotation, type) else None
+        if section is not None and issubclass(section, BaseModel):  # a capability's [section]
+            assert f"\n[{name}]\n" in text, f"[{name}] is not documented in the example config"
+            for key in section.model_fields:
+                assert f"\n{key} =" in text.split(f"\n[{name}]")[1], f"[{name}] {key} is not documented"
+            continue
         assert f"{name} =" in text, f"{name} is not documented in the example config"
     monkeypatch.setenv("COTECHBOT_CONFIG", str(example))
     assert load_settings().forum_name == "cotech"

@@ -3,7 +3,7 @@ winning times shared by the polls capability), each with its reminders."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -17,6 +17,7 @@ from cotechbot.settings import Settings
 class EventsCapability:
     name: ClassVar[str] = "events"
     triggers: ClassVar[frozenset[Trigger]] = frozenset({Trigger.TOPICS})
+    post_switches: ClassVar[Mapping[str, str]] = {"event_reminder": "reminders"}  # kind → [events] switch
 
     def __init__(self, rules: EventRules) -> None:
         self.rules = rules

@@ -3,7 +3,7 @@ result, and its winning time handed to the events capability as a shared fact.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -28,6 +28,12 @@ SOURCE_PREFIX = "poll/"
 class PollsCapability:
     name: ClassVar[str] = "polls"
     triggers: ClassVar[frozenset[Trigger]] = frozenset({Trigger.TOPICS})
+    post_switches: ClassVar[Mapping[str, str]] = {  # kind of reply → its switch in [polls]
+        "poll_check": "check_notes",
+        "poll_standings": "standings",
+        "poll_closing": "closing_reminders",
+        "poll_result": "results",
+    }
 
     def __init__(self, rules: PollRules) -> None:
         self.rules = rules

@@ -134,12 +134,14 @@ class PollRules:
     non_voter_lookahead: timedelta = timedelta(hours=1)  # fetch voters this long before the nudge is due
     max_listed: int = 10
     max_mentions: int = 30
+    name_non_voters: bool = True  # off: the closing reminder gives a count instead of names
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollRules:
         return cls(
             zone=settings.timezone,
-            checks_enabled=settings.poll_checks_enabled,
+            checks_enabled=settings.polls.check_notes,
+            name_non_voters=settings.polls.closing_names,
             standings_interval=settings.poll_standings_interval,
             close_reminder=settings.poll_close_reminder,
         )

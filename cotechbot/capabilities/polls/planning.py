@@ -209,7 +209,7 @@ def _closing_action(
     if due < poll.posted_at:
         return None  # the poll was opened inside its own reminder window: a nudge now would be noise
     mentions: list[str] = []
-    named = may_name_non_voters(poll)
+    named = rules.name_non_voters and may_name_non_voters(poll)
     if named and non_voters is not None:
         mentions = sorted({u for u in non_voters if _USERNAME.match(u)}, key=str.lower)
         if not mentions:
