@@ -38,6 +38,14 @@ MENTION_BLOCKER = "\u2060"
 _AT_OR_TAG = re.compile("([@\ufe6b\uff20<\ufe64\uff1c])(?!\u2060)")
 _ENTITY_START = re.compile("([&\ufe60\uff06])(?=#?[0-9A-Za-z]{1,32};)")
 _USERNAME = re.compile(r"^[\w.-]{1,60}$")
+_MAX_URL = 2000
+# scheme, a host of letters, digits, dots and hyphens, an optional port, then only URL characters that carry
+# no markup: not whitespace, quotes, backticks, angle brackets, @, backslashes or braces
+_STRICT_URL = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::\d{1,5})?(?:[/?#][\w\-.~%!$&()*+,;=:/?#\[\]]*)?",
+    re.ASCII,
+)
+_ENTITY_LIKE = re.compile(r"&#?\w+;")
 
 
 def key_marker(key: str) -> str:
@@ -84,6 +92,15 @@ def inline(text: Any, limit: int = 200) -> str:
     flat = _MARKDOWN_BREAKERS.sub("", flat)
     flat = flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
     return mention_safe(flat)
+
+
+def strict_http_url(text: Any) -> str | None:
+    """``text`` when it is one plain http(s) URL the bot may repeat, else None: no whitespace, no ``<``/``>``
+    (markup, comments), no ``@`` (credentials, mentions), no quotes or backticks, no entities, a host name."""
+    url = str(text or "").strip()
+    if len(url) > _MAX_URL or not _STRICT_URL.fullmatch(url) or _ENTITY_LIKE.search(url):
+        return None
+    return url
 
 
 def mention_list(usernames: Any) -> Markup:

@@ -135,6 +135,7 @@ class PollRules:
     max_listed: int = 10
     max_mentions: int = 30
     name_non_voters: bool = True  # off: the closing reminder gives a count instead of names
+    ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PollRules:
@@ -142,6 +143,9 @@ class PollRules:
             zone=settings.timezone,
             checks_enabled=settings.polls.check_notes,
             name_non_voters=settings.polls.closing_names,
+            ignored_authors=frozenset(
+                name.lower() for name in (settings.discourse_api_username, *settings.ignore_posts_by) if name
+            ),
             standings_interval=settings.poll_standings_interval,
             close_reminder=settings.poll_close_reminder,
         )

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from cotechbot.capabilities.polls.model import DateOption, DatePoll, Moment, OptionTime, _day
+from cotechbot.capabilities.years import within_planned_years
 from cotechbot.models import Poll, Post
 from cotechbot.when import TimeMention, read_poll_options, read_times
 
@@ -242,9 +243,18 @@ def _spell_markup(attrs: Mapping[str, str], tz: str) -> str:
     return f" {_day(start)} "
 
 
-def date_poll_from(post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/London") -> DatePoll | None:
-    """The poll as a ``DatePoll`` when most of its options are times, else None."""
+def date_poll_from(
+    post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/London", notes: list[str] | None = None
+) -> DatePoll | None:
+    """The poll as a ``DatePoll`` when most of its options are times, else None. An option dated outside the
+    years planned reads as no time (noted in ``notes``); a post written outside them is not read at all."""
+    notes = notes if notes is not None else []
     if poll.type not in DATE_POLL_TYPES or len(poll.options) < 2:
+        return None
+    if not within_planned_years(post.created_at):
+        notes.append(
+            f"post {post.id}: written {post.created_at:%Y-%m-%d}, outside the years read; poll skipped"
+        )
         return None
     reference = min(post.created_at, now)
     markups = [parse_option_html(o.html) for o in poll.options]
@@ -255,7 +265,9 @@ def date_poll_from(post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/L
             text=_shown(m, tz),
             votes=o.votes,
             weekday_named=_weekday_named(m.plain),
-            when=_read_markup(m.dates) if m.dates else _single(mentions, tz),
+            when=_planned_years_only(
+                _read_markup(m.dates) if m.dates else _single(mentions, tz), f"post {post.id}", notes
+            ),
         )
         for o, m, mentions in zip(poll.options, markups, readings, strict=True)
     ]
@@ -282,14 +294,31 @@ def date_poll_from(post: Post, poll: Poll, *, now: datetime, tz: str = "Europe/L
     )
 
 
-def detect_date_polls(posts: Iterable[Post], now: datetime, tz: str = "Europe/London") -> list[DatePoll]:
-    """Every date poll in ``posts`` (deleted posts skipped), in post order."""
+def _planned_years_only(when: OptionTime | None, where: str, notes: list[str]) -> OptionTime | None:
+    if when is None or within_planned_years(when.day, when.start, when.end):
+        return when
+    notes.append(
+        f"{where}: a poll option dated {when.day.year} is outside the years planned; read as no time"
+    )
+    return None
+
+
+def detect_date_polls(
+    posts: Iterable[Post],
+    now: datetime,
+    tz: str = "Europe/London",
+    *,
+    ignored_authors: frozenset[str] = frozenset(),
+    notes: list[str] | None = None,
+) -> list[DatePoll]:
+    """Every date poll in ``posts`` (deleted posts and posts by ``ignored_authors``, lower-cased, skipped),
+    in post order."""
     found = []
     for post in sorted(posts, key=lambda p: p.id):
-        if post.deleted_at is not None:
+        if post.deleted_at is not None or post.username.lower() in ignored_authors:
             continue
         for poll in post.polls:
-            date_poll = date_poll_from(post, poll, now=now, tz=tz)
+            date_poll = date_poll_from(post, poll, now=now, tz=tz, notes=notes)
             if date_poll is not None:
                 found.append(date_poll)
     return found

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cotechbot.actions import Action
+from cotechbot.actions import Action, Reply
 from cotechbot.capabilities.polls.checks import check_poll
 from cotechbot.capabilities.polls.model import (
     WEEKDAY_NAMES,
@@ -100,7 +100,8 @@ def _reply_action(
         target=poll.target,
         due_at=due_at,
         expires_at=expires_at,
-        payload={"op": "reply", "topic_id": poll.topic_id, "raw": raw, "poll": poll.ref, **extra},
+        operation=Reply(topic_id=poll.topic_id, raw=raw),
+        detail={"poll": poll.ref, **extra},
     )
 
 
