@@ -175,6 +175,10 @@ class Settings(BaseSettings):
     discourse_url: AnyHttpUrl | None = None
     discourse_api_key: SecretStr | None = None
     discourse_api_username: str = "system"
+    # Users whose posts no capability reads, beside the bot's own (other bots: their posts announce nothing)
+    ignore_posts_by: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=list
+    )
     forum_name: str = Field("cotech", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
     # State and behaviour
@@ -223,6 +227,9 @@ class Settings(BaseSettings):
     )
     reminder_grace: Duration = timedelta(minutes=30)
     respect_calendar_reminders: bool = True
+    # At most this many events are read from one post and planned in one topic (more are logged and dropped)
+    event_max_per_post: int = Field(10, gt=0, le=1000)
+    event_max_per_topic: int = Field(30, gt=0, le=10000)
 
     # Date polls
     poll_standings_interval: Duration = timedelta(hours=24)

@@ -257,6 +257,8 @@ class Worker:
         self, capability: Capability, plan: Plan, states: Mapping[str, dict[str, Any]], topic_id: int | None
     ) -> PlanOutcome:
         # A kind of post switched off is left out, and its pending actions are cancelled with their source.
+        for note in plan.notes:
+            log.warning("planning dropped something", capability=capability.name, note=note)
         actions = tuple(a for a in plan.actions if kind_switched_on(self.settings, capability, a.kind))
         outcome = self.ledger.apply_plan(self.name, plan.sources, actions)
         if plan.state:

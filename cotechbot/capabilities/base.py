@@ -121,6 +121,9 @@ class Plan:
     wake_at: frozenset[datetime] = (
         frozenset()
     )  # moments its plan will change without new input (a poll closes)
+    notes: tuple[
+        str, ...
+    ] = ()  # what planning dropped and why (a bad date, a cap reached): the shell logs them
 
     @property
     def sources(self) -> frozenset[str]:

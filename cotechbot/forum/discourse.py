@@ -57,6 +57,7 @@ from cotechbot.errors import (
     ForumUnavailable,
 )
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
+from cotechbot.messages import ends_with_marker
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
 
 M = TypeVar("M", bound=BaseModel)
@@ -677,7 +678,7 @@ class DiscourseForum(DiscourseClient):
             have.update({p.id: p for p in rest})
             unreadable.extend(rest.skipped)
         for post in sorted(have.values(), key=lambda p: p.post_number, reverse=True):
-            if post.username.lower() == me and marker in (post.raw or ""):
+            if post.username.lower() == me and ends_with_marker(post.raw, marker):
                 return post.id
         if unreadable:
             # One of the posts we could not read may be ours: saying "not posted" could post twice.

@@ -58,6 +58,7 @@ _POLL_CLOSE_RE = re.compile(r"^\s*\[/poll\]\s*$")
 _EVENT_OPEN_RE = re.compile(r"^\s*\[event(?P<attrs>(?:\s[^\]]*)?)\](?P<rest>.*)$")
 _EVENT_CLOSE = "[/event]"
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_QUOTE_OPEN_RE = re.compile(r"^\s*\[quote(?:=(?P<attrs>[^\]]*))?\]\s*$")
 _LIST_RE = re.compile(r"^(\s*)([*+-]|\d+[.)])\s+(.*)$")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -499,7 +500,7 @@ def parse_reminders(text: str | None) -> list[dict[str, object]]:
 
 @dataclass
 class _Block:
-    kind: str  # paragraph | heading | list | quote | code | poll | event
+    kind: str  # paragraph | heading | list | quote | bbquote | code | poll | event
     lines: list[str]
     attrs: str = ""
     level: int = 0
@@ -536,6 +537,25 @@ def _blocks(raw: str) -> list[_Block]:
             blocks.append(_Block("code", body))
             i += 1
             continue
+        if not para and line.startswith(
+            ("    ", "\t")
+        ):  # an indented code block (it cannot interrupt a paragraph)
+            body = []
+            while i < n and (lines[i].startswith(("    ", "\t")) or not lines[i].strip()):
+                body.append(lines[i][4:] if lines[i].startswith("    ") else lines[i][1:])
+                i += 1
+            while body and not body[-1].strip():
+                body.pop()
+            blocks.append(_Block("code", body))
+            continue
+        if stripped.startswith("[quote"):
+            opening = _QUOTE_OPEN_RE.match(line)
+            end = next((j for j in range(i + 1, n) if lines[j].strip() == "[/quote]"), None)
+            if opening and end is not None:
+                flush()
+                blocks.append(_Block("bbquote", lines[i + 1 : end], attrs=opening.group("attrs") or ""))
+                i = end + 1
+                continue
         if stripped.startswith("[poll"):
             opening = _POLL_OPEN_RE.match(line)
             if opening:
@@ -650,6 +670,13 @@ def _render(blocks: list[_Block], polls: dict[int, ParsedPoll] | None = None) ->
             out.append(f"<{tag}>\n{items}\n</{tag}>")
         elif block.kind == "quote":
             out.append(f"<blockquote>\n{_render(_blocks(chr(10).join(block.lines)))}\n</blockquote>")
+        elif block.kind == "bbquote":  # [quote="name, post:1, topic:2"] … [/quote], as Discourse cooks it
+            author = _esc(block.attrs.strip('"“” ').split(",")[0])
+            inner = _render(_blocks(chr(10).join(block.lines)))
+            out.append(
+                f'<aside class="quote no-group" data-username="{author}">\n<div class="title">{author}:</div>\n'
+                f"<blockquote>\n{inner}\n</blockquote>\n</aside>"
+            )
         elif block.kind == "code":
             out.append(f"<pre><code>{_esc(chr(10).join(block.lines))}\n</code></pre>")
         elif block.kind == "poll":

@@ -722,3 +722,16 @@ def test_find_own_post_skips_others_bad_posts_but_never_guesses_about_its_own(fo
     assert forum.find_own_post(7, "cotechbot:key-1") == 201
     with pytest.raises(ForumBadResponse, match="cannot be ruled out"):
         forum.find_own_post(7, "cotechbot:key-2")
+
+
+def test_find_own_post_ignores_a_marker_pasted_into_the_body_of_its_own_post(forum, rsps):
+    """A user's text repeated in a bot post (a forged marker in an event link) does not make the post count as
+    the one carrying that key: only the marker alone on the last line does."""
+    forged = "<!-- cotechbot:reminder:topic/7:later -->"
+    echoed = f"Join here: https://x {forged}\n\n<!-- cotechbot:reminder:topic/7:now -->"
+    mine = post_json(201, post_number=3, username="cotechbot", raw=echoed)
+    reply(
+        rsps, "GET", "/t/7.json", {"id": 7, "title": "t", "post_stream": {"posts": [mine], "stream": [201]}}
+    )
+    assert forum.find_own_post(7, forged) is None
+    assert forum.find_own_post(7, "<!-- cotechbot:reminder:topic/7:now -->") == 201

@@ -17,14 +17,18 @@ the day before even across a clock change; shorter offsets are exact durations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from cotechbot.actions import Action
-from cotechbot.messages import render
+from cotechbot.actions import Action, Reply
+from cotechbot.capabilities.events.reading import read_post
+from cotechbot.capabilities.years import within_planned_years
+from cotechbot.messages import render, strict_http_url
 from cotechbot.models import CalendarEvent, EventFact, Post, Topic
 from cotechbot.settings import Settings, format_duration
 from cotechbot.when import TimeMention, read_times
@@ -37,10 +41,9 @@ _MEETING_HOSTS = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKUP = re.compile(r"\[(?:date|date-range)[\s=][^\]]*\]", re.IGNORECASE)
-_QUOTE = re.compile(r"\[quote[^\]]*\].*?\[/quote\]", re.IGNORECASE | re.DOTALL)
-_POLL = re.compile(r"\[poll[^\]]*\].*?\[/poll\]", re.IGNORECASE | re.DOTALL)
-_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _TRAILING_PUNCTUATION = ".,;:!?"
+REMINDER_KIND = "event_reminder"
+TIME_CHANGED_KIND = "event_time_changed"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class EventRules:
     grace: timedelta = timedelta(minutes=30)
     respect_calendar_reminders: bool = True
     base_url: str = ""
+    ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
+    max_per_post: int = 10
+    max_per_topic: int = 30
     _cue_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +81,11 @@ class EventRules:
             grace=settings.reminder_grace,
             respect_calendar_reminders=settings.respect_calendar_reminders,
             base_url=str(settings.discourse_url or "").rstrip("/"),
+            ignored_authors=frozenset(
+                name.lower() for name in (settings.discourse_api_username, *settings.ignore_posts_by) if name
+            ),
+            max_per_post=settings.event_max_per_post,
+            max_per_topic=settings.event_max_per_topic,
         )
 
     def names_a_gathering(self, sentence: str) -> bool:
@@ -92,9 +103,11 @@ class EventRules:
         )
 
 
-def meeting_link(text: str) -> str | None:
-    """The link people will click to join: a known video-call host first, else the first plain link."""
-    urls = [u.rstrip(_TRAILING_PUNCTUATION) for u in _URL.findall(text)]
+def meeting_link(text: str, links: Sequence[str] = ()) -> str | None:
+    """The link people will click to join: a known video-call host first, else the first plain link. Only
+    strict http(s) URLs count (nothing the bot would repeat could carry a mention or markup)."""
+    candidates = [*links, *(u.rstrip(_TRAILING_PUNCTUATION) for u in _URL.findall(text))]
+    urls = [url for u in candidates if (url := strict_http_url(u)) is not None]
     urls = [u for u in urls if not re.search(r"\.(png|jpe?g|gif|svg|webp)$", u, re.IGNORECASE)]
     for url in urls:
         if _MEETING_HOSTS.search(url):
@@ -102,39 +115,62 @@ def meeting_link(text: str) -> str | None:
     return urls[0] if urls else None
 
 
-def _readable_text(post: Post) -> str:
-    """The post's words without quotes of other posts, poll blocks or code, which announce nothing."""
-    text = post.text
-    for pattern in (_QUOTE, _POLL, _CODE):
-        text = pattern.sub(" ", text)
-    return text
+class _Sentences:
+    """Sentence boundaries of a text, found once: each lookup is a binary search, so reading thousands of
+    mentions in a long post stays linear in its length rather than quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        breaks = [m.span() for m in _SENTENCE_END.finditer(text)]
+        self._starts = [start for start, _ in breaks]
+        self._ends = [end for _, end in breaks]
+
+    def around(self, start: int, end: int) -> str:
+        before = bisect.bisect_right(self._ends, start)  # breaks that end at or before the mention
+        left = self._ends[before - 1] if before else 0
+        after = bisect.bisect_left(self._starts, end)  # the first break starting at or after its end
+        right = self._starts[after] if after < len(self._starts) else len(self.text)
+        return self.text[left:right]
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_END.search(text, end)
-    return text[left : right_match.start() if right_match else len(text)]
+def events_in_post(
+    post: Post, topic: Topic | None, now: datetime, rules: EventRules, notes: list[str] | None = None
+) -> list[EventFact]:
+    """Every upcoming, concrete, single-candidate gathering a post announces (at most ``rules.max_per_post``).
 
-
-def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventRules) -> list[EventFact]:
-    """Every upcoming, concrete, single-candidate gathering a post announces."""
+    What had to be dropped (an implausible year, a bad event link, events over the cap) is appended to
+    ``notes`` for the shell to log."""
+    notes = notes if notes is not None else []
     if post.deleted_at is not None or post.post_type != 1 or rules.opted_out(topic):
         return []
+    if post.username.lower() in rules.ignored_authors:
+        return []  # the bot's own posts (its standings list candidate dates) and other bots announce nothing
+    where = f"post {post.id} (topic {post.topic_id})"
+    if not within_planned_years(post.created_at):
+        notes.append(f"{where}: written {post.created_at:%Y-%m-%d}, outside the years read; skipped")
+        return []
     title = (topic.title if topic else None) or post.topic_title or f"Topic {post.topic_id}"
+    reading = read_post(post)
     if post.event is not None:
-        return _calendar_fact(post.event, post, title, now)
-    text = _readable_text(post)
+        return _calendar_fact(post.event, post, title, now, reading.links, notes)
+    text = reading.text
     # Dates are read as of when the post was written ("in 10 minutes", "Tuesday 2nd July" with no year),
     # then kept only if still ahead of the planning time.
-    mentions = [m for m in read_times(text, post.created_at, rules.zone) if _is_upcoming_moment(m, now)]
+    mentions = []
+    for mention in read_times(text, post.created_at, rules.zone):
+        if not within_planned_years(mention.start, mention.end):
+            notes.append(f"{where}: a date in {mention.start.year} is outside the years planned; dropped")
+        elif _is_upcoming_moment(mention, now):
+            mentions.append(mention)
     if not mentions:
         return []
     event_topic = rules.is_event_topic(topic, post) and post.post_number == 1
+    sentences = _Sentences(text)
     by_sentence: dict[str, list[TimeMention]] = {}
     for mention in mentions:
-        by_sentence.setdefault(_sentence_around(text, *mention.span), []).append(mention)
+        by_sentence.setdefault(sentences.around(*mention.span), []).append(mention)
     facts = []
-    link = meeting_link(post.text)
+    link = meeting_link(text, reading.links)
     for sentence, found in by_sentence.items():
         distinct = {(m.start, m.end) for m in found}
         if len(distinct) != 1:
@@ -155,6 +191,9 @@ def events_in_post(post: Post, topic: Topic | None, now: datetime, rules: EventR
                 origin="markup" if from_markup else "prose",
             )
         )
+    if len(facts) > rules.max_per_post:
+        notes.append(f"{where}: {len(facts)} events, only the first {rules.max_per_post} are planned")
+        facts = facts[: rules.max_per_post]
     return facts
 
 
@@ -167,9 +206,17 @@ def _is_upcoming_moment(mention: TimeMention, now: datetime) -> bool:
     )
 
 
-def _calendar_fact(event: CalendarEvent, post: Post, title: str, now: datetime) -> list[EventFact]:
+def _calendar_fact(
+    event: CalendarEvent, post: Post, title: str, now: datetime, links: Sequence[str], notes: list[str]
+) -> list[EventFact]:
+    if not within_planned_years(event.starts_at, event.ends_at):
+        notes.append(f"post {post.id}: calendar event in {event.starts_at.year} is outside the years planned")
+        return []
     if event.is_closed or event.is_expired or event.starts_at <= now or (event.status or "") == "cancelled":
         return []
+    url = strict_http_url(event.url) if event.url else None
+    if event.url and url is None:
+        notes.append(f"post {post.id}: calendar event link is not a plain http(s) URL; left out")
     return [
         EventFact(
             topic_id=post.topic_id,
@@ -178,7 +225,7 @@ def _calendar_fact(event: CalendarEvent, post: Post, title: str, now: datetime) 
             title=event.name or title,
             start=event.starts_at,
             end=event.ends_at,
-            url=event.url or meeting_link(post.text),
+            url=url or meeting_link("", links),
             origin="calendar",
             has_plugin_reminders=event.has_plugin_reminders,
         )
@@ -186,14 +233,28 @@ def _calendar_fact(event: CalendarEvent, post: Post, title: str, now: datetime) 
 
 
 def detect_events(
-    posts: Iterable[Post], topics: dict[int, Topic], now: datetime, rules: EventRules
+    posts: Iterable[Post],
+    topics: dict[int, Topic],
+    now: datetime,
+    rules: EventRules,
+    notes: list[str] | None = None,
 ) -> list[EventFact]:
     """Facts for every post, de-duplicated per topic and start (a later "call in 10 minutes" post repeats
-    the announcement rather than making a second event)."""
+    the announcement rather than making a second event), at most ``rules.max_per_topic`` per topic."""
+    notes = notes if notes is not None else []
     facts: dict[tuple[int, datetime], EventFact] = {}
+    per_topic: dict[int, int] = {}
     for post in sorted(posts, key=lambda p: p.id):
-        for fact in events_in_post(post, topics.get(post.topic_id), now, rules):
-            facts.setdefault((fact.topic_id, fact.start), fact)
+        for fact in events_in_post(post, topics.get(post.topic_id), now, rules, notes):
+            if (fact.topic_id, fact.start) in facts:
+                continue
+            if per_topic.get(fact.topic_id, 0) >= rules.max_per_topic:
+                notes.append(
+                    f"topic {fact.topic_id}: over {rules.max_per_topic} events; the rest are dropped"
+                )
+                break
+            per_topic[fact.topic_id] = per_topic.get(fact.topic_id, 0) + 1
+            facts[(fact.topic_id, fact.start)] = fact
     return sorted(facts.values(), key=lambda f: (f.start, f.topic_id))
 
 
@@ -227,43 +288,120 @@ def post_url(base_url: str, topic_id: int, post_number: int) -> str:
     return f"{base_url.rstrip('/')}/t/{topic_id}/{post_number}"
 
 
-def plan_reminders(facts: Iterable[EventFact], now: datetime, forum: str, rules: EventRules) -> list[Action]:
-    """Reminder actions for each fact and offset that can still go out in time."""
+@dataclass(frozen=True)
+class _Told:
+    """Something the bot already posted about an event: a reminder (with its offset) or a time-changed note."""
+
+    sent_at: datetime
+    start: datetime
+    offset: str | None
+
+
+def _told_about(sent: Iterable[Any]) -> dict[tuple[int, int | None], list[_Told]]:
+    """What went out about each event, by (topic, announcing post), from sent outbox rows."""
+    told: dict[tuple[int, int | None], list[_Told]] = {}
+    for row in sent:
+        if row.status != "sent" or row.kind not in (REMINDER_KIND, TIME_CHANGED_KIND):
+            continue
+        detail = row.payload
+        try:
+            topic_id = int(str(row.target).removeprefix("topic/"))
+            start = datetime.fromisoformat(str(detail["event_start"]))
+        except (KeyError, ValueError):
+            continue
+        post_id = detail.get("post_id")
+        entry = _Told(
+            row.sent_at or row.due_at, start, detail.get("offset") if row.kind == REMINDER_KIND else None
+        )
+        told.setdefault((topic_id, int(post_id) if post_id is not None else None), []).append(entry)
+    return told
+
+
+def plan_reminders(
+    facts: Iterable[EventFact], now: datetime, forum: str, rules: EventRules, sent: Iterable[Any] = ()
+) -> list[Action]:
+    """Reminder actions for each fact and offset that can still go out in time.
+
+    ``sent`` are outbox rows (``OutboxView``) already sent. Once a reminder went out, a change of the event's
+    time gets one short "time changed" note per new time, due at once, instead of a full reminder for each
+    offset already used within that offset's span (six edits on the eve of a call make six notes at most,
+    never six "starts tomorrow" posts); reminders for offsets not yet used still go out at the new time."""
+    told = _told_about(sent)
     actions = []
     for fact in facts:
         if fact.has_plugin_reminders and rules.respect_calendar_reminders:
             continue  # the calendar plugin reminds its invitees itself; a second reminder is noise
+        history = told.get((fact.topic_id, fact.post_id), []) + told.get((fact.topic_id, None), [])
+        latest = max(history, key=lambda entry: entry.sent_at, default=None)
+        if latest is not None and latest.start != fact.start and fact.start > now:
+            actions.append(_time_changed_action(fact, latest, forum, rules))
         for offset in rules.offsets:
             due = reminder_due(fact.start, offset, rules.zone)
             expires = min(due + min(rules.grace, offset / 2), fact.start)
-            if expires <= now:
+            if expires <= now or _reminded_lately(history, fact, offset, due):
                 continue
-            key = reminder_key(fact, offset)
-            raw = render(
-                "event_reminder.md",
-                key=key,
-                fact=fact,
-                zone=rules.zone,
-                lead=_lead_phrase(offset),
-                announcement=post_url(rules.base_url, fact.topic_id, fact.post_number),
-            )
-            actions.append(
-                Action(
-                    key=key,
-                    kind="event_reminder",
-                    forum=forum,
-                    source=fact.source,
-                    target=f"topic/{fact.topic_id}",
-                    due_at=due,
-                    expires_at=expires,
-                    payload={
-                        "op": "reply",
-                        "topic_id": fact.topic_id,
-                        "raw": raw,
-                        "title": fact.title,
-                        "event_start": fact.start.isoformat(),
-                        "offset": format_duration(offset),
-                    },
-                )
-            )
+            actions.append(_reminder_action(fact, offset, due, expires, forum, rules))
     return actions
+
+
+def _reminded_lately(history: Sequence[_Told], fact: EventFact, offset: timedelta, due: datetime) -> bool:
+    """Whether this offset's reminder already went out for another time of the event less than one offset
+    before this one would be due: people were just reminded, and the time-changed note tells them the rest."""
+    label = format_duration(offset)
+    return any(
+        entry.offset == label and entry.start != fact.start and due - entry.sent_at < offset
+        for entry in history
+    )
+
+
+def _reminder_action(
+    fact: EventFact, offset: timedelta, due: datetime, expires: datetime, forum: str, rules: EventRules
+) -> Action:
+    key = reminder_key(fact, offset)
+    raw = render(
+        "event_reminder.md",
+        key=key,
+        fact=fact,
+        zone=rules.zone,
+        lead=_lead_phrase(offset),
+        announcement=post_url(rules.base_url, fact.topic_id, fact.post_number),
+    )
+    return Action(
+        key=key,
+        kind=REMINDER_KIND,
+        forum=forum,
+        source=fact.source,
+        target=f"topic/{fact.topic_id}",
+        due_at=due,
+        expires_at=expires,
+        operation=Reply(topic_id=fact.topic_id, raw=raw),
+        detail={
+            "title": fact.title,
+            "event_start": fact.start.isoformat(),
+            "offset": format_duration(offset),
+            "post_id": fact.post_id,
+        },
+    )
+
+
+def _time_changed_action(fact: EventFact, latest: _Told, forum: str, rules: EventRules) -> Action:
+    key = f"event-moved:topic/{fact.topic_id}:post/{fact.post_id}:{fact.start:%Y-%m-%dT%H:%MZ}"
+    raw = render(
+        "event_time_changed.md",
+        key=key,
+        fact=fact,
+        was=latest.start,
+        zone=rules.zone,
+        announcement=post_url(rules.base_url, fact.topic_id, fact.post_number),
+    )
+    return Action(
+        key=key,
+        kind=TIME_CHANGED_KIND,
+        forum=forum,
+        source=fact.source,
+        target=f"topic/{fact.topic_id}",
+        due_at=latest.sent_at,  # at once: deterministic, and already past
+        expires_at=fact.start,
+        operation=Reply(topic_id=fact.topic_id, raw=raw),
+        detail={"title": fact.title, "event_start": fact.start.isoformat(), "post_id": fact.post_id},
+    )

@@ -17,7 +17,10 @@ from cotechbot.settings import Settings
 class EventsCapability:
     name: ClassVar[str] = "events"
     triggers: ClassVar[frozenset[Trigger]] = frozenset({Trigger.TOPICS})
-    post_switches: ClassVar[Mapping[str, str]] = {"event_reminder": "reminders"}  # kind → [events] switch
+    post_switches: ClassVar[Mapping[str, str]] = {  # kind → [events] switch
+        "event_reminder": "reminders",
+        "event_time_changed": "reminders",
+    }
 
     def __init__(self, rules: EventRules) -> None:
         self.rules = rules
@@ -29,19 +32,21 @@ class EventsCapability:
     def needs(self, facts: Facts, now: datetime) -> Iterable[Need]:
         return ()
 
-    def events(self, facts: Facts, now: datetime) -> list[EventFact]:
+    def events(self, facts: Facts, now: datetime, notes: list[str] | None = None) -> list[EventFact]:
         """Upcoming events in the topics in scope: announced ones, then shared ones at a new moment."""
-        found = detect_events(facts.all_posts(), dict(facts.topics), now, self.rules)
+        found = detect_events(facts.all_posts(), dict(facts.topics), now, self.rules, notes)
         known = {(fact.topic_id, fact.start) for fact in found}
         shared = [fact for fact in facts.shared.get("events", ()) if (fact.topic_id, fact.start) not in known]
         return sorted(found + shared, key=lambda fact: (fact.start, fact.topic_id))
 
     def plan(self, facts: Facts, now: datetime) -> Plan:
-        events = self.events(facts, now)
+        notes: list[str] = []
+        events = self.events(facts, now, notes)
         return Plan(
-            actions=tuple(plan_reminders(events, now, facts.forum, self.rules)),
+            actions=tuple(plan_reminders(events, now, facts.forum, self.rules, facts.outbox)),
             replaces=frozenset(f"topic/{topic_id}" for topic_id in facts.topic_ids),
             events=tuple(events),
+            notes=tuple(notes),
         )
 
     def describe(self, facts: Facts, now: datetime) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import ClassVar
 
+from cotechbot.actions import Action
 from cotechbot.capabilities.base import Facts, Need, Plan, Trigger
 from cotechbot.capabilities.polls import (
     DatePoll,
@@ -20,6 +21,7 @@ from cotechbot.capabilities.polls import (
     with_close_anchor,
 )
 from cotechbot.messages import inline
+from cotechbot.models import EventFact
 from cotechbot.settings import Settings
 
 SOURCE_PREFIX = "poll/"
@@ -43,10 +45,13 @@ class PollsCapability:
         return cls(PollRules.from_settings(settings))
 
     # -- reading ------------------------------------------------------------------------------------
-    def _polls(self, facts: Facts, now: datetime) -> list[DatePoll]:
+    def _polls(self, facts: Facts, now: datetime, notes: list[str] | None = None) -> list[DatePoll]:
         """The topic's date polls, each closed-by-hand one anchored at when the bot last saw it open."""
         polls = []
-        for poll in detect_date_polls(facts.all_posts(), now, self.rules.zone):
+        found = detect_date_polls(
+            facts.all_posts(), now, self.rules.zone, ignored_authors=self.rules.ignored_authors, notes=notes
+        )
+        for poll in found:
             seen = facts.state.get(_seen_open_key(poll))
             polls.append(with_close_anchor(poll, now, datetime.fromisoformat(seen) if seen else None))
         return polls
@@ -77,8 +82,13 @@ class PollsCapability:
             for row in facts.outbox
             if row.target in targets and row.status == "pending" and row.source.startswith(SOURCE_PREFIX)
         }
-        actions, winners, watch, state, wake = [], [], set(), {}, set()
-        for poll in self._polls(facts, now):
+        actions: list[Action] = []
+        winners: list[EventFact] = []
+        watch: set[int] = set()
+        state: dict[str, str] = {}
+        wake: set[datetime] = set()
+        notes: list[str] = []
+        for poll in self._polls(facts, now, notes):
             if not poll.is_closed(now):
                 state[_seen_open_key(poll)] = now.isoformat()
                 if poll.close is not None:
@@ -104,6 +114,7 @@ class PollsCapability:
             shares={"events": tuple(winners)},
             events=tuple(winners),
             wake_at=frozenset(wake),
+            notes=tuple(notes),
         )
 
     def describe(self, facts: Facts, now: datetime) -> str:
