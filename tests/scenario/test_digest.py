@@ -254,7 +254,11 @@ def test_two_replicas_post_one_digest_a_week(postgres_url: str) -> None:
     """Two worker processes on one PostgreSQL ledger, racing at the same moments, post one digest a week."""
     start = london(2024, 7, 1, 8, 0)
     forum = FakeDiscourse(
-        api_key=API_KEY, api_username=BOT, now=FixedClock(start), clock=never_memoised_clock()
+        api_key=API_KEY,
+        api_username=BOT,
+        now=FixedClock(start),
+        clock=never_memoised_clock(),
+        validate=True,  # replies checked against ../shared's Discourse schemas when that folder is there
     )
     forum.start()
     try:
@@ -270,6 +274,7 @@ def test_two_replicas_post_one_digest_a_week(postgres_url: str) -> None:
         statuses = [os.waitpid(pid, 0)[1] for pid in pids]
         assert all(os.WIFEXITED(s) and os.WEXITSTATUS(s) == 0 for s in statuses)
         titles = sorted(forum.topic(p.topic_id).title for p in digests(forum, category.id))
+        forum.assert_no_contract_violations()
     finally:
         forum.stop()
     assert titles == [
