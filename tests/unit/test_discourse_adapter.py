@@ -113,7 +113,7 @@ def test_every_call_carries_the_timeout_and_credentials(forum, rsps):
 def test_override_cannot_remove_the_timeout(forum, rsps):
     """Even an explicit override_request_kwargs timeout is replaced by the adapter's own."""
     reply(rsps, "GET", "/about.json", {"about": {}})
-    forum._get("/about.json", override_request_kwargs={"timeout": None})
+    forum.client._get("/about.json", override_request_kwargs={"timeout": None})
     assert rsps.calls[0].request.req_kwargs["timeout"] == 7.5
 
 
