@@ -75,6 +75,12 @@ class DryRunForum:
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
         return self.inner.find_own_post(topic_id, marker)
 
+    def find_own_topic(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        return self.inner.find_own_topic(key, title=title)
+
+    def find_own_private_message(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        return self.inner.find_own_private_message(key, title=title)
+
     def check(self) -> str:
         return f"{self.inner.check()} [dry run: writes are not sent]"
 

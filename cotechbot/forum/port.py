@@ -79,6 +79,15 @@ class Forum(Protocol):
         """Id of the most recent post by the API user in ``topic_id`` whose raw contains ``marker``."""
         ...
 
+    def find_own_topic(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        """The topic the API user created for action ``key``: its first post ends with the key's marker
+        (`cotechbot.messages.key_marker`). ``title`` narrows the search; None when there is none."""
+        ...
+
+    def find_own_private_message(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        """The private message the API user sent for action ``key``, found like `find_own_topic`."""
+        ...
+
     def check(self) -> str:
         """Verify connectivity and credentials; a one-line description of who we are on which forum."""
         ...

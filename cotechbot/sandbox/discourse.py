@@ -154,7 +154,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from cotechbot.sandbox import markup
+from cotechbot.sandbox import markup, own_topics_routes
 from cotechbot.sandbox.markup import MarkupError, utc_iso
 from cotechbot.sandbox.schemas import Contracts, load_contracts
 
@@ -2436,7 +2436,7 @@ class FakeDiscourse:
 
     # ================================================================================ HTTP: dispatch
 
-    _ROUTES: list[tuple[str, re.Pattern[str], str, str]] = [
+    _ROUTES: list[tuple[str, re.Pattern[str], str, str | Callable[..., Any]]] = [
         (m, re.compile(p), name, handler)
         for m, p, name, handler in [
             ("GET", r"^/posts$", "posts.latest", "_h_posts_latest"),
@@ -2482,6 +2482,7 @@ class FakeDiscourse:
             ("GET", r"^/polls/voters$", "polls.voters", "_h_poll_voters"),
             ("GET", r"^/(?:u|users)/(?P<username>[^/]+)$", "users.show", "_h_user"),
             ("GET", r"^/site/basic-info$", "site.basic_info", "_h_basic_info"),
+            *own_topics_routes.ROUTE_TABLE,
         ]
     ]
 
@@ -2641,7 +2642,10 @@ class FakeDiscourse:
                 req = _Req(
                     request.method, path, request.args, params, viewer, tuple(self._group_names_of(viewer))
                 )
-                reply = getattr(self, handler)(req, **{k: v for k, v in match.groupdict().items()})
+                parts = match.groupdict()
+                reply = (
+                    handler(self, req, **parts) if callable(handler) else getattr(self, handler)(req, **parts)
+                )
             if reply.route is None:
                 reply.route = name
             return reply
