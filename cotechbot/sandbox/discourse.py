@@ -2482,9 +2482,8 @@ class FakeDiscourse:
             ("GET", r"^/polls/voters$", "polls.voters", "_h_poll_voters"),
             ("GET", r"^/(?:u|users)/(?P<username>[^/]+)$", "users.show", "_h_user"),
             ("GET", r"^/site/basic-info$", "site.basic_info", "_h_basic_info"),
-            *own_topics_routes.ROUTE_TABLE,
         ]
-    ]
+    ] + [(m, re.compile(p), name, handler) for m, p, name, handler in own_topics_routes.ROUTE_TABLE]
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
