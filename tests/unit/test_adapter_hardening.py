@@ -62,7 +62,9 @@ def test_a_group_name_cannot_reach_another_endpoint_or_add_a_query(forum, rsps):
     path, _, query = sent.path_url.partition("?")
     assert path == "/groups/admin%2Fusers%2Flist%2Fstaff.json%3Fshow_emails%3Dtrue%26x%3D/members.json"
     assert "show_emails" not in query
-    rsps.add("GET", re.compile(re.escape(HOST) + r"/groups/[^/]*\.json"), json={"group": {"id": 1, "name": "x"}})
+    rsps.add(
+        "GET", re.compile(re.escape(HOST) + r"/groups/[^/]*\.json"), json={"group": {"id": 1, "name": "x"}}
+    )
     forum.group("../admin/users")
     assert rsps.calls[1].request.path_url == "/groups/..%2Fadmin%2Fusers.json"
 
