@@ -288,6 +288,7 @@ def date_poll_from(
         results=poll.results,
         public=poll.public,
         groups=tuple(poll.group_names),
+        author=post.username,
         voters=poll.voters,
         tz=tz,
         options=tuple(options),
