@@ -245,6 +245,9 @@ class Settings(BaseSettings):
     )
     reminder_grace: Duration = timedelta(minutes=30)
     respect_calendar_reminders: bool = True
+    # `cotechbot calendar` and /calendar.ics export only events of topics everyone can read; true: every topic
+    # the bot knows, staff-only categories included (for a feed only staff can fetch)
+    calendar_all_topics: bool = False
     # At most this many events are read from one post and planned in one topic (more are logged and dropped)
     event_max_per_post: int = Field(10, gt=0, le=1000)
     event_max_per_topic: int = Field(30, gt=0, le=10000)

@@ -72,6 +72,9 @@ class DryRunForum:
     def poll_voters(self, post_id: int, poll_name: str) -> dict[str, list[Voter]]:
         return self.inner.poll_voters(post_id, poll_name)
 
+    def public_category_ids(self) -> frozenset[int]:
+        return self.inner.public_category_ids()
+
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
         return self.inner.find_own_post(topic_id, marker)
 

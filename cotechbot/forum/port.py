@@ -75,6 +75,10 @@ class Forum(Protocol):
         """Voters of a public poll by option id (a ``number`` poll's flat list is under the key ``""``)."""
         ...
 
+    def public_category_ids(self) -> frozenset[int]:
+        """Ids of the categories everyone may read (neither read-restricted nor inside one that is)."""
+        ...
+
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
         """Id of the most recent post by the API user in ``topic_id`` whose raw contains ``marker``."""
         ...

@@ -154,7 +154,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from cotechbot.sandbox import markup, own_topics_routes
+from cotechbot.sandbox import categories_routes, markup, own_topics_routes
 from cotechbot.sandbox.markup import MarkupError, utc_iso
 from cotechbot.sandbox.schemas import Contracts, load_contracts
 
@@ -2483,7 +2483,10 @@ class FakeDiscourse:
             ("GET", r"^/(?:u|users)/(?P<username>[^/]+)$", "users.show", "_h_user"),
             ("GET", r"^/site/basic-info$", "site.basic_info", "_h_basic_info"),
         ]
-    ] + [(m, re.compile(p), name, handler) for m, p, name, handler in own_topics_routes.ROUTE_TABLE]
+    ] + [
+        (m, re.compile(p), name, handler)
+        for m, p, name, handler in (*own_topics_routes.ROUTE_TABLE, *categories_routes.ROUTE_TABLE)
+    ]
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)

@@ -305,6 +305,7 @@ ROUTE_CONTRACTS: dict[str, RouteContract] = {
     ),
     "tags.topics": RouteContract(openapi=(("/tag/{name}.json", "get"),)),
     # openapi.json lacks /topics/created-by/{username}.json: it is the same topic list as /latest.json.
+    "categories.list": RouteContract(openapi=(("/categories.json", "get"),)),
     "topics.created_by": RouteContract(openapi=(("/latest.json", "get"),)),
     "topics.private_messages_sent": RouteContract(
         openapi=(("/topics/private-messages-sent/{username}.json", "get"),)

@@ -1,6 +1,6 @@
 """Incremental sync of one Discourse forum into the ledger's mirror.
 
-A cycle has up to five phases. Only the first runs every time; in the default steady state, when nothing
+A cycle has up to six phases. Only the first runs every time; in the default steady state, when nothing
 changed on the forum, a cycle costs **exactly one request** (``GET /posts.json``).
 
 1. **New posts** (every cycle) — API-NOTES §1a. ``GET /posts.json`` returns the newest 50 public posts by
@@ -45,6 +45,10 @@ changed on the forum, a cycle costs **exactly one request** (``GET /posts.json``
 5. **Events** — every ``edit_check_interval`` (cursor ``events.refreshed_at``): one
    ``/discourse-post-event/events.json`` request for events starting after now − ``events_lookback``.
 
+6. **Categories** — every ``edit_check_interval`` (cursor ``categories.refreshed_at``): one
+   ``/categories.json`` request; the ids of the categories everyone may read go in ``categories.public``
+   (what ``cotechbot calendar`` may export).
+
 Paging (phases 1 and 2) stops at ``max_requests_per_cycle`` (200 unless set), and a ``/posts.json`` page
 that ignores ``before=`` stops the cycle rather than loop for ever.
 
@@ -78,6 +82,7 @@ from cotechbot.clock import Clock
 from cotechbot.errors import ForumError
 from cotechbot.forum.port import Forum
 from cotechbot.sync.cycle import (
+    CATEGORIES_REFRESHED_AT,
     DEFAULT_MAX_REQUESTS_PER_CYCLE,
     DONE,
     EVENTS_REFRESHED_AT,
@@ -87,6 +92,7 @@ from cotechbot.sync.cycle import (
     PASS_BEFORE,
     PASS_STORED,
     PASS_TOP,
+    PUBLIC_CATEGORIES,
     TOPICS_BACKFILL,
     TOPICS_CHECKED_AT,
     WATCHED_REFRESHED_AT,
@@ -97,10 +103,12 @@ from cotechbot.sync.cycle import (
     SyncReport,
 )
 from cotechbot.sync.posts import sync_posts
-from cotechbot.sync.refresh import refresh_events, refresh_watched
+from cotechbot.sync.refresh import refresh_categories, refresh_events, refresh_watched
 from cotechbot.sync.topics import backfill_topics, check_topics
 
 __all__ = [
+    "CATEGORIES_REFRESHED_AT",
+    "PUBLIC_CATEGORIES",
     "DEFAULT_MAX_REQUESTS_PER_CYCLE",
     "DONE",
     "EVENTS_REFRESHED_AT",
@@ -158,6 +166,8 @@ class DiscourseSync:
                     refresh_watched(cycle, watched)
                 if self.options.sync_events and cycle.due(EVENTS_REFRESHED_AT):
                     refresh_events(cycle)
+                if self.options.sync_categories and cycle.due(CATEGORIES_REFRESHED_AT):
+                    refresh_categories(cycle)
             report.complete = caught_up
         except RequestCapReached:
             report.complete = False

@@ -30,6 +30,9 @@ TOPICS_BACKFILL = "topics.backfill"
 TOPICS_CHECKED_AT = "topics.checked_at"
 WATCHED_REFRESHED_AT = "watched.refreshed_at"
 EVENTS_REFRESHED_AT = "events.refreshed_at"
+CATEGORIES_REFRESHED_AT = "categories.refreshed_at"
+#: The ids of the categories everyone may read, as a JSON list (absent until first read: nothing is public).
+PUBLIC_CATEGORIES = "categories.public"
 DONE = "done"
 
 #: Paging requests a cycle may spend when nothing says otherwise: a forum that never lets the sync catch up
@@ -84,6 +87,8 @@ class SyncOptions:
     #: Phase 5 on/off, and how far back an event's start may be and still be refreshed.
     sync_events: bool = True
     events_lookback: timedelta = timedelta(days=1)
+    #: Phase 6 on/off: which categories everyone may read (what the calendar may export).
+    sync_categories: bool = True
     #: Backfill progress: None = a tqdm bar if stderr is a terminal, else log lines; True/False force it.
     progress_bar: bool | None = None
     progress_log_every: int = 20

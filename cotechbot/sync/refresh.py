@@ -1,12 +1,16 @@
-"""Phases 4 and 5, every ``edit_check_interval``: the watched topics' posts, and the calendar's events."""
+"""Phases 4 to 6, every ``edit_check_interval``: the watched topics' posts, the calendar's events, and which
+categories everyone may read."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from cotechbot.errors import ForumNotFound
 from cotechbot.sync.cycle import (
+    CATEGORIES_REFRESHED_AT,
     EVENTS_REFRESHED_AT,
+    PUBLIC_CATEGORIES,
     WATCHED_REFRESHED_AT,
     Cycle,
     merge,
@@ -59,3 +63,13 @@ def refresh_events(cycle: Cycle) -> None:
         cycle.log.info("sync.events_unavailable", reason="discourse-calendar is not installed")
         events = []
     cycle.record(events=events, cursors={EVENTS_REFRESHED_AT: now.isoformat()})
+
+
+def refresh_categories(cycle: Cycle) -> None:
+    """Phase 6: one ``/categories.json``; the ids of the categories everyone may read, as a cursor."""
+    read = getattr(cycle.forum, "public_category_ids", None)
+    if read is None:  # an adapter without categories: nothing is known to be public
+        return
+    now = cycle.clock.now()
+    public = sorted(read())
+    cycle.record(cursors={PUBLIC_CATEGORIES: json.dumps(public), CATEGORIES_REFRESHED_AT: now.isoformat()})

@@ -85,3 +85,15 @@ def test_sandbox_lists_sent_messages_only_to_their_author_or_an_admin(fake, adap
         timeout=5,
     )
     assert [t["title"] for t in as_bot.json()["topic_list"]["topics"]] == ["Hello"]
+
+
+def test_public_category_ids_leave_out_restricted_categories_and_their_children(fake, adapter):
+    """/categories.json (served to the contract) tells which categories everyone may read: a restricted
+    category, and a subcategory of one, are not public; an open subcategory of an open one is."""
+    staff = fake.add_category("Stewards", read_restricted=True, allowed_groups=["stewards"])
+    inside = fake.add_category("Stewards budget", parent_id=staff.id)
+    news = fake.add_category("News")
+    local = fake.add_category("Local news", parent_id=news.id)
+    public = adapter.public_category_ids()
+    assert {1, news.id, local.id} <= public and not {staff.id, inside.id} & public
+    assert fake.contract_violations == []

@@ -294,6 +294,25 @@ class DiscourseForum:
                 break
         return {option: list(voters.values()) for option, voters in result.items()}
 
+    def public_category_ids(self) -> frozenset[int]:
+        """Ids of the categories everyone may read: not ``read_restricted``, nor inside one that is. A category
+        this list does not show (a subcategory on a server that does not nest them) counts as not public."""
+        path = "/categories.json"
+        payload = self.client._get(path, include_subcategories="true")
+        public: set[int] = set()
+        with self._read.shape(path):
+            listed = as_dict(as_dict(payload, path)["category_list"], path)["categories"]
+            pending = [(item, True) for item in as_list(listed, "categories", path)]
+            while pending:
+                item, parent_public = pending.pop()
+                category = as_dict(item, path)
+                open_to_all = parent_public and category["read_restricted"] is False
+                if open_to_all:
+                    public.add(int(category["id"]))
+                children = as_list(category.get("subcategory_list") or [], "subcategory_list", path)
+                pending.extend((child, open_to_all) for child in children)
+        return frozenset(public)
+
     # ------------------------------------------------------------------------------------------------
     # finding what the bot itself posted (crash recovery: was this action already performed?)
     # ------------------------------------------------------------------------------------------------
