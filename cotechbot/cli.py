@@ -112,7 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    forum = open_forum(settings, SystemClock())
+    forum = open_forum(settings)
     try:
         print(f"forum: ok ({forum.check()})")
     except ForumError as error:

@@ -53,7 +53,7 @@ def plan_poll(
     events: tuple[EventFact, ...] = ()
     stage: list[str] = [_describe_state(poll, now, zone)]
     if not closed:
-        if (check := _check_action(poll, problems, now, forum, rules, zone)) is not None:
+        if (check := _check_action(poll, problems, now, forum, rules)) is not None:
             actions.append(check)
             stage.append(f"check note ({len(problems)} problem{'s' if len(problems) != 1 else ''})")
         if (standings := _standings_action(poll, now, forum, rules, zone, last_standings)) is not None:
@@ -110,7 +110,7 @@ def _reply_action(
 
 
 def _check_action(
-    poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str, rules: PollRules, zone: str
+    poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str, rules: PollRules
 ) -> Action | None:
     expires = poll.posted_at + rules.check_window
     if poll.close is not None:
