@@ -114,6 +114,11 @@ these methods; a username the forum does not know yet is created as a plain user
                                                        fields = serve it intact again. Breaks the contract:
                                                        use with ``validate=False`` (the default)
     forum.set_rate_limit(per_minute | None)
+    forum.add_webhook(url, secret=None, *, retry_delays=(60, 300, 1500, 7500), timeout=20.0) -> Webhook
+                                                       topic_created / post_created / post_edited, signed,
+                                                       sent off the request thread, retried (§9; see
+                                                       :mod:`.webhooks`)
+    forum.ping_webhook(hook)   forum.webhook_deliveries -> list[WebhookDelivery]   forum.wait_for_webhooks(timeout)
     forum.tag_style = "objects"                        switch tag shape at any time
     forum.staff_see_deleted = False                    True: staff read deleted topics/posts with deleted_at (real
                                                        Discourse); False (default): deleted → 404 for everyone
@@ -132,9 +137,10 @@ Layout (one concern per module; no module over ~500 lines)::
     forum.py        SandboxForum(ForumStore): the Python API above       serializers/   JSON per resource
     routes.py       Route, the werkzeug URL map, extension discovery     handlers/      one module per resource
     server.py       FakeDiscourse(SandboxForum): HTTP, faults, auth, rate limit, validation, request log
+    webhooks.py     outgoing signed webhooks, delivered and retried on their own thread
 
 Adding endpoints without editing the core: put a module whose name ends in ``_routes`` anywhere in the
-``cotechbot.sandbox`` package (e.g. ``cotechbot/sandbox/webhooks_routes.py``) defining ::
+``cotechbot.sandbox`` package (e.g. ``cotechbot/sandbox/loomio_routes.py``) defining ::
 
     from cotechbot.sandbox.discourse.replies import ok
     from cotechbot.sandbox.discourse.routes import Route
@@ -149,7 +155,8 @@ authentication and the rate limiter, exactly like the core ones. ``name`` is the
 are validated against (None: not validated). ``forum.handlers["module.function"]`` can be replaced on one
 forum instance (tests that break a reply on purpose do that).
 
-Not modelled: likes, bookmarks, read state, notifications, uploads, search, webhooks, trust-level promotion,
+Not modelled: likes, bookmarks, read state, notifications, uploads, search, webhooks other than topic/post
+(no deletions, users, groups), trust-level promotion,
 post revisions history, hidden/flagged posts workflow, the topic-list ``filter`` language, category
 permissions beyond "read restricted to groups", private-posts.json, poll voting over HTTP, edit conflicts other
 than ``original_text``, the "just posted that" duplicate check for non-staff, slugs of non-ASCII titles.
@@ -173,6 +180,7 @@ from cotechbot.sandbox.discourse.records import (
 from cotechbot.sandbox.discourse.replies import JSON_CONTENT_TYPE, Reply, Req
 from cotechbot.sandbox.discourse.routes import Route
 from cotechbot.sandbox.discourse.server import FakeDiscourse
+from cotechbot.sandbox.discourse.webhooks import Webhook, WebhookDelivery
 from cotechbot.sandbox.markup import MarkupError
 
 __all__ = [
@@ -195,5 +203,7 @@ __all__ = [
     "Route",
     "Topic",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "rate_limit_body",
 ]

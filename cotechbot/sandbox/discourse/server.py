@@ -26,7 +26,9 @@ from cotechbot.sandbox.discourse.forum import SandboxForum
 from cotechbot.sandbox.discourse.records import (
     ContractViolation,
     ContractViolationError,
+    Post,
     RequestRecord,
+    Topic,
     User,
 )
 from cotechbot.sandbox.discourse.replies import (
@@ -41,7 +43,14 @@ from cotechbot.sandbox.discourse.replies import (
     not_found,
 )
 from cotechbot.sandbox.discourse.routes import Handler, Router, all_routes
+from cotechbot.sandbox.discourse.serializers.webhooks import webhook_payload
 from cotechbot.sandbox.discourse.visibility import group_names_of
+from cotechbot.sandbox.discourse.webhooks import (
+    DISCOURSE_RETRY_DELAYS,
+    Webhook,
+    WebhookDelivery,
+    WebhookSender,
+)
 from cotechbot.sandbox.schemas import Contracts, load_contracts
 
 
@@ -81,6 +90,8 @@ class FakeDiscourse(SandboxForum):
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self.scenario: Any = None
+        self.webhooks: list[Webhook] = []
+        self._webhook_sender: WebhookSender | None = None
         self._contracts: Contracts | None = None
         if validate:
             self._contracts = load_contracts(Path(shared_dir) if shared_dir is not None else None)
@@ -186,7 +197,10 @@ class FakeDiscourse(SandboxForum):
         return self
 
     def stop(self) -> None:
-        """Stop serving and drop open keep-alive connections. Safe to call twice."""
+        """Stop serving, drop open keep-alive connections and queued webhooks. Safe to call twice."""
+        if self._webhook_sender is not None:
+            self._webhook_sender.stop()
+            self._webhook_sender = None
         server, self._server = self._server, None
         if server is None:
             return
@@ -257,6 +271,52 @@ class FakeDiscourse(SandboxForum):
     def set_rate_limit(self, per_minute: int | None) -> None:
         """Switch the site-wide admin-API limit on (requests per minute) or off (None)."""
         self._limiter.limit = per_minute
+
+    # ------------------------------------------------------------------------------------------ webhooks
+
+    def add_webhook(
+        self,
+        url: str,
+        secret: str | None = None,
+        *,
+        retry_delays: tuple[float, ...] = DISCOURSE_RETRY_DELAYS,
+        timeout: float = 20.0,
+    ) -> Webhook:
+        """Send topic and post events to ``url`` from now on (see :mod:`.webhooks`)."""
+        with self.lock:
+            hook = Webhook(
+                id=len(self.webhooks) + 1, url=url, secret=secret, retry_delays=retry_delays, timeout=timeout
+            )
+            self.webhooks.append(hook)
+            if self._webhook_sender is None:
+                self._webhook_sender = WebhookSender(self._instance_url)
+                self.listeners.append(self._announce)
+            return hook
+
+    def ping_webhook(self, hook: Webhook) -> None:
+        if self._webhook_sender is not None:
+            self._webhook_sender.enqueue(hook, "ping", {"ping": "OK"})
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every delivery attempt so far, oldest first."""
+        return self._webhook_sender.deliveries if self._webhook_sender is not None else []
+
+    def wait_for_webhooks(self, timeout: float = 10.0) -> bool:
+        """Block until no delivery is queued or in flight; False if that took longer than ``timeout``."""
+        return self._webhook_sender is None or self._webhook_sender.wait_idle(timeout)
+
+    def _announce(self, event: str, topic: Topic, post: Post) -> None:
+        sender = self._webhook_sender
+        if sender is None:
+            return
+        payload = webhook_payload(self, event, topic, post)
+        for hook in self.webhooks:
+            sender.enqueue(hook, event, payload)
+
+    def _instance_url(self) -> str:
+        server = self._server
+        return f"http://{self.host}:{server.server_port}" if server is not None else ""
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)

@@ -67,6 +67,9 @@ class ForumStore:
         self.min_personal_message_title_length = 2
         self.allow_duplicate_topic_titles = False
         self.lock = threading.RLock()
+        #: called as ``listener(event, topic, post)`` under ``lock`` after every write Discourse would announce
+        #: to its webhooks (``topic_created``, ``post_created``, ``post_edited``)
+        self.listeners: list[Callable[[str, Topic, Post], None]] = []
 
         self.users: dict[int, User] = {}
         self.users_by_name: dict[str, User] = {}
@@ -156,6 +159,10 @@ class ForumStore:
         found = self.users_by_name.get(username.lower())
         return found if found is not None else self.add_user(username)
 
+    def _notify(self, event: str, topic: Topic, post: Post) -> None:
+        for listener in self.listeners:
+            listener(event, topic, post)
+
     def _topics_changed(self) -> None:
         self.topics_version += 1
 
@@ -216,6 +223,8 @@ class ForumStore:
         self.titles[title.strip().lower()] = topic.id
         post = self._store_post(topic, raw, author, when, polls, event)
         self._topics_changed()
+        self._notify("topic_created", topic, post)
+        self._notify("post_created", topic, post)
         return topic, post
 
     def _create_pm(
@@ -227,6 +236,8 @@ class ForumStore:
         topic.allowed_group_ids = {g.id for g in groups}
         self.topics[topic.id] = topic
         post = self._store_post(topic, raw, author, when, polls, event)
+        self._notify("topic_created", topic, post)
+        self._notify("post_created", topic, post)
         return topic, post
 
     def _create_post(
@@ -255,6 +266,7 @@ class ForumStore:
             topic.last_posted_at = max(topic.last_posted_at, when)
             topic.last_post_user_id = author.id
             self._topics_changed()
+        self._notify("post_created", topic, post)
         return post
 
     def _store_post(
@@ -376,6 +388,7 @@ class ForumStore:
             post.edit_reason = edit_reason or None
         self._apply_polls(post, polls)
         self._apply_event(post, event)
+        self._notify("post_edited", self.topics[post.topic_id], post)
         return True
 
     def _delete_post(self, post: Post, when: datetime) -> None:
