@@ -195,6 +195,8 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(5, gt=0, le=1440)
     edit_check_interval_minutes: int = Field(30, gt=0, le=10080)
     backfill_max_posts: int = Field(5000, gt=0)
+    #: Topics with open polls or upcoming events re-read per sync, taking turns beyond this many.
+    watched_topics_per_cycle: int = Field(60, gt=0, le=10000)
 
     # Events and reminders
     event_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(
