@@ -2294,7 +2294,7 @@ class FakeDiscourse:
         topics = sum(1 for p in own_posts if p.post_number == 1 and not self._topics[p.topic_id].is_pm)
         last_posted = utc_iso(own_posts[-1].created_at) if own_posts else None
         groups = [g for g in self._groups.values() if user.id in g.members]
-        schedule = {"enabled": False}
+        schedule: dict[str, bool | int] = {"enabled": False}
         for day in range(7):
             schedule[f"day_{day}_start_time"] = 480
             schedule[f"day_{day}_end_time"] = 1020
@@ -2748,7 +2748,7 @@ class FakeDiscourse:
                 category_id = 1
                 if category_param not in (None, ""):
                     try:
-                        category_id = int(category_param)  # type: ignore[arg-type]
+                        category_id = int(category_param)
                     except ValueError:
                         category_id = -1
                     if category_id not in self._categories:
@@ -3147,8 +3147,8 @@ class FakeDiscourse:
             if option_id not in {o.id for o in poll.options}:
                 raise _invalid("option_id")
             grouped = {option_id: grouped.get(option_id, [])}
-        voters = {oid: users[(page - 1) * limit : page * limit] for oid, users in grouped.items()}
-        return self._ok({"voters": voters})
+        voters_by_option = {oid: users[(page - 1) * limit : page * limit] for oid, users in grouped.items()}
+        return self._ok({"voters": voters_by_option})
 
     # ---- users, site
 
