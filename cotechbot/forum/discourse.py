@@ -57,8 +57,10 @@ from cotechbot.errors import (
     ForumUnavailable,
 )
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
+from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.messages import ends_with_marker
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
+from cotechbot.settings import mask_url
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -305,15 +307,11 @@ class DiscourseForum(DiscourseClient):
                     timeout=self.timeout,
                     **extra,
                 )
-            except requests.Timeout as err:
-                log.warning("discourse.request_failed", reason="timeout", timeout_s=self.timeout)
-                raise ForumUnavailable(
-                    f"{verb} {path}: no answer from {self.name} within {self.timeout}s", path=path
-                ) from err
             except requests.RequestException as err:
-                log.warning("discourse.request_failed", reason="connection", error=type(err).__name__)
+                reason = unreachable_reason(err, url, self.timeout)
+                log.warning("discourse.request_failed", reason=reason, error=type(err).__name__)
                 raise ForumUnavailable(
-                    f"{verb} {path}: cannot reach {self.name} ({type(err).__name__})", path=path
+                    f"{verb} {mask_url(url)}: cannot reach {self.name}: {reason}", path=path
                 ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
@@ -695,7 +693,7 @@ class DiscourseForum(DiscourseClient):
             user = self._dict(self.user(self.api_username), path)
             roles = [r for r in ("admin", "moderator") if user.get(r)]
             return (
-                f"{self.name}: {self.host} reachable; signed in as {user['username']} "
+                f"{self.name}: {mask_url(self.host)} reachable; signed in as {user['username']} "
                 f"(id {user['id']}{', ' + ', '.join(roles) if roles else ''})"
             )
 
