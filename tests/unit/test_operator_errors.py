@@ -174,3 +174,25 @@ def test_a_request_budget_above_discourses_limit_is_warned_about(tmp_path: Path)
 
     assert result.returncode == 0
     assert "above the 60/min Discourse allows" in result.stderr
+
+
+def test_once_at_a_pretend_time_without_dry_run_warns_every_time(tmp_path: Path, monkeypatch, capsys) -> None:
+    from cotechbot import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)  # keep the root logger as pytest set it
+    for name, value in {
+        "DISCOURSE_URL": "http://127.0.0.1:1",  # nothing answers: the cycle fails fast, after the warning
+        "DISCOURSE_API_KEY": "k",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
+    }.items():
+        monkeypatch.setenv(f"COTECHBOT_{name}", value)
+    warning = "--now without --dry-run acts FOR REAL at a pretend time"
+    said = []
+    for extra in ([], [], ["--dry-run"]):
+        cli.main(["once", "--now", "2024-07-02", *extra])
+        said.append(capsys.readouterr())
+
+    assert warning in said[0].err and warning in said[1].err
+    assert warning not in said[0].out
+    assert warning not in said[2].err

@@ -3,8 +3,11 @@ jsonschema (they come with `cotechbot[sandbox]`, which `make demo` and `make tes
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+from tests.conftest import REPO_ROOT
 
 RUNTIME_MODULES = (
     "cotechbot.cli",
@@ -47,3 +50,29 @@ def test_demo_without_the_sandbox_extra_says_how_to_get_it(tmp_path) -> None:
     assert result.returncode == 2
     assert "pip install 'cotechbot[sandbox]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tests_needing_shared_give_their_skip_reason_once(tmp_path) -> None:
+    """Without ../shared/ (and outside CI) the run ends with the reason once, not once per skipped test."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["COTECHBOT_SHARED_DIR"] = str(tmp_path / "no-shared-here")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/contract/test_discourse_fixtures.py",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stdout
+    assert " skipped" in result.stdout.splitlines()[-1]
+    assert result.stdout.count("no-shared-here is absent") == 1, result.stdout
