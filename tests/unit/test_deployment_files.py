@@ -3,10 +3,13 @@ commits and images, make and the image install through the same pins, and the RE
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+import importlib.metadata
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -142,3 +145,43 @@ def test_the_readme_shows_how_to_try_the_bot_against_the_sandbox() -> None:
 
     for command in ("cotechbot sandbox", "cotechbot check", "cotechbot once --dry-run", "cotechbot plan"):
         assert command in section
+
+
+def _third_party_imports(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return {name for name in names if name not in sys.stdlib_module_names and name != "cotechbot"}
+
+
+@pytest.mark.parametrize("part", ["runtime", "sandbox"])
+def test_every_library_the_code_imports_is_a_declared_dependency(part: str) -> None:
+    """A library that only arrives as another's dependency (or only with the dev tools) breaks the runtime
+    install and the Docker image: each one imported must be declared, the sandbox's in its extra."""
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_normalised(r) for r in project["dependencies"]}
+    sandbox_only = ("cotechbot/sandbox/", "cotechbot/demo.py")
+    files = [
+        path
+        for path in (REPO_ROOT / "cotechbot").rglob("*.py")
+        if "migrations" not in path.parts
+        and (part == "sandbox") == path.relative_to(REPO_ROOT).as_posix().startswith(sandbox_only)
+    ]
+    if part == "sandbox":
+        declared |= {_normalised(r) for r in project["optional-dependencies"]["sandbox"]}
+    distributions = importlib.metadata.packages_distributions()
+    # A library's own dependency, pinned with it, that the code may import directly.
+    companions = {"markupsafe": "jinja2"}
+
+    missing = {}
+    for path in files:
+        for module in _third_party_imports(path):
+            names = {_normalised(d) for d in distributions.get(module, [module])}
+            if not names & declared and companions.get(module) not in declared:
+                missing[module] = path.relative_to(REPO_ROOT).as_posix()
+
+    assert missing == {}
