@@ -226,3 +226,14 @@ def test_once_at_a_pretend_time_without_dry_run_warns_every_time(tmp_path: Path,
     assert warning in said[0].err and warning in said[1].err
     assert warning not in said[0].out
     assert warning not in said[2].err
+
+
+def test_a_missing_library_says_to_reinstall() -> None:
+    from cotechbot.cli import describe_failure
+
+    code, message = describe_failure(
+        ModuleNotFoundError("No module named 'markdown_it'", name="markdown_it"), None
+    )
+
+    assert code == 1
+    assert "'markdown_it' is missing" in message and "reinstall" in message
