@@ -9,22 +9,26 @@ Only the fields of the openapi contract are served, with Discourse's defaults wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the fake imports this module while it is being built
-    from cotechbot.sandbox.discourse import Category, FakeDiscourse, _Reply, _Req
+from cotechbot.sandbox.discourse.records import Category
+from cotechbot.sandbox.discourse.replies import Reply, Req, ok
+from cotechbot.sandbox.discourse.routes import Route
+from cotechbot.sandbox.discourse.visibility import can_see_category
+
+if TYPE_CHECKING:
+    from cotechbot.sandbox.discourse.forum import SandboxForum
 
 
-def categories(forum: FakeDiscourse, req: _Req) -> _Reply:
-    visible = [c for c in forum._categories.values() if forum._can_see_category(req.viewer, c.id, req.groups)]
+def categories(forum: SandboxForum, req: Req) -> Reply:
+    visible = [c for c in forum.categories.values() if can_see_category(forum, req.viewer, c.id, req.groups)]
     nested = req.flag("include_subcategories")
     items = [
         _category(forum, c, visible, nested)
         for c in sorted(visible, key=lambda c: c.id)
         if c.parent_id is None
     ]
-    return forum._ok(
+    return ok(
         {
             "category_list": {
                 "can_create_category": req.viewer.admin,
@@ -36,12 +40,12 @@ def categories(forum: FakeDiscourse, req: _Req) -> _Reply:
 
 
 def _category(
-    forum: FakeDiscourse, category: Category, visible: list[Category], nested: bool
+    forum: SandboxForum, category: Category, visible: list[Category], nested: bool
 ) -> dict[str, Any]:
     children = sorted((c for c in visible if c.parent_id == category.id), key=lambda c: c.id)
     topics = [
         t
-        for t in forum._topics.values()
+        for t in forum.topics.values()
         if t.category_id == category.id and not t.is_pm and t.deleted_at is None
     ]
     return {
@@ -93,7 +97,4 @@ def _category(
     }
 
 
-#: (method, path pattern without ".json", route name, handler(forum, req, **path parts)).
-ROUTE_TABLE: list[tuple[str, str, str, Callable[..., Any]]] = [
-    ("GET", r"^/categories$", "categories.list", categories),
-]
+ROUTES = [Route("GET", "/categories", categories, "categories.list")]

@@ -45,6 +45,7 @@ from cotechbot.errors import (
     ForumUnavailable,
 )
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
+from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.settings import mask_url
 
 USER_AGENT = "cotechbot/0.1 (+https://github.com/cotech; pydiscourse)"
@@ -206,15 +207,11 @@ class Transport:
                     timeout=self.timeout,
                     **extra,
                 )
-            except requests.Timeout as err:
-                log.warning("discourse.request_failed", reason="timeout", timeout_s=self.timeout)
-                raise ForumUnavailable(
-                    f"{verb} {path}: no answer from {self.name} within {self.timeout}s", path=path
-                ) from err
             except requests.RequestException as err:
-                log.warning("discourse.request_failed", reason="connection", error=type(err).__name__)
+                reason = unreachable_reason(err, url, self.timeout)
+                log.warning("discourse.request_failed", reason=reason, error=type(err).__name__)
                 raise ForumUnavailable(
-                    f"{verb} {path}: cannot reach {self.name} ({type(err).__name__})", path=path
+                    f"{verb} {mask_url(url)}: cannot reach {self.name}: {reason}", path=path
                 ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
