@@ -58,6 +58,7 @@ from cotechbot.errors import (
 )
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
 from cotechbot.messages import ends_with_marker
+from cotechbot.forum.membership_reads import DiscourseMembershipReads
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
 
 M = TypeVar("M", bound=BaseModel)
@@ -179,7 +180,7 @@ def _one_line_error(error: Exception) -> str:
     return " ".join(text.split())[:200]
 
 
-class DiscourseForum(DiscourseClient):
+class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
     """The `cotechbot.forum.port.Forum` port for one Discourse site.
 
     One instance per forum: it owns the kept-alive session and the request budget, so share it between

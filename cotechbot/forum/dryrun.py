@@ -78,6 +78,12 @@ class DryRunForum:
     def check(self) -> str:
         return f"{self.inner.check()} [dry run: writes are not sent]"
 
+    def __getattr__(self, name: str) -> Any:
+        # Reads the port leaves optional (``forum.membership_reads.MembershipReads``) go to the real forum.
+        if name in ("membership_groups", "member_profile", "group_changes"):
+            return getattr(self.inner, name)
+        raise AttributeError(name)
+
     # writes: logged no-ops -------------------------------------------------------------------------
     def handle_membership_request(self, group_id: int, user_id: int, accept: bool) -> None:
         self._record("handle_membership_request", group_id=group_id, user_id=user_id, accept=accept)

@@ -52,6 +52,7 @@ an HTML page, as from Discourse)::
     PUT  /groups/{id}/handle_membership_request.json   user_id=, accept present → accept, absent → deny
     GET  /polls/voters.json?post_id&poll_name[&option_id&page&limit]
     GET  /u/{username}.json, /users/{username}.json, /site/basic-info.json
+    GET  /groups.json, /admin/users/{id}.json, /u/{u}/emails.json, /admin/logs/staff_action_logs.json  (membership_routes)
 
 Every JSON reply has exactly ``Content-Type: application/json; charset=utf-8``. Missing credentials → 403
 ``not_logged_in`` (the sandbox behaves as a login-required site); a wrong key or unknown ``Api-Username`` → 403
@@ -195,6 +196,18 @@ class _Missing:
 
     def __repr__(self) -> str:
         return "FakeDiscourse.MISSING"
+
+
+def _membership_routes() -> Any:
+    from cotechbot.sandbox import membership_routes  # imports this module: loaded on first use
+
+    return membership_routes
+
+
+def _all_routes(own: list[tuple[str, re.Pattern[str], str, str]]) -> list[tuple[str, re.Pattern[str], str, Any]]:
+    """This module's routes, then those of the route modules beside it (``membership_routes.ROUTES``)."""
+    extra = [(r.method, re.compile(r.pattern), r.name, r.handler) for r in _membership_routes().ROUTES]
+    return [*own, *extra]
 
 
 # ==============================================================================================================
@@ -2584,7 +2597,7 @@ class FakeDiscourse:
 
     def _route_name(self, request: Request) -> str | None:
         path = request.path[:-5] if request.path.endswith(".json") else request.path
-        for method, pattern, name, _ in self._ROUTES:
+        for method, pattern, name, _ in _all_routes(self._ROUTES):
             if method == request.method and pattern.match(path):
                 return name
         return None
@@ -2629,7 +2642,7 @@ class FakeDiscourse:
             reply = self._rate_limited(wait)
             reply.route = self._route_name(request)
             return reply
-        for method, pattern, name, handler in self._ROUTES:
+        for method, pattern, name, handler in _all_routes(self._ROUTES):
             match = pattern.match(path)
             if match is None or method != request.method:
                 continue
@@ -2641,7 +2654,8 @@ class FakeDiscourse:
                 req = _Req(
                     request.method, path, request.args, params, viewer, tuple(self._group_names_of(viewer))
                 )
-                reply = getattr(self, handler)(req, **{k: v for k, v in match.groupdict().items()})
+                call = getattr(self, handler) if isinstance(handler, str) else functools.partial(handler, self)
+                reply = call(req, **{k: v for k, v in match.groupdict().items()})
             if reply.route is None:
                 reply.route = name
             return reply
@@ -3100,6 +3114,7 @@ class FakeDiscourse:
         del group.requests[user_id]
         if accept:
             group.members.setdefault(user_id, self.now())
+            _membership_routes().log_group_change(self, group, self._users[user_id], req.viewer, True)
         return self._ok({"success": "OK"})
 
     def _h_request_membership(self, req: _Req, name: str) -> _Reply:
