@@ -374,3 +374,30 @@ def hand_added_alerts(
             )
         )
     return actions, done, sources
+
+
+def format_member_log(
+    state: Mapping[str, Any], zone: str, group: str | None = None, since: datetime | None = None
+) -> str:
+    """``cotechbot members log``: each recorded addition and removal, oldest first, in the forum's zone."""
+    from cotechbot.messages import local_time
+
+    lines = []
+    entries = sorted(
+        (v for k, v in state.items() if k.startswith("log:") and isinstance(v, dict)),
+        key=lambda v: (str(v.get("at") or v.get("first_seen")), str(v.get("group")), str(v.get("username"))),
+    )
+    for entry in entries:
+        seen = datetime.fromisoformat(str(entry["first_seen"]))
+        when = datetime.fromisoformat(str(entry["at"])) if entry.get("at") else seen
+        if group and str(entry.get("group", "")).lower() != group.lower():
+            continue
+        if since is not None and when < since:
+            continue
+        who = (
+            f"by {entry['by']} at {local_time(when, zone, False)}"
+            if entry.get("by")
+            else f"by unknown, first seen {local_time(seen, zone, False)}"
+        )
+        lines.append(f"{entry['group']}: {entry['username']} {entry['change']} {who}")
+    return "\n".join(lines) if lines else "No membership changes recorded."
