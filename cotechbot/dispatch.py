@@ -113,7 +113,8 @@ class Dispatcher:
             return
         post_ref = f"post/{created.id}" if created is not None else None
         # A capability's "audit" detail (the rule behind a decision) goes into the audit row with the result.
-        audit = row.payload.get("audit") if isinstance(row.payload.get("audit"), dict) else {}
+        audit = row.payload.get("audit")
+        audit = audit if isinstance(audit, dict) else {}
         self.ledger.finish(
             row.key, SENT, post_ref=post_ref, detail={**audit, "topic_id": getattr(created, "topic_id", None)}
         )

@@ -9,6 +9,8 @@ propagate, so the worker defers the whole plan and nothing is cancelled on a bad
 
 from __future__ import annotations
 
+from typing import cast
+
 import structlog
 
 from cotechbot.capabilities.membership.model import (
@@ -38,13 +40,16 @@ class MembershipReader:
 
     @property
     def admin(self) -> MembershipReads | None:
-        return self.forum if isinstance(self.forum, MembershipReads) else None
+        return cast(MembershipReads, self.forum) if isinstance(self.forum, MembershipReads) else None
 
     def watched_groups(self, configured: tuple[str, ...]) -> list[str]:
         if configured:
             return list(configured)
         if self.admin is None:
-            self._once("no-list", "membership: this forum adapter cannot list groups; set COTECHBOT_MEMBERSHIP_GROUPS")
+            self._once(
+                "no-list",
+                "membership: this forum adapter cannot list groups; set COTECHBOT_MEMBERSHIP_GROUPS",
+            )
             return []
         groups = [g for g in self.admin.membership_groups() if g.allow_membership_requests]
         self._group_ids.update((g.name.lower(), g.id) for g in groups)
@@ -62,15 +67,22 @@ class MembershipReader:
             try:
                 post_topics[post_id] = self.forum.post(post_id).topic_id
             except (ForumAuthError, ForumNotFound) as error:
-                self._once(f"post:{post_id}", "membership: the notice's PM cannot be read", post_id=post_id,
-                           error=str(error))
+                self._once(
+                    f"post:{post_id}",
+                    "membership: the notice's PM cannot be read",
+                    post_id=post_id,
+                    error=str(error),
+                )
         changes = None
         if args.members and self.admin is not None:
             try:
                 changes = tuple(self.admin.group_changes())
             except (ForumAuthError, ForumNotFound) as error:
-                self._once("staff-log", "membership: the staff action log is not readable; additions are "
-                           "recorded as 'unknown'", error=str(error))
+                self._once(
+                    "staff-log",
+                    "membership: the staff action log is not readable; additions are recorded as 'unknown'",
+                    error=str(error),
+                )
                 changes = ()
         return MembershipSnapshot(groups=groups, profiles=profiles, post_topics=post_topics, changes=changes)
 
@@ -90,8 +102,12 @@ class MembershipReader:
             return GroupRead(name, problem="forbidden")
         except ForumNotFound:
             self._group_ids.pop(name.lower(), None)
-            self._once(f"404:{name}", f"membership: group {name!r} not found (404): renamed or removed? "
-                       "fix COTECHBOT_MEMBERSHIP_GROUPS", group=name)
+            self._once(
+                f"404:{name}",
+                f"membership: group {name!r} not found (404): renamed or removed? "
+                "fix COTECHBOT_MEMBERSHIP_GROUPS",
+                group=name,
+            )
             return GroupRead(name, problem="not found")
         self._said.discard(f"403:{name}")
         self._said.discard(f"404:{name}")
@@ -100,7 +116,14 @@ class MembershipReader:
             request = PendingRequest(name, group_id, r.id, r.username, r.name, r.reason, r.requested_at)
             if request.ident not in args.noticed:
                 request = PendingRequest(
-                    name, group_id, r.id, r.username, r.name, r.reason, r.requested_at, self._profile(r.id, r.username)
+                    name,
+                    group_id,
+                    r.id,
+                    r.username,
+                    r.name,
+                    r.reason,
+                    r.requested_at,
+                    self._profile(r.id, r.username),
                 )
             requests.append(request)
         members = None
@@ -115,13 +138,17 @@ class MembershipReader:
         try:
             return self.admin.member_profile(user_id, username)
         except (ForumAuthError, ForumNotFound) as error:
-            log.warning("membership: the requester's account cannot be read; a human decides",
-                        username=username, error=str(error))
+            log.warning(
+                "membership: the requester's account cannot be read; a human decides",
+                username=username,
+                error=str(error),
+            )
             return None
 
     def _profile_by_name(self, username: str) -> MemberProfile | None:
         try:
-            user = self.forum.user(username) if hasattr(self.forum, "user") else None  # type: ignore[attr-defined]
+            read_user = getattr(self.forum, "user", None)  # pydiscourse's user(): not part of the port
+            user = read_user(username) if callable(read_user) else None
         except ForumError:
             return None
         if not isinstance(user, dict) or "id" not in user:

@@ -56,9 +56,9 @@ from cotechbot.errors import (
     ForumRejected,
     ForumUnavailable,
 )
+from cotechbot.forum.membership_reads import DiscourseMembershipReads
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
 from cotechbot.messages import ends_with_marker
-from cotechbot.forum.membership_reads import DiscourseMembershipReads
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
 
 M = TypeVar("M", bound=BaseModel)

@@ -7,6 +7,7 @@ an admin can see of a requester, and the staff action log (who added or removed 
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from cotechbot.errors import ForumAuthError, ForumNotFound
@@ -30,15 +31,20 @@ class MembershipReads(Protocol):
         ...
 
 
+class _Transport(Protocol):
+    """What the mixin uses of ``DiscourseForum``."""
+
+    def _get(self, path: str, **params: Any) -> Any: ...
+    def _shape(self, path: str) -> AbstractContextManager[None]: ...
+    def _dict(self, payload: Any, path: str) -> dict[str, Any]: ...
+    def _list(self, value: Any, what: str, path: str) -> list[Any]: ...
+    def _email(self, username: str) -> str | None: ...
+
+
 class DiscourseMembershipReads:
     """Mixed into ``DiscourseForum``: relies on its ``_get``, ``_shape``, ``_dict`` and ``_list``."""
 
-    _get: Any
-    _shape: Any
-    _dict: Any
-    _list: Any
-
-    def membership_groups(self, max_pages: int = 20) -> list[GroupBrief]:
+    def membership_groups(self: _Transport, max_pages: int = 20) -> list[GroupBrief]:
         path = "/groups.json"
         found: dict[int, GroupBrief] = {}
         for page in range(max_pages):
@@ -53,18 +59,20 @@ class DiscourseMembershipReads:
                 break
         return sorted(found.values(), key=lambda g: g.name.lower())
 
-    def member_profile(self, user_id: int, username: str) -> MemberProfile:
+    def member_profile(self: _Transport, user_id: int, username: str) -> MemberProfile:
         path = f"/admin/users/{int(user_id)}.json"
         payload = self._get(path)
         with self._shape(path):
             body = self._dict(payload, path)
             groups = tuple(
-                str(g["name"]) for g in self._list(body.get("groups", []), "groups", path) if not g.get("automatic")
+                str(g["name"])
+                for g in self._list(body.get("groups", []), "groups", path)
+                if not g.get("automatic")
             )
             profile = MemberProfile.model_validate({**body, "groups": groups, "email": None})
         return profile.model_copy(update={"email": self._email(profile.username)})
 
-    def _email(self, username: str) -> str | None:
+    def _email(self: _Transport, username: str) -> str | None:
         path = f"/u/{username}/emails.json"
         try:
             payload = self._get(path)
@@ -74,7 +82,7 @@ class DiscourseMembershipReads:
             email = self._dict(payload, path).get("email")
         return str(email) if email else None
 
-    def group_changes(self, limit: int = 200) -> list[StaffAction]:
+    def group_changes(self: _Transport, limit: int = 200) -> list[StaffAction]:
         path = "/admin/logs/staff_action_logs.json"
         found: list[StaffAction] = []
         for action in GROUP_CHANGES:

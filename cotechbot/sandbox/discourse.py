@@ -204,7 +204,9 @@ def _membership_routes() -> Any:
     return membership_routes
 
 
-def _all_routes(own: list[tuple[str, re.Pattern[str], str, str]]) -> list[tuple[str, re.Pattern[str], str, Any]]:
+def _all_routes(
+    own: list[tuple[str, re.Pattern[str], str, str]],
+) -> list[tuple[str, re.Pattern[str], str, Any]]:
     """This module's routes, then those of the route modules beside it (``membership_routes.ROUTES``)."""
     extra = [(r.method, re.compile(r.pattern), r.name, r.handler) for r in _membership_routes().ROUTES]
     return [*own, *extra]
@@ -2654,7 +2656,9 @@ class FakeDiscourse:
                 req = _Req(
                     request.method, path, request.args, params, viewer, tuple(self._group_names_of(viewer))
                 )
-                call = getattr(self, handler) if isinstance(handler, str) else functools.partial(handler, self)
+                call = (
+                    getattr(self, handler) if isinstance(handler, str) else functools.partial(handler, self)
+                )
                 reply = call(req, **{k: v for k, v in match.groupdict().items()})
             if reply.route is None:
                 reply.route = name

@@ -57,7 +57,8 @@ class _Extras:
 
 
 def _extras(forum: FakeDiscourse) -> _Extras:
-    return forum.__dict__.setdefault("_membership_extras", _Extras())  # type: ignore[no-any-return]
+    extras: _Extras = forum.__dict__.setdefault("_membership_extras", _Extras())
+    return extras
 
 
 # -- Python API -------------------------------------------------------------------------------------------

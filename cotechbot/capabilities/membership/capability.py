@@ -51,7 +51,10 @@ class MembershipCapability:
         closed = {str(row.detail.get("ident")) for row in facts.outbox if row.kind == OUTCOME}
         told = [row for row in notices if row.status != Status.PENDING]
         checked = facts.state.get("members_checked_at")
-        due = not isinstance(checked, str) or now - datetime.fromisoformat(checked) >= self.config.member_check_every
+        due = (
+            not isinstance(checked, str)
+            or now - datetime.fromisoformat(checked) >= self.config.member_check_every
+        )
         return MembershipArgs(
             groups=self.config.groups,
             noticed=frozenset(str(row.detail.get("ident")) for row in told),
@@ -94,15 +97,21 @@ class MembershipCapability:
 
     def describe(self, facts: Facts, now: datetime) -> str:
         notices = [row for row in facts.outbox if row.kind == NOTICE]
-        open_ = [row for row in notices if not any(
-            o.kind == OUTCOME and o.detail.get("ident") == row.detail.get("ident") for o in facts.outbox
-        )]
+        open_ = [
+            row
+            for row in notices
+            if not any(
+                o.kind == OUTCOME and o.detail.get("ident") == row.detail.get("ident") for o in facts.outbox
+            )
+        ]
         lines = [f"Membership requests (notices to {self.config.moderators}):"]
         if not open_:
             lines.append("    no pending request known")
         for row in open_:
             requested = row.detail.get("requested_at")
-            when = local_time(datetime.fromisoformat(requested), self.config.zone, False) if requested else "?"
+            when = (
+                local_time(datetime.fromisoformat(requested), self.config.zone, False) if requested else "?"
+            )
             verdict = (row.detail.get("audit") or {}).get("verdict", "?")
             state = "notice sent" if row.status == Status.SENT else f"notice {row.status}"
             lines.append(

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from cotechbot.actions import Action, HandleMembershipRequest, PrivateMessage, Reply, Status
 from cotechbot.capabilities.base import OutboxView
-from cotechbot.capabilities.membership.model import GroupRead, MembershipSnapshot, PendingRequest
+from cotechbot.capabilities.membership.model import MembershipSnapshot, PendingRequest
 from cotechbot.capabilities.membership.rules import Assessment, Verdict, assess
 from cotechbot.messages import inline, mention_safe
 from cotechbot.models import MemberProfile, StaffAction
@@ -85,7 +85,11 @@ def _sent_keys(outbox: Sequence[OutboxView], kind: str) -> set[str]:
 
 
 def notice_action(
-    forum: str, request: PendingRequest, assessment: Assessment, config: MembershipConfig, base_url: str,
+    forum: str,
+    request: PendingRequest,
+    assessment: Assessment,
+    config: MembershipConfig,
+    base_url: str,
     render: Renderer,
 ) -> Action:
     key = f"{NOTICE}:{forum}:{request.ident}"
@@ -99,7 +103,8 @@ def notice_action(
         flags=config.flags(request.group),
         requests_url=requests_page(base_url, request.group),
         zone=config.zone,
-        account_days=None if profile is None or request.requested_at is None
+        account_days=None
+        if profile is None or request.requested_at is None
         else max(0, (request.requested_at - profile.created_at).days),
     )
     return Action(
@@ -162,17 +167,25 @@ def decision_action(
 
 
 def _reply(
-    kind: str, forum: str, ident: str, group: str, topic_id: int, due: datetime, raw_for: Callable[[str], str]
+    kind: str,
+    forum: str,
+    ident: str,
+    source_group: str,
+    topic_id: int,
+    due: datetime,
+    render: Renderer,
+    template: str,
+    **context: Any,
 ) -> Action:
     key = f"{kind}:{forum}:{ident}"
     return Action(
         key=key,
         kind=kind,
         forum=forum,
-        source=group_source(group),
+        source=group_source(source_group),
         target=f"topic/{topic_id}",
         due_at=due,
-        operation=Reply(topic_id=topic_id, raw=raw_for(key)),
+        operation=Reply(topic_id=topic_id, raw=render(template, key=key, **context)),
         detail={"ident": ident},
     )
 
@@ -212,17 +225,25 @@ def plan_requests(
                 plan.actions.append(notice_action(forum, request, assessment, config, base_url, render))
             else:
                 audit = notice.detail.get("audit") or {}
-                assessment = Assessment(Verdict(audit.get("verdict", Verdict.NEEDS_HUMAN)), audit.get("rule", ""))
+                assessment = Assessment(
+                    Verdict(audit.get("verdict", Verdict.NEEDS_HUMAN)), audit.get("rule", "")
+                )
                 topic_id = pm_topic(notice, snapshot, state)
                 if topic_id is not None and request.requested_at is not None:
                     due = request.requested_at + config.nudge_after
                     plan.actions.append(
                         _reply(
-                            NUDGE, forum, request.ident, request.group, topic_id, due,
-                            lambda key, r=request: render(
-                                "membership_nudge.md", key=key, request=r, waited=config.nudge_after.days,
-                                requests_url=requests_page(base_url, r.group), zone=config.zone,
-                            ),
+                            NUDGE,
+                            forum,
+                            request.ident,
+                            request.group,
+                            topic_id,
+                            due,
+                            render,
+                            "membership_nudge.md",
+                            request=request,
+                            waited=config.nudge_after.days,
+                            requests_url=requests_page(base_url, request.group),
                         )
                     )
                 if topic_id is not None and notice.post_ref:
@@ -245,10 +266,17 @@ def plan_requests(
             member = username.lower() in group.members
             plan.actions.append(
                 _reply(
-                    OUTCOME, forum, ident, name, topic_id, now,
-                    lambda key, u=username, m=member: render(
-                        "membership_outcome.md", key=key, username=u, group=name, member=m
-                    ),
+                    OUTCOME,
+                    forum,
+                    ident,
+                    name,
+                    topic_id,
+                    now,
+                    render,
+                    "membership_outcome.md",
+                    username=username,
+                    group=group.name,
+                    member=member,
                 )
             )
             plan.state[f"pm:{notice.key}"] = topic_id
@@ -365,8 +393,13 @@ def hand_added_alerts(
                 operation=PrivateMessage(
                     title=f"Added to {inline(group, 40)} without meeting its rule: {mention_safe(username)}",
                     raw=render(
-                        "membership_hand_added.md", key=key, entry=entry, profile=profile,
-                        assessment=assessment, zone=config.zone, members_url=f"{base_url}/g/{quote(group, safe='')}",
+                        "membership_hand_added.md",
+                        key=key,
+                        entry=entry,
+                        profile=profile,
+                        assessment=assessment,
+                        zone=config.zone,
+                        members_url=f"{base_url}/g/{quote(group, safe='')}",
                     ),
                     recipients=(config.moderators,),
                 ),

@@ -37,7 +37,9 @@ def _checks(rules: MembershipRules, profile: MemberProfile, now: datetime) -> li
         wanted = rules.required_group.lower()
         checks.append((f"member of {rules.required_group}", wanted in {g.lower() for g in profile.groups}))
     if rules.min_trust_level is not None:
-        checks.append((f"trust level ≥ {rules.min_trust_level}", profile.trust_level >= rules.min_trust_level))
+        checks.append(
+            (f"trust level ≥ {rules.min_trust_level}", profile.trust_level >= rules.min_trust_level)
+        )
     if rules.min_account_age_days is not None:
         old_enough = now - profile.created_at >= timedelta(days=rules.min_account_age_days)
         checks.append((f"account older than {rules.min_account_age_days} days", old_enough))
