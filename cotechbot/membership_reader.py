@@ -19,7 +19,7 @@ from cotechbot.capabilities.membership.model import (
     MembershipSnapshot,
     PendingRequest,
 )
-from cotechbot.errors import ForumAuthError, ForumError, ForumNotFound
+from cotechbot.errors import ForumAuthError, ForumNotFound
 from cotechbot.forum.membership_reads import MembershipReads
 from cotechbot.forum.port import Forum
 from cotechbot.models import MemberProfile
@@ -146,11 +146,13 @@ class MembershipReader:
             return None
 
     def _profile_by_name(self, username: str) -> MemberProfile | None:
+        if self.admin is None:
+            return None
         try:
-            read_user = getattr(self.forum, "user", None)  # pydiscourse's user(): not part of the port
-            user = read_user(username) if callable(read_user) else None
-        except ForumError:
+            user_id = self.admin.user_id(username)
+        except (ForumAuthError, ForumNotFound) as error:
+            log.warning(
+                "membership: a new member's account cannot be read", username=username, error=str(error)
+            )
             return None
-        if not isinstance(user, dict) or "id" not in user:
-            return None
-        return self._profile(int(user["id"]), username)
+        return self._profile(user_id, username)

@@ -29,6 +29,7 @@ class DryRunForum:
         self._ids = itertools.count(1)
         #: Every write that would have happened, in order: (operation, arguments).
         self.writes: list[tuple[str, dict[str, Any]]] = []
+        self._made: dict[int, Post] = {}
         self._log = structlog.get_logger(__name__).bind(forum=self.name, dry_run=True)
 
     @property
@@ -55,6 +56,8 @@ class DryRunForum:
         return self.inner.topic_posts(topic_id, post_ids)
 
     def post(self, post_id: int) -> Post:
+        if post_id in self._made:  # a post this dry run "made": later replies go in its (fake) topic
+            return self._made[post_id]
         return self.inner.post(post_id)
 
     def events(self, after: datetime | None = None) -> list[CalendarEvent]:
@@ -80,7 +83,7 @@ class DryRunForum:
 
     def __getattr__(self, name: str) -> Any:
         # Reads the port leaves optional (``forum.membership_reads.MembershipReads``) go to the real forum.
-        if name in ("membership_groups", "member_profile", "group_changes"):
+        if name in ("membership_groups", "member_profile", "user_id", "group_changes"):
             return getattr(self.inner, name)
         raise AttributeError(name)
 
@@ -100,6 +103,8 @@ class DryRunForum:
 
     def create_private_message(self, title: str, raw: str, recipients: Iterable[str]) -> CreatedPost:
         post_id = self._record("create_private_message", title=title, raw=raw, recipients=list(recipients))
+        now = self._clock.now().astimezone(UTC)
+        self._made[post_id] = Post(id=post_id, topic_id=post_id, post_number=1, raw=raw, created_at=now)
         return CreatedPost(id=post_id, topic_id=post_id, post_number=1)
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:

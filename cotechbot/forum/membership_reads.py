@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote
 
 from cotechbot.errors import ForumAuthError, ForumNotFound
 from cotechbot.models import GroupBrief, MemberProfile, StaffAction
@@ -24,6 +25,10 @@ class MembershipReads(Protocol):
 
     def member_profile(self, user_id: int, username: str) -> MemberProfile:
         """Account age, trust level, post count, groups and (when visible) email of one user."""
+        ...
+
+    def user_id(self, username: str) -> int:
+        """The id of a user, by username (``/u/{username}.json``)."""
         ...
 
     def group_changes(self, limit: int = 200) -> list[StaffAction]:
@@ -73,7 +78,7 @@ class DiscourseMembershipReads:
         return profile.model_copy(update={"email": self._email(profile.username)})
 
     def _email(self: _Transport, username: str) -> str | None:
-        path = f"/u/{username}/emails.json"
+        path = f"/u/{quote(username, safe='')}/emails.json"
         try:
             payload = self._get(path)
         except (ForumAuthError, ForumNotFound):
@@ -81,6 +86,12 @@ class DiscourseMembershipReads:
         with self._shape(path):
             email = self._dict(payload, path).get("email")
         return str(email) if email else None
+
+    def user_id(self: _Transport, username: str) -> int:
+        path = f"/u/{quote(username, safe='')}.json"
+        payload = self._get(path)
+        with self._shape(path):
+            return int(self._dict(self._dict(payload, path)["user"], path)["id"])
 
     def group_changes(self: _Transport, limit: int = 200) -> list[StaffAction]:
         path = "/admin/logs/staff_action_logs.json"

@@ -82,7 +82,7 @@ class MembershipCapability:
         )
         state: dict[str, Any] = dict(planned.state)
         if snapshot.changes is not None:
-            state.update(member_changes(snapshot, facts.state, now, self.config))
+            state.update(member_changes(snapshot, facts.state, now, self.config, facts.outbox))
         checks = {k: v for k, v in {**facts.state, **state}.items() if k.startswith("check:") and v}
         alerts, done, sources = hand_added_alerts(
             facts.forum, checks, snapshot.profiles, now, self.config, facts.base_url, self.render

@@ -18,7 +18,7 @@ from cotechbot.actions import Action, HandleMembershipRequest, PrivateMessage, R
 from cotechbot.capabilities.base import OutboxView
 from cotechbot.capabilities.membership.model import MembershipSnapshot, PendingRequest
 from cotechbot.capabilities.membership.rules import Assessment, Verdict, assess
-from cotechbot.messages import inline, mention_safe
+from cotechbot.messages import inline, local_time, mention_safe
 from cotechbot.models import MemberProfile, StaffAction
 from cotechbot.settings import MembershipRules, Settings
 
@@ -62,6 +62,10 @@ class MembershipConfig:
 
     def flags(self, group: str) -> MembershipRules | None:
         return next((r for name, r in self.rules.items() if name.lower() == group.lower()), None)
+
+
+def _local(iso: Any, zone: str) -> str:
+    return local_time(datetime.fromisoformat(str(iso)), zone, False) if iso else "an unknown time"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -298,17 +302,27 @@ def notice_post_id(notice: OutboxView) -> int | None:
             value = int(ref.split("/", 1)[1])
         except ValueError:
             return None
-        return value if value > 0 else None
+        return value if value != 0 else None  # a dry run's posts have negative ids
     return None
 
 
 # -- who added whom ---------------------------------------------------------------------------------------
 def member_changes(
-    snapshot: MembershipSnapshot, state: Mapping[str, Any], now: datetime, config: MembershipConfig
+    snapshot: MembershipSnapshot,
+    state: Mapping[str, Any],
+    now: datetime,
+    config: MembershipConfig,
+    outbox: Sequence[OutboxView] = (),
 ) -> dict[str, Any]:
     """State updates: each group's member list, one ``log:`` entry per addition or removal since the last
     comparison (who did it and when, from the staff action log, else unknown and first seen now), and a
-    ``check:`` entry for each addition to a rules-protected group."""
+    ``check:`` entry for each addition to a rules-protected group by hand (not through a request the
+    moderators were told of: their PM already carries the verdict)."""
+    asked = {
+        (str(row.detail.get("group", "")).lower(), str(row.detail.get("username", "")).lower())
+        for row in outbox
+        if row.kind == NOTICE
+    }
     updates: dict[str, Any] = {}
     since_text = state.get("members_checked_at")
     since = datetime.fromisoformat(since_text) if isinstance(since_text, str) else None
@@ -335,7 +349,7 @@ def member_changes(
                     "first_seen": _iso(now),
                 }
                 updates[f"log:{_iso(now)}:{name.lower()}:{username}:{change}"] = entry
-                if change == "added" and config.protected(name):
+                if change == "added" and config.protected(name) and (name.lower(), username) not in asked:
                     updates[f"check:{name.lower()}:{username}"] = entry
     updates["members_checked_at"] = _iso(now)
     return updates
@@ -394,6 +408,7 @@ def hand_added_alerts(
                     title=f"Added to {inline(group, 40)} without meeting its rule: {mention_safe(username)}",
                     raw=render(
                         "membership_hand_added.md",
+                        when=_local(entry.get("at") or entry.get("first_seen"), config.zone),
                         key=key,
                         entry=entry,
                         profile=profile,
@@ -413,8 +428,6 @@ def format_member_log(
     state: Mapping[str, Any], zone: str, group: str | None = None, since: datetime | None = None
 ) -> str:
     """``cotechbot members log``: each recorded addition and removal, oldest first, in the forum's zone."""
-    from cotechbot.messages import local_time
-
     lines = []
     entries = sorted(
         (v for k, v in state.items() if k.startswith("log:") and isinstance(v, dict)),
