@@ -168,6 +168,8 @@ def test_after_the_notice_one_nudge_in_its_pm_then_an_outcome_when_the_request_i
         groups={"members": GroupRead("members", 3, (request(profile=None),))}, post_topics={501: 77}
     )
     plan = capability().plan(facts(pending, [sent_notice()]), NOW)
+    assert plan.actions == () and plan.wake_at == {NOW - timedelta(hours=1) + timedelta(days=3)}
+    plan = capability().plan(facts(pending, [sent_notice()]), NOW + timedelta(days=3))
     [nudge] = plan.actions
     assert nudge.kind == "membership_nudge" and nudge.operation == Reply(topic_id=77, raw=nudge.operation.raw)
     assert nudge.due_at == NOW - timedelta(hours=1) + timedelta(days=3)

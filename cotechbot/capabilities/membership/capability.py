@@ -93,6 +93,7 @@ class MembershipCapability:
             replaces=frozenset(planned.replaces | sources),
             state=state,
             shares={SHARED_MEMBERSHIP_PENDING: tuple(planned.pending)},
+            wake_at=frozenset(planned.wake_at),
         )
 
     def describe(self, facts: Facts, now: datetime) -> str:

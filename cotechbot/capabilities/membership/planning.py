@@ -233,8 +233,11 @@ def plan_requests(
                     Verdict(audit.get("verdict", Verdict.NEEDS_HUMAN)), audit.get("rule", "")
                 )
                 topic_id = pm_topic(notice, snapshot, state)
-                if topic_id is not None and request.requested_at is not None:
-                    due = request.requested_at + config.nudge_after
+                due = (request.requested_at or now) + config.nudge_after
+                if due > now:
+                    # Planned only once due: a pending reply would have the sync re-read its PM every cycle.
+                    plan.wake_at.add(due)
+                elif topic_id is not None and request.requested_at is not None:
                     plan.actions.append(
                         _reply(
                             NUDGE,
