@@ -210,3 +210,16 @@ def test_membership_is_off_by_default_and_configured_from_toml_sections() -> Non
     assert Settings().membership.nudge_after == timedelta(days=3)
     assert Settings().moderator_group == "moderators"
     assert settings.membership.rules["members"].email_domains == ["a.coop"]
+
+
+def test_membership_environment_variables(monkeypatch) -> None:
+    """COTECHBOT_MEMBERSHIP_GROUPS is a comma list, COTECHBOT_MODERATOR_GROUP names the notices' group."""
+    from cotechbot.settings import load_settings
+
+    monkeypatch.setenv("COTECHBOT_MEMBERSHIP_GROUPS", "members, friends")
+    monkeypatch.setenv("COTECHBOT_MODERATOR_GROUP", "stewards")
+    monkeypatch.setenv("COTECHBOT_MEMBERSHIP_NUDGE_AFTER", "2d")
+    settings = load_settings()
+    assert settings.membership.groups == ["members", "friends"]
+    assert settings.moderator_group == "stewards"
+    assert MembershipConfig.from_settings(settings).nudge_after == timedelta(days=2)
