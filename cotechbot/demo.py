@@ -134,8 +134,8 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         _heading(out, "What it posts, moment by moment")
         _show_writes(out, now, sent_at_once, settings.timezone, titles)  # due at once: posted in that cycle
         # A steward answers one request on the forum: the bot notices at its next cycle and says so in the PM.
-        handle_request_as(forum, "cotech-members", "gwen_newcoop", by="ada", accept=True)
-        out.write("\n(On the forum, ada accepts gwen_newcoop's request to join cotech-members.)\n")
+        handle_request_as(forum, "cotech-members", "gwen_newcoop", by="ada", accept=False)
+        out.write("\n(On the forum, ada declines gwen_newcoop's request to join cotech-members.)\n")
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
         closes = _moments_ahead(worker, settings, now)
         moment = now

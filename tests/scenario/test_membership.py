@@ -274,3 +274,27 @@ def test_default_groups_are_every_group_that_takes_requests_and_counts_reach_the
     assert len([p for p in bot.forum.posts_by(BOT) if p.post_number == 1]) == 3  # two notices, one digest
     digest = next(p for p in bot.forum.posts_by(BOT) if "digest" in bot.forum.topic(p.topic_id).title.lower())
     assert "friends" in digest.raw and "members" in digest.raw
+
+
+def test_the_demo_shows_a_request_handled_end_to_end() -> None:
+    """`make demo`: the stewards' PM with the verdict, a steward declining on the forum, the outcome reply."""
+    import io
+
+    from cotechbot.demo import run_demo
+
+    out = io.StringIO()
+    assert run_demo(now=datetime(2024, 11, 21, 10, 0, tzinfo=LONDON), out=out) == 0
+    text = out.getvalue()
+    sees = text.split("Membership requests (notices to stewards):")[1].split("\n\n")[0]
+    assert "finn_coop asked" in sees and "eligible; notice sent" in sees
+    sent = text.split("== What it posts, moment by moment")[1]
+    assert (
+        "a private message to stewards: “Membership request: finn_coop asks to join cotech-members”" in sent
+    )
+    assert "**Rules' verdict: eligible** — met: email domain in fictional.coop." in sent
+    assert "**Rules' verdict: looks ineligible**" in sent
+    assert "(On the forum, ada declines gwen_newcoop's request to join cotech-members.)" in sent
+    after = sent.split("ada declines")[1]
+    assert "Handled: the request is gone and **gwen_newcoop** is not a member of **cotech-members**" in after
+    assert "waiting for more than 3 days" in after  # finn's request, still pending, nudged once
+    assert after.count("waiting for more than 3 days") == 1
