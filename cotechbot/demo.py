@@ -136,9 +136,15 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         # A steward answers one request on the forum: the bot notices at its next cycle and says so in the PM.
         handle_request_as(forum, "cotech-members", "gwen_newcoop", by="ada", accept=False)
         out.write("\n(On the forum, ada declines gwen_newcoop's request to join cotech-members.)\n")
+        after_decision = now + timedelta(minutes=10)  # the bot's next cycle
+        clock.set(after_decision)
+        sent_before = len(dry.writes)
+        worker.cycle()
+        titles.update(dry.made_topics)
+        _show_writes(out, after_decision, dry.writes[sent_before:], settings.timezone, titles)
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
         closes = _moments_ahead(worker, settings, now)
-        moment = now
+        moment = after_decision
         for _ in range(max_moments):
             upcoming = [t for t in closes | _pending_times(ledger, forum_name) if t > moment]
             if not upcoming:
@@ -147,6 +153,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             clock.set(moment)
             sent_before = len(dry.writes)
             worker.cycle()
+            titles.update(dry.made_topics)  # replies in the private messages the dry run "sent"
             _show_writes(out, moment, dry.writes[sent_before:], settings.timezone, titles)
         later = [row for row in ledger.actions(forum=forum_name, statuses=["pending"]) if row.due_at > moment]
         if later:

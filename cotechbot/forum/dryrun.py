@@ -55,6 +55,11 @@ class DryRunForum:
     def topic_posts(self, topic_id: int, post_ids: Sequence[int]) -> list[Post]:
         return self.inner.topic_posts(topic_id, post_ids)
 
+    @property
+    def made_topics(self) -> dict[int, str]:
+        """The (fake) topics this dry run opened, by id: their titles."""
+        return {post.topic_id: post.topic_title or "" for post in self._made.values()}
+
     def post(self, post_id: int) -> Post:
         if post_id in self._made:  # a post this dry run "made": later replies go in its (fake) topic
             return self._made[post_id]
@@ -104,7 +109,9 @@ class DryRunForum:
     def create_private_message(self, title: str, raw: str, recipients: Iterable[str]) -> CreatedPost:
         post_id = self._record("create_private_message", title=title, raw=raw, recipients=list(recipients))
         now = self._clock.now().astimezone(UTC)
-        self._made[post_id] = Post(id=post_id, topic_id=post_id, post_number=1, raw=raw, created_at=now)
+        self._made[post_id] = Post(
+            id=post_id, topic_id=post_id, post_number=1, raw=raw, created_at=now, topic_title=title
+        )
         return CreatedPost(id=post_id, topic_id=post_id, post_number=1)
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:
