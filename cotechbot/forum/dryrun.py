@@ -81,6 +81,15 @@ class DryRunForum:
         return self.inner.poll_voters(post_id, poll_name)
 
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
+        if topic_id < 0:  # a topic this dry run "made" is not on the forum: look in its own writes
+            for number, (operation, arguments) in enumerate(self.writes, start=1):
+                if (
+                    operation == "create_reply"
+                    and arguments.get("topic_id") == topic_id
+                    and marker in str(arguments.get("raw", ""))
+                ):
+                    return -number
+            return None
         return self.inner.find_own_post(topic_id, marker)
 
     def check(self) -> str:

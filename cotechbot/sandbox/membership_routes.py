@@ -25,28 +25,24 @@ Python API (test and scenario hooks; ``forum`` is a ``FakeDiscourse``)::
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cotechbot.sandbox.discourse.replies import NOT_PERMITTED, HttpError, Reply, Req, not_found, ok
+from cotechbot.sandbox.discourse.routes import Route
+from cotechbot.sandbox.discourse.serializers.common import user_brief
+from cotechbot.sandbox.discourse.serializers.users import basic_group_json
 from cotechbot.sandbox.markup import utc_iso
 from cotechbot.sandbox.schemas import ROUTE_CONTRACTS, RouteContract
 
 if TYPE_CHECKING:
-    from cotechbot.sandbox.discourse import FakeDiscourse, Group, User, _Reply, _Req
+    from cotechbot.sandbox.discourse.forum import SandboxForum as FakeDiscourse
+    from cotechbot.sandbox.discourse.records import Group, User
 
 GROUPS_PAGE_SIZE = 36
 ADD_TO_GROUP = "add_user_to_group"
 REMOVE_FROM_GROUP = "remove_user_from_group"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    pattern: str  # matched against the path without ``.json``
-    name: str  # the contract name (``schemas.ROUTE_CONTRACTS``)
-    handler: Callable[..., Any]  # handler(forum, req, **path parameters) -> _Reply
 
 
 @dataclass
@@ -63,12 +59,12 @@ def _extras(forum: FakeDiscourse) -> _Extras:
 
 # -- Python API -------------------------------------------------------------------------------------------
 def set_email(forum: FakeDiscourse, username: str, email: str | None) -> None:
-    with forum._lock:
+    with forum.lock:
         _extras(forum).emails[forum.user(username).id] = email
 
 
 def staff_actions(forum: FakeDiscourse) -> list[dict[str, Any]]:
-    with forum._lock:
+    with forum.lock:
         return list(_extras(forum).log)
 
 
@@ -92,7 +88,7 @@ def log_group_change(
 def add_member_by(
     forum: FakeDiscourse, group: str, username: str, by: str, at: datetime | None = None
 ) -> None:
-    with forum._lock:
+    with forum.lock:
         found = forum.add_group_member(group, username, added_at=at)
         log_group_change(forum, found, forum.user(username), forum.user(by), True, at)
 
@@ -100,14 +96,14 @@ def add_member_by(
 def remove_member_by(
     forum: FakeDiscourse, group: str, username: str, by: str, at: datetime | None = None
 ) -> None:
-    with forum._lock:
+    with forum.lock:
         found = forum.remove_group_member(group, username)
         log_group_change(forum, found, forum.user(username), forum.user(by), False, at)
 
 
 def handle_request_as(forum: FakeDiscourse, group: str, username: str, by: str, accept: bool) -> None:
     """A moderator accepts or declines a pending request, as the forum's requests page would."""
-    with forum._lock:
+    with forum.lock:
         found = forum.group(group)
         user = forum.user(username)
         if user.id not in found.requests:
@@ -119,25 +115,19 @@ def handle_request_as(forum: FakeDiscourse, group: str, username: str, by: str, 
 
 
 # -- HTTP -------------------------------------------------------------------------------------------------
-def _errors() -> Any:
-    from cotechbot.sandbox import discourse  # the monolith imports this module lazily; no cycle at import
-
-    return discourse
-
-
-def _require_staff(req: _Req) -> None:
+def _require_staff(req: Req) -> None:
     if not req.viewer.staff:
-        raise _errors()._not_found()
+        raise not_found()
 
 
-def _groups(forum: FakeDiscourse, req: _Req) -> _Reply:
+def _groups(forum: FakeDiscourse, req: Req) -> Reply:
     page = req.int("page", 0, minimum=0) or 0
-    groups = sorted(forum._groups.values(), key=lambda g: g.name.lower())
+    groups = sorted(forum.groups.values(), key=lambda g: g.name.lower())
     shown = groups[page * GROUPS_PAGE_SIZE : (page + 1) * GROUPS_PAGE_SIZE]
     body: dict[str, Any] = {
         "groups": [
             {
-                **forum._basic_group_json(group, req.viewer),
+                **basic_group_json(group, req.viewer),
                 "display_name": group.name,
                 "is_group_user": req.viewer.id in group.members,
                 "is_group_owner": req.viewer.id in group.owners,
@@ -149,20 +139,20 @@ def _groups(forum: FakeDiscourse, req: _Req) -> _Reply:
         "total_rows_groups": len(groups),
         "load_more_groups": f"/groups?page={page + 1}",
     }
-    return forum._ok(body)
+    return ok(body)
 
 
-def _admin_user(forum: FakeDiscourse, req: _Req, id: str) -> _Reply:
+def _admin_user(forum: FakeDiscourse, req: Req, id: int) -> Reply:
     _require_staff(req)
-    user = forum._users.get(int(id))
+    user = forum.users.get(id)
     if user is None:
-        raise _errors()._not_found()
-    posts = [forum._posts[p] for p in forum._posts_by_user.get(user.id, [])]
-    public = [p for p in posts if not forum._topics[p.topic_id].is_pm]
-    groups = [g for g in forum._groups.values() if user.id in g.members]
+        raise not_found()
+    posts = [forum.posts[p] for p in forum.posts_by_user.get(user.id, [])]
+    public = [p for p in posts if not forum.topics[p.topic_id].is_pm]
+    groups = [g for g in forum.groups.values() if user.id in g.members]
     seen = utc_iso(max([user.created_at, *(p.created_at for p in posts)]))
     body = {
-        **forum._user_brief(user),
+        **user_brief(user),
         "active": True,
         "admin": user.admin,
         "moderator": user.moderator,
@@ -214,28 +204,25 @@ def _admin_user(forum: FakeDiscourse, req: _Req, id: str) -> _Reply:
         "approved_by": None,
         "suspended_by": None,
         "silenced_by": None,
-        "groups": [
-            {**forum._basic_group_json(group, req.viewer), "display_name": group.name} for group in groups
-        ],
+        "groups": [{**basic_group_json(group, req.viewer), "display_name": group.name} for group in groups],
         "external_ids": {},
         "include_ip": True,
     }
-    return forum._ok(body)
+    return ok(body)
 
 
-def _emails(forum: FakeDiscourse, req: _Req, username: str) -> _Reply:
-    user = forum._users_by_name.get(username.lower())
+def _emails(forum: FakeDiscourse, req: Req, username: str) -> Reply:
+    user = forum.users_by_name.get(username.lower())
     if user is None:
-        raise _errors()._not_found()
+        raise not_found()
     email = _extras(forum).emails.get(user.id)
     if not req.viewer.staff or email is None:
-        errors = _errors()
-        raise errors._HttpError(403, errors.NOT_PERMITTED, "invalid_access")
+        raise HttpError(403, NOT_PERMITTED, "invalid_access")
     body = {"email": email, "secondary_emails": [], "unconfirmed_emails": [], "associated_accounts": []}
-    return forum._ok(body)
+    return ok(body)
 
 
-def _staff_action_logs(forum: FakeDiscourse, req: _Req) -> _Reply:
+def _staff_action_logs(forum: FakeDiscourse, req: Req) -> Reply:
     _require_staff(req)
     wanted = req.get("action_name") or ""
     limit = req.int("limit", 200, minimum=1) or 200
@@ -253,8 +240,8 @@ def _staff_action_logs(forum: FakeDiscourse, req: _Req) -> _Reply:
                 "subject": entry["subject"],
                 "previous_value": None,
                 "new_value": None,
-                "acting_user": forum._user_brief(forum._users[entry["acting_user_id"]]),
-                "target_user": forum._user_brief(forum._users[entry["target_user_id"]]),
+                "acting_user": user_brief(forum.users[entry["acting_user_id"]]),
+                "target_user": user_brief(forum.users[entry["target_user_id"]]),
             }
             for entry in entries[:limit]
         ],
@@ -263,14 +250,14 @@ def _staff_action_logs(forum: FakeDiscourse, req: _Req) -> _Reply:
             {"id": REMOVE_FROM_GROUP, "action_id": 2},
         ],
     }
-    return forum._ok(body)
+    return ok(body)
 
 
 ROUTES = [
-    Route("GET", r"^/groups$", "groups.list", _groups),
-    Route("GET", r"^/admin/users/(?P<id>\d+)$", "admin.users.show", _admin_user),
-    Route("GET", r"^/u/(?P<username>[^/]+)/emails$", "users.emails", _emails),
-    Route("GET", r"^/admin/logs/staff_action_logs$", "admin.staff_action_logs", _staff_action_logs),
+    Route("GET", "/groups", _groups, "groups.list"),
+    Route("GET", "/admin/users/<int:id>", _admin_user, "admin.users.show"),
+    Route("GET", "/u/<username>/emails", _emails, "users.emails"),
+    Route("GET", "/admin/logs/staff_action_logs", _staff_action_logs, "admin.staff_action_logs"),
 ]
 
 ROUTE_CONTRACTS.update(
