@@ -10,6 +10,7 @@ a poll, a username) is percent-encoded, so a name can never reach another endpoi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from cotechbot.clock import Clock
 from cotechbot.errors import ForumBadResponse, ForumRejected
 from cotechbot.forum.discourse.parsing import PayloadReader, PostList, as_dict, as_list, chunks, event_payload
 from cotechbot.forum.discourse.transport import SessionClient, Transport
+from cotechbot.forum.membership_reads import DiscourseMembershipReads
 from cotechbot.messages import ends_with_marker, key_marker
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
 
@@ -32,8 +34,8 @@ def path_part(value: object) -> str:
     return quote(str(value), safe="")
 
 
-class DiscourseForum:
-    """The `cotechbot.forum.port.Forum` port for one Discourse site.
+class DiscourseForum(DiscourseMembershipReads):
+    """The `cotechbot.forum.port.Forum` port for one Discourse site (and `MembershipReads`, mixed in).
 
     One instance per forum: it owns the kept-alive session and the request budget, so share it between
     everything that talks to that forum (sync, dispatch, check) within a process.
@@ -118,6 +120,21 @@ class DiscourseForum:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # -- what read mixins (``DiscourseMembershipReads``) build on: a GET, and the payload shape checks -------
+    def _get(self, path: str, **params: Any) -> Any:
+        return self.client._get(path, **params)
+
+    def _shape(self, path: str) -> AbstractContextManager[None]:
+        return self._read.shape(path)
+
+    @staticmethod
+    def _dict(payload: Any, path: str) -> dict[str, Any]:
+        return as_dict(payload, path)
+
+    @staticmethod
+    def _list(value: Any, what: str, path: str) -> list[Any]:
+        return as_list(value, what, path)
 
     # ------------------------------------------------------------------------------------------------
     # reading
