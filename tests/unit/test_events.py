@@ -482,3 +482,25 @@ def _fact(start: datetime):
     return EventFact(
         topic_id=1, post_id=10, post_number=1, title="Members' call", start=start, origin="prose"
     )
+
+
+def test_a_post_with_several_events_gets_each_ones_reminders_and_no_time_changed_note() -> None:
+    """A workshop at 10am and a social at 6pm in one post: the workshop's day-before reminder going out says
+    nothing about the social (no "time changed" note, its own day-before reminder kept); nor does a past
+    event of the same post once it is over."""
+    workshop, social = datetime(2024, 7, 5, 9, 0, tzinfo=UTC), datetime(2024, 7, 5, 17, 0, tzinfo=UTC)
+    both = [_fact(workshop), _fact(social)]
+    planned = plan_reminders(both, POSTED, "cotech", RULES)
+    sent = [_sent(planned[0], planned[0].due_at)]  # the workshop's day-before reminder
+    now = planned[0].due_at + timedelta(minutes=1)
+    actions = plan_reminders(both, now, "cotech", RULES, sent)
+    assert "event_time_changed" not in [a.kind for a in actions]
+    assert [(a.payload["event_start"], a.payload["offset"]) for a in actions] == [
+        (workshop.isoformat(), "1d"),
+        (workshop.isoformat(), "10m"),
+        (social.isoformat(), "1d"),
+        (social.isoformat(), "10m"),
+    ]
+    after_workshop = workshop + timedelta(hours=1)
+    later = plan_reminders([_fact(social)], after_workshop, "cotech", RULES, sent)
+    assert [a.kind for a in later] == ["event_reminder"]  # the social's 10-minute one, no note

@@ -46,29 +46,22 @@ REMINDER_KIND = "event_reminder"
 TIME_CHANGED_KIND = "event_time_changed"
 
 
-def _setting(name: str) -> Any:
-    """A setting's default: the rules built without settings (tests, tools) read as a fresh install does."""
-    return Settings.model_fields[name].get_default(call_default_factory=True)
-
-
 @dataclass(frozen=True)
 class EventRules:
-    """The settings event detection and planning read, gathered so the functions stay pure. The defaults are
-    the settings' own, so there is one source of them."""
+    """The settings event detection and planning read, gathered so the functions stay pure."""
 
-    zone: str = _setting("timezone")
-    cue_words: Sequence[str] = tuple(_setting("event_cue_words"))
-    category_ids: Sequence[int] = tuple(_setting("event_category_ids"))
-    tags: Sequence[str] = tuple(_setting("event_tags"))
-    opt_out_tag: str = _setting("opt_out_tag")
-    offsets: Sequence[timedelta] = tuple(_setting("reminder_offsets"))
-    grace: timedelta = _setting("reminder_grace")
-    respect_calendar_reminders: bool = _setting("respect_calendar_reminders")
+    zone: str = "Europe/London"
+    cue_words: Sequence[str] = ("call", "meeting", "gathering", "session", "workshop", "chat")
+    category_ids: Sequence[int] = ()
+    tags: Sequence[str] = ("event", "events")
+    opt_out_tag: str = "no-reminders"
+    offsets: Sequence[timedelta] = (timedelta(days=1), timedelta(minutes=10))
+    grace: timedelta = timedelta(minutes=30)
+    respect_calendar_reminders: bool = True
     base_url: str = ""
-    # lower-cased: the bot itself and other bots
-    ignored_authors: frozenset[str] = frozenset({_setting("discourse_api_username").lower()})
-    max_per_post: int = _setting("event_max_per_post")
-    max_per_topic: int = _setting("event_max_per_topic")
+    ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
+    max_per_post: int = 10
+    max_per_topic: int = 30
     _cue_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
