@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from cotechbot.actions import Action, Reply
 from cotechbot.capabilities.events.reading import read_post
 from cotechbot.capabilities.years import within_planned_years
-from cotechbot.messages import render, strict_http_url
+from cotechbot.messages import BUNDLED, Renderer, strict_http_url
 from cotechbot.models import CalendarEvent, EventFact, Post, Topic
 from cotechbot.settings import Settings, format_duration
 from cotechbot.when import TimeMention, read_times
@@ -69,6 +69,7 @@ class EventRules:
     ignored_authors: frozenset[str] = frozenset({_setting("discourse_api_username").lower()})
     max_per_post: int = _setting("event_max_per_post")
     max_per_topic: int = _setting("event_max_per_topic")
+    render: Renderer = field(default=BUNDLED, repr=False, compare=False)  # handed in by the shell
     _cue_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,8 +78,9 @@ class EventRules:
         object.__setattr__(self, "_cue_pattern", pattern)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EventRules:
+    def from_settings(cls, settings: Settings, render: Renderer = BUNDLED) -> EventRules:
         return cls(
+            render=render,
             zone=settings.timezone,
             cue_words=tuple(settings.event_cue_words),
             category_ids=tuple(settings.event_category_ids),
@@ -376,7 +378,7 @@ def _reminder_action(
     fact: EventFact, offset: timedelta, due: datetime, expires: datetime, forum: str, rules: EventRules
 ) -> Action:
     key = reminder_key(fact, offset)
-    raw = render(
+    raw = rules.render(
         "event_reminder.md",
         key=key,
         fact=fact,
@@ -404,7 +406,7 @@ def _reminder_action(
 
 def _time_changed_action(fact: EventFact, latest: _Told, forum: str, rules: EventRules) -> Action:
     key = f"event-moved:topic/{fact.topic_id}:post/{fact.post_id}:{fact.start:%Y-%m-%dT%H:%MZ}"
-    raw = render(
+    raw = rules.render(
         "event_time_changed.md",
         key=key,
         fact=fact,
