@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cotechbot.capabilities.events import EventRules, events_in_post  # noqa: E402
+from cotechbot.capabilities.events.reading import read_post  # noqa: E402
 from cotechbot.models import Post  # noqa: E402
 from cotechbot.when import read_times  # noqa: E402
 
@@ -62,6 +63,14 @@ def main() -> None:
         text = unit * (40_000 // len(unit))
         timed(
             f"{unit!r} x {40_000 // len(unit):,}", lambda text=text: f"{len(read_times(text, NOW))} mentions"
+        )
+    print("reading a post's own words (paragraphs of plain text; linear in the post)")
+    for paragraphs in (500, 1000, 2000, 4000):
+        raw = "\n\n".join(f"Paragraph {i} about the accounts." for i in range(paragraphs))
+        post = Post(id=1, topic_id=1, post_number=1, raw=raw, cooked="", created_at=NOW, username="someone")
+        timed(
+            f"{paragraphs} paragraphs ({len(raw):,} chars)",
+            lambda post=post: f"{len(read_post(post).text.splitlines())} lines",
         )
     print("events planner (one post, a call per line)")
     rules = EventRules()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from cotechbot.capabilities.events import (
     plan_reminders,
     reminder_due,
 )
+from cotechbot.capabilities.events.reading import read_post
 from cotechbot.messages import ends_with_marker, key_marker
 from cotechbot.models import CalendarEvent, Post, Topic
 from cotechbot.settings import Settings
@@ -307,7 +309,7 @@ def test_posts_by_the_bot_and_ignored_users_announce_nothing(author: str) -> Non
 
 def test_rules_built_without_settings_have_the_settings_defaults(monkeypatch, tmp_path) -> None:
     """One source of defaults: EventRules() reads exactly what a fresh install's settings give."""
-    for name in [name for name in __import__("os").environ if name.startswith("COTECHBOT_")]:
+    for name in [name for name in os.environ if name.startswith("COTECHBOT_")]:
         monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     assert EventRules() == EventRules.from_settings(Settings())
@@ -504,3 +506,26 @@ def test_a_post_with_several_events_gets_each_ones_reminders_and_no_time_changed
     after_workshop = workshop + timedelta(hours=1)
     later = plan_reminders([_fact(social)], after_workshop, "cotech", RULES, sent)
     assert [a.kind for a in later] == ["event_reminder"]  # the social's 10-minute one, no note
+
+
+def test_a_post_is_read_block_by_block_with_its_line_breaks() -> None:
+    """Each block and each <br> starts a new line; inline markup stays inside its sentence."""
+    cooked = (
+        "<p>Call at <strong>3pm</strong><br>on Tuesday</p><ul><li>agenda</li><li>minutes</li></ul>"
+        "<div><div>nested</div>after</div>"
+    )
+    assert read_post(make_post("", cooked=cooked)).text.splitlines() == [
+        "Call at 3pm",
+        "on Tuesday",
+        "agenda",
+        "minutes",
+        "nested",
+        "after",
+    ]
+
+
+def test_a_long_post_is_read_whole() -> None:
+    """Two thousand paragraphs (a post past Discourse's size limit) are all read; bench/worst_case.py times it."""
+    raw = "\n\n".join(f"Paragraph {i} about the accounts." for i in range(2000))
+    lines = read_post(make_post(raw)).text.splitlines()
+    assert len(lines) == 2000 and lines[-1] == "Paragraph 1999 about the accounts."

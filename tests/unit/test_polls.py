@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -732,3 +733,11 @@ def test_an_option_in_year_9999_reads_as_no_time_and_the_poll_still_plans() -> N
     plan = plan_poll(poll, now=AFTER_CLOSE, forum=FORUM)
     assert "poll_result" in kinds(plan)
     assert plan.winner_events == ()  # the most voted option has no time: no event, and no crash
+
+
+def test_rules_built_without_settings_match_a_fresh_install(monkeypatch, tmp_path) -> None:
+    """The unit tests' PollRules() plan exactly as the defaults of Settings() do (one set of defaults)."""
+    for name in [name for name in os.environ if name.startswith("COTECHBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    assert PollRules() == PollRules.from_settings(Settings())
