@@ -167,7 +167,9 @@ class TemplateRenderer:
     """The bundled templates, each replaced by a file of the same name in ``overrides`` when there is one."""
 
     def __init__(self, overrides: Path | str | None = None) -> None:
-        folder = Path(overrides) if overrides is not None else None
+        # resolved now: a relative folder means the one in the working directory the renderer was built in
+        # (and the cached jinja environment of one folder is never reused for another of the same name)
+        folder = Path(overrides).resolve() if overrides is not None else None
         self.folders = (folder, PACKAGE_TEMPLATES) if folder and folder.is_dir() else (PACKAGE_TEMPLATES,)
 
     def __call__(self, template: str, *, key: str, **context: Any) -> str:
