@@ -6,9 +6,11 @@
     cotechbot plan [--now T]        list what the bot will do and when
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
+    cotechbot members log [--group G] [--since DATE]  who joined or left the watched groups, and who did it
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
-    cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
+    cotechbot sandbox [--port N] [--webhook-port N]
+                                    serve the sandbox forum alone and print the settings to point the bot at it
 
 Exit codes: 0 success, 1 the work failed (e.g. the forum refused us), 2 bad settings or usage.
 """
@@ -224,6 +226,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_members(args: argparse.Namespace) -> int:
+    from cotechbot.app import open_ledger
+    from cotechbot.capabilities.membership.planning import format_member_log
+
+    settings = _settings(args)
+    ledger = open_ledger(settings, SystemClock())
+    since = args.since
+    if since is not None and not isinstance(since, datetime):
+        since = datetime.combine(since, time(0, 0), tzinfo=ZoneInfo(settings.timezone))
+    state = ledger.state_items(settings.forum_name, "membership")
+    print(format_member_log(state, settings.timezone, group=args.group, since=since))
+    return 0
+
+
 def cmd_when(args: argparse.Namespace) -> int:
     from datetime import UTC
 
@@ -278,7 +294,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
 
     configure_logging(level="warning", fmt="console")
-    return serve_sandbox(port=args.port)
+    return serve_sandbox(port=args.port, webhook_port=args.webhook_port)
 
 
 # -- parser --------------------------------------------------------------------------------------------
@@ -334,6 +350,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the ISO week, e.g. 2024-W27 (default: this week)",
     )
     add_now(digest)
+    members = add("members", cmd_members, "who joined or left the watched groups, and who did it")
+    members.add_argument("what", choices=["log"], help="log: every recorded addition and removal")
+    members.add_argument("--group", help="only this group")
+    members.add_argument("--since", type=parse_instant, metavar="DATE", help="only changes from this date on")
     when = add("when", cmd_when, "read dates and times out of text")
     when.add_argument("text", nargs="?", help="the text to read (quote it)")
     when.add_argument(
@@ -345,6 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_now(demo)
     sandbox = add("sandbox", cmd_sandbox, "serve the bundled sandbox forum alone, to try the bot by hand")
     sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    sandbox.add_argument(
+        "--webhook-port",
+        type=int,
+        default=None,
+        help="send signed webhooks to the bot's HTTP face on this local port (run the bot with the printed settings)",
+    )
     return parser
 
 
