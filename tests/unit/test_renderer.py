@@ -65,7 +65,9 @@ class Recording:
 
 def test_every_capability_renders_with_the_renderer_it_is_handed() -> None:
     recording = Recording()
-    settings = Settings(forum_name="cotech", discourse_url="https://forum.example.coop")
+    settings = Settings(
+        forum_name="cotech", discourse_url="https://forum.example.coop", membership={"enabled": True}
+    )
     capabilities = {c.name: c for c in build_capabilities(settings, render=recording)}
     post = Post(id=2, topic_id=1, post_number=1, raw=CALL, created_at=POSTED, username="chris")
     facts = Facts(
@@ -84,6 +86,7 @@ def test_every_capability_renders_with_the_renderer_it_is_handed() -> None:
     ]
     assert recording.calls == [("event_reminder.md", a.key) for a in plan.actions] and plan.actions
     assert capabilities["polls"].rules.render is recording
+    assert capabilities["membership"].render is recording
     digest = capabilities["digest"]
     assert digest.render is recording and all(s.rules.render is recording for s in digest.event_sources)
 
