@@ -48,6 +48,15 @@ class Leadership:
 
 class LeaderLock(LedgerPart):
     _sqlite_identity: tuple[int, int] | None = None
+    _schema: str | None = None
+
+    def lock_key(self, name: str) -> int:
+        """The PostgreSQL advisory lock id of ``name`` for this ledger. Advisory locks are per database,
+        so the schema is part of it: two ledgers in two schemas of one database never block each other."""
+        if self._schema is None:
+            with self.engine.connect() as connection:
+                self._schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar())
+        return lock_id(f"{self._schema}:{name}")
 
     def sqlite_path(self) -> str | None:
         """The SQLite database file, or None for PostgreSQL and in-memory databases."""
@@ -85,19 +94,18 @@ class LeaderLock(LedgerPart):
         """Try to become the one process that does ``name``; yields a ``Leadership`` (truthy when held)."""
         self.check_database_file()
         if self.dialect == "postgresql":
+            key = self.lock_key(name)
             with self.engine.connect() as connection:
                 held = bool(
-                    connection.execute(
-                        sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_id(name)}
-                    ).scalar()
+                    connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
                 )
                 connection.commit()
                 try:
-                    yield Leadership(held, lambda: _advisory_lock_held(connection, name))
+                    yield Leadership(held, lambda: _advisory_lock_held(connection, key))
                 finally:
                     if held and not connection.invalidated:
                         try:
-                            connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": lock_id(name)})
+                            connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                             connection.commit()
                         except sa.exc.DBAPIError:
                             pass  # the connection died, and the lock with it
@@ -126,14 +134,14 @@ class LeaderLock(LedgerPart):
         return True
 
 
-def _advisory_lock_held(connection: Connection, name: str) -> bool:
+def _advisory_lock_held(connection: Connection, key: int) -> bool:
     """Whether this session still holds the advisory lock (False, not an error, if the session died)."""
     held = connection.execute(
         sa.text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
             "AND granted AND ((classid::bigint << 32) | objid::bigint) = :k"
         ),
-        {"k": lock_id(name)},
+        {"k": key},
     ).scalar()
     connection.commit()
     return bool(held)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from cotechbot.actions import Action, Reply, Status
 from cotechbot.clock import FixedClock
 from cotechbot.ledger import Ledger, LedgerLost
-from cotechbot.ledger.schema import lock_id
 
 T0 = datetime(2024, 7, 1, 14, 0, tzinfo=UTC)
 
@@ -108,7 +107,7 @@ def test_a_postgresql_leader_notices_its_lock_died_with_its_connection(
                 sa.text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"
                 ),
-                {"k": lock_id(name)},
+                {"k": ledger.lock_key(name)},
             )
             other.commit()
         assert not leading.still_held()
