@@ -48,15 +48,6 @@ class Leadership:
 
 class LeaderLock(LedgerPart):
     _sqlite_identity: tuple[int, int] | None = None
-    _schema: str | None = None
-
-    def lock_key(self, name: str) -> int:
-        """The PostgreSQL advisory lock id of ``name`` for this ledger. Advisory locks are per database,
-        so the schema is part of it: two ledgers in two schemas of one database never block each other."""
-        if self._schema is None:
-            with self.engine.connect() as connection:
-                self._schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar())
-        return lock_id(f"{self._schema}:{name}")
 
     def sqlite_path(self) -> str | None:
         """The SQLite database file, or None for PostgreSQL and in-memory databases."""
@@ -94,8 +85,8 @@ class LeaderLock(LedgerPart):
         """Try to become the one process that does ``name``; yields a ``Leadership`` (truthy when held)."""
         self.check_database_file()
         if self.dialect == "postgresql":
-            key = self.lock_key(name)
             with self.engine.connect() as connection:
+                key = schema_lock_key(connection, name)
                 held = bool(
                     connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
                 )
@@ -132,6 +123,16 @@ class LeaderLock(LedgerPart):
     def _database_file_unchanged(self) -> bool:
         self.check_database_file()  # raises: a lost ledger must stop the bot, not just this dispatch
         return True
+
+
+def schema_lock_key(connection: Connection, name: str) -> int:
+    """The advisory lock id for ``name`` in this connection's schema.
+
+    PostgreSQL's advisory locks are database-wide; two bots (or two test runs) keeping their ledgers in
+    different schemas of one database must not stand by for each other's locks.
+    """
+    schema = connection.execute(sa.text("SELECT current_schema()")).scalar()
+    return lock_id(f"{schema}:{name}")
 
 
 def _advisory_lock_held(connection: Connection, key: int) -> bool:
