@@ -219,6 +219,8 @@ class Settings(BaseSettings):
     dry_run: bool = False
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
+    # A template here replaces the bundled one of the same name (relative to the working directory)
+    templates_dir: Path = Path("config/templates")
 
     # Talking to Discourse politely
     request_timeout_seconds: float = Field(15.0, gt=0, le=300)
