@@ -155,12 +155,25 @@ class Dispatcher:
             )
         if op == "private_message":
             return self.forum.create_private_message(payload["title"], payload["raw"], payload["recipients"])
+        if op == "edit_post":
+            self._edit_own_post(payload)
+            return None
         if op == "handle_membership_request":
             self.forum.handle_membership_request(
                 int(payload["group_id"]), int(payload["user_id"]), accept=bool(payload["accept"])
             )
             return None
         raise ValueError(f"unknown outbox operation {op!r}")
+
+    def _edit_own_post(self, payload: dict[str, Any]) -> None:
+        """Replace the text of one of the bot's own posts. Idempotent: after a crash it is simply sent again.
+        A post written by anyone else is never edited (the action fails instead)."""
+        post_id = int(payload["post_id"])
+        me = str(getattr(self.forum, "api_username", "") or "").lower()
+        author = self.forum.post(post_id).username.lower()
+        if me and author != me:
+            raise ValueError(f"post {post_id} is by {author!r}, not the bot: it is never edited")
+        self.forum.edit_post(post_id, payload["raw"], payload.get("edit_reason", ""))
 
     def _record_failure(self, row: OutboxRow, error: ForumError, bound: Any, report: DispatchReport) -> None:
         if error.transient:

@@ -8,7 +8,7 @@ opt-out tag reach them with no posts (so their pending actions are cancelled).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,17 +80,24 @@ class FactsReader:
         )
 
 
+# Answers a need from elsewhere than the forum (the ledger, another source's stored snapshots): its mapping
+# is merged into ``Facts.extra``.
+ExtraReader = Callable[[Need, Facts, datetime], Mapping[str, Any]]
+
+
 class NeedsReader:
     """Reads from the forum what plans need beyond the mirror; group member lists are cached for an hour."""
 
-    def __init__(self, forum: Forum) -> None:
+    def __init__(self, forum: Forum, extra_readers: Mapping[str, ExtraReader] | None = None) -> None:
         self.forum = forum
+        self.extra_readers = dict(extra_readers or {})
         self._members: dict[str, tuple[datetime, tuple[str, ...]]] = {}
 
     def read(self, needs: Iterable[Need], facts: Facts, now: datetime) -> Facts:
         """``facts`` with the answers to ``needs`` added. Forum errors propagate: the caller defers the plan."""
         voters: dict[tuple[int, str], frozenset[str]] = dict(facts.poll_voters)
         members: dict[str, tuple[str, ...]] = dict(facts.group_members)
+        extra: dict[str, Any] = dict(facts.extra)
         for need in dict.fromkeys(needs):  # each need once, in order
             if need.kind == "poll_voters":
                 post_id, poll_name = need.args
@@ -102,9 +109,11 @@ class NeedsReader:
             elif need.kind == "group_members":
                 (name,) = need.args
                 members[name] = self._group_members(name, now)
+            elif need.kind in self.extra_readers:
+                extra.update(self.extra_readers[need.kind](need, facts, now))
             else:
                 log.warning("unknown need skipped", kind=need.kind)
-        return facts.narrowed(poll_voters=voters, group_members=members)
+        return facts.narrowed(poll_voters=voters, group_members=members, extra=extra)
 
     def _group_members(self, name: str, now: datetime) -> tuple[str, ...]:
         cached = self._members.get(name)

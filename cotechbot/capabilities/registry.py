@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cotechbot.capabilities.base import Capability
+from cotechbot.capabilities.decisions.capability import DecisionsCapability
 from cotechbot.capabilities.digest.capability import DigestCapability
 from cotechbot.capabilities.events.capability import EventsCapability
 from cotechbot.capabilities.polls.capability import PollsCapability
@@ -17,6 +18,8 @@ REGISTRY: tuple[tuple[str, CapabilityFactory], ...] = (
     # Date polls first: their winning times are shared with the events capability as events.
     (PollsCapability.name, PollsCapability.from_settings),
     (EventsCapability.name, EventsCapability.from_settings),
+    # The decision log shares the decisions and open Loomio proposals the digest lists.
+    (DecisionsCapability.name, DecisionsCapability.from_settings),
     # The digest stays last: it lists what every capability before it shared (decisions, pending requests).
     (DigestCapability.name, DigestCapability.from_settings),
 )
