@@ -6,6 +6,7 @@
     cotechbot plan [--now T]        list what the bot will do and when
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
+    cotechbot decisions [--format md|csv|json] [--since DATE] [--source discourse|loomio]
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
     cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
@@ -224,6 +225,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decisions(args: argparse.Namespace) -> int:
+    from cotechbot.app import open_ledger
+    from cotechbot.decisions_cli import decisions_text, since_instant
+
+    settings = _settings(args)
+    ledger = open_ledger(settings, SystemClock())
+    since = since_instant(args.since, settings.timezone)
+    sys.stdout.write(decisions_text(ledger, settings, args.format, since=since, source=args.source))
+    return 0
+
+
 def cmd_when(args: argparse.Namespace) -> int:
     from datetime import UTC
 
@@ -334,6 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the ISO week, e.g. 2024-W27 (default: this week)",
     )
     add_now(digest)
+    from cotechbot.decisions_cli import add_arguments as add_decision_arguments
+
+    decisions = add("decisions", cmd_decisions, "print the decision log (forum and Loomio) from the ledger")
+    add_decision_arguments(decisions, parse_instant)
     when = add("when", cmd_when, "read dates and times out of text")
     when.add_argument("text", nargs="?", help="the text to read (quote it)")
     when.add_argument(

@@ -1,0 +1,313 @@
+"""The decision log end to end over HTTP, against the sandbox forum and the fake Loomio: forum decisions and
+Loomio outcomes filed with revisions, the exports, the log post kept up to date, proposals cross-posted with a
+reminder that moves and drops, and Loomio outages that leave the forum side running."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import structlog
+
+from cotechbot.decision_log import DecisionLogStore
+from cotechbot.decisions_cli import decisions_text
+from cotechbot.sandbox.loomio import FakeLoomio
+from tests.mentions import assert_no_mention as assert_no_mentions
+from tests.scenario.conftest import BOT
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, GMT
+LOOMIO_KEY = "loomio-scenario-key"
+MARKER = re.compile(r"<!-- cotechbot:(.+?) -->")
+
+
+@pytest.fixture
+def loomio():
+    clock = {"now": START}
+    fake = FakeLoomio(api_key=LOOMIO_KEY, now=lambda: clock["now"]).start()
+    fake.clock = clock
+    yield fake
+    fake.stop()
+
+
+def decision_bot(make_bot, loomio: FakeLoomio | None = None, **overrides):
+    """A bot with the decision log in topic 1 and Loomio proposals announced in topic 2 (the fake forum numbers
+    topics from 1); Loomio group 7 is watched when ``loomio`` is given."""
+    settings = {"decision_log_topic_id": 1, **overrides}
+    if loomio is not None:
+        settings["loomio"] = {"url": loomio.url, "api_key": LOOMIO_KEY, "group_ids": [7], "topic_id": 2}
+    bot = make_bot(START, **settings)
+    log_topic, _ = bot.forum.create_topic(
+        "Decision log of the network", "The bot keeps the decision log in this topic.", username="organiser"
+    )
+    proposals, _ = bot.forum.create_topic(
+        "Loomio proposals for everyone", "Proposals from Loomio are announced here.", username="organiser"
+    )
+    assert (log_topic.id, proposals.id) == (1, 2)
+    bot.log_topic_id, bot.proposals_topic_id = log_topic.id, proposals.id
+    return bot
+
+
+def run(bot, loomio: FakeLoomio | None, when: datetime, cycles: int = 1) -> None:
+    if loomio is not None:
+        loomio.clock["now"] = when
+    bot.run_at(when, cycles)
+
+
+def entries(bot) -> dict:
+    return DecisionLogStore(bot.ledger, bot.settings.forum_name).entries()
+
+
+def exported(bot, **kwargs) -> list[dict]:
+    return json.loads(decisions_text(bot.ledger, bot.settings, "json", **kwargs))
+
+
+def bot_posts_in(bot, topic_id: int) -> list:
+    return [p for p in bot.forum.posts_by(BOT) if p.topic_id == topic_id and not p.deleted]
+
+
+# -- forum decisions -----------------------------------------------------------------------------------
+def test_a_tagged_topic_is_filed_with_its_decision_line_and_untagging_withdraws_it(make_bot):
+    """Decision: line → the decision; decided_at = creation on the first sync; untag → withdrawn, revision 2."""
+    bot = decision_bot(make_bot)
+    topic, _ = bot.forum.create_topic(
+        "Hosting for the network website",
+        "We talked this through at the call.\n\n**Decision:** we move hosting to Webarch from April.\n\nThanks all.",
+        tags=["decision"],
+        username="organiser",
+        created_at=START - timedelta(days=3),
+    )
+    plain, _ = bot.forum.create_topic(
+        "Not a decision at all here", "Just chatting about the weather today.", username="organiser"
+    )
+    run(bot, None, START)
+    rows = exported(bot)
+    assert [r["title"] for r in rows] == ["Hosting for the network website"]
+    row = rows[0]
+    assert row["decision"] == "we move hosting to Webarch from April."
+    assert row["source"] == "discourse" and row["tags"] == ["decision"]
+    assert row["decided_at"] == (START - timedelta(days=3)).isoformat().replace("+00:00", "Z")
+    assert row["url"].endswith(f"/{topic.id}") and row["id"] == f"discourse:topic/{topic.id}"
+    assert plain.id not in {int(r["url"].rsplit("/", 1)[1]) for r in rows}
+
+    bot.forum.topic(topic.id).tags = []  # someone removes the tag (Discourse does not bump the topic)
+    run(bot, None, START + timedelta(hours=1))
+    entry = entries(bot)[f"discourse:topic/{topic.id}"]
+    assert entry.status == "withdrawn" and entry.revision == 2
+    assert entry.decided_at == START - timedelta(days=3)
+    revisions = DecisionLogStore(bot.ledger, "cotech").revisions(entry.decision_id)
+    assert [r["status"] for r in revisions] == ["decided", "withdrawn"]
+
+
+def test_a_tag_added_after_the_first_sync_is_dated_when_first_seen_and_falls_back_to_the_first_paragraph(
+    make_bot,
+):
+    """No labelled line: the first paragraph is the decision; decided_at is the cycle that saw the tag."""
+    bot = decision_bot(make_bot)
+    run(bot, None, START)
+    bot.forum.create_topic(
+        "Adopting the new membership fee",
+        "Members agreed the fee goes up to 50 pounds a year.\n\nDetails below.",
+        tags=["Decision"],
+        username="organiser",
+        created_at=START - timedelta(days=10),
+    )
+    later = START + timedelta(hours=2)
+    run(bot, None, later)
+    (row,) = exported(bot)
+    assert row["decision"] == "Members agreed the fee goes up to 50 pounds a year."
+    assert row["decided_at"] == later.isoformat().replace("+00:00", "Z")
+
+
+def test_two_exports_with_nothing_new_are_identical_and_filters_apply(make_bot):
+    """JSON, CSV and markdown exports repeat byte for byte; --since and --source narrow them."""
+    bot = decision_bot(make_bot)
+    bot.forum.create_topic(
+        "Old decision about the wiki",
+        "Agreed: the wiki moves to the new server.",
+        tags=["decision"],
+        username="organiser",
+        created_at=START - timedelta(days=40),
+    )
+    bot.forum.create_topic(
+        "New decision about @everyone",
+        "Resolved: @admins will rotate the keys <b>monthly</b>.",
+        tags=["decision"],
+        username="organiser",
+        created_at=START - timedelta(days=1),
+    )
+    run(bot, None, START)
+    for fmt in ("json", "csv", "md"):
+        first = decisions_text(bot.ledger, bot.settings, fmt)
+        run(bot, None, START + timedelta(minutes=30))
+        assert decisions_text(bot.ledger, bot.settings, fmt) == first
+    assert [r["title"] for r in exported(bot, since=START - timedelta(days=7))] == [
+        "New decision about @everyone"
+    ]
+    assert exported(bot, source="loomio") == []
+    assert_no_mentions(decisions_text(bot.ledger, bot.settings, "md"))
+
+
+# -- the log post ----------------------------------------------------------------------------------------
+def test_the_log_post_is_created_once_and_edited_only_when_the_log_changes(make_bot):
+    """One bot post in the log topic; a quiet cycle edits nothing; a new decision edits it once, newest first."""
+    bot = decision_bot(make_bot)
+    bot.forum.create_topic(
+        "First decision of the year",
+        "Decision: the first one.",
+        tags=["decision"],
+        username="organiser",
+        created_at=START - timedelta(days=2),
+    )
+    run(bot, None, START)
+    (page,) = bot_posts_in(bot, bot.log_topic_id)
+    assert "First decision of the year" in page.raw
+    run(bot, None, START + timedelta(minutes=10), cycles=2)
+    assert bot.forum.post(page.id).version == 1  # nothing changed, nothing edited
+    bot.forum.create_topic(
+        "Second decision of the year",
+        "Decision: the second one.",
+        tags=["decision"],
+        username="organiser",
+    )
+    run(bot, None, START + timedelta(minutes=20), cycles=2)
+    edited = bot.forum.post(page.id)
+    assert edited.version == 2
+    assert edited.raw.index("Second decision") < edited.raw.index("First decision")
+    assert bot_posts_in(bot, bot.log_topic_id) == [edited]
+    assert MARKER.findall(edited.raw) == [f"decision_log:cotech:topic/{bot.log_topic_id}:page/1"]
+
+
+def test_the_log_post_never_edits_someone_elses_post(make_bot):
+    """If the recorded post id points at a member's post, the edit fails and the member's text stays."""
+    from cotechbot.actions import Action, EditPost
+
+    bot = decision_bot(make_bot)
+    theirs = bot.forum.reply(bot.log_topic_id, "A member's own words, not the bot's.", username="organiser")
+    bot.ledger.add_action(
+        Action(
+            key="decision_log_edit:cotech:forged",
+            kind="decision_log_edit",
+            forum="cotech",
+            source="decision_log/forged",
+            target=f"topic/{bot.log_topic_id}",
+            due_at=START - timedelta(minutes=1),
+            operation=EditPost(post_id=theirs.id, raw="overwritten"),
+        )
+    )
+    run(bot, None, START)
+    assert bot.forum.post(theirs.id).raw == "A member's own words, not the bot's."
+    assert bot.ledger.action("decision_log_edit:cotech:forged").status == "failed"
+
+
+# -- Loomio ------------------------------------------------------------------------------------------------
+def test_loomio_outcomes_are_filed_awaiting_then_completed_and_revised(make_bot, loomio):
+    """Closed without outcome → awaiting; outcome → decided (rev 2); edited outcome → rev 3; drafts never."""
+    loomio.add_group("CoTech", group_id=7)
+    poll = loomio.add_poll(
+        7,
+        "Join the new federation",
+        closing_at=START + timedelta(hours=5),
+        created_at=START - timedelta(days=3),
+    )
+    loomio.add_poll(7, "A draft nobody should see", closing_at=None)
+    loomio.vote(poll.id, "Agree", 5)
+    bot = decision_bot(make_bot, loomio)
+    run(bot, loomio, START)
+    assert exported(bot, source="loomio") == []  # open: not a decision yet
+    run(bot, loomio, START + timedelta(hours=6))  # closed by the hourly job at 14:00
+    (row,) = exported(bot, source="loomio")
+    assert row["status"] == "awaiting_outcome" and row["decision"].startswith("closed, awaiting outcome")
+    assert row["url"] == f"{loomio.url}/p/{poll.key}"
+    assert row["decided_at"] == "2026-03-02T14:00:00Z"
+    loomio.set_outcome(poll.id, "We join the federation as a founding member.")
+    run(bot, loomio, START + timedelta(hours=7))
+    (row,) = exported(bot, source="loomio")
+    assert row["status"] == "decided" and row["revision"] == 2
+    assert row["decision"].startswith("We join the federation as a founding member.")
+    assert "Agree 5" in row["decision"]
+    loomio.set_outcome(poll.id, "We join the federation as an associate member.")
+    run(bot, loomio, START + timedelta(hours=8))
+    (row,) = exported(bot, source="loomio")
+    assert row["revision"] == 3 and "associate" in row["decision"]
+    history = DecisionLogStore(bot.ledger, "cotech").revisions(row["id"])
+    assert ["founding" in r["decision"] for r in history] == [False, True, False]
+    assert all("draft" not in r["title"].lower() for r in exported(bot))
+
+
+def test_a_proposal_is_cross_posted_once_reminded_when_its_closing_moves_and_its_outcome_posted(
+    make_bot, loomio
+):
+    """One announcement; the reminder follows a moved closing_at (24 h before the new time); the outcome once."""
+    loomio.add_group("CoTech", group_id=7)
+    poll = loomio.add_poll(
+        7, "Fund the @admins <script>gathering</script>", closing_at=START + timedelta(days=3)
+    )
+    bot = decision_bot(make_bot, loomio)
+    run(bot, loomio, START, cycles=2)
+    (announced,) = bot_posts_in(bot, bot.proposals_topic_id)
+    assert "/p/" + poll.key in announced.raw and "Thursday 5 March 2026, 09:00 GMT" in announced.raw
+    assert_no_mentions(announced.raw)
+    loomio.set_closing_at(poll.id, START + timedelta(days=4))  # extended by a day
+    run(bot, loomio, START + timedelta(days=2, hours=1))  # the old reminder's moment: nothing
+    assert len(bot_posts_in(bot, bot.proposals_topic_id)) == 1
+    run(bot, loomio, START + timedelta(days=3, minutes=5))  # 24 h before the new closing time
+    posts = bot_posts_in(bot, bot.proposals_topic_id)
+    assert len(posts) == 2 and "closes on Loomio in about 24 hours" in posts[1].raw
+    run(bot, loomio, START + timedelta(days=3, minutes=30))
+    assert len(bot_posts_in(bot, bot.proposals_topic_id)) == 2
+    loomio.set_outcome(poll.id, "Funded: 500 pounds, @everyone welcome.")
+    run(bot, loomio, START + timedelta(days=4, hours=2), cycles=2)
+    posts = bot_posts_in(bot, bot.proposals_topic_id)
+    assert len(posts) == 3 and "Funded: 500 pounds" in posts[2].raw
+    assert_no_mentions(posts[2].raw)
+
+
+def test_a_proposal_closed_early_gets_no_reminder(make_bot, loomio):
+    """Closed by a person before the reminder: the pending reminder is dropped, never posted."""
+    loomio.add_group("CoTech", group_id=7)
+    poll = loomio.add_poll(7, "Change the logo colour", closing_at=START + timedelta(days=3))
+    bot = decision_bot(make_bot, loomio)
+    run(bot, loomio, START, cycles=2)
+    assert [r.status for r in bot.ledger.actions() if r.kind == "loomio_reminder"] == ["pending"]
+    loomio.close_poll(poll.id, START + timedelta(days=1))
+    run(bot, loomio, START + timedelta(days=1, hours=1))
+    run(bot, loomio, START + timedelta(days=2, hours=1))
+    (only,) = bot_posts_in(bot, bot.proposals_topic_id)
+    assert "Change the logo colour" in only.raw
+    reminders = [r for r in bot.ledger.actions() if r.kind == "loomio_reminder"]
+    assert reminders and all(r.status == "cancelled" for r in reminders)
+
+
+def test_loomio_down_or_refusing_logs_once_per_outage_and_the_forum_side_carries_on(make_bot, loomio):
+    """503 and then a rotated key: one error line per outage, one recovery line; forum decisions still filed."""
+    loomio.add_group("CoTech", group_id=7)
+    poll = loomio.add_poll(7, "Adopt the charter", closing_at=START + timedelta(days=2))
+    bot = decision_bot(make_bot, loomio)
+    run(bot, loomio, START)
+    assert len(bot_posts_in(bot, bot.proposals_topic_id)) == 1
+    loomio.down = True
+    bot.forum.create_topic(
+        "Decided while Loomio was down",
+        "Decision: carry on regardless.",
+        tags=["decision"],
+        username="organiser",
+    )
+    with structlog.testing.capture_logs() as logs:
+        for minutes in (10, 20, 30):
+            run(bot, loomio, START + timedelta(minutes=minutes))
+        loomio.down = False
+        run(bot, loomio, START + timedelta(minutes=40))
+        loomio.api_key = "rotated"
+        for minutes in (50, 60):
+            run(bot, loomio, START + timedelta(minutes=minutes))
+    outages = [e for e in logs if e["event"].startswith("loomio unreachable")]
+    assert len(outages) == 2
+    assert "COTECHBOT_LOOMIO_API_KEY" in outages[1]["error"]
+    assert LOOMIO_KEY not in json.dumps([{k: str(v) for k, v in e.items()} for e in logs])
+    assert len([e for e in logs if e["event"] == "loomio reachable again"]) == 1
+    assert [r["title"] for r in exported(bot, source="discourse")] == ["Decided while Loomio was down"]
+    # The reminder planned from the stored snapshot survives the outage.
+    assert any(r.kind == "loomio_reminder" and r.status == "pending" for r in bot.ledger.actions())
+    assert poll.id
