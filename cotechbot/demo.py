@@ -19,6 +19,7 @@ from typing import TextIO
 
 from cotechbot.app import build_worker
 from cotechbot.clock import FixedClock
+from cotechbot.demo_decisions import demo_loomio, show_decision_log
 from cotechbot.facts import FactsReader
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.dryrun import DryRunForum
@@ -69,6 +70,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         FakeDiscourse.running(
             scenario=cotech_scenario(now), api_key=DEMO_KEY, api_username=BOT, now=clock
         ) as forum,
+        demo_loomio(forum, clock) as decision_settings,
     ):
         digest_category = forum.add_category("Digest", description="The bot's weekly digest")
         settings = Settings(
@@ -81,6 +83,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
                 "category_id": digest_category.id,
                 "hidden_category_ids": [forum.category("Stewards").id],
             },
+            **decision_settings,
         )
         adapter = DiscourseForum(
             forum.url, BOT, DEMO_KEY, name=settings.forum_name, requests_per_minute=6000, burst=100
@@ -104,6 +107,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         facts = FactsReader(ledger, settings).read()
         _heading(out, "What each capability sees")
         out.write(describe_capabilities(worker.capabilities, facts, ledger, now) + "\n")
+        show_decision_log(out, ledger, settings, _heading)
         titles = topic_titles(ledger, forum_name)
         _heading(out, "What it plans to post")
         out.write(

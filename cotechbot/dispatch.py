@@ -169,6 +169,9 @@ class Dispatcher:
         """Replace the text of one of the bot's own posts. Idempotent: after a crash it is simply sent again.
         A post written by anyone else is never edited (the action fails instead)."""
         post_id = int(payload["post_id"])
+        if post_id < 0:  # a dry run's stand-in for a post it did not really create: nothing to check
+            self.forum.edit_post(post_id, payload["raw"], payload.get("edit_reason", ""))
+            return
         me = str(getattr(self.forum, "api_username", "") or "").lower()
         author = self.forum.post(post_id).username.lower()
         if me and author != me:

@@ -97,7 +97,7 @@ class LoomioPoll(ForumModel):
             return f"{self.decided_voters_count} of {self.voters_count} voted"
         rows = [r for r in self.results if r.id is None or r.id > 0]
         rows.sort(key=lambda r: (-r.voter_count, r.rank if r.rank is not None else 0, r.name))
-        parts = [f"{r.name} {r.voter_count}" for r in rows if r.name]
+        parts = [f"{r.name} {r.voter_count}" for r in rows if r.name and r.voter_count > 0]
         tally = ", ".join(parts)
         voted = f"{self.decided_voters_count} of {self.voters_count} voted"
         return f"{tally} ({voted})" if tally else voted

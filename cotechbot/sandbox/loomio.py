@@ -579,13 +579,13 @@ def _outcome_json(outcome: FakeOutcome) -> dict[str, Any]:
     }
 
 
-def seed_loomio(fake: FakeLoomio, now: datetime) -> dict[str, int]:
-    """A CoTech-like Loomio group: one proposal open for three days, one closed with an outcome."""
+def seed_loomio(fake: FakeLoomio, now: datetime, closes_in: timedelta = timedelta(days=3)) -> dict[str, int]:
+    """A CoTech-like Loomio group: one proposal open for ``closes_in``, one closed with an outcome."""
     group = fake.add_group("CoTech")
     open_poll = fake.add_poll(
         group,
         "Adopt the CoTech code of conduct v2",
-        closing_at=now + timedelta(days=3),
+        closing_at=now + closes_in,
         created_at=now - timedelta(days=4),
         details="As discussed at the spring gathering.",
     )

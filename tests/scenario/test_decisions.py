@@ -387,3 +387,83 @@ def test_killed_workers_cross_post_remind_and_edit_the_log_exactly_once(tmp_path
     ledger = Ledger(settings.database_url, FixedClock(times[-1]))
     edits = [r for r in ledger.actions() if r.kind == "decision_log_edit"]
     assert [r.status for r in edits] == [SENT]
+
+
+# -- the command, the HTTP face and the demo ---------------------------------------------------------------
+def test_the_decisions_command_and_the_http_face_serve_the_same_export(make_bot, loomio, monkeypatch, capsys):
+    """`cotechbot decisions --format json --source loomio --since …` and GET /decisions.json agree byte for
+    byte; /decisions.md is the markdown export; a repeated request gets 304."""
+    import requests
+
+    from cotechbot.cli import main
+    from cotechbot.web.face import build_face
+    from cotechbot.web.metrics import Metrics
+    from cotechbot.web.server import BackgroundServer
+
+    loomio.add_group("CoTech", group_id=7)
+    done = loomio.add_poll(
+        7, "Adopt the charter", closing_at=START - timedelta(days=1), created_at=START - timedelta(days=4)
+    )
+    loomio.set_outcome(done.id, "Adopted.")
+    bot = decision_bot(make_bot, loomio)
+    bot.forum.create_topic("Hosting moves", "Decision: we move.", tags=["decision"], username="organiser")
+    run(bot, loomio, START)
+    for name, value in {
+        "COTECHBOT_DATABASE_URL": bot.settings.database_url,
+        "COTECHBOT_DISCOURSE_URL": str(bot.settings.discourse_url),
+        "COTECHBOT_FORUM_NAME": "cotech",
+        "COTECHBOT_LOG_LEVEL": "error",
+    }.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()  # what the bot logged while running
+    assert main(["decisions", "--format", "json"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert {r["source"] for r in everything} == {"discourse", "loomio"}
+    assert main(["decisions", "--format", "json", "--source", "loomio", "--since", "2026-02-01"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)
+    assert only["title"] == "Adopt the charter" and only["decided_at"].endswith("Z")
+    assert main(["decisions", "--format", "csv"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "id,source,url,title,decision,decided_at,tags,status,revision"
+    )
+
+    app = build_face(
+        settings=bot.settings,
+        ledger=bot.ledger,
+        clock=bot.clock,
+        metrics=Metrics(bot.ledger, "cotech"),
+        request_cycle=lambda: None,
+        leading=lambda: True,
+    )
+    server = BackgroundServer(app, "127.0.0.1", 0).start()
+    try:
+        served = requests.get(f"{server.url}/decisions.json", timeout=5)
+        assert served.status_code == 200 and served.headers["Content-Type"].startswith("application/json")
+        assert served.text == decisions_text(bot.ledger, bot.settings, "json")
+        again = requests.get(
+            f"{server.url}/decisions.json", headers={"If-None-Match": served.headers["ETag"]}, timeout=5
+        )
+        assert again.status_code == 304
+        markdown = requests.get(f"{server.url}/decisions.md", timeout=5)
+        assert markdown.text.startswith("# Decision log") and "Adopt the charter" in markdown.text
+    finally:
+        server.stop()
+
+
+def test_the_demo_files_a_loomio_outcome_and_cross_posts_a_proposal():
+    """`make demo` prints the log with the closed Loomio proposal's outcome and shows the new one announced."""
+    import io
+
+    from cotechbot.demo import run_demo
+
+    out = io.StringIO()
+    assert run_demo(now=datetime(2026, 11, 21, 10, 0, tzinfo=UTC), out=out) == 0
+    text = out.getvalue()
+    log = text.split("== The decision log")[1].split("== What it plans to post")[0]
+    assert "Move the monthly call to Thursdays" in log and "Agreed: the monthly call moves" in log
+    assert "Results: Agree 6, Abstain 1 (7 of 7 voted)" in log
+    assert (
+        "a reply in “Proposals on Loomio”" in text
+        and "New on Loomio: [Adopt the CoTech code of conduct v2]" in text
+    )

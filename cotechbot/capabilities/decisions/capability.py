@@ -311,6 +311,9 @@ class DecisionsCapability:
         )
 
     def describe(self, facts: Facts, now: datetime) -> str:
+        if EXTRA_LOG not in facts.extra:  # described without the stored log: say where to find it
+            where = f"kept in topic {self.rules.log_topic_id}" if self.rules.log_topic_id else "not posted"
+            return f"Decision log: {where}; `cotechbot decisions` lists it."
         entries = self.entries(facts)
         decided = sum(1 for e in entries if e.status == "decided")
         awaiting = sum(1 for e in entries if e.status == "awaiting_outcome")
