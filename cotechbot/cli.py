@@ -396,6 +396,11 @@ def describe_failure(error: Exception, settings: Settings | None) -> tuple[int, 
         return 1, f"storage error: {explain_storage_error(error, url)}"
     if isinstance(error, OSError):
         return 1, explain_os_error(error, "use")
+    if isinstance(error, ModuleNotFoundError):
+        return 1, (
+            f"the library {error.name!r} is missing from this installation; reinstall cotechbot with its "
+            "dependencies (pip install -c constraints.txt .)"
+        )
     return 1, f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 

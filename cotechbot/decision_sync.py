@@ -39,7 +39,8 @@ from cotechbot.decision_log import DecisionLogStore
 from cotechbot.errors import ForumAuthError, ForumError, ForumNotFound
 from cotechbot.facts import ignored_authors
 from cotechbot.forum.loomio import LoomioClient
-from cotechbot.ledger import Ledger, audit
+from cotechbot.ledger import Ledger
+from cotechbot.ledger.schema import audit
 from cotechbot.loomio_models import LoomioPoll
 from cotechbot.settings import Settings
 

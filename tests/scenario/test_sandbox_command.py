@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ from tests.unit.test_cli import run_cli
 
 
 def test_check_and_once_work_against_cotechbot_sandbox(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a free port, to prove --port is honoured
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COTECHBOT_")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "cotechbot.cli", "sandbox"],
+        [sys.executable, "-m", "cotechbot.cli", "sandbox", "--port", str(port)],
         cwd=tmp_path,
         env=clean,
         stdout=subprocess.PIPE,
@@ -31,6 +35,7 @@ def test_check_and_once_work_against_cotechbot_sandbox(tmp_path: Path) -> None:
             "COTECHBOT_DISCOURSE_API_KEY",
             "COTECHBOT_DISCOURSE_API_USERNAME",
         }
+        assert settings["COTECHBOT_DISCOURSE_URL"].rstrip("/").endswith(f":{port}")
         settings["COTECHBOT_DATABASE_URL"] = f"sqlite:///{tmp_path}/state.db"
 
         check = run_cli("check", cwd=tmp_path, env=settings)

@@ -2,14 +2,14 @@
 snapshot of each watched Loomio poll (Loomio has no change feed: the bot diffs its lists against these).
 
 Revision ID: 0013
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
