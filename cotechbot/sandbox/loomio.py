@@ -127,6 +127,7 @@ class FakeLoomio:
         self._ids = {name: itertools.count(start) for name, start in (("poll", 301), ("outcome", 901))}
         self._keys = itertools.count(1)
         self.users = {3: {"id": 3, "name": "A Member", "username": "amember", "bot": False}}
+        self.discussions: dict[int, dict[str, Any]] = {}
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def start(self) -> FakeLoomio:
@@ -250,6 +251,21 @@ class FakeLoomio:
             )
             self.polls[poll.id] = poll
             return poll
+
+    def add_discussion(self, group_id: int, title: str, *, last_activity_at: datetime) -> int:
+        """A thread (3.0.x shape) that polls can live in; side-loaded with its last activity."""
+        with self._lock:
+            discussion_id = 501 + len(self.discussions)
+            self.discussions[discussion_id] = {
+                "id": discussion_id,
+                "key": self._new_key(),
+                "group_id": group_id,
+                "title": title,
+                "created_at": _iso(last_activity_at),
+                "last_activity_at": _iso(last_activity_at),
+                "closed_at": None,
+            }
+            return discussion_id
 
     def vote(self, poll_id: int, option: str, count: int = 1) -> None:
         with self._lock:
@@ -450,6 +466,9 @@ class FakeLoomio:
         }
         if outcomes:
             body["outcomes"] = outcomes
+        threads = sorted({p.discussion_id for p in polls if p.discussion_id in self.discussions})
+        if threads:
+            body["discussions"] = [self.discussions[t] for t in threads if t is not None]
         return body
 
     def _poll_json(self, poll: FakePoll) -> tuple[dict[str, Any], list[dict[str, Any]]]:

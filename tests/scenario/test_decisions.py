@@ -467,3 +467,25 @@ def test_the_demo_files_a_loomio_outcome_and_cross_posts_a_proposal():
         "a reply in “Proposals on Loomio”" in text
         and "New on Loomio: [Adopt the CoTech code of conduct v2]" in text
     )
+
+
+def test_a_loomio_thread_idle_past_stall_days_is_listed_among_the_digests_stalled_threads(make_bot, loomio):
+    """An open proposal whose Loomio thread last moved 40 days ago appears under Stalled threads; a lively one
+    does not; its title is mention-safe."""
+    loomio.add_group("CoTech", group_id=7)
+    idle = loomio.add_discussion(7, "Pensions thread", last_activity_at=START - timedelta(days=40))
+    lively = loomio.add_discussion(7, "Logo thread", last_activity_at=START - timedelta(days=2))
+    loomio.add_poll(7, "Pool our @pensions", closing_at=START + timedelta(days=30), discussion_id=idle)
+    loomio.add_poll(7, "Pick a logo", closing_at=START + timedelta(days=30), discussion_id=lively)
+    bot = decision_bot(make_bot, loomio, digest={"category_id": 2}, stall_days=30)
+    digest_category = bot.forum.add_category("Digest", description="The weekly digest")
+    assert digest_category.id == 2
+    run(bot, loomio, START + timedelta(minutes=5))
+    (digest,) = [
+        p
+        for p in bot.forum.posts_by(BOT)
+        if p.post_number == 1 and bot.forum.topic(p.topic_id).category_id == 2
+    ]
+    stalled = digest.raw.split("### Stalled threads")[1]
+    assert "Pool our" in stalled and "no activity in 40 days" in stalled and "Pick a logo" not in stalled
+    assert_no_mentions(digest.raw)

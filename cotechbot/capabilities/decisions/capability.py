@@ -23,7 +23,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from cotechbot.actions import Action, CreateTopic, EditPost, Reply, Status
-from cotechbot.capabilities.base import SHARED_DECISIONS, Facts, Need, OutboxView, Plan, Trigger
+from cotechbot.capabilities.base import (
+    SHARED_DECISIONS,
+    SHARED_STALLED,
+    Facts,
+    Need,
+    OutboxView,
+    Plan,
+    Trigger,
+)
 from cotechbot.capabilities.decisions import LogEntry, newest_first, open_proposals
 from cotechbot.capabilities.digest import Renderer
 from cotechbot.loomio_models import LoomioPoll
@@ -124,7 +132,8 @@ class DecisionsCapability:
                 replaces.add(poll_source(poll))
                 actions += self.plan_poll(facts, poll, now)
         shared = tuple(e.as_decision() for e in entries) + tuple(open_proposals(polls))
-        return Plan(actions=tuple(actions), replaces=frozenset(replaces), shares={SHARED_DECISIONS: shared})
+        shares = {SHARED_DECISIONS: shared, SHARED_STALLED: tuple(waiting_threads(polls))}
+        return Plan(actions=tuple(actions), replaces=frozenset(replaces), shares=shares)
 
     # the log post(s)
     def pages(self, facts: Facts, entries: Sequence[LogEntry]) -> list[str]:
@@ -330,6 +339,23 @@ class DecisionsCapability:
             closes = local_time(poll.closing_at, self.rules.zone, with_utc=False) if poll.closing_at else "?"
             lines.append(f"  Loomio proposal {_title(poll)!r} closes {closes}.")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class WaitingThread:
+    """An open Loomio proposal and when its thread last moved (the digest decides whether it stalled)."""
+
+    title: str
+    url: str
+    last_activity_at: datetime
+
+
+def waiting_threads(polls: Iterable[LoomioPoll]) -> list[WaitingThread]:
+    return [
+        WaitingThread(_title(poll), poll.url, poll.last_activity_at or poll.created_at)
+        for poll in polls
+        if poll.closed_at is None and not poll.draft and poll.discarded_at is None
+    ]
 
 
 def poll_source(poll: LoomioPoll) -> str:
