@@ -489,3 +489,29 @@ def test_a_loomio_thread_idle_past_stall_days_is_listed_among_the_digests_stalle
     stalled = digest.raw.split("### Stalled threads")[1]
     assert "Pool our" in stalled and "no activity in 40 days" in stalled and "Pick a logo" not in stalled
     assert_no_mentions(digest.raw)
+
+
+def test_proposals_go_to_new_topics_in_a_category_and_a_discarded_one_is_dropped(make_bot, loomio):
+    """category_id mode: one new topic per proposal, its reminder a reply in that topic; a discarded
+    proposal's reminder is cancelled and its closed entry withdrawn."""
+    loomio.add_group("CoTech", group_id=7)
+    kept = loomio.add_poll(7, "Buy a shared server for members", closing_at=START + timedelta(days=3))
+    dropped = loomio.add_poll(7, "Rename the network entirely", closing_at=START + timedelta(days=3))
+    bot = make_bot(
+        START,
+        loomio={"url": loomio.url, "api_key": LOOMIO_KEY, "group_ids": [7], "category_id": 2},
+    )
+    category = bot.forum.add_category("Loomio", description="Proposals from Loomio")
+    assert category.id == 2
+    run(bot, loomio, START, cycles=2)
+    created = {
+        bot.forum.topic(p.topic_id).title: p.topic_id for p in bot.forum.posts_by(BOT) if p.post_number == 1
+    }
+    assert set(created) == {"Loomio: Buy a shared server for members", "Loomio: Rename the network entirely"}
+    loomio.discard_poll(dropped.id)
+    run(bot, loomio, START + timedelta(days=2, minutes=5))
+    replies = [p for p in bot.forum.posts_by(BOT) if p.post_number > 1]
+    assert [bot.forum.topic(p.topic_id).title for p in replies] == ["Loomio: Buy a shared server for members"]
+    assert "closes on Loomio in about 24 hours" in replies[0].raw
+    statuses = {r.key.split(":")[2]: r.status for r in bot.ledger.actions() if r.kind == "loomio_reminder"}
+    assert statuses == {f"poll/{kept.id}": "sent", f"poll/{dropped.id}": "cancelled"}

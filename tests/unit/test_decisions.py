@@ -188,3 +188,22 @@ def test_exports_are_mention_safe_and_json_has_the_promised_fields():
     (row,) = __import__("json").loads(export([hostile], "json"))
     assert set(row) >= {"id", "source", "url", "title", "decision", "decided_at", "tags"}
     assert row["decided_at"] == "2026-03-01T09:00:00Z"
+
+
+def test_a_topic_without_a_labelled_line_files_its_accepted_answer():
+    """The solved plugin's accepted_answer post is the decision when the first post has no labelled line."""
+    solution = Post.model_validate(
+        {
+            "id": 140,
+            "topic_id": 5,
+            "post_number": 4,
+            "raw": "Use Matrix, with a bridge.",
+            "created_at": NOW,
+            "accepted_answer": True,
+        }
+    )
+    topics = [Topic(id=5, title="Which chat tool?", tags=["decision"], created_at=NOW)]
+    found = forum_filings(
+        topics, {5: [post("Which chat tool should we use?"), solution]}, ["decision"], "https://f"
+    )
+    assert found["discourse:topic/5"].decision == "Use Matrix, with a bridge."

@@ -127,7 +127,7 @@ def forum_filings(
         first = next((p for p in topic_posts if p.post_number == 1), None)
         if first is None:
             continue
-        accepted = next((p for p in topic_posts if getattr(p, "accepted_answer", False)), None)
+        accepted = next((p for p in topic_posts if p.accepted_answer), None)
         decision_id = f"discourse:topic/{topic.id}"
         found[decision_id] = Filing(
             decision_id=decision_id,
