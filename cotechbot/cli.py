@@ -119,7 +119,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ForumError as error:
         print(f"forum: FAILED — {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    return 0
+    from cotechbot.decision_sync import check_loomio
+
+    return check_loomio(settings)
 
 
 def cmd_once(args: argparse.Namespace) -> int:

@@ -241,3 +241,21 @@ class DecisionFacts:
 
 def decision_need_readers(ledger: Ledger, settings: Settings) -> dict[str, Any]:
     return {DECISION_LOG_NEED: DecisionFacts(ledger, settings).read}
+
+
+def check_loomio(settings: Settings) -> int:
+    """``cotechbot check``'s Loomio line: nothing when Loomio is not configured, else ok or one actionable
+    failure (a rotated key names the setting to fix); the exit code."""
+    import sys
+
+    client = open_loomio(settings)
+    if client is None:
+        return 0
+    try:
+        print(f"loomio: ok ({client.check(tuple(settings.loomio.group_ids))})")
+    except ForumError as error:
+        print(f"loomio: FAILED — {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    return 0

@@ -515,3 +515,17 @@ def test_proposals_go_to_new_topics_in_a_category_and_a_discarded_one_is_dropped
     assert "closes on Loomio in about 24 hours" in replies[0].raw
     statuses = {r.key.split(":")[2]: r.status for r in bot.ledger.actions() if r.kind == "loomio_reminder"}
     assert statuses == {f"poll/{kept.id}": "sent", f"poll/{dropped.id}": "cancelled"}
+
+
+def test_check_reports_a_rotated_loomio_key_as_one_actionable_line(make_bot, loomio, capsys):
+    """`cotechbot check` says loomio: ok with the right key, and names COTECHBOT_LOOMIO_API_KEY when refused."""
+    from cotechbot.decision_sync import check_loomio
+
+    loomio.add_group("CoTech", group_id=7)
+    bot = decision_bot(make_bot, loomio)
+    assert check_loomio(bot.settings) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("loomio: ok")
+    loomio.api_key = "rotated"
+    assert check_loomio(bot.settings) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("loomio: FAILED") and "COTECHBOT_LOOMIO_API_KEY" in line and LOOMIO_KEY not in line
