@@ -51,5 +51,5 @@ def build_worker(
         # the real ledger stays exactly as it was.
         ledger = ledger.rehearsal_copy()
     syncer = DiscourseSync(forum, ledger, clock, SyncOptions.from_settings(settings))
-    syncer = with_decision_sync(syncer, settings, ledger, clock)  # Loomio and the decision log
+    syncer = with_decision_sync(syncer, settings, ledger, clock, forum)  # Loomio and the decision log
     return Worker(settings, forum, ledger, clock, syncer, dry_run=settings.dry_run)

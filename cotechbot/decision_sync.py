@@ -17,8 +17,9 @@ The capability's ``Need("decision_log")`` is answered by :class:`DecisionFacts` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+import json
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +48,8 @@ from cotechbot.settings import Settings
 log = structlog.get_logger(__name__)
 OUTAGE_CURSOR = "loomio.outage"
 FILED_CURSOR = "decisions.filed_once"
+GONE_CURSOR = "decisions.gone_topic_ids"
+TAGS_CHECKED_CURSOR = "decisions.tags_checked_at"
 
 
 def open_loomio(settings: Settings) -> LoomioClient | None:
@@ -135,11 +138,16 @@ class DecisionFiler:
         self.store = DecisionLogStore(ledger, self.forum)
         self.ignored = ignored_authors(settings)
 
-    def file(self) -> int:
-        """Write what changed; the number of entries written."""
-        now = self.clock.now()
+    def tagged_topics(self) -> list[Any]:
+        """Mirrored topics carrying a decision tag (as the mirror last saw them)."""
         wanted = {tag.lower() for tag in self.settings.decision_tags}
-        topics = [t for t in self.ledger.mirrored_topics(self.forum) if wanted & {x.lower() for x in t.tags}]
+        return [t for t in self.ledger.mirrored_topics(self.forum) if wanted & {x.lower() for x in t.tags}]
+
+    def file(self, gone: Collection[int] = ()) -> int:
+        """Write what changed; the number of entries written. ``gone``: topics the forum no longer lists
+        under a decision tag although the mirror still has them tagged (untagged or deleted)."""
+        now = self.clock.now()
+        topics = [t for t in self.tagged_topics() if t.id not in gone]
         posts: dict[int, list[Any]] = {}
         if topics:
             for post in self.ledger.mirrored_posts(self.forum, topic_ids=[t.id for t in topics]):
@@ -166,10 +174,13 @@ class DecisionFiler:
 class DecisionsSync:
     """A syncer that runs the Discourse sync, then reads Loomio and files decisions (whatever the first did)."""
 
-    def __init__(self, inner: Any, filer: DecisionFiler, watcher: LoomioWatcher | None) -> None:
+    def __init__(
+        self, inner: Any, filer: DecisionFiler, watcher: LoomioWatcher | None, forum: Any = None
+    ) -> None:
         self.inner = inner
         self.filer = filer
         self.watcher = watcher
+        self.forum = forum  # lists topics by tag (``topics_tagged``), when the adapter can
 
     def run_cycle(self, watched_topic_ids: Iterable[int] = ()) -> object:
         try:
@@ -181,22 +192,47 @@ class DecisionsSync:
         try:
             if self.watcher is not None:
                 self.watcher.refresh()
-            self.filer.file()
+            self.filer.file(self.gone_topic_ids())
         except Exception:  # the decision log never stops a cycle; the next one files what this one missed
             log.exception("filing decisions failed; the rest of the cycle carries on")
+
+    def gone_topic_ids(self) -> set[int]:
+        """Decision topics the forum no longer lists under a decision tag (untagged or deleted: neither bumps
+        a topic, so the sync does not notice). Checked by listing each tag every ``edit_check_interval``
+        (one request per tag); the answer is kept in the ledger in between."""
+        filer = self.filer
+        forum, ledger, now = filer.forum, filer.ledger, filer.clock.now()
+        stored = ledger.get_cursor(forum, GONE_CURSOR)
+        gone = {int(i) for i in json.loads(stored)} if stored else set()
+        lister = getattr(self.forum, "topics_tagged", None)
+        checked = ledger.get_cursor(forum, TAGS_CHECKED_CURSOR)
+        interval = timedelta(minutes=filer.settings.edit_check_interval_minutes)
+        if lister is None or (checked and now - datetime.fromisoformat(checked) < interval):
+            return gone
+        try:
+            listed = {t.id for tag in filer.settings.decision_tags for t in lister(tag)}
+        except ForumError as error:
+            log.warning("listing decision topics failed; tried again next cycle", error=str(error))
+            return gone
+        gone = {t.id for t in filer.tagged_topics()} - listed
+        ledger.set_cursor(forum, GONE_CURSOR, json.dumps(sorted(gone)))
+        ledger.set_cursor(forum, TAGS_CHECKED_CURSOR, now.isoformat())
+        return gone
 
     def __getattr__(self, name: str) -> Any:  # the inner syncer's report helpers, counters…
         return getattr(self.inner, name)
 
 
-def with_decision_sync(syncer: Any, settings: Settings, ledger: Ledger, clock: Clock) -> Any:
+def with_decision_sync(
+    syncer: Any, settings: Settings, ledger: Ledger, clock: Clock, forum: Any = None
+) -> Any:
     """``syncer`` followed by the decision log's own sync stage when the capability is on."""
     if not settings.decisions.enabled:
         return syncer
     store = DecisionLogStore(ledger, settings.forum_name)
     client = open_loomio(settings)
     watcher = LoomioWatcher(client, settings, store, ledger, clock) if client is not None else None
-    return DecisionsSync(syncer, DecisionFiler(ledger, settings, clock), watcher)
+    return DecisionsSync(syncer, DecisionFiler(ledger, settings, clock), watcher, forum)
 
 
 class DecisionFacts:

@@ -529,3 +529,16 @@ def test_check_reports_a_rotated_loomio_key_as_one_actionable_line(make_bot, loo
     assert check_loomio(bot.settings) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("loomio: FAILED") and "COTECHBOT_LOOMIO_API_KEY" in line and LOOMIO_KEY not in line
+
+
+def test_deleting_a_decision_topic_withdraws_its_entry(make_bot):
+    """The topic's first post is deleted (Discourse deletes the topic): the entry stays, marked withdrawn."""
+    bot = decision_bot(make_bot)
+    topic, first = bot.forum.create_topic(
+        "A decision someone regrets", "Decision: paint it red.", tags=["decision"], username="organiser"
+    )
+    run(bot, None, START)
+    bot.forum.delete_post(first.id)
+    run(bot, None, START + timedelta(hours=1))
+    entry = entries(bot)[f"discourse:topic/{topic.id}"]
+    assert entry.status == "withdrawn" and entry.decision == "paint it red."
