@@ -225,9 +225,12 @@ class Dispatcher:
         post_id = operation.post_id
         if post_id > 0:  # a dry run's stand-ins for posts it did not really create are negative: no check
             me = str(getattr(self.forum, "api_username", "") or "").lower()
-            author = self.forum.post(post_id).username.lower()
-            if me and author != me:
-                raise ValueError(f"post {post_id} is by {author!r}, not the bot: it is never edited")
+            post = self.forum.post(post_id)
+            if me and post.username.lower() != me:
+                raise ValueError(f"post {post_id} is by {post.username!r}, not the bot: it is never edited")
+            set_wiki = getattr(self.forum, "set_wiki", None)
+            if operation.wiki is not None and post.wiki != operation.wiki and set_wiki is not None:
+                set_wiki(post_id, operation.wiki)
         self.forum.edit_post(post_id, operation.raw, operation.edit_reason)
 
     def _record_failure(self, row: OutboxRow, error: ForumError, bound: Any, report: DispatchReport) -> None:

@@ -112,6 +112,7 @@ class Post(ForumModel):
     polls: list[Poll] = Field(default_factory=list)
     event: CalendarEvent | None = None
     accepted_answer: bool = False  # the solved plugin marks the topic's solution post
+    wiki: bool = False
 
     @field_validator("polls", mode="before")
     @classmethod

@@ -756,6 +756,10 @@ class DiscourseForum(DiscourseClient):
             self.create_post(raw, title=title, archetype="private_message", target_recipients=names), "/posts"
         )
 
+    def set_wiki(self, post_id: int, wiki: bool = True) -> None:
+        """Make a post a wiki (or not): ``PUT /posts/{id}/wiki.json``; staff only."""
+        self._put(f"/posts/{post_id}/wiki.json", wiki="true" if wiki else "false")
+
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:
         path = f"/posts/{post_id}"
         payload = self.update_post(post_id, raw, edit_reason)

@@ -162,8 +162,24 @@ def test_an_unchanged_log_plans_no_edit_and_a_changed_one_plans_one_keyed_by_its
         payload=created.payload,
     )
     posted = {created.key: (555, 1)}
-    assert capability.plan(facts_for(entries, [sent], posted=posted), NOW).actions == ()
-    plan = capability.plan(facts_for([*entries, entry(2)], [sent], posted=posted), NOW)
+    (wiki,) = capability.plan(facts_for(entries, [sent], posted=posted), NOW).actions
+    assert (
+        wiki.operation.op == "edit_post"
+        and wiki.operation.wiki
+        and wiki.operation.raw == created.operation.raw
+    )
+    made_wiki = outbox_view(
+        key=wiki.key,
+        kind=wiki.kind,
+        source=wiki.source,
+        target=wiki.target,
+        status=Status.SENT,
+        due_at=wiki.due_at,
+        sent_at=NOW,
+        payload=wiki.payload,
+    )
+    assert capability.plan(facts_for(entries, [sent, made_wiki], posted=posted), NOW).actions == ()
+    plan = capability.plan(facts_for([*entries, entry(2)], [sent, made_wiki], posted=posted), NOW)
     (edit,) = plan.actions
     assert edit.operation.op == "edit_post" and edit.operation.post_id == 555
     assert edit.key.startswith("decision_log_edit:cotech:topic/1:page/1:")

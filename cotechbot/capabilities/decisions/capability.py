@@ -204,10 +204,13 @@ class DecisionsCapability:
                         )
                     )
                 continue
-            if _last_sent_hash(facts.outbox, source) == digest:
-                continue
+            if _last_sent_hash(facts.outbox, source) == digest and any(
+                row.source == source and row.kind == EDIT_KIND and row.status == Status.SENT
+                for row in facts.outbox
+            ):
+                continue  # unchanged, and already made a wiki by an earlier edit
             key = f"decision_log_edit:{facts.forum}:topic/{topic_id}:page/{number}:{digest}"
-            edit = EditPost(post_id=post_id, raw=raw, edit_reason="decision log updated")
+            edit = EditPost(post_id=post_id, raw=raw, edit_reason="decision log updated", wiki=True)
             actions.append(self._action(facts, key, EDIT_KIND, source, edit, digest))
         return actions, sources
 
