@@ -22,7 +22,6 @@ from typing import TextIO
 
 from cotechbot.app import build_worker
 from cotechbot.clock import FixedClock
-from cotechbot.demo_decisions import demo_loomio, show_decision_log
 from cotechbot.facts import FactsReader
 from cotechbot.forum.discourse import DiscourseForum
 from cotechbot.forum.dryrun import DryRunForum
@@ -34,6 +33,7 @@ from cotechbot.planview import (
     preview_plans,
     topic_titles,
 )
+from cotechbot.sandbox.decisions_demo import demo_loomio, show_decision_log
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.scenario import cotech_scenario
 from cotechbot.settings import Settings
