@@ -198,11 +198,18 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
 
 
 SANDBOX_KEY = "sandbox-key-not-a-secret"
+SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret-not-a-secret"
 
 
-def serve_sandbox(port: int = 0, out: TextIO = sys.stdout, stop: threading.Event | None = None) -> int:
+def serve_sandbox(
+    port: int = 0,
+    out: TextIO = sys.stdout,
+    stop: threading.Event | None = None,
+    webhook_port: int | None = None,
+) -> int:
     """``cotechbot sandbox``: the bundled sandbox forum on its own, seeded with the CoTech scenario, until
-    Ctrl-C — so ``check``, ``once``, ``plan`` and ``run`` can be tried by hand against it."""
+    Ctrl-C — so ``check``, ``once``, ``plan`` and ``run`` can be tried by hand against it. With
+    ``webhook_port``, it also sends signed webhooks to a bot serving its HTTP face on that local port."""
     stop = stop or threading.Event()
     now = datetime.now(UTC).replace(microsecond=0)
     forum = FakeDiscourse(api_key=SANDBOX_KEY, api_username=BOT, port=port)
@@ -212,6 +219,10 @@ def serve_sandbox(port: int = 0, out: TextIO = sys.stdout, stop: threading.Event
         out.write(f"COTECHBOT_DISCOURSE_URL={forum.url}\n")
         out.write(f"COTECHBOT_DISCOURSE_API_KEY={SANDBOX_KEY}\n")
         out.write(f"COTECHBOT_DISCOURSE_API_USERNAME={BOT}\n")
+        if webhook_port is not None:
+            forum.add_webhook(f"http://127.0.0.1:{webhook_port}/webhooks/discourse", SANDBOX_WEBHOOK_SECRET)
+            out.write(f"COTECHBOT_HTTP_PORT={webhook_port}\n")
+            out.write(f"COTECHBOT_WEBHOOK_SECRET={SANDBOX_WEBHOOK_SECRET}\n")
         out.flush()
         sys.stderr.write(
             f"Sandbox forum with {forum.topic_count} topics at {forum.url}. In another shell, `export` the three "

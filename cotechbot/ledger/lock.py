@@ -86,18 +86,17 @@ class LeaderLock(LedgerPart):
         self.check_database_file()
         if self.dialect == "postgresql":
             with self.engine.connect() as connection:
+                key = schema_lock_key(connection, name)
                 held = bool(
-                    connection.execute(
-                        sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_id(name)}
-                    ).scalar()
+                    connection.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
                 )
                 connection.commit()
                 try:
-                    yield Leadership(held, lambda: _advisory_lock_held(connection, name))
+                    yield Leadership(held, lambda: _advisory_lock_held(connection, key))
                 finally:
                     if held and not connection.invalidated:
                         try:
-                            connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": lock_id(name)})
+                            connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                             connection.commit()
                         except sa.exc.DBAPIError:
                             pass  # the connection died, and the lock with it
@@ -126,14 +125,24 @@ class LeaderLock(LedgerPart):
         return True
 
 
-def _advisory_lock_held(connection: Connection, name: str) -> bool:
+def schema_lock_key(connection: Connection, name: str) -> int:
+    """The advisory lock id for ``name`` in this connection's schema.
+
+    PostgreSQL's advisory locks are database-wide; two bots (or two test runs) keeping their ledgers in
+    different schemas of one database must not stand by for each other's locks.
+    """
+    schema = connection.execute(sa.text("SELECT current_schema()")).scalar()
+    return lock_id(f"{schema}:{name}")
+
+
+def _advisory_lock_held(connection: Connection, key: int) -> bool:
     """Whether this session still holds the advisory lock (False, not an error, if the session died)."""
     held = connection.execute(
         sa.text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
             "AND granted AND ((classid::bigint << 32) | objid::bigint) = :k"
         ),
-        {"k": lock_id(name)},
+        {"k": key},
     ).scalar()
     connection.commit()
     return bool(held)

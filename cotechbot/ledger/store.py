@@ -23,10 +23,10 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from cotechbot.clock import Clock
-from cotechbot.ledger.lock import LeaderLock
+from cotechbot.ledger.lock import LeaderLock, schema_lock_key
 from cotechbot.ledger.mirror import MirrorStore
 from cotechbot.ledger.outbox import OutboxStore
-from cotechbot.ledger.schema import lock_id, metadata, normalise_database_url
+from cotechbot.ledger.schema import metadata, normalise_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -68,7 +68,9 @@ class Ledger(MirrorStore, OutboxStore, LeaderLock):
         with self.engine.begin() as connection:
             if self.dialect == "postgresql":
                 # Serialise concurrent first starts; the lock ends with this transaction.
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_id("migrate")})
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": schema_lock_key(connection, "migrate")}
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from cotechbot.actions import Action, Reply, Status
 from cotechbot.clock import FixedClock
 from cotechbot.ledger import Ledger, LedgerLost
-from cotechbot.ledger.schema import lock_id
+from cotechbot.ledger.lock import schema_lock_key
+from tests.store.conftest import postgres_schema_url
 
 T0 = datetime(2024, 7, 1, 14, 0, tzinfo=UTC)
 
@@ -103,12 +104,13 @@ def test_a_postgresql_leader_notices_its_lock_died_with_its_connection(
     with ledger.leader(name) as leading:
         assert leading and leading.still_held()
         with ledger.engine.connect() as other:
+            key = schema_lock_key(other, name)
             # End the lock's own session, as a network cut or a server restart would.
             other.execute(
                 sa.text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"
                 ),
-                {"k": lock_id(name)},
+                {"k": key},
             )
             other.commit()
         assert not leading.still_held()
@@ -147,3 +149,22 @@ def test_a_deleted_sqlite_file_fails_loudly_instead_of_starting_empty(tmp_path, 
     with pytest.raises(LedgerLost, match="disappeared"), ledger.leader("sync:cotech"):
         pass
     ledger.dispose()
+
+
+@pytest.mark.postgres
+def test_ledgers_in_different_schemas_of_one_database_never_wait_for_each_others_locks() -> None:
+    """Advisory locks are database-wide: a bot (or a test run) in another schema must not make us stand by."""
+    first_url = next(schemas := postgres_schema_url())
+    second_url = next(others := postgres_schema_url())
+    clock = FixedClock(datetime(2024, 6, 24, 11, 0, tzinfo=UTC))
+    first, second = Ledger(first_url, clock), Ledger(second_url, clock)
+    try:
+        with first.leader("sync:cotech") as ours, second.leader("sync:cotech") as theirs:
+            assert ours and theirs
+        with first.leader("sync:cotech") as leading, first.leader("sync:cotech") as rival:
+            assert leading and not rival  # within one schema the lock still excludes
+    finally:
+        first.dispose()
+        second.dispose()
+        for generator in (schemas, others):
+            generator.close()

@@ -290,6 +290,7 @@ class FakeDiscourse(SandboxForum):
             self.webhooks.append(hook)
             if self._webhook_sender is None:
                 self._webhook_sender = WebhookSender(self._instance_url)
+            if self._announce not in self.listeners:
                 self.listeners.append(self._announce)
             return hook
 
