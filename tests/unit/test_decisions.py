@@ -139,7 +139,7 @@ def test_pages_stay_under_discourses_limit_and_list_newest_first():
     capability = DecisionsCapability(DecisionRules(log_topic_id=1))
     entries = [entry(n, decision="word " * 170) for n in range(1, 401)]
     pages = capability.pages(facts_for(entries), entries)
-    assert len(pages) > 2 and all(len(page) < 32_000 for page in pages)
+    assert len(pages) > 2 and all(len(page) <= 30_000 for page in pages)  # room for the marker under 32,000
     assert "Decision number 1]" in pages[0] and "Decision number 400]" in pages[-1]
     plan = capability.plan(facts_for(entries), NOW)
     assert [a.key for a in plan.actions] == [

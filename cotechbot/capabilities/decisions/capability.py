@@ -146,16 +146,29 @@ class DecisionsCapability:
             }
             for entry in entries
         ]
-        base = len(self._page_text(1, []))
+        if not items:
+            return [self._page_text(1, [])]
+        # An item's length is what it adds beside another one (the empty page says "Nothing decided yet").
+        one = len(self._page_text(1, items[:1]))
+        header = one - (len(self._page_text(1, items[:1] * 2)) - one)
         pages: list[list[dict[str, Any]]] = [[]]
-        used = base
+        used = header
         for item in items:
-            size = len(self._page_text(1, [item])) - base
+            size = len(self._page_text(1, [items[0], item])) - one
             if pages[-1] and used + size > self.rules.page_limit:
                 pages.append([])
-                used = base
+                used = header
             pages[-1].append(item)
             used += size
+        # The estimate is exact for page 1's header; later pages' headers are shorter. Check, to be sure.
+        for number in range(1, len(pages) + 1):
+            while (
+                len(pages[number - 1]) > 1
+                and len(self._page_text(number, pages[number - 1])) > self.rules.page_limit
+            ):
+                if number == len(pages):
+                    pages.append([])
+                pages[number].insert(0, pages[number - 1].pop())
         return [self._page_text(number, chunk) for number, chunk in enumerate(pages, start=1)]
 
     def _page_text(self, page: int, items: list[dict[str, Any]]) -> str:
