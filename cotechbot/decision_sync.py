@@ -254,8 +254,8 @@ class DecisionFacts:
     def posted(self) -> dict[str, tuple[int | None, int | None]]:
         rows = [
             row
-            for row in self.ledger.actions(forum=self.forum, statuses=[Status.SENT])
-            if row.kind in POSTED_KINDS
+            for kind in sorted(POSTED_KINDS)
+            for row in self.ledger.actions(forum=self.forum, statuses=[Status.SENT], kind=kind)
         ]
         keys = [row.key for row in rows]
         topics: dict[str, int] = {}
