@@ -544,3 +544,19 @@ def test_deleting_a_decision_topic_withdraws_its_entry(make_bot):
     run(bot, None, START + timedelta(hours=1))
     entry = entries(bot)[f"discourse:topic/{topic.id}"]
     assert entry.status == "withdrawn" and entry.decision == "paint it red."
+
+
+def test_the_digest_preview_lists_the_weeks_decisions_from_the_log(make_bot, loomio):
+    """`cotechbot digest` (posting and reading nothing) shows a Loomio outcome filed this week."""
+    from cotechbot.digest_preview import preview_digest
+
+    loomio.add_group("CoTech", group_id=7)
+    poll = loomio.add_poll(
+        7, "Adopt the charter", closing_at=START - timedelta(days=1), created_at=START - timedelta(days=5)
+    )
+    loomio.set_outcome(poll.id, "Adopted unanimously.")
+    bot = decision_bot(make_bot, loomio)
+    run(bot, loomio, START)
+    text = preview_digest(bot.settings, bot.ledger, now=START + timedelta(hours=1))
+    decided = text.split("### Decisions")[1]
+    assert "Decided: [Adopt the charter]" in decided and "Adopted unanimously." in decided
