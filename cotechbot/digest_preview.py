@@ -11,7 +11,7 @@ import structlog
 from cotechbot.capabilities.base import Facts, Trigger
 from cotechbot.capabilities.digest import DigestRules, digest_title, parse_week, week_of
 from cotechbot.capabilities.digest.capability import DigestCapability
-from cotechbot.capabilities.registry import build_capabilities
+from cotechbot.capabilities.registry import build_capabilities, renderer_for
 from cotechbot.facts import FactsReader
 from cotechbot.ledger import Ledger
 from cotechbot.settings import Settings
@@ -44,9 +44,10 @@ def preview_digest(
     chosen = chosen or week_of(now, rules.zone)
     facts = FactsReader(ledger, settings).read()
     shared: dict[str, tuple[Any, ...]] = {}
+    render = renderer_for(settings)
     # What the capabilities planned once per cycle share (decisions, pending requests), as the worker would
     # hand it to the digest; without the network, a capability that needs it shares what it can or nothing.
-    for capability in build_capabilities(settings):
+    for capability in build_capabilities(settings, render):
         if Trigger.TOPICS in capability.triggers or capability.name == DigestCapability.name:
             continue
         try:
@@ -58,6 +59,6 @@ def preview_digest(
             continue
         for name, values in plan.shares.items():
             shared[name] = shared.get(name, ()) + tuple(values)
-    digest = DigestCapability.from_settings(settings)
+    digest = DigestCapability.from_settings(settings, render)
     text = digest.markdown(facts.narrowed(shared=shared), now, chosen)
     return f"{digest_title(rules, chosen)}\n\n{text}"

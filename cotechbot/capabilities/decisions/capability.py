@@ -33,9 +33,8 @@ from cotechbot.capabilities.base import (
     Trigger,
 )
 from cotechbot.capabilities.decisions import LogEntry, newest_first, open_proposals
-from cotechbot.capabilities.digest import Renderer
 from cotechbot.loomio_models import LoomioPoll
-from cotechbot.messages import inline, key_marker, local_time, render, strict_http_url
+from cotechbot.messages import Renderer, inline, key_marker, local_time, render, strict_http_url
 from cotechbot.settings import Settings
 
 DECISION_LOG_NEED = "decision_log"
@@ -99,8 +98,8 @@ class DecisionsCapability:
         self.render = render
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DecisionsCapability:
-        return cls(DecisionRules.from_settings(settings))
+    def from_settings(cls, settings: Settings, render: Renderer) -> DecisionsCapability:
+        return cls(DecisionRules.from_settings(settings), render)
 
     def needs(self, facts: Facts, now: datetime) -> Iterable[Need]:
         return (Need(DECISION_LOG_NEED, ()),)

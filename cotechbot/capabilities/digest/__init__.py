@@ -9,7 +9,7 @@ that same week and never posts last week's late.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from cotechbot.actions import Action, CreateTopic, PrivateMessage
 from cotechbot.capabilities.base import SHARED_DECISIONS, SHARED_MEMBERSHIP_PENDING, SHARED_STALLED, Facts
 from cotechbot.capabilities.polls import DatePoll, detect_date_polls
-from cotechbot.messages import inline, local_time
+from cotechbot.messages import Renderer, inline, local_time
 from cotechbot.models import EventFact, Topic
 from cotechbot.settings import Settings, parse_weekly_at
 
@@ -27,9 +27,6 @@ TEMPLATE = "digest.md"
 EVENTS_AHEAD = timedelta(days=14)
 LOOK_BACK = timedelta(days=7)
 LOOK_AHEAD = timedelta(days=7)  # Loomio proposals "closing this week"
-
-# ``render(template, key=…, **context) -> str``: the message renderer the shell hands in (see messages.render).
-Renderer = Callable[..., str]
 
 
 @dataclass(frozen=True)
