@@ -19,7 +19,7 @@ import requests
 from pydantic import BaseModel, SecretStr
 
 from cotechbot.clock import Clock
-from cotechbot.errors import ForumBadResponse, ForumRejected
+from cotechbot.errors import ForumBadResponse, ForumNotFound, ForumRejected
 from cotechbot.forum.discourse.parsing import PayloadReader, PostList, as_dict, as_list, chunks, event_payload
 from cotechbot.forum.discourse.transport import SessionClient, Transport
 from cotechbot.forum.membership_reads import DiscourseMembershipReads
@@ -163,6 +163,23 @@ class DiscourseForum(DiscourseMembershipReads):
         with self._read.shape(path):
             topics = as_dict(as_dict(payload, path)["topic_list"], path)["topics"]
             return [Topic.model_validate(t) for t in as_list(topics, "topics", path)]
+
+    def topics_tagged(self, tag: str, max_pages: int = 20) -> list[Topic]:
+        """Every visible topic carrying ``tag`` (``/tag/{tag}.json``, page by page); [] for a tag nobody uses.
+        Deleted and untagged topics are not listed, which is how the decision log notices them."""
+        path = f"/tag/{path_part(tag.lower())}.json"
+        found: list[Topic] = []
+        for page in range(max_pages):
+            try:
+                payload = self.client._get(path, page=page)
+            except ForumNotFound:
+                return found
+            with self._read.shape(path):
+                topic_list = as_dict(as_dict(payload, path)["topic_list"], path)
+                found += [Topic.model_validate(t) for t in as_list(topic_list["topics"], "topics", path)]
+            if not topic_list.get("more_topics_url"):
+                break
+        return found
 
     def topic(self, topic_id: int, include_raw: bool = True, **kwargs: Any) -> tuple[Topic, list[Post]]:
         path = f"/t/{int(topic_id)}.json"
@@ -453,6 +470,10 @@ class DiscourseForum(DiscourseMembershipReads):
             self.client.create_post(raw, title=title, archetype="private_message", target_recipients=names),
             "/posts",
         )
+
+    def set_wiki(self, post_id: int, wiki: bool = True) -> None:
+        """Make a post a wiki (or not): ``PUT /posts/{id}/wiki.json``; staff only."""
+        self.client._put(f"/posts/{int(post_id)}/wiki.json", wiki="true" if wiki else "false")
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:
         path = f"/posts/{int(post_id)}"
