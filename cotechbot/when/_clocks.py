@@ -124,13 +124,40 @@ def _time_single(m: re.Match[str]) -> _Time | None:
         if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
             clock.strong = True
         return _Time(m.span(), clock, None)
+    if m.group("worded"):
+        return _worded_time(m)
     word = m.group("bare") or m.group("oclock")
+    word = str(_HOUR_WORDS.get(word.lower(), word))
     clock = _clock(word, bare=True)
     if clock is None:
         return None
     clock.meridiem_known = False
     clock.strong = False
     return _Time(m.span(), clock, None)
+
+
+_HOUR_WORDS = {
+    word: number
+    for number, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
+        start=1,
+    )
+}
+
+
+def _worded_time(m: re.Match[str]) -> _Time | None:
+    """ "half past two", "quarter to 7pm": a clock in words; am or pm is settled later unless written."""
+    word = m.group("hour").lower()
+    hour = _HOUR_WORDS.get(word) or int(word)
+    minute = 30 if m.group("fraction").lower() == "half" else 15
+    ap = (m.group("worded_ap") or "")[:1].lower()
+    if ap:
+        hour = hour % 12 + (12 if ap == "p" else 0)
+    if m.group("relation").lower() == "to":
+        if minute == 30:
+            return None  # "half to" is not said
+        hour, minute = ((hour - 1) % 24 if ap else hour - 1 or 12), 45
+    return _Time(m.span(), _Clock(hour, minute, bool(ap), strong=True), None)
 
 
 def _time_range(m: re.Match[str]) -> _Time | None:

@@ -221,7 +221,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         # "Wednesday evening at 7": the part of the day belongs to the weekday and says am or pm.
         item.span = (m.start(), part.end())
         item.part_of_day = "evening" if part.group("part").lower() == "night" else part.group("part").lower()
-    before = work[max(0, m.start() - 20) : m.start()]
+    lead = max(0, m.start() - 20)
+    before = work[lead : m.start()]
     after = work[m.end() : m.end() + 20]
     if (
         P.RECURRING_BEFORE_RE.search(before)
@@ -231,7 +232,26 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    _read_recurrence(item, mod, work, lead, before)
     return item
+
+
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _read_recurrence(item: _Item, mod: str, work: str, lead: int, before: str) -> None:
+    """ "every Tuesday" is weekly; "the first Thursday of the month" monthly. Other patterns ("every other
+    Tuesday", "Monday to Friday") have no next occurrence anyone could be sure of, and stay unread."""
+    of_month = P.OF_THE_MONTH_RE.match(work, item.span[1])
+    nth = P.NTH_WEEKDAY_BEFORE_RE.search(before)
+    if of_month is not None and mod == "last":
+        item.recurrence = "monthly:-1"  # "last Friday of the month": "last" was read as the weekday's word
+        item.span = (item.span[0], of_month.end())
+    elif of_month is not None and nth is not None:
+        item.recurrence = f"monthly:{_NTH[nth.group('nth').lower()]}"
+        item.span = (lead + nth.start(), of_month.end())
+    elif mod in ("every", "each") and of_month is None:
+        item.recurrence = "weekly"
 
 
 def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]:
@@ -264,3 +284,16 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
 def _month_day_item(m: re.Match[str], group: int) -> _Item:
     day = _Day(int(m.group("day")), int(m.group("month")), None, None, True)
     return _Item("day", m.span(), first=day, group=group, flags=["month_first_assumed"])
+
+
+def _day_month_item(m: re.Match[str], group: int) -> _Item | None:
+    """ "31/10 at 10:30" on a day-first forum: 31 October; "10/31" can only be month/day, and says so."""
+    first, second = int(m.group("first")), int(m.group("second"))
+    if second <= 12:
+        day = _Day(first, second, None, None, True)
+        flags = ["day_first_assumed"] if first <= 12 and first != second else []
+    elif first <= 12:
+        day, flags = _Day(second, first, None, None, True), ["month_first"]
+    else:
+        return None
+    return _Item("day", m.span(), first=day, group=group, flags=flags)

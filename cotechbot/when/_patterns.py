@@ -79,6 +79,7 @@ CLOCK = (
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
+HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?![a-z])"
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
 # "1300 - 1430 UTC": a 4-digit first end only before a 4-digit second end (never a year before a clock).
 _BARE_HOUR = (
@@ -96,7 +97,10 @@ TIME_RE = re.compile(
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
-    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
+    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]|{HOUR_WORDS}){SP0}o'?clock\b"
+    # "half past two", "quarter to 7pm": the hour in words or digits, am or pm only if written
+    rf"|(?<![\w.])(?P<worded>(?P<fraction>half|quarter){SP}(?P<relation>past|to){SP}(?P<hour>1[0-2]|0?[1-9]|{HOUR_WORDS})"
+    rf")(?:{SP0}(?P<worded_ap>{_AP})|(?![\w:]|\.\d))",
     _I,
 )
 # Parses one side of a range or a single clock once it has been found.
@@ -167,6 +171,17 @@ DAY_CONTINUATION_RE = re.compile(
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
 MONTH_DAY_RE = re.compile(
     r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+# "31/10 at 10:30": day/month (month/day on a North American forum) with no year, read on a day-first forum
+# only where a clock or "at" follows or a word such as "on" leads in (never a bare fraction such as "1/2").
+DAY_MONTH_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date:?)\s+(?:the\s+)?$", _I)
+DAY_MONTH_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
+    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)",
+    _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
     r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
@@ -475,9 +490,13 @@ STARTING_RE = re.compile(
     r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b",
     _I,
 )
-RECURRING_BEFORE_RE = re.compile(
-    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
+# "the first Thursday of the month", "last Friday of every month": a monthly series.
+NTH_WEEKDAY_BEFORE_RE = re.compile(
+    r"\b(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+$", _I
 )
+OF_THE_MONTH_RE = re.compile(r"\s{1,3}of\s{1,3}(?:the|each|every)\s{1,3}month\b", _I)
+# "every Tuesday at 3pm and Thursday at 12pm": a weekday listed after a recurring one recurs too.
+SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )

@@ -27,6 +27,7 @@ from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import _time_range, _time_single
 from cotechbot.when._items import (
     _continued_days,
+    _day_month_item,
     _items_from_date,
     _month_day_item,
     _relday_item,
@@ -309,6 +310,17 @@ def _find(
             ):
                 taken.add(m.span())
                 found.items.append(_month_day_item(m, next(groups)))
+    elif digits and "/" in work[start:end]:
+        for m in P.DAY_MONTH_RE.finditer(work, start, end):
+            if taken.overlaps(m.span()) or not (
+                P.DAY_MONTH_BEFORE_RE.search(work, max(start, m.start() - 16), m.start())
+                or P.DAY_MONTH_AFTER_RE.match(work, m.end(), end)
+            ):
+                continue
+            numeric_day = _day_month_item(m, next(groups))
+            if numeric_day is not None:
+                taken.add(m.span())
+                found.items.append(numeric_day)
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):

@@ -92,10 +92,11 @@ def predict(example: dict[str, Any], *, confident_only: bool = False) -> list[Ev
         else {}
     )
     mentions = read_times(example["text"], now, zone, **options)
+    # A series' next occurrence is flagged, not labelled: every corpus counts a recurrence rule as no event.
     return [
         event_key(mention_as_json(m))
         for m in mentions
-        if m.confident or not confident_only and not m.conflict
+        if not m.recurring and (m.confident or not confident_only and not m.conflict)
     ]
 
 

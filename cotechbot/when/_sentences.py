@@ -147,7 +147,11 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         len(ordered) == 1
         and len(times) == 1
         and ordered[0][0].time is None
-        and (ordered[0][0].kind != "weekday" or ordered[0][0].weekday_mod in _NAMED_WEEKDAY)
+        and (
+            ordered[0][0].kind != "weekday"
+            or ordered[0][0].weekday_mod in _NAMED_WEEKDAY
+            or ordered[0][0].recurrence is not None
+        )
         and times[0].start.strong
         and not times[0].claimed
     ):
@@ -261,6 +265,19 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     return kept
 
 
+def _continue_series(items: list[_Item], work: str) -> None:
+    """ "Every Tuesday at 3pm and Thursday at 12pm": a plain weekday listed after a recurring one recurs too."""
+    for before, item in zip(items, items[1:], strict=False):
+        if (
+            before.recurrence == "weekly"
+            and item.kind == "weekday"
+            and item.weekday_mod in (None, "on")
+            and P.SERIES_CONTINUED_RE.fullmatch(work, before.span[1], item.span[0])
+        ):
+            item.recurrence = "weekly"
+            item.weekday_mod = "every"
+
+
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
     """ "7 November (Thursday)", "May 1st, Tuesday 3pm": a plain weekday written right after a day."""
     return (
@@ -299,6 +316,7 @@ def _read_sentence(
     items = sorted(found.items, key=lambda i: i.span)
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
+    _continue_series(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
