@@ -228,6 +228,7 @@ def _add_fact(
             end=mention.end,
             url=link,
             origin="markup" if from_markup else "prose",
+            recurring=mention.recurring,
         )
     )
 
@@ -367,6 +368,9 @@ def plan_reminders(
         if fact.has_plugin_reminders and rules.respect_calendar_reminders:
             continue  # the calendar plugin reminds its invitees itself; a second reminder is noise
         history = told.get((fact.topic_id, fact.post_id), []) + told.get((fact.topic_id, None), [])
+        if fact.recurring:
+            # Each occurrence of a series is its own event: what was said about the last one is not a move.
+            history = [entry for entry in history if entry.start == fact.start]
         latest = max(history, key=lambda entry: entry.sent_at, default=None)
         if latest is not None and latest.start != fact.start and fact.start > now:
             actions.append(_time_changed_action(fact, latest, forum, rules))
