@@ -40,7 +40,7 @@ MON = (
 )
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
 # A year must not be the start of a 24 h clock such as "2000 UTC" or of a span like "2024-25".
-YEAR = r"(?:19|20)\d\d(?![\d:])(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
+YEAR = r"(?:19|20)\d\d(?!\d|:\d)(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
 
 SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
 SP0 = r"\s{0,3}"
@@ -164,7 +164,7 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    rf"(?={SP0}(?:$|[,.;:?!)(/&-]|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
+    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
     _I,
 )
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
@@ -217,11 +217,14 @@ DISCOURSE_RANGE_RE = re.compile(r"\[date-range(?P<attrs>[^\]\n]{0,400}+)\]", _I)
 MARKUP_ATTR_RE = re.compile(r"(?P<key>[a-zA-Z]+)=(?:\"(?P<q>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\]]+))")
 COOKED_SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]{0,1200}+)>(?P<inner>[^<]{0,300}+)</span>", _I)
 DATA_ATTR_RE = re.compile(r"\bdata-(?P<key>date|time|timezone|range|recurring)=\"(?P<value>[^\"]*)\"", _I)
+# Discourse's local dates flattened to text glue the stamps together ("…18:00:00Z2023-03-03T19:30:00Z").
 ISO_STAMP_RE = re.compile(
-    r"(?<![\w-])(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
-    r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?![\w:])",
+    r"(?:(?<![\w-])|(?<=\dZ))(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
+    r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?!(?<!Z)[\w:]|(?<=Z)(?!(?:19|20)\d\d-)[\w:])",
     _I,
 )
+# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow or "to".
+STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|to|until|till)\s{0,3})?", _I)
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
 # Code is quoted, not meant: blanked before anything else is read.
@@ -315,7 +318,7 @@ CLAUSE_END_RE = re.compile(
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|time\s*:|\*\*)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
@@ -331,12 +334,13 @@ EQUIVALENT_GLUE_RE = re.compile(
 CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
-    r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from)(?:\*\*)?\s*:", _I
+    r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|not\s+(?:be\s+)?happening|won't\s+be\s+happening)\b",
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    r"|no\s+(?:meeting|call|session|gathering|social))\b",
     _I,
 )
 NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead)\s+(?:on\s+)?(?:the\s+)?$", _I)
@@ -373,10 +377,23 @@ FUTURE_RE = re.compile(
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
-    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to)\s*(?:on\s+)?(?:the\s+)?"
-    r"(?:end\s+of\s+(?:the\s+)?)?$",
+    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
+    r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
+    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
     _I,
 )
+# "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
+EXAMPLE_BEFORE_RE = re.compile(
+    r"\b(?:for\s+example|for\s+instance|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I
+)
+# Before a bare timestamp: when something is sent or published, not when anyone meets.
+SENT_OUT_BEFORE_RE = re.compile(
+    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
+    r"[^.;!?\n]{0,25}$",
+    _I,
+)
+# "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
+AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
 DEADLINE_HINTS = (
     "by",
@@ -403,6 +420,10 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
+    # travel and logistics, vague weeks, what is posted or sent rather than held
+    r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
+    r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
@@ -460,6 +481,17 @@ RECORD_HINTS = (
     "rather",
     "not on",
     "closed",
+    "arriv",
+    "leaving",
+    "depart",
+    "travel",
+    "flying",
+    "landing",
+    "week",
+    "w/c",
+    "circulated",
+    "sent out",
+    "shared",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(

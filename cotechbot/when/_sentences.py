@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _delta_mention, _resolve
@@ -323,10 +323,11 @@ def _read_sentence(
     items.extend(_clock_alternatives(items, times, work))
     items.extend(_alternate_items(found, items))
 
-    mentions: list[TimeMention] = list(found.exact)
+    mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if P.MESSAGE_HEADER_RE.search(sentence):
         return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
     seen = {_moment_key(m) for m in mentions}
+    read_from: list[tuple[int, TimeMention]] = []
     clauses = _Clauses(sentence)
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -343,6 +344,10 @@ def _read_sentence(
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+        if "e" in before_lowered and P.EXAMPLE_BEFORE_RE.search(before):
+            continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
+        if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
+            continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
             continue  # "the call on 17th September is cancelled": nothing to put in a calendar
         deadline = (
@@ -376,6 +381,10 @@ def _read_sentence(
             if _moment_key(mention) not in seen:
                 seen.add(_moment_key(mention))
                 mentions.append(mention)
+                read_from.append((item.group, mention))
+    mentions = _doubt_whole_groups(mentions, read_from)
+    if found.exact:
+        mentions = _stamps_win(mentions, found.exact, ctx)
     mentions = _join_timed_spans(mentions, work)
     if found.deltas and (P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
         for m in found.deltas:
@@ -384,6 +393,42 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]) -> bool:
+    """ "the agenda goes out around 2024-07-01T10:00:00Z": a bare timestamp written in prose says when
+    something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
+    if "iso" not in mention.flags:
+        return False
+    before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
+    return bool(
+        P.SENT_OUT_BEFORE_RE.search(before)
+        or P.DEADLINE_BEFORE_RE.search(before)
+        or P.RECORD_BEFORE_RE.search(before)
+    )
+
+
+def _doubt_whole_groups(
+    mentions: list[TimeMention], read_from: list[tuple[int, TimeMention]]
+) -> list[TimeMention]:
+    """ "Friday 14 June and Saturday 16 June" (the 16th is a Sunday): dates written together stand or fall
+    together, so one that contradicts itself makes its siblings doubtful too."""
+    doubtful = {group for group, mention in read_from if mention.conflict}
+    if not doubtful:
+        return mentions
+    marked = {id(mention) for group, mention in read_from if group in doubtful and not mention.conflict}
+    return [replace(m, flags=(*m.flags, "conflict")) if id(m) in marked else m for m in mentions]
+
+
+def _stamps_win(mentions: list[TimeMention], exact: list[TimeMention], ctx: _Context) -> list[TimeMention]:
+    """ "Friday March 3rd 2023-03-03T18:00:00Z": Discourse's local dates flattened to text; the stamps say
+    exactly what the prose around them says loosely, so prose dates on a stamped day are dropped."""
+    stamped = {_day_of(m.start, ctx) for m in exact}
+    return [m for m in mentions if m in exact or _day_of(m.start, ctx) not in stamped]
+
+
+def _day_of(moment: datetime | date, ctx: _Context) -> date:
+    return moment.astimezone(ctx.zone).date() if isinstance(moment, datetime) else moment
 
 
 def _moment_key(m: TimeMention) -> tuple:
