@@ -160,6 +160,27 @@ def _worded_time(m: re.Match[str]) -> _Time | None:
     return _Time(m.span(), _Clock(hour, minute, bool(ap), strong=True), None)
 
 
+def _bare_range(m: re.Match[str]) -> _Time | None:
+    """ "10-3", "8am-5": the end is the first such hour after the start, within the day; a start without
+    am/pm is a daytime hour (8-11 in the morning, 1-7 in the afternoon)."""
+    left = _clock(m.group("left"))
+    right = _clock(m.group("right"))
+    if left is None or right is None:
+        return None
+    if not re.search(r"[ap]\.?m", m.group("left"), re.IGNORECASE) and 1 <= left.hour <= 7:
+        left.hour += 12
+    start = left.hour * 60 + left.minute
+    ends = [(hour * 60 + right.minute) for hour in (right.hour % 12, right.hour % 12 + 12)]
+    after = [end for end in ends if 0 < end - start <= 12 * 60]
+    if not after:
+        return None
+    end = min(after)
+    left.meridiem_known = True
+    finish = _Clock(end // 60, end % 60, True, strong=False)
+    left.strong = False
+    return _Time(m.span(), left, finish)
+
+
 def _time_range(m: re.Match[str]) -> _Time | None:
     if m.group("sep").lower() == "and" and not m.group("between"):
         return None

@@ -139,10 +139,11 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
         return []
     last_span = (m.start("list") + len(list_text), m.end())
     connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
-    consecutive = len(partials) == 1 and partials[0][0].day + 1 == last.day
-    # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
+    days = [day.day for day, _ in partials] + [last.day]
+    consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
-    # "17th and 18th May", "5/6 July": two consecutive days joined by "and" or a slash are one two-day event.
+    # "17th and 18th May", "5/6 July", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined by "and" (or
+    # two by a slash) are one event over those days.
     if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
@@ -275,6 +276,16 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
             )
         )
         at, last_day = m.end(), number
+    if (
+        len(made) == 1
+        and not offered
+        and made[0].first is not None
+        and made[0].first.day == first.day + 1
+        and re.search(r"\band\b|&", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+    ):
+        # "Apr 24 and 25": two consecutive days, one event over both.
+        item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
+        return []
     if offered:
         for each in (item, *made):
             each.flags.append("candidate")
@@ -297,3 +308,26 @@ def _day_month_item(m: re.Match[str], group: int) -> _Item | None:
     else:
         return None
     return _Item("day", m.span(), first=day, group=group, flags=flags)
+
+
+def _offered_range(following: _Item, work: str, start: int, at: int, group: int) -> _Item | None:
+    """ "3rd - 4th or 10th - 11th June": the span written before, in the same month; offered with "or", both
+    spans are candidates."""
+    m = P.RANGE_BEFORE_RE.search(work, max(start, at - 24), at)
+    month = following.first
+    if m is None or month is None:
+        return None
+    first, first_ordinal = _day_number(m.group("first"))
+    last, last_ordinal = _day_number(m.group("last"))
+    if not first < last < month.day:
+        return None
+    if "or" in m.group("glue").lower():
+        following.flags.append("candidate")
+    return _Item(
+        "range",
+        (m.start("first"), m.end("last")),
+        first=_Day(first, month.month, month.year, None, first_ordinal),
+        last=_Day(last, month.month, month.year, None, last_ordinal),
+        group=group,
+        flags=list(following.flags),
+    )

@@ -92,6 +92,13 @@ TIME_RANGE_RE = re.compile(
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
     _I,
 )
+# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
+BARE_RANGE_RE = re.compile(
+    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until){SP0}"
+    rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:.]|{SP0}[ap]\.?m)"
+    rf"(?={SP0}(?:$|[,;!?)\n]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    _I,
+)
 TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
@@ -155,7 +162,8 @@ DATE_RE = re.compile(
     # Mon 6/3 (no year: the weekday decides between day-first and month-first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
-    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d)"
+    # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d))"
     + r")",
     _I,
 )
@@ -166,6 +174,10 @@ DAY_CONTINUATION_RE = re.compile(
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
     rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
     _I,
+)
+# "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
+RANGE_BEFORE_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
@@ -271,6 +283,14 @@ SIGNAL_WORDS = (
     "hour",
     "min",
 )
+# A line that names a month and nothing dated ("Sessions in March:", "## June 2025"): the month of the day-only
+# items below it ("Tue 6th - 5-6pm").
+MONTH_HEADING_RE = re.compile(
+    rf"^[#*>\s-]{{0,6}}(?:[A-Za-z'&]+[ \t]+){{0,5}}?(?P<mon>{MON})(?:[ \t]+(?P<year>(?:19|20)\d\d))?[ \t]*:?[ \t*#]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
+LINE_GOES_ON_RE = re.compile(r"\b(?:from|at|on|between|until|till)[ \t]*$|@[ \t]*$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
@@ -417,7 +437,7 @@ DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
-    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
+    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
@@ -535,6 +555,8 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
 WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
+# "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
+WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.

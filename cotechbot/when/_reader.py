@@ -24,12 +24,13 @@ from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _exact_mention
-from cotechbot.when._clocks import _time_range, _time_single
+from cotechbot.when._clocks import _bare_range, _time_range, _time_single
 from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
     _items_from_date,
     _month_day_item,
+    _offered_range,
     _relday_item,
     _weekday_item,
 )
@@ -190,12 +191,40 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         found.exact.extend(_exact_mention(moment, text, ctx) for moment in exact[first:last])
         _find(work, bounds, signals, found, ctx, groups)
         read.append((index, bounds, found))
+    if "\n" in work:
+        _months_from_headings(read, work)
     _carry_lone_clocks(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
     return results
+
+
+def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """Day-only items ("Thu 8th - 12-1pm") under a month heading ("Sessions in March:") are in that month."""
+    partial = [
+        item
+        for _, _, found in read
+        for item in found.items
+        if item.kind == "day" and item.first is not None and item.first.month is None
+    ]
+    if not partial:
+        return
+    headings = [(m.start(), m) for m in P.MONTH_HEADING_RE.finditer(work)]
+    if not headings:
+        return
+    at = [start for start, _ in headings]
+    for item in partial:
+        i = bisect.bisect_right(at, item.span[0]) - 1
+        if i < 0:
+            continue
+        heading = headings[i][1]
+        assert item.first is not None
+        item.first.month = P.MONTHS[heading.group("mon")[:3].lower()]
+        if heading.group("year"):
+            item.first.year = int(heading.group("year"))
+        item.flags.append("month_from_heading")
 
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
@@ -297,6 +326,9 @@ def _find(
         if items:
             taken.add(m.span())
             found.items.extend(items)
+            if m.group("dmrange") and (offered := _offered_range(items[0], work, start, m.start(), group)):
+                taken.add(offered.span)
+                found.items.append(offered)
             if len(items) == 1 and items[0].kind == "day":
                 more = _continued_days(items[0], work, end, group)
                 for item in more:
@@ -334,7 +366,13 @@ def _find(
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
         if digits and end - start <= _LONE_CLOCK_SENTENCE:
-            found.times.extend(t for m in P.TIME_RE.finditer(work, start, end) if (t := _time_single(m)))
+            ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
+            found.times.extend(ranges)
+            found.times.extend(
+                t
+                for m in P.TIME_RE.finditer(work, start, end)
+                if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
+            )
         return
     if signals.or_in(start, end):
         for m in P.ALT_DAY_RE.finditer(work, start, end):
@@ -346,6 +384,10 @@ def _find(
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(time_range)
+    for m in P.BARE_RANGE_RE.finditer(work, start, end):
+        if not taken.overlaps(m.span()) and not clocks.overlaps(m.span()) and (hours := _bare_range(m)):
+            clocks.add(m.span())
+            found.times.append(hours)
     for m in P.TIME_RE.finditer(work, start, end):
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
@@ -359,8 +401,11 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     for m in P.SENTENCE_END_RE.finditer(work):
-        if m.group() == "\n" and P.TIME_LABEL_RE.match(work, m.end()):
-            continue  # "Date: …" then "Time: …" on the next line is one statement
+        if m.group() == "\n" and (
+            P.TIME_LABEL_RE.match(work, m.end())
+            or P.LINE_GOES_ON_RE.search(lowered, max(0, m.start() - 10), m.start())
+        ):
+            continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         if m.group() != "\n":
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:

@@ -254,6 +254,11 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             item.kind == "weekday"
             and following is not None
             and following.kind == "day"
+            and not (
+                kept
+                and kept[-1].kind == "weekday"
+                and P.WEEKDAY_LIST_GLUE_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+            )
             and following.first is not None
             and item.first is not None
             and P.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
@@ -435,7 +440,9 @@ def _moment_key(m: TimeMention) -> tuple:
     return (m.start, m.end, m.all_day, type(m.start))
 
 
-_SPAN_JOIN_RE = re.compile(r"\s*(?:-{1,2}|to|until|till|through)\s*", re.IGNORECASE)
+_SPAN_JOIN_RE = re.compile(
+    r"\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?", re.IGNORECASE
+)
 
 
 def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:
