@@ -110,7 +110,7 @@ def _zone_text(m: re.Match[str]) -> str | None:
     zone = m.group("zone")
     if not zone:
         return None
-    return zone.strip().strip("()").strip() or None
+    return zone.strip().strip("()").strip().lstrip("-").strip() or None
 
 
 def _time_single(m: re.Match[str]) -> _Time | None:

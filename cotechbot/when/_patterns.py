@@ -60,7 +60,10 @@ ZONE_WORDS = (
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
 ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
-_ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
+# "9:00 AM - Mexico time; 10:00 AM - EST": a zone may also follow a dash.
+_ZONE_TAIL = (
+    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-])))?"
+)
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
@@ -102,7 +105,7 @@ BARE_RANGE_RE = re.compile(
 TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
-    rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
+    rf"|(?:(?<=\bat )|(?<=@ )|(?<=@)|(?<=\bfrom ))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
     rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]|{HOUR_WORDS}){SP0}o'?clock\b"
     # "half past two", "quarter to 7pm": the hour in words or digits, am or pm only if written
@@ -290,7 +293,7 @@ MONTH_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
-LINE_GOES_ON_RE = re.compile(r"\b(?:from|at|on|between|until|till)[ \t]*$|@[ \t]*$")
+LINE_GOES_ON_RE = re.compile(r"\b(?:from|at|on|between|until|till|and|or|of|with|the)[ \t]*$|@[ \t]*$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
@@ -403,9 +406,7 @@ DEADLINE_BEFORE_RE = re.compile(
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
-EXAMPLE_BEFORE_RE = re.compile(
-    r"\b(?:for\s+example|for\s+instance|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I
-)
+EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
 # Before a bare timestamp: when something is sent or published, not when anyone meets.
 SENT_OUT_BEFORE_RE = re.compile(
     r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
@@ -431,7 +432,7 @@ DEADLINE_HINTS = (
     "vote",
 )
 DEADLINE_AFTER_RE = re.compile(
-    r"^[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
 )
 DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
 # Immediately before a date: a date that records something rather than gathers anyone.

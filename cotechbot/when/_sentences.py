@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from cotechbot.when import _patterns as P
-from cotechbot.when._calendar import _delta_mention, _resolve
+from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -270,6 +270,42 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     return kept
 
 
+def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
+    """ "Wednesday 8 and Thursday 9 March, 10am - 5pm, with drinks on Wednesday evening from 7": a plain
+    weekday in a sentence that dates the days around it is the one among those days; without a clock of its
+    own it only restates one of them."""
+    plain = [
+        i for i in items if i.kind == "weekday" and i.weekday_mod in (None, "on") and i.recurrence is None
+    ]
+    if not plain:
+        return items
+    days: list[date] = []
+    for item in items:
+        if item.kind not in ("day", "range") or item.first is None or item.first.month is None:
+            continue
+        first = _resolve_day(replace(item.first), ctx, False, [])
+        last = first
+        if item.kind == "range" and item.last is not None and first is not None and item.last.month:
+            last = _resolve_day(replace(item.last, year=item.last.year or first.year), ctx, False, [])
+        if first is None or last is None or not timedelta(0) <= last - first <= timedelta(days=14):
+            continue
+        days.extend(first + timedelta(days=n) for n in range((last - first).days + 1))
+    restating: list[_Item] = []
+    for item in plain:
+        assert item.first is not None
+        matching = {d for d in days if d.weekday() == item.first.weekday}
+        if len(matching) != 1:
+            continue
+        if item.time is None:
+            restating.append(item)
+            continue
+        (day,) = matching
+        item.kind = "day"
+        item.first = _Day(day.day, day.month, day.year, day.weekday(), False)
+        item.flags.append("weekday_in_context")
+    return [item for item in items if all(item is not other for other in restating)]
+
+
 def _continue_series(items: list[_Item], work: str) -> None:
     """ "Every Tuesday at 3pm and Thursday at 12pm": a plain weekday listed after a recurring one recurs too."""
     for before, item in zip(items, items[1:], strict=False):
@@ -327,6 +363,7 @@ def _read_sentence(
     _attach_times(items, times, work)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(_alternate_items(found, items))
+    items = _anchor_weekdays(items, ctx)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if P.MESSAGE_HEADER_RE.search(sentence):
