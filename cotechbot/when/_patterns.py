@@ -98,7 +98,7 @@ TIME_RANGE_RE = re.compile(
 # "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
 BARE_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until){SP0}"
-    rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:.]|{SP0}[ap]\.?m)"
+    rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
     rf"(?={SP0}(?:$|[,;!?)\n]|\.(?!\d)|(?:at|in|with|weather)\b))",
     _I,
 )
@@ -294,6 +294,11 @@ MONTH_HEADING_RE = re.compile(
 )
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
 LINE_GOES_ON_RE = re.compile(r"\b(?:from|at|on|between|until|till|and|or|of|with|the)[ \t]*$|@[ \t]*$")
+# "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
+BULLET_CLOCK_LINE_RE = re.compile(
+    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
+)
+SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(

@@ -404,6 +404,10 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
             or P.LINE_GOES_ON_RE.search(lowered, max(0, m.start() - 10), m.start())
+            or (
+                P.BULLET_CLOCK_LINE_RE.match(work, m.end())
+                and P.SHORT_HEADING_RE.search(work, max(0, m.start() - 40), m.start())
+            )
         ):
             continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         if m.group() != "\n":
