@@ -4,7 +4,7 @@ out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,9 +12,9 @@ from cotechbot.when import mention_as_json, read_times
 
 LONDON = "Europe/London"
 # Thursday 20 February 2025, noon GMT.
-FEB = datetime(2025, 2, 20, 12, 0, tzinfo=timezone.utc)
+FEB = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
 # Monday 20 February 2023, noon GMT.
-FEB_2023 = datetime(2023, 2, 20, 12, 0, tzinfo=timezone.utc)
+FEB_2023 = datetime(2023, 2, 20, 12, 0, tzinfo=UTC)
 
 
 def read(text: str, now: datetime = FEB) -> list[tuple[str, str | None, bool, list[str]]]:
