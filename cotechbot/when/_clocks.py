@@ -124,10 +124,7 @@ def _time_single(m: re.Match[str]) -> _Time | None:
         if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
             clock.strong = True
         return _Time(m.span(), clock, None)
-    if m.group("worded"):
-        return _worded_time(m)
     word = m.group("bare") or m.group("oclock")
-    word = str(_HOUR_WORDS.get(word.lower(), word))
     clock = _clock(word, bare=True)
     if clock is None:
         return None
@@ -146,7 +143,12 @@ _HOUR_WORDS = {
 
 
 def _worded_time(m: re.Match[str]) -> _Time | None:
-    """ "half past two", "quarter to 7pm": a clock in words; am or pm is settled later unless written."""
+    """ "half past two", "quarter to 7pm", "two o'clock": a clock in words; am or pm is settled later unless
+    written."""
+    if m.group("oclock_word"):
+        return _Time(
+            m.span(), _Clock(_HOUR_WORDS[m.group("oclock_word").lower()], 0, False, strong=False), None
+        )
     word = m.group("hour").lower()
     hour = _HOUR_WORDS.get(word) or int(word)
     minute = 30 if m.group("fraction").lower() == "half" else 15

@@ -107,12 +107,18 @@ TIME_RE = re.compile(
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@)|(?<=\bfrom ))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
-    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]|{HOUR_WORDS}){SP0}o'?clock\b"
-    # "half past two", "quarter to 7pm": the hour in words or digits, am or pm only if written
-    rf"|(?<![\w.])(?P<worded>(?P<fraction>half|quarter){SP}(?P<relation>past|to){SP}(?P<hour>1[0-2]|0?[1-9]|{HOUR_WORDS})"
-    rf")(?:{SP0}(?P<worded_ap>{_AP})|(?![\w:]|\.\d))",
+    rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
     _I,
 )
+# Clocks in words, run only where "half", "quarter" or "o'clock" is written: "half past two", "quarter to
+# 7pm", "two o'clock" (am or pm only if written).
+WORDED_TIME_RE = re.compile(
+    rf"(?<![\w.])(?:(?P<oclock_word>{HOUR_WORDS}){SP0}o'?clock\b"
+    rf"|(?P<worded>(?P<fraction>half|quarter){SP}(?P<relation>past|to){SP}(?P<hour>1[0-2]|0?[1-9]|{HOUR_WORDS})"
+    rf")(?:{SP0}(?P<worded_ap>{_AP})|(?![\w:]|\.\d)))",
+    _I,
+)
+WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
     rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
@@ -293,7 +299,10 @@ MONTH_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
-LINE_GOES_ON_RE = re.compile(r"\b(?:from|at|on|between|until|till|and|or|of|with|the)[ \t]*$|@[ \t]*$")
+LINE_GOES_ON = tuple(
+    f" {word}" for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
+) + ("@",)
+BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(
     rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
@@ -411,6 +420,7 @@ DEADLINE_BEFORE_RE = re.compile(
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
+EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
 EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
 # Before a bare timestamp: when something is sent or published, not when anyone meets.
 SENT_OUT_BEFORE_RE = re.compile(

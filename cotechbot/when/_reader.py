@@ -24,7 +24,7 @@ from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _exact_mention
-from cotechbot.when._clocks import _bare_range, _time_range, _time_single
+from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
@@ -258,6 +258,7 @@ class _Signals:
     scans, so the expensive patterns only run where something can match."""
 
     def __init__(self, work: str, lowered: str) -> None:
+        self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = sorted(_positions(lowered, P.SIGNAL_WORDS))
         self.ors = _positions(lowered, ("or ",))
@@ -342,7 +343,7 @@ def _find(
             ):
                 taken.add(m.span())
                 found.items.append(_month_day_item(m, next(groups)))
-    elif digits and "/" in work[start:end]:
+    elif digits and work.find("/", start, end) != -1:
         for m in P.DAY_MONTH_RE.finditer(work, start, end):
             if taken.overlaps(m.span()) or not (
                 P.DAY_MONTH_BEFORE_RE.search(work, max(start, m.start() - 16), m.start())
@@ -384,10 +385,19 @@ def _find(
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(time_range)
-    for m in P.BARE_RANGE_RE.finditer(work, start, end):
-        if not taken.overlaps(m.span()) and not clocks.overlaps(m.span()) and (hours := _bare_range(m)):
+    for digit in digits:
+        if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
+            continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
+        m = P.BARE_RANGE_RE.match(work, digit, end)
+        if m and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()) and (hours := _bare_range(m)):
             clocks.add(m.span())
             found.times.append(hours)
+    if any(signals.lowered.find(hint, start, end) != -1 for hint in P.WORDED_TIME_HINTS):
+        for m in P.WORDED_TIME_RE.finditer(work, start, end):
+            clock = _worded_time(m)
+            if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
+                clocks.add(m.span())
+                found.times.append(clock)
     for m in P.TIME_RE.finditer(work, start, end):
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
@@ -403,9 +413,10 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
     for m in P.SENTENCE_END_RE.finditer(work):
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
-            or P.LINE_GOES_ON_RE.search(lowered, max(0, m.start() - 10), m.start())
+            or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (
-                P.BULLET_CLOCK_LINE_RE.match(work, m.end())
+                work[m.end() : m.end() + 1] in P.BULLETS
+                and P.BULLET_CLOCK_LINE_RE.match(work, m.end())
                 and P.SHORT_HEADING_RE.search(work, max(0, m.start() - 40), m.start())
             )
         ):

@@ -386,7 +386,7 @@ def _read_sentence(
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
-        if "e" in before_lowered and P.EXAMPLE_BEFORE_RE.search(before):
+        if any(hint in before_lowered for hint in P.EXAMPLE_HINTS) and P.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
