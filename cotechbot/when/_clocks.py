@@ -54,6 +54,7 @@ _PLACE_ZONES = {
     "seattle": "America/Los_Angeles",
     "vancouver": "America/Vancouver",
     "mexico": "America/Mexico_City",
+    "mexico city": "America/Mexico_City",
     "berlin": "Europe/Berlin",
     "central european": "Europe/Berlin",
     "paris": "Europe/Paris",

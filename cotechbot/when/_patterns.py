@@ -51,11 +51,17 @@ _PLACES = (
     r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"
     r"|Brussels|Madrid|Barcelona|BCN|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo|India|East{SP}Coast|West{SP}Coast"
 ).replace("{SP}", r"\s{1,3}")
+_CITIES = (
+    r"London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver|Colorado|Vancouver|Seattle|San{SP}Francisco"
+    r"|Mexico{SP}City|Berlin|Paris|Amsterdam|Brussels|Madrid|Barcelona|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo"
+).replace("{SP}", r"\s{1,3}")
 # "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
 ZONE_WORDS = (
     rf"(?:{_PLACES}){SP0}-?{SP0}time"
     rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
     r"(?![A-Za-z])|(?-i:UK)"
+    # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
+    rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"
 )
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"

@@ -236,12 +236,15 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             and found.items
             and not found.times
             and not following.items
-            and len(following.times) == 1
+            and following.times
+            # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
+            and (len(following.times) == 1 or all(t.start.zone for t in following.times))
             and following.times[0].start.strong
             and next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
             and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
         ):
-            found.times.append(following.times.pop())
+            found.times.extend(following.times)
+            following.times.clear()
 
 
 def _blank_noise(work: str) -> str:

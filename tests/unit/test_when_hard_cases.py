@@ -75,6 +75,11 @@ def test_parts_that_disagree_are_a_conflict_and_nothing_confident(text):
         ("Workshop 7 March at 18h CET", "2025-03-07T18:00:00+01:00"),
         ("SUN: • 4pm UTC • 12pm EDT • 9am PDT", "2025-02-23T16:00:00+00:00"),
         ("Office hours\nSUN:\n• 4pm UTC\n• 12pm EDT\n• 9am PDT", "2025-02-23T16:00:00+00:00"),
+        (
+            "Member conversation\nMarch 5, 2025\n5am Colorado, 9pm Tokyo, 12noon UTC.",
+            "2025-03-05T12:00:00+00:00",
+        ),
+        ("Call on 5 March at 9am London / 10am Paris.", "2025-03-05T09:00:00+00:00"),
     ],
 )
 def test_zones_named_by_place_and_one_moment_in_several_zones(text, expected):
