@@ -119,7 +119,10 @@ def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> 
     for _ in range(_PARTIAL_SEARCH_MONTHS + 1):
         candidate = _safe_date(year, month, day.day)
         in_direction = candidate is not None and (
-            (candidate <= ctx.today) if past else (candidate >= ctx.today - _RECENT_PAST)
+            (candidate <= ctx.today)
+            if past
+            # with no weekday to say otherwise, "the 6th" is the next 6th
+            else (candidate >= ctx.today - (_RECENT_PAST if day.weekday is not None else timedelta(0)))
         )
         if (
             in_direction

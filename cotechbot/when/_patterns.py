@@ -194,6 +194,13 @@ DAY_CONTINUATION_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
+# "the 6th at 7pm": an ordinal day of the month with its clock right after it (the month is the next with
+# such a day); without a clock a bare "the 6th" is too often a count or a rank to read.
+ORDINAL_DAY_RE = re.compile(
+    rf"(?<![\w-])the{SP}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?![\w-])"
+    rf"(?={SP0},?{SP0}(?:(?:at|@|from){SP0})?(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?{SP0}(?:[ap]\.?m\b|[:.h]|(?-i:UTC|GMT|BST)))",
+    _I,
+)
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
 MONTH_DAY_RE = re.compile(

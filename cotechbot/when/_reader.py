@@ -43,6 +43,8 @@ from cotechbot.when._model import (
     _NORMALISE,
     TimeMention,
     _Context,
+    _Day,
+    _Item,
     _Sentence,
 )
 from cotechbot.when._sentences import _read_sentence
@@ -357,6 +359,14 @@ def _find(
             if numeric_day is not None:
                 taken.add(m.span())
                 found.items.append(numeric_day)
+    if digits and signals.lowered.find("the ", start, end) != -1:
+        for m in P.ORDINAL_DAY_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span()):
+                taken.add(m.span())
+                number = int(m.group("day")[:-2])
+                found.items.append(
+                    _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
+                )
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):

@@ -425,6 +425,7 @@ def _read_sentence(
                 mentions.append(mention)
                 read_from.append((item.group, mention))
     mentions = _doubt_whole_groups(mentions, read_from)
+    _offered_with_or(mentions, work)
     if found.exact:
         mentions = _stamps_win(mentions, found.exact, ctx)
     mentions = _join_timed_spans(mentions, work)
@@ -435,6 +436,21 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+_OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+def _offered_with_or(mentions: list[TimeMention], work: str) -> None:
+    """ "10am - 12pm on 4 March or 2pm - 4pm on 5 March": times offered with "or" are candidates."""
+    mentions.sort(key=lambda m: m.span)
+    for i, (before, after) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        if (before.start, before.end) != (after.start, after.end) and _OR_RE.search(
+            work, before.span[1], after.span[0]
+        ):
+            for at, mention in ((i, before), (i + 1, after)):
+                if not mention.candidate:
+                    mentions[at] = replace(mention, flags=(*mention.flags, "candidate"))
 
 
 def _stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]) -> bool:

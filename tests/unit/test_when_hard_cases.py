@@ -162,3 +162,17 @@ def test_dates_that_are_not_events_are_not_confident_events(text):
 )
 def test_spans_written_loosely_are_one_event(text, expected):
     assert confident(text) == [expected]
+
+
+def test_times_offered_with_or_are_candidates():
+    found = read("We can meet 10am - 12pm on 4 March or 2pm - 4pm on 5 March.")
+    assert [start for start, *_ in found] == ["2025-03-04T10:00:00+00:00", "2025-03-05T14:00:00+00:00"]
+    assert all("candidate" in flags for *_, flags in found)
+
+
+def test_an_ordinal_day_with_its_clock_is_the_next_such_day():
+    """ "the 6th at 7pm" written on 20 February is 6 March; "came 5th in the race" is no date."""
+    assert confident("The next call will be on the 6th at 7pm.") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+    assert confident("She came 5th in the race at 3pm.") == []
