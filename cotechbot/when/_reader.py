@@ -401,9 +401,14 @@ def _find(
     for digit in digits:
         if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
             continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
-        m = P.BARE_RANGE_RE.match(work, digit, end)
-        if m and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()) and (hours := _bare_range(m)):
-            clocks.add(m.span())
+        bare = P.BARE_RANGE_RE.match(work, digit, end)
+        if (
+            bare
+            and not taken.overlaps(bare.span())
+            and not clocks.overlaps(bare.span())
+            and (hours := _bare_range(bare))
+        ):
+            clocks.add(bare.span())
             found.times.append(hours)
     if any(signals.lowered.find(hint, start, end) != -1 for hint in P.WORDED_TIME_HINTS):
         for m in P.WORDED_TIME_RE.finditer(work, start, end):
