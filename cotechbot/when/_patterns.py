@@ -362,7 +362,8 @@ NOT_SENTENCE_END = frozenset(
     ]
 )
 CLAUSE_END_RE = re.compile(
-    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I
+    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
+    _I,
 )
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
@@ -393,7 +394,9 @@ CANCELLED_RE = re.compile(
     r"|no\s+(?:meeting|call|session|gathering|social))\b",
     _I,
 )
-NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead)\s+(?:on\s+)?(?:the\s+)?$", _I)
+NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$", _I)
+# "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
+MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
     r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
@@ -548,7 +551,7 @@ NOT_A_GATHERING_RE = re.compile(
     r"|(?:last|first)\s+day|newsletter"
     r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
-    r"|signed|filed|filing|released?)\b",
+    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.

@@ -391,7 +391,11 @@ def _read_sentence(
         if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
-            continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+            if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
+                continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+            # "moved from 5 March to 12 March": the new date alone
+            item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
+            past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
         deadline = (
             (
                 any(word in before_lowered for word in P.DEADLINE_HINTS)
@@ -410,13 +414,11 @@ def _read_sentence(
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         gathering = clauses.gathering(offset)
-        if (
-            item.time is None
-            and item.kind in ("day", "range")
-            and clauses.paperwork(offset)
-            and not gathering
-        ):
-            continue  # "our lease runs to 31st December": a date, but nobody gathers
+        if not (gathering or deadline):
+            if item.kind in ("day", "range") and clauses.paperwork(offset):
+                continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
+            if P.SENT_OUT_BEFORE_RE.search(before):
+                continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):

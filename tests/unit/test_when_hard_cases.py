@@ -176,3 +176,30 @@ def test_an_ordinal_day_with_its_clock_is_the_next_such_day():
         ("2025-03-06T19:00:00+00:00", None, False)
     ]
     assert confident("She came 5th in the race at 3pm.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The meeting has been moved from 5 March to 12 March.", [("2025-03-12", None, True)]),
+        ("Postponed: the 5 March social is now on 19 March.", [("2025-03-19", None, True)]),
+        (
+            "The call on Tuesday 4 March is cancelled, we'll meet on Thursday 6 March at 3pm instead.",
+            [("2025-03-06T15:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_moved_or_cancelled_event_is_only_its_new_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Applications open on 3 March.",
+        "Tickets go on sale on 3 March at 10am.",
+        "We'll publish the agenda on Monday 3 March.",
+    ],
+)
+def test_errands_and_sales_are_not_gatherings(text):
+    assert confident(text) == []
