@@ -45,5 +45,9 @@ def build_worker(
 
     forum = forum or open_forum(settings, clock)
     ledger = ledger or open_ledger(settings, clock)
+    if settings.dry_run:
+        # A dry run works on a private copy: whatever it plans, cancels or moves (at a pretend --now too),
+        # the real ledger stays exactly as it was.
+        ledger = ledger.rehearsal_copy()
     syncer = DiscourseSync(forum, ledger, clock, SyncOptions.from_settings(settings))
     return Worker(settings, forum, ledger, clock, syncer, dry_run=settings.dry_run)

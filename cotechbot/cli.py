@@ -8,7 +8,8 @@
     cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
-    cotechbot sandbox [--port N]    serve the sandbox forum alone and print the settings to point the bot at it
+    cotechbot sandbox [--port N] [--webhook-port N]
+                                    serve the sandbox forum alone and print the settings to point the bot at it
 
 Exit codes: 0 success, 1 the work failed (e.g. the forum refused us), 2 bad settings or usage.
 """
@@ -278,7 +279,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         raise ConfigError(f"{SANDBOX_EXTRA} ({error.name} is missing)") from None
 
     configure_logging(level="warning", fmt="console")
-    return serve_sandbox(port=args.port)
+    return serve_sandbox(port=args.port, webhook_port=args.webhook_port)
 
 
 # -- parser --------------------------------------------------------------------------------------------
@@ -345,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_now(demo)
     sandbox = add("sandbox", cmd_sandbox, "serve the bundled sandbox forum alone, to try the bot by hand")
     sandbox.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    sandbox.add_argument(
+        "--webhook-port",
+        type=int,
+        default=None,
+        help="send signed webhooks to the bot's HTTP face on this local port (run the bot with the printed settings)",
+    )
     return parser
 
 
@@ -380,6 +387,11 @@ def describe_failure(error: Exception, settings: Settings | None) -> tuple[int, 
         return 1, f"storage error: {explain_storage_error(error, url)}"
     if isinstance(error, OSError):
         return 1, explain_os_error(error, "use")
+    if isinstance(error, ModuleNotFoundError):
+        return 1, (
+            f"the library {error.name!r} is missing from this installation; reinstall cotechbot with its "
+            "dependencies (pip install -c constraints.txt .)"
+        )
     return 1, f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 

@@ -3,7 +3,9 @@
 It starts the fake Discourse seeded with the CoTech scenario (dates relative to now), runs one cycle — sync,
 detect, plan, dispatch — and shows what the bot read, the events and date polls it found (each poll's stage in
 its lifecycle), what it plans, and what was due at once (the date poll's check note); then it moves the clock to
-each planned moment and runs the bot again, showing the messages it sends. Writes go through the dry-run wrapper, so the demo
+each planned moment and runs the bot again, showing the messages it sends. Last, a member announces a call
+in 10 minutes: the sandbox sends a signed webhook to the bot's HTTP face, which runs a cycle at once, and the
+answer is shown with how long it took. Writes go through the dry-run wrapper, so the demo
 shows the text that would be posted; state lives in a throwaway SQLite file, so what is still planned at the
 end is printed rather than left for ``cotechbot plan``.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -33,8 +36,13 @@ from cotechbot.planview import (
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.scenario import cotech_scenario
 from cotechbot.settings import Settings
+from cotechbot.web.face import build_face
+from cotechbot.web.metrics import Metrics
+from cotechbot.web.server import BackgroundServer
+from cotechbot.web.trigger import CycleTrigger
 
 DEMO_KEY = "demo-key-not-a-secret"
+DEMO_WEBHOOK_SECRET = "demo-webhook-secret-not-a-secret"
 BOT = "cotechbot"
 
 
@@ -61,6 +69,50 @@ def _moments_ahead(worker, settings: Settings, now: datetime) -> set[datetime]:
     return {moment for _capability, plan in plans for moment in plan.wake_at if moment > now}
 
 
+def _answer_a_post_at_once(out: TextIO, forum, worker, dry: DryRunForum, settings: Settings, titles) -> None:
+    """A member announces a call in 10 minutes; the forum's signed webhook reaches the bot's HTTP face, which
+    runs a cycle at once instead of waiting for the next poll. Shows the answer and how long it took."""
+    _heading(out, "A post answered within a second (webhooks)")
+    trigger = CycleTrigger(worker.cycle)
+    trigger.start()
+    face = build_face(
+        settings=settings,
+        ledger=worker.ledger,
+        clock=worker.clock,
+        metrics=Metrics(worker.ledger, settings.forum_name),
+        request_cycle=trigger.poke,
+        leading=lambda: True,
+    )
+    server = BackgroundServer(face, "127.0.0.1", 0).start()
+    forum.add_webhook(f"{server.url}/webhooks/discourse", DEMO_WEBHOOK_SECRET)
+    try:
+        now = worker.clock.now()
+        start = (now + timedelta(minutes=10)).astimezone(settings.zone)
+        title = "Quick call about the newsletter"
+        raw = (
+            f"Quick call at {start:%H:%M} on {start:%A} {start.day} {start:%B} to sign off the newsletter: "
+            "https://meet.jit.si/CoTechNewsletter"
+        )
+        already = len(dry.writes)
+        sent = time.monotonic()
+        topic, _ = forum.create_topic(title, raw, username="cerys")
+        trigger.wait_for_runs(1, timeout=10)  # the webhook's cycle: it reads the post and answers it
+        answered = time.monotonic() - sent
+        first_read = min((r.at for r in forum.requests if r.username == BOT and r.at >= sent), default=sent)
+        titles[topic.id] = title
+        out.write(
+            f"@cerys posts “{raw}”. The forum sends a signed webhook to the bot's /webhooks/discourse; the "
+            f"bot reads the forum {1000 * (first_read - sent):.0f} ms after the post and answers "
+            f"{1000 * answered:.0f} ms after it (polling alone could wait up to "
+            f"{settings.sync_interval_minutes} minutes):\n"
+        )
+        _show_writes(out, now, dry.writes[already:], settings.timezone, titles)
+        forum.wait_for_webhooks(timeout=10)
+    finally:
+        trigger.stop()
+        server.stop()
+
+
 def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments: int = 6) -> int:
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     clock = FixedClock(now)
@@ -77,6 +129,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             discourse_api_username=BOT,
             database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             forum_name="cotech-sandbox",
+            webhook_secret=DEMO_WEBHOOK_SECRET,
             digest={
                 "category_id": digest_category.id,
                 "hidden_category_ids": [forum.category("Stewards").id],
@@ -130,6 +183,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             sent_before = len(dry.writes)
             worker.cycle()
             _show_writes(out, moment, dry.writes[sent_before:], settings.timezone, titles)
+        _answer_a_post_at_once(out, forum, worker, dry, settings, titles)
         later = [row for row in ledger.actions(forum=forum_name, statuses=["pending"]) if row.due_at > moment]
         if later:
             # The demo's state is thrown away when it ends, so the rest of the plan is shown here.
@@ -140,11 +194,18 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
 
 
 SANDBOX_KEY = "sandbox-key-not-a-secret"
+SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret-not-a-secret"
 
 
-def serve_sandbox(port: int = 0, out: TextIO = sys.stdout, stop: threading.Event | None = None) -> int:
+def serve_sandbox(
+    port: int = 0,
+    out: TextIO = sys.stdout,
+    stop: threading.Event | None = None,
+    webhook_port: int | None = None,
+) -> int:
     """``cotechbot sandbox``: the bundled sandbox forum on its own, seeded with the CoTech scenario, until
-    Ctrl-C — so ``check``, ``once``, ``plan`` and ``run`` can be tried by hand against it."""
+    Ctrl-C — so ``check``, ``once``, ``plan`` and ``run`` can be tried by hand against it. With
+    ``webhook_port``, it also sends signed webhooks to a bot serving its HTTP face on that local port."""
     stop = stop or threading.Event()
     now = datetime.now(UTC).replace(microsecond=0)
     forum = FakeDiscourse(api_key=SANDBOX_KEY, api_username=BOT, port=port)
@@ -154,6 +215,10 @@ def serve_sandbox(port: int = 0, out: TextIO = sys.stdout, stop: threading.Event
         out.write(f"COTECHBOT_DISCOURSE_URL={forum.url}\n")
         out.write(f"COTECHBOT_DISCOURSE_API_KEY={SANDBOX_KEY}\n")
         out.write(f"COTECHBOT_DISCOURSE_API_USERNAME={BOT}\n")
+        if webhook_port is not None:
+            forum.add_webhook(f"http://127.0.0.1:{webhook_port}/webhooks/discourse", SANDBOX_WEBHOOK_SECRET)
+            out.write(f"COTECHBOT_HTTP_PORT={webhook_port}\n")
+            out.write(f"COTECHBOT_WEBHOOK_SECRET={SANDBOX_WEBHOOK_SECRET}\n")
         out.flush()
         sys.stderr.write(
             f"Sandbox forum with {forum.topic_count} topics at {forum.url}. In another shell, `export` the three "

@@ -22,6 +22,8 @@ def _sqlite_path(url: str) -> Path | None:
         database = make_url(url).database
     except ArgumentError:
         return None
+    if database and database.startswith("file:"):  # a URI filename (?uri=true): the path follows
+        database = database.removeprefix("file:").split("?", 1)[0]
     return Path(database) if database and database != ":memory:" else None
 
 

@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from cotechbot.diagnosis import explain_storage_error
+from cotechbot.ledger import LedgerLost
 from cotechbot.settings import Settings
 from cotechbot.web.trigger import CycleTrigger
 from cotechbot.worker import Worker
@@ -46,6 +47,7 @@ class BotScheduler:
         self.scheduler = BackgroundScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
         self._arm_lock = threading.Lock()
         self._stopping = False
+        self.fatal: BaseException | None = None  # set when the bot must stop (its ledger is gone)
 
     def start(self) -> None:
         self.scheduler.add_job(
@@ -76,6 +78,8 @@ class BotScheduler:
         try:
             with self._cycle_lock:
                 self.worker.cycle()
+        except LedgerLost as error:
+            self._fail(error)
         except SQLAlchemyError as error:
             # One clear line per outage, not a traceback every cycle.
             if self._storage_failing is None:
@@ -99,9 +103,17 @@ class BotScheduler:
         """One cycle right away (a webhook asked); safe to call from any thread."""
         self._cycle()
 
+    def _fail(self, error: BaseException) -> None:
+        """Stop the bot: carrying on could only post everything again."""
+        log.critical("the bot stops", reason=str(error))
+        self.fatal = error
+        self._stopping = True
+
     def _dispatch(self) -> None:
         try:
             self.worker.dispatch()
+        except LedgerLost as error:
+            self._fail(error)
         except Exception:
             log.exception("dispatch failed; it will be tried again")
         finally:
@@ -112,7 +124,7 @@ class BotScheduler:
         with self._arm_lock:
             if self._stopping:
                 return None
-            due = self.worker.ledger.next_due_at()
+            due = self.worker.ledger.next_due_at(self.settings.forum_name)
             if due is None:
                 if self.scheduler.get_job("dispatch"):
                     self.scheduler.remove_job("dispatch")
@@ -147,12 +159,14 @@ def run_forever(worker: Worker, settings: Settings) -> None:
     if face is not None:
         face.start(bot)
     try:
-        while not stop.wait(timeout=1.0):
+        while not stop.wait(timeout=1.0) and bot.fatal is None:
             pass
     finally:
         if face is not None:
             face.stop()
         bot.shutdown()
+    if bot.fatal is not None:
+        raise bot.fatal
 
 
 class HttpFaceRunner:

@@ -68,6 +68,9 @@ def format_duration(duration: timedelta) -> str:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
+SQLITE_EXAMPLES = "write e.g. sqlite:///cotechbot.db (relative) or sqlite:////data/cotechbot.db (absolute)"
+
+
 def mask_url(url: str) -> str:
     """``scheme://user:***@host/…``: a URL fit to print or log, its password (or a lone token) hidden."""
     parts = urlsplit(url)
@@ -198,6 +201,8 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(5, gt=0, le=1440)
     edit_check_interval_minutes: int = Field(30, gt=0, le=10080)
     backfill_max_posts: int = Field(5000, gt=0)
+    #: Topics with open polls or upcoming events re-read per sync, taking turns beyond this many.
+    watched_topics_per_cycle: int = Field(60, gt=0, le=10000)
 
     # Events and reminders
     event_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(
@@ -267,10 +272,13 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", value):
             raise ValueError("must start with sqlite:/// or postgresql://")
-        if re.fullmatch(r"sqlite(\+\w+)?:///?", value.strip()):
-            raise ValueError(
-                "names no file; write e.g. sqlite:///cotechbot.db (relative) or sqlite:////data/cotechbot.db"
-            )
+        sqlite_path = re.match(r"sqlite(?:\+\w+)?://(/?[^?]*)", value.strip())
+        if sqlite_path:
+            path = sqlite_path.group(1).removeprefix("/")
+            if not path:
+                raise ValueError(f"names no file; {SQLITE_EXAMPLES}")
+            if path.endswith("/") or path.rsplit("/", 1)[-1] in {".", ".."}:
+                raise ValueError(f"names a directory, not a file; {SQLITE_EXAMPLES}")
         return value
 
     @field_validator("discourse_url", mode="before")

@@ -90,7 +90,7 @@ class Worker:
         self.capabilities = list(build_capabilities(settings) if capabilities is None else capabilities)
         self.worker_id = worker_id or default_worker_id()
         self.dispatcher = dispatcher or Dispatcher(
-            ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run
+            ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run, forum_name=self.name
         )
         self.facts = FactsReader(ledger, settings)
         self.needs = NeedsReader(forum)
@@ -98,6 +98,7 @@ class Worker:
         self._replanned_everything = False
         self.leading: bool | None = None  # whether this replica led its last cycle (None: no cycle yet)
         self._watched: dict[str, set[int]] = {}
+        self._last_watched = -1  # the last topic re-read in turns, when there are more than the cap
 
     @property
     def topic_capabilities(self) -> list[Capability]:
@@ -109,11 +110,13 @@ class Worker:
 
     # -- the cycle ----------------------------------------------------------------------------------
     def cycle(self) -> CycleReport:
+        """Sync and plan under this forum's sync lock, then dispatch under its own lock (``dispatch``), so
+        a reminder due during a long sync is sent by the dispatch job meanwhile instead of waiting."""
         with (
             structlog.contextvars.bound_contextvars(forum=self.name, job="cycle"),
-            self.ledger.leader(f"worker:{self.name}") as leading,
+            self.ledger.leader(f"sync:{self.name}") as leading,
         ):
-            self.leading = leading
+            self.leading = bool(leading)
             if not leading:
                 log.info("another worker leads; standing by")
                 return CycleReport(leader=False)
@@ -129,25 +132,29 @@ class Worker:
             else:
                 self.ledger.set_cursor(self.name, SYNC_SUCCEEDED_AT, self.clock.now().isoformat())
             self.plan(started, report)
-            report.dispatch = self.dispatcher.dispatch_due()
-            log.info(
-                "cycle done",
-                planned_topics=report.planned_topics,
-                inserted=report.planned.inserted,
-                cancelled=report.planned.cancelled,
-                sent=len(report.dispatch.sent),
-                skipped=len(report.dispatch.skipped),
-                failed=len(report.dispatch.failed),
-            )
-            return report
+        report.dispatch = self.dispatch()
+        log.info(
+            "cycle done",
+            forum=self.name,
+            planned_topics=report.planned_topics,
+            inserted=report.planned.inserted,
+            cancelled=report.planned.cancelled,
+            sent=len(report.dispatch.sent),
+            skipped=len(report.dispatch.skipped),
+            failed=len(report.dispatch.failed),
+        )
+        return report
 
     def dispatch(self) -> DispatchReport:
-        """Only send what is due (the scheduler calls this at the next due time, between syncs)."""
+        """Send what is due, under the dispatch lock only: it never waits for a sync to end (the scheduler
+        calls this at the next due time, whatever the cycle is doing)."""
         with (
             structlog.contextvars.bound_contextvars(forum=self.name, job="dispatch"),
-            self.ledger.leader(f"worker:{self.name}") as leading,
+            self.ledger.leader(f"dispatch:{self.name}") as leading,
         ):
-            return self.dispatcher.dispatch_due() if leading else DispatchReport()
+            if not leading:
+                return DispatchReport()
+            return self.dispatcher.dispatch_due(leadership=leading)
 
     # -- planning -----------------------------------------------------------------------------------
     def plan(self, started: datetime, report: CycleReport | None = None) -> CycleReport:
@@ -281,9 +288,19 @@ class Worker:
         return set().union(*self._watched.values()) if self._watched else set()
 
     def watched_topic_ids(self) -> list[int]:
-        """Topics worth re-reading for edits and votes: those with pending actions or watched by a capability."""
+        """Topics worth re-reading for edits and votes: those with pending actions or watched by a
+        capability — at most ``watched_topics_per_cycle`` of them, taking turns, so a forum with hundreds of
+        open polls and events never makes one sync long."""
         ids = self._watched_topics()
         for row in self.ledger.actions(forum=self.name, statuses=[Status.PENDING]):
             if row.target.startswith("topic/"):
                 ids.add(int(row.target.split("/", 1)[1]))
-        return sorted(ids)
+        ordered = sorted(ids)
+        cap = self.settings.watched_topics_per_cycle
+        if len(ordered) <= cap:
+            return ordered
+        start = next((i for i, topic_id in enumerate(ordered) if topic_id > self._last_watched), 0)
+        chosen = (ordered[start:] + ordered[:start])[:cap]
+        self._last_watched = chosen[-1]
+        log.info("watched topics re-read in turns", watched=len(ordered), this_cycle=cap)
+        return sorted(chosen)

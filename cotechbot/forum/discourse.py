@@ -57,8 +57,10 @@ from cotechbot.errors import (
     ForumUnavailable,
 )
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
+from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.messages import ends_with_marker
 from cotechbot.models import CalendarEvent, CreatedPost, Group, GroupRequester, Post, Topic, Voter
+from cotechbot.settings import mask_url
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -305,15 +307,11 @@ class DiscourseForum(DiscourseClient):
                     timeout=self.timeout,
                     **extra,
                 )
-            except requests.Timeout as err:
-                log.warning("discourse.request_failed", reason="timeout", timeout_s=self.timeout)
-                raise ForumUnavailable(
-                    f"{verb} {path}: no answer from {self.name} within {self.timeout}s", path=path
-                ) from err
             except requests.RequestException as err:
-                log.warning("discourse.request_failed", reason="connection", error=type(err).__name__)
+                reason = unreachable_reason(err, url, self.timeout)
+                log.warning("discourse.request_failed", reason=reason, error=type(err).__name__)
                 raise ForumUnavailable(
-                    f"{verb} {path}: cannot reach {self.name} ({type(err).__name__})", path=path
+                    f"{verb} {mask_url(url)}: cannot reach {self.name}: {reason}", path=path
                 ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
@@ -437,9 +435,9 @@ class DiscourseForum(DiscourseClient):
         if not isinstance(event, dict) or not event.get("starts_at"):
             return None
         flat = dict(event)
-        nested = event.get("post") if isinstance(event.get("post"), dict) else {}
+        nested: dict[str, Any] = event["post"] if isinstance(event.get("post"), dict) else {}
         flat.setdefault("post_id", nested.get("id", post_id if post_id is not None else event.get("id")))
-        topic = nested.get("topic") if isinstance(nested.get("topic"), dict) else {}
+        topic: dict[str, Any] = nested["topic"] if isinstance(nested.get("topic"), dict) else {}
         flat.setdefault("topic_id", topic.get("id", topic_id))
         flat.pop("post", None)
         return flat
@@ -490,7 +488,7 @@ class DiscourseForum(DiscourseClient):
     # ------------------------------------------------------------------------------------------------
     # reading
     # ------------------------------------------------------------------------------------------------
-    def latest_posts(self, before: int | None = None, **kwargs: Any) -> PostList:  # type: ignore[override]
+    def latest_posts(self, before: int | None = None, **kwargs: Any) -> PostList:
         """One page of ``/posts.json``; posts failing validation are left out (see the module docstring)."""
         path = "/posts.json"
         payload = super().latest_posts(before=before, **kwargs)
@@ -505,14 +503,14 @@ class DiscourseForum(DiscourseClient):
             )
         return page
 
-    def latest_topics(self, page: int = 0, per_page: int = 100, **kwargs: Any) -> list[Topic]:  # type: ignore[override]
+    def latest_topics(self, page: int = 0, per_page: int = 100, **kwargs: Any) -> list[Topic]:
         path = "/latest.json"
         payload = super().latest_topics(page=page, per_page=per_page, **kwargs)
         with self._shape(path):
             topics = self._dict(self._dict(payload, path)["topic_list"], path)["topics"]
             return [Topic.model_validate(t) for t in self._list(topics, "topics", path)]
 
-    def topic(self, topic_id: int, include_raw: bool = True, **kwargs: Any) -> tuple[Topic, list[Post]]:  # type: ignore[override]
+    def topic(self, topic_id: int, include_raw: bool = True, **kwargs: Any) -> tuple[Topic, list[Post]]:
         path = f"/t/{topic_id}.json"
         if include_raw:
             kwargs["include_raw"] = "true"
@@ -556,7 +554,7 @@ class DiscourseForum(DiscourseClient):
         posts = sorted(have.values(), key=lambda p: (order.get(p.id, len(order)), p.post_number))
         return topic, PostList(posts, skipped)
 
-    def topic_posts(self, topic_id: int, post_ids: Sequence[int] = (), **kwargs: Any) -> PostList:  # type: ignore[override]
+    def topic_posts(self, topic_id: int, post_ids: Sequence[int] = (), **kwargs: Any) -> PostList:
         path = f"/t/{topic_id}/posts.json"
         posts = PostList()
         for chunk in _chunks(list(post_ids), self.post_ids_per_request):
@@ -568,7 +566,7 @@ class DiscourseForum(DiscourseClient):
             posts.skipped.extend(page.skipped)
         return posts
 
-    def post(self, post_id: int, *_: Any, **kwargs: Any) -> Post:  # type: ignore[override]
+    def post(self, post_id: int, *_: Any, **kwargs: Any) -> Post:
         path = f"/posts/{post_id}.json"
         payload = self.post_by_id(post_id, **kwargs)
         with self._shape(path):
@@ -608,7 +606,7 @@ class DiscourseForum(DiscourseClient):
             cursor = max(e.starts_at for e in page)
         return sorted(seen.values(), key=lambda e: (e.starts_at, e.id))
 
-    def group(self, name: str) -> Group:  # type: ignore[override]
+    def group(self, name: str) -> Group:
         path = f"/groups/{name}.json"
         payload = super().group(name)
         with self._shape(path):
@@ -695,7 +693,7 @@ class DiscourseForum(DiscourseClient):
             user = self._dict(self.user(self.api_username), path)
             roles = [r for r in ("admin", "moderator") if user.get(r)]
             return (
-                f"{self.name}: {self.host} reachable; signed in as {user['username']} "
+                f"{self.name}: {mask_url(self.host)} reachable; signed in as {user['username']} "
                 f"(id {user['id']}{', ' + ', '.join(roles) if roles else ''})"
             )
 

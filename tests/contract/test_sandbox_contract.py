@@ -278,14 +278,14 @@ def test_violation_becomes_500_and_fails_running(contracts):
         pytest.raises(ContractViolationError, match="title"),
         FakeDiscourse.running(api_key=KEY, validate=True, shared_dir=shared) as fake,
     ):
-        original = fake._h_basic_info
+        original = fake.handlers["site.basic_info"]
 
-        def broken(req):
-            reply = original(req)
+        def broken(forum, req):
+            reply = original(forum, req)
             del reply.body["title"]
             return reply
 
-        fake._h_basic_info = broken
+        fake.handlers["site.basic_info"] = broken
         response = session(fake).get(f"{fake.url}/site/basic-info.json")
         assert response.status_code == 500
         assert response.headers["Content-Type"] == JSON_CT

@@ -28,6 +28,10 @@ def test_demo_reads_the_sandbox_plans_and_shows_sent_reminders() -> None:
     # Written for people: no operation names, no markers, no topic/N targets.
     assert "create_reply" not in text and "event_reminder" not in text
     assert "<!--" not in text and "topic/" not in text
+    # A member's call announced for 10 minutes' time is answered through the webhook, not the next poll.
+    pushed = text.split("== A post answered within a second (webhooks)")[1].split("\n== ")[0]
+    assert "signed webhook" in pushed and "answers" in pushed
+    assert "a reply in “Quick call about the newsletter” ──" in pushed and "starts in 10 minutes" in pushed
 
 
 def test_demo_prints_what_is_still_planned_when_it_ends() -> None:

@@ -3,6 +3,7 @@ setting, the cause and the fix, no traceback (unless --debug), and the documente
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,21 @@ def test_a_wrong_postgres_port_is_one_line_and_hides_the_password(tmp_path: Path
     assert_one_line_error(result, "postgresql://bot:***@127.0.0.1:1/test", "nothing answers")
 
 
+def test_a_read_only_uri_to_a_missing_file_names_the_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    from cotechbot import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)  # keep the root logger as pytest set it
+    monkeypatch.setenv("COTECHBOT_DATABASE_URL", f"sqlite:///file:{tmp_path}/absent.db?mode=ro&uri=true")
+
+    code = cli.main(["check"])
+
+    assert code == 1
+    stderr = capsys.readouterr().err
+    assert "Traceback" not in stderr
+    assert f"cannot open the SQLite file {tmp_path}/absent.db" in stderr.splitlines()[0], stderr
+
+
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/no/such/dir/state.db"
 
@@ -98,6 +114,20 @@ def test_now_accepts_a_bare_date_as_midnight_in_the_forum_zone(tmp_path: Path) -
     )
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_hour", "utc_day"), [("Europe/London", 23, 1), ("UTC", 0, 2), ("America/New_York", 4, 2)]
+)
+def test_a_bare_now_date_is_midnight_in_the_forum_zone(zone: str, utc_hour: int, utc_day: int) -> None:
+    from argparse import Namespace
+    from datetime import UTC
+
+    from cotechbot.cli import _clock, parse_instant
+
+    now = _clock(Namespace(now=parse_instant("2024-07-02")), zone).now()
+
+    assert now.astimezone(UTC).replace(tzinfo=None) == datetime(2024, 7, utc_day, utc_hour, 0)
 
 
 def test_now_without_an_offset_suggests_something_that_parses(tmp_path: Path) -> None:
@@ -174,3 +204,36 @@ def test_a_request_budget_above_discourses_limit_is_warned_about(tmp_path: Path)
 
     assert result.returncode == 0
     assert "above the 60/min Discourse allows" in result.stderr
+
+
+def test_once_at_a_pretend_time_without_dry_run_warns_every_time(tmp_path: Path, monkeypatch, capsys) -> None:
+    from cotechbot import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "configure_logging", lambda **_: None)  # keep the root logger as pytest set it
+    for name, value in {
+        "DISCOURSE_URL": "http://127.0.0.1:1",  # nothing answers: the cycle fails fast, after the warning
+        "DISCOURSE_API_KEY": "k",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/s.db",
+    }.items():
+        monkeypatch.setenv(f"COTECHBOT_{name}", value)
+    warning = "--now without --dry-run acts FOR REAL at a pretend time"
+    said = []
+    for extra in ([], [], ["--dry-run"]):
+        cli.main(["once", "--now", "2024-07-02", *extra])
+        said.append(capsys.readouterr())
+
+    assert warning in said[0].err and warning in said[1].err
+    assert warning not in said[0].out
+    assert warning not in said[2].err
+
+
+def test_a_missing_library_says_to_reinstall() -> None:
+    from cotechbot.cli import describe_failure
+
+    code, message = describe_failure(
+        ModuleNotFoundError("No module named 'markdown_it'", name="markdown_it"), None
+    )
+
+    assert code == 1
+    assert "'markdown_it' is missing" in message and "reinstall" in message

@@ -3,31 +3,42 @@ jsonschema (they come with `cotechbot[sandbox]`, which `make demo` and `make tes
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
-RUNTIME_MODULES = (
-    "cotechbot.cli",
-    "cotechbot.app",
-    "cotechbot.scheduler",
-    "cotechbot.worker",
-    "cotechbot.web.face",
-    "cotechbot.web.server",
-    "cotechbot.calendar",
-    "cotechbot.planview",
-)
+from tests.conftest import REPO_ROOT
+
+# Everything but the sandbox, the demo that drives it, and Alembic's env script (run by alembic, not imported).
+NOT_RUNTIME = ("cotechbot.sandbox", "cotechbot.demo", "cotechbot.migrations")
+
+
+def runtime_modules() -> list[str]:
+    package = REPO_ROOT / "cotechbot"
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if not any(name == skip or name.startswith(skip + ".") for skip in NOT_RUNTIME):
+            names.append(name)
+    return names
 
 
 def test_the_running_bot_imports_nothing_from_the_sandbox_extra() -> None:
+    """Every module outside the sandbox and the demo imports with werkzeug and jsonschema unavailable."""
+    modules = runtime_modules()
+    assert "cotechbot.cli" in modules and "cotechbot.worker" in modules and "cotechbot.demo" not in modules
     blocker = (
         "import sys\n"
         "for name in ('werkzeug', 'jsonschema'):\n"
         "    sys.modules[name] = None  # importing it now raises ModuleNotFoundError\n"
-        f"for module in {RUNTIME_MODULES!r}:\n"
+        f"for module in {modules!r}:\n"
         "    __import__(module)\n"
         "print('imported', len(sys.modules) > 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT
+    )
 
     assert result.returncode == 0, result.stderr
     assert "imported True" in result.stdout
@@ -47,3 +58,29 @@ def test_demo_without_the_sandbox_extra_says_how_to_get_it(tmp_path) -> None:
     assert result.returncode == 2
     assert "pip install 'cotechbot[sandbox]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tests_needing_shared_give_their_skip_reason_once(tmp_path) -> None:
+    """Without ../shared/ (and outside CI) the run ends with the reason once, not once per skipped test."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["COTECHBOT_SHARED_DIR"] = str(tmp_path / "no-shared-here")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/contract/test_discourse_fixtures.py",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stdout
+    assert " skipped" in result.stdout.splitlines()[-1]
+    assert result.stdout.count("no-shared-here is absent") == 1, result.stdout

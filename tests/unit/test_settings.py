@@ -69,6 +69,10 @@ def test_config_path_can_come_from_the_environment(tmp_path: Path, monkeypatch) 
         ("COTECHBOT_SYNC_INTERVAL_MINUTES", "-5", "greater than 0"),
         ("COTECHBOT_REMINDER_OFFSETS", "1d,soon", "not a duration"),
         ("COTECHBOT_DATABASE_URL", "mysql://x", "sqlite"),
+        ("COTECHBOT_DATABASE_URL", "sqlite:///", "names no file"),
+        ("COTECHBOT_DATABASE_URL", "sqlite:////", "names a directory, not a file"),
+        ("COTECHBOT_DATABASE_URL", "sqlite:///state/", "names a directory, not a file"),
+        ("COTECHBOT_DATABASE_URL", "sqlite:///./", "names a directory, not a file"),
         ("COTECHBOT_DRY_RUN", "perhaps", "boolean"),
     ],
 )

@@ -8,12 +8,13 @@ import sqlite3
 import sqlalchemy.exc
 from structlog.testing import capture_logs
 
+from cotechbot.ledger import LedgerLost
 from cotechbot.scheduler import BotScheduler
 from cotechbot.settings import Settings
 
 
 class NoDue:
-    def next_due_at(self) -> None:
+    def next_due_at(self, forum: str | None = None) -> None:
         return None
 
 
@@ -44,3 +45,18 @@ def test_a_storage_outage_is_reported_once_and_its_end_once(tmp_path) -> None:
     assert "COTECHBOT_DATABASE_URL" in failing[0]["reason"]
     assert "a member's post" not in str(logs)
     assert not any(entry.get("exc_info") for entry in logs)
+
+
+class LostLedgerWorker(FlakyStorageWorker):
+    def cycle(self) -> None:
+        raise LedgerLost("the ledger's SQLite file state.db has disappeared while the bot runs")
+
+
+def test_a_lost_sqlite_file_stops_the_bot_instead_of_cycling_on(tmp_path) -> None:
+    """Issue 9 item 9: carrying on would start an empty ledger and post everything again."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/state.db")
+    scheduler = BotScheduler(LostLedgerWorker(failures=0), settings)  # type: ignore[arg-type]
+    with capture_logs() as logs:
+        scheduler._cycle()
+    assert isinstance(scheduler.fatal, LedgerLost)
+    assert [entry["log_level"] for entry in logs if entry["event"] == "the bot stops"] == ["critical"]

@@ -1,0 +1,1 @@
+"""One module per resource: handlers ``(forum, req, **url_values) -> Reply`` and the ``ROUTES`` that reach them."""
