@@ -194,6 +194,19 @@ DAY_CONTINUATION_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
+# "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
+CLOCK_THEN_END_RE = re.compile(
+    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    _I,
+)
+# "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.
+DAY_THEN_END_RE = re.compile(
+    r"[ \t]{1,3}on[ \t]{1,3}[\w ,]{3,40}?[ \t]{1,3}and[ \t]{1,3}(?:it[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    r"(?:close[sd]?|ends?|finish(?:es)?|wraps?[ \t]{1,3}up)[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    _I,
+)
 # "the 6th at 7pm": an ordinal day of the month with its clock right after it (the month is the next with
 # such a day); without a clock a bare "the 6th" is too often a count or a rank to read.
 ORDINAL_DAY_RE = re.compile(

@@ -46,6 +46,7 @@ from cotechbot.when._model import (
     _Day,
     _Item,
     _Sentence,
+    _Time,
 )
 from cotechbot.when._sentences import _read_sentence
 
@@ -423,6 +424,33 @@ def _find(
             found.times.append(clock)
     if has_words:
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
+    if len(found.times) > 1:
+        found.times = _join_start_and_end(found.times, work)
+
+
+def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
+    """ "Gathering starts 18:00 UTC, closes at 19:00": one clock range, the zone written once for both."""
+    times.sort(key=lambda t: t.span)
+    joined: list[_Time] = []
+    for found in times:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and prior.end is None
+            and found.end is None
+            and found.start.strong
+            and (
+                P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+            )
+            and (found.start.zone is None or found.start.zone == prior.start.zone)
+            and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
+        ):
+            found.start.zone = prior.start.zone
+            joined[-1] = _Time((prior.span[0], found.span[1]), prior.start, found.start)
+            continue
+        joined.append(found)
+    return joined
 
 
 def _sentence_starts(work: str, lowered: str) -> list[int]:

@@ -384,6 +384,8 @@ def _read_sentence(
             continue
         if item.time is None and P.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if item.time is not None and item.time.end is None and item.time.start.minute % 5:
+            continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in P.EXAMPLE_HINTS) and P.EXAMPLE_BEFORE_RE.search(before):

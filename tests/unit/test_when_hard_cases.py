@@ -203,3 +203,25 @@ def test_a_moved_or_cancelled_event_is_only_its_new_date(text, expected):
 )
 def test_errands_and_sales_are_not_gatherings(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "5 March 2025 Gathering starts 18:00 UTC, closes at 19:00.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:00:00+00:00"),
+        ),
+        (
+            "The social starts at 7pm on Friday 7 March and ends at 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00"),
+        ),
+    ],
+)
+def test_a_start_and_its_end_written_apart_are_one_range(text, expected):
+    assert confident(text) == [(*expected, False)]
+
+
+def test_a_clock_off_the_five_minute_grid_is_a_message_stamp():
+    """ "Date: Wednesday, 5 March, 2025, 2:18 PM" dates a message; nobody meets at 2:18."""
+    assert confident("Date: Wednesday, 5 March, 2025, 2:18 PM") == []
