@@ -382,7 +382,7 @@ CLAUSE_END_RE = re.compile(
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
