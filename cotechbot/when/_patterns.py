@@ -209,6 +209,7 @@ DAY_THEN_END_RE = re.compile(
 )
 # "the 6th at 7pm": an ordinal day of the month with its clock right after it (the month is the next with
 # such a day); without a clock a bare "the 6th" is too often a count or a rank to read.
+ORDINAL_NUMBER_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")
 ORDINAL_DAY_RE = re.compile(
     rf"(?<![\w-])the{SP}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?![\w-])"
     rf"(?={SP0},?{SP0}(?:(?:at|@|from){SP0})?(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?{SP0}(?:[ap]\.?m\b|[:.h]|(?-i:UTC|GMT|BST)))",
@@ -457,6 +458,7 @@ SENT_OUT_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,25}$",
     _I,
 )
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
 # "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
 AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.

@@ -360,7 +360,7 @@ def _find(
             if numeric_day is not None:
                 taken.add(m.span())
                 found.items.append(numeric_day)
-    if digits and signals.lowered.find("the ", start, end) != -1:
+    if any(P.ORDINAL_NUMBER_RE.match(signals.lowered, digit) for digit in digits):
         for m in P.ORDINAL_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
                 taken.add(m.span())

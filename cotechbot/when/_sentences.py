@@ -419,7 +419,9 @@ def _read_sentence(
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
-            if P.SENT_OUT_BEFORE_RE.search(before):
+            if any(hint in before_lowered for hint in P.SENT_OUT_HINTS) and P.SENT_OUT_BEFORE_RE.search(
+                before
+            ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
