@@ -581,7 +581,10 @@ EVENT_RE = re.compile(
     r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
-    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight)\b",
+    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
+    # attending, and the gatherings co-ops, clubs and gardens hold
+    r"|make\s+it|come\s+along|drop\s+in|open\s+day|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
+    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
     _I,
 )
 # For "in 20 minutes": something is about to begin.

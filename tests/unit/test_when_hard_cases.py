@@ -225,3 +225,9 @@ def test_a_start_and_its_end_written_apart_are_one_range(text, expected):
 def test_a_clock_off_the_five_minute_grid_is_a_message_stamp():
     """ "Date: Wednesday, 5 March, 2025, 2:18 PM" dates a message; nobody meets at 2:18."""
     assert confident("Date: Wednesday, 5 March, 2025, 2:18 PM") == []
+
+
+def test_attending_words_mark_a_gathering_and_errands_do_not():
+    """ "can you make it next Monday" is about a gathering; "post it on the forum on Monday" is not."""
+    assert confident("Hopefully you can make it next Monday!") == [("2025-02-24", None, True)]
+    assert confident("I'll post it on the forum on Monday.") == []
