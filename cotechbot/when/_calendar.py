@@ -237,7 +237,8 @@ def _next_occurrence(
     span = item.span
     if item.time_adjacent:
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
-    for day in _series_days(item.recurrence, item.first.weekday, ctx.today):
+    begins = _resolve_day(item.last, ctx, False, []) if item.last is not None else None
+    for day in _series_days(item.recurrence, item.first.weekday, max(ctx.today, begins or ctx.today)):
         mention = _timed_mention(day, item, span, text, ctx, [*flags, "recurring"])
         if not mention.is_past:
             return [mention]

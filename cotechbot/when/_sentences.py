@@ -270,6 +270,25 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     return kept
 
 
+def _series_starts(items: list[_Item]) -> None:
+    """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
+    occurrence, at the series' hours."""
+    for series in items:
+        if series.recurrence != "weekly" or series.time is None or series.first is None:
+            continue
+        for item in items:
+            if (
+                item.kind == "day"
+                and item.time is None
+                and item.first is not None
+                and item.first.month is not None
+                and item.first.weekday == series.first.weekday
+            ):
+                item.time = series.time
+                item.flags.append("series_start")
+                series.last = item.first  # the series begins there: no occurrence before it
+
+
 def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
     """ "Wednesday 8 and Thursday 9 March, 10am - 5pm, with drinks on Wednesday evening from 7": a plain
     weekday in a sentence that dates the days around it is the one among those days; without a clock of its
@@ -364,6 +383,7 @@ def _read_sentence(
     items.extend(_clock_alternatives(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
+    _series_starts(items)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if P.MESSAGE_HEADER_RE.search(sentence):
@@ -386,7 +406,7 @@ def _read_sentence(
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
-        if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+        if "series_start" not in item.flags and P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in P.EXAMPLE_HINTS) and P.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -135,3 +135,15 @@ def test_when_jsonl_carries_the_recurring_flag():
             {"start": "2024-09-16T09:30:00+01:00", "end": None, "all_day": False, "flags": ["recurring"]}
         ],
     }
+
+
+def test_a_series_with_a_start_date_begins_there():
+    """ "Starting Sunday 29 September, … every Sunday from 11am-4pm": the start date at the series' hours,
+    and no occurrence before it; once it has gone, the next Sunday is the series' next occurrence."""
+    text = "Starting Sunday 29 September, the workshop is open every Sunday from 11am-4pm!"
+    assert starts(text) == ["2024-09-29T11:00:00+01:00"]
+    later = datetime(2024, 10, 1, 12, 0, tzinfo=UTC)
+    found = read(text, later)
+    assert [(start, "recurring" in flags) for start, _, flags in found if "past" not in flags] == [
+        ("2024-10-06T11:00:00+01:00", True)
+    ]
