@@ -491,7 +491,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
-    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
+    r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
 # A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
