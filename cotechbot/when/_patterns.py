@@ -187,7 +187,7 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
+    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
