@@ -6,6 +6,7 @@
     cotechbot plan [--now T]        list what the bot will do and when
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
+    cotechbot members log [--group G] [--since DATE]  who joined or left the watched groups, and who did it
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
     cotechbot sandbox [--port N] [--webhook-port N]
@@ -225,6 +226,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_members(args: argparse.Namespace) -> int:
+    from cotechbot.app import open_ledger
+    from cotechbot.capabilities.membership.planning import format_member_log
+
+    settings = _settings(args)
+    ledger = open_ledger(settings, SystemClock())
+    since = args.since
+    if since is not None and not isinstance(since, datetime):
+        since = datetime.combine(since, time(0, 0), tzinfo=ZoneInfo(settings.timezone))
+    state = ledger.state_items(settings.forum_name, "membership")
+    print(format_member_log(state, settings.timezone, group=args.group, since=since))
+    return 0
+
+
 def cmd_when(args: argparse.Namespace) -> int:
     from datetime import UTC
 
@@ -335,6 +350,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the ISO week, e.g. 2024-W27 (default: this week)",
     )
     add_now(digest)
+    members = add("members", cmd_members, "who joined or left the watched groups, and who did it")
+    members.add_argument("what", choices=["log"], help="log: every recorded addition and removal")
+    members.add_argument("--group", help="only this group")
+    members.add_argument("--since", type=parse_instant, metavar="DATE", help="only changes from this date on")
     when = add("when", cmd_when, "read dates and times out of text")
     when.add_argument("text", nargs="?", help="the text to read (quote it)")
     when.add_argument(

@@ -34,8 +34,9 @@ from cotechbot.planview import (
     topic_titles,
 )
 from cotechbot.sandbox.discourse import FakeDiscourse
+from cotechbot.sandbox.membership_routes import handle_request_as, set_email
 from cotechbot.sandbox.scenario import cotech_scenario
-from cotechbot.settings import Settings
+from cotechbot.settings import MembershipRules, MembershipSettings, Settings
 from cotechbot.web.face import build_face
 from cotechbot.web.metrics import Metrics
 from cotechbot.web.server import BackgroundServer
@@ -44,6 +45,17 @@ from cotechbot.web.trigger import CycleTrigger
 DEMO_KEY = "demo-key-not-a-secret"
 DEMO_WEBHOOK_SECRET = "demo-webhook-secret-not-a-secret"
 BOT = "cotechbot"
+# Membership requests go to the stewards; a request to cotech-members from a member co-op's domain is eligible.
+DEMO_MEMBERSHIP = MembershipSettings(
+    enabled=True,
+    rules={"cotech-members": MembershipRules(email_domains=["fictional.coop"], suggest="friends")},
+)
+
+
+def _seed_membership(forum: FakeDiscourse) -> None:
+    """What an admin sees of the scenario's two requesters: their email addresses."""
+    set_email(forum, "finn_coop", "finn@fictional.coop")
+    set_email(forum, "gwen_newcoop", "gwen@example.net")
 
 
 def _heading(out: TextIO, text: str) -> None:
@@ -134,7 +146,10 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
                 "category_id": digest_category.id,
                 "hidden_category_ids": [forum.category("Stewards").id],
             },
+            moderator_group="stewards",
+            membership=DEMO_MEMBERSHIP,
         )
+        _seed_membership(forum)
         adapter = DiscourseForum(
             forum.url, BOT, DEMO_KEY, name=settings.forum_name, requests_per_minute=6000, burst=100
         )
@@ -171,9 +186,18 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
 
         _heading(out, "What it posts, moment by moment")
         _show_writes(out, now, sent_at_once, settings.timezone, titles)  # due at once: posted in that cycle
+        # A steward answers one request on the forum: the bot notices at its next cycle and says so in the PM.
+        handle_request_as(forum, "cotech-members", "gwen_newcoop", by="ada", accept=False)
+        out.write("\n(On the forum, ada declines gwen_newcoop's request to join cotech-members.)\n")
+        after_decision = now + timedelta(minutes=10)  # the bot's next cycle
+        clock.set(after_decision)
+        sent_before = len(dry.writes)
+        worker.cycle()
+        titles.update(dry.made_topics)
+        _show_writes(out, after_decision, dry.writes[sent_before:], settings.timezone, titles)
         # Step to each next moment: a planned action, or a poll closing (its result is planned only then).
         closes = _moments_ahead(worker, settings, now)
-        moment = now
+        moment = after_decision
         for _ in range(max_moments):
             upcoming = [t for t in closes | _pending_times(ledger, forum_name) if t > moment]
             if not upcoming:
@@ -182,6 +206,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
             clock.set(moment)
             sent_before = len(dry.writes)
             worker.cycle()
+            titles.update(dry.made_topics)  # replies in the private messages the dry run "sent"
             _show_writes(out, moment, dry.writes[sent_before:], settings.timezone, titles)
         _answer_a_post_at_once(out, forum, worker, dry, settings, titles)
         later = [row for row in ledger.actions(forum=forum_name, statuses=["pending"]) if row.due_at > moment]

@@ -154,8 +154,15 @@ class Dispatcher:
             report.failed.append(row.key)
             return
         post_ref = f"post/{created.id}" if created is not None else None
+        # A capability's "audit" detail (the rule behind a decision) goes into the audit row with the result.
+        audit = row.payload.get("audit")
+        audit = audit if isinstance(audit, dict) else {}
         self._finish(
-            row, SENT, bound, post_ref=post_ref, detail={"topic_id": getattr(created, "topic_id", None)}
+            row,
+            SENT,
+            bound,
+            post_ref=post_ref,
+            detail={**audit, "topic_id": getattr(created, "topic_id", None)},
         )
         bound.info("action sent", post_ref=post_ref)
         report.sent.append(row.key)

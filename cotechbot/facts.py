@@ -16,8 +16,10 @@ import structlog
 
 from cotechbot.actions import Status
 from cotechbot.capabilities.base import Facts, Need, outbox_view
+from cotechbot.capabilities.membership.model import MEMBERSHIP_NEED
 from cotechbot.forum.port import Forum
 from cotechbot.ledger import Ledger
+from cotechbot.membership_reader import MembershipReader
 from cotechbot.models import Post, Topic
 from cotechbot.settings import Settings
 
@@ -65,6 +67,7 @@ class FactsReader:
                 due_at=row.due_at,
                 sent_at=row.sent_at,
                 payload=row.payload,
+                post_ref=row.post_ref,
             )
             for row in self.ledger.actions(forum=self.forum, statuses=LIVE_AND_SENT)
         )
@@ -86,11 +89,13 @@ class NeedsReader:
     def __init__(self, forum: Forum) -> None:
         self.forum = forum
         self._members: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+        self.membership = MembershipReader(forum)
 
     def read(self, needs: Iterable[Need], facts: Facts, now: datetime) -> Facts:
         """``facts`` with the answers to ``needs`` added. Forum errors propagate: the caller defers the plan."""
         voters: dict[tuple[int, str], frozenset[str]] = dict(facts.poll_voters)
         members: dict[str, tuple[str, ...]] = dict(facts.group_members)
+        extra: dict[str, Any] = dict(facts.extra)
         for need in dict.fromkeys(needs):  # each need once, in order
             if need.kind == "poll_voters":
                 post_id, poll_name = need.args
@@ -102,9 +107,11 @@ class NeedsReader:
             elif need.kind == "group_members":
                 (name,) = need.args
                 members[name] = self._group_members(name, now)
+            elif need.kind == MEMBERSHIP_NEED:
+                extra[MEMBERSHIP_NEED] = self.membership.read(need.args[0])
             else:
                 log.warning("unknown need skipped", kind=need.kind)
-        return facts.narrowed(poll_voters=voters, group_members=members)
+        return facts.narrowed(poll_voters=voters, group_members=members, extra=extra)
 
     def _group_members(self, name: str, now: datetime) -> tuple[str, ...]:
         cached = self._members.get(name)

@@ -215,3 +215,38 @@ class Decision(ForumModel):
     tags: list[str] = Field(default_factory=list)
     status: Literal["decided", "awaiting_outcome", "withdrawn"] = "decided"
     closing_at: UtcDateTime | None = None  # a Loomio proposal still open: when it closes
+
+
+class GroupBrief(ForumModel):
+    """A group as listed in ``GET /groups.json``."""
+
+    id: int
+    name: str
+    allow_membership_requests: bool = False
+
+
+class MemberProfile(ForumModel):
+    """What an admin may read about a user (``/admin/users/{id}.json`` + ``/u/{username}/emails.json``)."""
+
+    id: int
+    username: str
+    name: str | None = None
+    created_at: UtcDateTime
+    trust_level: int = 0
+    post_count: int = 0
+    groups: tuple[str, ...] = ()
+    email: str | None = None  # None: the forum does not show it to the bot
+
+    @property
+    def email_domain(self) -> str | None:
+        return self.email.rsplit("@", 1)[1].lower() if self.email and "@" in self.email else None
+
+
+class StaffAction(ForumModel):
+    """One ``add_user_to_group`` / ``remove_user_from_group`` entry of the staff action log."""
+
+    action: str
+    group: str
+    username: str  # the member added or removed
+    by: str  # who did it
+    at: UtcDateTime

@@ -164,6 +164,35 @@ class DigestSettings(BaseModel):
         return value
 
 
+class MembershipRules(BaseModel):
+    """``[membership.rules.<group>]``: what makes a request to that group eligible. Every rule set must pass."""
+
+    model_config = ConfigDict(extra="forbid")
+    email_domains: list[str] = Field(default_factory=list)  # e.g. the member co-ops' domains
+    required_group: str | None = None  # the requester must already be in this group
+    min_trust_level: int | None = Field(None, ge=0, le=4)
+    min_account_age_days: int | None = Field(None, ge=0)
+    suggest: str | None = None  # the group to suggest when a request looks ineligible
+    auto_accept: bool = False  # accept when the rules say eligible (never otherwise)
+    auto_decline: bool = False  # decline when the rules say ineligible (never otherwise)
+
+
+class MembershipSettings(BaseModel):
+    """``[membership]``: pending group requests told to the moderators (COTECHBOT_MEMBERSHIP_*); off by default."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = False
+    # Groups to watch; empty: every group that allows membership requests.
+    groups: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(default_factory=list)
+    nudge_after: Duration = timedelta(days=3)
+    member_check_every: Duration = timedelta(days=1)  # how often member lists are compared (who added whom)
+    notices: bool = True  # the PM per request
+    nudges: bool = True  # one reply when a request is still pending after nudge_after
+    outcomes: bool = True  # one reply when a moderator handled it
+    hand_added_alerts: bool = True  # a PM when someone lands in a rules-protected group without meeting it
+    rules: dict[str, MembershipRules] = Field(default_factory=dict)
+
+
 class Settings(BaseSettings):
     """Everything an operator can set. Names map to ``COTECHBOT_<NAME>`` and to TOML keys."""
 
@@ -250,6 +279,10 @@ class Settings(BaseSettings):
     # The weekly digest ([digest]) and when a proposal thread counts as stalled
     digest: DigestSettings = Field(default_factory=DigestSettings)
     stall_days: int = Field(30, gt=0, le=3650)
+
+    # Membership requests ([membership]); the moderators' group gets the notices (COTECHBOT_MODERATOR_GROUP)
+    membership: MembershipSettings = Field(default_factory=MembershipSettings)
+    moderator_group: str = "moderators"
 
     # The HTTP face (webhooks, calendar feed, health, metrics): served only when a port is set
     http_port: int | None = Field(None, ge=1, le=65535)

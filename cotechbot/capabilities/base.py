@@ -69,6 +69,7 @@ class OutboxView:
     due_at: datetime
     sent_at: datetime | None
     detail: Mapping[str, Any]
+    post_ref: str | None = None  # what a sent action made ("post/<id>"): a PM's later replies go in its topic
 
     @property
     def payload(self) -> Mapping[str, Any]:
@@ -154,5 +155,6 @@ def outbox_view(
     due_at: datetime,
     sent_at: datetime | None,
     payload: Mapping[str, Any],
+    post_ref: str | None = None,
 ) -> OutboxView:
-    return OutboxView(key, kind, source, target, Status(status), due_at, sent_at, dict(payload))
+    return OutboxView(key, kind, source, target, Status(status), due_at, sent_at, dict(payload), post_ref)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from cotechbot.capabilities.base import Capability
 from cotechbot.capabilities.digest.capability import DigestCapability
 from cotechbot.capabilities.events.capability import EventsCapability
+from cotechbot.capabilities.membership.capability import MembershipCapability
 from cotechbot.capabilities.polls.capability import PollsCapability
 from cotechbot.settings import Settings
 
@@ -17,6 +18,8 @@ REGISTRY: tuple[tuple[str, CapabilityFactory], ...] = (
     # Date polls first: their winning times are shared with the events capability as events.
     (PollsCapability.name, PollsCapability.from_settings),
     (EventsCapability.name, EventsCapability.from_settings),
+    # Membership requests share their pending counts with the digest.
+    (MembershipCapability.name, MembershipCapability.from_settings),
     # The digest stays last: it lists what every capability before it shared (decisions, pending requests).
     (DigestCapability.name, DigestCapability.from_settings),
 )

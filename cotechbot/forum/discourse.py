@@ -56,6 +56,7 @@ from cotechbot.errors import (
     ForumRejected,
     ForumUnavailable,
 )
+from cotechbot.forum.membership_reads import DiscourseMembershipReads
 from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
 from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.messages import ends_with_marker
@@ -181,7 +182,7 @@ def _one_line_error(error: Exception) -> str:
     return " ".join(text.split())[:200]
 
 
-class DiscourseForum(DiscourseClient):
+class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
     """The `cotechbot.forum.port.Forum` port for one Discourse site.
 
     One instance per forum: it owns the kept-alive session and the request budget, so share it between

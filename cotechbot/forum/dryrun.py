@@ -29,6 +29,7 @@ class DryRunForum:
         self._ids = itertools.count(1)
         #: Every write that would have happened, in order: (operation, arguments).
         self.writes: list[tuple[str, dict[str, Any]]] = []
+        self._made: dict[int, Post] = {}
         self._log = structlog.get_logger(__name__).bind(forum=self.name, dry_run=True)
 
     @property
@@ -54,7 +55,14 @@ class DryRunForum:
     def topic_posts(self, topic_id: int, post_ids: Sequence[int]) -> list[Post]:
         return self.inner.topic_posts(topic_id, post_ids)
 
+    @property
+    def made_topics(self) -> dict[int, str]:
+        """The (fake) topics this dry run opened, by id: their titles."""
+        return {post.topic_id: post.topic_title or "" for post in self._made.values()}
+
     def post(self, post_id: int) -> Post:
+        if post_id in self._made:  # a post this dry run "made": later replies go in its (fake) topic
+            return self._made[post_id]
         return self.inner.post(post_id)
 
     def events(self, after: datetime | None = None) -> list[CalendarEvent]:
@@ -73,10 +81,25 @@ class DryRunForum:
         return self.inner.poll_voters(post_id, poll_name)
 
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
+        if topic_id < 0:  # a topic this dry run "made" is not on the forum: look in its own writes
+            for number, (operation, arguments) in enumerate(self.writes, start=1):
+                if (
+                    operation == "create_reply"
+                    and arguments.get("topic_id") == topic_id
+                    and marker in str(arguments.get("raw", ""))
+                ):
+                    return -number
+            return None
         return self.inner.find_own_post(topic_id, marker)
 
     def check(self) -> str:
         return f"{self.inner.check()} [dry run: writes are not sent]"
+
+    def __getattr__(self, name: str) -> Any:
+        # Reads the port leaves optional (``forum.membership_reads.MembershipReads``) go to the real forum.
+        if name in ("membership_groups", "member_profile", "user_id", "group_changes"):
+            return getattr(self.inner, name)
+        raise AttributeError(name)
 
     # writes: logged no-ops -------------------------------------------------------------------------
     def handle_membership_request(self, group_id: int, user_id: int, accept: bool) -> None:
@@ -94,6 +117,10 @@ class DryRunForum:
 
     def create_private_message(self, title: str, raw: str, recipients: Iterable[str]) -> CreatedPost:
         post_id = self._record("create_private_message", title=title, raw=raw, recipients=list(recipients))
+        now = self._clock.now().astimezone(UTC)
+        self._made[post_id] = Post(
+            id=post_id, topic_id=post_id, post_number=1, raw=raw, created_at=now, topic_title=title
+        )
         return CreatedPost(id=post_id, topic_id=post_id, post_number=1)
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:

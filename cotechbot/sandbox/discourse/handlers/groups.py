@@ -89,6 +89,9 @@ def handle_membership_request(forum: SandboxForum, req: Req, id: int) -> Reply:
     del group.requests[user_id]
     if accept:
         group.members.setdefault(user_id, forum.now())
+        from cotechbot.sandbox.membership_routes import log_group_change  # the staff action log's home
+
+        log_group_change(forum, group, forum.users[user_id], req.viewer, True)
     return ok({"success": "OK"})
 
 
