@@ -194,6 +194,13 @@ DAY_CONTINUATION_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
+# "… is the developer meeting. This generally takes place at 4pm UTC": a sentence that gives the time of
+# the gathering just named, however long it runs on.
+TAKES_PLACE_RE = re.compile(
+    r"\s*(?:it|this|that|the\s+(?:call|meeting|session|event|gathering|meetup))\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b",
+    _I,
+)
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
 CLOCK_THEN_END_RE = re.compile(
     r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"

@@ -243,7 +243,10 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
             and (len(following.times) == 1 or all(t.start.zone for t in following.times))
             and following.times[0].start.strong
-            and next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+            and (
+                next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+                or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+            )
             and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
         ):
             found.times.extend(following.times)
@@ -380,7 +383,7 @@ def _find(
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
-        if digits and end - start <= _LONE_CLOCK_SENTENCE:
+        if digits and (end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)):
             ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
             found.times.extend(ranges)
             found.times.extend(

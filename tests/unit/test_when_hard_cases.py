@@ -231,3 +231,8 @@ def test_attending_words_mark_a_gathering_and_errands_do_not():
     """ "can you make it next Monday" is about a gathering; "post it on the forum on Monday" is not."""
     assert confident("Hopefully you can make it next Monday!") == [("2025-02-24", None, True)]
     assert confident("I'll post it on the forum on Monday.") == []
+
+
+def test_a_following_sentence_that_says_when_it_starts_gives_the_clock():
+    text = "The next gathering is on Saturday 8 March. It starts at 10am in the main hall of the community centre."
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
