@@ -1,5 +1,9 @@
 """Message templates: markdown written with jinja2, shipped in ``cotechbot/templates/`` and overridable by
-files of the same name in ``config/templates/`` (or the folder in ``COTECHBOT_TEMPLATES_DIR``).
+files of the same name in the ``templates_dir`` setting (``config/templates/``, ``COTECHBOT_TEMPLATES_DIR``).
+
+Capabilities never load templates or read the environment: the shell builds one ``TemplateRenderer`` from
+the settings and the registry hands it to every capability (a ``Renderer`` is any callable with its
+signature). ``render`` renders the bundled templates alone, for tests and tools.
 
 Everything a forum user wrote passes through ``mention_safe`` last before it lands in a message (templates
 apply it to every ``{{ … }}`` they print, after the filters), so the bot never @-mentions people by quoting
@@ -11,19 +15,17 @@ text and hides it from readers, and it lets the dispatcher recognise its own pos
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-DEFAULT_OVERRIDES = Path("config/templates")
 _MARKDOWN_BREAKERS = re.compile(r"[\[\]<>*_`#|\\]")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -133,11 +135,6 @@ def discourse_date(value: datetime, zone: str = "Europe/London") -> str:
     return f'[date={local:%Y-%m-%d} time={local:%H:%M:%S} timezone="{zone}"]'
 
 
-def _template_dirs() -> list[Path]:
-    override = Path(os.environ.get("COTECHBOT_TEMPLATES_DIR", DEFAULT_OVERRIDES))
-    return [override, PACKAGE_TEMPLATES] if override.is_dir() else [PACKAGE_TEMPLATES]
-
-
 @cache
 def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -160,7 +157,30 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     return environment
 
 
+class Renderer(Protocol):
+    """Renders a message template with its context and appends the key marker."""
+
+    def __call__(self, template: str, *, key: str, **context: Any) -> str: ...
+
+
+class TemplateRenderer:
+    """The bundled templates, each replaced by a file of the same name in ``overrides`` when there is one."""
+
+    def __init__(self, overrides: Path | str | None = None) -> None:
+        # resolved now: a relative folder means the one in the working directory the renderer was built in
+        # (and the cached jinja environment of one folder is never reused for another of the same name)
+        folder = Path(overrides).resolve() if overrides is not None else None
+        self.folders = (folder, PACKAGE_TEMPLATES) if folder and folder.is_dir() else (PACKAGE_TEMPLATES,)
+
+    def __call__(self, template: str, *, key: str, **context: Any) -> str:
+        """Render ``template`` (e.g. ``event_reminder.md``) and append the key marker."""
+        body = _environment(self.folders).get_template(template).render(**context).strip()
+        return f"{body}\n\n{key_marker(key)}"
+
+
+BUNDLED = TemplateRenderer()
+
+
 def render(template: str, *, key: str, **context: Any) -> str:
-    """Render ``template`` (e.g. ``event_reminder.md``) and append the key marker."""
-    body = _environment(tuple(_template_dirs())).get_template(template).render(**context).strip()
-    return f"{body}\n\n{key_marker(key)}"
+    """Render one of the bundled templates (no overrides): for tests and tools, never read from a setting."""
+    return BUNDLED(template, key=key, **context)

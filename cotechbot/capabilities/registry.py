@@ -1,23 +1,32 @@
 """The registry: every capability the bot has, in the order they plan (a capability sees what the ones
-before it shared). Adding a capability is one package and one line here."""
+before it shared). Adding a capability is one package and one line here.
+
+Each factory is given the settings and the renderer the shell built from them (the bundled message templates
+with the operator's overrides), so no capability loads a template or reads the environment itself."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 from cotechbot.capabilities.base import Capability
+from cotechbot.capabilities.decisions.capability import DecisionsCapability
 from cotechbot.capabilities.digest.capability import DigestCapability
 from cotechbot.capabilities.events.capability import EventsCapability
 from cotechbot.capabilities.membership.capability import MembershipCapability
 from cotechbot.capabilities.polls.capability import PollsCapability
+from cotechbot.messages import Renderer, TemplateRenderer
 from cotechbot.settings import Settings
 
-CapabilityFactory = Callable[[Settings], Capability]
+# ``from_settings(settings, render)``; a capability that renders no message may take the settings alone.
+CapabilityFactory = Callable[..., Capability]
 
 REGISTRY: tuple[tuple[str, CapabilityFactory], ...] = (
     # Date polls first: their winning times are shared with the events capability as events.
     (PollsCapability.name, PollsCapability.from_settings),
     (EventsCapability.name, EventsCapability.from_settings),
+    # The decision log shares the decisions and open Loomio proposals the digest lists.
+    (DecisionsCapability.name, DecisionsCapability.from_settings),
     # Membership requests share their pending counts with the digest.
     (MembershipCapability.name, MembershipCapability.from_settings),
     # The digest stays last: it lists what every capability before it shared (decisions, pending requests).
@@ -25,9 +34,23 @@ REGISTRY: tuple[tuple[str, CapabilityFactory], ...] = (
 )
 
 
-def build_capabilities(settings: Settings) -> list[Capability]:
-    """The enabled capabilities, built from the settings, in registry order."""
-    return [factory(settings) for name, factory in REGISTRY if capability_enabled(settings, name)]
+def build_capabilities(settings: Settings, render: Renderer | None = None) -> list[Capability]:
+    """The enabled capabilities, built from the settings, in registry order, all rendering their messages
+    with ``render`` (by default the templates the settings name)."""
+    render = render if render is not None else renderer_for(settings)
+    return [
+        _build(factory, settings, render) for name, factory in REGISTRY if capability_enabled(settings, name)
+    ]
+
+
+def renderer_for(settings: Settings) -> Renderer:
+    """The bundled templates, with the files in the ``templates_dir`` setting replacing them by name."""
+    return TemplateRenderer(settings.templates_dir)
+
+
+def _build(factory: CapabilityFactory, settings: Settings, render: Renderer) -> Capability:
+    takes_renderer = len(inspect.signature(factory).parameters) >= 2
+    return factory(settings, render) if takes_renderer else factory(settings)
 
 
 def capability_enabled(settings: Settings, name: str) -> bool:

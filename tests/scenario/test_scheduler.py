@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from cotechbot.ledger import Action
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.scheduler import BotScheduler
 from tests.scenario.conftest import API_KEY
+
+# A generous bound on start-up plus one cycle against the local sandbox: a hung bot fails the test instead of
+# hanging the suite (this is a deadline, not a speed check).
+FIRST_CYCLE_DEADLINE_SECONDS = 60
+
+
+def _read_lines(stream: Iterable[str], lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
 
 
 def test_dispatch_is_armed_for_the_next_due_action(make_bot) -> None:
@@ -60,22 +74,36 @@ def test_run_stops_cleanly_on_sigterm(tmp_path) -> None:
             [sys.executable, "-m", "cotechbot.cli", "run"],
             cwd=tmp_path,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
+        lines: queue.Queue[str | None] = queue.Queue()
+        reader = threading.Thread(target=_read_lines, args=(process.stderr, lines), daemon=True)
+        reader.start()
         events = []
         try:
-            for line in process.stderr:  # wait for the first cycle to finish, however long start-up takes
+            deadline = time.monotonic() + FIRST_CYCLE_DEADLINE_SECONDS
+            while (
+                "cycle done" not in events
+            ):  # the first cycle, however long start-up takes, up to a deadline
+                try:
+                    line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise AssertionError(f"no 'cycle done' within the deadline; saw {events}") from None
+                if line is None:
+                    raise AssertionError(f"the bot exited before its first cycle was done; saw {events}")
                 if line.startswith("{"):
                     events.append(json.loads(line)["event"])
-                if "cycle done" in events:
-                    break
             process.send_signal(signal.SIGTERM)
-            rest = process.communicate(timeout=30)[1]
+            process.wait(timeout=30)
+            reader.join(timeout=30)
         finally:
             if process.poll() is None:
                 process.kill()
-    events += [json.loads(line)["event"] for line in rest.splitlines() if line.startswith("{")]
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get_nowait())
+    events += [json.loads(line)["event"] for line in rest if line and line.startswith("{")]
     assert process.returncode == 0
     assert "scheduler started" in events and "stop requested" in events and events[-1] == "scheduler stopped"

@@ -3,9 +3,13 @@ jsonschema (they come with `cotechbot[sandbox]`, which `make demo` and `make tes
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
+import tomllib
 
 from tests.conftest import REPO_ROOT
 
@@ -58,6 +62,44 @@ def test_demo_without_the_sandbox_extra_says_how_to_get_it(tmp_path) -> None:
     assert result.returncode == 2
     assert "pip install 'cotechbot[sandbox]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!\[; ]", requirement, maxsplit=1)[0].lower() for requirement in requirements}
+
+
+def test_every_library_the_package_imports_is_a_declared_dependency() -> None:
+    """A module imported by cotechbot/ (the sandbox: by the sandbox extra) must be installed by pip for
+    its own sake, not because some other dependency happens to pull it in today."""
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _declared(project["dependencies"])
+    sandbox = runtime | _declared(project["optional-dependencies"]["sandbox"])
+    pinned = {
+        line.split("==")[0].lower()
+        for line in (REPO_ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    distributions = importlib.metadata.packages_distributions()
+    missing = []
+    for path in sorted((REPO_ROOT / "cotechbot").rglob("*.py")):
+        allowed = sandbox if "sandbox" in path.relative_to(REPO_ROOT).parts else runtime
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in sys.stdlib_module_names or top == "cotechbot":
+                    continue
+                names = {name.lower() for name in distributions.get(top, [top])}
+                if not names & allowed or not names & pinned:
+                    missing.append(f"{path.relative_to(REPO_ROOT)}: {module} ({', '.join(sorted(names))})")
+    assert not missing, "imported but not declared in pyproject.toml and constraints.txt:\n" + "\n".join(
+        sorted(set(missing))
+    )
 
 
 def test_tests_needing_shared_give_their_skip_reason_once(tmp_path) -> None:

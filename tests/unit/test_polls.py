@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -701,3 +702,42 @@ def test_hostile_option_html_is_read_safely():
     assert poll.options[0].when.start == utc(2024, 2, 26, 15)
     assert poll.options[1].when is None and poll.options[2].when is None  # bad time, bad date
     assert poll.options[5].when.start == utc(2024, 3, 4, 15)  # the nested span is part of the outer one
+
+
+# ------------------------------------------------------------------ issue 9: who wrote it, and impossible years
+
+
+@pytest.mark.parametrize("author", ["system", "cotechbot", "OtherBot"])
+def test_polls_by_the_bot_or_an_ignored_user_are_not_date_polls(author: str) -> None:
+    """The bot's own posts (and other bots') are never read as input (issue 9, item 4)."""
+    rules = PollRules.from_settings(
+        Settings.model_validate({"discourse_api_username": "cotechbot", "ignore_posts_by": ["otherbot"]})
+    )
+    post = make_post(GOOD_OPTIONS).model_copy(update={"username": author})
+    ignored = rules.ignored_authors | PollRules().ignored_authors
+    assert detect_date_polls([post], SOON, ignored_authors=ignored) == []
+    assert len(detect_date_polls([make_post(GOOD_OPTIONS)], SOON, ignored_authors=ignored)) == 1
+
+
+def test_an_option_in_year_9999_reads_as_no_time_and_the_poll_still_plans() -> None:
+    """`[date=9999-12-31 …]` as an option is dropped with a note; the other options and the winner stand
+    (issue 9, item 7)."""
+    markup = '[date=9999-12-31 time=23:00:00 timezone="Asia/Tokyo"]'
+    options = [markup, *GOOD_OPTIONS]
+    votes = [5, 3, 0, 0, 0, 0, 0, 0]
+    post = make_post(options, votes=votes, close=CLOSE, status="closed")
+    notes: list[str] = []
+    [poll] = detect_date_polls([post], AFTER_CLOSE, notes=notes)
+    assert poll.options[0].when is None and all(o.when is not None for o in poll.options[1:])
+    assert any("outside the years planned" in note for note in notes)
+    plan = plan_poll(poll, now=AFTER_CLOSE, forum=FORUM)
+    assert "poll_result" in kinds(plan)
+    assert plan.winner_events == ()  # the most voted option has no time: no event, and no crash
+
+
+def test_rules_built_without_settings_match_a_fresh_install(monkeypatch, tmp_path) -> None:
+    """The unit tests' PollRules() plan exactly as the defaults of Settings() do (one set of defaults)."""
+    for name in [name for name in os.environ if name.startswith("COTECHBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    assert PollRules() == PollRules.from_settings(Settings())

@@ -182,3 +182,19 @@ def test_topics_a_capability_watches_are_re_read_and_re_planned(
 
     assert syncer.watched[-1] == [1]
     assert capability.planned_topics == [1]
+
+
+def test_a_source_that_disappears_has_its_pending_actions_cancelled(worker, ledger, clock) -> None:
+    """The announcing post is deleted: the topic is planned again with nothing in it, and the pending
+    reminder goes (issue 10)."""
+    store_topic(ledger, clock, 1, "remind me")
+    store_topic(ledger, clock, 2, "remind me")
+    worker.cycle()
+    clock.advance(timedelta(minutes=5))
+    ledger.record_sync(FORUM, deleted_post_ids=[101])
+    clock.advance(timedelta(minutes=1))
+
+    worker.cycle()
+
+    assert ledger.action(f"remind_me:{FORUM}:1").status == Status.CANCELLED
+    assert live_keys(ledger) == {f"remind_me:{FORUM}:2"}

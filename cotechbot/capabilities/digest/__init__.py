@@ -9,7 +9,7 @@ that same week and never posts last week's late.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -17,9 +17,9 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from cotechbot.actions import Action, CreateTopic, PrivateMessage
-from cotechbot.capabilities.base import SHARED_DECISIONS, SHARED_MEMBERSHIP_PENDING, Facts
+from cotechbot.capabilities.base import SHARED_DECISIONS, SHARED_MEMBERSHIP_PENDING, SHARED_STALLED, Facts
 from cotechbot.capabilities.polls import DatePoll, detect_date_polls
-from cotechbot.messages import inline, local_time
+from cotechbot.messages import Renderer, inline, local_time
 from cotechbot.models import EventFact, Topic
 from cotechbot.settings import Settings, parse_weekly_at
 
@@ -27,9 +27,6 @@ TEMPLATE = "digest.md"
 EVENTS_AHEAD = timedelta(days=14)
 LOOK_BACK = timedelta(days=7)
 LOOK_AHEAD = timedelta(days=7)  # Loomio proposals "closing this week"
-
-# ``render(template, key=…, **context) -> str``: the message renderer the shell hands in (see messages.render).
-Renderer = Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -365,7 +362,20 @@ def stalled_items(facts: Facts, now: datetime, rules: DigestRules) -> tuple[Dige
         items.append(
             DigestItem(inline(topic.title, 120), _link_for(facts, topic.id), f"no reply in {days} days")
         )
-    return tuple(items)
+    return tuple(items) + shared_stalled_items(facts.shared.get(SHARED_STALLED, ()), facts, now, limit)
+
+
+def shared_stalled_items(
+    shared: Sequence[Any], facts: Facts, now: datetime, limit: datetime
+) -> tuple[DigestItem, ...]:
+    """Threads elsewhere (Loomio) idle since before ``limit``, oldest first."""
+    found = []
+    for item in shared:
+        last = _instant(_field(item, "last_activity_at"))
+        title, link = inline(_field(item, "title", ""), 120), _decision_link(item, facts.base_url)
+        if last is not None and last <= limit and title and link:
+            found.append((last, title, DigestItem(title, link, f"no activity in {(now - last).days} days")))
+    return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
 def gather(

@@ -19,7 +19,6 @@ from cotechbot.capabilities.base import SHARED_EVENTS, Capability, Facts, Need, 
 from cotechbot.capabilities.digest import (
     DigestContent,
     DigestRules,
-    Renderer,
     Week,
     digest_action,
     digest_key,
@@ -30,7 +29,7 @@ from cotechbot.capabilities.digest import (
 )
 from cotechbot.capabilities.events.capability import EventsCapability
 from cotechbot.capabilities.polls.capability import PollsCapability
-from cotechbot.messages import local_time, render
+from cotechbot.messages import Renderer, local_time
 from cotechbot.models import EventFact
 from cotechbot.settings import Settings
 
@@ -48,11 +47,14 @@ class DigestCapability:
         self.event_sources = tuple(event_sources)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DigestCapability:
+    def from_settings(cls, settings: Settings, render: Renderer) -> DigestCapability:
         return cls(
             DigestRules.from_settings(settings),
             render,
-            (PollsCapability.from_settings(settings), EventsCapability.from_settings(settings)),
+            (
+                PollsCapability.from_settings(settings, render),
+                EventsCapability.from_settings(settings, render),
+            ),
         )
 
     def needs(self, facts: Facts, now: datetime) -> Iterable[Need]:

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from cotechbot.actions import Action, Reply
 from cotechbot.capabilities.events.reading import read_post
 from cotechbot.capabilities.years import within_planned_years
-from cotechbot.messages import render, strict_http_url
+from cotechbot.messages import BUNDLED, Renderer, strict_http_url
 from cotechbot.models import CalendarEvent, EventFact, Post, Topic
 from cotechbot.settings import Settings, format_duration
 from cotechbot.when import TimeMention, read_times
@@ -53,23 +53,31 @@ REMINDER_KIND = "event_reminder"
 TIME_CHANGED_KIND = "event_time_changed"
 
 
+def _setting(name: str) -> Any:
+    """A setting's default: the rules built without settings (tests, tools) read as a fresh install does."""
+    return Settings.model_fields[name].get_default(call_default_factory=True)
+
+
 @dataclass(frozen=True)
 class EventRules:
-    """The settings event detection and planning read, gathered so the functions stay pure."""
+    """The settings event detection and planning read, gathered so the functions stay pure. The defaults are
+    the settings' own, so there is one source of them."""
 
-    zone: str = "Europe/London"
-    cue_words: Sequence[str] = ("call", "meeting", "gathering", "session", "workshop", "chat")
-    category_ids: Sequence[int] = ()
-    tags: Sequence[str] = ("event", "events")
-    opt_out_tag: str = "no-reminders"
-    offsets: Sequence[timedelta] = (timedelta(days=1), timedelta(minutes=10))
-    grace: timedelta = timedelta(minutes=30)
-    respect_calendar_reminders: bool = True
+    zone: str = _setting("timezone")
+    cue_words: Sequence[str] = tuple(_setting("event_cue_words"))
+    category_ids: Sequence[int] = tuple(_setting("event_category_ids"))
+    tags: Sequence[str] = tuple(_setting("event_tags"))
+    opt_out_tag: str = _setting("opt_out_tag")
+    offsets: Sequence[timedelta] = tuple(_setting("reminder_offsets"))
+    grace: timedelta = _setting("reminder_grace")
+    respect_calendar_reminders: bool = _setting("respect_calendar_reminders")
     base_url: str = ""
-    ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
-    max_per_post: int = 10
-    max_per_topic: int = 30
-    recurring_everywhere: bool = False
+    # lower-cased: the bot itself and other bots
+    ignored_authors: frozenset[str] = frozenset({_setting("discourse_api_username").lower()})
+    max_per_post: int = _setting("event_max_per_post")
+    max_per_topic: int = _setting("event_max_per_topic")
+    render: Renderer = field(default=BUNDLED, repr=False, compare=False)  # handed in by the shell
+    recurring_everywhere: bool = False  # [events] recurring_everywhere: series outside event topics too
     _cue_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,8 +86,9 @@ class EventRules:
         object.__setattr__(self, "_cue_pattern", pattern)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EventRules:
+    def from_settings(cls, settings: Settings, render: Renderer = BUNDLED) -> EventRules:
         return cls(
+            render=render,
             zone=settings.timezone,
             cue_words=tuple(settings.event_cue_words),
             category_ids=tuple(settings.event_category_ids),
@@ -362,12 +371,23 @@ def plan_reminders(
     time gets one short "time changed" note per new time, due at once, instead of a full reminder for each
     offset already used within that offset's span (six edits on the eve of a call make six notes at most,
     never six "starts tomorrow" posts); reminders for offsets not yet used still go out at the new time."""
+    facts = list(facts)
     told = _told_about(sent)
+    # A post may announce several events: what went out about one of them that is still announced (or
+    # already over) says nothing about another. Only a time the post no longer gives, still ahead, was moved.
+    announced: dict[tuple[int, int | None], set[datetime]] = {}
+    for fact in facts:
+        announced.setdefault((fact.topic_id, fact.post_id), set()).add(fact.start)
     actions = []
     for fact in facts:
         if fact.has_plugin_reminders and rules.respect_calendar_reminders:
             continue  # the calendar plugin reminds its invitees itself; a second reminder is noise
-        history = told.get((fact.topic_id, fact.post_id), []) + told.get((fact.topic_id, None), [])
+        still = announced[(fact.topic_id, fact.post_id)] - {fact.start}
+        history = [
+            entry
+            for entry in told.get((fact.topic_id, fact.post_id), []) + told.get((fact.topic_id, None), [])
+            if entry.start == fact.start or (entry.start not in still and entry.start > now)
+        ]
         if fact.recurring:
             # Each occurrence of a series is its own event: what was said about the last one is not a move.
             history = [entry for entry in history if entry.start == fact.start]
@@ -397,7 +417,7 @@ def _reminder_action(
     fact: EventFact, offset: timedelta, due: datetime, expires: datetime, forum: str, rules: EventRules
 ) -> Action:
     key = reminder_key(fact, offset)
-    raw = render(
+    raw = rules.render(
         "event_reminder.md",
         key=key,
         fact=fact,
@@ -425,7 +445,7 @@ def _reminder_action(
 
 def _time_changed_action(fact: EventFact, latest: _Told, forum: str, rules: EventRules) -> Action:
     key = f"event-moved:topic/{fact.topic_id}:post/{fact.post_id}:{fact.start:%Y-%m-%dT%H:%MZ}"
-    raw = render(
+    raw = rules.render(
         "event_time_changed.md",
         key=key,
         fact=fact,

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from cotechbot.capabilities.base import Facts, Need, Plan, Trigger
 from cotechbot.capabilities.events import EventRules, detect_events, plan_reminders
-from cotechbot.messages import inline, local_time
+from cotechbot.messages import Renderer, inline, local_time
 from cotechbot.models import EventFact
 from cotechbot.settings import Settings
 
@@ -26,8 +26,8 @@ class EventsCapability:
         self.rules = rules
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EventsCapability:
-        return cls(EventRules.from_settings(settings))
+    def from_settings(cls, settings: Settings, render: Renderer) -> EventsCapability:
+        return cls(EventRules.from_settings(settings, render))
 
     def needs(self, facts: Facts, now: datetime) -> Iterable[Need]:
         return ()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
 from markdown_it import MarkdownIt
 
 from cotechbot.models import Post
@@ -65,13 +65,28 @@ def read_post(post: Post) -> PostReading:
     )
     for span in soup.select("span.discourse-local-date"):
         span.replace_with(_date_tag(span))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    lines = (" ".join(line.split()) for line in _text_by_block(soup).splitlines())
     return PostReading(text="\n".join(line for line in lines if line), links=links)
+
+
+def _text_by_block(root: Tag) -> str:
+    """The text of ``root`` with a line break around every block element and at every ``<br>``, in one walk
+    (inserting break nodes into the tree costs a scan of the siblings each: quadratic in a long post). An
+    explicit stack, so a deeply nested post cannot exhaust the recursion limit."""
+    parts: list[str] = []
+    stack: list[PageElement | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None or (isinstance(node, Tag) and node.name == "br"):
+            parts.append("\n")  # the end of a block, or a line break
+        elif isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                parts.append("\n")
+                stack.append(None)
+            stack.extend(reversed(node.contents))
+        elif type(node) in (NavigableString, CData):
+            parts.append(str(node))
+    return "".join(parts)
 
 
 def _cook(raw: str) -> str:

@@ -24,7 +24,7 @@ from cotechbot.capabilities.membership.planning import (
     notice_post_id,
     plan_requests,
 )
-from cotechbot.messages import local_time, render
+from cotechbot.messages import local_time
 from cotechbot.settings import Settings
 
 
@@ -43,7 +43,7 @@ class MembershipCapability:
         self.render = render
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> MembershipCapability:
+    def from_settings(cls, settings: Settings, render: Renderer) -> MembershipCapability:
         return cls(MembershipConfig.from_settings(settings), render)
 
     def args(self, facts: Facts, now: datetime) -> MembershipArgs:

@@ -20,7 +20,7 @@ from cotechbot.capabilities.polls import (
     should_watch,
     with_close_anchor,
 )
-from cotechbot.messages import inline
+from cotechbot.messages import Renderer, inline
 from cotechbot.models import EventFact
 from cotechbot.settings import Settings
 
@@ -41,8 +41,8 @@ class PollsCapability:
         self.rules = rules
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PollsCapability:
-        return cls(PollRules.from_settings(settings))
+    def from_settings(cls, settings: Settings, render: Renderer) -> PollsCapability:
+        return cls(PollRules.from_settings(settings, render))
 
     # -- reading ------------------------------------------------------------------------------------
     def _polls(self, facts: Facts, now: datetime, notes: list[str] | None = None) -> list[DatePoll]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from cotechbot.actions import Action
+from cotechbot.messages import BUNDLED, Renderer
 from cotechbot.models import EventFact, UtcDateTime
 from cotechbot.settings import Settings
 
@@ -136,10 +137,12 @@ class PollRules:
     max_mentions: int = 30
     name_non_voters: bool = True  # off: the closing reminder gives a count instead of names
     ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
+    render: Renderer = field(default=BUNDLED, repr=False, compare=False)  # handed in by the shell
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PollRules:
+    def from_settings(cls, settings: Settings, render: Renderer = BUNDLED) -> PollRules:
         return cls(
+            render=render,
             zone=settings.timezone,
             checks_enabled=settings.polls.check_notes,
             name_non_voters=settings.polls.closing_names,

@@ -23,7 +23,6 @@ from cotechbot.capabilities.polls.model import (
     _day,
     _full_day,
 )
-from cotechbot.messages import render
 from cotechbot.models import EventFact
 
 _USERNAME = re.compile(r"^[\w.-]{1,60}$")
@@ -115,7 +114,7 @@ def _check_action(
         return None
     key = f"poll-check:{poll.ref}"
     shown = [_problem_context(p, poll) for p in problems[: rules.max_listed]]
-    raw = render(
+    raw = rules.render(
         "poll_check.md", key=key, poll=poll, problems=shown, more=max(0, len(problems) - rules.max_listed)
     )
     return _reply_action(
@@ -187,7 +186,7 @@ def _standings_action(
     period_start = poll.posted_at + periods * rules.standings_interval
     key = f"poll-standings:{poll.ref}:{_stamp(period_start)}"
     rows, more = _rows(poll, rules.max_listed)
-    raw = render("poll_standings.md", key=key, poll=poll, rows=rows, more=more, zone=zone)
+    raw = rules.render("poll_standings.md", key=key, poll=poll, rows=rows, more=more, zone=zone)
     return _reply_action(
         poll,
         kind="poll_standings",
@@ -220,7 +219,7 @@ def _closing_action(
         _rows(poll, rules.max_listed) if poll.everyone_sees_results(now) and poll.tallies else ([], 0)
     )
     shown = mentions[: rules.max_mentions]
-    raw = render(
+    raw = rules.render(
         "poll_closing.md",
         key=key,
         poll=poll,
@@ -300,7 +299,7 @@ def _result(
     if poll.results == "staff_only":
         if not announce:
             return None, ()
-        raw = render(
+        raw = rules.render(
             "poll_result.md",
             key=key,
             poll=poll,
@@ -324,7 +323,7 @@ def _result(
     if not announce:
         return None, events
     rows, more = _rows(poll, rules.max_listed)
-    raw = render(
+    raw = rules.render(
         "poll_result.md",
         key=key,
         poll=poll,
