@@ -34,7 +34,7 @@ from cotechbot.capabilities.base import (
 )
 from cotechbot.capabilities.decisions import LogEntry, newest_first, open_proposals
 from cotechbot.loomio_models import LoomioPoll
-from cotechbot.messages import Renderer, inline, key_marker, local_time, render, strict_http_url
+from cotechbot.messages import BUNDLED, Renderer, inline, key_marker, local_time, strict_http_url
 from cotechbot.settings import Settings
 
 DECISION_LOG_NEED = "decision_log"
@@ -93,7 +93,7 @@ class DecisionsCapability:
         OUTCOME_KIND: "outcomes",
     }
 
-    def __init__(self, rules: DecisionRules, render: Renderer = render) -> None:
+    def __init__(self, rules: DecisionRules, render: Renderer = BUNDLED) -> None:
         self.rules = rules
         self.render = render
 
