@@ -229,6 +229,8 @@ class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
         self._requests_made = 0
         #: 429 answers received (each one, whether we waited it out or raised).
         self.rate_limited_responses = 0
+        #: Called with (method, path, status) for every answer the forum gives (the HTTP face's metrics).
+        self.response_observers: list[Callable[[str, str, int], None]] = []
         self._log = structlog.get_logger(__name__).bind(forum=name)
         #: (post id, error) pairs already warned about, so a bad post re-read every cycle warns once.
         self._skips_reported: dict[tuple[int | None, str], None] = {}
@@ -316,6 +318,8 @@ class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
                 ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
+            for observe in self.response_observers:
+                observe(verb, path, response.status_code)
             if response.status_code != 429:
                 break
             self.rate_limited_responses += 1
