@@ -142,7 +142,8 @@ class DigestSettings(BaseModel):
     stall_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
         default_factory=lambda: ["proposal", "awaiting-decision"]
     )
-    # Categories not everyone may read (staff, stewards…): their topics are never listed in the digest.
+    # Categories not everyone may read (staff, stewards…): their topics are never listed in the digest, nor
+    # in the public calendar feed.
     hidden_category_ids: Annotated[list[int], NoDecode, BeforeValidator(_comma_list)] = Field(
         default_factory=list
     )
