@@ -248,8 +248,49 @@ def test_health_is_503_until_a_sync_succeeds_and_again_when_it_is_three_interval
 
     assert healthy.status_code == 200
     assert healthy.json()["last_successful_sync"] == T0.isoformat()
+    assert healthy.json()["sync_age_seconds"] == 0
     assert healthy.json()["leader"] is True
     assert stale.status_code == 503 and stale.json()["status"] == "stale"
+    assert stale.json()["sync_age_seconds"] == 3 * 60 * face.settings.sync_interval_minutes + 1
+
+
+def test_health_is_200_up_to_exactly_three_intervals(face) -> None:
+    face.ledger.set_cursor("cotech", SYNC_SUCCEEDED_AT, T0.isoformat())
+    face.clock.advance(timedelta(minutes=3 * face.settings.sync_interval_minutes))
+
+    assert requests.get(f"{face.url}/healthz", timeout=5).status_code == 200
+
+
+def test_without_a_webhook_secret_no_webhook_is_taken(tmp_path) -> None:
+    clock = FixedClock(T0)
+    ledger = Ledger(f"sqlite:///{tmp_path / 'state.db'}", clock)
+    settings = Settings(
+        forum_name="cotech", discourse_url="https://forum.example.coop", discourse_api_key=API_KEY
+    )
+    pokes: list[None] = []
+    app = build_face(
+        settings=settings,
+        ledger=ledger,
+        clock=clock,
+        metrics=Metrics(ledger, "cotech"),
+        request_cycle=lambda: pokes.append(None),
+        leading=lambda: None,
+    )
+    server = BackgroundServer(app, "127.0.0.1", 0).start()
+    try:
+        body = json.dumps(POST_EVENT).encode()
+        answer = requests.post(
+            f"{server.url}/webhooks/discourse",
+            data=body,
+            headers={"X-Discourse-Event-Type": "post", "X-Discourse-Event-Signature": signed(body)},
+            timeout=5,
+        )
+    finally:
+        server.stop()
+        ledger.dispose()
+
+    assert answer.status_code == 503 and "COTECHBOT_WEBHOOK_SECRET" in answer.json()["error"]
+    assert pokes == []
 
 
 def test_health_counts_pending_actions(face) -> None:
