@@ -76,6 +76,7 @@ class EditPost(_Operation):
     post_id: int
     raw: str
     edit_reason: str = ""
+    wiki: bool | None = None  # True: also make it a wiki (anyone may edit); None leaves that as it is
 
 
 class HandleMembershipRequest(_Operation):

@@ -40,6 +40,7 @@ def build_worker(
     settings: Settings, clock: Clock, *, forum: Forum | None = None, ledger: Ledger | None = None
 ) -> Worker:
     # Imported here so `cotechbot check` needs only the ledger and the adapter.
+    from cotechbot.decision_sync import with_decision_sync
     from cotechbot.sync import DiscourseSync, SyncOptions
     from cotechbot.worker import Worker
 
@@ -50,4 +51,5 @@ def build_worker(
         # the real ledger stays exactly as it was.
         ledger = ledger.rehearsal_copy()
     syncer = DiscourseSync(forum, ledger, clock, SyncOptions.from_settings(settings))
+    syncer = with_decision_sync(syncer, settings, ledger, clock, forum)  # Loomio and the decision log
     return Worker(settings, forum, ledger, clock, syncer, dry_run=settings.dry_run)

@@ -6,6 +6,7 @@
     cotechbot plan [--now T]        list what the bot will do and when
     cotechbot calendar [-o FILE]    write an iCalendar file of the upcoming events the bot knows
     cotechbot digest [--week W] [--now T]  print the weekly digest it would post (2024-W27), posting nothing
+    cotechbot decisions [--format md|csv|json] [--since DATE] [--source discourse|loomio]
     cotechbot members log [--group G] [--since DATE]  who joined or left the watched groups, and who did it
     cotechbot when TEXT | --jsonl - read dates and times out of text
     cotechbot demo                  run the bot end to end against the bundled sandbox forum
@@ -120,7 +121,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ForumError as error:
         print(f"forum: FAILED — {type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    return 0
+    from cotechbot.decision_sync import check_loomio
+
+    return check_loomio(settings)
 
 
 def cmd_once(args: argparse.Namespace) -> int:
@@ -223,6 +226,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
     now = _clock(args, settings.timezone).now() if args.now is not None else None
     ledger = open_ledger(settings, SystemClock())
     print(preview_digest(settings, ledger, week=args.week, now=now))
+    return 0
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    from cotechbot.app import open_ledger
+    from cotechbot.decisions_cli import decisions_text, since_instant
+
+    settings = _settings(args)
+    ledger = open_ledger(settings, SystemClock())
+    since = since_instant(args.since, settings.timezone)
+    sys.stdout.write(decisions_text(ledger, settings, args.format, since=since, source=args.source))
     return 0
 
 
@@ -350,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the ISO week, e.g. 2024-W27 (default: this week)",
     )
     add_now(digest)
+    from cotechbot.decisions_cli import add_arguments as add_decision_arguments
+
+    decisions = add("decisions", cmd_decisions, "print the decision log (forum and Loomio) from the ledger")
+    add_decision_arguments(decisions, parse_instant)
     members = add("members", cmd_members, "who joined or left the watched groups, and who did it")
     members.add_argument("what", choices=["log"], help="log: every recorded addition and removal")
     members.add_argument("--group", help="only this group")

@@ -33,6 +33,7 @@ from cotechbot.planview import (
     preview_plans,
     topic_titles,
 )
+from cotechbot.sandbox.decisions_demo import demo_loomio, show_decision_log
 from cotechbot.sandbox.discourse import FakeDiscourse
 from cotechbot.sandbox.membership_routes import handle_request_as, set_email
 from cotechbot.sandbox.scenario import cotech_scenario
@@ -133,6 +134,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         FakeDiscourse.running(
             scenario=cotech_scenario(now), api_key=DEMO_KEY, api_username=BOT, now=clock
         ) as forum,
+        demo_loomio(forum, clock) as decision_settings,
     ):
         digest_category = forum.add_category("Digest", description="The bot's weekly digest")
         settings = Settings(
@@ -146,6 +148,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
                 "category_id": digest_category.id,
                 "hidden_category_ids": [forum.category("Stewards").id],
             },
+            **decision_settings,
             moderator_group="stewards",
             membership=DEMO_MEMBERSHIP,
         )
@@ -172,6 +175,7 @@ def run_demo(now: datetime | None = None, out: TextIO = sys.stdout, max_moments:
         facts = FactsReader(ledger, settings).read()
         _heading(out, "What each capability sees")
         out.write(describe_capabilities(worker.capabilities, facts, ledger, now) + "\n")
+        show_decision_log(out, ledger, settings, _heading)
         titles = topic_titles(ledger, forum_name)
         _heading(out, "What it plans to post")
         out.write(

@@ -8,15 +8,28 @@ from typing import Any
 
 import structlog
 
-from cotechbot.capabilities.base import Trigger
+from cotechbot.capabilities.base import Facts, Trigger
 from cotechbot.capabilities.digest import DigestRules, digest_title, parse_week, week_of
 from cotechbot.capabilities.digest.capability import DigestCapability
 from cotechbot.capabilities.registry import build_capabilities, renderer_for
 from cotechbot.facts import FactsReader
 from cotechbot.ledger import Ledger
 from cotechbot.settings import Settings
+from cotechbot.stored_facts import stored_need_readers
 
 log = structlog.get_logger(__name__)
+
+
+def with_stored_needs(
+    facts: Facts, capability: Any, ledger: Ledger, settings: Settings, now: datetime
+) -> Facts:
+    """``facts`` with the needs the ledger can answer (the decision log); the network ones stay unanswered."""
+    readers = stored_need_readers(ledger, settings)
+    extra = dict(facts.extra)
+    for need in capability.needs(facts, now):
+        if need.kind in readers:
+            extra.update(readers[need.kind](need, facts, now))
+    return facts.narrowed(extra=extra)
 
 
 def preview_digest(
@@ -39,7 +52,8 @@ def preview_digest(
             continue
         try:
             state = ledger.state_items(facts.forum, capability.name)
-            plan = capability.plan(facts.narrowed(state=state, shared=dict(shared)), now)
+            own = facts.narrowed(state=state, shared=dict(shared))
+            plan = capability.plan(with_stored_needs(own, capability, ledger, settings, now), now)
         except Exception:
             log.warning("a capability could not be previewed for the digest", capability=capability.name)
             continue

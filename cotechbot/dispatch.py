@@ -217,7 +217,7 @@ class Dispatcher:
         if isinstance(operation, PrivateMessage):
             return self.forum.create_private_message(operation.title, operation.raw, operation.recipients)
         if isinstance(operation, EditPost):
-            self.forum.edit_post(operation.post_id, operation.raw, operation.edit_reason)
+            self._edit_own_post(operation)
             return None
         if isinstance(operation, HandleMembershipRequest):
             self.forum.handle_membership_request(
@@ -225,6 +225,20 @@ class Dispatcher:
             )
             return None
         raise ValueError(f"unknown outbox operation {operation!r}")
+
+    def _edit_own_post(self, operation: EditPost) -> None:
+        """Replace the text of one of the bot's own posts. Idempotent: after a crash it is simply sent again.
+        A post written by anyone else is never edited (the action fails instead)."""
+        post_id = operation.post_id
+        if post_id > 0:  # a dry run's stand-ins for posts it did not really create are negative: no check
+            me = str(getattr(self.forum, "api_username", "") or "").lower()
+            post = self.forum.post(post_id)
+            if me and post.username.lower() != me:
+                raise ValueError(f"post {post_id} is by {post.username!r}, not the bot: it is never edited")
+            set_wiki = getattr(self.forum, "set_wiki", None)
+            if operation.wiki is not None and post.wiki != operation.wiki and set_wiki is not None:
+                set_wiki(post_id, operation.wiki)
+        self.forum.edit_post(post_id, operation.raw, operation.edit_reason)
 
     def _record_failure(self, row: OutboxRow, error: ForumError, bound: Any, report: DispatchReport) -> None:
         if error.transient:

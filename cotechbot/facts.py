@@ -8,7 +8,7 @@ opt-out tag reach them with no posts (so their pending actions are cancelled).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,11 +83,17 @@ class FactsReader:
         )
 
 
+# Answers a need from elsewhere than the forum (the ledger, another source's stored snapshots): its mapping
+# is merged into ``Facts.extra``.
+ExtraReader = Callable[[Need, Facts, datetime], Mapping[str, Any]]
+
+
 class NeedsReader:
     """Reads from the forum what plans need beyond the mirror; group member lists are cached for an hour."""
 
-    def __init__(self, forum: Forum) -> None:
+    def __init__(self, forum: Forum, extra_readers: Mapping[str, ExtraReader] | None = None) -> None:
         self.forum = forum
+        self.extra_readers = dict(extra_readers or {})
         self._members: dict[str, tuple[datetime, tuple[str, ...]]] = {}
         self.membership = MembershipReader(forum)
 
@@ -107,6 +113,8 @@ class NeedsReader:
             elif need.kind == "group_members":
                 (name,) = need.args
                 members[name] = self._group_members(name, now)
+            elif need.kind in self.extra_readers:
+                extra.update(self.extra_readers[need.kind](need, facts, now))
             elif need.kind == MEMBERSHIP_NEED:
                 extra[MEMBERSHIP_NEED] = self.membership.read(need.args[0])
             else:

@@ -111,6 +111,8 @@ class Post(ForumModel):
     deleted_at: UtcDateTime | None = None
     polls: list[Poll] = Field(default_factory=list)
     event: CalendarEvent | None = None
+    accepted_answer: bool = False  # the solved plugin marks the topic's solution post
+    wiki: bool = False
 
     @field_validator("polls", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources import TomlConfigSettingsSource
 
+from cotechbot.decision_settings import DecisionsSection, LoomioSettings
 from cotechbot.errors import ConfigError
 
 ENV_PREFIX = "COTECHBOT_"
@@ -280,6 +281,13 @@ class Settings(BaseSettings):
     digest: DigestSettings = Field(default_factory=DigestSettings)
     stall_days: int = Field(30, gt=0, le=3650)
 
+    # The decision log ([decisions], [loomio]; see cotechbot.decision_settings)
+    decision_tags: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        default_factory=lambda: ["decision"]
+    )
+    decision_log_topic_id: int | None = Field(None, gt=0)
+    decisions: DecisionsSection = Field(default_factory=DecisionsSection)
+    loomio: LoomioSettings = Field(default_factory=LoomioSettings)
     # Membership requests ([membership]); the moderators' group gets the notices (COTECHBOT_MODERATOR_GROUP)
     membership: MembershipSettings = Field(default_factory=MembershipSettings)
     moderator_group: str = "moderators"
@@ -327,7 +335,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact it wherever it turns up."""
-        values = (self.discourse_api_key, self.webhook_secret)
+        values = (self.discourse_api_key, self.webhook_secret, self.loomio.api_key)
         return [s.get_secret_value() for s in values if s and s.get_secret_value()]
 
     @classmethod
@@ -461,4 +469,4 @@ def advisories(settings: Settings) -> list[str]:
     return notes
 
 
-SECRET_FIELDS = frozenset({"discourse_api_key", "webhook_secret"})
+SECRET_FIELDS = frozenset({"discourse_api_key", "webhook_secret", "loomio"})

@@ -27,6 +27,7 @@ from cotechbot.facts import FactsReader, NeedsReader
 from cotechbot.forum.port import Forum
 from cotechbot.ledger import Ledger
 from cotechbot.settings import Settings
+from cotechbot.stored_facts import stored_need_readers
 
 log = structlog.get_logger(__name__)
 PLANNED_THROUGH = "planned_through"
@@ -93,7 +94,7 @@ class Worker:
             ledger, forum, clock, worker_id=self.worker_id, dry_run=dry_run, forum_name=self.name
         )
         self.facts = FactsReader(ledger, settings)
-        self.needs = NeedsReader(forum)
+        self.needs = NeedsReader(forum, stored_need_readers(ledger, settings))
         self.state = CapabilityState(ledger, self.name)
         self._replanned_everything = False
         self.leading: bool | None = None  # whether this replica led its last cycle (None: no cycle yet)

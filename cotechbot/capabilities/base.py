@@ -37,6 +37,9 @@ SHARED_DECISIONS = "decisions"
 # ``(group name, number of pending requests)`` pairs, or objects with ``group`` (and ``count``; one request
 # each without it): the membership capability shares them, the digest prints the count per group only.
 SHARED_MEMBERSHIP_PENDING = "membership_pending"
+# Threads kept elsewhere (Loomio) that wait for a decision: objects with ``title``, ``url`` and
+# ``last_activity_at``; the digest lists those idle for ``stall_days`` among its stalled proposals.
+SHARED_STALLED = "stalled"
 
 
 class Trigger(StrEnum):

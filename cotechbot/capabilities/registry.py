@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Callable
 
 from cotechbot.capabilities.base import Capability
+from cotechbot.capabilities.decisions.capability import DecisionsCapability
 from cotechbot.capabilities.digest.capability import DigestCapability
 from cotechbot.capabilities.events.capability import EventsCapability
 from cotechbot.capabilities.membership.capability import MembershipCapability
@@ -24,6 +25,8 @@ REGISTRY: tuple[tuple[str, CapabilityFactory], ...] = (
     # Date polls first: their winning times are shared with the events capability as events.
     (PollsCapability.name, PollsCapability.from_settings),
     (EventsCapability.name, EventsCapability.from_settings),
+    # The decision log shares the decisions and open Loomio proposals the digest lists.
+    (DecisionsCapability.name, DecisionsCapability.from_settings),
     # Membership requests share their pending counts with the digest.
     (MembershipCapability.name, MembershipCapability.from_settings),
     # The digest stays last: it lists what every capability before it shared (decisions, pending requests).

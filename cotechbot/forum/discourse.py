@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 import structlog
@@ -515,6 +516,23 @@ class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
             topics = self._dict(self._dict(payload, path)["topic_list"], path)["topics"]
             return [Topic.model_validate(t) for t in self._list(topics, "topics", path)]
 
+    def topics_tagged(self, tag: str, max_pages: int = 20) -> list[Topic]:
+        """Every visible topic carrying ``tag`` (``/tag/{tag}.json``, page by page); [] for a tag nobody uses.
+        Deleted and untagged topics are not listed, which is how the decision log notices them."""
+        path = f"/tag/{quote(tag.lower(), safe='')}.json"
+        found: list[Topic] = []
+        for page in range(max_pages):
+            try:
+                payload = self._get(path, page=page)
+            except ForumNotFound:
+                return found
+            with self._shape(path):
+                topic_list = self._dict(self._dict(payload, path)["topic_list"], path)
+                found += [Topic.model_validate(t) for t in self._list(topic_list["topics"], "topics", path)]
+            if not topic_list.get("more_topics_url"):
+                break
+        return found
+
     def topic(self, topic_id: int, include_raw: bool = True, **kwargs: Any) -> tuple[Topic, list[Post]]:
         path = f"/t/{topic_id}.json"
         if include_raw:
@@ -742,6 +760,10 @@ class DiscourseForum(DiscourseMembershipReads, DiscourseClient):
         return self._created(
             self.create_post(raw, title=title, archetype="private_message", target_recipients=names), "/posts"
         )
+
+    def set_wiki(self, post_id: int, wiki: bool = True) -> None:
+        """Make a post a wiki (or not): ``PUT /posts/{id}/wiki.json``; staff only."""
+        self._put(f"/posts/{post_id}/wiki.json", wiki="true" if wiki else "false")
 
     def edit_post(self, post_id: int, raw: str, edit_reason: str = "") -> Post:
         path = f"/posts/{post_id}"

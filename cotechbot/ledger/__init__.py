@@ -5,6 +5,7 @@
 """
 
 from cotechbot.actions import Action, PlanOutcome, Status
+from cotechbot.ledger import decision_tables  # noqa: F401 - registers the decision log's tables
 from cotechbot.ledger.lock import Leadership, LedgerLost
 from cotechbot.ledger.mirror import SyncDelta
 from cotechbot.ledger.outbox import OutboxRow

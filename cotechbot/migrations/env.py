@@ -1,7 +1,7 @@
 """Alembic environment: cotechbot passes the open connection in ``config.attributes``.
 
-``target_metadata`` is the ledger's schema, so ``alembic revision --autogenerate`` starts from the models and
-``tests/store/test_schema_drift.py`` can prove the migrations build exactly that schema.
+``target_metadata`` is the ledger's schema (``cotechbot.ledger.schema``), so autogenerate compares a database
+with the models: ``tests/store/test_schema_drift.py`` proves the migrations build exactly that schema.
 """
 
 from alembic import context

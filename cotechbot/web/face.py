@@ -30,6 +30,21 @@ def calendar_feed(ledger: Ledger, settings: Settings, clock: Clock) -> Feed:
     return Feed(body, stamp)
 
 
+def decisions_feed(ledger: Ledger, settings: Settings, fmt: str) -> Feed:
+    """The decision log export, the same bytes as ``cotechbot decisions --format`` (its ETag changes only
+    when the log does)."""
+    from cotechbot.decisions_cli import decisions_text
+
+    body = decisions_text(ledger, settings, fmt).encode()
+    return Feed(body, None)
+
+
+def _decisions_route(ledger: Ledger, settings: Settings) -> Callable[[str], Feed] | None:
+    if not settings.decisions.enabled:
+        return None
+    return lambda fmt: decisions_feed(ledger, settings, fmt)
+
+
 def build_face(
     *,
     settings: Settings,
@@ -50,6 +65,6 @@ def build_face(
             health=lambda: check_health(ledger, forum, clock.now(), interval, leading()),
             metrics=metrics.render,
             calendar=lambda: calendar_feed(ledger, settings, clock),
-            decisions=decisions,
+            decisions=decisions or _decisions_route(ledger, settings),
         )
     )

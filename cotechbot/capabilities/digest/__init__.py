@@ -17,7 +17,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from cotechbot.actions import Action, CreateTopic, PrivateMessage
-from cotechbot.capabilities.base import SHARED_DECISIONS, SHARED_MEMBERSHIP_PENDING, Facts
+from cotechbot.capabilities.base import SHARED_DECISIONS, SHARED_MEMBERSHIP_PENDING, SHARED_STALLED, Facts
 from cotechbot.capabilities.polls import DatePoll, detect_date_polls
 from cotechbot.messages import Renderer, inline, local_time
 from cotechbot.models import EventFact, Topic
@@ -362,7 +362,20 @@ def stalled_items(facts: Facts, now: datetime, rules: DigestRules) -> tuple[Dige
         items.append(
             DigestItem(inline(topic.title, 120), _link_for(facts, topic.id), f"no reply in {days} days")
         )
-    return tuple(items)
+    return tuple(items) + shared_stalled_items(facts.shared.get(SHARED_STALLED, ()), facts, now, limit)
+
+
+def shared_stalled_items(
+    shared: Sequence[Any], facts: Facts, now: datetime, limit: datetime
+) -> tuple[DigestItem, ...]:
+    """Threads elsewhere (Loomio) idle since before ``limit``, oldest first."""
+    found = []
+    for item in shared:
+        last = _instant(_field(item, "last_activity_at"))
+        title, link = inline(_field(item, "title", ""), 120), _decision_link(item, facts.base_url)
+        if last is not None and last <= limit and title and link:
+            found.append((last, title, DigestItem(title, link, f"no activity in {(now - last).days} days")))
+    return tuple(item for _, _, item in sorted(found, key=lambda f: (f[0], f[1])))
 
 
 def gather(
