@@ -6,6 +6,8 @@ Accuracy: precision, recall and F1, an event matching when start, end and all_da
 reader was tuned on (../shared/samples/dates-dev.jsonl when present, or under $COTECHBOT_SHARED_DIR, and
 tests/data/when/*.jsonl) and, printed apart, over held-out real text it was never tuned on
 (tests/data/when/heldout.jsonl), with dateparser's ``search_dates`` on the same held-out text for comparison.
+"reminded on" scores only what the events layer acts on (timed, confident, not a candidate) against the
+timed gold events.
 
 Speed: whole posts (several sentences, some with dates, most without) composed in the style of the CoTech
 forum from a fixed seed; texts per second for ``read_times`` over all of them and for dateparser's
@@ -31,7 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cotechbot.when import read_times  # noqa: E402
-from cotechbot.when._scoring import Score, event_key, load_examples, score_file  # noqa: E402
+from cotechbot.when._scoring import (  # noqa: E402
+    Score,
+    event_key,
+    load_examples,
+    score_examples,
+    score_file,
+)
 
 CLOCK_WRITTEN_RE = re.compile(r"\d[:.]\d\d|\d\s*(?:am|pm)\b|\bnoon\b|\b\d{4}\s*(?:h|utc|gmt)", re.IGNORECASE)
 
@@ -172,10 +180,16 @@ def accuracy(show_misses: bool) -> None:
                     f"      {miss.id}: {miss.text[:100]!r}\n        gold {miss.gold}\n        got  {miss.predicted}"
                 )
     _print_score("all tuned", total)
+    tuning = CORPUS_DIR / "realtext_tuning.jsonl"
+    if tuning.exists():
+        _print_score("real tuning, reminded on", score_examples(load_examples(tuning), actionable_only=True))
     held_out = CORPUS_DIR / HELD_OUT
     if held_out.exists():
         print(" held-out real text (never tuned on; misses are not listed)")
         _print_score(HELD_OUT, score_file(held_out))
+        # The timed, confident, single-candidate readings the events layer plans reminders on.
+        actionable = score_examples(load_examples(held_out), actionable_only=True)
+        _print_score("held-out, reminded on", actionable)
         baseline = dateparser_score(list(load_examples(held_out)))
         if baseline is not None:
             _print_score("dateparser on held-out", baseline)

@@ -194,6 +194,7 @@ class EventFact(BaseModel):
     url: str | None = None  # the meeting link, if the announcement or the event gave one
     origin: Literal["calendar", "markup", "prose", "poll"]
     has_plugin_reminders: bool = False
+    recurring: bool = False  # the next occurrence of a series: the one after it is not a "time changed"
 
     @property
     def source(self) -> str:

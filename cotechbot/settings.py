@@ -96,11 +96,14 @@ def _comma_list(value: Any) -> Any:
 
 
 class EventsSection(BaseModel):
-    """``[events]``: COTECHBOT_EVENTS_ENABLED, COTECHBOT_EVENTS_REMINDERS."""
+    """``[events]``: COTECHBOT_EVENTS_ENABLED, COTECHBOT_EVENTS_REMINDERS, COTECHBOT_EVENTS_RECURRING_EVERYWHERE."""
 
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     reminders: bool = True  # the "starts tomorrow" / "starts in 10 minutes" replies
+    # A recurring series ("every Tuesday at 3pm") is reminded of, occurrence by occurrence, only in event
+    # topics (event tags or categories) unless this allows it in every topic.
+    recurring_everywhere: bool = False
 
 
 class PollsSection(BaseModel):

@@ -119,7 +119,10 @@ def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> 
     for _ in range(_PARTIAL_SEARCH_MONTHS + 1):
         candidate = _safe_date(year, month, day.day)
         in_direction = candidate is not None and (
-            (candidate <= ctx.today) if past else (candidate >= ctx.today - _RECENT_PAST)
+            (candidate <= ctx.today)
+            if past
+            # with no weekday to say otherwise, "the 6th" is the next 6th
+            else (candidate >= ctx.today - (_RECENT_PAST if day.weekday is not None else timedelta(0)))
         )
         if (
             in_direction
@@ -142,6 +145,8 @@ def _resolve(
     """The mentions one item stands for: usually one, none when doubtful, one per day for "23rd and 24th, 10-4"."""
     first: date | None
     last: date | None
+    if item.kind == "weekday" and item.recurrence is not None:
+        return _next_occurrence(item, text, ctx, past, flags)
     if item.kind == "weekday":
         day = _resolve_weekday(item, ctx, past, gathering)
         if day is None:
@@ -214,6 +219,57 @@ def _timed_mention(
     if start < ctx.now - timedelta(minutes=1):
         flags.append("past")
     return TimeMention(start, end, False, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))
+
+
+# A series is read for its next few occurrences only: one whose start has gone today gives way to the next.
+_SERIES_LOOKAHEAD = 3
+
+
+def _next_occurrence(
+    item: _Item, text: str, ctx: _Context, past: bool, flags: list[str]
+) -> list[TimeMention]:
+    """ "every Tuesday at 3pm", "the first Thursday of the month at 7pm": the series' next occurrence after the
+    post, flagged ``recurring``. Only with a clock (a day alone is a habit, not an appointment), and never
+    for a series told in the past ("we met every Tuesday")."""
+    assert item.first is not None and item.first.weekday is not None and item.recurrence is not None
+    if past or item.time is None:
+        return []
+    span = item.span
+    if item.time_adjacent:
+        span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
+    begins = _resolve_day(item.last, ctx, False, []) if item.last is not None else None
+    for day in _series_days(item.recurrence, item.first.weekday, max(ctx.today, begins or ctx.today)):
+        mention = _timed_mention(day, item, span, text, ctx, [*flags, "recurring"])
+        if not mention.is_past:
+            return [mention]
+    return []
+
+
+def _series_days(recurrence: str, weekday: int, today: date) -> list[date]:
+    if recurrence == "weekly":
+        first = today + timedelta(days=(weekday - today.weekday()) % 7)
+        return [first + timedelta(weeks=n) for n in range(_SERIES_LOOKAHEAD)]
+    nth = int(recurrence.partition(":")[2])
+    days: list[date] = []
+    year, month = today.year, today.month
+    while len(days) < _SERIES_LOOKAHEAD:
+        day = _nth_weekday(year, month, weekday, nth)
+        if day is not None and day >= today:
+            days.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return days
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The ``nth`` (1-4, or -1 for the last) ``weekday`` of a month."""
+    days = [
+        d
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    if nth == -1:
+        return date(year, month, days[-1])
+    return date(year, month, days[nth - 1]) if nth <= len(days) else None
 
 
 def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: bool) -> date | None:

@@ -54,6 +54,7 @@ _PLACE_ZONES = {
     "seattle": "America/Los_Angeles",
     "vancouver": "America/Vancouver",
     "mexico": "America/Mexico_City",
+    "mexico city": "America/Mexico_City",
     "berlin": "Europe/Berlin",
     "central european": "Europe/Berlin",
     "paris": "Europe/Paris",
@@ -110,7 +111,7 @@ def _zone_text(m: re.Match[str]) -> str | None:
     zone = m.group("zone")
     if not zone:
         return None
-    return zone.strip().strip("()").strip() or None
+    return zone.strip().strip("()").strip().lstrip("-").strip() or None
 
 
 def _time_single(m: re.Match[str]) -> _Time | None:
@@ -131,6 +132,56 @@ def _time_single(m: re.Match[str]) -> _Time | None:
     clock.meridiem_known = False
     clock.strong = False
     return _Time(m.span(), clock, None)
+
+
+_HOUR_WORDS = {
+    word: number
+    for number, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
+        start=1,
+    )
+}
+
+
+def _worded_time(m: re.Match[str]) -> _Time | None:
+    """ "half past two", "quarter to 7pm", "two o'clock": a clock in words; am or pm is settled later unless
+    written."""
+    if m.group("oclock_word"):
+        return _Time(
+            m.span(), _Clock(_HOUR_WORDS[m.group("oclock_word").lower()], 0, False, strong=False), None
+        )
+    word = m.group("hour").lower()
+    hour = _HOUR_WORDS.get(word) or int(word)
+    minute = 30 if m.group("fraction").lower() == "half" else 15
+    ap = (m.group("worded_ap") or "")[:1].lower()
+    if ap:
+        hour = hour % 12 + (12 if ap == "p" else 0)
+    if m.group("relation").lower() == "to":
+        if minute == 30:
+            return None  # "half to" is not said
+        hour, minute = ((hour - 1) % 24 if ap else hour - 1 or 12), 45
+    return _Time(m.span(), _Clock(hour, minute, bool(ap), strong=True), None)
+
+
+def _bare_range(m: re.Match[str]) -> _Time | None:
+    """ "10-3", "8am-5": the end is the first such hour after the start, within the day; a start without
+    am/pm is a daytime hour (8-11 in the morning, 1-7 in the afternoon)."""
+    left = _clock(m.group("left"))
+    right = _clock(m.group("right"))
+    if left is None or right is None:
+        return None
+    if not re.search(r"[ap]\.?m", m.group("left"), re.IGNORECASE) and 1 <= left.hour <= 7:
+        left.hour += 12
+    start = left.hour * 60 + left.minute
+    ends = [(hour * 60 + right.minute) for hour in (right.hour % 12, right.hour % 12 + 12)]
+    after = [end for end in ends if 0 < end - start <= 12 * 60]
+    if not after:
+        return None
+    end = min(after)
+    left.meridiem_known = True
+    finish = _Clock(end // 60, end % 60, True, strong=False)
+    left.strong = False
+    return _Time(m.span(), left, finish)
 
 
 def _time_range(m: re.Match[str]) -> _Time | None:

@@ -139,10 +139,11 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
         return []
     last_span = (m.start("list") + len(list_text), m.end())
     connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
-    consecutive = len(partials) == 1 and partials[0][0].day + 1 == last.day
-    # "17th and 18th May": two consecutive days joined by "and" are one two-day event.
+    days = [day.day for day, _ in partials] + [last.day]
+    consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
-    # "17th and 18th May", "5/6 July": two consecutive days joined by "and" or a slash are one two-day event.
+    # "17th and 18th May", "5/6 July", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined by "and" (or
+    # two by a slash) are one event over those days.
     if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
@@ -221,7 +222,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         # "Wednesday evening at 7": the part of the day belongs to the weekday and says am or pm.
         item.span = (m.start(), part.end())
         item.part_of_day = "evening" if part.group("part").lower() == "night" else part.group("part").lower()
-    before = work[max(0, m.start() - 20) : m.start()]
+    lead = max(0, m.start() - 20)
+    before = work[lead : m.start()]
     after = work[m.end() : m.end() + 20]
     if (
         P.RECURRING_BEFORE_RE.search(before)
@@ -231,7 +233,26 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    _read_recurrence(item, mod, work, lead, before)
     return item
+
+
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _read_recurrence(item: _Item, mod: str, work: str, lead: int, before: str) -> None:
+    """ "every Tuesday" is weekly; "the first Thursday of the month" monthly. Other patterns ("every other
+    Tuesday", "Monday to Friday") have no next occurrence anyone could be sure of, and stay unread."""
+    of_month = P.OF_THE_MONTH_RE.match(work, item.span[1])
+    nth = P.NTH_WEEKDAY_BEFORE_RE.search(before)
+    if of_month is not None and mod == "last":
+        item.recurrence = "monthly:-1"  # "last Friday of the month": "last" was read as the weekday's word
+        item.span = (item.span[0], of_month.end())
+    elif of_month is not None and nth is not None:
+        item.recurrence = f"monthly:{_NTH[nth.group('nth').lower()]}"
+        item.span = (lead + nth.start(), of_month.end())
+    elif mod in ("every", "each") and of_month is None:
+        item.recurrence = "weekly"
 
 
 def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]:
@@ -255,6 +276,16 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
             )
         )
         at, last_day = m.end(), number
+    if (
+        len(made) == 1
+        and not offered
+        and made[0].first is not None
+        and made[0].first.day == first.day + 1
+        and re.search(r"\band\b|&", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+    ):
+        # "Apr 24 and 25": two consecutive days, one event over both.
+        item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
+        return []
     if offered:
         for each in (item, *made):
             each.flags.append("candidate")
@@ -264,3 +295,39 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
 def _month_day_item(m: re.Match[str], group: int) -> _Item:
     day = _Day(int(m.group("day")), int(m.group("month")), None, None, True)
     return _Item("day", m.span(), first=day, group=group, flags=["month_first_assumed"])
+
+
+def _day_month_item(m: re.Match[str], group: int) -> _Item | None:
+    """ "31/10 at 10:30" on a day-first forum: 31 October; "10/31" can only be month/day, and says so."""
+    first, second = int(m.group("first")), int(m.group("second"))
+    if second <= 12:
+        day = _Day(first, second, None, None, True)
+        flags = ["day_first_assumed"] if first <= 12 and first != second else []
+    elif first <= 12:
+        day, flags = _Day(second, first, None, None, True), ["month_first"]
+    else:
+        return None
+    return _Item("day", m.span(), first=day, group=group, flags=flags)
+
+
+def _offered_range(following: _Item, work: str, start: int, at: int, group: int) -> _Item | None:
+    """ "3rd - 4th or 10th - 11th June": the span written before, in the same month; offered with "or", both
+    spans are candidates."""
+    m = P.RANGE_BEFORE_RE.search(work, max(start, at - 24), at)
+    month = following.first
+    if m is None or month is None:
+        return None
+    first, first_ordinal = _day_number(m.group("first"))
+    last, last_ordinal = _day_number(m.group("last"))
+    if not first < last < month.day:
+        return None
+    if "or" in m.group("glue").lower():
+        following.flags.append("candidate")
+    return _Item(
+        "range",
+        (m.start("first"), m.end("last")),
+        first=_Day(first, month.month, month.year, None, first_ordinal),
+        last=_Day(last, month.month, month.year, None, last_ordinal),
+        group=group,
+        flags=list(following.flags),
+    )

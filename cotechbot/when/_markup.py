@@ -221,7 +221,29 @@ _FIXED_OFFSET_RE = re.compile(r"(?P<sign>[+-])(?P<h>\d\d):?(?P<m>\d\d)")
 
 
 def read_iso_stamps(work: str, forum_zone: tzinfo) -> Iterator[ExactMoment]:
-    """ISO 8601 timestamps such as ``2024-07-02T15:00:00Z``; without an offset they are in the forum's zone."""
+    """ISO 8601 timestamps such as ``2024-07-02T15:00:00Z``; without an offset they are in the forum's zone.
+    Two stamps written back to back ("…T18:00:00Z2023-03-03T19:30:00Z", "… - …") are one span."""
+    pending: ExactMoment | None = None
+    for moment in _iso_stamps(work, forum_zone):
+        if pending is not None:
+            if (
+                isinstance(pending.start, datetime)
+                and isinstance(moment.start, datetime)
+                and timedelta(0) < moment.start - pending.start <= timedelta(days=2)
+                and P.STAMP_JOIN_RE.fullmatch(work, pending.span[1], moment.span[0])
+            ):
+                yield ExactMoment(
+                    pending.start, moment.start, False, (pending.span[0], moment.span[1]), pending.flags
+                )
+                pending = None
+                continue
+            yield pending
+        pending = moment
+    if pending is not None:
+        yield pending
+
+
+def _iso_stamps(work: str, forum_zone: tzinfo) -> Iterator[ExactMoment]:
     for m in P.ISO_STAMP_RE.finditer(work):
         clock = _parse_clock(m.group("time").split(".")[0])
         day = _parse_date(m.group("date"))

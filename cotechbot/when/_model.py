@@ -19,7 +19,8 @@ class TimeMention:
     ``past`` (over when the text was written), ``conflict`` (the text contradicts itself: a weekday that is
     not that date's, two clocks for one moment that disagree — the reading is a guess and must not be acted
     on) and ``candidate`` (one of several alternatives offered, "3rd - 4th or 10th - 11th June?": a proposal,
-    not a decision).
+    not a decision). ``recurring`` marks the next occurrence of a series ("every Tuesday at 3pm", "first
+    Thursday of the month at 7pm"): a standing arrangement, which the events layer treats apart.
     """
 
     start: datetime | date
@@ -42,6 +43,11 @@ class TimeMention:
     def candidate(self) -> bool:
         """One of several alternatives offered in the same breath (a proposal to choose from)."""
         return "candidate" in self.flags
+
+    @property
+    def recurring(self) -> bool:
+        """The next occurrence of a recurring series, not a one-off date."""
+        return "recurring" in self.flags
 
     @property
     def confident(self) -> bool:
@@ -147,6 +153,8 @@ class _Item:
     group: int = 0
     time: _Time | None = None
     time_adjacent: bool = False  # the clock sits right next to this date (not next to a coordinated sibling)
+    # A recurring series: "weekly", or "monthly:N" for the Nth weekday of the month (-1: the last).
+    recurrence: str | None = None
     flags: list[str] = field(default_factory=list)
 
 

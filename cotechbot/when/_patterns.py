@@ -40,7 +40,7 @@ MON = (
 )
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
 # A year must not be the start of a 24 h clock such as "2000 UTC" or of a span like "2024-25".
-YEAR = r"(?:19|20)\d\d(?![\d:])(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
+YEAR = r"(?:19|20)\d\d(?!\d|:\d)(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
 
 SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
 SP0 = r"\s{0,3}"
@@ -51,16 +51,25 @@ _PLACES = (
     r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"
     r"|Brussels|Madrid|Barcelona|BCN|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo|India|East{SP}Coast|West{SP}Coast"
 ).replace("{SP}", r"\s{1,3}")
+_CITIES = (
+    r"London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver|Colorado|Vancouver|Seattle|San{SP}Francisco"
+    r"|Mexico{SP}City|Berlin|Paris|Amsterdam|Brussels|Madrid|Barcelona|Rome|Lisbon|Dublin|Sydney|Melbourne|Tokyo"
+).replace("{SP}", r"\s{1,3}")
 # "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
 ZONE_WORDS = (
     rf"(?:{_PLACES}){SP0}-?{SP0}time"
     rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
     r"(?![A-Za-z])|(?-i:UK)"
+    # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
+    rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"
 )
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
 ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
-_ZONE_TAIL = rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE})?"
+# "9:00 AM - Mexico time; 10:00 AM - EST": a zone may also follow a dash.
+_ZONE_TAIL = (
+    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-])))?"
+)
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
@@ -79,6 +88,7 @@ CLOCK = (
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
 )
+HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?![a-z])"
 # The first end of a range may leave out am/pm ("3-4pm", "11-1pm").
 # "1300 - 1430 UTC": a 4-digit first end only before a 4-digit second end (never a year before a clock).
 _BARE_HOUR = (
@@ -91,14 +101,30 @@ TIME_RANGE_RE = re.compile(
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
     _I,
 )
+# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
+BARE_RANGE_RE = re.compile(
+    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until){SP0}"
+    rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
+    rf"(?={SP0}(?:$|[,;!?)\n]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    _I,
+)
 TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
-    rf"|(?:(?<=\bat )|(?<=@ )|(?<=@))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
+    rf"|(?:(?<=\bat )|(?<=@ )|(?<=@)|(?<=\bfrom ))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
     rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
     _I,
 )
+# Clocks in words, run only where "half", "quarter" or "o'clock" is written: "half past two", "quarter to
+# 7pm", "two o'clock" (am or pm only if written).
+WORDED_TIME_RE = re.compile(
+    rf"(?<![\w.])(?:(?P<oclock_word>{HOUR_WORDS}){SP0}o'?clock\b"
+    rf"|(?P<worded>(?P<fraction>half|quarter){SP}(?P<relation>past|to){SP}(?P<hour>1[0-2]|0?[1-9]|{HOUR_WORDS})"
+    rf")(?:{SP0}(?P<worded_ap>{_AP})|(?![\w:]|\.\d)))",
+    _I,
+)
+WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
     rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
@@ -151,7 +177,8 @@ DATE_RE = re.compile(
     # Mon 6/3 (no year: the weekday decides between day-first and month-first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
-    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d)"
+    # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d))"
     + r")",
     _I,
 )
@@ -160,13 +187,56 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    rf"(?={SP0}(?:$|[,.;:?!)(/&-]|(?:or|and|is|are|would|works?|at|from|both|each)\b))",
+    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b))",
+    _I,
+)
+# "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
+RANGE_BEFORE_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
+)
+# "… is the developer meeting. This generally takes place at 4pm UTC": a sentence that gives the time of
+# the gathering just named, however long it runs on.
+TAKES_PLACE_RE = re.compile(
+    r"\s*(?:it|this|that|the\s+(?:call|meeting|session|event|gathering|meetup))\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b",
+    _I,
+)
+# "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
+CLOCK_THEN_END_RE = re.compile(
+    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    _I,
+)
+# "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.
+DAY_THEN_END_RE = re.compile(
+    r"[ \t]{1,3}on[ \t]{1,3}[\w ,]{3,40}?[ \t]{1,3}and[ \t]{1,3}(?:it[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    r"(?:close[sd]?|ends?|finish(?:es)?|wraps?[ \t]{1,3}up)[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    _I,
+)
+# "the 6th at 7pm": an ordinal day of the month with its clock right after it (the month is the next with
+# such a day); without a clock a bare "the 6th" is too often a count or a rank to read.
+ORDINAL_NUMBER_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")
+ORDINAL_DAY_RE = re.compile(
+    rf"(?<![\w-])the{SP}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?![\w-])"
+    rf"(?={SP0},?{SP0}(?:(?:at|@|from){SP0})?(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?{SP0}(?:[ap]\.?m\b|[:.h]|(?-i:UTC|GMT|BST)))",
     _I,
 )
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
 MONTH_DAY_RE = re.compile(
     r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+# "31/10 at 10:30": day/month (month/day on a North American forum) with no year, read on a day-first forum
+# only where a clock or "at" follows or a word such as "on" leads in (never a bare fraction such as "1/2").
+DAY_MONTH_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
+DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date:?)\s+(?:the\s+)?$", _I)
+DAY_MONTH_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
+    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)",
+    _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
     r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
@@ -202,11 +272,14 @@ DISCOURSE_RANGE_RE = re.compile(r"\[date-range(?P<attrs>[^\]\n]{0,400}+)\]", _I)
 MARKUP_ATTR_RE = re.compile(r"(?P<key>[a-zA-Z]+)=(?:\"(?P<q>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\]]+))")
 COOKED_SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]{0,1200}+)>(?P<inner>[^<]{0,300}+)</span>", _I)
 DATA_ATTR_RE = re.compile(r"\bdata-(?P<key>date|time|timezone|range|recurring)=\"(?P<value>[^\"]*)\"", _I)
+# Discourse's local dates flattened to text glue the stamps together ("…18:00:00Z2023-03-03T19:30:00Z").
 ISO_STAMP_RE = re.compile(
-    r"(?<![\w-])(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
-    r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?![\w:])",
+    r"(?:(?<![\w-])|(?<=\dZ))(?P<date>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))T"
+    r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?!(?<!Z)[\w:]|(?<=Z)(?!(?:19|20)\d\d-)[\w:])",
     _I,
 )
+# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow or "to".
+STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|to|until|till)\s{0,3})?", _I)
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
 # Code is quoted, not meant: blanked before anything else is read.
@@ -253,6 +326,22 @@ SIGNAL_WORDS = (
     "hour",
     "min",
 )
+# A line that names a month and nothing dated ("Sessions in March:", "## June 2025"): the month of the day-only
+# items below it ("Tue 6th - 5-6pm").
+MONTH_HEADING_RE = re.compile(
+    rf"^[#*>\s-]{{0,6}}(?:[A-Za-z'&]+[ \t]+){{0,5}}?(?P<mon>{MON})(?:[ \t]+(?P<year>(?:19|20)\d\d))?[ \t]*:?[ \t*#]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
+LINE_GOES_ON = tuple(
+    f" {word}" for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
+) + ("@",)
+BULLETS = frozenset("•*- \t")
+# "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
+BULLET_CLOCK_LINE_RE = re.compile(
+    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
+)
+SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
@@ -294,13 +383,14 @@ NOT_SENTENCE_END = frozenset(
     ]
 )
 CLAUSE_END_RE = re.compile(
-    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)", _I
+    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
+    _I,
 )
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
@@ -316,15 +406,18 @@ EQUIVALENT_GLUE_RE = re.compile(
 CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
-    r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from)(?:\*\*)?\s*:", _I
+    r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|not\s+(?:be\s+)?happening|won't\s+be\s+happening)\b",
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    r"|no\s+(?:meeting|call|session|gathering|social))\b",
     _I,
 )
-NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead)\s+(?:on\s+)?(?:the\s+)?$", _I)
+NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$", _I)
+# "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
+MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
     r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
@@ -358,10 +451,23 @@ FUTURE_RE = re.compile(
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
-    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to)\s*(?:on\s+)?(?:the\s+)?"
-    r"(?:end\s+of\s+(?:the\s+)?)?$",
+    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
+    r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
+    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
     _I,
 )
+# "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
+EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
+EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
+# Before a bare timestamp: when something is sent or published, not when anyone meets.
+SENT_OUT_BEFORE_RE = re.compile(
+    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
+    r"[^.;!?\n]{0,25}$",
+    _I,
+)
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+# "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
+AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
 DEADLINE_HINTS = (
     "by",
@@ -379,16 +485,21 @@ DEADLINE_HINTS = (
     "vote",
 )
 DEADLINE_AFTER_RE = re.compile(
-    r"^[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
 )
 DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
-    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|starting\s+from|from\s+the"
+    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
-    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    # travel and logistics, vague weeks, what is posted or sent rather than held
+    r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
+    r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
+    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
+    r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
 # A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
@@ -445,6 +556,17 @@ RECORD_HINTS = (
     "rather",
     "not on",
     "closed",
+    "arriv",
+    "leaving",
+    "depart",
+    "travel",
+    "flying",
+    "landing",
+    "week",
+    "w/c",
+    "circulated",
+    "sent out",
+    "shared",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
@@ -452,7 +574,7 @@ NOT_A_GATHERING_RE = re.compile(
     r"|(?:last|first)\s+day|newsletter"
     r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
-    r"|signed|filed|filing|released?)\b",
+    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
@@ -467,7 +589,10 @@ EVENT_RE = re.compile(
     r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
-    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight)\b",
+    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
+    # attending, and the gatherings co-ops, clubs and gardens hold
+    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+day|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
+    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
     _I,
 )
 # For "in 20 minutes": something is about to begin.
@@ -475,15 +600,21 @@ STARTING_RE = re.compile(
     r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b",
     _I,
 )
-RECURRING_BEFORE_RE = re.compile(
-    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
+# "the first Thursday of the month", "last Friday of every month": a monthly series.
+NTH_WEEKDAY_BEFORE_RE = re.compile(
+    r"\b(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+$", _I
 )
+OF_THE_MONTH_RE = re.compile(r"\s{1,3}of\s{1,3}(?:the|each|every)\s{1,3}month\b", _I)
+# "every Tuesday at 3pm and Thursday at 12pm": a weekday listed after a recurring one recurs too.
+SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it.
 WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
+# "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
+WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.

@@ -24,11 +24,13 @@ from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _exact_mention
-from cotechbot.when._clocks import _time_range, _time_single
+from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
     _continued_days,
+    _day_month_item,
     _items_from_date,
     _month_day_item,
+    _offered_range,
     _relday_item,
     _weekday_item,
 )
@@ -41,7 +43,10 @@ from cotechbot.when._model import (
     _NORMALISE,
     TimeMention,
     _Context,
+    _Day,
+    _Item,
     _Sentence,
+    _Time,
 )
 from cotechbot.when._sentences import _read_sentence
 
@@ -189,12 +194,40 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         found.exact.extend(_exact_mention(moment, text, ctx) for moment in exact[first:last])
         _find(work, bounds, signals, found, ctx, groups)
         read.append((index, bounds, found))
+    if "\n" in work:
+        _months_from_headings(read, work)
     _carry_lone_clocks(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
     return results
+
+
+def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """Day-only items ("Thu 8th - 12-1pm") under a month heading ("Sessions in March:") are in that month."""
+    partial = [
+        item
+        for _, _, found in read
+        for item in found.items
+        if item.kind == "day" and item.first is not None and item.first.month is None
+    ]
+    if not partial:
+        return
+    headings = [(m.start(), m) for m in P.MONTH_HEADING_RE.finditer(work)]
+    if not headings:
+        return
+    at = [start for start, _ in headings]
+    for item in partial:
+        i = bisect.bisect_right(at, item.span[0]) - 1
+        if i < 0:
+            continue
+        heading = headings[i][1]
+        assert item.first is not None
+        item.first.month = P.MONTHS[heading.group("mon")[:3].lower()]
+        if heading.group("year"):
+            item.first.year = int(heading.group("year"))
+        item.flags.append("month_from_heading")
 
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
@@ -206,12 +239,18 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             and found.items
             and not found.times
             and not following.items
-            and len(following.times) == 1
+            and following.times
+            # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
+            and (len(following.times) == 1 or all(t.start.zone for t in following.times))
             and following.times[0].start.strong
-            and next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+            and (
+                next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+                or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+            )
             and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
         ):
-            found.times.append(following.times.pop())
+            found.times.extend(following.times)
+            following.times.clear()
 
 
 def _blank_noise(work: str) -> str:
@@ -228,6 +267,7 @@ class _Signals:
     scans, so the expensive patterns only run where something can match."""
 
     def __init__(self, work: str, lowered: str) -> None:
+        self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = sorted(_positions(lowered, P.SIGNAL_WORDS))
         self.ors = _positions(lowered, ("or ",))
@@ -296,6 +336,9 @@ def _find(
         if items:
             taken.add(m.span())
             found.items.extend(items)
+            if m.group("dmrange") and (offered := _offered_range(items[0], work, start, m.start(), group)):
+                taken.add(offered.span)
+                found.items.append(offered)
             if len(items) == 1 and items[0].kind == "day":
                 more = _continued_days(items[0], work, end, group)
                 for item in more:
@@ -309,6 +352,25 @@ def _find(
             ):
                 taken.add(m.span())
                 found.items.append(_month_day_item(m, next(groups)))
+    elif digits and work.find("/", start, end) != -1:
+        for m in P.DAY_MONTH_RE.finditer(work, start, end):
+            if taken.overlaps(m.span()) or not (
+                P.DAY_MONTH_BEFORE_RE.search(work, max(start, m.start() - 16), m.start())
+                or P.DAY_MONTH_AFTER_RE.match(work, m.end(), end)
+            ):
+                continue
+            numeric_day = _day_month_item(m, next(groups))
+            if numeric_day is not None:
+                taken.add(m.span())
+                found.items.append(numeric_day)
+    if any(P.ORDINAL_NUMBER_RE.match(signals.lowered, digit) for digit in digits):
+        for m in P.ORDINAL_DAY_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span()):
+                taken.add(m.span())
+                number = int(m.group("day")[:-2])
+                found.items.append(
+                    _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
+                )
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
@@ -321,8 +383,14 @@ def _find(
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
-        if digits and end - start <= _LONE_CLOCK_SENTENCE:
-            found.times.extend(t for m in P.TIME_RE.finditer(work, start, end) if (t := _time_single(m)))
+        if digits and (end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)):
+            ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
+            found.times.extend(ranges)
+            found.times.extend(
+                t
+                for m in P.TIME_RE.finditer(work, start, end)
+                if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
+            )
         return
     if signals.or_in(start, end):
         for m in P.ALT_DAY_RE.finditer(work, start, end):
@@ -334,6 +402,24 @@ def _find(
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(time_range)
+    for digit in digits:
+        if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
+            continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
+        bare = P.BARE_RANGE_RE.match(work, digit, end)
+        if (
+            bare
+            and not taken.overlaps(bare.span())
+            and not clocks.overlaps(bare.span())
+            and (hours := _bare_range(bare))
+        ):
+            clocks.add(bare.span())
+            found.times.append(hours)
+    if any(signals.lowered.find(hint, start, end) != -1 for hint in P.WORDED_TIME_HINTS):
+        for m in P.WORDED_TIME_RE.finditer(work, start, end):
+            clock = _worded_time(m)
+            if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
+                clocks.add(m.span())
+                found.times.append(clock)
     for m in P.TIME_RE.finditer(work, start, end):
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
@@ -341,14 +427,49 @@ def _find(
             found.times.append(clock)
     if has_words:
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
+    if len(found.times) > 1:
+        found.times = _join_start_and_end(found.times, work)
+
+
+def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
+    """ "Gathering starts 18:00 UTC, closes at 19:00": one clock range, the zone written once for both."""
+    times.sort(key=lambda t: t.span)
+    joined: list[_Time] = []
+    for found in times:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and prior.end is None
+            and found.end is None
+            and found.start.strong
+            and (
+                P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+            )
+            and (found.start.zone is None or found.start.zone == prior.start.zone)
+            and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
+        ):
+            found.start.zone = prior.start.zone
+            joined[-1] = _Time((prior.span[0], found.span[1]), prior.start, found.start)
+            continue
+        joined.append(found)
+    return joined
 
 
 def _sentence_starts(work: str, lowered: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     for m in P.SENTENCE_END_RE.finditer(work):
-        if m.group() == "\n" and P.TIME_LABEL_RE.match(work, m.end()):
-            continue  # "Date: …" then "Time: …" on the next line is one statement
+        if m.group() == "\n" and (
+            P.TIME_LABEL_RE.match(work, m.end())
+            or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
+            or (
+                work[m.end() : m.end() + 1] in P.BULLETS
+                and P.BULLET_CLOCK_LINE_RE.match(work, m.end())
+                and P.SHORT_HEADING_RE.search(work, max(0, m.start() - 40), m.start())
+            )
+        ):
+            continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         if m.group() != "\n":
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:

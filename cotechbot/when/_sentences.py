@@ -6,10 +6,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cotechbot.when import _patterns as P
-from cotechbot.when._calendar import _delta_mention, _resolve
+from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -147,7 +147,11 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         len(ordered) == 1
         and len(times) == 1
         and ordered[0][0].time is None
-        and (ordered[0][0].kind != "weekday" or ordered[0][0].weekday_mod in _NAMED_WEEKDAY)
+        and (
+            ordered[0][0].kind != "weekday"
+            or ordered[0][0].weekday_mod in _NAMED_WEEKDAY
+            or ordered[0][0].recurrence is not None
+        )
         and times[0].start.strong
         and not times[0].claimed
     ):
@@ -250,6 +254,11 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             item.kind == "weekday"
             and following is not None
             and following.kind == "day"
+            and not (
+                kept
+                and kept[-1].kind == "weekday"
+                and P.WEEKDAY_LIST_GLUE_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+            )
             and following.first is not None
             and item.first is not None
             and P.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
@@ -259,6 +268,74 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             continue
         kept.append(item)
     return kept
+
+
+def _series_starts(items: list[_Item]) -> None:
+    """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
+    occurrence, at the series' hours."""
+    for series in items:
+        if series.recurrence != "weekly" or series.time is None or series.first is None:
+            continue
+        for item in items:
+            if (
+                item.kind == "day"
+                and item.time is None
+                and item.first is not None
+                and item.first.month is not None
+                and item.first.weekday == series.first.weekday
+            ):
+                item.time = series.time
+                item.flags.append("series_start")
+                series.last = item.first  # the series begins there: no occurrence before it
+
+
+def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
+    """ "Wednesday 8 and Thursday 9 March, 10am - 5pm, with drinks on Wednesday evening from 7": a plain
+    weekday in a sentence that dates the days around it is the one among those days; without a clock of its
+    own it only restates one of them."""
+    plain = [
+        i for i in items if i.kind == "weekday" and i.weekday_mod in (None, "on") and i.recurrence is None
+    ]
+    if not plain:
+        return items
+    days: list[date] = []
+    for item in items:
+        if item.kind not in ("day", "range") or item.first is None or item.first.month is None:
+            continue
+        first = _resolve_day(replace(item.first), ctx, False, [])
+        last = first
+        if item.kind == "range" and item.last is not None and first is not None and item.last.month:
+            last = _resolve_day(replace(item.last, year=item.last.year or first.year), ctx, False, [])
+        if first is None or last is None or not timedelta(0) <= last - first <= timedelta(days=14):
+            continue
+        days.extend(first + timedelta(days=n) for n in range((last - first).days + 1))
+    restating: list[_Item] = []
+    for item in plain:
+        assert item.first is not None
+        matching = {d for d in days if d.weekday() == item.first.weekday}
+        if len(matching) != 1:
+            continue
+        if item.time is None:
+            restating.append(item)
+            continue
+        (day,) = matching
+        item.kind = "day"
+        item.first = _Day(day.day, day.month, day.year, day.weekday(), False)
+        item.flags.append("weekday_in_context")
+    return [item for item in items if all(item is not other for other in restating)]
+
+
+def _continue_series(items: list[_Item], work: str) -> None:
+    """ "Every Tuesday at 3pm and Thursday at 12pm": a plain weekday listed after a recurring one recurs too."""
+    for before, item in zip(items, items[1:], strict=False):
+        if (
+            before.recurrence == "weekly"
+            and item.kind == "weekday"
+            and item.weekday_mod in (None, "on")
+            and P.SERIES_CONTINUED_RE.fullmatch(work, before.span[1], item.span[0])
+        ):
+            item.recurrence = "weekly"
+            item.weekday_mod = "every"
 
 
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
@@ -299,16 +376,20 @@ def _read_sentence(
     items = sorted(found.items, key=lambda i: i.span)
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
+    _continue_series(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(_alternate_items(found, items))
+    items = _anchor_weekdays(items, ctx)
+    _series_starts(items)
 
-    mentions: list[TimeMention] = list(found.exact)
+    mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if P.MESSAGE_HEADER_RE.search(sentence):
         return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
     seen = {_moment_key(m) for m in mentions}
+    read_from: list[tuple[int, TimeMention]] = []
     clauses = _Clauses(sentence)
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -323,10 +404,20 @@ def _read_sentence(
             continue
         if item.time is None and P.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
-        if P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+        if item.time is not None and item.time.end is None and item.time.start.minute % 5:
+            continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
+        if "series_start" not in item.flags and P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+        if any(hint in before_lowered for hint in P.EXAMPLE_HINTS) and P.EXAMPLE_BEFORE_RE.search(before):
+            continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
+        if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
+            continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
-            continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+            if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
+                continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+            # "moved from 5 March to 12 March": the new date alone
+            item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
+            past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
         deadline = (
             (
                 any(word in before_lowered for word in P.DEADLINE_HINTS)
@@ -345,19 +436,24 @@ def _read_sentence(
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         gathering = clauses.gathering(offset)
-        if (
-            item.time is None
-            and item.kind in ("day", "range")
-            and clauses.paperwork(offset)
-            and not gathering
-        ):
-            continue  # "our lease runs to 31st December": a date, but nobody gathers
+        if not (gathering or deadline):
+            if item.kind in ("day", "range") and clauses.paperwork(offset):
+                continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
+            if any(hint in before_lowered for hint in P.SENT_OUT_HINTS) and P.SENT_OUT_BEFORE_RE.search(
+                before
+            ):
+                continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):
             if _moment_key(mention) not in seen:
                 seen.add(_moment_key(mention))
                 mentions.append(mention)
+                read_from.append((item.group, mention))
+    mentions = _doubt_whole_groups(mentions, read_from)
+    _offered_with_or(mentions, work)
+    if found.exact:
+        mentions = _stamps_win(mentions, found.exact, ctx)
     mentions = _join_timed_spans(mentions, work)
     if found.deltas and (P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
         for m in found.deltas:
@@ -368,11 +464,64 @@ def _read_sentence(
     return mentions
 
 
+_OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+def _offered_with_or(mentions: list[TimeMention], work: str) -> None:
+    """ "10am - 12pm on 4 March or 2pm - 4pm on 5 March": times offered with "or" are candidates."""
+    mentions.sort(key=lambda m: m.span)
+    for i, (before, after) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        if (before.start, before.end) != (after.start, after.end) and _OR_RE.search(
+            work, before.span[1], after.span[0]
+        ):
+            for at, mention in ((i, before), (i + 1, after)):
+                if not mention.candidate:
+                    mentions[at] = replace(mention, flags=(*mention.flags, "candidate"))
+
+
+def _stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]) -> bool:
+    """ "the agenda goes out around 2024-07-01T10:00:00Z": a bare timestamp written in prose says when
+    something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
+    if "iso" not in mention.flags:
+        return False
+    before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
+    return bool(
+        P.SENT_OUT_BEFORE_RE.search(before)
+        or P.DEADLINE_BEFORE_RE.search(before)
+        or P.RECORD_BEFORE_RE.search(before)
+    )
+
+
+def _doubt_whole_groups(
+    mentions: list[TimeMention], read_from: list[tuple[int, TimeMention]]
+) -> list[TimeMention]:
+    """ "Friday 14 June and Saturday 16 June" (the 16th is a Sunday): dates written together stand or fall
+    together, so one that contradicts itself makes its siblings doubtful too."""
+    doubtful = {group for group, mention in read_from if mention.conflict}
+    if not doubtful:
+        return mentions
+    marked = {id(mention) for group, mention in read_from if group in doubtful and not mention.conflict}
+    return [replace(m, flags=(*m.flags, "conflict")) if id(m) in marked else m for m in mentions]
+
+
+def _stamps_win(mentions: list[TimeMention], exact: list[TimeMention], ctx: _Context) -> list[TimeMention]:
+    """ "Friday March 3rd 2023-03-03T18:00:00Z": Discourse's local dates flattened to text; the stamps say
+    exactly what the prose around them says loosely, so prose dates on a stamped day are dropped."""
+    stamped = {_day_of(m.start, ctx) for m in exact}
+    return [m for m in mentions if m in exact or _day_of(m.start, ctx) not in stamped]
+
+
+def _day_of(moment: datetime | date, ctx: _Context) -> date:
+    return moment.astimezone(ctx.zone).date() if isinstance(moment, datetime) else moment
+
+
 def _moment_key(m: TimeMention) -> tuple:
     return (m.start, m.end, m.all_day, type(m.start))
 
 
-_SPAN_JOIN_RE = re.compile(r"\s*(?:-{1,2}|to|until|till|through)\s*", re.IGNORECASE)
+_SPAN_JOIN_RE = re.compile(
+    r"\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?", re.IGNORECASE
+)
 
 
 def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:

@@ -23,6 +23,7 @@ from cotechbot.capabilities.decisions.capability import (
 )
 from cotechbot.capabilities.decisions.export import export
 from cotechbot.loomio_models import LoomioOutcome, LoomioPoll
+from cotechbot.messages import render
 from cotechbot.models import Post, Topic
 from tests.mentions import assert_no_mention
 
@@ -136,7 +137,7 @@ def facts_for(entries, outbox=(), polls=(), posted=None) -> Facts:
 
 def test_pages_stay_under_discourses_limit_and_list_newest_first():
     """400 long decisions split into several pages, each under 32,000 characters, the newest on page 1."""
-    capability = DecisionsCapability(DecisionRules(log_topic_id=1))
+    capability = DecisionsCapability(DecisionRules(log_topic_id=1), render)
     entries = [entry(n, decision="word " * 170) for n in range(1, 401)]
     pages = capability.pages(facts_for(entries), entries)
     assert len(pages) > 2 and all(len(page) <= 30_000 for page in pages)  # room for the marker under 32,000
@@ -148,7 +149,7 @@ def test_pages_stay_under_discourses_limit_and_list_newest_first():
 
 
 def test_an_unchanged_log_plans_no_edit_and_a_changed_one_plans_one_keyed_by_its_content():
-    capability = DecisionsCapability(DecisionRules(log_topic_id=1))
+    capability = DecisionsCapability(DecisionRules(log_topic_id=1), render)
     entries = [entry(1)]
     created = capability.plan(facts_for(entries), NOW).actions[0]
     sent = outbox_view(
@@ -189,7 +190,7 @@ def test_an_unchanged_log_plans_no_edit_and_a_changed_one_plans_one_keyed_by_its
 
 
 def test_open_proposals_and_filed_decisions_are_shared_with_the_digest():
-    capability = DecisionsCapability(DecisionRules())
+    capability = DecisionsCapability(DecisionRules(), render)
     open_poll = poll(id=9, key="openopen", closed_at=None, closing_at=NOW + timedelta(days=2))
     shared = capability.plan(facts_for([entry(1)], polls=[open_poll]), NOW).shares[SHARED_DECISIONS]
     assert {d.id: d.status for d in shared} == {

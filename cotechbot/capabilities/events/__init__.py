@@ -7,7 +7,14 @@ Where events come from, most explicit first:
 - a date poll's winning option (planned by the polls capability, handed over as an ``EventFact``).
 
 A sentence that offers several candidate times ("Tues 4th or Thurs 6th April") is a proposal, not an event,
-and plans nothing; so do past times, all-day mentions in prose, and topics carrying the opt-out tag.
+and plans nothing; so do past times, all-day mentions in prose, and topics carrying the opt-out tag. Only
+confident readings count: a sentence the reader flags ``conflict`` (a weekday that is not its date's, clocks
+that disagree) plans nothing at all, and a mention flagged ``candidate`` is never an event.
+
+A recurring series ("every Tuesday at 3pm", "first Thursday of the month at 7pm") is read for its next
+occurrence as of the planning time, so each occurrence in turn gets its reminders; only in event topics
+(an events tag or category, the topic's first post) unless ``[events] recurring_everywhere`` allows it in
+every topic.
 
 Reminder keys are ``reminder:topic/<id>:<start UTC>:-<offset>``: an edited time makes new keys (the old
 pending reminders are cancelled when the topic is re-planned), a repeated plan makes the same ones.
@@ -70,6 +77,7 @@ class EventRules:
     max_per_post: int = _setting("event_max_per_post")
     max_per_topic: int = _setting("event_max_per_topic")
     render: Renderer = field(default=BUNDLED, repr=False, compare=False)  # handed in by the shell
+    recurring_everywhere: bool = False  # [events] recurring_everywhere: series outside event topics too
     _cue_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +103,7 @@ class EventRules:
             ),
             max_per_post=settings.event_max_per_post,
             max_per_topic=settings.event_max_per_topic,
+            recurring_everywhere=settings.events.recurring_everywhere,
         )
 
     def names_a_gathering(self, sentence: str) -> bool:
@@ -165,45 +174,72 @@ def events_in_post(
     text = reading.text
     # Dates are read as of when the post was written ("in 10 minutes", "Tuesday 2nd July" with no year),
     # then kept only if still ahead of the planning time.
-    mentions = []
-    for mention in read_times(text, post.created_at, rules.zone):
-        if not within_planned_years(mention.start, mention.end):
-            notes.append(f"{where}: a date in {mention.start.year} is outside the years planned; dropped")
-        elif _is_upcoming_moment(mention, now):
-            mentions.append(mention)
-    if not mentions:
-        return []
     event_topic = rules.is_event_topic(topic, post) and post.post_number == 1
     sentences = _Sentences(text)
+    doubtful: set[str] = set()  # sentences that contradict themselves plan nothing, whatever else they say
     by_sentence: dict[str, list[TimeMention]] = {}
-    for mention in mentions:
-        by_sentence.setdefault(sentences.around(*mention.span), []).append(mention)
-    facts = []
+    for mention in _read_mentions(text, post.created_at, now, rules.zone):
+        sentence = sentences.around(*mention.span)
+        if mention.conflict:
+            doubtful.add(sentence)
+        elif not within_planned_years(mention.start, mention.end):
+            notes.append(f"{where}: a date in {mention.start.year} is outside the years planned; dropped")
+        elif _is_upcoming_moment(mention, now) and not mention.candidate:
+            if mention.recurring and not (event_topic or rules.recurring_everywhere):
+                continue  # a standing arrangement mentioned in passing: reminded only where events live
+            by_sentence.setdefault(sentence, []).append(mention)
+    facts: list[EventFact] = []
     link = meeting_link(text, reading.links)
     for sentence, found in by_sentence.items():
-        distinct = {(m.start, m.end) for m in found}
-        if len(distinct) != 1:
-            continue  # several candidate times: a proposal still being decided
-        mention = found[0]
-        from_markup = bool(_MARKUP.search(sentence))
-        if not (rules.names_a_gathering(sentence) or event_topic):
+        if sentence in doubtful:
             continue
-        facts.append(
-            EventFact(
-                topic_id=post.topic_id,
-                post_id=post.id,
-                post_number=post.post_number,
-                title=title,
-                start=mention.start,
-                end=mention.end,
-                url=link,
-                origin="markup" if from_markup else "prose",
-            )
-        )
+        series = all(m.recurring for m in found)  # "every Tuesday at 3pm and Thursday at noon": both stand
+        if len({(m.start, m.end) for m in found}) != 1 and not series:
+            continue  # several candidate times: a proposal still being decided
+        for mention in found if series else found[:1]:
+            _add_fact(facts, sentence, mention, post, title, link, event_topic, rules)
     if len(facts) > rules.max_per_post:
         notes.append(f"{where}: {len(facts)} events, only the first {rules.max_per_post} are planned")
         facts = facts[: rules.max_per_post]
     return facts
+
+
+def _read_mentions(text: str, written: datetime, now: datetime, zone: str) -> list[TimeMention]:
+    """What the post says, read as of when it was written; a recurring series' next occurrence is read as of
+    ``now`` instead, so each occurrence in turn is the upcoming one."""
+    mentions = read_times(text, written, zone)
+    if now > written and any(m.recurring for m in mentions):
+        current = {m.span: m for m in read_times(text, now, zone) if m.recurring}
+        mentions = [current.get(m.span, m) if m.recurring else m for m in mentions]
+    return mentions
+
+
+def _add_fact(
+    facts: list[EventFact],
+    sentence: str,
+    mention: TimeMention,
+    post: Post,
+    title: str,
+    link: str | None,
+    event_topic: bool,
+    rules: EventRules,
+) -> None:
+    from_markup = bool(_MARKUP.search(sentence))
+    if not (rules.names_a_gathering(sentence) or event_topic):
+        return
+    facts.append(
+        EventFact(
+            topic_id=post.topic_id,
+            post_id=post.id,
+            post_number=post.post_number,
+            title=title,
+            start=mention.start,
+            end=mention.end,
+            url=link,
+            origin="markup" if from_markup else "prose",
+            recurring=mention.recurring,
+        )
+    )
 
 
 def _is_upcoming_moment(mention: TimeMention, now: datetime) -> bool:
@@ -352,6 +388,9 @@ def plan_reminders(
             for entry in told.get((fact.topic_id, fact.post_id), []) + told.get((fact.topic_id, None), [])
             if entry.start == fact.start or (entry.start not in still and entry.start > now)
         ]
+        if fact.recurring:
+            # Each occurrence of a series is its own event: what was said about the last one is not a move.
+            history = [entry for entry in history if entry.start == fact.start]
         latest = max(history, key=lambda entry: entry.sent_at, default=None)
         if latest is not None and latest.start != fact.start and fact.start > now:
             actions.append(_time_changed_action(fact, latest, forum, rules))

@@ -1,0 +1,238 @@
+"""cotechbot.when on the failure classes issue 14 lists, with examples written for these tests (the held-out
+real text is never looked at): one mention per event, conflicts flagged, candidates offered, non-events left
+out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cotechbot.when import mention_as_json, read_times
+
+LONDON = "Europe/London"
+# Thursday 20 February 2025, noon GMT.
+FEB = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+# Monday 20 February 2023, noon GMT.
+FEB_2023 = datetime(2023, 2, 20, 12, 0, tzinfo=UTC)
+
+
+def read(text: str, now: datetime = FEB) -> list[tuple[str, str | None, bool, list[str]]]:
+    return [
+        (j["start"], j["end"], j["all_day"], j["flags"])
+        for j in (mention_as_json(m) for m in read_times(text, now, LONDON))
+    ]
+
+
+def confident(text: str, now: datetime = FEB) -> list[tuple[str, str | None, bool]]:
+    return [
+        (j["start"], j["end"], j["all_day"])
+        for m in read_times(text, now, LONDON)
+        if m.confident
+        for j in (mention_as_json(m),)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next meeting 12 March (Wednesday) 1400 UTC", ("2025-03-12T14:00:00+00:00", None, False)),
+        (
+            "keep the slot on the 6th of May, Tuesday, at 16:00 UTC",
+            ("2025-05-06T16:00:00+00:00", None, False),
+        ),
+        (
+            "2025 3 April (Thursday) 1500 UTC - 1630 UTC",
+            ("2025-04-03T15:00:00+00:00", "2025-04-03T16:30:00+00:00", False),
+        ),
+    ],
+)
+def test_one_date_and_one_clock_are_one_event(text, expected):
+    """A date, its restated weekday and its clock (or clock range) are one mention, never an extra all-day."""
+    assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "next meeting 13 March (Wednesday) 1400 UTC",  # the 13th is a Thursday
+        "Call at 8 am NYC time / 1400 UTC on Friday 7 March",  # 8am in New York is 13:00 UTC
+        "Co-op Congress will be on Friday 13 June and Saturday 15 June.",  # the 15th is a Sunday
+    ],
+)
+def test_parts_that_disagree_are_a_conflict_and_nothing_confident(text):
+    found = read(text)
+    assert found and all("conflict" in flags for *_, flags in found)
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call at 8 am NYC time / 1300 UTC on Friday 7 March", "2025-03-07T13:00:00+00:00"),
+        ("Call at 9am Pacific on Friday 7 March", "2025-03-07T09:00:00-08:00"),
+        ("Workshop at 14:00 Berlin time on 7 March", "2025-03-07T14:00:00+01:00"),
+        ("Workshop 7 March at 18h CET", "2025-03-07T18:00:00+01:00"),
+        ("SUN: • 4pm UTC • 12pm EDT • 9am PDT", "2025-02-23T16:00:00+00:00"),
+        ("Office hours\nSUN:\n• 4pm UTC\n• 12pm EDT\n• 9am PDT", "2025-02-23T16:00:00+00:00"),
+        (
+            "Member conversation\nMarch 5, 2025\n5am Colorado, 9pm Tokyo, 12noon UTC.",
+            "2025-03-05T12:00:00+00:00",
+        ),
+        ("Call on 5 March at 9am London / 10am Paris.", "2025-03-05T09:00:00+00:00"),
+    ],
+)
+def test_zones_named_by_place_and_one_moment_in_several_zones(text, expected):
+    """Places and regions name zones; several clocks for one moment are one event, in the UTC clock."""
+    assert confident(text) == [(expected, None, False)]
+
+
+def test_multi_day_with_daily_hours_and_an_evening_extra_in_the_same_week():
+    """The daily hours make one span over both days; "Wednesday evening" is that Wednesday, not next week's."""
+    text = "Wednesday 8 and Thursday 9 March, 10am - 5pm, with drinks on Wednesday evening from 7"
+    assert confident(text, FEB_2023) == [
+        ("2023-03-08", "2023-03-09", True),
+        ("2023-03-08T19:00:00+00:00", None, False),
+    ]
+
+
+def test_flattened_local_dates_win_over_the_prose_around_them():
+    text = "Friday March 7th 2025-03-07T18:00:00Z2025-03-07T19:30:00Z"
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-07T19:30:00+00:00", False)]
+
+
+def test_candidate_spans_are_reported_as_candidates():
+    """ "3rd - 4th or 10th - 11th June?": two candidate spans, so the events layer sees a proposal."""
+    found = read("Could we do 3rd - 4th or 10th - 11th June?")
+    assert [(start, end) for start, end, _, _ in found] == [
+        ("2025-06-03", "2025-06-04"),
+        ("2025-06-10", "2025-06-11"),
+    ]
+    assert all("candidate" in flags for *_, flags in found)
+
+
+def test_day_only_session_items_take_the_month_of_their_heading():
+    text = "Sessions in March:\n- Tue 7th - 5-6pm - with Sam\n- Thu 9th - 12-1pm - with Alex"
+    assert confident(text, FEB_2023) == [
+        ("2023-03-07T17:00:00+00:00", "2023-03-07T18:00:00+00:00", False),
+        ("2023-03-09T12:00:00+00:00", "2023-03-09T13:00:00+00:00", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll send a reminder email on Monday.",
+        "The agenda goes out around 2025-03-01T10:00:00Z.",
+        "The new site is due to launch on Friday.",
+        "As agreed at the meeting on 3 August, we'll go ahead.",
+        "We're arriving late on Wednesday 12th March.",
+        "(For example, Tuesday@16:00 one week and Wednesday@17:00 the next.)",
+        "3rd March: May Day planning (no meeting)",
+        "Can we look at the week of 3 March?",
+        "Don't forget the March 31** deadline for renewals.",
+    ],
+)
+def test_dates_that_are_not_events_are_not_confident_events(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sunday 9th March, 10-3", ("2025-03-09T10:00:00+00:00", "2025-03-09T15:00:00+00:00", False)),
+        (
+            "Workday on Saturday, March 8th from 8am-5.",
+            ("2025-03-08T08:00:00+00:00", "2025-03-08T17:00:00+00:00", False),
+        ),
+        (
+            "The open day is on\nSaturday 15th March from\n2-4.30 pm.",
+            ("2025-03-15T14:00:00+00:00", "2025-03-15T16:30:00+00:00", False),
+        ),
+        (
+            "#### **Tuesday 4th, Wednesday 5th and Thursday 6th March 2025**",
+            ("2025-03-04", "2025-03-06", True),
+        ),
+        ("A sprint on Monday and Tuesday (Mar 3 and 4).", ("2025-03-03", "2025-03-04", True)),
+        (
+            "Weekend starting from 6pm on Friday 7 March through to midday on Sunday 9 March",
+            ("2025-03-07T18:00:00+00:00", "2025-03-09T12:00:00+00:00", False),
+        ),
+    ],
+)
+def test_spans_written_loosely_are_one_event(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_times_offered_with_or_are_candidates():
+    found = read("We can meet 10am - 12pm on 4 March or 2pm - 4pm on 5 March.")
+    assert [start for start, *_ in found] == ["2025-03-04T10:00:00+00:00", "2025-03-05T14:00:00+00:00"]
+    assert all("candidate" in flags for *_, flags in found)
+
+
+def test_an_ordinal_day_with_its_clock_is_the_next_such_day():
+    """ "the 6th at 7pm" written on 20 February is 6 March; "came 5th in the race" is no date."""
+    assert confident("The next call will be on the 6th at 7pm.") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+    assert confident("She came 5th in the race at 3pm.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The meeting has been moved from 5 March to 12 March.", [("2025-03-12", None, True)]),
+        ("Postponed: the 5 March social is now on 19 March.", [("2025-03-19", None, True)]),
+        (
+            "The call on Tuesday 4 March is cancelled, we'll meet on Thursday 6 March at 3pm instead.",
+            [("2025-03-06T15:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_moved_or_cancelled_event_is_only_its_new_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Applications open on 3 March.",
+        "Tickets go on sale on 3 March at 10am.",
+        "We'll publish the agenda on Monday 3 March.",
+    ],
+)
+def test_errands_and_sales_are_not_gatherings(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "5 March 2025 Gathering starts 18:00 UTC, closes at 19:00.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:00:00+00:00"),
+        ),
+        (
+            "The social starts at 7pm on Friday 7 March and ends at 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00"),
+        ),
+    ],
+)
+def test_a_start_and_its_end_written_apart_are_one_range(text, expected):
+    assert confident(text) == [(*expected, False)]
+
+
+def test_a_clock_off_the_five_minute_grid_is_a_message_stamp():
+    """ "Date: Wednesday, 5 March, 2025, 2:18 PM" dates a message; nobody meets at 2:18."""
+    assert confident("Date: Wednesday, 5 March, 2025, 2:18 PM") == []
+
+
+def test_attending_words_mark_a_gathering_and_errands_do_not():
+    """ "can you make it next Monday" is about a gathering; "post it on the forum on Monday" is not."""
+    assert confident("Hopefully you can make it next Monday!") == [("2025-02-24", None, True)]
+    assert confident("I'll post it on the forum on Monday.") == []
+
+
+def test_a_following_sentence_that_says_when_it_starts_gives_the_clock():
+    text = "The next gathering is on Saturday 8 March. It starts at 10am in the main hall of the community centre."
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
