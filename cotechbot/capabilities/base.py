@@ -54,7 +54,7 @@ class Need:
     """Something a plan needs from the network, read by the shell before ``plan`` is called.
 
     ``kind`` is ``poll_voters`` (args: post id, poll name), ``group_members`` (args: group name), or a kind
-    whose answer lands in ``Facts.extra[kind]`` (``membership``, ``decision_log``).
+    answered into ``Facts.extra`` (``membership``, ``decision_log``).
     """
 
     kind: str
