@@ -65,14 +65,25 @@ class Ledger(MirrorStore, OutboxStore, LeaderLock):
         """Bring the schema to the newest version; safe when several processes start at once."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            if self.dialect == "postgresql":
-                # Serialise concurrent first starts; the lock ends with this transaction.
-                connection.execute(
-                    sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": schema_lock_key(connection, "migrate")}
-                )
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                # pysqlite's legacy transaction control runs DDL outside any transaction, so a process killed
+                # mid-migration left tables without their version row. Switch that control off for this
+                # connection (SQLAlchemy's pysqlite recipe; the pool restores it) and emit BEGIN ourselves.
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            with connection.begin():
+                if self.dialect == "sqlite":
+                    # IMMEDIATE takes the write lock first, so concurrent first starts wait their turn (up to
+                    # the busy timeout) and then find the schema already at head.
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.dialect == "postgresql":
+                    # Serialise concurrent first starts; the lock ends with this transaction.
+                    connection.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                        {"k": schema_lock_key(connection, "migrate")},
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
 
     def schema_version(self) -> str | None:
         with self.engine.connect() as connection:
