@@ -53,7 +53,8 @@ class Trigger(StrEnum):
 class Need:
     """Something a plan needs from the network, read by the shell before ``plan`` is called.
 
-    ``kind`` is one of ``poll_voters`` (args: post id, poll name) and ``group_members`` (args: group name).
+    ``kind`` is ``poll_voters`` (args: post id, poll name), ``group_members`` (args: group name), or a kind
+    answered into ``Facts.extra`` (``membership``, ``decision_log``).
     """
 
     kind: str

@@ -112,6 +112,10 @@ class DiscourseForum(DiscourseMembershipReads):
     def rate_limited_responses(self) -> int:
         return self.transport.rate_limited_responses
 
+    @property
+    def response_observers(self) -> list[Callable[[str, str, int], None]]:
+        return self.transport.response_observers
+
     def close(self) -> None:
         self.session.close()
 

@@ -160,6 +160,8 @@ class Transport:
         self.requests_made = 0
         #: 429 answers received (each one, whether we waited it out or raised).
         self.rate_limited_responses = 0
+        #: Called with (method, path, status) for every answer the forum gives (the HTTP face's metrics).
+        self.response_observers: list[Callable[[str, str, int], None]] = []
         self.log = structlog.get_logger("cotechbot.forum.discourse").bind(forum=name)
 
     @property
@@ -215,6 +217,8 @@ class Transport:
                 ) from err
             elapsed_ms = round((time.monotonic() - started) * 1000)
             log.debug("discourse.request", status=response.status_code, ms=elapsed_ms)
+            for observe in self.response_observers:
+                observe(verb, path, response.status_code)
             if response.status_code != 429:
                 break
             self.rate_limited_responses += 1
