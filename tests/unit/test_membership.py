@@ -3,6 +3,7 @@ request, the plan from a snapshot (no I/O), the member-list diff, and notices th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from cotechbot.actions import HandleMembershipRequest, PrivateMessage, Reply, Status
@@ -179,6 +180,37 @@ def test_after_the_notice_one_nudge_in_its_pm_then_an_outcome_when_the_request_i
     [outcome] = plan.actions
     assert outcome.kind == "membership_outcome" and "now a member" in outcome.operation.raw
     assert "membership/members" in plan.replaces  # the pending nudge is cancelled with its source
+
+
+def pending_outcome(**detail):
+    return outbox_view(
+        key="membership_outcome:cotech:members:alice:2024-07-01T11:00:00Z",
+        kind="membership_outcome",
+        source="membership/members",
+        target="topic/77",
+        status=Status.PENDING,
+        due_at=NOW,
+        sent_at=None,
+        payload={"ident": "members:alice:2024-07-01T11:00:00Z", **detail},
+    )
+
+
+def test_an_outcome_planned_but_not_yet_sent_is_planned_again_not_cancelled() -> None:
+    """A worker killed between planning the outcome reply and sending it: the next one (a fresh process)
+    must still ask for the member list and plan the reply again, or its own source's re-plan cancels it."""
+    ident = "members:alice:2024-07-01T11:00:00Z"
+    state = {"pm:membership_notice:cotech:members:alice:2024-07-01T11:00:00Z": 77}
+    outbox = [sent_notice(), pending_outcome(member=True)]
+    assert ident in capability().args(facts(MembershipSnapshot(), outbox, state), NOW).open
+    sent = [sent_notice(), replace(pending_outcome(member=True), status=Status.SENT)]
+    assert ident not in capability().args(facts(MembershipSnapshot(), sent, state), NOW).open
+    members_unread = MembershipSnapshot(groups={"members": GroupRead("members", 3, ())})
+    plan = capability().plan(facts(members_unread, outbox, state), NOW + timedelta(minutes=5))
+    [outcome] = plan.actions
+    assert outcome.key == "membership_outcome:cotech:members:alice:2024-07-01T11:00:00Z"
+    assert "now a member" in outcome.operation.raw and outcome.detail["member"] is True
+    older = [sent_notice(), pending_outcome()]  # planned before it remembered the verdict: next cycle
+    assert capability().plan(facts(members_unread, older, state), NOW).actions == ()
 
 
 def test_member_changes_name_who_did_it_or_say_unknown_and_flag_protected_groups() -> None:

@@ -48,7 +48,13 @@ class MembershipCapability:
 
     def args(self, facts: Facts, now: datetime) -> MembershipArgs:
         notices = [row for row in facts.outbox if row.kind == NOTICE]
-        closed = {str(row.detail.get("ident")) for row in facts.outbox if row.kind == OUTCOME}
+        # Closed only once its outcome reply left (as the planner counts it): an outcome still pending — a
+        # worker stopped between planning and sending it — is planned again, which needs the member list.
+        closed = {
+            str(row.detail.get("ident"))
+            for row in facts.outbox
+            if row.kind == OUTCOME and row.status != Status.PENDING
+        }
         told = [row for row in notices if row.status != Status.PENDING]
         checked = facts.state.get("members_checked_at")
         due = (

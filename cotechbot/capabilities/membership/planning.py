@@ -179,6 +179,7 @@ def _reply(
     due: datetime,
     render: Renderer,
     template: str,
+    remember: Mapping[str, Any] | None = None,
     **context: Any,
 ) -> Action:
     key = f"{kind}:{forum}:{ident}"
@@ -190,7 +191,7 @@ def _reply(
         target=f"topic/{topic_id}",
         due_at=due,
         operation=Reply(topic_id=topic_id, raw=render(template, key=key, **context)),
-        detail={"ident": ident},
+        detail={"ident": ident, **(remember or {})},
     )
 
 
@@ -216,6 +217,11 @@ def plan_requests(
     plan = RequestPlan()
     notices = _notice_rows(outbox)
     closed = _sent_keys(outbox, OUTCOME)
+    planned_outcomes = {
+        str(row.detail.get("ident")): bool(row.detail["member"])
+        for row in outbox
+        if row.kind == OUTCOME and row.status == Status.PENDING and "member" in row.detail
+    }
     for name, group in sorted(snapshot.groups.items()):
         if group.requests is None:
             continue  # unreadable this cycle: keep whatever is planned for it
@@ -266,11 +272,15 @@ def plan_requests(
                 or f"{OUTCOME}:{forum}:{ident}" in closed
             ):
                 continue
-            topic_id = pm_topic(notice, snapshot, state)
-            if topic_id is None or group.members is None:
-                continue  # the PM's topic or the group's members are not known yet: next cycle
             username = str(notice.detail.get("username", ""))
-            member = username.lower() in group.members
+            topic_id = pm_topic(notice, snapshot, state)
+            member = (
+                username.lower() in group.members
+                if group.members is not None
+                else planned_outcomes.get(ident)  # members not read: the outcome already planned stands
+            )
+            if topic_id is None or member is None:
+                continue  # the PM's topic or the group's members are not known yet: next cycle
             plan.actions.append(
                 _reply(
                     OUTCOME,
@@ -281,6 +291,7 @@ def plan_requests(
                     now,
                     render,
                     "membership_outcome.md",
+                    remember={"member": member},  # planned again from this if the members go unread
                     username=username,
                     group=group.name,
                     member=member,
