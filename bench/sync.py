@@ -108,7 +108,9 @@ def main() -> int:
             burst=args.burst,
             timeout=30,
         )
-        sync = DiscourseSync(forum, ledger, clock, SyncOptions(backfill_max_posts=None))
+        sync = DiscourseSync(
+            forum, ledger, clock, SyncOptions(backfill_max_posts=None, max_requests_per_cycle=None)
+        )
 
         sim0 = clock.now()
         wall0 = time.perf_counter()

@@ -20,7 +20,7 @@ def open_ledger(settings: Settings, clock: Clock) -> Ledger:
     return Ledger(settings.database_url, clock)
 
 
-def open_forum(settings: Settings, clock: Clock) -> DiscourseForum:
+def open_forum(settings: Settings) -> DiscourseForum:
     if settings.discourse_url is None:
         raise ConfigError("COTECHBOT_DISCOURSE_URL is not set: the bot needs a forum to talk to")
     if settings.discourse_api_key is None:
@@ -44,7 +44,7 @@ def build_worker(
     from cotechbot.sync import DiscourseSync, SyncOptions
     from cotechbot.worker import Worker
 
-    forum = forum or open_forum(settings, clock)
+    forum = forum or open_forum(settings)
     ledger = ledger or open_ledger(settings, clock)
     if settings.dry_run:
         # A dry run works on a private copy: whatever it plans, cancels or moves (at a pretend --now too),

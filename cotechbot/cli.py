@@ -115,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    forum = open_forum(settings, SystemClock())
+    forum = open_forum(settings)
     try:
         print(f"forum: ok ({forum.check()})")
     except ForumError as error:
@@ -410,7 +410,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def describe_failure(error: Exception, settings: Settings | None) -> tuple[int, str]:
-    """The exit code and the one line an operator sees for a failure that ended a command."""
+    """The exit code and the one line an operator sees for a failure that ended a command; no secret the
+    settings hold (API key, webhook secret, passwords in URLs) ever appears in it."""
+    code, message = _describe_failure(error, settings)
+    for secret in settings.secrets() if settings is not None else ():
+        if len(secret) >= 4:  # as the log redactor: a one-letter password would mangle every word
+            message = message.replace(secret, "***")
+    return code, message
+
+
+def _describe_failure(error: Exception, settings: Settings | None) -> tuple[int, str]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from cotechbot.diagnosis import explain_os_error, explain_storage_error

@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 from cotechbot.actions import Status
-from cotechbot.capabilities.base import Facts, Need, outbox_view
+from cotechbot.capabilities.base import GROUP_VISIBILITY, Facts, Need, outbox_view
 from cotechbot.capabilities.membership.model import MEMBERSHIP_NEED
 from cotechbot.forum.port import Forum
 from cotechbot.ledger import Ledger
@@ -94,13 +94,14 @@ class NeedsReader:
     def __init__(self, forum: Forum, extra_readers: Mapping[str, ExtraReader] | None = None) -> None:
         self.forum = forum
         self.extra_readers = dict(extra_readers or {})
-        self._members: dict[str, tuple[datetime, tuple[str, ...]]] = {}
+        self._members: dict[str, tuple[datetime, int | None, tuple[str, ...]]] = {}
         self.membership = MembershipReader(forum)
 
     def read(self, needs: Iterable[Need], facts: Facts, now: datetime) -> Facts:
         """``facts`` with the answers to ``needs`` added. Forum errors propagate: the caller defers the plan."""
         voters: dict[tuple[int, str], frozenset[str]] = dict(facts.poll_voters)
         members: dict[str, tuple[str, ...]] = dict(facts.group_members)
+        visibility: dict[str, int | None] = dict(facts.extra.get(GROUP_VISIBILITY, {}))
         extra: dict[str, Any] = dict(facts.extra)
         for need in dict.fromkeys(needs):  # each need once, in order
             if need.kind == "poll_voters":
@@ -112,27 +113,33 @@ class NeedsReader:
                 )
             elif need.kind == "group_members":
                 (name,) = need.args
-                members[name] = self._group_members(name, now)
+                visibility[name], members[name] = self._group_members(name, now)
             elif need.kind in self.extra_readers:
                 extra.update(self.extra_readers[need.kind](need, facts, now))
             elif need.kind == MEMBERSHIP_NEED:
                 extra[MEMBERSHIP_NEED] = self.membership.read(need.args[0])
             else:
                 log.warning("unknown need skipped", kind=need.kind)
+        if visibility:
+            extra[GROUP_VISIBILITY] = visibility
         return facts.narrowed(poll_voters=voters, group_members=members, extra=extra)
 
-    def _group_members(self, name: str, now: datetime) -> tuple[str, ...]:
+    def _group_members(self, name: str, now: datetime) -> tuple[int | None, tuple[str, ...]]:
+        """The group's member visibility level and its members, read at most once an hour per group.
+
+        The bot reads as staff and could list any group; it lists only those a member of the forum may list
+        (visible to signed-in users, or to the group's own members: whether the poll's author is one is for
+        the plan to tell). Staff- and owner-only lists are never read.
+        """
         cached = self._members.get(name)
         if cached is not None and now - cached[0] < GROUP_MEMBERS_TTL:
-            return cached[1]
-        group = self.forum.group(name)
-        # The bot reads as staff; it names only members of groups whose member list everyone may see.
-        if getattr(group, "members_visibility_level", 0) not in (0, None):
-            members: tuple[str, ...] = ()
-        else:
+            return cached[1], cached[2]
+        level = self.forum.group(name).members_visibility_level
+        members: tuple[str, ...] = ()
+        if level is not None and level <= 2:
             members = tuple(self.forum.group_member_usernames(name))
-        self._members[name] = (now, members)
-        return members
+        self._members[name] = (now, level, members)
+        return level, members
 
 
 def with_state(facts: Facts, state: Mapping[str, Any], shared: Mapping[str, tuple[Any, ...]]) -> Facts:

@@ -163,6 +163,8 @@ class Group(ForumModel):
     full_name: str | None = None
     allow_membership_requests: bool = False
     user_count: int = 0
+    # Who may list the members: 0 everyone, 1 signed-in users, 2 members, 3 staff, 4 owners (None: not said).
+    members_visibility_level: int | None = None
 
 
 class Voter(ForumModel):

@@ -178,7 +178,9 @@ class HttpFaceRunner:
         self.worker = worker
         self.settings = settings
         self.metrics = Metrics(worker.ledger, settings.forum_name)
-        observe = getattr(worker.forum, "response_observers", None)
+        # The adapter itself, also when a dry run wraps it.
+        adapter = getattr(worker.forum, "inner", worker.forum)
+        observe = getattr(adapter, "response_observers", None)
         if isinstance(observe, list):
             observe.append(self.metrics.observe_request)
         self.trigger: CycleTrigger | None = None

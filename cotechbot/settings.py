@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -27,6 +26,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
@@ -71,19 +71,34 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 SQLITE_EXAMPLES = "write e.g. sqlite:///cotechbot.db (relative) or sqlite:////data/cotechbot.db (absolute)"
 
+# How SQLAlchemy (and a lenient reader) splits credentials off a URL: the password runs to the next "@", so
+# a password holding "/", "#" or "?" is still one password (urlsplit would end the host part there).
+_CREDENTIALS = re.compile(r"^(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:/@]*)(?::(?P<password>[^@]*))?@")
+
 
 def mask_url(url: str) -> str:
     """``scheme://user:***@host/…``: a URL fit to print or log, its password (or a lone token) hidden."""
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
+    match = _CREDENTIALS.match(url)
+    if match is None:
         return url
-    user = parts.username or ""
-    secret = "***" if parts.password is not None else ""
-    credentials = f"{user}:{secret}" if secret else "***"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, f"{credentials}@{host}", parts.path, parts.query, parts.fragment))
+    user, password = match.group("user"), match.group("password")
+    credentials = f"{user}:***" if password is not None else "***"
+    return f"{match.group('scheme')}{credentials}@{url[match.end() :]}"
+
+
+def url_password(url: str) -> str | None:
+    """The password in a URL's credentials, to redact wherever it turns up (a lone user name is not one:
+    scrubbing it would hide the very name an error is about, e.g. a missing database role)."""
+    match = _CREDENTIALS.match(url)
+    return match.group("password") if match is not None else None
+
+
+_LOCAL_HOSTS = re.compile(r"^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$", re.IGNORECASE)
+
+
+def is_local_host(host: str | None) -> bool:
+    """Whether ``host`` is this machine (plain http to it never crosses a network)."""
+    return bool(host) and bool(_LOCAL_HOSTS.match(str(host)))
 
 
 def _comma_list(value: Any) -> Any:
@@ -207,7 +222,9 @@ class Settings(BaseSettings):
         env_nested_max_split=1,
     )
 
-    # The forum
+    # The forum. Plain http:// to a forum other than this machine would send the admin API key in clear: it
+    # is refused unless allow_insecure_http is set (declared first, so the URL's validator can read it).
+    allow_insecure_http: bool = False
     discourse_url: AnyHttpUrl | None = None
     discourse_api_key: SecretStr | None = None
     discourse_api_username: str = "system"
@@ -267,6 +284,9 @@ class Settings(BaseSettings):
     )
     reminder_grace: Duration = timedelta(minutes=30)
     respect_calendar_reminders: bool = True
+    # `cotechbot calendar` and /calendar.ics export only events of topics everyone can read; true: every topic
+    # the bot knows, staff-only categories included (for a feed only staff can fetch)
+    calendar_all_topics: bool = False
     # At most this many events are read from one post and planned in one topic (more are logged and dropped)
     event_max_per_post: int = Field(10, gt=0, le=1000)
     event_max_per_topic: int = Field(30, gt=0, le=10000)
@@ -331,6 +351,25 @@ class Settings(BaseSettings):
             raise ValueError(f"has no scheme; add https:// (https://{value.strip()})")
         return value
 
+    @field_validator("discourse_url")
+    @classmethod
+    def _no_key_in_clear(cls, url: AnyHttpUrl | None, info: ValidationInfo) -> AnyHttpUrl | None:
+        insecure = url is not None and url.scheme == "http" and not is_local_host(url.host)
+        if insecure and not info.data.get("allow_insecure_http"):
+            raise ValueError(
+                "is plain http: the admin API key would cross the network in clear; use https://, or set "
+                "COTECHBOT_ALLOW_INSECURE_HTTP=true if you must"
+            )
+        return url
+
+    def __repr_args__(self) -> Any:
+        # repr(settings) ends up in tracebacks and bug reports: credentials in URLs are masked there too.
+        for name, value in super().__repr_args__():
+            if name in URL_FIELDS and value is not None:
+                yield name, mask_url(str(value))
+            else:
+                yield name, value
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -338,7 +377,12 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact it wherever it turns up."""
         values = (self.discourse_api_key, self.webhook_secret, self.loomio.api_key)
-        return [s.get_secret_value() for s in values if s and s.get_secret_value()]
+        found = [s.get_secret_value() for s in values if s and s.get_secret_value()]
+        for url in (self.database_url, str(self.discourse_url or "")):
+            password = url_password(url)
+            if password:
+                found.append(password)
+        return found
 
     @classmethod
     def settings_customise_sources(
@@ -472,3 +516,5 @@ def advisories(settings: Settings) -> list[str]:
 
 
 SECRET_FIELDS = frozenset({"discourse_api_key", "webhook_secret", "loomio"})
+#: Settings holding URLs that may carry credentials (masked wherever a setting is shown).
+URL_FIELDS = frozenset({"database_url", "discourse_url"})

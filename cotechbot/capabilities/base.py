@@ -60,6 +60,10 @@ class Need:
     args: tuple[Any, ...]
 
 
+#: ``Facts.extra`` key the shell fills with group name → ``members_visibility_level`` for ``group_members`` needs.
+GROUP_VISIBILITY = "group_visibility"
+
+
 @dataclass(frozen=True)
 class OutboxView:
     """What a capability may know of an outbox row: enough to remember what it already said."""

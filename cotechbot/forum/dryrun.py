@@ -80,6 +80,9 @@ class DryRunForum:
     def poll_voters(self, post_id: int, poll_name: str) -> dict[str, list[Voter]]:
         return self.inner.poll_voters(post_id, poll_name)
 
+    def public_category_ids(self) -> frozenset[int]:
+        return self.inner.public_category_ids()
+
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
         if topic_id < 0:  # a topic this dry run "made" is not on the forum: look in its own writes
             for number, (operation, arguments) in enumerate(self.writes, start=1):
@@ -91,6 +94,12 @@ class DryRunForum:
                     return -number
             return None
         return self.inner.find_own_post(topic_id, marker)
+
+    def find_own_topic(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        return self.inner.find_own_topic(key, title=title)
+
+    def find_own_private_message(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        return self.inner.find_own_private_message(key, title=title)
 
     def check(self) -> str:
         return f"{self.inner.check()} [dry run: writes are not sent]"

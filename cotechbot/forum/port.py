@@ -75,8 +75,21 @@ class Forum(Protocol):
         """Voters of a public poll by option id (a ``number`` poll's flat list is under the key ``""``)."""
         ...
 
+    def public_category_ids(self) -> frozenset[int]:
+        """Ids of the categories everyone may read (neither read-restricted nor inside one that is)."""
+        ...
+
     def find_own_post(self, topic_id: int, marker: str) -> int | None:
         """Id of the most recent post by the API user in ``topic_id`` whose raw contains ``marker``."""
+        ...
+
+    def find_own_topic(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        """The topic the API user created for action ``key``: its first post ends with the key's marker
+        (`cotechbot.messages.key_marker`). ``title`` narrows the search; None when there is none."""
+        ...
+
+    def find_own_private_message(self, key: str, *, title: str | None = None) -> CreatedPost | None:
+        """The private message the API user sent for action ``key``, found like `find_own_topic`."""
         ...
 
     def check(self) -> str:

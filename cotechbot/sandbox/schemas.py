@@ -306,6 +306,12 @@ ROUTE_CONTRACTS: dict[str, RouteContract] = {
         openapi=(_TOPIC_LIST_C,), files=(("category_topics_response.json", _TOPIC_LIST_C),)
     ),
     "tags.topics": RouteContract(openapi=(("/tag/{name}.json", "get"),)),
+    # openapi.json lacks /topics/created-by/{username}.json: it is the same topic list as /latest.json.
+    "categories.list": RouteContract(openapi=(("/categories.json", "get"),)),
+    "topics.created_by": RouteContract(openapi=(("/latest.json", "get"),)),
+    "topics.private_messages_sent": RouteContract(
+        openapi=(("/topics/private-messages-sent/{username}.json", "get"),)
+    ),
     "topics.show": RouteContract(
         openapi=(("/t/{id}.json", "get"),), files=(("topic_show_response.json", ("/t/{id}.json", "get")),)
     ),

@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from cotechbot.calendar import events_calendar
-from cotechbot.capabilities.registry import build_capabilities
+from cotechbot.calendar import calendar_events, events_calendar
 from cotechbot.clock import Clock
-from cotechbot.facts import FactsReader
 from cotechbot.ledger import Ledger
-from cotechbot.planview import preview_plans, upcoming_events
 from cotechbot.settings import Settings
 from cotechbot.web.app import Feed, HttpFace, Routes
 from cotechbot.web.health import check_health
@@ -28,9 +25,8 @@ def calendar_feed(ledger: Ledger, settings: Settings, clock: Clock) -> Feed:
     when the events do."""
     now = clock.now()
     stamp = last_sync(ledger, settings.forum_name) or now
-    facts = FactsReader(ledger, settings).read()
-    events = upcoming_events(preview_plans(build_capabilities(settings), facts, ledger, now))
-    body = events_calendar(events, forum=settings.forum_name, base_url=facts.base_url, stamp=stamp)
+    events, base_url = calendar_events(ledger, settings, now)
+    body = events_calendar(events, forum=settings.forum_name, base_url=base_url, stamp=stamp)
     return Feed(body, stamp)
 
 

@@ -447,3 +447,26 @@ def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys)
         " · closing reminder Thu 22 Feb 17:00"
     ) in polls
     assert "pizza" not in polls
+
+
+def test_a_poll_naming_a_group_its_author_is_not_in_never_pings_that_group(make_bot) -> None:
+    """Issue 9 item 13: an outsider's poll limited to the members' group gets a nudge that counts the
+    non-voters but @-names nobody."""
+    posted, close = london(2024, 4, 8, 9, 0), london(2024, 4, 12, 17, 0)
+    bot = make_bot(posted)
+    bot.forum.add_group(GROUP, members=MEMBERS)
+    bot.forum.add_user("outsider")
+    options = ["2pm Monday 22nd April 2024", "2pm Tuesday 23rd April 2024", "2pm Wednesday 24th April 2024"]
+    attrs = (
+        f"type=regular results=always public=true groups={GROUP} "
+        f"close={close.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    )
+    topic, post = bot.forum.create_topic(
+        "Members call: pick a time", poll_raw(options, attrs), username="outsider", created_at=posted
+    )
+    bot.run_at(posted)
+    bot.forum.vote(post.id, "poll", "ada", [options[0]])
+    nudge_at = close - timedelta(hours=24)
+    run_through(bot, [nudge_at, nudge_at + timedelta(seconds=30)], cycles=2)
+    [nudge] = posts_of_kind(bot, topic.id, "poll-closing")
+    assert "@" not in body(nudge) and f"{len(MEMBERS) - 1} members have not voted yet" in nudge.raw

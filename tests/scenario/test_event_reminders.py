@@ -214,3 +214,34 @@ def test_calendar_export_lists_upcoming_events_in_utc(make_bot) -> None:
     assert event.decoded("dtstart") == datetime(2024, 7, 2, 14, 0, tzinfo=UTC)
     assert str(event["summary"]) == "Members call" and str(event["location"]) == MEETING_URL
     assert str(event["url"]).endswith(f"/t/{topic.id}/1")
+
+
+@pytest.mark.parametrize("all_topics", [False, True])
+def test_calendar_export_leaves_out_events_only_staff_can_read(make_bot, all_topics: bool) -> None:
+    """Issue 9 item 19: the bot reads as an admin, but the calendar (file and feed) lists only events of
+    topics everyone can read, unless calendar_all_topics says otherwise."""
+    import icalendar
+
+    from cotechbot.calendar import upcoming_events_calendar
+
+    posted = london(2024, 6, 24, 12, 0)
+    bot = make_bot(posted, calendar_all_topics=all_topics)
+    stewards = bot.forum.add_category("Stewards", read_restricted=True, allowed_groups=["stewards"])
+    inner = bot.forum.add_category("Stewards budget", parent_id=stewards.id)
+    bot.forum.create_topic(
+        "Members call", f"A call at 3pm on Tuesday 2nd July: {MEETING_URL}", username="chris"
+    )
+    for category, day in ((stewards, "Wednesday 3rd"), (inner, "Thursday 4th")):
+        bot.forum.create_topic(
+            f"Stewards call {day}",
+            f"A call at 3pm on {day} July: {MEETING_URL}",
+            category_id=category.id,
+            username="chris",
+        )
+    bot.run_at(posted)
+    calendar = icalendar.Calendar.from_ical(upcoming_events_calendar(bot.ledger, bot.settings, posted))
+    titles = sorted(str(event["summary"]) for event in calendar.walk("VEVENT"))
+    if all_topics:
+        assert titles == ["Members call", "Stewards call Thursday 4th", "Stewards call Wednesday 3rd"]
+    else:
+        assert titles == ["Members call"]

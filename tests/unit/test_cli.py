@@ -126,3 +126,14 @@ def test_check_lists_what_is_switched_on_and_off(tmp_path: Path) -> None:
     assert "  events: off" in lines
     [polls] = [line for line in lines if line.startswith("  polls: on")]
     assert "check notes" in polls and polls.endswith("; off: standings")
+
+
+def test_a_failure_message_never_carries_a_password_from_the_settings() -> None:
+    """Issue 9 item 18: whatever an error's text holds, the line `check` prints scrubs the settings' secrets
+    (here a driver error quoting the database URL whole)."""
+    from cotechbot.cli import describe_failure
+    from cotechbot.settings import load_settings
+
+    settings = load_settings(database_url="postgresql://bot:db-pass-word@db.internal/x")
+    _, message = describe_failure(ValueError(f"bad URL {settings.database_url}"), settings)
+    assert "db-pass-word" not in message and "bot:***@db.internal" in message

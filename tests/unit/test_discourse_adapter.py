@@ -113,7 +113,7 @@ def test_every_call_carries_the_timeout_and_credentials(forum, rsps):
 def test_override_cannot_remove_the_timeout(forum, rsps):
     """Even an explicit override_request_kwargs timeout is replaced by the adapter's own."""
     reply(rsps, "GET", "/about.json", {"about": {}})
-    forum._get("/about.json", override_request_kwargs={"timeout": None})
+    forum.client._get("/about.json", override_request_kwargs={"timeout": None})
     assert rsps.calls[0].request.req_kwargs["timeout"] == 7.5
 
 
@@ -735,3 +735,27 @@ def test_find_own_post_ignores_a_marker_pasted_into_the_body_of_its_own_post(for
     )
     assert forum.find_own_post(7, forged) is None
     assert forum.find_own_post(7, "<!-- cotechbot:reminder:topic/7:now -->") == 201
+
+
+def test_find_own_topic_never_guesses_when_the_first_post_is_unreadable(forum, rsps):
+    """A listed topic whose first post cannot be read might be ours: raise rather than say "not created"."""
+    listed = {"topic_list": {"topics": [{"id": 5, "title": "Digest", "created_at": "2025-06-01T10:00:00Z"}]}}
+    reply(rsps, "GET", "/topics/created-by/cotechbot.json", listed)
+    broken = post_json(55, topic_id=5, post_number=1, created_at=None)
+    reply(rsps, "GET", "/t/5.json", {"post_stream": {"posts": [broken]}})
+    with pytest.raises(ForumBadResponse, match="cannot be ruled out"):
+        forum.find_own_topic("digest/2025-W23")
+
+
+def test_find_own_topic_opens_at_most_the_newest_few_topics(forum, rsps):
+    """Looking costs one list and at most own_topic_scan topic reads, newest first; a title narrows it."""
+    topics = [{"id": n, "title": f"T{n}", "created_at": f"2025-06-{n:02d}T10:00:00Z"} for n in range(1, 26)]
+    reply(rsps, "GET", "/topics/created-by/cotechbot.json", {"topic_list": {"topics": topics}})
+    for n in range(1, 26):
+        reply(rsps, "GET", f"/t/{n}.json", {"post_stream": {"posts": [post_json(100 + n, topic_id=n)]}})
+    assert forum.find_own_topic("no/such/key") is None
+    opened = [c.request.path_url.split("?")[0] for c in rsps.calls[1:]]
+    assert opened == [f"/t/{n}.json" for n in range(25, 25 - forum.own_topic_scan, -1)]
+    rsps.calls.reset()
+    assert forum.find_own_topic("no/such/key", title="T3") is None
+    assert [c.request.path_url.split("?")[0] for c in rsps.calls[1:]] == ["/t/3.json"]

@@ -148,3 +148,42 @@ def test_example_config_documents_every_setting_and_loads(monkeypatch) -> None:
         assert f"{name} =" in text, f"{name} is not documented in the example config"
     monkeypatch.setenv("COTECHBOT_CONFIG", str(example))
     assert load_settings().forum_name == "cotech"
+
+
+def test_credentials_in_urls_are_masked_in_the_settings_repr() -> None:
+    """Issue 9 item 18: repr(settings) shows neither the database password nor the forum URL's credentials,
+    and both are secrets the log redactor and the command line scrub."""
+    settings = load_settings(
+        database_url="postgresql://bot:db-pass-word@db.internal/cotechbot",
+        discourse_url="https://u:forum-pass-word@forum.example.coop",
+    )
+    shown = repr(settings) + str(settings)
+    assert "db-pass-word" not in shown and "forum-pass-word" not in shown
+    assert "postgresql://bot:***@db.internal/cotechbot" in shown
+    assert {"db-pass-word", "forum-pass-word"} <= set(settings.secrets())
+
+
+def test_mask_url_hides_a_password_holding_url_delimiters() -> None:
+    """Issue 9 item 18: a password with '/', '#' or '?' is masked whole (it runs to the '@', as the database
+    driver reads it), not cut at the delimiter with its tail printed."""
+    from cotechbot.settings import mask_url
+
+    for password in ("pa/ss-word", "pa#ss-word", "pa?ss-word"):
+        masked = mask_url(f"postgresql://bot:{password}@db.internal:5432/cotechbot")
+        assert masked == "postgresql://bot:***@db.internal:5432/cotechbot"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://forum.example.coop", "http://10.0.0.5:3000", "http://u:p@coops.tech"]
+)
+def test_plain_http_to_another_machine_is_refused(url: str) -> None:
+    """Issue 9 item 18: the admin API key must not travel in clear: a non-local http:// forum URL is a
+    configuration error naming the setting that allows it."""
+    with pytest.raises(ConfigError, match="COTECHBOT_ALLOW_INSECURE_HTTP"):
+        load_settings(discourse_url=url)
+    assert load_settings(discourse_url=url, allow_insecure_http=True).discourse_url is not None
+
+
+@pytest.mark.parametrize("url", ["http://localhost:3000", "http://127.0.0.1:8080", "http://[::1]:9292"])
+def test_plain_http_to_this_machine_is_fine(url: str) -> None:
+    assert load_settings(discourse_url=url).discourse_url is not None

@@ -15,7 +15,9 @@ from cotechbot.errors import ForumBadResponse, ForumNotFound, ForumRateLimited, 
 from cotechbot.forum.discourse import PostList, SkippedPost
 from cotechbot.ledger import Ledger
 from cotechbot.models import CalendarEvent, Poll, PollOption, Post, Topic
+from cotechbot.settings import Settings
 from cotechbot.sync import (
+    DEFAULT_MAX_REQUESTS_PER_CYCLE,
     MAX_ID,
     PASS_BEFORE,
     PASS_TOP,
@@ -334,6 +336,37 @@ def test_request_cap_splits_a_backfill_across_cycles(forum, ledger, clock):
     assert not first.complete and first.error is None and first.requests == 3
     reports = [sync.run_cycle() for _ in range(4)]
     assert reports[-1].complete and mirrored_ids(ledger) == set(forum.posts)
+
+
+class BeforeIgnoringForum(MemoryForum):
+    """A server that ignores ``before=``: every page is the newest one. Refuses to serve a 20th page, so a
+    sync that keeps asking fails this test instead of hanging it."""
+
+    def latest_posts(self, before=None):
+        if self.requests_made >= 20:
+            raise AssertionError("the sync kept paging a server that makes no progress")
+        return super().latest_posts(None)
+
+
+def test_a_server_ignoring_before_stops_the_cycle_instead_of_looping(clock, ledger):
+    """Issue 9 item 15: a /posts.json page at or above the ``before`` asked for is no progress: the cycle
+    stops with a ForumBadResponse after the second page, and the next cycle does the same, never looping."""
+    forum = BeforeIgnoringForum(clock)
+    seed(forum, 10, 140)
+    report = make_sync(forum, ledger, clock).run_cycle()
+    assert not report.complete and report.pages == 2
+    assert report.error.startswith("ForumBadResponse") and "before" in report.error
+    assert make_sync(forum, ledger, clock).run_cycle().pages == 1  # resumes at the open pass, stops again
+
+
+def test_paging_is_capped_per_cycle_by_default(forum, ledger, clock):
+    """Issue 9 item 15: without any setting a cycle spends at most DEFAULT_MAX_REQUESTS_PER_CYCLE on paging."""
+    assert SyncOptions().max_requests_per_cycle == DEFAULT_MAX_REQUESTS_PER_CYCLE <= 500
+    seed(forum, 10, 20)
+    sync = DiscourseSync(forum, ledger, clock, SyncOptions(max_requests_per_cycle=None, progress_bar=False))
+    assert sync.options.max_requests_per_cycle is None  # None still means "until caught up", when asked for
+    capped = DiscourseSync(forum, ledger, clock, SyncOptions.from_settings(Settings(), progress_bar=False))
+    assert capped.options.max_requests_per_cycle == DEFAULT_MAX_REQUESTS_PER_CYCLE
 
 
 def test_empty_forum_completes_with_one_request(forum, ledger, clock):

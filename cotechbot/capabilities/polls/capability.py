@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from cotechbot.actions import Action
-from cotechbot.capabilities.base import Facts, Need, Plan, Trigger
+from cotechbot.capabilities.base import GROUP_VISIBILITY, Facts, Need, Plan, Trigger
 from cotechbot.capabilities.polls import (
     DatePoll,
     PollRules,
@@ -63,14 +63,34 @@ class PollsCapability:
                 for group in poll.groups:
                     yield Need("group_members", (group,))
 
-    def _non_voters(self, poll: DatePoll, facts: Facts, now: datetime) -> list[str] | None:
+    def _non_voters(self, poll: DatePoll, facts: Facts, now: datetime) -> tuple[list[str] | None, int | None]:
+        """Who has not voted: (names, None) when the bot may name them, (None, count) when it may only count
+        them, (None, None) when it may say neither.
+
+        The ``groups`` attribute is the poll author's text, and the bot reads as staff: it uses only the
+        groups whose members the author could list (open to signed-in users, or to members and the author is
+        one), and names people only when the author belongs to every group it uses.
+        """
         if not needs_non_voters(poll, now, self.rules):
-            return None
+            return None, None
         voters = facts.poll_voters.get((poll.post_id, poll.name))
         if voters is None or any(group not in facts.group_members for group in poll.groups):
-            return None
-        members = [member for group in poll.groups for member in facts.group_members[group]]
-        return non_voters_among(members, voters)
+            return None, None
+        levels = facts.extra.get(GROUP_VISIBILITY, {})
+        author = (poll.author or "").lower()
+        members: list[str] = []
+        author_in_all = True
+        for group in poll.groups:
+            names = facts.group_members[group]
+            belongs = bool(author) and author in {name.lower() for name in names}
+            level = levels.get(group)
+            if level in (0, 1) or (level == 2 and belongs):
+                members.extend(names)
+                author_in_all = author_in_all and belongs
+        if not members:
+            return None, None
+        missing = non_voters_among(members, voters)
+        return (missing, None) if author_in_all else (None, len(missing))
 
     # -- planning -----------------------------------------------------------------------------------
     def plan(self, facts: Facts, now: datetime) -> Plan:
@@ -93,13 +113,15 @@ class PollsCapability:
                 state[_seen_open_key(poll)] = now.isoformat()
                 if poll.close is not None:
                     wake.add(poll.close)
+            non_voters, non_voter_count = self._non_voters(poll, facts, now)
             planned = plan_poll(
                 poll,
                 now=now,
                 forum=facts.forum,
                 rules=self.rules,
                 last_standings=last_standings_from(facts.outbox, poll.source),
-                non_voters=self._non_voters(poll, facts, now),
+                non_voters=non_voters,
+                non_voter_count=non_voter_count,
             )
             replaces.add(poll.source)
             actions.extend(planned.actions)

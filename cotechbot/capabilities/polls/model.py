@@ -68,6 +68,7 @@ class DatePoll(_Frozen):
     results: str = "always"
     public: bool = False
     groups: tuple[str, ...] = ()
+    author: str | None = None  # who posted the poll: the bot names only members of groups they belong to
     voters: int = 0
     tz: str = "Europe/London"
     options: tuple[DateOption, ...]
@@ -134,7 +135,7 @@ class PollRules:
     result_window: timedelta = timedelta(days=7)  # announce a result only this long after the close
     non_voter_lookahead: timedelta = timedelta(hours=1)  # fetch voters this long before the nudge is due
     max_listed: int = 10
-    max_mentions: int = 30
+    max_mentions: int = 20  # more non-voters than this are given as a count, never a partial list
     name_non_voters: bool = True  # off: the closing reminder gives a count instead of names
     ignored_authors: frozenset[str] = frozenset({"system"})  # lower-cased: the bot itself and other bots
     render: Renderer = field(default=BUNDLED, repr=False, compare=False)  # handed in by the shell

@@ -184,12 +184,10 @@ def _single(mentions: Sequence[TimeMention], tz: str) -> OptionTime | None:
     if len({(m.start, m.end) for m in mentions}) != 1:
         return None
     mention = mentions[0]
-    return _option_time(mention.start, mention.end, bool(mention.all_day), tuple(mention.flags), tz)
+    return _option_time(mention.start, mention.end, tuple(mention.flags), tz)
 
 
-def _option_time(
-    start: Moment, end: Moment | None, all_day: bool, flags: tuple[str, ...], tz: str
-) -> OptionTime | None:
+def _option_time(start: Moment, end: Moment | None, flags: tuple[str, ...], tz: str) -> OptionTime | None:
     zone = ZoneInfo(tz)
     if isinstance(start, datetime):
         if start.tzinfo is None:
@@ -288,6 +286,7 @@ def date_poll_from(
         results=poll.results,
         public=poll.public,
         groups=tuple(poll.group_names),
+        author=post.username,
         voters=poll.voters,
         tz=tz,
         options=tuple(options),

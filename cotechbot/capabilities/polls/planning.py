@@ -36,11 +36,13 @@ def plan_poll(
     rules: PollRules | None = None,
     last_standings: Mapping[str, int] | None = None,
     non_voters: Sequence[str] | None = None,
+    non_voter_count: int | None = None,
 ) -> PollPlan:
     """Everything this poll calls for now: planning twice with the same inputs gives the same plan.
 
     ``last_standings`` are the tallies of the last standings posted for this poll (None if never);
-    ``non_voters`` are usernames of the poll's groups' members who have not voted (None if unknown).
+    ``non_voters`` are usernames of the poll's groups' members who have not voted (None if unknown or not
+    to be named); ``non_voter_count`` is how many there are when they may be counted but not named.
     """
     rules = rules or PollRules()
     zone = rules.zone or poll.tz
@@ -50,13 +52,15 @@ def plan_poll(
     events: tuple[EventFact, ...] = ()
     stage: list[str] = [_describe_state(poll, now, zone)]
     if not closed:
-        if (check := _check_action(poll, problems, now, forum, rules, zone)) is not None:
+        if (check := _check_action(poll, problems, now, forum, rules)) is not None:
             actions.append(check)
             stage.append(f"check note ({len(problems)} problem{'s' if len(problems) != 1 else ''})")
         if (standings := _standings_action(poll, now, forum, rules, zone, last_standings)) is not None:
             actions.append(standings)
             stage.append("standings")
-        if (closing := _closing_action(poll, now, forum, rules, zone, non_voters)) is not None:
+        if (
+            closing := _closing_action(poll, now, forum, rules, zone, non_voters, non_voter_count)
+        ) is not None:
             actions.append(closing)
             stage.append(f"closing reminder {_local_short(closing.due_at, zone)}")
     else:
@@ -105,7 +109,7 @@ def _reply_action(
 
 
 def _check_action(
-    poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str, rules: PollRules, zone: str
+    poll: DatePoll, problems: Sequence[OptionProblem], now: datetime, forum: str, rules: PollRules
 ) -> Action | None:
     expires = poll.posted_at + rules.check_window
     if poll.close is not None:
@@ -201,7 +205,13 @@ def _standings_action(
 
 
 def _closing_action(
-    poll: DatePoll, now: datetime, forum: str, rules: PollRules, zone: str, non_voters: Sequence[str] | None
+    poll: DatePoll,
+    now: datetime,
+    forum: str,
+    rules: PollRules,
+    zone: str,
+    non_voters: Sequence[str] | None,
+    non_voter_count: int | None = None,
 ) -> Action | None:
     if poll.close is None:
         return None
@@ -209,16 +219,23 @@ def _closing_action(
     if due < poll.posted_at:
         return None  # the poll was opened inside its own reminder window: a nudge now would be noise
     mentions: list[str] = []
+    still_to_vote = 0
     named = rules.name_non_voters and may_name_non_voters(poll)
     if named and non_voters is not None:
         mentions = sorted({u for u in non_voters if _USERNAME.match(u)}, key=str.lower)
         if not mentions:
             return None  # every member of the poll's groups has voted: nobody to nudge
+        if len(mentions) > rules.max_mentions:  # a crowd is a number: never ping dozens of people
+            still_to_vote, mentions = len(mentions), []
+    elif named and non_voter_count is not None:
+        if non_voter_count == 0:
+            return None
+        still_to_vote = non_voter_count
     key = f"poll-closing:{poll.ref}:{_stamp(poll.close)}"
     rows, more = (
         _rows(poll, rules.max_listed) if poll.everyone_sees_results(now) and poll.tallies else ([], 0)
     )
-    shown = mentions[: rules.max_mentions]
+    shown = mentions
     raw = rules.render(
         "poll_closing.md",
         key=key,
@@ -226,7 +243,7 @@ def _closing_action(
         zone=zone,
         lead=_duration_phrase(rules.close_reminder),
         mentions=[f"@{u}" for u in shown],
-        more_mentions=len(mentions) - len(shown),
+        still_to_vote=still_to_vote,
         rows=rows,
         more=more,
     )

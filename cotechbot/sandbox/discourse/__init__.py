@@ -52,6 +52,8 @@ an HTML page, as from Discourse)::
     PUT  /groups/{id}/handle_membership_request.json   user_id=, accept present → accept, absent → deny
     GET  /polls/voters.json?post_id&poll_name[&option_id&page&limit]
     GET  /u/{username}.json, /users/{username}.json, /site/basic-info.json
+    GET  /topics/created-by/{username}.json, /topics/private-messages-sent/{username}.json   (own_topics_routes)
+    GET  /categories.json[?include_subcategories=true]  with read_restricted  (categories_routes)
 
 Every JSON reply has exactly ``Content-Type: application/json; charset=utf-8``. Missing credentials → 403
 ``not_logged_in`` (the sandbox behaves as a login-required site); a wrong key or unknown ``Api-Username`` → 403
