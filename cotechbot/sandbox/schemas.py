@@ -21,7 +21,9 @@ Errata applied to every upstream schema before use (:func:`apply_errata`), each 
 the one sample it recorded, or recorded it with a plugin or setting switched off:
 
 * post objects may carry the plugin fields ``polls``, ``polls_votes`` (poll plugin) and ``event``
-  (discourse-calendar), checked against our poll schema and openapi's own event schema; and ``raw`` (added by
+  (discourse-calendar), checked against our poll schema and openapi's own event schema; the solved plugin's
+  booleans ``can_accept_answer``, ``can_unaccept_answer`` and ``accepted_answer`` (declared only by the older
+  ``latest_posts_response.json`` and the ``topic_posts.json`` fixture); and ``raw`` (added by
   ``include_raw=true`` on topic views);
 * ``reply_to_post_number`` may be an integer (the samples only had ``null``);
 * ``tags`` arrays of ``{id, name, slug}`` objects may hold plain strings (older servers; API-NOTES §1b);
@@ -360,6 +362,11 @@ def _add_type(prop: dict[str, Any], extra: str) -> None:
         prop["type"] = [current, extra]
 
 
+#: The solved plugin's per-post fields, typed as schemas/latest_posts_response.json and the fixture
+#: discourse_api/topic_posts.json record them (openapi.json was generated without the plugin).
+SOLVED_POST_FLAGS = ("can_accept_answer", "can_unaccept_answer", "accepted_answer")
+
+
 def apply_errata(schema: Any, poll_schema: dict[str, Any], event_schema: dict[str, Any] | None) -> Any:
     """A deep copy of ``schema`` with the documented errata (module docstring) applied wherever they fit."""
     schema = copy.deepcopy(schema)
@@ -381,6 +388,8 @@ def apply_errata(schema: Any, poll_schema: dict[str, Any], event_schema: dict[st
                 if event_schema is not None:
                     props.setdefault("event", event_schema)
                 props.setdefault("raw", {"type": "string"})
+                for flag in SOLVED_POST_FLAGS:
+                    props.setdefault(flag, {"type": "boolean"})
                 if isinstance(props.get("reply_to_post_number"), dict):
                     _add_type(props["reply_to_post_number"], "integer")
             tags = props.get("tags")

@@ -387,6 +387,24 @@ def test_create_refusals_are_422_create_post(forum, data, message):
     assert any(message in e for e in body["errors"])
 
 
+def test_bodies_over_max_post_length_are_refused_on_create_reply_and_edit(forum):
+    """Discourse's max_post_length (32,000): one character more is a 422 for a topic, a reply or an edit."""
+    topic, first = forum.create_topic("A topic for long bodies", BODY)
+    too_long, longest = "x" * 32_001, "y" * 32_000
+    s = session(forum)
+    for data in (
+        {"title": "A perfectly fine title", "raw": too_long},
+        {"topic_id": topic.id, "raw": too_long},
+    ):
+        response = s.post(f"{forum.url}/posts.json", data=data)
+        assert response.status_code == 422
+        assert response.json()["errors"] == ["Body is limited to 32000 characters; you entered 32001."]
+    refused = s.put(f"{forum.url}/posts/{first.id}.json", data={"post[raw]": too_long})
+    assert refused.status_code == 422 and forum.post(first.id).raw == BODY
+    assert s.put(f"{forum.url}/posts/{first.id}.json", data={"post[raw]": longest}).status_code == 200
+    assert forum.post(first.id).raw == longest
+
+
 def test_duplicate_title_is_refused(forum):
     """A second topic with an existing title is refused: 'Title has already been used'."""
     forum.create_topic("Weekly digest for the network", BODY)

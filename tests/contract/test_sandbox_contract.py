@@ -108,6 +108,39 @@ def test_topic_posts_conform(forum, contracts, h):
     assert [p["id"] for p in body["post_stream"]["posts"]] == ids
 
 
+def test_an_accepted_answer_is_served_as_the_solved_plugin_does_and_conforms(forum, contracts):
+    """forum.accept_answer marks one reply: accepted_answer on /posts.json, the topic view and
+    /t/{id}/posts.json, all conforming; accepting another reply moves the mark."""
+    topic, _ = forum.create_topic("Which bank holds the account", "Options are in the replies below.")
+    first = forum.reply(topic.id, "The big high-street bank is the easiest one.")
+    second = forum.reply(topic.id, "The Co-operative Bank, as the members agreed.")
+    s = session(forum)
+
+    def accepted_ids() -> list[list[int]]:
+        latest = conforms(forum, contracts, s.get(f"{forum.url}/posts.json"), "posts.latest")["latest_posts"]
+        view = conforms(forum, contracts, s.get(f"{forum.url}/t/{topic.id}.json"), "topics.show")
+        stream = conforms(
+            forum,
+            contracts,
+            s.get(f"{forum.url}/t/{topic.id}/posts.json", params={"post_ids[]": [first.id, second.id]}),
+            "topics.posts",
+        )
+        return [
+            [p["id"] for p in posts if p["accepted_answer"]]
+            for posts in (latest, view["post_stream"]["posts"], stream["post_stream"]["posts"])
+        ]
+
+    try:
+        forum.accept_answer(first.id)
+        assert accepted_ids() == [[first.id]] * 3
+        forum.accept_answer(second.id)
+        assert accepted_ids() == [[second.id]] * 3
+        forum.accept_answer(second.id, accepted=False)
+        assert accepted_ids() == [[]] * 3
+    finally:
+        forum.delete_topic(topic.id)  # the module's forum is shared: leave the scenario as it was
+
+
 @pytest.mark.parametrize("which", ["date_poll_post_id", "local_dates_poll_post_id", "calendar_event_post_id"])
 def test_single_post_conforms(forum, contracts, h, which):
     """GET /posts/{id}.json of poll and event posts conforms to openapi and post_show_response.json."""

@@ -149,6 +149,31 @@ def test_two_exports_with_nothing_new_are_identical_and_filters_apply(make_bot):
     assert_no_mentions(decisions_text(bot.ledger, bot.settings, "md"))
 
 
+def test_a_topic_without_a_decision_line_files_its_accepted_answer(make_bot):
+    """The solved plugin's accepted reply, served as ``accepted_answer`` over HTTP, is the decision text."""
+    bot = decision_bot(make_bot)
+    topic, _ = bot.forum.create_topic(
+        "Which bank holds the network account",
+        "We need to pick a bank for the shared account.\n\nThe options are in the replies.",
+        tags=["decision"],
+        username="organiser",
+        created_at=START - timedelta(days=2),
+    )
+    bot.forum.reply(topic.id, "Maybe the big high-street bank, it is the easiest.", username="member1")
+    chosen = bot.forum.reply(
+        topic.id,
+        "We go with the Co-operative Bank; the account opens next week.\n\nI will fill in the forms.",
+        username="member2",
+    )
+    bot.forum.accept_answer(chosen.id)
+    run(bot, None, START)
+    (row,) = exported(bot)
+    assert row["decision"] == "We go with the Co-operative Bank; the account opens next week."
+    assert row["id"] == f"discourse:topic/{topic.id}"
+    (page,) = bot_posts_in(bot, bot.log_topic_id)
+    assert "We go with the Co-operative Bank" in page.raw
+
+
 # -- the log post ----------------------------------------------------------------------------------------
 def test_the_log_post_is_created_once_and_edited_only_when_the_log_changes(make_bot):
     """One bot post in the log topic; a quiet cycle edits nothing; a new decision edits it once, newest first."""
@@ -178,6 +203,57 @@ def test_the_log_post_is_created_once_and_edited_only_when_the_log_changes(make_
     assert edited.raw.index("Second decision") < edited.raw.index("First decision")
     assert bot_posts_in(bot, bot.log_topic_id) == [edited]
     assert MARKER.findall(edited.raw) == [f"decision_log:cotech:topic/{bot.log_topic_id}:page/1"]
+
+
+def test_a_long_log_spans_several_bot_posts_under_the_limit_newest_first_and_a_quiet_cycle_edits_nothing(
+    make_bot,
+):
+    """Decisions too many for one 32,000-character post fill page 1 then page 2 (newest first across both);
+    the sandbox refuses longer bodies as Discourse does; with nothing new, a cycle sends no PUT at all."""
+    bot = decision_bot(make_bot)
+    count = 36  # ~1,050 characters per entry: more than one post holds
+    for n in range(count):
+        bot.forum.create_topic(
+            f"Decision number {n:02d} of the network",
+            f"Decision: item {n:02d} " + "agreed " * 130,
+            tags=["decision"],
+            username="organiser",
+            created_at=START - timedelta(days=count - n),
+        )
+    run(bot, None, START, cycles=2)
+
+    def log_pages() -> list:
+        return sorted(bot_posts_in(bot, bot.log_topic_id), key=lambda p: p.post_number)
+
+    def listed(pages: list) -> list[int]:
+        return [
+            int(n) for page in pages for n in re.findall(r"Decision number (\d\d) of the network", page.raw)
+        ]
+
+    pages = log_pages()
+    assert len(pages) >= 2
+    assert all(len(page.raw) < 32_000 for page in pages)
+    assert listed(pages) == list(range(count - 1, -1, -1))
+    assert [MARKER.findall(page.raw) for page in pages] == [
+        [f"decision_log:cotech:topic/{bot.log_topic_id}:page/{number}"] for number in range(1, len(pages) + 1)
+    ]
+    versions = [page.version for page in pages]
+
+    bot.forum.clear_log()
+    run(bot, None, START + timedelta(minutes=10), cycles=2)
+    assert [r for r in bot.forum.requests if r.method == "PUT"] == []
+    assert [page.version for page in log_pages()] == versions
+
+    bot.forum.create_topic(
+        "Decision number 99 of the network",
+        "Decision: the newest one goes on top of page one.",
+        tags=["decision"],
+        username="organiser",
+    )
+    run(bot, None, START + timedelta(minutes=20), cycles=2)
+    pages = log_pages()
+    assert listed(pages) == [99, *range(count - 1, -1, -1)]
+    assert all(len(page.raw) < 32_000 for page in pages)
 
 
 def test_the_log_post_never_edits_someone_elses_post(make_bot):

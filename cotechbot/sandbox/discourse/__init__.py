@@ -96,6 +96,8 @@ these methods; a username the forum does not know yet is created as a plain user
     forum.unvote(post_id, poll_name, username) -> Poll
     forum.close_poll(post_id, poll_name="poll") -> Poll            forum.open_poll(post_id, poll_name="poll")
     forum.set_attendance(post_id, username, status="going") -> Event    going | interested | not_going
+    forum.accept_answer(post_id, accepted=True) -> Post   the solved plugin's solution mark (one per topic;
+                                                  served as accepted_answer on /posts.json and topic views)
     forum.add_group(name, *, full_name=None, allow_membership_requests=True, members=(), owners=(),
                     public_admission=False, membership_request_template=None) -> Group
     forum.add_group_member(group, username, *, owner=False, added_at=None) / remove_group_member(group, username)
@@ -128,6 +130,7 @@ these methods; a username the forum does not know yet is created as a plain user
                                                        inside it keep ``version`` (``updated_at`` still moves)
     forum.min_post_length, min_first_post_length, min_personal_message_post_length, min_topic_title_length,
     forum.min_personal_message_title_length            HTTP-only validation (20, 20, 10, 15, 2 as in Discourse)
+    forum.max_post_length = 32_000                     HTTP: a longer body (created or edited) is a 422
     forum.allow_duplicate_topic_titles = False         HTTP: a second topic with an existing title is a 422
 
 Layout (one concern per module; no module over ~500 lines)::

@@ -374,6 +374,18 @@ class SandboxForum(ForumStore):
             else:
                 self.corrupted.pop(post_id, None)
 
+    def accept_answer(self, post_id: int, accepted: bool = True) -> Post:
+        """Mark a reply as its topic's solution (the solved plugin), unmarking any other; ``accepted=False``
+        unmarks it. As in the plugin, neither the post nor the topic is edited or bumped."""
+        with self.lock:
+            post = self.posts[post_id]
+            if post.post_number == 1:
+                raise ValueError("the solved plugin accepts replies only, not a topic's first post")
+            for other_id in self.topics[post.topic_id].post_ids:
+                self.posts[other_id].accepted_answer = False
+            post.accepted_answer = accepted
+            return post
+
     def topic(self, topic_id: int) -> Topic:
         with self.lock:
             return self.topics[topic_id]

@@ -163,6 +163,7 @@ class Post:
     reply_to_post_number: int | None = None
     edit_reason: str | None = None
     wiki: bool = False
+    accepted_answer: bool = False  # the solved plugin's solution mark (at most one post per topic)
     polls: dict[str, Poll] = field(default_factory=dict)
     event: Event | None = None
 

@@ -61,6 +61,7 @@ class ForumStore:
         self.staff_see_deleted = False
         self.editing_grace_period = 0.0
         self.min_post_length = 20
+        self.max_post_length = 32_000
         self.min_first_post_length = 20
         self.min_personal_message_post_length = 10
         self.min_topic_title_length = 15

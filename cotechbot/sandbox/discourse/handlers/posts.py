@@ -101,6 +101,7 @@ def create(forum: SandboxForum, req: Req) -> Reply:
                 problems.append(
                     f"Body is too short (minimum is {forum.min_personal_message_post_length} characters)"
                 )
+            problems += body_too_long(forum, raw)
             if problems:
                 raise CreatePostError(*problems)
             users, groups = forum._resolve_recipients(names)
@@ -109,6 +110,7 @@ def create(forum: SandboxForum, req: Req) -> Reply:
             problems = title_problems(forum, title, check_duplicate=not forum.allow_duplicate_topic_titles)
             if len(raw.strip()) < forum.min_first_post_length:
                 problems.append(f"Body is too short (minimum is {forum.min_first_post_length} characters)")
+            problems += body_too_long(forum, raw)
             category_param = req.get("category")
             category_id = 1
             if category_param not in (None, ""):
@@ -133,6 +135,16 @@ def create(forum: SandboxForum, req: Req) -> Reply:
 def check_body(forum: SandboxForum, raw: str, minimum: int) -> None:
     if len(raw.strip()) < minimum:
         raise CreatePostError(f"Body is too short (minimum is {minimum} characters)")
+    if too_long := body_too_long(forum, raw):
+        raise CreatePostError(*too_long)
+
+
+def body_too_long(forum: SandboxForum, raw: str) -> list[str]:
+    """Discourse's ``max_post_length`` check (32,000 characters by default), as its 422 words it."""
+    length = len(raw.strip())
+    if length > forum.max_post_length:
+        return [f"Body is limited to {forum.max_post_length} characters; you entered {length}."]
+    return []
 
 
 def title_problems(
@@ -166,6 +178,8 @@ def update(forum: SandboxForum, req: Req, id: int) -> Reply:
     minimum = forum.min_first_post_length if post.post_number == 1 else forum.min_post_length
     if len(raw.strip()) < minimum:
         raise HttpError(422, f"Body is too short (minimum is {minimum} characters)")
+    if too_long := body_too_long(forum, raw):
+        raise HttpError(422, too_long[0])
     try:
         forum._revise(post, raw, req.viewer, req.get("post[edit_reason]"), forum.now())
     except MarkupError as error:

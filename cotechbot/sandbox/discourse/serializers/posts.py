@@ -64,6 +64,21 @@ def poll_json(forum: ForumStore, poll: Poll, viewer: User, post: Post) -> dict[s
     return body
 
 
+def solved_fields(forum: ForumStore, post: Post, viewer: User) -> dict[str, Any]:
+    """The solved plugin's per-post fields, as ``schemas/latest_posts_response.json`` and the fixture
+    ``discourse_api/topic_posts.json`` record them: booleans on every reply post; the topic's own
+    ``accepted_answer`` summary object is not in any reference contract, so it is not served."""
+    topic = forum.topics[post.topic_id]
+    may_accept = post.post_number > 1 and (
+        viewer.staff or viewer.id == forum.posts[topic.post_ids[0]].user_id
+    )
+    return {
+        "can_accept_answer": may_accept and not post.accepted_answer,
+        "can_unaccept_answer": may_accept and post.accepted_answer,
+        "accepted_answer": post.accepted_answer,
+    }
+
+
 def post_json(
     forum: ForumStore, post: Post, viewer: User, groups: tuple[str, ...], kind: str, include_raw: bool = False
 ) -> dict[str, Any]:
@@ -123,6 +138,8 @@ def post_json(
         "reviewable_score_pending_count": 0,
     }
     post_url = f"/t/{topic.slug}/{topic.id}/{post.post_number}"
+    if kind in ("latest", "topic"):
+        body.update(solved_fields(forum, post, viewer))
     if kind == "latest":
         text, truncated = markup.excerpt(post.cooked)
         body.update(
