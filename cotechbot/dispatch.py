@@ -141,6 +141,11 @@ class Dispatcher:
             self.before_post(row)
             created = self._perform(operation)
         except ForumError as error:
+            if self._settled_by_an_earlier_attempt(row, error):
+                self._finish(row, SENT, bound, detail={"recovered": True, "answer": str(error)[:200]})
+                bound.info("membership request already answered by an earlier attempt")
+                report.recovered.append(row.key)
+                return
             self._record_failure(row, error, bound, report)
             return
         except RecoveryCheckUnavailable as error:
@@ -204,7 +209,8 @@ class Dispatcher:
                 return None
             found = finder(row.key)
             return found.id if isinstance(found, CreatedPost) else found
-        # Editing a post to the same text again, or answering a settled membership request, changes nothing.
+        # Editing a post to the same text again changes nothing; a membership request answered by an
+        # earlier attempt is refused by the forum, which _settled_by_an_earlier_attempt reads as done.
         return None
 
     def _perform(self, operation: Operation) -> CreatedPost | None:
@@ -239,6 +245,17 @@ class Dispatcher:
             if operation.wiki is not None and post.wiki != operation.wiki and set_wiki is not None:
                 set_wiki(post_id, operation.wiki)
         self.forum.edit_post(post_id, operation.raw, operation.edit_reason)
+
+    @staticmethod
+    def _settled_by_an_earlier_attempt(row: OutboxRow, error: ForumError) -> bool:
+        """A membership answer repeated after a crash finds no request left to answer: the forum refuses it
+        (400/404/422), which means the earlier attempt went through, not that this one failed."""
+        return (
+            row.attempts > 1
+            and isinstance(row.operation, HandleMembershipRequest)
+            and not error.transient
+            and getattr(error, "status", None) in {400, 404, 422}
+        )
 
     def _record_failure(self, row: OutboxRow, error: ForumError, bound: Any, report: DispatchReport) -> None:
         if error.transient:

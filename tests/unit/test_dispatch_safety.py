@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from cotechbot.actions import Action, CreateTopic, PrivateMessage, Status
+from cotechbot.actions import Action, CreateTopic, HandleMembershipRequest, PrivateMessage, Status
 from cotechbot.clock import FixedClock
 from cotechbot.dispatch import Dispatcher, DispatchReport
+from cotechbot.errors import ForumRejected
 from cotechbot.ledger import Ledger
 from cotechbot.messages import key_marker
 from cotechbot.models import CreatedPost
@@ -201,3 +202,51 @@ def test_a_crash_after_creating_fails_loudly_when_the_forum_cannot_be_asked(ledg
     assert report.failed == ["d"] and len(forum.created) == 1
     row = ledger.action("d")
     assert row.status == Status.FAILED and "find_own_" in row.last_error
+
+
+class MembershipForum(RecordingForum):
+    """Answers a membership request once; a second answer finds no request left, as the forum refuses it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered: list[tuple[int, int, bool]] = []
+        self.crash_after_answering = False
+
+    def handle_membership_request(self, group_id: int, user_id: int, *, accept: bool) -> None:
+        if any(g == group_id and u == user_id for g, u, _ in self.answered):
+            raise ForumRejected("PUT /groups/3/handle_membership_request.json: rejected (400)", status=400)
+        self.answered.append((group_id, user_id, accept))
+        if self.crash_after_answering:
+            self.crash_after_answering = False
+            raise SimulatedCrash()
+
+
+def membership_answer(key: str) -> Action:
+    return Action(
+        key=key,
+        kind="membership_decision",
+        forum="cotech",
+        source="membership/members",
+        target="group/3",
+        due_at=T0,
+        operation=HandleMembershipRequest(group_id=3, user_id=42, accept=True),
+    )
+
+
+def test_a_membership_answer_repeated_after_a_crash_is_recorded_as_done_not_failed(ledger, clock) -> None:
+    forum = MembershipForum()
+    forum.crash_after_answering = True
+    ledger.apply_plan("cotech", ["membership/members"], [membership_answer("m")])
+    with pytest.raises(SimulatedCrash):
+        Dispatcher(ledger, forum, clock, worker_id="dies").dispatch_due()
+    report = Dispatcher(ledger, forum, clock, worker_id="restarted").dispatch_due()
+    assert report.recovered == ["m"] and forum.answered == [(3, 42, True)]
+    assert ledger.action("m").status == Status.SENT
+
+
+def test_a_first_membership_answer_the_forum_refuses_is_a_failure(ledger, clock) -> None:
+    forum = MembershipForum()
+    forum.answered.append((3, 42, False))  # someone else settled it before the bot ever tried
+    ledger.apply_plan("cotech", ["membership/members"], [membership_answer("m")])
+    report = Dispatcher(ledger, forum, clock, worker_id="only").dispatch_due()
+    assert report.failed == ["m"] and ledger.action("m").status == Status.FAILED
