@@ -438,12 +438,13 @@ def test_plan_command_shows_each_live_polls_stage(make_bot, monkeypatch, capsys)
     assert "poll closing" in table and "Thu 22 Feb 2024 17:00 GMT" in table
     assert polls.startswith(" (2 live):")
     assert (
-        f"- post/{seed_post.id}/poll: open, 0 voters, results always · check note (1 problem)\n"
-        f"    topic {seed.id} “Rebooting CoTech in 2024”; 8 options, 1 flagged\n"
-        "    already sent: poll check"
+        "- “Rebooting CoTech in 2024” (poll “poll”): open, 0 voters, results always · check note (1 problem)\n"
+        f"    topic {seed.id}, post {seed_post.id}; 8 options, 1 flagged\n"
+        "    posted so far: poll check"
     ) in polls
     assert (
-        f"- post/{call_post.id}/poll: open, 2 voters, results always, closes Fri 23 Feb 17:00 · standings"
+        "- “Members call: pick a time” (poll “poll”): open, 2 voters, results always, closes Fri 23 Feb 17:00"
+        " · standings"
         " · closing reminder Thu 22 Feb 17:00"
     ) in polls
     assert "pizza" not in polls

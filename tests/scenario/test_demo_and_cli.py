@@ -73,11 +73,15 @@ def test_demo_shows_the_date_polls_lifecycle() -> None:
     text = out.getvalue()
     polls = text.split("Date polls (")[1].split("== What it plans to post")[0]
     assert polls.startswith("2 live")
-    assert "/poll: open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)" in polls
     assert (
-        "closing reminder Tue 24 Nov 17:00" in polls and "already sent: poll check, poll standings" in polls
+        "(poll “poll”): open, 3 voters, results always, closes Wed 25 Nov 17:00 · check note (1 problem)"
+        in polls
     )
-    assert "/gathering: open, 4 voters, results on_close, closes Tue 01 Dec 10:00" in polls
+    assert (
+        "closing reminder Tue 24 Nov 17:00" in polls and "posted so far: poll check, poll standings" in polls
+    )
+    assert "(poll “gathering”): open, 4 voters, results on_close, closes Tue 01 Dec 10:00" in polls
+    assert "post/" not in polls  # no internal references, only titles
     sent = text.split("== What it posts, moment by moment")[1]
     headings = re.findall(r"^── (.+?) · a reply in “(.+?)”", sent, re.MULTILINE)
     assert headings[0][0] == "Saturday 21 November 2026, 10:00 GMT"  # due at once: the check note

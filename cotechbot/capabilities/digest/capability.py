@@ -116,7 +116,7 @@ class DigestCapability:
         row = next((row for row in facts.outbox if row.key == key), None)
         where = f"to {self.rules.group}" if self.rules.group else f"in category {self.rules.category_id}"
         if row is not None and row.status == Status.SENT:
-            state = "sent"
+            state = "posted"
         elif now < due:
             state = f"due {local_time(due, self.rules.zone, with_utc=False)}"
         else:

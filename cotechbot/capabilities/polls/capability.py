@@ -156,9 +156,11 @@ class PollsCapability:
                 last_standings=last_standings_from(facts.outbox, poll.source),
             )
             title = inline(poll.topic_title or poll.title or "", 60)
-            lines.append(f"- {planned.stage}")
             lines.append(
-                f"    topic {poll.topic_id}{f' “{title}”' if title else ''}; {len(poll.options)} options"
+                f"- {f'“{title}” ' if title else ''}(poll “{inline(poll.name, 30)}”): {planned.stage}"
+            )
+            lines.append(
+                f"    topic {poll.topic_id}, post {poll.post_id}; {len(poll.options)} options"
                 + (f", {len(planned.problems)} flagged" if planned.problems else "")
             )
             sent = sorted(
@@ -169,7 +171,7 @@ class PollsCapability:
                 }
             )
             if sent:
-                lines.append(f"    already sent: {', '.join(sent)}")
+                lines.append(f"    posted so far: {', '.join(sent)}")
         return "\n".join(lines)
 
 

@@ -76,7 +76,7 @@ def plan_poll(
 def _describe_state(poll: DatePoll, now: datetime, zone: str) -> str:
     state = "closed" if poll.is_closed(now) else "open"
     closes = f", closes {_local_short(poll.close, zone)}" if poll.close and state == "open" else ""
-    return f"{poll.ref}: {state}, {poll.voters} voter{'s' if poll.voters != 1 else ''}, results {poll.results}{closes}"
+    return f"{state}, {poll.voters} voter{'s' if poll.voters != 1 else ''}, results {poll.results}{closes}"
 
 
 def _local_short(instant: datetime, zone: str) -> str:
