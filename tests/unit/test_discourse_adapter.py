@@ -759,3 +759,12 @@ def test_find_own_topic_opens_at_most_the_newest_few_topics(forum, rsps):
     rsps.calls.reset()
     assert forum.find_own_topic("no/such/key", title="T3") is None
     assert [c.request.path_url.split("?")[0] for c in rsps.calls[1:]] == ["/t/3.json"]
+
+
+def test_a_404_is_logged_as_news_not_as_a_warning(forum, rsps):
+    """A tag nobody uses or a deleted topic answers 404 on every check: that must not read as a failure."""
+    reply(rsps, "GET", "/tag/decision.json", {"errors": ["not found"], "error_type": "not_found"}, status=404)
+    with structlog.testing.capture_logs() as logs:
+        assert forum.topics_tagged("decision") == []
+    assert not [e for e in logs if e["log_level"] in ("warning", "error")]
+    assert [e["path"] for e in logs if e["event"] == "discourse.not_found"] == ["/tag/decision.json"]

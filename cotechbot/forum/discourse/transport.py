@@ -243,7 +243,11 @@ class Transport:
         where = f"{verb} {path}"
         if status >= 400:
             message = _describe(response)
-            log.warning("discourse.request_failed", status=status, error=message[:200])
+            if status == 404:
+                # Not an outage: a deleted topic or a tag nobody uses yet. The caller decides what it means.
+                log.info("discourse.not_found", status=status)
+            else:
+                log.warning("discourse.request_failed", status=status, error=message[:200])
             if status >= 500:
                 raise ForumUnavailable(
                     f"{where}: {self.name} answered {status}: {message}", status=status, path=path
