@@ -7,6 +7,7 @@ what the plan asks to keep afterwards, so planning itself does no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,3 +74,38 @@ class StateStore(LedgerPart):
                             forum=forum, namespace=namespace, key=key, value=value, updated_at=now
                         )
                     )
+
+    def remember_once(self, forum: str, namespace: str, key: str, *, keep: int, max_age: timedelta) -> bool:
+        """Record ``key`` in ``namespace``; False when it was already there (by this or another process).
+
+        The insert alone decides, so two replicas taking the same key at once agree on who was first. The
+        namespace stays bounded: keys older than ``max_age`` and all but the newest ``keep`` are dropped.
+        """
+        now = self.clock.now()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    capability_state.insert().values(
+                        forum=forum, namespace=namespace, key=key, value=True, updated_at=now
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        where = (capability_state.c.forum == forum, capability_state.c.namespace == namespace)
+        newest = (
+            sa.select(capability_state.c.key)
+            .where(*where)
+            .order_by(capability_state.c.updated_at.desc(), capability_state.c.key.desc())
+            .limit(keep)
+        )
+        with self.engine.begin() as connection:
+            connection.execute(
+                capability_state.delete().where(
+                    *where,
+                    sa.or_(
+                        capability_state.c.updated_at < now - max_age,
+                        capability_state.c.key.not_in(newest),
+                    ),
+                )
+            )
+        return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +20,6 @@ log = structlog.get_logger(__name__)
 MAX_WEBHOOK_BYTES = 1024 * 1024
 # Discourse's X-Discourse-Event-Type values that can change what the bot should do.
 TRIGGERING_EVENT_TYPES = frozenset({"post", "topic", "group_user", "group", "ping"})
-REMEMBERED_DELIVERIES = 1000
 
 
 @dataclass
@@ -54,6 +52,9 @@ class Routes:
     health: Callable[[], Health]
     metrics: Callable[[], bytes]
     calendar: Callable[[], Feed]
+    # Records a delivery id and says whether it is new; kept in the ledger, so a redelivery to a restarted
+    # bot or to another replica is still known.
+    first_delivery: Callable[[str], bool]
     decisions: Callable[[str], Feed] | None = None  # "json" | "md"
 
 
@@ -62,7 +63,6 @@ class HttpFace:
 
     def __init__(self, routes: Routes) -> None:
         self.routes = routes
-        self._deliveries: OrderedDict[str, None] = OrderedDict()
         self._table: dict[str, tuple[str, Callable[[dict[str, Any]], Answer]]] = {
             "/webhooks/discourse": ("POST", self.on_webhook),
             "/calendar.ics": ("GET", self.on_calendar),
@@ -102,19 +102,15 @@ class HttpFace:
         if not signature_matches(self.routes.webhook_secret, body, signature):
             log.warning("webhook refused: bad or missing signature", remote=environ.get("REMOTE_ADDR"))
             return _json({"error": "bad signature"}, 401)
-        delivery = environ.get("HTTP_X_DISCOURSE_EVENT_ID", "")
-        if delivery and delivery in self._deliveries:
-            return _json({"ok": True, "duplicate": True}, 200)
         try:
             payload = json.loads(body)
         except ValueError:
             return _json({"error": "the body is not JSON"}, 400)
         if not isinstance(payload, dict):
             return _json({"error": "the body is not a JSON object"}, 400)
-        if delivery:
-            self._deliveries[delivery] = None
-            while len(self._deliveries) > REMEMBERED_DELIVERIES:
-                self._deliveries.popitem(last=False)
+        delivery = environ.get("HTTP_X_DISCOURSE_EVENT_ID", "")
+        if delivery and not self.routes.first_delivery(delivery):
+            return _json({"ok": True, "duplicate": True}, 200)
         event_type = environ.get("HTTP_X_DISCOURSE_EVENT_TYPE", "") or next(iter(payload), "")
         triggered = event_type in TRIGGERING_EVENT_TYPES
         if triggered:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -13,6 +14,18 @@ from cotechbot.web.app import Feed, HttpFace, Routes
 from cotechbot.web.health import check_health
 from cotechbot.web.metrics import Metrics
 from cotechbot.worker import SYNC_SUCCEEDED_AT
+
+WEBHOOK_NAMESPACE = "webhooks"
+REMEMBERED_DELIVERIES = 1000
+REMEMBER_DELIVERIES_FOR = timedelta(days=1)
+
+
+def first_delivery(ledger: Ledger, forum: str, delivery: str) -> bool:
+    """Record a webhook's ``X-Discourse-Event-Id``; False when any replica sharing the ledger has seen it."""
+    key = delivery if len(delivery) <= 100 else "sha256:" + hashlib.sha256(delivery.encode()).hexdigest()
+    return ledger.remember_once(
+        forum, WEBHOOK_NAMESPACE, key, keep=REMEMBERED_DELIVERIES, max_age=REMEMBER_DELIVERIES_FOR
+    )
 
 
 def last_sync(ledger: Ledger, forum: str) -> datetime | None:
@@ -62,6 +75,7 @@ def build_face(
         Routes(
             webhook_secret=secret,
             request_cycle=request_cycle,
+            first_delivery=lambda delivery: first_delivery(ledger, forum, delivery),
             health=lambda: check_health(ledger, forum, clock.now(), interval, leading()),
             metrics=metrics.render,
             calendar=lambda: calendar_feed(ledger, settings, clock),

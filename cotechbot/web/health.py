@@ -26,7 +26,8 @@ class Health:
 def check_health(
     ledger: Ledger, forum: str, now: datetime, sync_interval: timedelta, leading: bool | None
 ) -> Health:
-    """Healthy while the last successful sync is younger than three sync intervals."""
+    """Healthy while the last successful sync is younger than three sync intervals, whoever ran it: a standby
+    (``leading`` False) is healthy while the leader keeps syncing the ledger they share."""
     text = ledger.get_cursor(forum, SYNC_SUCCEEDED_AT)
     last = datetime.fromisoformat(text) if text else None
     age = (now - last).total_seconds() if last else None
