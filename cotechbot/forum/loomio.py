@@ -35,6 +35,8 @@ from cotechbot.errors import (
     ForumRejected,
     ForumUnavailable,
 )
+from cotechbot.forum.ratelimit import rate_limit_wait
+from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.loomio_models import LoomioOutcome, LoomioPoll, LoomioPollList
 
 USER_AGENT = "cotechbot/0.1 (decision log)"
@@ -135,14 +137,9 @@ class LoomioClient:
             response = self.session.get(
                 self.base_url + path, params=query, timeout=self.timeout, allow_redirects=False
             )
-        except requests.Timeout as error:
-            raise ForumUnavailable(
-                f"GET {path}: no answer from {self.name} within {self.timeout}s", path=path
-            ) from error
         except requests.RequestException as error:
-            raise ForumUnavailable(
-                f"GET {path}: cannot reach {self.name} ({type(error).__name__})", path=path
-            ) from error
+            reason = unreachable_reason(error, self.base_url + path, self.timeout)
+            raise ForumUnavailable(f"GET {path}: cannot reach {self.name}: {reason}", path=path) from error
         status = response.status_code
         log.debug("loomio.request", path=path, status=status)
         if status == 403:
@@ -156,7 +153,7 @@ class LoomioClient:
         if status == 404:
             raise ForumNotFound(f"GET {path}: {self.name} has no such record (404)", status=status, path=path)
         if status == 429:
-            wait = _retry_after(response)
+            wait = max(1.0, rate_limit_wait(response, default=DEFAULT_RATE_LIMIT_WAIT))
             self._paused_until = self._monotonic() + wait
             raise ForumRateLimited(
                 f"GET {path}: {self.name} is rate limiting us (429); waiting {wait:.0f}s",
@@ -227,14 +224,6 @@ def _last_activity(body: Mapping[str, Any]) -> dict[Any, Any]:
             if row.get("last_activity_at"):
                 found[row.get("id")] = row["last_activity_at"]
     return found
-
-
-def _retry_after(response: requests.Response) -> float:
-    header = (response.headers.get("Retry-After") or "").strip()
-    try:
-        return max(1.0, float(header))
-    except ValueError:
-        return DEFAULT_RATE_LIMIT_WAIT
 
 
 def _field_errors(response: requests.Response) -> list[str]:

@@ -12,12 +12,22 @@ reading and a ``sleep`` that advances that clock, so pacing is exact and nothing
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
 
 from cotechbot.clock import Clock
+
+#: Wait used for a 429 that names no usable wait (e.g. Discourse's per-IP middleware's text/plain answer).
+DEFAULT_RATE_LIMIT_WAIT = 10.0
+#: The longest wait a 429 can impose: a larger one is read as this (the next cycles try again).
+MAX_RATE_LIMIT_WAIT = 3600.0
 
 
 def seconds_source(clock: Clock | None) -> Callable[[], float]:
@@ -106,3 +116,48 @@ class TokenBucket:
             self._tokens -= 1.0
             self.waited_seconds += waited
             return waited
+
+
+def _usable_wait(value: Any) -> float | None:
+    """A wait in seconds, clamped to [0, MAX_RATE_LIMIT_WAIT]; None for anything not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        return None
+    if not math.isfinite(seconds):
+        return None
+    return min(MAX_RATE_LIMIT_WAIT, max(0.0, seconds))
+
+
+def rate_limit_wait(
+    response: requests.Response, now: datetime | None = None, *, default: float = DEFAULT_RATE_LIMIT_WAIT
+) -> float:
+    """Seconds a 429 asks us to wait: ``extras.wait_seconds`` (Discourse's JSON body), else ``Retry-After``
+    (seconds or an HTTP date), else ``default``.
+
+    Never more than `MAX_RATE_LIMIT_WAIT`; a non-finite or unreadable value counts as not given.
+    """
+    try:
+        body = response.json()
+        wait = _usable_wait(body["extras"]["wait_seconds"]) if not isinstance(body, list) else None
+        if wait is not None:
+            return wait
+    except (ValueError, KeyError, TypeError, RecursionError):
+        pass
+    header = (response.headers.get("Retry-After") or "").strip()
+    if header:
+        wait = _usable_wait(header)
+        if wait is not None:
+            return wait
+        try:
+            when = parsedate_to_datetime(header)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            seconds = _usable_wait((when - (now or datetime.now(UTC))).total_seconds())
+            if seconds is not None:
+                return seconds
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass
+    return default

@@ -8,14 +8,8 @@
 
 from cotechbot.forum.discourse.endpoints import DiscourseForum, path_part
 from cotechbot.forum.discourse.parsing import PostList, SkippedPost
-from cotechbot.forum.discourse.transport import (
-    DEFAULT_RATE_LIMIT_WAIT,
-    MAX_RATE_LIMIT_WAIT,
-    USER_AGENT,
-    SessionClient,
-    Transport,
-    rate_limit_wait,
-)
+from cotechbot.forum.discourse.transport import USER_AGENT, SessionClient, Transport
+from cotechbot.forum.ratelimit import DEFAULT_RATE_LIMIT_WAIT, MAX_RATE_LIMIT_WAIT, rate_limit_wait
 
 __all__ = [
     "DEFAULT_RATE_LIMIT_WAIT",

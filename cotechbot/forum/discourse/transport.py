@@ -12,7 +12,7 @@ method through a `Transport`:
   happen, and on a 429 we wait once if the server asks for at most ``max_inline_wait`` seconds, otherwise
   raise ``ForumRateLimited(wait_seconds=…)`` at once (and refuse further calls until the wait is over
   without touching the server) so the worker moves on and retries next cycle. A wait the server names is
-  believed up to `MAX_RATE_LIMIT_WAIT`; an absurd or non-finite one cannot pause the adapter for ever;
+  believed up to `cotechbot.forum.ratelimit.MAX_RATE_LIMIT_WAIT`; an absurd or non-finite one cannot pause the adapter for ever;
 * it raises ``requests.HTTPError`` subclasses (and ``KeyError`` for a reply without Content-Type) → we
   raise the `cotechbot.errors.ForumError` hierarchy. A body too deeply nested to decode is a bad response,
   not a ``RecursionError`` that would abort the whole cycle.
@@ -24,11 +24,8 @@ lenient on the success content type (any ``application/json``, charset optional)
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -44,15 +41,16 @@ from cotechbot.errors import (
     ForumRejected,
     ForumUnavailable,
 )
-from cotechbot.forum.ratelimit import TokenBucket, seconds_source, sleeper_for
+from cotechbot.forum.ratelimit import (
+    TokenBucket,
+    rate_limit_wait,
+    seconds_source,
+    sleeper_for,
+)
 from cotechbot.forum.unreachable import unreachable_reason
 from cotechbot.settings import mask_url
 
 USER_AGENT = "cotechbot/0.1 (+https://github.com/cotech; pydiscourse)"
-#: Wait used for a 429 that names no usable wait (e.g. the per-IP middleware's text/plain answer).
-DEFAULT_RATE_LIMIT_WAIT = 10.0
-#: The longest wait a 429 can impose: a larger one is read as this (the next cycles try again).
-MAX_RATE_LIMIT_WAIT = 3600.0
 
 
 def _error_messages(response: requests.Response) -> list[str]:
@@ -78,48 +76,6 @@ def _describe(response: requests.Response) -> str:
     if response.reason:
         return str(response.reason)
     return (response.text or "")[:200]
-
-
-def _usable_wait(value: Any) -> float | None:
-    """A wait in seconds, clamped to [0, MAX_RATE_LIMIT_WAIT]; None for anything not a finite number."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        seconds = float(value)
-    except (ValueError, OverflowError):
-        return None
-    if not math.isfinite(seconds):
-        return None
-    return min(MAX_RATE_LIMIT_WAIT, max(0.0, seconds))
-
-
-def rate_limit_wait(response: requests.Response, now: datetime | None = None) -> float:
-    """Seconds a 429 asks us to wait: ``extras.wait_seconds`` (JSON body), else ``Retry-After``, else 10.
-
-    Never more than `MAX_RATE_LIMIT_WAIT`; a non-finite or unreadable value counts as not given.
-    """
-    try:
-        body = response.json()
-        wait = _usable_wait(body["extras"]["wait_seconds"]) if not isinstance(body, list) else None
-        if wait is not None:
-            return wait
-    except (ValueError, KeyError, TypeError, RecursionError):
-        pass
-    header = (response.headers.get("Retry-After") or "").strip()
-    if header:
-        wait = _usable_wait(header)
-        if wait is not None:
-            return wait
-        try:
-            when = parsedate_to_datetime(header)
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            seconds = _usable_wait((when - (now or datetime.now(UTC))).total_seconds())
-            if seconds is not None:
-                return seconds
-        except (TypeError, ValueError, IndexError, OverflowError):
-            pass
-    return DEFAULT_RATE_LIMIT_WAIT
 
 
 class Transport:
