@@ -171,8 +171,10 @@ class LoomioClient:
             raise ForumUnavailable(f"GET {path}: {self.name} answered {status}", status=status, path=path)
         try:
             body = response.json()
-        except ValueError as error:
-            raise ForumBadResponse(f"GET {path}: {self.name} did not answer JSON", path=path) from error
+        except (ValueError, RecursionError) as error:  # nested too deeply is unreadable, not a crash
+            raise ForumBadResponse(
+                f"GET {path}: {self.name} did not answer readable JSON", path=path
+            ) from error
         if not isinstance(body, dict):
             raise ForumBadResponse(f"GET {path}: {self.name} answered a {type(body).__name__}", path=path)
         return body
@@ -229,7 +231,7 @@ def _last_activity(body: Mapping[str, Any]) -> dict[Any, Any]:
 def _field_errors(response: requests.Response) -> list[str]:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     errors = body.get("errors") if isinstance(body, dict) else None
     if isinstance(errors, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from cotechbot.errors import ForumRateLimited, ForumUnavailable
+from cotechbot.errors import ForumBadResponse, ForumRateLimited, ForumUnavailable
 from cotechbot.forum.loomio import LoomioClient
 from cotechbot.forum.ratelimit import MAX_RATE_LIMIT_WAIT
 
@@ -31,3 +31,11 @@ def test_an_unreachable_loomio_says_where_and_why() -> None:
     client = LoomioClient("http://127.0.0.1:9", "key", timeout=2)
     with pytest.raises(ForumUnavailable, match=r"cannot reach loomio: connection refused at 127\.0\.0\.1:9"):
         client.polls(7, "active")
+
+
+@responses.activate
+def test_json_nested_too_deeply_is_a_bad_response_not_a_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    responses.get(f"{BASE}/api/b2/polls", status=200, body=deep, content_type="application/json")
+    with pytest.raises(ForumBadResponse):
+        LoomioClient(BASE, "key").polls(7, "active")
