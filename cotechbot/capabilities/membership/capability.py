@@ -56,6 +56,7 @@ class MembershipCapability:
             if row.kind == OUTCOME and row.status != Status.PENDING
         }
         told = [row for row in notices if row.status != Status.PENDING]
+        told_idents = frozenset(str(row.detail.get("ident")) for row in told)
         checked = facts.state.get("members_checked_at")
         due = (
             not isinstance(checked, str)
@@ -63,8 +64,8 @@ class MembershipCapability:
         )
         return MembershipArgs(
             groups=self.config.groups,
-            noticed=frozenset(str(row.detail.get("ident")) for row in told),
-            open=frozenset(str(row.detail.get("ident")) for row in told) - closed,
+            noticed=told_idents,
+            open=told_idents - closed,
             profiles=frozenset(
                 str(v.get("username", "")).lower() for k, v in facts.state.items() if k.startswith("check:")
             ),
