@@ -163,6 +163,33 @@ def _print_score(label: str, score: Score) -> None:
     )
 
 
+def bootstrap_interval(
+    examples: list[dict[str, Any]], *, actionable_only: bool = False, resamples: int = 2000
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """95% intervals for precision and recall, resampling whole examples (fixed seed): how far a score on a
+    few hundred sentences can be trusted."""
+    counts = []
+    for example in examples:
+        one = score_examples([example], confident_only=True, actionable_only=actionable_only)
+        counts.append((one.true_positives, one.predicted, one.gold))
+    rng = random.Random(14)
+    precisions, recalls = [], []
+    for _ in range(resamples):
+        drawn = [counts[rng.randrange(len(counts))] for _ in counts]
+        hits, predicted, gold = (sum(column) for column in zip(*drawn, strict=True))
+        precisions.append(hits / predicted if predicted else 1.0)
+        recalls.append(hits / gold if gold else 1.0)
+    precisions.sort()
+    recalls.sort()
+    low, high = int(resamples * 0.025), int(resamples * 0.975) - 1
+    return (precisions[low], precisions[high]), (recalls[low], recalls[high])
+
+
+def _print_interval(examples: list[dict[str, Any]], *, actionable_only: bool = False) -> None:
+    (p_low, p_high), (r_low, r_high) = bootstrap_interval(examples, actionable_only=actionable_only)
+    print(f"  {'':<24} 95% interval  P {p_low:.3f}-{p_high:.3f}  R {r_low:.3f}-{r_high:.3f}")
+
+
 def accuracy(show_misses: bool) -> None:
     tuned = ([SHARED_DEV] if SHARED_DEV.exists() else []) + sorted(
         p for p in CORPUS_DIR.glob("*.jsonl") if p.name != HELD_OUT
@@ -186,11 +213,14 @@ def accuracy(show_misses: bool) -> None:
     held_out = CORPUS_DIR / HELD_OUT
     if held_out.exists():
         print(" held-out real text (never tuned on; misses are not listed)")
+        held_out_examples = list(load_examples(held_out))
         _print_score(HELD_OUT, score_file(held_out))
+        _print_interval(held_out_examples)
         # The timed, confident, single-candidate readings the events layer plans reminders on.
-        actionable = score_examples(load_examples(held_out), actionable_only=True)
+        actionable = score_examples(held_out_examples, actionable_only=True)
         _print_score("held-out, reminded on", actionable)
-        baseline = dateparser_score(list(load_examples(held_out)))
+        _print_interval(held_out_examples, actionable_only=True)
+        baseline = dateparser_score(held_out_examples)
         if baseline is not None:
             _print_score("dateparser on held-out", baseline)
 

@@ -80,7 +80,9 @@ def load_examples(path: Path) -> Iterator[dict[str, Any]]:
 
 # Corpora labelled by LABELLING.md, where a past reference is not an event: what is scored there is what the
 # events layer acts on, the confident mentions. The older synthetic corpora list past dates as events.
-PAST_IS_NOT_AN_EVENT = frozenset({"realtext_tuning.jsonl", "heldout.jsonl"})
+def labelled_as_real_text(path: Path) -> bool:
+    """The real-text corpora (``realtext_*.jsonl`` and ``heldout.jsonl``), labelled by LABELLING.md."""
+    return path.name.startswith("realtext_") or path.name == "heldout.jsonl"
 
 
 def predict(
@@ -106,8 +108,8 @@ def predict(
 
 
 def score_file(path: Path) -> Score:
-    """A corpus scored by its own labelling convention (see ``PAST_IS_NOT_AN_EVENT``)."""
-    return score_examples(load_examples(path), confident_only=path.name in PAST_IS_NOT_AN_EVENT)
+    """A corpus scored by its own labelling convention (see ``labelled_as_real_text``)."""
+    return score_examples(load_examples(path), confident_only=labelled_as_real_text(path))
 
 
 def score_examples(
