@@ -144,7 +144,7 @@ _YEAR_LEAD = rf"(?:,?{SP0})"
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
     prefix = rf"(?:(?P<wd{i}>{WD}),?{SP}(?:the{SP})?|(?:the{SP}))?"
-    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-)?{SP0}(?P<m{i}>{MON})"
+    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
@@ -221,6 +221,21 @@ ORDINAL_DAY_RE = re.compile(
     rf"(?<![\w-])the{SP}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?![\w-])"
     rf"(?={SP0},?{SP0}(?:(?:at|@|from){SP0})?(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?{SP0}(?:[ap]\.?m\b|[:.h]|(?-i:UTC|GMT|BST)))",
     _I,
+)
+# "I could do the 5th, 19th or 26th", "I'd prefer the 5th": days of the month offered or chosen in a thread
+# that is finding a date; the verb before them is what makes a bare ordinal a day.
+_ORDINAL = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+OFFERED_DAYS_RE = re.compile(
+    rf"\b(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
+    rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for)"
+    rf"{SP}the{SP}(?P<days>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL})*)"
+    rf"(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b)",
+    _I,
+)
+OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "the 18th or 25th (Wednesdays)": the weekday they fall on, which picks their month.
+OFFERED_WEEKDAY_RE = re.compile(
+    rf"{SP0}[(,]?{SP0}(?:both{SP}|all{SP})?(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{{0,7}}\b", _I
 )
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from calendar import monthrange
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 
@@ -371,6 +372,10 @@ def _find(
                 found.items.append(
                     _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
                 )
+        for m in P.OFFERED_DAYS_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span("days")):
+                taken.add(m.span("days"))
+                found.items.extend(_offered_days(m, ctx, next(groups)))
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
@@ -429,6 +434,33 @@ def _find(
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)
+
+
+def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
+    """ "I could do the 5th, 19th or 26th": days of one month, the first month in which the first of them is
+    still ahead (or, with "(Wednesdays)" after them, falls on that weekday); offered as several, each is a
+    candidate."""
+    days = [(d.span(), int(d.group()[:-2])) for d in P.OFFERED_DAY_RE.finditer(m.group(), 0)]
+    named = P.OFFERED_WEEKDAY_RE.match(m.string, m.end())
+    weekday = P.WEEKDAYS[named.group("wd")[:3].lower()] if named else None
+    year, month = ctx.today.year, ctx.today.month
+    if days[0][1] < ctx.today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    items = []
+    for (first, last), number in days:
+        if number > monthrange(year, month)[1]:
+            return []
+        span = (m.start() + first, m.start() + last)
+        written = (
+            _Day(number, month, year, None, True)
+            if weekday is None
+            else _Day(number, None, None, weekday, True)
+        )
+        item = _Item("day", span, first=written, group=group)
+        if len(days) > 1:
+            item.flags.append("candidate")
+        items.append(item)
+    return items
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

@@ -236,3 +236,34 @@ def test_attending_words_mark_a_gathering_and_errands_do_not():
 def test_a_following_sentence_that_says_when_it_starts_gives_the_clock():
     text = "The next gathering is on Saturday 8 March. It starts at 10am in the main hall of the community centre."
     assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
+
+
+def test_days_of_the_month_offered_in_a_thread_are_candidates_of_one_month():
+    # Thursday 20 February 2025: the 5th has gone this month, so the offer is for March, all of it.
+    assert confident("I could do the 5th, 19th or 26th for sure.") == [
+        ("2025-03-05", None, True),
+        ("2025-03-19", None, True),
+        ("2025-03-26", None, True),
+    ]
+    assert [flags for *_, flags in read("How about the 24th or 27th?")] == [["candidate"], ["candidate"]]
+    assert confident("I'd prefer the 24th then.") == [("2025-02-24", None, True)]
+
+
+def test_the_weekday_written_after_offered_days_picks_their_month():
+    # 18 and 25 March 2025 are Tuesdays; the next 18th that is a Friday is in April.
+    assert [start for start, *_ in confident("I can offer the 18th or 25th (Fridays).")] == [
+        "2025-04-18",
+        "2025-04-25",
+    ]
+
+
+def test_a_bare_ordinal_with_no_offering_verb_is_not_a_day():
+    assert confident("We came 5th in the league and the 19th edition is out.") == []
+    assert confident("I can do the 5th of those tasks if nobody else wants it.") == []
+
+
+def test_a_day_then_a_comma_then_its_month_is_one_date_and_its_weekday_is_checked():
+    june = datetime(2024, 6, 13, 12, tzinfo=UTC)
+    assert confident("Meeting will be on Wednesday 17, July.", june) == [("2024-07-17", None, True)]
+    # 17 July 2024 is a Wednesday: "Monday 17, July" is a conflict, not Monday 17 June.
+    assert confident("Meeting will be on Monday 17, July.", june) == []
