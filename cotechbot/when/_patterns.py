@@ -423,6 +423,15 @@ CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
 )
+# An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
+START_LABEL_RE = re.compile(
+    r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",
+    _I,
+)
+END_LABEL_RE = re.compile(
+    r"[ \t,.;]{0,3}\n?[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
+    _I,
+)
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(

@@ -21,6 +21,7 @@ import bisect
 import re
 from calendar import monthrange
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
@@ -202,7 +203,36 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if found.items or found.deltas or found.exact:
             results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
+    if "\n" in work and len(results) > 1:
+        results = _join_labelled_start_and_end(results, text, work)
     return results
+
+
+def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
+    """ "Start date / time" / "Friday 23 July 2021, 10:00am" / "End date / time" / "Sunday 25 July 2021,
+    12:00pm": an event page's two labelled moments are one span from the first to the second."""
+    joined: list[TimeMention] = []
+    for mention in results:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and prior.end is None
+            and mention.end is None
+            and prior.all_day == mention.all_day
+            and mention.start > prior.start
+            and P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
+            and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
+        ):
+            joined[-1] = replace(
+                prior,
+                end=mention.start,
+                span=(prior.span[0], mention.span[1]),
+                text=text[prior.span[0] : mention.span[1]],
+                flags=tuple(dict.fromkeys(prior.flags + mention.flags)),
+            )
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:

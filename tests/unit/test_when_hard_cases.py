@@ -267,3 +267,14 @@ def test_a_day_then_a_comma_then_its_month_is_one_date_and_its_weekday_is_checke
     assert confident("Meeting will be on Wednesday 17, July.", june) == [("2024-07-17", None, True)]
     # 17 July 2024 is a Wednesday: "Monday 17, July" is a conflict, not Monday 17 June.
     assert confident("Meeting will be on Monday 17, July.", june) == []
+
+
+def test_an_event_pages_labelled_start_and_end_are_one_span():
+    page = "Start date / time\nFriday 23 July 2021, 10:00am\nEnd date / time\nSunday 25 July 2021, 12:00pm"
+    july = datetime(2021, 7, 1, 12, tzinfo=UTC)
+    assert confident(page, july) == [("2021-07-23T10:00:00+01:00", "2021-07-25T12:00:00+01:00", False)]
+    assert confident("Starts: 3 March 2025 at 10am\nEnds: 3 March 2025 at 4pm") == [
+        ("2025-03-03T10:00:00+00:00", "2025-03-03T16:00:00+00:00", False)
+    ]
+    # Without the labels two moments on two lines stay two.
+    assert len(confident("Friday 23 July 2021, 10:00am\nSunday 25 July 2021, 12:00pm", july)) == 2
