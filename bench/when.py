@@ -36,6 +36,7 @@ from cotechbot.when import read_times  # noqa: E402
 from cotechbot.when._scoring import (  # noqa: E402
     Score,
     event_key,
+    is_held_out,
     load_examples,
     score_examples,
     score_file,
@@ -152,10 +153,6 @@ def compose_posts(count: int, seed: int = 2024) -> list[str]:
     return posts
 
 
-# Real text the reader has never been tuned on: measured and printed apart, never looked at miss by miss.
-HELD_OUT = "heldout.jsonl"
-
-
 def _print_score(label: str, score: Score) -> None:
     print(
         f"  {label:<24} examples {score.examples:>4}  gold {score.gold:>4}  predicted {score.predicted:>4}  "
@@ -192,7 +189,7 @@ def _print_interval(examples: list[dict[str, Any]], *, actionable_only: bool = F
 
 def accuracy(show_misses: bool) -> None:
     tuned = ([SHARED_DEV] if SHARED_DEV.exists() else []) + sorted(
-        p for p in CORPUS_DIR.glob("*.jsonl") if p.name != HELD_OUT
+        p for p in CORPUS_DIR.glob("*.jsonl") if not is_held_out(p)
     )
     total = Score()
     print("accuracy (an event matches when start, end and all_day are equal)")
@@ -210,19 +207,21 @@ def accuracy(show_misses: bool) -> None:
     tuning = CORPUS_DIR / "realtext_tuning.jsonl"
     if tuning.exists():
         _print_score("real tuning, reminded on", score_examples(load_examples(tuning), actionable_only=True))
-    held_out = CORPUS_DIR / HELD_OUT
-    if held_out.exists():
+    # Real text the reader has never been tuned on: measured and printed apart, never looked at miss by miss.
+    held_out_files = sorted(p for p in CORPUS_DIR.glob("*.jsonl") if is_held_out(p))
+    if held_out_files:
         print(" held-out real text (never tuned on; misses are not listed)")
+    for held_out in held_out_files:
         held_out_examples = list(load_examples(held_out))
-        _print_score(HELD_OUT, score_file(held_out))
+        _print_score(held_out.name, score_file(held_out))
         _print_interval(held_out_examples)
         # The timed, confident, single-candidate readings the events layer plans reminders on.
         actionable = score_examples(held_out_examples, actionable_only=True)
-        _print_score("held-out, reminded on", actionable)
+        _print_score("  reminded on", actionable)
         _print_interval(held_out_examples, actionable_only=True)
         baseline = dateparser_score(held_out_examples)
         if baseline is not None:
-            _print_score("dateparser on held-out", baseline)
+            _print_score("  dateparser", baseline)
 
 
 def dateparser_score(examples: list[dict[str, Any]]) -> Score | None:
