@@ -233,9 +233,12 @@ OFFERED_DAYS_RE = re.compile(
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
-# "the 18th or 25th (Wednesdays)": the weekday they fall on, which picks their month.
+# "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks
+# their month.
 OFFERED_WEEKDAY_RE = re.compile(
-    rf"{SP0}[(,]?{SP0}(?:both{SP}|all{SP})?(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{{0,7}}\b", _I
+    rf"{SP0}[(,]?{SP0}(?:(?:as{SP}well|too),?{SP0})?(?:(?:which|that){SP}(?:is|are|'s){SP}(?:a{SP})?|both{SP}|all{SP})?"
+    rf"(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{{0,7}}\b",
+    _I,
 )
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
@@ -459,7 +462,9 @@ PAST_RE = re.compile(
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
     r"|(?:we|they|i|he|she|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
-    r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend)"
+    r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
+    # "I just wanted to check", "I wondered if": politeness, not the past
+    r"|wanted\s+to|wondered)"
     r"[a-z]{2,}ed)\b",
     _I,
 )

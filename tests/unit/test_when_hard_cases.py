@@ -278,3 +278,20 @@ def test_an_event_pages_labelled_start_and_end_are_one_span():
     ]
     # Without the labels two moments on two lines stay two.
     assert len(confident("Friday 23 July 2021, 10:00am\nSunday 25 July 2021, 12:00pm", july)) == 2
+
+
+def test_a_weekday_named_after_an_offered_day_must_fit_it():
+    # 24 February 2025 is a Monday: "which is a Monday" keeps it, "which is a Friday" finds no such 24th soon.
+    assert confident("She can do the 24th as well, which is a Monday.") == [("2025-02-24", None, True)]
+    assert confident("She can do the 24th as well, which is a Fri.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I just wanted to make sure everything is ready for Tuesday 25 March.",
+        "I wondered if we could all meet on Tuesday 25 March.",
+    ],
+)
+def test_polite_past_forms_do_not_make_a_coming_date_past(text):
+    assert confident(text) == [("2025-03-25", None, True)]
