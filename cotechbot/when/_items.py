@@ -263,8 +263,17 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
         return []
     if not P.MONTH_FIRST_END_RE.search(work, item.span[0], item.span[1]):
         return []
+    span_end = P.DAY_SPAN_CONTINUATION_RE.match(work, item.span[1], end)
+    if span_end is not None and _day_number(span_end.group("day"))[0] > first.day:
+        # "July 22nd through the 24th": one event over the days.
+        year = int(span_end.group("year")) if span_end.group("year") else first.year
+        number, ordinal = _day_number(span_end.group("day"))
+        item.first = _Day(first.day, first.month, year, first.weekday, first.ordinal)
+        item.kind, item.last = "range", _Day(number, first.month, year, None, ordinal)
+        item.span = (item.span[0], span_end.end())
+        return []
     made: list[_Item] = []
-    at, last_day, offered = item.span[1], first.day, False
+    at, last_day, offered, year = item.span[1], first.day, False, first.year
     while (m := P.DAY_CONTINUATION_RE.match(work, at, end)) is not None:
         number, ordinal = _day_number(m.group("day"))
         if number <= last_day:
@@ -276,14 +285,24 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
             )
         )
         at, last_day = m.end(), number
+        if m.group("year") and year is None:
+            year = int(m.group("year"))  # "September 26th and 27th 2020": the year ends the list
+            break
+    if year != first.year:
+        for each in (item, *made):
+            if each.first is not None:
+                each.first = _Day(
+                    each.first.day, each.first.month, year, each.first.weekday, each.first.ordinal
+                )
+        first = item.first or first
     if (
         len(made) == 1
         and not offered
         and made[0].first is not None
         and made[0].first.day == first.day + 1
-        and re.search(r"\band\b|&", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+        and re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
     ):
-        # "Apr 24 and 25": two consecutive days, one event over both.
+        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both.
         item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
         return []
     if offered:

@@ -187,7 +187,16 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b))",
+    # "September 26th and 27th 2020": the year written once after the last day
+    rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
+    # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
+    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b)))",
+    _I,
+)
+# "July 22nd through the 24th": the last day of a span written after a month-first date, without its month.
+DAY_SPAN_CONTINUATION_RE = re.compile(
+    rf"{SP}(?:through|thru|till|until|to){SP}(?:the{SP})?(?P<day>{DAY})"
+    rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.

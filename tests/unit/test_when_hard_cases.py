@@ -295,3 +295,23 @@ def test_a_weekday_named_after_an_offered_day_must_fit_it():
 )
 def test_polite_past_forms_do_not_make_a_coming_date_past(text):
     assert confident(text) == [("2025-03-25", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The workshop runs March 10th through the 12th in Leeds.", [("2025-03-10", "2025-03-12", True)]),
+        ("The sprint is on April 3rd and 4th 2025, at the library.", [("2025-04-03", "2025-04-04", True)]),
+        ("Meetup in Bristol March 14/15?", [("2025-03-14", "2025-03-15", True)]),
+        # not consecutive: two days, not a span
+        ("Meetup in Bristol March 14/18?", [("2025-03-14", None, True), ("2025-03-18", None, True)]),
+    ],
+)
+def test_month_first_days_continued_by_a_span_word_an_and_with_a_year_or_a_slash(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_number_after_a_month_first_date_with_minutes_is_a_clock_not_a_day():
+    assert confident("Tue, Mar 4, 7:30 pm GMT: the members call") == [
+        ("2025-03-04T19:30:00+00:00", None, False)
+    ]
