@@ -127,8 +127,10 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     for item in P.LIST_ITEM_RE.finditer(list_text):
         number, ordinal = _day_number(item.group("d0"))
         weekday = _weekday_index(item.group("wd0"))
-        if not ordinal and weekday is None and last.ordinal:
-            return []  # "items 1, 2 and 3rd May" mixes counts with dates
+        # "items 1, 2 and 3rd May" mixes counts with dates; "7/8th June" is two days written short
+        slashed_pair = number + 1 == last.day and list_text.rstrip().endswith("/")
+        if not ordinal and weekday is None and last.ordinal and not slashed_pair:
+            return []
         partials.append(
             (
                 _Day(number, last.month, last.year, weekday, ordinal),
@@ -142,9 +144,9 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     days = [day.day for day, _ in partials] + [last.day]
     consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
-    # "17th and 18th May", "5/6 July", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined by "and" (or
-    # two by a slash) are one event over those days.
-    if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
+    # "17th and 18th May", "5/6 July", "6+7 February", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined
+    # by "and" (or two by a slash or a plus) are one event over those days.
+    if consecutive and not offered and re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
     flags = ["candidate"] if offered else []

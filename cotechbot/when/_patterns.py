@@ -136,7 +136,7 @@ ZONE_PARTS_RE = re.compile(
 )
 
 _RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
-_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0})"
+_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+)"
 _NUM_START = r"(?<![\w£$€.,:/#+-])"
 _YEAR_LEAD = rf"(?:,?{SP0})"
 
@@ -162,7 +162,8 @@ DATE_RE = re.compile(
     # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
     + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}{_RANGE_SEP}{_partial(4, weekday=False)}{SP0}(?:of{SP})?"
+    # 15. - 18. March 2012: days written with a full stop, as in German
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
@@ -370,6 +371,10 @@ BULLET_CLOCK_LINE_RE = re.compile(
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
+DOTTED_DAY_RANGE_RE = re.compile(
+    rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
+)
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [

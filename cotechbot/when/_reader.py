@@ -521,7 +521,10 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
 def _sentence_starts(work: str, lowered: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
+    dotted_days = [d.span() for d in P.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
     for m in P.SENTENCE_END_RE.finditer(work):
+        if dotted_days and any(a < m.start() < b for a, b in dotted_days):
+            continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)

@@ -315,3 +315,20 @@ def test_a_number_after_a_month_first_date_with_minutes_is_a_clock_not_a_day():
     assert confident("Tue, Mar 4, 7:30 pm GMT: the members call") == [
         ("2025-03-04T19:30:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our spring fair is on 8+9 March 2025.", [("2025-03-08", "2025-03-09", True)]),
+        ("The hackathon runs 10. - 12. April 2025 in Kiel.", [("2025-04-10", "2025-04-12", True)]),
+        (
+            "The open days are planned for the weekend of 5/6th April 2025.",
+            [("2025-04-05", "2025-04-06", True)],
+        ),
+        # a count before an ordinal day is still not a date
+        ("See items 1, 2 and 3rd May.", []),
+    ],
+)
+def test_day_first_spans_with_a_plus_dotted_days_or_a_short_slash(text, expected):
+    assert confident(text) == expected
