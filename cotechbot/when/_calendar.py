@@ -171,9 +171,11 @@ def _resolve(
         if first is None:
             return []
         if last_day.year is None:
-            last = _safe_date(first.year, last_day.month or 0, last_day.day)
+            # "Sat 24th / Sun 25th": a span of days without a month ends in the month its first day fell in.
+            last_month = last_day.month or first.month
+            last = _safe_date(first.year, last_month, last_day.day)
             if last is not None and last < first:
-                last = _safe_date(first.year + 1, last_day.month or 0, last_day.day)
+                last = _safe_date(first.year + 1, last_month, last_day.day)
         else:
             last = _safe_date(last_day.year, last_day.month or 0, last_day.day)
             if "year_corrected" in " ".join(flags) and last is not None:

@@ -313,6 +313,60 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
     return made
 
 
+def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
+    """ "October 4 and October 5", "Sat 24th / Sun 25th": two dates of consecutive days joined only by "and",
+    "&", "/" or "+" are one event over both; "Saturday and Sunday, November 2 and 3" gives each day its
+    weekday."""
+    joined: list[_Item] = []
+    for item in items:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and _consecutive_pair(prior, item)
+            and P.SPAN_PAIR_JOIN_RE.fullmatch(work, prior.span[1], item.span[0])
+            and prior.first is not None
+            and item.first is not None
+        ):
+            year = prior.first.year or item.first.year
+            prior.kind, prior.span = "range", (prior.span[0], item.span[1])
+            prior.first = _Day(
+                prior.first.day, prior.first.month, year, prior.first.weekday, prior.first.ordinal
+            )
+            prior.last = _Day(item.first.day, item.first.month, year, item.first.weekday, item.first.ordinal)
+            continue
+        joined.append(item)
+    for item in joined:
+        first, last = item.first, item.last
+        if item.kind != "range" or first is None or last is None or first.weekday is None:
+            continue
+        before = P.WEEKDAY_PAIR_BEFORE_RE.search(work, max(0, item.span[0] - 16), item.span[0])
+        weekday = _weekday_index(before.group("wd")) if before else None
+        if (
+            before
+            and weekday is not None
+            and last.weekday is None
+            and last.day == first.day + 1
+            and (weekday + 1) % 7 == first.weekday
+        ):
+            item.first = _Day(first.day, first.month, first.year, weekday, first.ordinal)
+            item.last = _Day(last.day, last.month, last.year, first.weekday, last.ordinal)
+            item.span = (before.start(), item.span[1])
+    return joined
+
+
+def _consecutive_pair(prior: _Item, item: _Item) -> bool:
+    """Two single days, the second the day after the first in the same month, neither offered as a choice,
+    their weekdays (where written) a day apart too."""
+    a, b = prior.first, item.first
+    if prior.kind != "day" or item.kind != "day" or a is None or b is None:
+        return False
+    if "candidate" in prior.flags or "candidate" in item.flags or a.month != b.month or b.day != a.day + 1:
+        return False
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return False
+    return a.weekday is None or b.weekday is None or b.weekday == (a.weekday + 1) % 7
+
+
 def _month_day_item(m: re.Match[str], group: int) -> _Item:
     day = _Day(int(m.group("day")), int(m.group("month")), None, None, True)
     return _Item("day", m.span(), first=day, group=group, flags=["month_first_assumed"])

@@ -200,6 +200,11 @@ DAY_SPAN_CONTINUATION_RE = re.compile(
     rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
     _I,
 )
+# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span.
+SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
+OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
+# "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
+WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I

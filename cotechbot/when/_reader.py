@@ -31,6 +31,7 @@ from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
     _items_from_date,
+    _join_consecutive_days,
     _month_day_item,
     _offered_range,
     _relday_item,
@@ -328,6 +329,10 @@ def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
     return found
 
 
+# How far before a sentence an "or" still offers its days as choices (the line before, in a wrapped mail).
+_CHOICE_LOOKBACK = 60
+
+
 def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re.Match[str]]:
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
@@ -375,6 +380,13 @@ def _find(
                 for item in more:
                     taken.add(item.span)
                 found.items.extend(more)
+    # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
+    if (
+        len(found.items) > 1 or any(item.kind == "range" for item in found.items)
+    ) and not P.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
+        found.items = _join_consecutive_days(found.items, work)
+        for item in found.items:
+            taken.add(item.span)
     if ctx.month_first and digits:
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()) and (

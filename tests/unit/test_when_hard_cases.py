@@ -332,3 +332,29 @@ def test_a_number_after_a_month_first_date_with_minutes_is_a_clock_not_a_day():
 )
 def test_day_first_spans_with_a_plus_dotted_days_or_a_short_slash(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fete is on Saturday and Sunday, May 3 and May 4.", [("2025-05-03", "2025-05-04", True)]),
+        ("Open studios this year: Saturday and Sunday, May 3 and 4.", [("2025-05-03", "2025-05-04", True)]),
+        (
+            "Sat 8th / Sun 9th March - the spring clean of the allotments.",
+            [("2025-03-08", "2025-03-09", True)],
+        ),
+        # offered as a choice, the days stay apart
+        (
+            "We could do Fri 7th March, or Sat 8th March and Sun 9th March.",
+            [("2025-03-07", None, True), ("2025-03-08", None, True), ("2025-03-09", None, True)],
+        ),
+    ],
+)
+def test_two_dates_of_consecutive_days_joined_by_and_or_a_slash_are_one_span(text, expected):
+    assert confident(text) == expected
+
+
+def test_weekday_days_of_a_span_without_a_month_take_the_coming_month():
+    assert confident("Sat 22nd / Sun 23rd - the branch mapping weekend.") == [
+        ("2025-02-22", "2025-02-23", True)
+    ]
