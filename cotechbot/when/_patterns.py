@@ -369,6 +369,8 @@ MONTH_HEADING_RE = re.compile(
 LINE_GOES_ON = tuple(
     f" {word}" for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
 ) + ("@",)
+# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
+LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(

@@ -539,6 +539,7 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
+            or P.LINE_CONTINUES_RE.match(work, m.end())
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (
                 work[m.end() : m.end() + 1] in P.BULLETS

@@ -358,3 +358,8 @@ def test_weekday_days_of_a_span_without_a_month_take_the_coming_month():
     assert confident("Sat 22nd / Sun 23rd - the branch mapping weekend.") == [
         ("2025-02-22", "2025-02-23", True)
     ]
+
+
+def test_a_span_wrapped_onto_a_line_that_opens_with_through_is_one_event():
+    text = "The festival programme will run from Monday, March 3\nthrough Friday, March 7."
+    assert confident(text) == [("2025-03-03", "2025-03-07", True)]
