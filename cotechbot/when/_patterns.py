@@ -77,8 +77,9 @@ _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 _CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
-    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
+    # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00)?)?{SP0}{_AP}"
+    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
@@ -127,7 +128,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00)?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
@@ -171,8 +172,8 @@ DATE_RE = re.compile(
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
     + rf"|(?P<single>{_date(9)})"
-    # 2024-07-02 (the T-form with a clock is read as a timestamp before this)
-    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01]))(?![\d-])"
+    # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
+    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
     # Mon 6/3 (no year: the weekday decides between day-first and month-first)
@@ -505,6 +506,10 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
     r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
     _I,
+)
+# "6:00 PM till 14 April 3pm": "till" after a clock starts the end of a timed span, not a deadline.
+TIMED_SPAN_END_BEFORE_RE = re.compile(
+    r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
 EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")

@@ -425,7 +425,7 @@ def _read_sentence(
             )
             or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
-        )
+        ) and not (item.time is not None and P.TIMED_SPAN_END_BEFORE_RE.search(before))
         if deadline:
             if not include_deadlines:
                 continue

@@ -363,3 +363,14 @@ def test_weekday_days_of_a_span_without_a_month_take_the_coming_month():
 def test_a_span_wrapped_onto_a_line_that_opens_with_through_is_one_event():
     text = "The festival programme will run from Monday, March 3\nthrough Friday, March 7."
     assert confident(text) == [("2025-03-03", "2025-03-07", True)]
+
+
+def test_year_first_slashed_dates_and_clocks_with_seconds_make_a_timed_span():
+    text = "The camp opens 2025/04/11 05:00:00 PM till 2025/04/13 02:00:00 PM."
+    assert confident(text) == [("2025-04-11T17:00:00+01:00", "2025-04-13T14:00:00+01:00", False)]
+    assert confident("Start 2025/03/29 (add to calendar)\nEnd 2025/03/29") == [("2025-03-29", None, True)]
+
+
+def test_until_after_a_clock_ends_a_timed_span_and_is_no_deadline():
+    text = "Doors open 28 March 2025 at 7pm until 30 March 2025 at 1pm."
+    assert confident(text) == [("2025-03-28T19:00:00+00:00", "2025-03-30T13:00:00+01:00", False)]
