@@ -374,3 +374,10 @@ def test_year_first_slashed_dates_and_clocks_with_seconds_make_a_timed_span():
 def test_until_after_a_clock_ends_a_timed_span_and_is_no_deadline():
     text = "Doors open 28 March 2025 at 7pm until 30 March 2025 at 1pm."
     assert confident(text) == [("2025-03-28T19:00:00+00:00", "2025-03-30T13:00:00+01:00", False)]
+
+
+def test_an_hour_range_ending_in_h_is_a_clock_range_but_a_short_one_is_a_duration():
+    assert confident("Termin: 29.3.2025, 11-22h") == [
+        ("2025-03-29T11:00:00+00:00", "2025-03-29T22:00:00+00:00", False)
+    ]
+    assert confident("The repair session on 29.3.2025 takes 2-3h.") == [("2025-03-29", None, True)]
