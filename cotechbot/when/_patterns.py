@@ -513,6 +513,12 @@ DEADLINE_BEFORE_RE = re.compile(
 TIMED_SPAN_END_BEFORE_RE = re.compile(
     r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
 )
+# Between two sessions' clocks on one day: "and" then something named ("and a Midnight Communion is starting
+# at", ") and 197 Plan Task Force (").
+SESSION_JOIN_RE = re.compile(
+    r"\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?(?:[A-Za-z]{2,}|\d{1,4}[ \t]{1,3}(?![ap]\.?m\b|hrs?\b)[A-Za-z]{2,})",
+    _I,
+)
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
 EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
 EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)

@@ -381,3 +381,25 @@ def test_an_hour_range_ending_in_h_is_a_clock_range_but_a_short_one_is_a_duratio
         ("2025-03-29T11:00:00+00:00", "2025-03-29T22:00:00+00:00", False)
     ]
     assert confident("The repair session on 29.3.2025 takes 2-3h.") == [("2025-03-29", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A carol concert is at 6pm on Tuesday, March 4 and a late supper is starting at 9.30pm.",
+            [("2025-03-04T18:00:00+00:00", None, False), ("2025-03-04T21:30:00+00:00", None, False)],
+        ),
+        (
+            "Allotment Committee (6 p.m.) and Parish Council (7:30 p.m.), Tue., March 4, Village Hall.",
+            [("2025-03-04T18:00:00+00:00", None, False), ("2025-03-04T19:30:00+00:00", None, False)],
+        ),
+        # an earlier clock after the session ("doors open") is not another session
+        (
+            "The quiz is on Tuesday 4 March at 7pm and doors open at 6.30pm.",
+            [("2025-03-04T19:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_two_sessions_with_their_own_clocks_on_one_date_are_two_events(text, expected):
+    assert confident(text) == expected
