@@ -374,6 +374,8 @@ LINE_GOES_ON = tuple(
 ) + ("@",)
 # "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
 LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
+# "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
+CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(

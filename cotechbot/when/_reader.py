@@ -199,6 +199,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         read.append((index, bounds, found))
     if "\n" in work:
         _months_from_headings(read, work)
+    if "\n" in work:
+        _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
@@ -260,6 +262,39 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
         if heading.group("year"):
             item.first.year = int(heading.group("year"))
         item.flags.append("month_from_heading")
+
+
+def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
+    each line that opens with a clock (and names no date) a session on that day."""
+    for at, (index, bounds, found) in enumerate(read):
+        if (
+            found.times
+            or len(found.items) != 1
+            or found.items[0].kind != "day"
+            or not (bounds[0] == 0 or work[bounds[0] - 1] == "\n")
+            or work[bounds[1] - 1 : bounds[1]] != "\n"
+        ):
+            continue
+        sessions: list[_Sentence] = []
+        for next_index, next_bounds, following in read[at + 1 :]:
+            if (
+                next_index != index + 1 + len(sessions)
+                or following.items
+                or not following.times
+                or not following.times[0].start.strong
+                or work[next_bounds[0] : following.times[0].span[0]].strip(" \t•*-")
+            ):
+                break
+            sessions.append(following)
+        if len(sessions) < 2:
+            continue  # one clock below is carried up by _carry_lone_clocks
+        for following in sessions:
+            clock_at = following.times[0].span[0]
+            following.items.append(
+                replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
+            )
+        found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
 
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
@@ -430,7 +465,11 @@ def _find(
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
-        if digits and (end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)):
+        if digits and (
+            end - start <= _LONE_CLOCK_SENTENCE
+            or P.TAKES_PLACE_RE.match(work, start, end)
+            or P.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
+        ):
             ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
             found.times.extend(ranges)
             found.times.extend(

@@ -403,3 +403,13 @@ def test_an_hour_range_ending_in_h_is_a_clock_range_but_a_short_one_is_a_duratio
 )
 def test_two_sessions_with_their_own_clocks_on_one_date_are_two_events(text, expected):
     assert confident(text) == expected
+
+
+def test_lines_opening_with_clocks_under_a_date_line_are_sessions_of_that_day():
+    text = "Tuesday, 4 March\n7pm Welcome and apologies\n7.30pm Guest speaker: a long talk on the history of our village hall"
+    assert confident(text) == [
+        ("2025-03-04T19:00:00+00:00", None, False),
+        ("2025-03-04T19:30:00+00:00", None, False),
+    ]
+    # one clock below the date line is still one event
+    assert confident("Tuesday, 4 March\n7pm Welcome") == [("2025-03-04T19:00:00+00:00", None, False)]
