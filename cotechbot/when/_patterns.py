@@ -376,6 +376,9 @@ LINE_GOES_ON = tuple(
 LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
 CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
+# "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
+MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
+DAY_OPENS_LINE_RE = re.compile(rf"[ \t]{{0,3}}{DAY}(?![:.]\d|[ \t]{{0,3}}(?:[ap]\.?m|{MON})\b)", _I)
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(

@@ -206,9 +206,25 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if found.items or found.deltas or found.exact:
             results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
+    if len(results) > 1:
+        results = _first_of_repeated_spans(results)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return results
+
+
+def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
+    """ "from February 19th to February 26th … in one place from February 19th to February 26th": a span of
+    days written twice in one text is one event."""
+    seen: set[tuple[object, object]] = set()
+    kept: list[TimeMention] = []
+    for mention in results:
+        if mention.all_day and mention.end is not None:
+            if (mention.start, mention.end) in seen:
+                continue
+            seen.add((mention.start, mention.end))
+        kept.append(mention)
+    return kept
 
 
 def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
@@ -579,6 +595,10 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
             or P.LINE_CONTINUES_RE.match(work, m.end())
+            or (
+                P.DAY_OPENS_LINE_RE.match(work, m.end())
+                and P.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+            )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (
                 work[m.end() : m.end() + 1] in P.BULLETS

@@ -413,3 +413,11 @@ def test_lines_opening_with_clocks_under_a_date_line_are_sessions_of_that_day():
     ]
     # one clock below the date line is still one event
     assert confident("Tuesday, 4 March\n7pm Welcome") == [("2025-03-04T19:00:00+00:00", None, False)]
+
+
+def test_a_span_wrapped_between_its_month_and_day_and_written_twice_is_one_event():
+    text = (
+        "The hall is ours from March 10th to March 14th, and the council pays for the heating \n"
+        "in the week from \nMarch \n10th to March 14th."
+    )
+    assert confident(text) == [("2025-03-10", "2025-03-14", True)]
