@@ -239,8 +239,11 @@ def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: st
             and mention.end is None
             and prior.all_day == mention.all_day
             and mention.start > prior.start
-            and P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
-            and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
+            and (
+                P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
+                and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
+                or _start_line_then_end_line(prior, mention, work)
+            )
         ):
             joined[-1] = replace(
                 prior,
@@ -252,6 +255,24 @@ def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: st
             continue
         joined.append(mention)
     return joined
+
+
+def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
+    """ "2011-04-28 19:00" / "2011-04-28 21:00": two lines holding nothing but one day's date and a clock
+    each are that day's start and end."""
+    return (
+        isinstance(prior.start, datetime)
+        and isinstance(mention.start, datetime)
+        and prior.start.date() == mention.start.date()
+        and work[prior.span[1] : mention.span[0]].strip(" \t") == "\n"
+        and not work[work.rfind("\n", 0, prior.span[0]) + 1 : prior.span[0]].strip()
+        and not work[mention.span[1] : _line_end(work, mention.span[1])].strip()
+    )
+
+
+def _line_end(work: str, at: int) -> int:
+    end = work.find("\n", at)
+    return len(work) if end == -1 else end
 
 
 def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:

@@ -421,3 +421,11 @@ def test_a_span_wrapped_between_its_month_and_day_and_written_twice_is_one_event
         "in the week from \nMarch \n10th to March 14th."
     )
     assert confident(text) == [("2025-03-10", "2025-03-14", True)]
+
+
+def test_a_start_line_then_an_end_line_of_the_same_day_are_one_range():
+    assert confident("2025-03-04 18:30\n2025-03-04 20:00") == [
+        ("2025-03-04T18:30:00+00:00", "2025-03-04T20:00:00+00:00", False)
+    ]
+    # words beside the moments name two things: two events
+    assert len(confident("Choir 2025-03-04 18:30\n2025-03-04 20:00 Orchestra")) == 2
