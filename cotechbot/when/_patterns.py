@@ -226,6 +226,17 @@ CLOCK_THEN_END_RE = re.compile(
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )
+# "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
+# without am/pm, after words that say it is the end.
+CLOCK_THEN_BARE_END_RE = re.compile(
+    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:"
+    r"(?:we|you|everyone|people)[ \t]{1,3}(?:are|'re|will[ \t]{1,3}be|need[ \t]{1,3}to[ \t]{1,3}be)[ \t]{1,3}"
+    r"(?:out|done|finished|gone)(?:[ \t]{1,3}(?:of[ \t]{1,3})?the[ \t]{1,3}(?:doors?|building|hall|room))?[ \t]{1,3}by"
+    r"|(?:(?:it|we|the[ \t]{1,3}\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?(?:close[sd]?|ends?|finish(?:es)?|wraps?[ \t]{1,3}up)"
+    r"[ \t]{1,3}(?:at|by|around|about))"
+    r"[ \t]{1,3}(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?(?![\w:]|[ \t]{0,2}[ap]\.?m|\.\d)",
+    _I,
+)
 # "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.
 DAY_THEN_END_RE = re.compile(
     r"[ \t]{1,3}on[ \t]{1,3}[\w ,]{3,40}?[ \t]{1,3}and[ \t]{1,3}(?:it[ \t]{1,3})?(?:will[ \t]{1,3})?"

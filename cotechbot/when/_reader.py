@@ -45,6 +45,7 @@ from cotechbot.when._model import (
     _LONE_CLOCK_SENTENCE,
     _NORMALISE,
     TimeMention,
+    _Clock,
     _Context,
     _Day,
     _Item,
@@ -339,7 +340,8 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
     sentence before it, when that one named a day but no time."""
     for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
         if (
-            next_index == index + 1
+            # the next sentence, or the one after a blank one (". \n" ends a sentence twice)
+            (next_index == index + 1 or not work[bounds[1] : next_bounds[0]].strip())
             and found.items
             and not found.times
             and not following.items
@@ -514,6 +516,7 @@ def _find(
                 for m in P.TIME_RE.finditer(work, start, end)
                 if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
             )
+            _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
         for m in P.ALT_DAY_RE.finditer(work, start, end):
@@ -552,6 +555,8 @@ def _find(
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)
+    if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
+        _bare_ends(found.times, work, end)
 
 
 def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
@@ -579,6 +584,26 @@ def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
             item.flags.append("candidate")
         items.append(item)
     return items
+
+
+def _bare_ends(times: list[_Time], work: str, end: int) -> None:
+    """ "We meet at 6:30pm and we are out the doors by 8": a clock's end hour written bare after words that
+    say so is the first such hour after the start (within twelve hours)."""
+    for found in times:
+        if found.end is not None or not found.start.strong or not found.start.meridiem_known:
+            continue
+        m = P.CLOCK_THEN_BARE_END_RE.match(work, found.span[1], end)
+        if m is None:
+            continue
+        start = found.start.hour * 60 + found.start.minute
+        hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
+        after = [
+            h * 60 + minute for h in (hour % 12, hour % 12 + 12) if 0 < h * 60 + minute - start <= 12 * 60
+        ]
+        if after:
+            finish = min(after)
+            found.end = _Clock(finish // 60, finish % 60, True, strong=True, zone=found.start.zone)
+            found.span = (found.span[0], m.end())
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

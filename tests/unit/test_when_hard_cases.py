@@ -429,3 +429,22 @@ def test_a_start_line_then_an_end_line_of_the_same_day_are_one_range():
     ]
     # words beside the moments name two things: two events
     assert len(confident("Choir 2025-03-04 18:30\n2025-03-04 20:00 Orchestra")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Our next meeting is on Tuesday, March 4 at the library. \nWe start at 7pm and we are out the doors by 9.",
+            [("2025-03-04T19:00:00+00:00", "2025-03-04T21:00:00+00:00", False)],
+        ),
+        (
+            "The quiz is on Tuesday 4 March at 7pm, it finishes at 10.",
+            [("2025-03-04T19:00:00+00:00", "2025-03-04T22:00:00+00:00", False)],
+        ),
+        # "by 9" after a reply is a deadline's hour, not the quiz's end
+        ("The quiz is on Tuesday 4 March at 7pm, reply by 9.", [("2025-03-04T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_an_end_hour_written_bare_after_words_that_say_it_ends_closes_the_range(text, expected):
+    assert confident(text) == expected
