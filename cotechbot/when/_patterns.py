@@ -439,10 +439,20 @@ PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lu
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
-    r"|no\s+(?:meeting|call|session|gathering|social))\b",
+    r"|no\s+(?:meeting|call|session|gathering|social)"
+    # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
+    r"|cancel(?:s|l?ing)?|not\s+(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:be\s+)?tak(?:e|ing)\s+place"
+    r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?)\b"
+    # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
+    r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w-]{0,20}\s{1,3}){0,3}"
+    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal)s?\b",
     _I,
 )
-NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$", _I)
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
+NEW_DATE_BEFORE_RE = re.compile(
+    r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    _I,
+)
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
@@ -457,7 +467,7 @@ RECURRING_BEFORE_RE = re.compile(
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|finished|ended|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
@@ -516,7 +526,9 @@ DEADLINE_HINTS = (
 DEADLINE_AFTER_RE = re.compile(
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
 )
-DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
+DEADLINE_WORD_RE = re.compile(
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
@@ -527,6 +539,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
+    # "will receive a Zoom invite … via email on June 29": when a message is sent
+    r"|e-?mails?|invites?|invitations?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -596,6 +610,8 @@ RECORD_HINTS = (
     "circulated",
     "sent out",
     "shared",
+    "mail",
+    "invit",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
@@ -606,16 +622,49 @@ NOT_A_GATHERING_RE = re.compile(
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
 )
+# Milestones whatever the clock: a clause about these (and no gathering) dates a step in a process, not people
+# meeting: freezes, end of life, software released, schedules announced, votes and nominations opening or
+# closing, restrictions lifting, works starting, a place (re)opening, calendars cleaned, public holidays.
+MILESTONE_RE = re.compile(
+    r"\b(?:freeze|end\s+of\s+life|releas(?:e|es|ed|ing)|announc\w{0,4}\s+(?:the\s+)?(?:schedule|programme|program"
+    r"|line-?up|speakers|results|winners)|(?:registrations?|nominations?|voting|votes?|ballots?|polls|applications?"
+    r"|submissions?|entries|sign-?ups?)\s{1,3}(?:(?:will|are|is|shall)\s{1,3})?(?:be\s{1,3}|now\s{1,3})?(?:open|clos)\w{0,3}"
+    r"|nominations?|restrictions?|(?:building|engineering|road)\s+works|works?\s+(?:will\s+)?(?:begin|start)s?"
+    r"|re-?open\w{0,3}|opened|open\s+again|closed\s+for|removed\s+from|membership\s+year|sent\s+(?:an?\s+)?e-?mail|e-?mailed"
+    r"|labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
+    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)|public\s+holidays?"
+    r"|national\s+holidays?|(?:is|are)\s+(?:easter|christmas|passover|diwali|eid|hanukkah))\b",
+    _I,
+)
+# "Monday September 4 is Labor Day", "(April 10--12) is Easter": a date named as a public holiday, whatever
+# else the clause says (a party on the holiday names the party: "Halloween party on Oct 31").
+HOLIDAY_AFTER_RE = re.compile(
+    r"[)\s,]{0,4}(?:is|was|will\s+be)\s{1,3}(?:(?:the|a)\s{1,3})?(?:(?-i:[A-Z])\w{1,15}\s{1,3})?"
+    r"(?:labou?r\s+day|thanksgiving|easter|christmas|halloween|memorial\s+day|independence\s+day|boxing\s+day"
+    r"|good\s+friday|new\s+year'?s|passover|diwali|eid|hanukkah|(?:public|bank|national)\s+holiday)\b",
+    _I,
+)
+# A clause that says someone is away: "I'm on vacation from June 25", "out of office, 1st May", "when I return to
+# the office on October 9".  The dates after it (with no gathering named in between) are the absence.
+ABSENCE_RE = re.compile(
+    r"\b(?:on\s+(?:vacation|holiday|leave|annual\s+leave|sabbatical|parental\s+leave|paternity\s+leave"
+    r"|maternity\s+leave)|out\s+of\s+(?:the\s+)?(?:office|town|country)|out-of-(?:the-)?office|ooo"
+    r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
+    r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off))\b",
+    _I,
+)
+ABSENCE_HINTS = ("vacation", "holiday", "leave", "out of", "out-of", "ooo", "office", "work", "away", "off")
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
-# "From 1 April the fee rises": a sentence opening with "From <date>" says when a rule starts.
+# "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
+# says when a rule starts.
 FROM_OPENING_RE = re.compile(
-    r"^\s*(?:[-*>]\s*)?(?:from|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
     r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
-    r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
+    r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"

@@ -36,6 +36,8 @@ class _Clauses:
         self._gathering: dict[int, bool] = {}
         self._cancelled: dict[int, bool] = {}
         self._paperwork: dict[int, bool] = {}
+        self._milestone: dict[int, bool] = {}
+        self._may_be_away: bool | None = None
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
@@ -71,6 +73,24 @@ class _Clauses:
         if start not in self._paperwork:
             self._paperwork[start] = P.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
         return self._paperwork[start]
+
+    def milestone(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
+        start, end = self.bounds(offset)
+        if start not in self._milestone:
+            self._milestone[start] = P.MILESTONE_RE.search(self._sentence, start, end) is not None
+        return self._milestone[start]
+
+    def away(self, offset: int) -> bool:
+        """Does the clause say someone is away before ``offset``, with no gathering named in between?"""
+        if self._may_be_away is None:
+            lowered = self._sentence.lower()
+            self._may_be_away = any(hint in lowered for hint in P.ABSENCE_HINTS)
+        if not self._may_be_away:
+            return False
+        start, _ = self.bounds(offset)
+        absences = [m.end() for m in P.ABSENCE_RE.finditer(self._sentence, start, offset)]
+        return bool(absences) and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
@@ -412,6 +432,10 @@ def _read_sentence(
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
+        if P.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+            continue  # "Monday September 4 is Labor Day": the day is named as a holiday
+        if clauses.away(offset):
+            continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
@@ -439,6 +463,8 @@ def _read_sentence(
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
+            if clauses.milestone(offset):
+                continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if any(hint in before_lowered for hint in P.SENT_OUT_HINTS) and P.SENT_OUT_BEFORE_RE.search(
                 before
             ):

@@ -295,3 +295,87 @@ def test_a_weekday_named_after_an_offered_day_must_fit_it():
 )
 def test_polite_past_forms_do_not_make_a_coming_date_past(text):
     assert confident(text) == [("2025-03-25", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on vacation from 3 March to 14 March.",
+        "Sam out of office, 4th March, 10th-12th March",
+        "I'll be out of town on Wednesday 5 March.",
+        "I'll be out-of-the-office on Friday 7 March and missing the meeting.",
+        "I will reply when I return to the office on 10 March 2025.",
+    ],
+)
+def test_an_absence_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_an_absence_then_a_gathering_keeps_the_gathering():
+    text = "I'll be away on Tuesday 4 March, so I will run the workshop on Wednesday 5 March at 2pm."
+    assert confident(text) == [("2025-03-05T14:00:00+00:00", None, False)]
+    assert confident("I'm on leave until the social on Friday 7 March.") == [("2025-03-07", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadly we must cancel the 6 March committee meeting.",
+        "The general assembly will not take place on Saturday 8 March.",
+        "We don't meet on Friday 7 March because of the strike.",
+        "There will be no Garden Club Meeting on 12 March.",
+        "There will be _no_ meeting on 12 March.",
+        "No office hours on Tuesday 4 March, sorry.",
+        "The board meeting scheduled for Thursday 6 March has been postponed.",
+    ],
+)
+def test_a_called_off_gathering_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_postponed_gathering_keeps_its_new_date():
+    text = "The board meeting scheduled for Thursday 6 March has been postponed to Thursday 13 March."
+    assert confident(text) == [("2025-03-13", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The string freeze is 14 March.",
+        "Version 3 will reach end of life on 31 March 2025.",
+        "We are releasing version 4.2 on 18 March.",
+        "Nominations will be open from 3 March to 20 March.",
+        "Voting will be opened on Monday 3 March at 9am.",
+        "Building works will begin on the 10th March, weather permitting.",
+        "The community centre will reopen on 1 April.",
+        "The final date for amendments is 5pm on Friday 14 March 2025.",
+        "After 2025-03-31 the old calendar entries will be removed.",
+        "Registered members will receive the Zoom invite by email on 2 March after 6pm.",
+    ],
+)
+def test_a_milestone_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 26 May is Memorial Day here, so many will be travelling.",
+        "The weekend of 18-21 April is Easter, which rules it out for most of us.",
+        "I'd rather not miss Thanksgiving with the family (Thursday Nov 27).",
+    ],
+)
+def test_a_public_holiday_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_party_on_a_holiday_is_still_a_gathering():
+    assert confident("Halloween party on Friday 31 October at 7pm!") == [
+        ("2025-10-31T19:00:00+00:00", None, False)
+    ]
+
+
+def test_something_that_concluded_is_past():
+    # Written in December: "concluded" puts October 10 behind us, not ten months ahead.
+    december = datetime(2025, 12, 10, 12, tzinfo=UTC)
+    assert confident("Public beta testing concluded on October 10, with good feedback.", december) == []
