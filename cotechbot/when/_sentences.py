@@ -434,6 +434,8 @@ def _read_sentence(
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if P.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
+        if _line_below_says_no_gathering(work, bounds, item.span):
+            continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
@@ -488,6 +490,23 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
+    """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
+    happens then; a call-off, or a milestone with no gathering named, is no event."""
+    line_end = work.find("\n", span[1], span[1] + 40)
+    if (
+        line_end < 0
+        or work[bounds[0] : span[0]].strip(" \t*#>|-")
+        or work[span[1] : line_end].strip(" \t*:,.|-")
+    ):
+        return False
+    below_end = work.find("\n", line_end + 1, line_end + 200)
+    below = work[line_end + 1 : below_end if below_end >= 0 else min(len(work), line_end + 200)]
+    return bool(
+        P.CANCELLED_RE.search(below) or (P.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
+    )
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

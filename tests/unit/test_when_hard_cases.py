@@ -379,3 +379,26 @@ def test_something_that_concluded_is_past():
     # Written in December: "concluded" puts October 10 behind us, not ten months ahead.
     december = datetime(2025, 12, 10, 12, tzinfo=UTC)
     assert confident("Public beta testing concluded on October 10, with good feedback.", december) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11th March\nNo quiz - half-term break",
+        "4 March\nApplications close 5pm",
+        "Tuesday 4 March\n- Ballots open 9am, results on the website.",
+    ],
+)
+def test_a_date_heading_a_line_that_calls_off_or_marks_a_milestone_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_date_heading_a_gathering_is_still_read():
+    assert confident("11th March\nQuiz night at the Crown, 7pm") == [
+        ("2025-03-11T19:00:00+00:00", None, False)
+    ]
+
+
+def test_a_gathering_told_as_done_today_is_past():
+    # Written on Thursday 20 February: the meeting already happened.
+    assert confident("The working group held its first call today, 20 February 2025.") == []
