@@ -540,7 +540,7 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent
-    r"|e-?mails?|invites?|invitations?"
+    r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -641,7 +641,10 @@ MILESTONE_RE = re.compile(
 HOLIDAY_AFTER_RE = re.compile(
     r"[)\s,]{0,4}(?:is|was|will\s+be)\s{1,3}(?:(?:the|a)\s{1,3})?(?:(?-i:[A-Z])\w{1,15}\s{1,3})?"
     r"(?:labou?r\s+day|thanksgiving|easter|christmas|halloween|memorial\s+day|independence\s+day|boxing\s+day"
-    r"|good\s+friday|new\s+year'?s|passover|diwali|eid|hanukkah|(?:public|bank|national)\s+holiday)\b",
+    r"|good\s+friday|new\s+year'?s|passover|diwali|eid|hanukkah|(?:public|bank|national)\s+holiday)\b"
+    # "is Christmas party night": the party, not the holiday
+    r"(?![\s'-]{1,3}(?:s\s{1,3})?(?:party|parties|dinner|lunch|social|meal|service|market|fair|drinks|celebration|quiz"
+    r"|gathering|meet))",
     _I,
 )
 # A clause that says someone is away: "I'm on vacation from June 25", "out of office, 1st May", "when I return to

@@ -402,3 +402,12 @@ def test_a_date_heading_a_gathering_is_still_read():
 def test_a_gathering_told_as_done_today_is_past():
     # Written on Thursday 20 February: the meeting already happened.
     assert confident("The working group held its first call today, 20 February 2025.") == []
+
+
+def test_a_holiday_gathering_named_after_the_date_is_still_read():
+    assert confident("Friday 19 December is Christmas party night at the hall, 7pm.") == [
+        ("2025-12-19T19:00:00+00:00", None, False)
+    ]
+    assert confident("Calendar invite: Thursday 6 March, 7pm, the members' meeting.") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
