@@ -448,6 +448,12 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
     _I,
 )
+# "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
+SO_CALLED_OFF_AFTER_RE = re.compile(
+    r",\s{1,3}so\s[^.;!?\n]{0,60}?\b(?:(?:don't|do\s+not|won't|will\s+not)\s{1,3}(?:be\s{1,3})?meet(?:ing)?"
+    r"|no\s{1,3}(?:meeting|call|session|gathering))\b",
+    _I,
+)
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
 NEW_DATE_BEFORE_RE = re.compile(
     r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
@@ -541,6 +547,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent
     r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
+    # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -610,6 +618,9 @@ RECORD_HINTS = (
     "circulated",
     "sent out",
     "shared",
+    "old date",
+    "original",
+    "previously",
     "mail",
     "invit",
 )
@@ -626,7 +637,7 @@ NOT_A_GATHERING_RE = re.compile(
 # meeting: freezes, end of life, software released, schedules announced, votes and nominations opening or
 # closing, restrictions lifting, works starting, a place (re)opening, calendars cleaned, public holidays.
 MILESTONE_RE = re.compile(
-    r"\b(?:freeze|end\s+of\s+life|releas(?:e|es|ed|ing)|announc\w{0,4}\s+(?:the\s+)?(?:schedule|programme|program"
+    r"\b(?:freeze|end\s+of\s+life|call\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)|releas(?:e|es|ed|ing)|announc\w{0,4}\s+(?:the\s+)?(?:schedule|programme|program"
     r"|line-?up|speakers|results|winners)|(?:registrations?|nominations?|voting|votes?|ballots?|polls|applications?"
     r"|submissions?|entries|sign-?ups?)\s{1,3}(?:(?:will|are|is|shall)\s{1,3})?(?:be\s{1,3}|now\s{1,3})?(?:open|clos)\w{0,3}"
     r"|nominations?|restrictions?|(?:building|engineering|road)\s+works|works?\s+(?:will\s+)?(?:begin|start)s?"
@@ -666,7 +677,9 @@ FROM_OPENING_RE = re.compile(
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
-    r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    # "call for proposals" is a milestone, not a call
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"

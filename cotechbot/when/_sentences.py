@@ -436,6 +436,8 @@ def _read_sentence(
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if _line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
+        if "so" in sentence[offset:] and P.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
+            continue  # "This Friday is the 7th, so we don't meet"
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
@@ -502,8 +504,13 @@ def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tupl
         or work[span[1] : line_end].strip(" \t*:,.|-")
     ):
         return False
-    below_end = work.find("\n", line_end + 1, line_end + 200)
-    below = work[line_end + 1 : below_end if below_end >= 0 else min(len(work), line_end + 200)]
+    below_start = line_end + 1
+    while work.startswith("\n", below_start) or work.startswith(" \n", below_start):
+        below_start = (
+            work.index("\n", below_start) + 1
+        )  # "26th April" / "" / "Please note…": blank lines between
+    below_end = work.find("\n", below_start, below_start + 200)
+    below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
         P.CANCELLED_RE.search(below) or (P.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
     )

@@ -411,3 +411,22 @@ def test_a_holiday_gathering_named_after_the_date_is_still_read():
     assert confident("Calendar invite: Thursday 6 March, 7pm, the members' meeting.") == [
         ("2025-03-06T19:00:00+00:00", None, False)
     ]
+
+
+def test_the_old_date_of_a_moved_gathering_is_not_read():
+    assert confident("Spring social 15th March (from old date 8th March)") == [("2025-03-15", None, True)]
+    assert confident("The AGM, originally planned for 8 March, is now on Saturday 15 March.") == [
+        ("2025-03-15", None, True)
+    ]
+
+
+def test_a_call_for_proposals_is_a_milestone_not_a_call():
+    assert confident("10 March: call for proposals opens; drafts welcome") == []
+
+
+def test_a_consequence_that_calls_the_day_off():
+    assert confident("Next Friday is the 28th of February, the last Friday, so we don't meet.") == []
+
+
+def test_a_date_heading_is_read_past_blank_lines():
+    assert confident("14th March 2025\n\nNo meeting this month - Easter break") == []
