@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
 from cotechbot.when._items import _day_number
@@ -78,18 +79,18 @@ class _Clauses:
         """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
         start, end = self.bounds(offset)
         if start not in self._milestone:
-            self._milestone[start] = P.MILESTONE_RE.search(self._sentence, start, end) is not None
+            self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
 
     def away(self, offset: int) -> bool:
         """Does the clause say someone is away before ``offset``, with no gathering named in between?"""
         if self._may_be_away is None:
             lowered = self._sentence.lower()
-            self._may_be_away = any(hint in lowered for hint in P.ABSENCE_HINTS)
+            self._may_be_away = any(hint in lowered for hint in N.ABSENCE_HINTS)
         if not self._may_be_away:
             return False
         start, _ = self.bounds(offset)
-        absences = [m.end() for m in P.ABSENCE_RE.finditer(self._sentence, start, offset)]
+        absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
         return bool(absences) and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
 
     def cancelled(self, offset: int) -> bool:
@@ -432,11 +433,11 @@ def _read_sentence(
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
-        if P.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+        if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if _line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
-        if "so" in sentence[offset:] and P.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
+        if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
             continue  # "This Friday is the 7th, so we don't meet"
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
@@ -512,7 +513,7 @@ def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tupl
     below_end = work.find("\n", below_start, below_start + 200)
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
-        P.CANCELLED_RE.search(below) or (P.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
+        P.CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
     )
 
 
