@@ -465,6 +465,12 @@ def _read_sentence(
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         gathering = clauses.gathering(offset)
+        if (
+            not deadline
+            and clauses.milestone(offset)
+            and _milestone_leads_to(sentence, clause_start, lead - bounds[0])
+        ):
+            continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
@@ -493,6 +499,15 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
+    """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
+    what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
+    return (
+        N.MILESTONE_RE.search(sentence, clause_start, at) is not None
+        and P.EVENT_RE.search(sentence, clause_start, at) is None
+    )
 
 
 def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:

@@ -430,3 +430,10 @@ def test_a_consequence_that_calls_the_day_off():
 
 def test_a_date_heading_is_read_past_blank_lines():
     assert confident("14th March 2025\n\nNo meeting this month - Easter break") == []
+
+
+def test_a_milestone_leading_to_a_date_wins_over_a_gathering_named_after_it():
+    text = "Ballots will be opened on Monday 3 March, with the result announced at the AGM."
+    assert confident(text) == []
+    # A gathering named first keeps the date: the reopening is the party.
+    assert confident("Join us for the reopening party on Saturday 8 March.") == [("2025-03-08", None, True)]
