@@ -22,11 +22,13 @@ MILESTONE_RE = re.compile(
     r"|national\s+holidays?|(?:is|are)\s+(?:easter|christmas|passover|diwali|eid|hanukkah))\b",
     _I,
 )
-# "Monday September 4 is Labor Day", "(April 10--12) is Easter": a date named as a public holiday, whatever
+# "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
 # else the clause says (a party on the holiday names the party: "Halloween party on Oct 31").
 HOLIDAY_AFTER_RE = re.compile(
-    r"[)\s,]{0,4}(?:is|was|will\s+be)\s{1,3}(?:(?:the|a)\s{1,3})?(?:(?-i:[A-Z])\w{1,15}\s{1,3})?"
-    r"(?:labou?r\s+day|thanksgiving|easter|christmas|halloween|memorial\s+day|independence\s+day|boxing\s+day"
+    # "this Friday 7/3/20, but that is a holiday for Google": the holiday may be said in a clause of its own
+    r"[)\s,]{0,4}(?:(?:but|and|which|as)\s{1,3})?(?:(?:that|it|this)\s{1,3})?(?:is|was|will\s+be)\s{1,3}"
+    r"(?:(?:the|a)\s{1,3})?(?:(?-i:[A-Z])\w{1,15}\s{1,3})?"
+    r"(?:(?<=a\s)holiday|labou?r\s+day|thanksgiving|easter|christmas|halloween|memorial\s+day|independence\s+day|boxing\s+day"
     r"|good\s+friday|new\s+year'?s|passover|diwali|eid|hanukkah|(?:public|bank|national)\s+holiday)\b"
     # "is Christmas party night": the party, not the holiday
     r"(?![\s'-]{1,3}(?:s\s{1,3})?(?:party|parties|dinner|lunch|social|meal|service|market|fair|drinks|celebration|quiz"

@@ -437,3 +437,8 @@ def test_a_milestone_leading_to_a_date_wins_over_a_gathering_named_after_it():
     assert confident(text) == []
     # A gathering named first keeps the date: the reopening is the party.
     assert confident("Join us for the reopening party on Saturday 8 March.") == [("2025-03-08", None, True)]
+
+
+def test_a_date_said_to_be_a_holiday_in_the_next_clause():
+    text = "The call would normally be this Friday 28/2, but that is a holiday for most of us, so it moves on a week."
+    assert confident(text) == []
