@@ -442,3 +442,10 @@ def test_a_milestone_leading_to_a_date_wins_over_a_gathering_named_after_it():
 def test_a_date_said_to_be_a_holiday_in_the_next_clause():
     text = "The call would normally be this Friday 28/2, but that is a holiday for most of us, so it moves on a week."
     assert confident(text) == []
+
+
+def test_restrictions_lifting_is_a_milestone_but_a_caveat_is_not():
+    assert confident("Lockdown restrictions are due to ease on 29 March.") == []
+    assert confident("Thursday 6 March, 7pm (restrictions permitting)") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
