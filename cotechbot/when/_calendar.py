@@ -207,8 +207,8 @@ def _resolve(
     if item.time is not None:
         # "3-5 October, 15:00-18:00 each day": one span over the days; the hours are not one interval.
         flags.append("daily_times")
-    if (last or first) < ctx.today:
-        flags.append("past")
+    if (last or first) < ctx.today or (past and (last or first) == ctx.today):
+        flags.append("past")  # "had their first meeting today, 4 January": told as done on the day of writing
     return [TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))]
 
 

@@ -479,10 +479,20 @@ PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lu
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
-    r"|no\s+(?:meeting|call|session|gathering|social))\b",
+    r"|no\s+(?:meeting|call|session|gathering|social)"
+    # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
+    r"|cancel(?:s|l?ing)?|not\s+(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:be\s+)?tak(?:e|ing)\s+place"
+    r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?)\b"
+    # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
+    r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w-]{0,20}\s{1,3}){0,3}"
+    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
     _I,
 )
-NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$", _I)
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
+NEW_DATE_BEFORE_RE = re.compile(
+    r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    _I,
+)
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
@@ -497,7 +507,7 @@ RECURRING_BEFORE_RE = re.compile(
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|finished|ended|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
@@ -566,7 +576,9 @@ DEADLINE_HINTS = (
 DEADLINE_AFTER_RE = re.compile(
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
 )
-DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
+DEADLINE_WORD_RE = re.compile(
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
@@ -577,6 +589,10 @@ RECORD_BEFORE_RE = re.compile(
     r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
+    # "will receive a Zoom invite … via email on June 29": when a message is sent
+    r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
+    # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -646,6 +662,11 @@ RECORD_HINTS = (
     "circulated",
     "sent out",
     "shared",
+    "old date",
+    "original",
+    "previously",
+    "mail",
+    "invit",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
@@ -658,14 +679,17 @@ NOT_A_GATHERING_RE = re.compile(
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
-# "From 1 April the fee rises": a sentence opening with "From <date>" says when a rule starts.
+# "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
+# says when a rule starts.
 FROM_OPENING_RE = re.compile(
-    r"^\s*(?:[-*>]\s*)?(?:from|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
-    r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
-    r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
+    # "call for proposals" is a milestone, not a call
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"

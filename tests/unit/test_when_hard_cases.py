@@ -298,6 +298,160 @@ def test_polite_past_forms_do_not_make_a_coming_date_past(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on vacation from 3 March to 14 March.",
+        "Sam out of office, 4th March, 10th-12th March",
+        "I'll be out of town on Wednesday 5 March.",
+        "I'll be out-of-the-office on Friday 7 March and missing the meeting.",
+        "I will reply when I return to the office on 10 March 2025.",
+    ],
+)
+def test_an_absence_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_an_absence_then_a_gathering_keeps_the_gathering():
+    text = "I'll be away on Tuesday 4 March, so I will run the workshop on Wednesday 5 March at 2pm."
+    assert confident(text) == [("2025-03-05T14:00:00+00:00", None, False)]
+    assert confident("I'm on leave until the social on Friday 7 March.") == [("2025-03-07", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadly we must cancel the 6 March committee meeting.",
+        "The general assembly will not take place on Saturday 8 March.",
+        "We don't meet on Friday 7 March because of the strike.",
+        "There will be no Garden Club Meeting on 12 March.",
+        "There will be _no_ meeting on 12 March.",
+        "No office hours on Tuesday 4 March, sorry.",
+        "The board meeting scheduled for Thursday 6 March has been postponed.",
+    ],
+)
+def test_a_called_off_gathering_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_postponed_gathering_keeps_its_new_date():
+    text = "The board meeting scheduled for Thursday 6 March has been postponed to Thursday 13 March."
+    assert confident(text) == [("2025-03-13", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The string freeze is 14 March.",
+        "Version 3 will reach end of life on 31 March 2025.",
+        "We are releasing version 4.2 on 18 March.",
+        "Nominations will be open from 3 March to 20 March.",
+        "Voting will be opened on Monday 3 March at 9am.",
+        "Building works will begin on the 10th March, weather permitting.",
+        "The community centre will reopen on 1 April.",
+        "The final date for amendments is 5pm on Friday 14 March 2025.",
+        "After 2025-03-31 the old calendar entries will be removed.",
+        "Registered members will receive the Zoom invite by email on 2 March after 6pm.",
+    ],
+)
+def test_a_milestone_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 26 May is Memorial Day here, so many will be travelling.",
+        "The weekend of 18-21 April is Easter, which rules it out for most of us.",
+        "I'd rather not miss Thanksgiving with the family (Thursday Nov 27).",
+    ],
+)
+def test_a_public_holiday_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_party_on_a_holiday_is_still_a_gathering():
+    assert confident("Halloween party on Friday 31 October at 7pm!") == [
+        ("2025-10-31T19:00:00+00:00", None, False)
+    ]
+
+
+def test_something_that_concluded_is_past():
+    # Written in December: "concluded" puts October 10 behind us, not ten months ahead.
+    december = datetime(2025, 12, 10, 12, tzinfo=UTC)
+    assert confident("Public beta testing concluded on October 10, with good feedback.", december) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11th March\nNo quiz - half-term break",
+        "4 March\nApplications close 5pm",
+        "Tuesday 4 March\n- Ballots open 9am, results on the website.",
+    ],
+)
+def test_a_date_heading_a_line_that_calls_off_or_marks_a_milestone_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_date_heading_a_gathering_is_still_read():
+    assert confident("11th March\nQuiz night at the Crown, 7pm") == [
+        ("2025-03-11T19:00:00+00:00", None, False)
+    ]
+
+
+def test_a_gathering_told_as_done_today_is_past():
+    # Written on Thursday 20 February: the meeting already happened.
+    assert confident("The working group held its first call today, 20 February 2025.") == []
+
+
+def test_a_holiday_gathering_named_after_the_date_is_still_read():
+    assert confident("Friday 19 December is Christmas party night at the hall, 7pm.") == [
+        ("2025-12-19T19:00:00+00:00", None, False)
+    ]
+    assert confident("Calendar invite: Thursday 6 March, 7pm, the members' meeting.") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+
+
+def test_the_old_date_of_a_moved_gathering_is_not_read():
+    assert confident("Spring social 15th March (from old date 8th March)") == [("2025-03-15", None, True)]
+    assert confident("The AGM, originally planned for 8 March, is now on Saturday 15 March.") == [
+        ("2025-03-15", None, True)
+    ]
+
+
+def test_a_call_for_proposals_is_a_milestone_not_a_call():
+    assert confident("10 March: call for proposals opens; drafts welcome") == []
+
+
+def test_a_consequence_that_calls_the_day_off():
+    assert confident("Next Friday is the 28th of February, the last Friday, so we don't meet.") == []
+
+
+def test_a_date_heading_is_read_past_blank_lines():
+    assert confident("14th March 2025\n\nNo meeting this month - Easter break") == []
+
+
+def test_a_milestone_leading_to_a_date_wins_over_a_gathering_named_after_it():
+    text = "Ballots will be opened on Monday 3 March, with the result announced at the AGM."
+    assert confident(text) == []
+    # A gathering named first keeps the date: the reopening is the party.
+    assert confident("Join us for the reopening party on Saturday 8 March.") == [("2025-03-08", None, True)]
+
+
+def test_a_date_said_to_be_a_holiday_in_the_next_clause():
+    text = "The call would normally be this Friday 28/2, but that is a holiday for most of us, so it moves on a week."
+    assert confident(text) == []
+
+
+def test_restrictions_lifting_is_a_milestone_but_a_caveat_is_not():
+    assert confident("Lockdown restrictions are due to ease on 29 March.") == []
+    assert confident("Thursday 6 March, 7pm (restrictions permitting)") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("The workshop runs March 10th through the 12th in Leeds.", [("2025-03-10", "2025-03-12", True)]),
