@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._model import _AMBIGUOUS_MONTH_WORDS, _Context, _Day, _Item
 
 
@@ -265,7 +266,7 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
         return []
     if not P.MONTH_FIRST_END_RE.search(work, item.span[0], item.span[1]):
         return []
-    span_end = P.DAY_SPAN_CONTINUATION_RE.match(work, item.span[1], end)
+    span_end = S.DAY_SPAN_CONTINUATION_RE.match(work, item.span[1], end)
     if span_end is not None and _day_number(span_end.group("day"))[0] > first.day:
         # "July 22nd through the 24th": one event over the days.
         year = int(span_end.group("year")) if span_end.group("year") else first.year
@@ -323,7 +324,7 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
         if (
             prior is not None
             and _consecutive_pair(prior, item)
-            and P.SPAN_PAIR_JOIN_RE.fullmatch(work, prior.span[1], item.span[0])
+            and S.SPAN_PAIR_JOIN_RE.fullmatch(work, prior.span[1], item.span[0])
             and prior.first is not None
             and item.first is not None
         ):
@@ -339,7 +340,7 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
         first, last = item.first, item.last
         if item.kind != "range" or first is None or last is None or first.weekday is None:
             continue
-        before = P.WEEKDAY_PAIR_BEFORE_RE.search(work, max(0, item.span[0] - 16), item.span[0])
+        before = S.WEEKDAY_PAIR_BEFORE_RE.search(work, max(0, item.span[0] - 16), item.span[0])
         weekday = _weekday_index(before.group("wd")) if before else None
         if (
             before

@@ -197,17 +197,6 @@ DAY_CONTINUATION_RE = re.compile(
     rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b)))",
     _I,
 )
-# "July 22nd through the 24th": the last day of a span written after a month-first date, without its month.
-DAY_SPAN_CONTINUATION_RE = re.compile(
-    rf"{SP}(?:through|thru|till|until|to){SP}(?:the{SP})?(?P<day>{DAY})"
-    rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
-    _I,
-)
-# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span.
-SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
-OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
-# "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
-WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
@@ -224,17 +213,6 @@ CLOCK_THEN_END_RE = re.compile(
     r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
     r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
-    _I,
-)
-# "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
-# without am/pm, after words that say it is the end.
-CLOCK_THEN_BARE_END_RE = re.compile(
-    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:"
-    r"(?:we|you|everyone|people)[ \t]{1,3}(?:are|'re|will[ \t]{1,3}be|need[ \t]{1,3}to[ \t]{1,3}be)[ \t]{1,3}"
-    r"(?:out|done|finished|gone)(?:[ \t]{1,3}(?:of[ \t]{1,3})?the[ \t]{1,3}(?:doors?|building|hall|room))?[ \t]{1,3}by"
-    r"|(?:(?:it|we|the[ \t]{1,3}\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?(?:close[sd]?|ends?|finish(?:es)?|wraps?[ \t]{1,3}up)"
-    r"[ \t]{1,3}(?:at|by|around|about))"
-    r"[ \t]{1,3}(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?(?![\w:]|[ \t]{0,2}[ap]\.?m|\.\d)",
     _I,
 )
 # "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.
@@ -383,13 +361,6 @@ MONTH_HEADING_RE = re.compile(
 LINE_GOES_ON = tuple(
     f" {word}" for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
 ) + ("@",)
-# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
-LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
-# "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
-CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
-# "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
-MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
-DAY_OPENS_LINE_RE = re.compile(rf"[ \t]{{0,3}}{DAY}(?![:.]\d|[ \t]{{0,3}}(?:[ap]\.?m|{MON})\b)", _I)
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(
@@ -397,10 +368,6 @@ BULLET_CLOCK_LINE_RE = re.compile(
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
-# "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
-DOTTED_DAY_RANGE_RE = re.compile(
-    rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
-)
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [
@@ -533,16 +500,6 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
     r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
-    _I,
-)
-# "6:00 PM till 14 April 3pm": "till" after a clock starts the end of a timed span, not a deadline.
-TIMED_SPAN_END_BEFORE_RE = re.compile(
-    r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
-)
-# Between two sessions' clocks on one day: "and" then something named ("and a Midnight Communion is starting
-# at", ") and 197 Plan Task Force (").
-SESSION_JOIN_RE = re.compile(
-    r"\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?(?:[A-Za-z]{2,}|\d{1,4}[ \t]{1,3}(?![ap]\.?m\b|hrs?\b)[A-Za-z]{2,})",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.

@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
@@ -45,7 +46,6 @@ from cotechbot.when._model import (
     _LONE_CLOCK_SENTENCE,
     _NORMALISE,
     TimeMention,
-    _Clock,
     _Context,
     _Day,
     _Item,
@@ -53,6 +53,12 @@ from cotechbot.when._model import (
     _Time,
 )
 from cotechbot.when._sentences import _read_sentence
+from cotechbot.when._spans import (
+    _bare_ends,
+    _first_of_repeated_spans,
+    _sessions_under_a_date_line,
+    _start_line_then_end_line,
+)
 
 
 def read_times(
@@ -214,20 +220,6 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     return results
 
 
-def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
-    """ "from February 19th to February 26th … in one place from February 19th to February 26th": a span of
-    days written twice in one text is one event."""
-    seen: set[tuple[object, object]] = set()
-    kept: list[TimeMention] = []
-    for mention in results:
-        if mention.all_day and mention.end is not None:
-            if (mention.start, mention.end) in seen:
-                continue
-            seen.add((mention.start, mention.end))
-        kept.append(mention)
-    return kept
-
-
 def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
     """ "Start date / time" / "Friday 23 July 2021, 10:00am" / "End date / time" / "Sunday 25 July 2021,
     12:00pm": an event page's two labelled moments are one span from the first to the second."""
@@ -258,24 +250,6 @@ def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: st
     return joined
 
 
-def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
-    """ "2011-04-28 19:00" / "2011-04-28 21:00": two lines holding nothing but one day's date and a clock
-    each are that day's start and end."""
-    return (
-        isinstance(prior.start, datetime)
-        and isinstance(mention.start, datetime)
-        and prior.start.date() == mention.start.date()
-        and work[prior.span[1] : mention.span[0]].strip(" \t") == "\n"
-        and not work[work.rfind("\n", 0, prior.span[0]) + 1 : prior.span[0]].strip()
-        and not work[mention.span[1] : _line_end(work, mention.span[1])].strip()
-    )
-
-
-def _line_end(work: str, at: int) -> int:
-    end = work.find("\n", at)
-    return len(work) if end == -1 else end
-
-
 def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """Day-only items ("Thu 8th - 12-1pm") under a month heading ("Sessions in March:") are in that month."""
     partial = [
@@ -300,39 +274,6 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
         if heading.group("year"):
             item.first.year = int(heading.group("year"))
         item.flags.append("month_from_heading")
-
-
-def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
-    """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
-    each line that opens with a clock (and names no date) a session on that day."""
-    for at, (index, bounds, found) in enumerate(read):
-        if (
-            found.times
-            or len(found.items) != 1
-            or found.items[0].kind != "day"
-            or not (bounds[0] == 0 or work[bounds[0] - 1] == "\n")
-            or work[bounds[1] - 1 : bounds[1]] != "\n"
-        ):
-            continue
-        sessions: list[_Sentence] = []
-        for next_index, next_bounds, following in read[at + 1 :]:
-            if (
-                next_index != index + 1 + len(sessions)
-                or following.items
-                or not following.times
-                or not following.times[0].start.strong
-                or work[next_bounds[0] : following.times[0].span[0]].strip(" \t•*-")
-            ):
-                break
-            sessions.append(following)
-        if len(sessions) < 2:
-            continue  # one clock below is carried up by _carry_lone_clocks
-        for following in sessions:
-            clock_at = following.times[0].span[0]
-            following.items.append(
-                replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
-            )
-        found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
 
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
@@ -457,7 +398,7 @@ def _find(
     # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
     if (
         len(found.items) > 1 or any(item.kind == "range" for item in found.items)
-    ) and not P.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
+    ) and not S.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
         found.items = _join_consecutive_days(found.items, work)
         for item in found.items:
             taken.add(item.span)
@@ -507,7 +448,7 @@ def _find(
         if digits and (
             end - start <= _LONE_CLOCK_SENTENCE
             or P.TAKES_PLACE_RE.match(work, start, end)
-            or P.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
+            or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
             ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
             found.times.extend(ranges)
@@ -586,26 +527,6 @@ def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
     return items
 
 
-def _bare_ends(times: list[_Time], work: str, end: int) -> None:
-    """ "We meet at 6:30pm and we are out the doors by 8": a clock's end hour written bare after words that
-    say so is the first such hour after the start (within twelve hours)."""
-    for found in times:
-        if found.end is not None or not found.start.strong or not found.start.meridiem_known:
-            continue
-        m = P.CLOCK_THEN_BARE_END_RE.match(work, found.span[1], end)
-        if m is None:
-            continue
-        start = found.start.hour * 60 + found.start.minute
-        hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
-        after = [
-            h * 60 + minute for h in (hour % 12, hour % 12 + 12) if 0 < h * 60 + minute - start <= 12 * 60
-        ]
-        if after:
-            finish = min(after)
-            found.end = _Clock(finish // 60, finish % 60, True, strong=True, zone=found.start.zone)
-            found.span = (found.span[0], m.end())
-
-
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
     """ "Gathering starts 18:00 UTC, closes at 19:00": one clock range, the zone written once for both."""
     times.sort(key=lambda t: t.span)
@@ -634,16 +555,16 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
 def _sentence_starts(work: str, lowered: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
-    dotted_days = [d.span() for d in P.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
+    dotted_days = [d.span() for d in S.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
     for m in P.SENTENCE_END_RE.finditer(work):
         if dotted_days and any(a < m.start() < b for a, b in dotted_days):
             continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
-            or P.LINE_CONTINUES_RE.match(work, m.end())
+            or S.LINE_CONTINUES_RE.match(work, m.end())
             or (
-                P.DAY_OPENS_LINE_RE.match(work, m.end())
-                and P.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+                S.DAY_OPENS_LINE_RE.match(work, m.end())
+                and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
             )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
@@ -239,35 +240,6 @@ def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> li
     return made
 
 
-def _more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
-    """ "a service at 6.30pm on Monday, December 24 and a Midnight Communion at 11.30pm", "X (6:30 p.m.) and
-    Y (7 p.m.), Wed., April 16": with one date in the sentence and its clock given, a clear clock left over,
-    joined to it by "and" and a named thing and in time order, is another session that day."""
-    dated = [i for i in items if i.kind in ("day", "relday") and i.time is not None and i.time_adjacent]
-    if len(dated) != 1 or len({i.group for i in items}) != 1:
-        return []
-    item = dated[0]
-    clock = item.time
-    assert clock is not None
-    made: list[_Item] = []
-    for other in times:
-        if (
-            other.claimed
-            or not other.start.strong
-            or other.end is not None
-            or other.start.zone != clock.start.zone
-        ):
-            continue
-        later = other.span[0] > clock.span[1]
-        gap = work[clock.span[1] : other.span[0]] if later else work[other.span[1] : clock.span[0]]
-        moment, known = (other.start.hour, other.start.minute), (clock.start.hour, clock.start.minute)
-        if (moment > known) != later or moment == known or not P.SESSION_JOIN_RE.search(gap):
-            continue
-        other.claimed = True
-        made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
-    return made
-
-
 def _give(members: list[_Item], found: _Time) -> None:
     found.claimed = True
     nearest = min(
@@ -431,7 +403,7 @@ def _read_sentence(
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
     items.extend(_clock_alternatives(items, times, work))
-    items.extend(_more_sessions(items, times, work))
+    items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
     _series_starts(items)
@@ -484,7 +456,7 @@ def _read_sentence(
             )
             or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
-        ) and not (item.time is not None and P.TIMED_SPAN_END_BEFORE_RE.search(before))
+        ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
         if deadline:
             if not include_deadlines:
                 continue
