@@ -538,7 +538,7 @@ DEADLINE_WORD_RE = re.compile(
 )
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
-    r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
+    r"\b(?:dated|born|posted|published|written|update[sd]?|edit(?:ed)?|registered|incorporated|founded|since|as\s+of"
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
@@ -582,8 +582,8 @@ RECORD_HINTS = (
     "posted",
     "published",
     "written",
-    "updated",
-    "edited",
+    "update",
+    "edit",
     "registered",
     "incorporated",
     "founded",

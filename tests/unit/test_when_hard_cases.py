@@ -451,6 +451,13 @@ def test_restrictions_lifting_is_a_milestone_but_a_caveat_is_not():
     ]
 
 
+def test_an_update_stamp_is_a_record_and_the_date_it_announces_is_read():
+    text = (
+        "Update: 2025-02-20 8:20 PM GMT: the title now gives the real date, Friday 28 February 2025 at 10am."
+    )
+    assert confident(text) == [("2025-02-28T10:00:00+00:00", None, False)]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
