@@ -9,7 +9,19 @@ from dataclasses import replace
 from datetime import datetime
 
 from cotechbot.when._model import TimeMention, _Clock, _Item, _Sentence, _Time
-from cotechbot.when._patterns import _CLOCK_START, _YEAR_LEAD, CLOCK, DAY, MON, SP, SP0, WD, YEAR
+from cotechbot.when._patterns import (
+    _CLOCK_START,
+    _YEAR_LEAD,
+    CLOCK,
+    DAY,
+    EVENT_RE,
+    MON,
+    SP,
+    SP0,
+    STARTING_RE,
+    WD,
+    YEAR,
+)
 
 _I = re.IGNORECASE
 
@@ -165,7 +177,16 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
         later = other.span[0] > clock.span[1]
         gap = work[clock.span[1] : other.span[0]] if later else work[other.span[1] : clock.span[0]]
         moment, known = (other.start.hour, other.start.minute), (clock.start.hour, clock.start.minute)
-        if (moment > known) != later or moment == known or not SESSION_JOIN_RE.search(gap):
+        joined = SESSION_JOIN_RE.search(gap)
+        if (moment > known) != later or moment == known or joined is None:
+            continue
+        # the clause after "and" names a gathering or its start, or the clock sits in brackets after a name
+        # ("Task Force (7 p.m.)"); "and the recording will be up at 5pm" is no session
+        if not (
+            EVENT_RE.search(gap, joined.start())
+            or STARTING_RE.search(gap, joined.start())
+            or work[other.span[0] - 1 : other.span[0]] == "("
+        ):
             continue
         other.claimed = True
         made.append(replace(item, time=other, flags=list(item.flags), span=item.span))

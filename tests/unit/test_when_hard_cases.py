@@ -555,6 +555,11 @@ def test_an_hour_range_ending_in_h_is_a_clock_range_but_a_short_one_is_a_duratio
             "Allotment Committee (6 p.m.) and Parish Council (7:30 p.m.), Tue., March 4, Village Hall.",
             [("2025-03-04T18:00:00+00:00", None, False), ("2025-03-04T19:30:00+00:00", None, False)],
         ),
+        # an errand's hour is not another session
+        (
+            "The call is on Tuesday 4 March at 3pm and the recording will be up at 5pm.",
+            [("2025-03-04T15:00:00+00:00", None, False)],
+        ),
         # an earlier clock after the session ("doors open") is not another session
         (
             "The quiz is on Tuesday 4 March at 7pm and doors open at 6.30pm.",
