@@ -53,7 +53,12 @@ LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
 CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
 MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
-DAY_OPENS_LINE_RE = re.compile(rf"[ \t]{{0,3}}{DAY}(?![:.]\d|[ \t]{{0,3}}(?:[ap]\.?m|{MON})\b)", _I)
+# the day ends a date: an ordinal, or punctuation or a span word after it ("March\n12 people came" is a count)
+DAY_OPENS_LINE_RE = re.compile(
+    r"[ \t]{0,3}(?:3[01]|[12]\d|0?[1-9])(?:(?:st|nd|rd|th)(?![a-z])|(?=[ \t]{0,3}(?:$|\n|[,;!?)]|\.(?!\d)"
+    r"|-(?!\d)|(?:to|and|through|till|until|at|from)\b)))",
+    _I,
+)
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(
     rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I

@@ -587,6 +587,8 @@ def test_a_span_wrapped_between_its_month_and_day_and_written_twice_is_one_event
         "in the week from \nMarch \n10th to March 14th."
     )
     assert confident(text) == [("2025-03-10", "2025-03-14", True)]
+    # a count opening the line after a month is no day of it
+    assert confident("The fair was held in March\n12 people came to help.") == []
 
 
 def test_a_start_line_then_an_end_line_of_the_same_day_are_one_range():
