@@ -496,6 +496,8 @@ def _find(
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)
+        if work.find("(", start, end) != -1:
+            found.times = S.join_bracketed_range(found.times, work)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
 

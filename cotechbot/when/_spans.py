@@ -21,6 +21,7 @@ from cotechbot.when._patterns import (
     STARTING_RE,
     WD,
     YEAR,
+    ZONE_ABBR,
 )
 
 _I = re.IGNORECASE
@@ -66,6 +67,14 @@ DOTTED_DAY_RANGE_RE = re.compile(
 # "6:00 PM till 14 April 3pm": "till" after a clock starts the end of a timed span, not a deadline.
 TIMED_SPAN_END_BEFORE_RE = re.compile(
     r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
+)
+# "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": each end restated in brackets, then the range's word.
+BRACKETED_RANGE_JOIN_RE = re.compile(
+    r"[ \t]{0,3}\((?P<restated>[^()\n]{1,24})\)[ \t]{0,3}(?P<sep>-{1,2}|to|till|until|and)[ \t]{0,3}", _I
+)
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween[ \t]{1,3}$", _I)
+RESTATED_TAIL_RE = re.compile(
+    rf"[ \t]{{0,3}}\([^()\n]{{1,24}}\)(?:[ \t]{{0,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z]))?"
 )
 # Between two sessions' clocks on one day: "and" then something named ("and a Midnight Communion is starting
 # at", ") and 197 Plan Task Force (").
@@ -196,3 +205,31 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
         other.claimed = True
         made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
     return made
+
+
+def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
+    """ "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": two clocks each restated in brackets are one range;
+    the restatements are part of it, and a zone written after the last bracket is the range's."""
+    for at, found in enumerate(times[:-1]):
+        joint = BRACKETED_RANGE_JOIN_RE.match(work, found.span[1])
+        if found.end is not None or joint is None or not joint.group("restated").lstrip()[:1].isdigit():
+            continue
+        if joint.group("sep").lower() == "and" and not BETWEEN_BEFORE_RE.search(
+            work, max(0, found.span[0] - 10), found.span[0]
+        ):
+            continue
+        last = next((t for t in times[at + 1 :] if t.span[0] >= joint.end()), None)
+        if last is None or last.span[0] != joint.end() or last.end is not None:
+            continue
+        if (last.start.hour, last.start.minute) <= (found.start.hour, found.start.minute):
+            continue
+        tail = RESTATED_TAIL_RE.match(work, last.span[1])
+        end_at = tail.end() if tail else last.span[1]
+        zone = tail.group("zone") if tail and tail.group("zone") else last.start.zone or found.start.zone
+        found.start.zone = last.start.zone = zone
+        joined = _Time((found.span[0], end_at), found.start, last.start)
+        return sorted(
+            [t for t in times if t.span[1] <= found.span[0] or t.span[0] >= end_at] + [joined],
+            key=lambda t: t.span,
+        )
+    return times

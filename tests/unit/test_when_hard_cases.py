@@ -616,3 +616,8 @@ def test_a_start_line_then_an_end_line_of_the_same_day_are_one_range():
 )
 def test_an_end_hour_written_bare_after_words_that_say_it_ends_closes_the_range(text, expected):
     assert confident(text) == expected
+
+
+def test_a_clock_range_with_each_end_restated_in_brackets_is_one_range():
+    text = "I've put the call on Friday 7 March 2025 between 18:00 (06:00 pm) and 19:30 (07:30 pm) UTC on the site."
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-07T19:30:00+00:00", False)]
