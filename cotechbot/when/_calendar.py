@@ -75,6 +75,16 @@ def _resolve_day(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date
         if following == ctx.today:
             return following
         chosen = previous
+        if (
+            day.weekday is not None
+            and following is not None
+            and following.weekday() == day.weekday
+            and (previous is None or previous.weekday() != day.weekday)
+        ):
+            # "the council agreed to book Friday 23 - Sunday 25 July": the past tense is the decision's;
+            # the weekday says which year the date is in
+            chosen = following
+            flags.append("year_from_weekday")
     elif day.weekday is not None:
         fits = [d for d in (following, previous) if d is not None and d.weekday() == day.weekday]
         recent = previous is not None and ctx.today - previous <= timedelta(days=183)

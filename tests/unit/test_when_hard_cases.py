@@ -621,3 +621,13 @@ def test_an_end_hour_written_bare_after_words_that_say_it_ends_closes_the_range(
 def test_a_clock_range_with_each_end_restated_in_brackets_is_one_range():
     text = "I've put the call on Friday 7 March 2025 between 18:00 (06:00 pm) and 19:30 (07:30 pm) UTC on the site."
     assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-07T19:30:00+00:00", False)]
+
+
+def test_a_weekday_that_fits_only_the_coming_date_beats_a_past_tense_decision():
+    # Told in the past ("agreed"), but Saturday 10 May is 2025's, not 2024's (a Friday): the decision is past,
+    # the gathering is ahead.
+    assert confident("The council agreed to book the hall for Saturday 10 May.") == [
+        ("2025-05-10", None, True)
+    ]
+    # Where the weekday fits the past date, the past tense keeps it past.
+    assert confident("We met on Wednesday 5 February.") == []
