@@ -194,6 +194,10 @@ DAY_CONTINUATION_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
+# What may stand beside the day in a line that is only a day ("Tuesday, May 9th", "TONIGHT! -"), and the
+# whitespace (at most one blank line) between such a heading and the sentence it heads.
+HEADING_DAY_REST_RE = re.compile(r"[\s,.:;!()-]*")
+HEADING_GAP_RE = re.compile(r"[ \t]{0,8}(?:\n[ \t]{0,8}){0,2}|[ \t]{1,8}")
 # "… is the developer meeting. This generally takes place at 4pm UTC": a sentence that gives the time of
 # the gathering just named, however long it runs on.
 TAKES_PLACE_RE = re.compile(
@@ -336,6 +340,7 @@ SIGNAL_WORDS = (
     "sun",
     "today",
     "tonight",
+    "this evening",  # "this evening's workshop": a day-word with no digit to make the sentence worth reading
     "tomorrow",
     "tmrw",
     "noon",

@@ -18,6 +18,7 @@ Precision beats recall: whatever is doubtful (a bare weekday with no time, a vag
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from calendar import monthrange
 from collections.abc import Iterator
@@ -194,7 +195,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         found = _Sentence()
         first, last = bisect.bisect_left(exact_starts, bounds[0]), bisect.bisect_left(exact_starts, bounds[1])
         found.exact.extend(_exact_mention(moment, text, ctx) for moment in exact[first:last])
-        _find(work, bounds, signals, found, ctx, groups)
+        headed = bool(read) and _heads(work, read[-1][1], read[-1][2], bounds)
+        _find(work, bounds, signals, found, ctx, groups, headed=headed)
         read.append((index, bounds, found))
     if "\n" in work:
         _months_from_headings(read, work)
@@ -261,27 +263,53 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
         item.flags.append("month_from_heading")
 
 
+_HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
+
+
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
     sentence before it, when that one named a day but no time."""
     for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+        heading = _heads(work, bounds, found, next_bounds)
+        clocks = following.times
+        if heading and clocks and clocks[0].start.zone:
+            # "4pm EDT 1pm PDT / 9pm BST / 6am +1 AEST": the clocks in zones we know are the moment
+            zoned = len(list(itertools.takewhile(lambda t: t.start.zone is not None, clocks)))
+            clocks = clocks[:zoned]
         if (
-            next_index == index + 1
+            (next_index == index + 1 or heading)
             and found.items
             and not found.times
             and not following.items
-            and following.times
+            and clocks
             # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
-            and (len(following.times) == 1 or all(t.start.zone for t in following.times))
-            and following.times[0].start.strong
+            and (len(clocks) == 1 or all(t.start.zone for t in clocks))
+            and clocks[0].start.strong
             and (
-                next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
-                or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+                heading
+                or (
+                    (
+                        next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+                        or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+                    )
+                    and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
+                )
             )
-            and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
         ):
-            found.times.extend(following.times)
+            found.times.extend(clocks)
             following.times.clear()
+
+
+def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:
+    """ "Tuesday, May 9th" / "" / "Group H - 4pm EDT …", "TONIGHT! - Join us … from 7pm": a line that is
+    nothing but a day heads the sentence right after it, so that sentence's clock is its time, however long."""
+    if not found.items or bounds[1] - bounds[0] > _HEADING_DAY_LINE:
+        return False
+    spans = [(item.span[0] - bounds[0], item.span[1] - bounds[0]) for item in found.items]
+    return (
+        P.HEADING_DAY_REST_RE.fullmatch(_blanked(work[bounds[0] : bounds[1]], spans)) is not None
+        and P.HEADING_GAP_RE.fullmatch(work, bounds[1], next_bounds[0]) is not None
+    )
 
 
 def _blank_noise(work: str) -> str:
@@ -355,8 +383,11 @@ def _find(
     found: _Sentence,
     ctx: _Context,
     groups: Iterator[int],
+    *,
+    headed: bool = False,
 ) -> None:
-    """Every date, day-word, weekday, clock and "in N minutes" in one sentence, overlaps settled."""
+    """Every date, day-word, weekday, clock and "in N minutes" in one sentence, overlaps settled.  ``headed``:
+    the sentence before is a line holding only a day, whose clock this sentence may give."""
     start, end = bounds
     digits = signals.digits_in(start, end)
     has_words = signals.words_in(start, end)
@@ -418,7 +449,9 @@ def _find(
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
-        if digits and (end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)):
+        if digits and (
+            headed or end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)
+        ):
             ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
             found.times.extend(ranges)
             found.times.extend(

@@ -295,3 +295,30 @@ def test_a_weekday_named_after_an_offered_day_must_fit_it():
 )
 def test_polite_past_forms_do_not_make_a_coming_date_past(text):
     assert confident(text) == [("2025-03-25", None, True)]
+
+
+def test_tonight_with_a_gathering_and_no_clock_is_that_day():
+    # FEB is Thursday 20 February 2025, noon: the evening is still ahead.
+    assert [r[:3] for r in read("Quiz night at the club tonight, bring a pen!")] == [
+        ("2025-02-20", None, True)
+    ]
+    assert [r[:3] for r in read("This evening's workshop is in room 4.")] == [("2025-02-20", None, True)]
+    # Saying you will miss it is not an event; a bare "today" with no clock is happening now.
+    assert read("Apologies, I can't make it tonight.") == []
+    assert read("The workshop is today.") == []
+
+
+def test_a_line_holding_only_a_day_takes_the_clock_of_the_sentence_under_it():
+    assert confident("Friday, March 7th\n\nSession B - 3pm UTC 10am EST / 4pm CET / 9pm +1 NZDT") == [
+        ("2025-03-07T15:00:00+00:00", None, False)
+    ]
+    assert confident("Wednesday 12 March 2025\n\ndoors open at 7.30 pm") == [
+        ("2025-03-12T19:30:00+00:00", None, False)
+    ]
+    assert confident(
+        "TONIGHT! - Come and find us upstairs at the Red Lion by the old market square from 6:30pm for our monthly meetup"
+    ) == [("2025-02-20T18:30:00+00:00", None, False)]
+    # A sentence that says more than the day keeps its own meaning; the long one after it is not its clock.
+    assert confident(
+        "We meet on Wednesday 12 March 2025 to plan.\n\nLast year the bar stayed open until 11pm on most nights of the week."
+    ) == [("2025-03-12", None, True)]
