@@ -228,15 +228,25 @@ ORDINAL_DAY_RE = re.compile(
 )
 # "I could do the 5th, 19th or 26th", "I'd prefer the 5th": days of the month offered or chosen in a thread
 # that is finding a date; the verb before them is what makes a bare ordinal a day.
+# The same family announces days in running text: "see you on the 23rd", "the concert on 7th, the talk on
+# 21st", "(that's the 13th)".  There the ordinal must end its phrase (a stop, a comma, "at", "between", "in",
+# "and" before a name…), so "on the 5th floor", "on the 3rd and final day" are never days.
 _ORDINAL = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+_ANNOUNCED_DAY_END = (
+    r"(?=[ \t]{0,3}(?:[.,;:!?)\n]|$|(?:at|from|between|in|when|with|-)(?![\w-])"
+    r"|(?:and|or)[ \t]{1,3}(?:(?-i:[A-Z])|the\b|on\b|at\b)))"
+)
 OFFERED_DAYS_RE = re.compile(
-    rf"\b(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
-    rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for)"
-    rf"{SP}the{SP}(?P<days>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL})*)"
-    rf"(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b)",
+    rf"\b(?:(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
+    rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for){SP}the"
+    rf"|(?P<announced>on(?:{SP}the)?|(?:that's|that{SP}is|i\.e\.?|ie),?{SP}the))"
+    rf"{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL})*))"
+    rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "events coming up this month – the concert on 7th": the month an announced day belongs to.
+THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks
 # their month.
 OFFERED_WEEKDAY_RE = re.compile(

@@ -322,3 +322,28 @@ def test_a_line_holding_only_a_day_takes_the_clock_of_the_sentence_under_it():
     assert confident(
         "We meet on Wednesday 12 March 2025 to plan.\n\nLast year the bar stayed open until 11pm on most nights of the week."
     ) == [("2025-03-12", None, True)]
+
+
+def test_a_day_written_alone_is_read_only_where_its_month_is_in_context():
+    # FEB is Thursday 20 February 2025.
+    assert [
+        r[:3] for r in read("The choir sings on 8th March; the quiz on 14th and the jumble sale on 22nd.")
+    ] == [
+        ("2025-03-08", None, True),
+        ("2025-03-14", None, True),
+        ("2025-03-22", None, True),
+    ]
+    assert confident(
+        "March 2025\n\nThe repair cafe opens next month on 4th and 18th between 10 and 1pm."
+    ) == [
+        ("2025-03-04T10:00:00+00:00", "2025-03-04T13:00:00+00:00", False),
+        ("2025-03-18T10:00:00+00:00", "2025-03-18T13:00:00+00:00", False),
+    ]
+    # "that's the 2nd" restates the weekday before it: the next 2nd that is a Friday is 2 May 2025.
+    assert [
+        r[:3] for r in read("We could meet on the Friday after the fair (that's the 2nd) to tidy up.")
+    ] == [("2025-05-02", None, True)]
+    # No month anywhere around it, or not a day at all.
+    assert read("Hope to catch you all on the 27th!") == []
+    assert read("This month the lift is out, so the talk is on the 5th floor.") == []
+    assert read("This month the finals are on the 3rd and final day of the tournament.") == []
