@@ -430,6 +430,8 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
+CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
 # US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
 EQUIVALENT_GLUE_RE = re.compile(
@@ -655,8 +657,11 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
-# "this Thursday (5th June)": a weekday restated by the date right after it.
-WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
+# "this Thursday (5th June)": a weekday restated by the date right after it; "On Sunday week, 8th October":
+# the weekday a week on, restated the same way.
+WEEKDAY_RESTATED_RE = re.compile(
+    r"(?:\s{1,3}week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
+)
 # "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.

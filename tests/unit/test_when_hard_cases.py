@@ -347,3 +347,25 @@ def test_a_day_written_alone_is_read_only_where_its_month_is_in_context():
     assert read("Hope to catch you all on the 27th!") == []
     assert read("This month the lift is out, so the talk is on the 5th floor.") == []
     assert read("This month the finals are on the 3rd and final day of the tournament.") == []
+
+
+def test_a_weekday_takes_the_one_clear_clock_of_its_sentence():
+    # FEB is Thursday 20 February 2025.
+    assert confident("On Tuesday in lab 2.14 at 15.30, she demonstrates the new loom.") == [
+        ("2025-02-25T15:30:00+00:00", None, False)
+    ]
+    # "Saturday week, 8th March" is one day; the clock later in the sentence is its time.
+    assert confident("Spring fair: on Saturday week, 8th March, the hall opens its doors at 10am.") == [
+        ("2025-03-08T10:00:00+00:00", None, False)
+    ]
+    # The same weekday said twice is one day, so the clock is not shared between two readings.
+    assert confident("We'll shift this Friday's standup to 15:00 UTC for this coming Friday only.") == [
+        ("2025-02-21T15:00:00+00:00", None, False)
+    ]
+    # A clock restated in another zone, then its weekday: the weekday's time.
+    assert confident("Demos are in the 4pm UK/8am PST Monday slot and the 4pm UK/8am PST Thursday slot.") == [
+        ("2025-02-24T16:00:00+00:00", None, False),
+        ("2025-02-27T16:00:00+00:00", None, False),
+    ]
+    # The end of a "between … and …" span is not the day's start.
+    assert confident("It should run between 9am PST / 12pm EST and 11am PST / 2pm EST, Friday") == []
