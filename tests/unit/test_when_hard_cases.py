@@ -369,3 +369,14 @@ def test_a_weekday_takes_the_one_clear_clock_of_its_sentence():
     ]
     # The end of a "between … and …" span is not the day's start.
     assert confident("It should run between 9am PST / 12pm EST and 11am PST / 2pm EST, Friday") == []
+
+
+def test_open_nights_fetes_and_who_is_coming_are_gatherings():
+    # FEB is Thursday 20 February 2025.
+    assert [r[:3] for r in read("Bring your ideas this Tuesday at the open night.")] == [
+        ("2025-02-25", None, True)
+    ]
+    assert [r[:3] for r in read("Please tell the neighbours about the village fête on Saturday.")] == [
+        ("2025-02-22", None, True)
+    ]
+    assert [r[:3] for r in read("So who's coming tonight??")] == [("2025-02-20", None, True)]
