@@ -73,11 +73,14 @@ _ZONE_TAIL = (
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
+# "from 11.20. a.m.": a stray full stop between a clock and a dotted "a.m." neither ends the clock nor the sentence.
+_DOTTED_AP = r"[ \t]{1,2}(?-i:[ap]\.m\.)"
+DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
 _CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?{SP0}{_AP}"
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?:\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
@@ -127,7 +130,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d))?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?:\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
@@ -430,6 +433,7 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
 CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm

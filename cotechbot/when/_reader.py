@@ -284,7 +284,8 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             and clocks
             # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
             and (len(clocks) == 1 or all(t.start.zone for t in clocks))
-            and clocks[0].start.strong
+            # "Sunday July 28th. 12.00. Fete.": a sentence that is only a clock is one, dotted or not
+            and (clocks[0].start.strong or P.CLOCK_ALONE_RE.fullmatch(work, next_bounds[0], next_bounds[1]))
             and (
                 heading
                 or (
@@ -296,6 +297,8 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                 )
             )
         ):
+            for clock in clocks:
+                clock.start.strong = True  # it is the day's clock now, however it was written
             found.times.extend(clocks)
             following.times.clear()
 
@@ -613,6 +616,8 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         ):
             continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         if m.group() != "\n":
+            if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
+                continue  # "from 11.20. a.m.": the clock goes on
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:
                 continue

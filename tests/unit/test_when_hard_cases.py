@@ -380,3 +380,12 @@ def test_open_nights_fetes_and_who_is_coming_are_gatherings():
         ("2025-02-22", None, True)
     ]
     assert [r[:3] for r in read("So who's coming tonight??")] == [("2025-02-20", None, True)]
+
+
+def test_a_sentence_holding_only_a_clock_and_a_stray_stop_before_am_keep_the_days_time():
+    assert confident("Hall diary\n- Saturday March 15th. 14.30. Spring jumble sale.") == [
+        ("2025-03-15T14:30:00+00:00", None, False)
+    ]
+    assert confident(
+        "The AGM is on Saturday 15 March 2025 at the Guildhall, from 10.45. a.m., as usual."
+    ) == [("2025-03-15T10:45:00+00:00", None, False)]
