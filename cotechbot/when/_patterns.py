@@ -641,7 +641,7 @@ EVENT_RE = re.compile(
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
     # attending, and the gatherings co-ops, clubs and gardens hold
-    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|who(?:'s|\s+is)\s+coming"
+    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
     r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
     _I,

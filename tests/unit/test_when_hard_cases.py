@@ -380,6 +380,9 @@ def test_open_nights_fetes_and_who_is_coming_are_gatherings():
         ("2025-02-22", None, True)
     ]
     assert [r[:3] for r in read("So who's coming tonight??")] == [("2025-02-20", None, True)]
+    assert [r[:3] for r in read("This Sunday our volunteers fix toasters at the Repair Cafe.")] == [
+        ("2025-02-23", None, True)
+    ]
 
 
 def test_a_sentence_holding_only_a_clock_and_a_stray_stop_before_am_keep_the_days_time():
