@@ -243,7 +243,7 @@ OFFERED_DAYS_RE = re.compile(
     rf"\b(?:(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
     rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for){SP}the"
     rf"|(?P<announced>on(?:{SP}the)?|(?:that's|that{SP}is|i\.e\.?|ie),?{SP}the))"
-    rf"{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL})*))"
+    rf"{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,12}}))"
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
@@ -433,6 +433,7 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.
 CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
 CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)

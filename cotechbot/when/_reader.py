@@ -263,6 +263,8 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
         item.flags.append("month_from_heading")
 
 
+_HEADING_REACH = 600  # how far above a day written alone its month heading may stand
+_ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
 _HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
 
 
@@ -548,24 +550,30 @@ def _announced_month(
     In context: a full date earlier in the sentence ("on 1st October …; Dedication on 2nd"), a weekday the
     day restates ("Sunday morning (that's the 13th)"), a month heading above ("February 2023"), or "this
     month" / "next month" in the sentence (the next such day)."""
+    # Every look is bounded to a window around the day, so a sentence of many such days stays linear.
     work = m.string
-    dated = [i for i in earlier if i.kind == "day" and i.first and i.first.month and i.span[1] <= m.start()]
-    if dated:
-        anchor = dated[-1].first
-        assert anchor is not None and anchor.month is not None
-        if anchor.day >= first_day:
-            return None  # "… 3rd July …, see you on the 3rd": the same day again; "on 30th October … on 2nd"
-        return anchor.year, anchor.month, None
+    near = max(bounds[0], m.start() - _ANNOUNCED_REACH)
+    for item in reversed(earlier):
+        if item.span[1] < near:
+            break
+        if item.kind == "day" and item.first and item.first.month and item.span[1] <= m.start():
+            if item.first.day >= first_day:
+                return (
+                    None  # "… 3rd July …, see you on the 3rd": the same day again; "on 30th October … on 2nd"
+                )
+            return item.first.year, item.first.month, None
     if not m.group("announced").lower().startswith("on"):
-        restated = list(P.WEEKDAY_RE.finditer(work, bounds[0], m.start()))
+        restated = list(P.WEEKDAY_RE.finditer(work, max(near, m.start() - 80), m.start()))
         if restated:
             return None, None, P.WEEKDAYS[restated[-1].group("wd")[:3].lower()]
-    headings = list(P.MONTH_HEADING_RE.finditer(work, 0, bounds[0]))
-    if headings:
-        heading = headings[-1]
-        year = int(heading.group("year")) if heading.group("year") else None
-        return year, P.MONTHS[heading.group("mon")[:3].lower()], None
-    said = P.THIS_OR_NEXT_MONTH_RE.search(work, bounds[0], bounds[1])
+    above = max(0, bounds[0] - _HEADING_REACH)
+    if work.find("\n", above, bounds[0]) != -1:
+        headings = list(P.MONTH_HEADING_RE.finditer(work, above, bounds[0]))
+        if headings:
+            heading = headings[-1]
+            year = int(heading.group("year")) if heading.group("year") else None
+            return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+    said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
         return None
     if said.group("which").lower() == "next":
