@@ -75,6 +75,16 @@ def _resolve_day(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date
         if following == ctx.today:
             return following
         chosen = previous
+        if (
+            day.weekday is not None
+            and following is not None
+            and following.weekday() == day.weekday
+            and (previous is None or previous.weekday() != day.weekday)
+        ):
+            # "the council agreed to book Friday 23 - Sunday 25 July": the past tense is the decision's;
+            # the weekday says which year the date is in
+            chosen = following
+            flags.append("year_from_weekday")
     elif day.weekday is not None:
         fits = [d for d in (following, previous) if d is not None and d.weekday() == day.weekday]
         recent = previous is not None and ctx.today - previous <= timedelta(days=183)
@@ -173,9 +183,11 @@ def _resolve(
         if first is None:
             return []
         if last_day.year is None:
-            last = _safe_date(first.year, last_day.month or 0, last_day.day)
+            # "Sat 24th / Sun 25th": a span of days without a month ends in the month its first day fell in.
+            last_month = last_day.month or first.month
+            last = _safe_date(first.year, last_month, last_day.day)
             if last is not None and last < first:
-                last = _safe_date(first.year + 1, last_day.month or 0, last_day.day)
+                last = _safe_date(first.year + 1, last_month, last_day.day)
         else:
             last = _safe_date(last_day.year, last_day.month or 0, last_day.day)
             if "year_corrected" in " ".join(flags) and last is not None:
@@ -207,8 +219,8 @@ def _resolve(
     if item.time is not None:
         # "3-5 October, 15:00-18:00 each day": one span over the days; the hours are not one interval.
         flags.append("daily_times")
-    if (last or first) < ctx.today:
-        flags.append("past")
+    if (last or first) < ctx.today or (past and (last or first) == ctx.today):
+        flags.append("past")  # "had their first meeting today, 4 January": told as done on the day of writing
     return [TimeMention(first, last, True, span, text[span[0] : span[1]], tuple(dict.fromkeys(flags)))]
 
 

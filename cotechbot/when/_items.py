@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._model import _AMBIGUOUS_MONTH_WORDS, _Context, _Day, _Item
 
 
@@ -127,8 +128,10 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     for item in P.LIST_ITEM_RE.finditer(list_text):
         number, ordinal = _day_number(item.group("d0"))
         weekday = _weekday_index(item.group("wd0"))
-        if not ordinal and weekday is None and last.ordinal:
-            return []  # "items 1, 2 and 3rd May" mixes counts with dates
+        # "items 1, 2 and 3rd May" mixes counts with dates; "7/8th June" is two days written short
+        slashed_pair = number + 1 == last.day and list_text.rstrip().endswith("/")
+        if not ordinal and weekday is None and last.ordinal and not slashed_pair:
+            return []
         partials.append(
             (
                 _Day(number, last.month, last.year, weekday, ordinal),
@@ -142,9 +145,9 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     days = [day.day for day, _ in partials] + [last.day]
     consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
-    # "17th and 18th May", "5/6 July", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined by "and" (or
-    # two by a slash) are one event over those days.
-    if consecutive and not offered and re.search(r"\band\b|&|/", list_text, re.IGNORECASE):
+    # "17th and 18th May", "5/6 July", "6+7 February", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined
+    # by "and" (or two by a slash or a plus) are one event over those days.
+    if consecutive and not offered and re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
     flags = ["candidate"] if offered else []
@@ -263,8 +266,17 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
         return []
     if not P.MONTH_FIRST_END_RE.search(work, item.span[0], item.span[1]):
         return []
+    span_end = S.DAY_SPAN_CONTINUATION_RE.match(work, item.span[1], end)
+    if span_end is not None and _day_number(span_end.group("day"))[0] > first.day:
+        # "July 22nd through the 24th": one event over the days.
+        year = int(span_end.group("year")) if span_end.group("year") else first.year
+        number, ordinal = _day_number(span_end.group("day"))
+        item.first = _Day(first.day, first.month, year, first.weekday, first.ordinal)
+        item.kind, item.last = "range", _Day(number, first.month, year, None, ordinal)
+        item.span = (item.span[0], span_end.end())
+        return []
     made: list[_Item] = []
-    at, last_day, offered = item.span[1], first.day, False
+    at, last_day, offered, year = item.span[1], first.day, False, first.year
     while (m := P.DAY_CONTINUATION_RE.match(work, at, end)) is not None:
         number, ordinal = _day_number(m.group("day"))
         if number <= last_day:
@@ -276,20 +288,84 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
             )
         )
         at, last_day = m.end(), number
+        if m.group("year") and year is None:
+            year = int(m.group("year"))  # "September 26th and 27th 2020": the year ends the list
+            break
+    if year != first.year:
+        for each in (item, *made):
+            if each.first is not None:
+                each.first = _Day(
+                    each.first.day, each.first.month, year, each.first.weekday, each.first.ordinal
+                )
+        first = item.first or first
     if (
         len(made) == 1
         and not offered
         and made[0].first is not None
         and made[0].first.day == first.day + 1
-        and re.search(r"\band\b|&", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+        and re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
     ):
-        # "Apr 24 and 25": two consecutive days, one event over both.
+        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both.
         item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
         return []
     if offered:
         for each in (item, *made):
             each.flags.append("candidate")
     return made
+
+
+def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
+    """ "October 4 and October 5", "Sat 24th / Sun 25th": two dates of consecutive days joined only by "and",
+    "&", "/" or "+" are one event over both; "Saturday and Sunday, November 2 and 3" gives each day its
+    weekday."""
+    joined: list[_Item] = []
+    for item in items:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and _consecutive_pair(prior, item)
+            and S.SPAN_PAIR_JOIN_RE.fullmatch(work, prior.span[1], item.span[0])
+            and prior.first is not None
+            and item.first is not None
+        ):
+            year = prior.first.year or item.first.year
+            prior.kind, prior.span = "range", (prior.span[0], item.span[1])
+            prior.first = _Day(
+                prior.first.day, prior.first.month, year, prior.first.weekday, prior.first.ordinal
+            )
+            prior.last = _Day(item.first.day, item.first.month, year, item.first.weekday, item.first.ordinal)
+            continue
+        joined.append(item)
+    for item in joined:
+        first, last = item.first, item.last
+        if item.kind != "range" or first is None or last is None or first.weekday is None:
+            continue
+        before = S.WEEKDAY_PAIR_BEFORE_RE.search(work, max(0, item.span[0] - 16), item.span[0])
+        weekday = _weekday_index(before.group("wd")) if before else None
+        if (
+            before
+            and weekday is not None
+            and last.weekday is None
+            and last.day == first.day + 1
+            and (weekday + 1) % 7 == first.weekday
+        ):
+            item.first = _Day(first.day, first.month, first.year, weekday, first.ordinal)
+            item.last = _Day(last.day, last.month, last.year, first.weekday, last.ordinal)
+            item.span = (before.start(), item.span[1])
+    return joined
+
+
+def _consecutive_pair(prior: _Item, item: _Item) -> bool:
+    """Two single days, the second the day after the first in the same month, neither offered as a choice,
+    their weekdays (where written) a day apart too."""
+    a, b = prior.first, item.first
+    if prior.kind != "day" or item.kind != "day" or a is None or b is None:
+        return False
+    if "candidate" in prior.flags or "candidate" in item.flags or a.month != b.month or b.day != a.day + 1:
+        return False
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return False
+    return a.weekday is None or b.weekday is None or b.weekday == (a.weekday + 1) % 7
 
 
 def _month_day_item(m: re.Match[str], group: int) -> _Item:

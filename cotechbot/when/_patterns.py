@@ -80,8 +80,9 @@ DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 _CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?:\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
-    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
+    # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00|\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
+    rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
@@ -101,7 +102,9 @@ _BARE_HOUR = (
 
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
-    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}(?P<right>{CLOCK}){_ZONE_TAIL}",
+    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
+    # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
+    rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:])){_ZONE_TAIL}",
     _I,
 )
 # "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
@@ -130,7 +133,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?:\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
@@ -139,7 +142,7 @@ ZONE_PARTS_RE = re.compile(
 )
 
 _RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
-_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0})"
+_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+)"
 _NUM_START = r"(?<![\w£$€.,:/#+-])"
 _YEAR_LEAD = rf"(?:,?{SP0})"
 
@@ -165,7 +168,8 @@ DATE_RE = re.compile(
     # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
     + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}{_RANGE_SEP}{_partial(4, weekday=False)}{SP0}(?:of{SP})?"
+    # 15. - 18. March 2012: days written with a full stop, as in German
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
@@ -173,8 +177,8 @@ DATE_RE = re.compile(
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
     + rf"|(?P<single>{_date(9)})"
-    # 2024-07-02 (the T-form with a clock is read as a timestamp before this)
-    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01]))(?![\d-])"
+    # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
+    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
     # Mon 6/3 (no year: the weekday decides between day-first and month-first)
@@ -190,7 +194,10 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    rf"(?={SP0}(?:$|[,.;:?!)(/&]|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b))",
+    # "September 26th and 27th 2020": the year written once after the last day
+    rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
+    # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
+    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b)))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
@@ -461,10 +468,20 @@ PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lu
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
-    r"|no\s+(?:meeting|call|session|gathering|social))\b",
+    r"|no\s+(?:meeting|call|session|gathering|social)"
+    # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
+    r"|cancel(?:s|l?ing)?|not\s+(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:be\s+)?tak(?:e|ing)\s+place"
+    r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?)\b"
+    # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
+    r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w-]{0,20}\s{1,3}){0,3}"
+    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
     _I,
 )
-NEW_DATE_BEFORE_RE = re.compile(r"\b(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$", _I)
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
+NEW_DATE_BEFORE_RE = re.compile(
+    r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    _I,
+)
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
@@ -479,7 +496,7 @@ RECURRING_BEFORE_RE = re.compile(
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|finished|ended|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
@@ -538,10 +555,12 @@ DEADLINE_HINTS = (
 DEADLINE_AFTER_RE = re.compile(
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
 )
-DEADLINE_WORD_RE = re.compile(r"\b(?:deadline|due\s+date|closing\s+date|cut-?off|submissions?\s+close)\b", _I)
+DEADLINE_WORD_RE = re.compile(
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+)
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
-    r"\b(?:dated|born|posted|published|written|updated|edited|registered|incorporated|founded|since|as\s+of"
+    r"\b(?:dated|born|posted|published|written|update[sd]?|edit(?:ed)?|registered|incorporated|founded|since|as\s+of"
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
@@ -549,6 +568,10 @@ RECORD_BEFORE_RE = re.compile(
     r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
+    # "will receive a Zoom invite … via email on June 29": when a message is sent
+    r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
+    # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -581,8 +604,8 @@ RECORD_HINTS = (
     "posted",
     "published",
     "written",
-    "updated",
-    "edited",
+    "update",
+    "edit",
     "registered",
     "incorporated",
     "founded",
@@ -618,6 +641,11 @@ RECORD_HINTS = (
     "circulated",
     "sent out",
     "shared",
+    "old date",
+    "original",
+    "previously",
+    "mail",
+    "invit",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
@@ -630,14 +658,17 @@ NOT_A_GATHERING_RE = re.compile(
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
-# "From 1 April the fee rises": a sentence opening with "From <date>" says when a rule starts.
+# "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
+# says when a rule starts.
 FROM_OPENING_RE = re.compile(
-    r"^\s*(?:[-*>]\s*)?(?:from|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
-    r"\b(?:call|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
-    r"|social|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
+    # "call for proposals" is a milestone, not a call
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"

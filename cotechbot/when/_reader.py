@@ -26,12 +26,14 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
     _items_from_date,
+    _join_consecutive_days,
     _month_day_item,
     _offered_range,
     _relday_item,
@@ -52,6 +54,12 @@ from cotechbot.when._model import (
     _Time,
 )
 from cotechbot.when._sentences import _read_sentence
+from cotechbot.when._spans import (
+    _bare_ends,
+    _first_of_repeated_spans,
+    _sessions_under_a_date_line,
+    _start_line_then_end_line,
+)
 
 
 def read_times(
@@ -200,11 +208,15 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         read.append((index, bounds, found))
     if "\n" in work:
         _months_from_headings(read, work)
+    if "\n" in work:
+        _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
     results.sort(key=lambda mention: mention.span)
+    if len(results) > 1:
+        results = _first_of_repeated_spans(results)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return results
@@ -222,8 +234,11 @@ def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: st
             and mention.end is None
             and prior.all_day == mention.all_day
             and mention.start > prior.start
-            and P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
-            and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
+            and (
+                P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
+                and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
+                or _start_line_then_end_line(prior, mention, work)
+            )
         ):
             joined[-1] = replace(
                 prior,
@@ -279,7 +294,8 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             zoned = len(list(itertools.takewhile(lambda t: t.start.zone is not None, clocks)))
             clocks = clocks[:zoned]
         if (
-            (next_index == index + 1 or heading)
+            # the next sentence, or the one after a blank one (". \n" ends a sentence twice)
+            (next_index == index + 1 or heading or not work[bounds[1] : next_bounds[0]].strip())
             and found.items
             and not found.times
             and not following.items
@@ -361,6 +377,10 @@ def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
     return found
 
 
+# How far before a sentence an "or" still offers its days as choices (the line before, in a wrapped mail).
+_CHOICE_LOOKBACK = 60
+
+
 def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re.Match[str]]:
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
@@ -411,6 +431,13 @@ def _find(
                 for item in more:
                     taken.add(item.span)
                 found.items.extend(more)
+    # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
+    if (
+        len(found.items) > 1 or any(item.kind == "range" for item in found.items)
+    ) and not S.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
+        found.items = _join_consecutive_days(found.items, work)
+        for item in found.items:
+            taken.add(item.span)
     if ctx.month_first and digits:
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()) and (
@@ -455,7 +482,10 @@ def _find(
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
         if digits and (
-            headed or end - start <= _LONE_CLOCK_SENTENCE or P.TAKES_PLACE_RE.match(work, start, end)
+            headed
+            or end - start <= _LONE_CLOCK_SENTENCE
+            or P.TAKES_PLACE_RE.match(work, start, end)
+            or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
             ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
             found.times.extend(ranges)
@@ -464,6 +494,7 @@ def _find(
                 for m in P.TIME_RE.finditer(work, start, end)
                 if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
             )
+            _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
         for m in P.ALT_DAY_RE.finditer(work, start, end):
@@ -502,6 +533,10 @@ def _find(
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)
+        if work.find("(", start, end) != -1:
+            found.times = S.join_bracketed_range(found.times, work)
+    if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
+        _bare_ends(found.times, work, end)
 
 
 def _offered_days(
@@ -612,9 +647,17 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
 def _sentence_starts(work: str, lowered: str) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
+    dotted_days = [d.span() for d in S.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
     for m in P.SENTENCE_END_RE.finditer(work):
+        if dotted_days and any(a < m.start() < b for a, b in dotted_days):
+            continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
+            or S.LINE_CONTINUES_RE.match(work, m.end())
+            or (
+                S.DAY_OPENS_LINE_RE.match(work, m.end())
+                and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+            )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (
                 work[m.end() : m.end() + 1] in P.BULLETS

@@ -8,7 +8,9 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
@@ -36,6 +38,8 @@ class _Clauses:
         self._gathering: dict[int, bool] = {}
         self._cancelled: dict[int, bool] = {}
         self._paperwork: dict[int, bool] = {}
+        self._milestone: dict[int, bool] = {}
+        self._may_be_away: bool | None = None
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
@@ -71,6 +75,24 @@ class _Clauses:
         if start not in self._paperwork:
             self._paperwork[start] = P.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
         return self._paperwork[start]
+
+    def milestone(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
+        start, end = self.bounds(offset)
+        if start not in self._milestone:
+            self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
+        return self._milestone[start]
+
+    def away(self, offset: int) -> bool:
+        """Does the clause say someone is away before ``offset``, with no gathering named in between?"""
+        if self._may_be_away is None:
+            lowered = self._sentence.lower()
+            self._may_be_away = any(hint in lowered for hint in N.ABSENCE_HINTS)
+        if not self._may_be_away:
+            return False
+        start, _ = self.bounds(offset)
+        absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
+        return bool(absences) and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
@@ -404,6 +426,7 @@ def _read_sentence(
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
     items.extend(_clock_alternatives(items, times, work))
+    items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
     _series_starts(items)
@@ -435,6 +458,14 @@ def _read_sentence(
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
+        if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+            continue  # "Monday September 4 is Labor Day": the day is named as a holiday
+        if _line_below_says_no_gathering(work, bounds, item.span):
+            continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
+        if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
+            continue  # "This Friday is the 7th, so we don't meet"
+        if clauses.away(offset):
+            continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
@@ -448,7 +479,7 @@ def _read_sentence(
             )
             or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
-        )
+        ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
         if deadline:
             if not include_deadlines:
                 continue
@@ -459,9 +490,17 @@ def _read_sentence(
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         gathering = clauses.gathering(offset)
+        if (
+            not deadline
+            and clauses.milestone(offset)
+            and _milestone_leads_to(sentence, clause_start, lead - bounds[0])
+        ):
+            continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
+            if clauses.milestone(offset):
+                continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if any(hint in before_lowered for hint in P.SENT_OUT_HINTS) and P.SENT_OUT_BEFORE_RE.search(
                 before
             ):
@@ -485,6 +524,37 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
+    """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
+    what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
+    return (
+        N.MILESTONE_RE.search(sentence, clause_start, at) is not None
+        and P.EVENT_RE.search(sentence, clause_start, at) is None
+    )
+
+
+def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
+    """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
+    happens then; a call-off, or a milestone with no gathering named, is no event."""
+    line_end = work.find("\n", span[1], span[1] + 40)
+    if (
+        line_end < 0
+        or work[bounds[0] : span[0]].strip(" \t*#>|-")
+        or work[span[1] : line_end].strip(" \t*:,.|-")
+    ):
+        return False
+    below_start = line_end + 1
+    while work.startswith("\n", below_start) or work.startswith(" \n", below_start):
+        below_start = (
+            work.index("\n", below_start) + 1
+        )  # "26th April" / "" / "Please note…": blank lines between
+    below_end = work.find("\n", below_start, below_start + 200)
+    below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
+    return bool(
+        P.CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
+    )
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

@@ -392,3 +392,339 @@ def test_a_sentence_holding_only_a_clock_and_a_stray_stop_before_am_keep_the_day
     assert confident(
         "The AGM is on Saturday 15 March 2025 at the Guildhall, from 10.45. a.m., as usual."
     ) == [("2025-03-15T10:45:00+00:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on vacation from 3 March to 14 March.",
+        "Sam out of office, 4th March, 10th-12th March",
+        "I'll be out of town on Wednesday 5 March.",
+        "I'll be out-of-the-office on Friday 7 March and missing the meeting.",
+        "I will reply when I return to the office on 10 March 2025.",
+    ],
+)
+def test_an_absence_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_an_absence_then_a_gathering_keeps_the_gathering():
+    text = "I'll be away on Tuesday 4 March, so I will run the workshop on Wednesday 5 March at 2pm."
+    assert confident(text) == [("2025-03-05T14:00:00+00:00", None, False)]
+    assert confident("I'm on leave until the social on Friday 7 March.") == [("2025-03-07", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadly we must cancel the 6 March committee meeting.",
+        "The general assembly will not take place on Saturday 8 March.",
+        "We don't meet on Friday 7 March because of the strike.",
+        "There will be no Garden Club Meeting on 12 March.",
+        "There will be _no_ meeting on 12 March.",
+        "No office hours on Tuesday 4 March, sorry.",
+        "The board meeting scheduled for Thursday 6 March has been postponed.",
+    ],
+)
+def test_a_called_off_gathering_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_postponed_gathering_keeps_its_new_date():
+    text = "The board meeting scheduled for Thursday 6 March has been postponed to Thursday 13 March."
+    assert confident(text) == [("2025-03-13", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The string freeze is 14 March.",
+        "Version 3 will reach end of life on 31 March 2025.",
+        "We are releasing version 4.2 on 18 March.",
+        "Nominations will be open from 3 March to 20 March.",
+        "Voting will be opened on Monday 3 March at 9am.",
+        "Building works will begin on the 10th March, weather permitting.",
+        "The community centre will reopen on 1 April.",
+        "The final date for amendments is 5pm on Friday 14 March 2025.",
+        "After 2025-03-31 the old calendar entries will be removed.",
+        "Registered members will receive the Zoom invite by email on 2 March after 6pm.",
+    ],
+)
+def test_a_milestone_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 26 May is Memorial Day here, so many will be travelling.",
+        "The weekend of 18-21 April is Easter, which rules it out for most of us.",
+        "I'd rather not miss Thanksgiving with the family (Thursday Nov 27).",
+    ],
+)
+def test_a_public_holiday_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_party_on_a_holiday_is_still_a_gathering():
+    assert confident("Halloween party on Friday 31 October at 7pm!") == [
+        ("2025-10-31T19:00:00+00:00", None, False)
+    ]
+
+
+def test_something_that_concluded_is_past():
+    # Written in December: "concluded" puts October 10 behind us, not ten months ahead.
+    december = datetime(2025, 12, 10, 12, tzinfo=UTC)
+    assert confident("Public beta testing concluded on October 10, with good feedback.", december) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11th March\nNo quiz - half-term break",
+        "4 March\nApplications close 5pm",
+        "Tuesday 4 March\n- Ballots open 9am, results on the website.",
+    ],
+)
+def test_a_date_heading_a_line_that_calls_off_or_marks_a_milestone_is_not_read(text):
+    assert confident(text) == []
+
+
+def test_a_date_heading_a_gathering_is_still_read():
+    assert confident("11th March\nQuiz night at the Crown, 7pm") == [
+        ("2025-03-11T19:00:00+00:00", None, False)
+    ]
+
+
+def test_a_gathering_told_as_done_today_is_past():
+    # Written on Thursday 20 February: the meeting already happened.
+    assert confident("The working group held its first call today, 20 February 2025.") == []
+
+
+def test_a_holiday_gathering_named_after_the_date_is_still_read():
+    assert confident("Friday 19 December is Christmas party night at the hall, 7pm.") == [
+        ("2025-12-19T19:00:00+00:00", None, False)
+    ]
+    assert confident("Calendar invite: Thursday 6 March, 7pm, the members' meeting.") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+
+
+def test_the_old_date_of_a_moved_gathering_is_not_read():
+    assert confident("Spring social 15th March (from old date 8th March)") == [("2025-03-15", None, True)]
+    assert confident("The AGM, originally planned for 8 March, is now on Saturday 15 March.") == [
+        ("2025-03-15", None, True)
+    ]
+
+
+def test_a_call_for_proposals_is_a_milestone_not_a_call():
+    assert confident("10 March: call for proposals opens; drafts welcome") == []
+
+
+def test_a_consequence_that_calls_the_day_off():
+    assert confident("Next Friday is the 28th of February, the last Friday, so we don't meet.") == []
+
+
+def test_a_date_heading_is_read_past_blank_lines():
+    assert confident("14th March 2025\n\nNo meeting this month - Easter break") == []
+
+
+def test_a_milestone_leading_to_a_date_wins_over_a_gathering_named_after_it():
+    text = "Ballots will be opened on Monday 3 March, with the result announced at the AGM."
+    assert confident(text) == []
+    # A gathering named first keeps the date: the reopening is the party.
+    assert confident("Join us for the reopening party on Saturday 8 March.") == [("2025-03-08", None, True)]
+
+
+def test_a_date_said_to_be_a_holiday_in_the_next_clause():
+    text = "The call would normally be this Friday 28/2, but that is a holiday for most of us, so it moves on a week."
+    assert confident(text) == []
+
+
+def test_restrictions_lifting_is_a_milestone_but_a_caveat_is_not():
+    assert confident("Lockdown restrictions are due to ease on 29 March.") == []
+    assert confident("Thursday 6 March, 7pm (restrictions permitting)") == [
+        ("2025-03-06T19:00:00+00:00", None, False)
+    ]
+
+
+def test_an_update_stamp_is_a_record_and_the_date_it_announces_is_read():
+    text = (
+        "Update: 2025-02-20 8:20 PM GMT: the title now gives the real date, Friday 28 February 2025 at 10am."
+    )
+    assert confident(text) == [("2025-02-28T10:00:00+00:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The workshop runs March 10th through the 12th in Leeds.", [("2025-03-10", "2025-03-12", True)]),
+        ("The sprint is on April 3rd and 4th 2025, at the library.", [("2025-04-03", "2025-04-04", True)]),
+        ("Meetup in Bristol March 14/15?", [("2025-03-14", "2025-03-15", True)]),
+        # not consecutive: two days, not a span
+        ("Meetup in Bristol March 14/18?", [("2025-03-14", None, True), ("2025-03-18", None, True)]),
+    ],
+)
+def test_month_first_days_continued_by_a_span_word_an_and_with_a_year_or_a_slash(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_number_after_a_month_first_date_with_minutes_is_a_clock_not_a_day():
+    assert confident("Tue, Mar 4, 7:30 pm GMT: the members call") == [
+        ("2025-03-04T19:30:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our spring fair is on 8+9 March 2025.", [("2025-03-08", "2025-03-09", True)]),
+        ("The hackathon runs 10. - 12. April 2025 in Kiel.", [("2025-04-10", "2025-04-12", True)]),
+        (
+            "The open days are planned for the weekend of 5/6th April 2025.",
+            [("2025-04-05", "2025-04-06", True)],
+        ),
+        # a count before an ordinal day is still not a date
+        ("See items 1, 2 and 3rd May.", []),
+    ],
+)
+def test_day_first_spans_with_a_plus_dotted_days_or_a_short_slash(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fete is on Saturday and Sunday, May 3 and May 4.", [("2025-05-03", "2025-05-04", True)]),
+        ("Open studios this year: Saturday and Sunday, May 3 and 4.", [("2025-05-03", "2025-05-04", True)]),
+        (
+            "Sat 8th / Sun 9th March - the spring clean of the allotments.",
+            [("2025-03-08", "2025-03-09", True)],
+        ),
+        # offered as a choice, the days stay apart
+        (
+            "We could do Fri 7th March, or Sat 8th March and Sun 9th March.",
+            [("2025-03-07", None, True), ("2025-03-08", None, True), ("2025-03-09", None, True)],
+        ),
+    ],
+)
+def test_two_dates_of_consecutive_days_joined_by_and_or_a_slash_are_one_span(text, expected):
+    assert confident(text) == expected
+
+
+def test_weekday_days_of_a_span_without_a_month_take_the_coming_month():
+    assert confident("Sat 22nd / Sun 23rd - the branch mapping weekend.") == [
+        ("2025-02-22", "2025-02-23", True)
+    ]
+
+
+def test_a_span_wrapped_onto_a_line_that_opens_with_through_is_one_event():
+    text = "The festival programme will run from Monday, March 3\nthrough Friday, March 7."
+    assert confident(text) == [("2025-03-03", "2025-03-07", True)]
+
+
+def test_year_first_slashed_dates_and_clocks_with_seconds_make_a_timed_span():
+    text = "The camp opens 2025/04/11 05:00:00 PM till 2025/04/13 02:00:00 PM."
+    assert confident(text) == [("2025-04-11T17:00:00+01:00", "2025-04-13T14:00:00+01:00", False)]
+    assert confident("Start 2025/03/29 (add to calendar)\nEnd 2025/03/29") == [("2025-03-29", None, True)]
+
+
+def test_until_after_a_clock_ends_a_timed_span_and_is_no_deadline():
+    text = "Doors open 28 March 2025 at 7pm until 30 March 2025 at 1pm."
+    assert confident(text) == [("2025-03-28T19:00:00+00:00", "2025-03-30T13:00:00+01:00", False)]
+
+
+def test_an_hour_range_ending_in_h_is_a_clock_range_but_a_short_one_is_a_duration():
+    assert confident("Termin: 29.3.2025, 11-22h") == [
+        ("2025-03-29T11:00:00+00:00", "2025-03-29T22:00:00+00:00", False)
+    ]
+    assert confident("The repair session on 29.3.2025 takes 2-3h.") == [("2025-03-29", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A carol concert is at 6pm on Tuesday, March 4 and a late supper is starting at 9.30pm.",
+            [("2025-03-04T18:00:00+00:00", None, False), ("2025-03-04T21:30:00+00:00", None, False)],
+        ),
+        (
+            "Allotment Committee (6 p.m.) and Parish Council (7:30 p.m.), Tue., March 4, Village Hall.",
+            [("2025-03-04T18:00:00+00:00", None, False), ("2025-03-04T19:30:00+00:00", None, False)],
+        ),
+        # an errand's hour is not another session
+        (
+            "The call is on Tuesday 4 March at 3pm and the recording will be up at 5pm.",
+            [("2025-03-04T15:00:00+00:00", None, False)],
+        ),
+        # an earlier clock after the session ("doors open") is not another session
+        (
+            "The quiz is on Tuesday 4 March at 7pm and doors open at 6.30pm.",
+            [("2025-03-04T19:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_two_sessions_with_their_own_clocks_on_one_date_are_two_events(text, expected):
+    assert confident(text) == expected
+
+
+def test_lines_opening_with_clocks_under_a_date_line_are_sessions_of_that_day():
+    text = "Tuesday, 4 March\n7pm Welcome and apologies\n7.30pm Guest speaker: a long talk on the history of our village hall"
+    assert confident(text) == [
+        ("2025-03-04T19:00:00+00:00", None, False),
+        ("2025-03-04T19:30:00+00:00", None, False),
+    ]
+    # one clock below the date line is still one event
+    assert confident("Tuesday, 4 March\n7pm Welcome") == [("2025-03-04T19:00:00+00:00", None, False)]
+
+
+def test_a_span_wrapped_between_its_month_and_day_and_written_twice_is_one_event():
+    text = (
+        "The hall is ours from March 10th to March 14th, and the council pays for the heating \n"
+        "in the week from \nMarch \n10th to March 14th."
+    )
+    assert confident(text) == [("2025-03-10", "2025-03-14", True)]
+    # a count opening the line after a month is no day of it
+    assert confident("The fair was held in March\n12 people came to help.") == []
+
+
+def test_a_start_line_then_an_end_line_of_the_same_day_are_one_range():
+    assert confident("2025-03-04 18:30\n2025-03-04 20:00") == [
+        ("2025-03-04T18:30:00+00:00", "2025-03-04T20:00:00+00:00", False)
+    ]
+    # words beside the moments name two things: two events
+    assert len(confident("Choir 2025-03-04 18:30\n2025-03-04 20:00 Orchestra")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Our next meeting is on Tuesday, March 4 at the library. \nWe start at 7pm and we are out the doors by 9.",
+            [("2025-03-04T19:00:00+00:00", "2025-03-04T21:00:00+00:00", False)],
+        ),
+        (
+            "The quiz is on Tuesday 4 March at 7pm, it finishes at 10.",
+            [("2025-03-04T19:00:00+00:00", "2025-03-04T22:00:00+00:00", False)],
+        ),
+        # "by 9" after a reply is a deadline's hour, not the quiz's end
+        ("The quiz is on Tuesday 4 March at 7pm, reply by 9.", [("2025-03-04T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_an_end_hour_written_bare_after_words_that_say_it_ends_closes_the_range(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_clock_range_with_each_end_restated_in_brackets_is_one_range():
+    text = "I've put the call on Friday 7 March 2025 between 18:00 (06:00 pm) and 19:30 (07:30 pm) UTC on the site."
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-07T19:30:00+00:00", False)]
+
+
+def test_a_weekday_that_fits_only_the_coming_date_beats_a_past_tense_decision():
+    # Told in the past ("agreed"), but Saturday 10 May is 2025's, not 2024's (a Friday): the decision is past,
+    # the gathering is ahead.
+    assert confident("The council agreed to book the hall for Saturday 10 May.") == [
+        ("2025-05-10", None, True)
+    ]
+    # Where the weekday fits the past date, the past tense keeps it past.
+    assert confident("We met on Wednesday 5 February.") == []

@@ -1,0 +1,235 @@
+"""Spans of days and of hours, and sessions of one day, written in the looser forms the date patterns leave
+to a second look: wrapped lines, a start line then an end line, a programme under its date line, an end hour
+written bare.  Patterns compiled once at import and bounded like ``_patterns``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+
+from cotechbot.when._model import TimeMention, _Clock, _Item, _Sentence, _Time
+from cotechbot.when._patterns import (
+    _CLOCK_START,
+    _YEAR_LEAD,
+    CLOCK,
+    DAY,
+    EVENT_RE,
+    MON,
+    SP,
+    SP0,
+    STARTING_RE,
+    WD,
+    YEAR,
+    ZONE_ABBR,
+)
+
+_I = re.IGNORECASE
+
+# "July 22nd through the 24th": the last day of a span written after a month-first date, without its month.
+DAY_SPAN_CONTINUATION_RE = re.compile(
+    rf"{SP}(?:through|thru|till|until|to){SP}(?:the{SP})?(?P<day>{DAY})"
+    rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
+    _I,
+)
+# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span.
+SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
+OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
+# "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
+WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
+# "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
+# without am/pm, after words that say it is the end.
+CLOCK_THEN_BARE_END_RE = re.compile(
+    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:"
+    r"(?:we|you|everyone|people)[ \t]{1,3}(?:are|'re|will[ \t]{1,3}be|need[ \t]{1,3}to[ \t]{1,3}be)[ \t]{1,3}"
+    r"(?:out|done|finished|gone)(?:[ \t]{1,3}(?:of[ \t]{1,3})?the[ \t]{1,3}(?:doors?|building|hall|room))?[ \t]{1,3}by"
+    r"|(?:(?:it|we|the[ \t]{1,3}\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?(?:close[sd]?|ends?|finish(?:es)?|wraps?[ \t]{1,3}up)"
+    r"[ \t]{1,3}(?:at|by|around|about))"
+    r"[ \t]{1,3}(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?(?![\w:]|[ \t]{0,2}[ap]\.?m|\.\d)",
+    _I,
+)
+# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
+LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
+# "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
+CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
+# "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
+MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
+# the day ends a date: an ordinal, or punctuation or a span word after it ("March\n12 people came" is a count)
+DAY_OPENS_LINE_RE = re.compile(
+    r"[ \t]{0,3}(?:3[01]|[12]\d|0?[1-9])(?:(?:st|nd|rd|th)(?![a-z])|(?=[ \t]{0,3}(?:$|\n|[,;!?)]|\.(?!\d)"
+    r"|-(?!\d)|(?:to|and|through|till|until|at|from)\b)))",
+    _I,
+)
+# "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
+DOTTED_DAY_RANGE_RE = re.compile(
+    rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
+)
+# "6:00 PM till 14 April 3pm": "till" after a clock starts the end of a timed span, not a deadline.
+TIMED_SPAN_END_BEFORE_RE = re.compile(
+    r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
+)
+# "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": each end restated in brackets, then the range's word.
+BRACKETED_RANGE_JOIN_RE = re.compile(
+    r"[ \t]{0,3}\((?P<restated>[^()\n]{1,24})\)[ \t]{0,3}(?P<sep>-{1,2}|to|till|until|and)[ \t]{0,3}", _I
+)
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween[ \t]{1,3}$", _I)
+RESTATED_TAIL_RE = re.compile(
+    rf"[ \t]{{0,3}}\([^()\n]{{1,24}}\)(?:[ \t]{{0,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z]))?"
+)
+# Between two sessions' clocks on one day: "and" then something named ("and a Midnight Communion is starting
+# at", ") and 197 Plan Task Force (").
+SESSION_JOIN_RE = re.compile(
+    r"\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?(?:[A-Za-z]{2,}|\d{1,4}[ \t]{1,3}(?![ap]\.?m\b|hrs?\b)[A-Za-z]{2,})",
+    _I,
+)
+
+
+def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
+    """ "from February 19th to February 26th … in one place from February 19th to February 26th": a span of
+    days written twice in one text is one event."""
+    seen: set[tuple[object, object]] = set()
+    kept: list[TimeMention] = []
+    for mention in results:
+        if mention.all_day and mention.end is not None:
+            if (mention.start, mention.end) in seen:
+                continue
+            seen.add((mention.start, mention.end))
+        kept.append(mention)
+    return kept
+
+
+def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
+    """ "2011-04-28 19:00" / "2011-04-28 21:00": two lines holding nothing but one day's date and a clock
+    each are that day's start and end."""
+    return (
+        isinstance(prior.start, datetime)
+        and isinstance(mention.start, datetime)
+        and prior.start.date() == mention.start.date()
+        and work[prior.span[1] : mention.span[0]].strip(" \t") == "\n"
+        and not work[work.rfind("\n", 0, prior.span[0]) + 1 : prior.span[0]].strip()
+        and not work[mention.span[1] : _line_end(work, mention.span[1])].strip()
+    )
+
+
+def _line_end(work: str, at: int) -> int:
+    end = work.find("\n", at)
+    return len(work) if end == -1 else end
+
+
+def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
+    each line that opens with a clock (and names no date) a session on that day."""
+    for at, (index, bounds, found) in enumerate(read):
+        if (
+            found.times
+            or len(found.items) != 1
+            or found.items[0].kind != "day"
+            or not (bounds[0] == 0 or work[bounds[0] - 1] == "\n")
+            or work[bounds[1] - 1 : bounds[1]] != "\n"
+        ):
+            continue
+        sessions: list[_Sentence] = []
+        for next_index, next_bounds, following in read[at + 1 :]:
+            if (
+                next_index != index + 1 + len(sessions)
+                or following.items
+                or not following.times
+                or not following.times[0].start.strong
+                or work[next_bounds[0] : following.times[0].span[0]].strip(" \t•*-")
+            ):
+                break
+            sessions.append(following)
+        if len(sessions) < 2:
+            continue  # one clock below is carried up by _carry_lone_clocks
+        for following in sessions:
+            clock_at = following.times[0].span[0]
+            following.items.append(
+                replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
+            )
+        found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
+
+
+def _bare_ends(times: list[_Time], work: str, end: int) -> None:
+    """ "We meet at 6:30pm and we are out the doors by 8": a clock's end hour written bare after words that
+    say so is the first such hour after the start (within twelve hours)."""
+    for found in times:
+        if found.end is not None or not found.start.strong or not found.start.meridiem_known:
+            continue
+        m = CLOCK_THEN_BARE_END_RE.match(work, found.span[1], end)
+        if m is None:
+            continue
+        start = found.start.hour * 60 + found.start.minute
+        hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
+        after = [
+            h * 60 + minute for h in (hour % 12, hour % 12 + 12) if 0 < h * 60 + minute - start <= 12 * 60
+        ]
+        if after:
+            finish = min(after)
+            found.end = _Clock(finish // 60, finish % 60, True, strong=True, zone=found.start.zone)
+            found.span = (found.span[0], m.end())
+
+
+def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
+    """ "a service at 6.30pm on Monday, December 24 and a Midnight Communion at 11.30pm", "X (6:30 p.m.) and
+    Y (7 p.m.), Wed., April 16": with one date in the sentence and its clock given, a clear clock left over,
+    joined to it by "and" and a named thing and in time order, is another session that day."""
+    dated = [i for i in items if i.kind in ("day", "relday") and i.time is not None and i.time_adjacent]
+    if len(dated) != 1 or len({i.group for i in items}) != 1:
+        return []
+    item = dated[0]
+    clock = item.time
+    assert clock is not None
+    made: list[_Item] = []
+    for other in times:
+        if (
+            other.claimed
+            or not other.start.strong
+            or other.end is not None
+            or other.start.zone != clock.start.zone
+        ):
+            continue
+        later = other.span[0] > clock.span[1]
+        gap = work[clock.span[1] : other.span[0]] if later else work[other.span[1] : clock.span[0]]
+        moment, known = (other.start.hour, other.start.minute), (clock.start.hour, clock.start.minute)
+        joined = SESSION_JOIN_RE.search(gap)
+        if (moment > known) != later or moment == known or joined is None:
+            continue
+        # the clause after "and" names a gathering or its start, or the clock sits in brackets after a name
+        # ("Task Force (7 p.m.)"); "and the recording will be up at 5pm" is no session
+        if not (
+            EVENT_RE.search(gap, joined.start())
+            or STARTING_RE.search(gap, joined.start())
+            or work[other.span[0] - 1 : other.span[0]] == "("
+        ):
+            continue
+        other.claimed = True
+        made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
+    return made
+
+
+def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
+    """ "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": two clocks each restated in brackets are one range;
+    the restatements are part of it, and a zone written after the last bracket is the range's."""
+    for at, found in enumerate(times[:-1]):
+        joint = BRACKETED_RANGE_JOIN_RE.match(work, found.span[1])
+        if found.end is not None or joint is None or not joint.group("restated").lstrip()[:1].isdigit():
+            continue
+        if joint.group("sep").lower() == "and" and not BETWEEN_BEFORE_RE.search(
+            work, max(0, found.span[0] - 10), found.span[0]
+        ):
+            continue
+        last = next((t for t in times[at + 1 :] if t.span[0] >= joint.end()), None)
+        if last is None or last.span[0] != joint.end() or last.end is not None:
+            continue
+        if (last.start.hour, last.start.minute) <= (found.start.hour, found.start.minute):
+            continue
+        tail = RESTATED_TAIL_RE.match(work, last.span[1])
+        end_at = tail.end() if tail else last.span[1]
+        zone = tail.group("zone") if tail and tail.group("zone") else last.start.zone or found.start.zone
+        found.start.zone = last.start.zone = zone
+        joined = _Time((found.span[0], end_at), found.start, last.start)
+        return sorted(
+            [t for t in times if t.span[1] <= found.span[0] or t.span[0] >= end_at] + [joined],
+            key=lambda t: t.span,
+        )
+    return times
