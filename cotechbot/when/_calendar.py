@@ -164,8 +164,10 @@ def _resolve(
         flags.append("relative")
         first, last = day, None
     elif item.kind == "relday":
-        # "today" with no time is happening now or done: nothing to remind; "tomorrow's call" is a day to mark.
-        if past or (item.time is None and (item.weekday_mod == "today" or not gathering)):
+        # A bare "today" with no time is happening now or done: nothing to remind.  "Tomorrow's call" and
+        # "mapping TONIGHT" are days to mark: the evening of the posting day is still ahead.
+        bare_today = item.weekday_mod == "today" and item.part_of_day != "evening"
+        if past or (item.time is None and (bare_today or not gathering)):
             return []
         first, last = item.fixed, None
     elif item.kind == "range":

@@ -124,6 +124,13 @@ def _time_single(m: re.Match[str]) -> _Time | None:
             clock.strong = True
         if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
             clock.strong = True
+        # "at 14.00": a 24 h clock with dotted minutes, after "at", is as plain as "at 14:00".
+        if (
+            clock.meridiem_known
+            and "." in m.group("clock")
+            and m.string[max(0, m.start() - 3) : m.start()].lower() == "at "
+        ):
+            clock.strong = True
         return _Time(m.span(), clock, None)
     word = m.group("bare") or m.group("oclock")
     clock = _clock(word, bare=True)

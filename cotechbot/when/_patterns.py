@@ -73,12 +73,15 @@ _ZONE_TAIL = (
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
 _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
+# "from 11.20. a.m.": a stray full stop between a clock and a dotted "a.m." neither ends the clock nor the sentence.
+_DOTTED_AP = r"[ \t]{1,2}(?-i:[ap]\.m\.)"
+DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
 _CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00)?)?{SP0}{_AP}"
+    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00|\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
@@ -130,7 +133,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00)?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
@@ -201,6 +204,10 @@ DAY_CONTINUATION_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<first>{DAY}){_RANGE_SEP}(?P<last>{DAY}){SP0}(?P<glue>,{SP0}or|,|or){SP0}$", _I
 )
+# What may stand beside the day in a line that is only a day ("Tuesday, May 9th", "TONIGHT! -"), and the
+# whitespace (at most one blank line) between such a heading and the sentence it heads.
+HEADING_DAY_REST_RE = re.compile(r"[\s,.:;!()-]*")
+HEADING_GAP_RE = re.compile(r"[ \t]{0,8}(?:\n[ \t]{0,8}){0,2}|[ \t]{1,8}")
 # "… is the developer meeting. This generally takes place at 4pm UTC": a sentence that gives the time of
 # the gathering just named, however long it runs on.
 TAKES_PLACE_RE = re.compile(
@@ -231,15 +238,25 @@ ORDINAL_DAY_RE = re.compile(
 )
 # "I could do the 5th, 19th or 26th", "I'd prefer the 5th": days of the month offered or chosen in a thread
 # that is finding a date; the verb before them is what makes a bare ordinal a day.
+# The same family announces days in running text: "see you on the 23rd", "the concert on 7th, the talk on
+# 21st", "(that's the 13th)".  There the ordinal must end its phrase (a stop, a comma, "at", "between", "in",
+# "and" before a name…), so "on the 5th floor", "on the 3rd and final day" are never days.
 _ORDINAL = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+_ANNOUNCED_DAY_END = (
+    r"(?=[ \t]{0,3}(?:[.,;:!?)\n]|$|(?:at|from|between|in|when|with|-)(?![\w-])"
+    r"|(?:and|or)[ \t]{1,3}(?:(?-i:[A-Z])|the\b|on\b|at\b)))"
+)
 OFFERED_DAYS_RE = re.compile(
-    rf"\b(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
-    rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for)"
-    rf"{SP}the{SP}(?P<days>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL})*)"
-    rf"(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b)",
+    rf"\b(?:(?:(?:can|could)(?:{SP}(?:probably|also|maybe|definitely|only|still))?{SP}(?:do|make|offer)"
+    rf"|prefer|how{SP}about|what{SP}about|suggest|go{SP}for){SP}the"
+    rf"|(?P<announced>on(?:{SP}the)?|(?:that's|that{SP}is|i\.e\.?|ie),?{SP}the))"
+    rf"{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,12}}))"
+    rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "events coming up this month – the concert on 7th": the month an announced day belongs to.
+THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks
 # their month.
 OFFERED_WEEKDAY_RE = re.compile(
@@ -343,6 +360,7 @@ SIGNAL_WORDS = (
     "sun",
     "today",
     "tonight",
+    "this evening",  # "this evening's workshop": a day-word with no digit to make the sentence worth reading
     "tomorrow",
     "tmrw",
     "noon",
@@ -422,6 +440,10 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.
+CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
+# "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
+CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
 # US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
 EQUIVALENT_GLUE_RE = re.compile(
@@ -651,7 +673,8 @@ EVENT_RE = re.compile(
     r"|congress|celebration|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
     # attending, and the gatherings co-ops, clubs and gardens hold
-    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+day|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
+    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
+    r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
     r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
     _I,
 )
@@ -671,8 +694,11 @@ WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
-# "this Thursday (5th June)": a weekday restated by the date right after it.
-WEEKDAY_RESTATED_RE = re.compile(r"\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I)
+# "this Thursday (5th June)": a weekday restated by the date right after it; "On Sunday week, 8th October":
+# the weekday a week on, restated the same way.
+WEEKDAY_RESTATED_RE = re.compile(
+    r"(?:\s{1,3}week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
+)
 # "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.

@@ -18,6 +18,7 @@ Precision beats recall: whatever is doubtful (a bare weekday with no time, a vag
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from calendar import monthrange
 from collections.abc import Iterator
@@ -202,7 +203,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         found = _Sentence()
         first, last = bisect.bisect_left(exact_starts, bounds[0]), bisect.bisect_left(exact_starts, bounds[1])
         found.exact.extend(_exact_mention(moment, text, ctx) for moment in exact[first:last])
-        _find(work, bounds, signals, found, ctx, groups)
+        headed = bool(read) and _heads(work, read[-1][1], read[-1][2], bounds)
+        _find(work, bounds, signals, found, ctx, groups, headed=headed)
         read.append((index, bounds, found))
     if "\n" in work:
         _months_from_headings(read, work)
@@ -276,28 +278,59 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
         item.flags.append("month_from_heading")
 
 
+_HEADING_REACH = 600  # how far above a day written alone its month heading may stand
+_ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
+_HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
+
+
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
     sentence before it, when that one named a day but no time."""
     for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+        heading = _heads(work, bounds, found, next_bounds)
+        clocks = following.times
+        if heading and clocks and clocks[0].start.zone:
+            # "4pm EDT 1pm PDT / 9pm BST / 6am +1 AEST": the clocks in zones we know are the moment
+            zoned = len(list(itertools.takewhile(lambda t: t.start.zone is not None, clocks)))
+            clocks = clocks[:zoned]
         if (
             # the next sentence, or the one after a blank one (". \n" ends a sentence twice)
-            (next_index == index + 1 or not work[bounds[1] : next_bounds[0]].strip())
+            (next_index == index + 1 or heading or not work[bounds[1] : next_bounds[0]].strip())
             and found.items
             and not found.times
             and not following.items
-            and following.times
+            and clocks
             # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
-            and (len(following.times) == 1 or all(t.start.zone for t in following.times))
-            and following.times[0].start.strong
+            and (len(clocks) == 1 or all(t.start.zone for t in clocks))
+            # "Sunday July 28th. 12.00. Fete.": a sentence that is only a clock is one, dotted or not
+            and (clocks[0].start.strong or P.CLOCK_ALONE_RE.fullmatch(work, next_bounds[0], next_bounds[1]))
             and (
-                next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
-                or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+                heading
+                or (
+                    (
+                        next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+                        or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+                    )
+                    and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
+                )
             )
-            and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
         ):
-            found.times.extend(following.times)
+            for clock in clocks:
+                clock.start.strong = True  # it is the day's clock now, however it was written
+            found.times.extend(clocks)
             following.times.clear()
+
+
+def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:
+    """ "Tuesday, May 9th" / "" / "Group H - 4pm EDT …", "TONIGHT! - Join us … from 7pm": a line that is
+    nothing but a day heads the sentence right after it, so that sentence's clock is its time, however long."""
+    if not found.items or bounds[1] - bounds[0] > _HEADING_DAY_LINE:
+        return False
+    spans = [(item.span[0] - bounds[0], item.span[1] - bounds[0]) for item in found.items]
+    return (
+        P.HEADING_DAY_REST_RE.fullmatch(_blanked(work[bounds[0] : bounds[1]], spans)) is not None
+        and P.HEADING_GAP_RE.fullmatch(work, bounds[1], next_bounds[0]) is not None
+    )
 
 
 def _blank_noise(work: str) -> str:
@@ -375,8 +408,11 @@ def _find(
     found: _Sentence,
     ctx: _Context,
     groups: Iterator[int],
+    *,
+    headed: bool = False,
 ) -> None:
-    """Every date, day-word, weekday, clock and "in N minutes" in one sentence, overlaps settled."""
+    """Every date, day-word, weekday, clock and "in N minutes" in one sentence, overlaps settled.  ``headed``:
+    the sentence before is a line holding only a day, whose clock this sentence may give."""
     start, end = bounds
     digits = signals.digits_in(start, end)
     has_words = signals.words_in(start, end)
@@ -432,7 +468,7 @@ def _find(
         for m in P.OFFERED_DAYS_RE.finditer(work, start, end):
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
-                found.items.extend(_offered_days(m, ctx, next(groups)))
+                found.items.extend(_offered_days(m, ctx, next(groups), found.items, bounds))
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
@@ -446,7 +482,8 @@ def _find(
         if has_words:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
         if digits and (
-            end - start <= _LONE_CLOCK_SENTENCE
+            headed
+            or end - start <= _LONE_CLOCK_SENTENCE
             or P.TAKES_PLACE_RE.match(work, start, end)
             or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
@@ -502,19 +539,30 @@ def _find(
         _bare_ends(found.times, work, end)
 
 
-def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
+def _offered_days(
+    m: re.Match[str], ctx: _Context, group: int, earlier: list[_Item], bounds: tuple[int, int]
+) -> list[_Item]:
     """ "I could do the 5th, 19th or 26th": days of one month, the first month in which the first of them is
     still ahead (or, with "(Wednesdays)" after them, falls on that weekday); offered as several, each is a
-    candidate."""
+    candidate.  Announced ("the concert on 1st October …; Harvest Festival on 8th") they are each an event,
+    read only where the month is in context (see ``_announced_month``)."""
     days = [(d.span(), int(d.group()[:-2])) for d in P.OFFERED_DAY_RE.finditer(m.group(), 0)]
     named = P.OFFERED_WEEKDAY_RE.match(m.string, m.end())
     weekday = P.WEEKDAYS[named.group("wd")[:3].lower()] if named else None
+    announced = m.group("announced") is not None
+    year: int | None
+    month: int | None
     year, month = ctx.today.year, ctx.today.month
     if days[0][1] < ctx.today.day:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if announced:
+        context = _announced_month(m, ctx, earlier, bounds, days[0][1])
+        if context is None:
+            return []
+        year, month, weekday = context
     items = []
     for (first, last), number in days:
-        if number > monthrange(year, month)[1]:
+        if number > monthrange(year or 2000, month or 1)[1]:
             return []
         span = (m.start() + first, m.start() + last)
         written = (
@@ -523,10 +571,52 @@ def _offered_days(m: re.Match[str], ctx: _Context, group: int) -> list[_Item]:
             else _Day(number, None, None, weekday, True)
         )
         item = _Item("day", span, first=written, group=group)
-        if len(days) > 1:
+        if len(days) > 1 and not announced:
             item.flags.append("candidate")
         items.append(item)
     return items
+
+
+def _announced_month(
+    m: re.Match[str], ctx: _Context, earlier: list[_Item], bounds: tuple[int, int], first_day: int
+) -> tuple[int | None, int | None, int | None] | None:
+    """The (year, month, weekday) that a day written alone ("on the 23rd", "(that's the 13th)") belongs to,
+    or None when nothing around it says: a bare "see you on the 2nd" is too vague to put in a calendar.
+    In context: a full date earlier in the sentence ("on 1st October …; Dedication on 2nd"), a weekday the
+    day restates ("Sunday morning (that's the 13th)"), a month heading above ("February 2023"), or "this
+    month" / "next month" in the sentence (the next such day)."""
+    # Every look is bounded to a window around the day, so a sentence of many such days stays linear.
+    work = m.string
+    near = max(bounds[0], m.start() - _ANNOUNCED_REACH)
+    for item in reversed(earlier):
+        if item.span[1] < near:
+            break
+        if item.kind == "day" and item.first and item.first.month and item.span[1] <= m.start():
+            if item.first.day >= first_day:
+                return (
+                    None  # "… 3rd July …, see you on the 3rd": the same day again; "on 30th October … on 2nd"
+                )
+            return item.first.year, item.first.month, None
+    if not m.group("announced").lower().startswith("on"):
+        restated = list(P.WEEKDAY_RE.finditer(work, max(near, m.start() - 80), m.start()))
+        if restated:
+            return None, None, P.WEEKDAYS[restated[-1].group("wd")[:3].lower()]
+    above = max(0, bounds[0] - _HEADING_REACH)
+    if work.find("\n", above, bounds[0]) != -1:
+        headings = list(P.MONTH_HEADING_RE.finditer(work, above, bounds[0]))
+        if headings:
+            heading = headings[-1]
+            year = int(heading.group("year")) if heading.group("year") else None
+            return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+    said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
+    if said is None:
+        return None
+    if said.group("which").lower() == "next":
+        year, month = (
+            (ctx.today.year + 1, 1) if ctx.today.month == 12 else (ctx.today.year, ctx.today.month + 1)
+        )
+        return year, month, None
+    return None, None, None
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
@@ -577,6 +667,8 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         ):
             continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         if m.group() != "\n":
+            if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
+                continue  # "from 11.20. a.m.": the clock goes on
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:
                 continue

@@ -147,7 +147,8 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         groups.setdefault(item.group, []).append(item)
     ordered = sorted(groups.values(), key=lambda g: g[0].span[0])
     starts = [t.span[0] for t in times]
-    ends = [t.span[1] for t in times]
+    # "the 5pm UK/9am PST Tuesday slot": a clock and its restatements in other zones end at the last of them
+    ends = [(t.equivalents[-1] if t.equivalents else t).span[1] for t in times]
     for members in ordered:
         end = max(i.span[1] for i in members)
         i = bisect.bisect_left(starts, end)
@@ -161,23 +162,25 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         start = min(i.span[0] for i in members)
         i = bisect.bisect_right(ends, start) - 1
         if i >= 0 and not times[i].claimed:
-            gap = _gap(work, times[i].span[1], start)
-            if gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap):
+            gap = _gap(work, ends[i], start)
+            closes_range = P.CLOSES_RANGE_RE.search(work, max(0, starts[i] - 60), starts[i]) is not None
+            if gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap) and not closes_range:
                 _give(members, times[i])
-    # One date and one clear clock in the same sentence belong together even with words between them.
+    # One date and one clear clock in the same sentence belong together even with words between them; a
+    # number that only might be a clock ("room 1.22") does not make the clock less clear.
+    clear = [t for t in times if t.start.strong]
     if (
         len(ordered) == 1
-        and len(times) == 1
+        and len(clear) == 1
         and ordered[0][0].time is None
         and (
             ordered[0][0].kind != "weekday"
             or ordered[0][0].weekday_mod in _NAMED_WEEKDAY
             or ordered[0][0].recurrence is not None
         )
-        and times[0].start.strong
-        and not times[0].claimed
+        and not clear[0].claimed
     ):
-        _give(ordered[0], times[0])
+        _give(ordered[0], clear[0])
         for item in ordered[0]:
             item.flags.append("time_distant")
 
@@ -264,6 +267,8 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             close = work.find(")", item.span[1], item.span[1] + 2)
             kept[-1].span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
             continue
+        if item.kind == "weekday" and _names_again(kept, item):
+            continue  # "this Monday's meeting … for this coming Monday only": one Monday
         if (
             item.kind == "weekday"
             and kept
@@ -290,6 +295,24 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             continue
         kept.append(item)
     return kept
+
+
+_SAME_WEEK_MODS = (None, "on", "this", "this coming", "coming")
+
+
+def _names_again(kept: list[_Item], item: _Item) -> bool:
+    """A weekday said again in the same sentence ("this Monday … this coming Monday") is the same day, when
+    neither is "next", "last" or a series."""
+    assert item.first is not None
+    return item.weekday_mod in _SAME_WEEK_MODS and any(
+        earlier.kind == "weekday"
+        and earlier.first is not None
+        and earlier.first.weekday == item.first.weekday
+        and earlier.weekday_mod in _SAME_WEEK_MODS
+        and earlier.recurrence is None
+        and item.recurrence is None
+        for earlier in kept
+    )
 
 
 def _series_starts(items: list[_Item]) -> None:

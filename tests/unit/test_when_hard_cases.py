@@ -297,6 +297,103 @@ def test_polite_past_forms_do_not_make_a_coming_date_past(text):
     assert confident(text) == [("2025-03-25", None, True)]
 
 
+def test_tonight_with_a_gathering_and_no_clock_is_that_day():
+    # FEB is Thursday 20 February 2025, noon: the evening is still ahead.
+    assert [r[:3] for r in read("Quiz night at the club tonight, bring a pen!")] == [
+        ("2025-02-20", None, True)
+    ]
+    assert [r[:3] for r in read("This evening's workshop is in room 4.")] == [("2025-02-20", None, True)]
+    # Saying you will miss it is not an event; a bare "today" with no clock is happening now.
+    assert read("Apologies, I can't make it tonight.") == []
+    assert read("The workshop is today.") == []
+
+
+def test_a_line_holding_only_a_day_takes_the_clock_of_the_sentence_under_it():
+    assert confident("Friday, March 7th\n\nSession B - 3pm UTC 10am EST / 4pm CET / 9pm +1 NZDT") == [
+        ("2025-03-07T15:00:00+00:00", None, False)
+    ]
+    assert confident("Wednesday 12 March 2025\n\ndoors open at 7.30 pm") == [
+        ("2025-03-12T19:30:00+00:00", None, False)
+    ]
+    assert confident(
+        "TONIGHT! - Come and find us upstairs at the Red Lion by the old market square from 6:30pm for our monthly meetup"
+    ) == [("2025-02-20T18:30:00+00:00", None, False)]
+    # A sentence that says more than the day keeps its own meaning; the long one after it is not its clock.
+    assert confident(
+        "We meet on Wednesday 12 March 2025 to plan.\n\nLast year the bar stayed open until 11pm on most nights of the week."
+    ) == [("2025-03-12", None, True)]
+
+
+def test_a_day_written_alone_is_read_only_where_its_month_is_in_context():
+    # FEB is Thursday 20 February 2025.
+    assert [
+        r[:3] for r in read("The choir sings on 8th March; the quiz on 14th and the jumble sale on 22nd.")
+    ] == [
+        ("2025-03-08", None, True),
+        ("2025-03-14", None, True),
+        ("2025-03-22", None, True),
+    ]
+    assert confident(
+        "March 2025\n\nThe repair cafe opens next month on 4th and 18th between 10 and 1pm."
+    ) == [
+        ("2025-03-04T10:00:00+00:00", "2025-03-04T13:00:00+00:00", False),
+        ("2025-03-18T10:00:00+00:00", "2025-03-18T13:00:00+00:00", False),
+    ]
+    # "that's the 2nd" restates the weekday before it: the next 2nd that is a Friday is 2 May 2025.
+    assert [
+        r[:3] for r in read("We could meet on the Friday after the fair (that's the 2nd) to tidy up.")
+    ] == [("2025-05-02", None, True)]
+    # No month anywhere around it, or not a day at all.
+    assert read("Hope to catch you all on the 27th!") == []
+    assert read("This month the lift is out, so the talk is on the 5th floor.") == []
+    assert read("This month the finals are on the 3rd and final day of the tournament.") == []
+
+
+def test_a_weekday_takes_the_one_clear_clock_of_its_sentence():
+    # FEB is Thursday 20 February 2025.
+    assert confident("On Tuesday in lab 2.14 at 15.30, she demonstrates the new loom.") == [
+        ("2025-02-25T15:30:00+00:00", None, False)
+    ]
+    # "Saturday week, 8th March" is one day; the clock later in the sentence is its time.
+    assert confident("Spring fair: on Saturday week, 8th March, the hall opens its doors at 10am.") == [
+        ("2025-03-08T10:00:00+00:00", None, False)
+    ]
+    # The same weekday said twice is one day, so the clock is not shared between two readings.
+    assert confident("We'll shift this Friday's standup to 15:00 UTC for this coming Friday only.") == [
+        ("2025-02-21T15:00:00+00:00", None, False)
+    ]
+    # A clock restated in another zone, then its weekday: the weekday's time.
+    assert confident("Demos are in the 4pm UK/8am PST Monday slot and the 4pm UK/8am PST Thursday slot.") == [
+        ("2025-02-24T16:00:00+00:00", None, False),
+        ("2025-02-27T16:00:00+00:00", None, False),
+    ]
+    # The end of a "between … and …" span is not the day's start.
+    assert confident("It should run between 9am PST / 12pm EST and 11am PST / 2pm EST, Friday") == []
+
+
+def test_open_nights_fetes_and_who_is_coming_are_gatherings():
+    # FEB is Thursday 20 February 2025.
+    assert [r[:3] for r in read("Bring your ideas this Tuesday at the open night.")] == [
+        ("2025-02-25", None, True)
+    ]
+    assert [r[:3] for r in read("Please tell the neighbours about the village fête on Saturday.")] == [
+        ("2025-02-22", None, True)
+    ]
+    assert [r[:3] for r in read("So who's coming tonight??")] == [("2025-02-20", None, True)]
+    assert [r[:3] for r in read("This Sunday our volunteers fix toasters at the Repair Cafe.")] == [
+        ("2025-02-23", None, True)
+    ]
+
+
+def test_a_sentence_holding_only_a_clock_and_a_stray_stop_before_am_keep_the_days_time():
+    assert confident("Hall diary\n- Saturday March 15th. 14.30. Spring jumble sale.") == [
+        ("2025-03-15T14:30:00+00:00", None, False)
+    ]
+    assert confident(
+        "The AGM is on Saturday 15 March 2025 at the Guildhall, from 10.45. a.m., as usual."
+    ) == [("2025-03-15T10:45:00+00:00", None, False)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
