@@ -1,5 +1,6 @@
-"""Words that say a date is not a gathering although it looks like one: someone's absence, a milestone in a
-process, a public holiday, a gathering called off by a later clause.  Compiled once at import; bounded like
+"""Words that say a date is not a gathering although it looks like one: a deadline, a record or a stamp, an
+example, a past reference, paperwork, someone's absence, a milestone in a process, a public holiday, a
+gathering called off by a later clause.  Compiled once at import; bounded like
 ``_patterns`` (no nested unbounded repetition)."""
 
 from __future__ import annotations
@@ -51,4 +52,153 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
     r",\s{1,3}so\s[^.;!?\n]{0,60}?\b(?:(?:don't|do\s+not|won't|will\s+not)\s{1,3}(?:be\s{1,3})?meet(?:ing)?"
     r"|no\s{1,3}(?:meeting|call|session|gathering))\b",
     _I,
+)
+
+# Immediately before a date: the date is when something is due, not when people meet.
+DEADLINE_BEFORE_RE = re.compile(
+    r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
+    r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
+    r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
+    r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
+    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
+    _I,
+)
+# "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
+EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
+EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
+# Before a bare timestamp: when something is sent or published, not when anyone meets.
+SENT_OUT_BEFORE_RE = re.compile(
+    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
+    r"[^.;!?\n]{0,25}$",
+    _I,
+)
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+# "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
+AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
+# Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
+DEADLINE_HINTS = (
+    "by",
+    "before",
+    "deadline",
+    "due",
+    "later",
+    "clos",
+    "until",
+    "till",
+    "end",
+    "expir",
+    "run",
+    "cut",
+    "vote",
+)
+DEADLINE_AFTER_RE = re.compile(
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+)
+DEADLINE_WORD_RE = re.compile(
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+)
+# Immediately before a date: a date that records something rather than gathers anyone.
+RECORD_BEFORE_RE = re.compile(
+    r"\b(?:dated|born|posted|published|written|update[sd]?|edit(?:ed)?|registered|incorporated|founded|since|as\s+of"
+    r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
+    # absence, not a gathering
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
+    # travel and logistics, vague weeks, what is posted or sent rather than held
+    r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
+    r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
+    # "will receive a Zoom invite … via email on June 29": when a message is sent
+    r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
+    # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
+    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
+    r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    _I,
+)
+# A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
+# "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
+PAST_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
+    r"|(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    r")\b[^.;!?\n]{0,45}$",
+    _I,
+)
+PAST_REFERENCE_HINTS = (
+    "as ",
+    "brought",
+    "raised",
+    "discussed",
+    "agreed",
+    "decided",
+    "minutes",
+    "notes",
+    "recap",
+    "write",
+)
+# A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
+STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")
+RECORD_HINTS = (
+    "dated",
+    "born",
+    "posted",
+    "published",
+    "written",
+    "update",
+    "edit",
+    "registered",
+    "incorporated",
+    "founded",
+    "since",
+    "as of",
+    "effective",
+    "valid",
+    "invoice",
+    "paid",
+    "from",
+    "back",
+    "return",
+    "away",
+    "off",
+    "leave",
+    "holiday",
+    "ooo",
+    "make",
+    "able",
+    "available",
+    "instead",
+    "rather",
+    "not on",
+    "closed",
+    "arriv",
+    "leaving",
+    "depart",
+    "travel",
+    "flying",
+    "landing",
+    "week",
+    "w/c",
+    "circulated",
+    "sent out",
+    "shared",
+    "old date",
+    "original",
+    "previously",
+    "mail",
+    "invit",
+)
+# Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
+NOT_A_GATHERING_RE = re.compile(
+    r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
+    r"|(?:last|first)\s+day|newsletter"
+    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
+    r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
+    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
+    _I,
+)
+# A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
+MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
+# "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
+# says when a rule starts.
+FROM_OPENING_RE = re.compile(
+    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )

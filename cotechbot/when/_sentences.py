@@ -65,7 +65,7 @@ class _Clauses:
     def deadline_word_between(self, start: int, end: int) -> bool:
         """Is there a word such as "deadline" between two offsets (found once per sentence, then bisected)?"""
         if self._deadline_words is None:
-            self._deadline_words = [m.start() for m in P.DEADLINE_WORD_RE.finditer(self._sentence)]
+            self._deadline_words = [m.start() for m in N.DEADLINE_WORD_RE.finditer(self._sentence)]
         i = bisect.bisect_left(self._deadline_words, start)
         return i < len(self._deadline_words) and self._deadline_words[i] < end
 
@@ -73,7 +73,7 @@ class _Clauses:
         """Is the clause at ``offset`` about paperwork or the calendar itself (leases, invoices, bank holidays)?"""
         start, end = self.bounds(offset)
         if start not in self._paperwork:
-            self._paperwork[start] = P.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
+            self._paperwork[start] = N.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
         return self._paperwork[start]
 
     def milestone(self, offset: int) -> bool:
@@ -432,7 +432,7 @@ def _read_sentence(
     _series_starts(items)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
-    if P.MESSAGE_HEADER_RE.search(sentence):
+    if N.MESSAGE_HEADER_RE.search(sentence):
         return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
@@ -446,17 +446,17 @@ def _read_sentence(
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
         before = work[max(bounds[0], lead - 60) : lead]
         before_lowered = before.lower()
-        if any(word in before_lowered for word in P.RECORD_HINTS) and P.RECORD_BEFORE_RE.search(before):
+        if any(word in before_lowered for word in N.RECORD_HINTS) and N.RECORD_BEFORE_RE.search(before):
             continue
-        if item.time is None and P.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
+        if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
-        if "series_start" not in item.flags and P.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+        if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
-        if any(hint in before_lowered for hint in P.EXAMPLE_HINTS) and P.EXAMPLE_BEFORE_RE.search(before):
+        if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
-        if item.kind == "relday" and P.AFTER_BEFORE_RE.search(before):
+        if item.kind == "relday" and N.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
@@ -474,10 +474,10 @@ def _read_sentence(
             past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
         deadline = (
             (
-                any(word in before_lowered for word in P.DEADLINE_HINTS)
-                and P.DEADLINE_BEFORE_RE.search(before) is not None
+                any(word in before_lowered for word in N.DEADLINE_HINTS)
+                and N.DEADLINE_BEFORE_RE.search(before) is not None
             )
-            or P.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
+            or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
         ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
         if deadline:
@@ -485,8 +485,8 @@ def _read_sentence(
                 continue
             flags.append("deadline")
         if any(
-            word in before_lowered for word in P.PAST_REFERENCE_HINTS
-        ) and P.PAST_REFERENCE_BEFORE_RE.search(before):
+            word in before_lowered for word in N.PAST_REFERENCE_HINTS
+        ) and N.PAST_REFERENCE_BEFORE_RE.search(before):
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         gathering = clauses.gathering(offset)
@@ -501,7 +501,7 @@ def _read_sentence(
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
             if clauses.milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
-            if any(hint in before_lowered for hint in P.SENT_OUT_HINTS) and P.SENT_OUT_BEFORE_RE.search(
+            if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.SENT_OUT_BEFORE_RE.search(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
@@ -579,9 +579,9 @@ def _stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]
         return False
     before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
     return bool(
-        P.SENT_OUT_BEFORE_RE.search(before)
-        or P.DEADLINE_BEFORE_RE.search(before)
-        or P.RECORD_BEFORE_RE.search(before)
+        N.SENT_OUT_BEFORE_RE.search(before)
+        or N.DEADLINE_BEFORE_RE.search(before)
+        or N.RECORD_BEFORE_RE.search(before)
     )
 
 
