@@ -4,6 +4,7 @@ year and clock are settled."""
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import timedelta
 
 from cotechbot.when import _patterns as P
@@ -407,3 +408,87 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
         group=group,
         flags=list(following.flags),
     )
+
+
+_HEADING_REACH = 600  # how far above a day written alone its month heading may stand
+_ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
+
+
+def offered_days(
+    m: re.Match[str], ctx: _Context, group: int, earlier: list[_Item], bounds: tuple[int, int]
+) -> list[_Item]:
+    """ "I could do the 5th, 19th or 26th": days of one month, the first month in which the first of them is
+    still ahead (or, with "(Wednesdays)" after them, falls on that weekday); offered as several, each is a
+    candidate.  Announced ("the concert on 1st October …; Harvest Festival on 8th") they are each an event,
+    read only where the month is in context (see ``_announced_month``)."""
+    days = [(d.span(), int(d.group()[:-2])) for d in P.OFFERED_DAY_RE.finditer(m.group(), 0)]
+    named = P.OFFERED_WEEKDAY_RE.match(m.string, m.end())
+    weekday = P.WEEKDAYS[named.group("wd")[:3].lower()] if named else None
+    announced = m.group("announced") is not None
+    year: int | None
+    month: int | None
+    year, month = ctx.today.year, ctx.today.month
+    if days[0][1] < ctx.today.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if announced:
+        context = announced_month(m, ctx, earlier, bounds, days[0][1])
+        if context is None:
+            return []
+        year, month, weekday = context
+    items = []
+    for (first, last), number in days:
+        if number > monthrange(year or 2000, month or 1)[1]:
+            return []
+        span = (m.start() + first, m.start() + last)
+        written = (
+            _Day(number, month, year, None, True)
+            if weekday is None
+            else _Day(number, None, None, weekday, True)
+        )
+        item = _Item("day", span, first=written, group=group)
+        if len(days) > 1 and not announced:
+            item.flags.append("candidate")
+        items.append(item)
+    return items
+
+
+def announced_month(
+    m: re.Match[str], ctx: _Context, earlier: list[_Item], bounds: tuple[int, int], first_day: int
+) -> tuple[int | None, int | None, int | None] | None:
+    """The (year, month, weekday) that a day written alone ("on the 23rd", "(that's the 13th)") belongs to,
+    or None when nothing around it says: a bare "see you on the 2nd" is too vague to put in a calendar.
+    In context: a full date earlier in the sentence ("on 1st October …; Dedication on 2nd"), a weekday the
+    day restates ("Sunday morning (that's the 13th)"), a month heading above ("February 2023"), or "this
+    month" / "next month" in the sentence (the next such day)."""
+    # Every look is bounded to a window around the day, so a sentence of many such days stays linear.
+    work = m.string
+    near = max(bounds[0], m.start() - _ANNOUNCED_REACH)
+    for item in reversed(earlier):
+        if item.span[1] < near:
+            break
+        if item.kind == "day" and item.first and item.first.month and item.span[1] <= m.start():
+            if item.first.day >= first_day:
+                return (
+                    None  # "… 3rd July …, see you on the 3rd": the same day again; "on 30th October … on 2nd"
+                )
+            return item.first.year, item.first.month, None
+    if not m.group("announced").lower().startswith("on"):
+        restated = list(P.WEEKDAY_RE.finditer(work, max(near, m.start() - 80), m.start()))
+        if restated:
+            return None, None, P.WEEKDAYS[restated[-1].group("wd")[:3].lower()]
+    above = max(0, bounds[0] - _HEADING_REACH)
+    if work.find("\n", above, bounds[0]) != -1:
+        headings = list(P.MONTH_HEADING_RE.finditer(work, above, bounds[0]))
+        if headings:
+            heading = headings[-1]
+            year = int(heading.group("year")) if heading.group("year") else None
+            return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+    said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
+    if said is None:
+        return None
+    if said.group("which").lower() == "next":
+        year, month = (
+            (ctx.today.year + 1, 1) if ctx.today.month == 12 else (ctx.today.year, ctx.today.month + 1)
+        )
+        return year, month, None
+    return None, None, None
