@@ -46,6 +46,8 @@ PATHOLOGICAL_UNITS = [
     "3pm ",
     "`",
     "in 10 minutes call ",
+    "on the 5th and ",
+    "I can do the 5th, ",
 ]
 
 
