@@ -56,7 +56,7 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
 
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
-    r"(?:\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
+    r"(?:(?<!followed )\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"

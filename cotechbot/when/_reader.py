@@ -219,7 +219,23 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = _first_of_repeated_spans(results)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
-    return results
+    return _once_each(results) if len(results) > 1 else results
+
+
+def _once_each(results: list[TimeMention]) -> list[TimeMention]:
+    """A moment written twice ("this Saturday, Feb. 5", a heading and its body) is one mention: the first,
+    unless a later one is confident where the first is not."""
+    kept: dict[tuple[object, object, bool], int] = {}
+    unique: list[TimeMention] = []
+    for mention in results:
+        key = (mention.start, mention.end, mention.all_day)
+        at = kept.get(key)
+        if at is None:
+            kept[key] = len(unique)
+            unique.append(mention)
+        elif mention.confident and not unique[at].confident:
+            unique[at] = mention
+    return unique
 
 
 def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:

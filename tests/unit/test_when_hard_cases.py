@@ -728,3 +728,26 @@ def test_a_weekday_that_fits_only_the_coming_date_beats_a_past_tense_decision():
     ]
     # Where the weekday fits the past date, the past tense keeps it past.
     assert confident("We met on Wednesday 5 February.") == []
+
+
+def test_a_moment_written_twice_is_one_mention():
+    assert confident("Workshop on 3 March 2025. Please register for the workshop on 3 March 2025.") == [
+        ("2025-03-03", None, True)
+    ]
+    assert confident("AGM: 3 March 2025\n\nOur AGM is on 3 March 2025 in the hall.") == [
+        ("2025-03-03", None, True)
+    ]
+
+
+def test_followed_by_joins_a_second_day_and_is_no_deadline():
+    assert confident("The gathering is Friday 14 March followed by Saturday 15 March.") == [
+        ("2025-03-14", None, True),
+        ("2025-03-15", None, True),
+    ]
+
+
+def test_celebrating_is_a_gathering_even_of_an_anniversary():
+    assert confident("We will celebrate the hall's anniversary on the 10th and 24th May.") == [
+        ("2025-05-10", None, True),
+        ("2025-05-24", None, True),
+    ]
