@@ -213,13 +213,27 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     _carry_lone_clocks(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
-            results.extend(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
+            results.extend(
+                _timed_days_once(_read_sentence(text, work, bounds, found, ctx, include_deadlines))
+            )
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
         results = _first_of_repeated_spans(results)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
+
+
+def _timed_days_once(mentions: list[TimeMention]) -> list[TimeMention]:
+    """ "The meeting is tomorrow (Sunday, 8th July) at 7 PM UTC": a day a sentence gives a clock is not also an
+    all-day mention of that sentence."""
+    if len(mentions) < 2:
+        return mentions
+    # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
+    timed_days = {m.start.date() for m in mentions if not m.all_day and isinstance(m.start, datetime)}
+    if not timed_days:
+        return mentions
+    return [m for m in mentions if not (m.all_day and m.end is None and m.start in timed_days)]
 
 
 def _once_each(results: list[TimeMention]) -> list[TimeMention]:

@@ -751,3 +751,9 @@ def test_celebrating_is_a_gathering_even_of_an_anniversary():
         ("2025-05-10", None, True),
         ("2025-05-24", None, True),
     ]
+
+
+def test_a_day_given_a_clock_is_not_also_an_all_day_mention():
+    assert confident("The meeting will take place tomorrow (Friday, 21st February) at 7 PM UTC.") == [
+        ("2025-02-21T19:00:00+00:00", None, False)
+    ]
