@@ -198,12 +198,18 @@ def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
 
 
 def _restates(clock: _Time, other: _Time, work: str) -> bool:
+    """Another zone's clock written right after: the same moment. "7PM EST or 10 PM UTC" too: alternatives
+    are offered in one zone, so an "or" between two zones written out is a restatement (checked to agree)."""
     written = [clock, *clock.equivalents]
-    return (
+    if not (
         other.start.zone is not None
         and all(other.start.zone != seen.start.zone for seen in written)
         and (other.end is None) == (clock.end is None)
-        and P.EQUIVALENT_GLUE_RE.fullmatch(work, written[-1].span[1], other.span[0]) is not None
+    ):
+        return False
+    glue_start, glue_end = written[-1].span[1], other.span[0]
+    return P.EQUIVALENT_GLUE_RE.fullmatch(work, glue_start, glue_end) is not None or (
+        clock.start.zone is not None and P.ZONES_OR_RE.fullmatch(work, glue_start, glue_end) is not None
     )
 
 

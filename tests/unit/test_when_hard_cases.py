@@ -757,3 +757,16 @@ def test_a_day_given_a_clock_is_not_also_an_all_day_mention():
     assert confident("The meeting will take place tomorrow (Friday, 21st February) at 7 PM UTC.") == [
         ("2025-02-21T19:00:00+00:00", None, False)
     ]
+
+
+def test_or_between_clocks_in_two_written_zones_restates_one_moment():
+    # 7pm EST is midnight UTC: the two clocks disagree, so nothing is read with confidence.
+    assert confident("Community call on 22nd March, 7PM EST or 10 PM UTC") == []
+    assert confident("Community call on 22nd March, 7PM EST or midnight UTC") == [
+        ("2025-03-23T00:00:00+00:00", None, False)
+    ]
+    # One zone written once: two alternatives.
+    assert [flags for *_, flags in read("Community call on 22nd March at 2pm or 3pm UTC")] == [
+        ["candidate", "tz:UTC"],
+        ["candidate", "tz:UTC"],
+    ]
