@@ -424,7 +424,7 @@ def offered_days(
     days = [(d.span(), int(d.group()[:-2])) for d in P.OFFERED_DAY_RE.finditer(m.group(), 0)]
     named = P.OFFERED_WEEKDAY_RE.match(m.string, m.end())
     weekday = P.WEEKDAYS[named.group("wd")[:3].lower()] if named else None
-    announced = m.group("announced") is not None
+    announced = m.groupdict().get("announced") is not None
     year: int | None
     month: int | None
     year, month = ctx.today.year, ctx.today.month

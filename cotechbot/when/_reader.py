@@ -493,7 +493,10 @@ def _find(
                 found.items.append(
                     _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
                 )
-        for m in P.OFFERED_DAYS_RE.finditer(work, start, end):
+        for m in (
+            *P.OFFERED_DAYS_RE.finditer(work, start, end),
+            *P.OFFERED_DAYS_AFTER_RE.finditer(work, start, end),
+        ):
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
                 found.items.extend(offered_days(m, ctx, next(groups), found.items, bounds))

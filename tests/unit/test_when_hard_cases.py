@@ -770,3 +770,9 @@ def test_or_between_clocks_in_two_written_zones_restates_one_moment():
         ["candidate", "tz:UTC"],
         ["candidate", "tz:UTC"],
     ]
+
+
+def test_days_offered_by_what_is_said_after_them():
+    assert confident("Thanks all. The 24th would work too.") == [("2025-02-24", None, True)]
+    assert [start for start, *_ in confident("The 5th or 12th suits me.")] == ["2025-03-05", "2025-03-12"]
+    assert confident("The 3rd would be a good place to start reading.") == []
