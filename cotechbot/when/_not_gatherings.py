@@ -43,10 +43,24 @@ ABSENCE_RE = re.compile(
     r"\b(?:on\s+(?:vacation|holiday|leave|annual\s+leave|sabbatical|parental\s+leave|paternity\s+leave"
     r"|maternity\s+leave)|out\s+of\s+(?:the\s+)?(?:office|town|country)|out-of-(?:the-)?office|ooo"
     r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
-    r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off))\b",
+    r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off)"
+    # "Jonathan will be gone Friday the 3rd": someone away, whoever it is
+    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?gone)\b",
     _I,
 )
-ABSENCE_HINTS = ("vacation", "holiday", "leave", "out of", "out-of", "ooo", "office", "work", "away", "off")
+ABSENCE_HINTS = (
+    "vacation",
+    "holiday",
+    "leave",
+    "out of",
+    "out-of",
+    "ooo",
+    "office",
+    "work",
+    "away",
+    "off",
+    "gone",
+)
 # "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
 SO_CALLED_OFF_AFTER_RE = re.compile(
     r",\s{1,3}so\s[^.;!?\n]{0,60}?\b(?:(?:don't|do\s+not|won't|will\s+not)\s{1,3}(?:be\s{1,3})?meet(?:ing)?"
@@ -59,8 +73,11 @@ DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?<!followed )\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
-    r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?)"
-    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?[*_]*$",
+    r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
+    # "Now through December 31, there is a poll": a window open from now until the date
+    r"|\b(?:now|today)\s+(?:through|thru))"
+    # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
+    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?[*_]*$",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
@@ -90,10 +107,20 @@ DEADLINE_HINTS = (
     "run",
     "cut",
     "vote",
+    "thru",
+    "through",
 )
 DEADLINE_AFTER_RE = re.compile(
-    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b)", _I
+    # "Friday 4 December (on or before)": the date is the last day allowed
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b)",
+    _I,
 )
+# A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
+DEADLINE_HEADING_RE = re.compile(
+    r"^[\s#*_>|-]{0,8}(?:deadlines?|due\s+dates?|closing\s+dates?|cut-?off(?:\s+dates?)?)[\s*_:|-]{0,6}$", _I
+)
+# Right after a date: "On September 18 each year", "on 5 May annually": a yearly recurrence names no instance.
+YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
 DEADLINE_WORD_RE = re.compile(
     r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
 )
@@ -112,7 +139,11 @@ RECORD_BEFORE_RE = re.compile(
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
-    r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed)\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
+    # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
+    r"|(?:added|created|uploaded|submitted|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
+    # "WilliamH (talk) 21:00, 30 July 2012 (UTC)": a wiki talk-page signature
+    r"|(?<=\()talk(?:\s*[|·•/]\s*contribs)?\))\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
 # A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
@@ -185,6 +216,12 @@ RECORD_HINTS = (
     "previously",
     "mail",
     "invit",
+    "added",
+    "created",
+    "uploaded",
+    "submitted",
+    "modified",
+    "(talk",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(

@@ -464,14 +464,18 @@ def _read_sentence(
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and N.AFTER_BEFORE_RE.search(before):
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
+        if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
+            continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if _line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
         if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
             continue  # "This Friday is the 7th, so we don't meet"
-        if clauses.away(offset):
-            continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
+        if clauses.away(offset) and not (clauses.cancelled(offset) and P.NEW_DATE_BEFORE_RE.search(before)):
+            # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering; but "will be gone
+            # Friday, … rescheduling them to Thursday": the day a gathering is moved to is the new gathering
+            continue
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
@@ -485,6 +489,7 @@ def _read_sentence(
             )
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
+            or _line_above_names_a_deadline(work, item.span)
         ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
         if deadline:
             if not include_deadlines:
@@ -561,6 +566,22 @@ def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tupl
     return bool(
         P.CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
     )
+
+
+def _line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
+    """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if line_start == 0 or work[line_start : span[0]].strip(" \t*#>|-"):
+        return False
+    above_end = line_start - 1
+    while (blank_end := work.rfind("\n", max(0, above_end - 3), above_end)) >= 0 and not work[
+        blank_end:above_end
+    ].strip():
+        above_end = blank_end  # "## Deadline" / "" / "May 26": blank lines between
+    above_start = work.rfind("\n", max(0, above_end - 40), above_end) + 1
+    if above_start == 0 and above_end > 40:
+        return False  # a line above longer than any heading
+    return N.DEADLINE_HEADING_RE.match(work[above_start:above_end]) is not None
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

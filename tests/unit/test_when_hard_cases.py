@@ -776,3 +776,57 @@ def test_days_offered_by_what_is_said_after_them():
     assert confident("Thanks all. The 24th would work too.") == [("2025-02-24", None, True)]
     assert [start for start, *_ in confident("The 5th or 12th suits me.")] == ["2025-03-05", "2025-03-12"]
     assert confident("The 3rd would be a good place to start reading.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please be aware there will not now be a Committee meeting on Tuesday 11th March.",
+        "There will be no R&D Group Meeting on the 4th March due to the closure.",
+        "The walk that was planned for 8th March will not now take place.",
+        "Because of the bank holiday we won't have a meeting on our usual slot (March 3).",
+    ],
+)
+def test_a_gathering_called_off_in_other_words(text):
+    assert read(text) == []
+
+
+def test_a_move_under_way_keeps_only_the_new_date():
+    assert [start for start, *_ in read("Moving March 4th call to March 11th")] == ["2025-03-11"]
+    # someone away on one day; the day the sessions are moved to is the new gathering
+    assert [
+        start
+        for start, *_ in read(
+            "Priya will be gone Friday the 28th, can you take the lead on rescheduling, maybe to Thursday the 27th?"
+        )
+    ] == ["2025-02-27"]
+
+
+def test_page_stamps_are_no_gatherings():
+    assert read("See you there! Alice (talk) 14:05, 3 March 2025 (UTC)") == []
+    assert read("Bob Smith (talk · contribs) 09:30, 4 March 2025 (UTC)") == []
+    assert read("Added by Jane Doe on March 12, 2025") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reminder to send your slides by end of day 6 March please.",
+        "AUTHORS TOLD: Friday 7 March 2025 (on or before)",
+        "Now through March 31, there is a survey about the best day for the meetups.",
+        "## Deadline\n\nMarch 26, so that everyone can plan",
+        "On March 14 each year, people everywhere celebrate Pi Day.",
+    ],
+)
+def test_deadlines_windows_and_yearly_customs_are_no_gatherings(text):
+    assert read(text) == []
+
+
+def test_a_date_under_another_heading_still_counts():
+    assert [start for start, *_ in read("## Next meetup\n\nMarch 26, at the library")] == ["2025-03-26"]
+
+
+def test_moving_without_a_destination_calls_nothing_off():
+    assert [start for start, *_ in read("Glad this is moving again! Meetup on Friday 28 February.")] == [
+        "2025-02-28"
+    ]
