@@ -90,6 +90,12 @@ SENT_OUT_BEFORE_RE = re.compile(
     _I,
 )
 SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+# Right after a date: "On October the 1st, we will be emailing every member": the day an errand is done.
+ERRAND_AFTER_RE = re.compile(
+    r"[\s,]{0,3}(?:we|i|they)(?:\s{1,3}(?:will|shall|are\s{1,3}going\s{1,3}to)|['’]ll)\s{1,3}(?:be\s{1,3})?"
+    r"(?:e-?mail|mail|send|post|publish|releas|announc)\w{0,4}\b",
+    _I,
+)
 # "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
 AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
@@ -146,6 +152,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?<=\()talk(?:\s*[|·•/]\s*contribs)?\))\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
+# Between two dates: "the 3rd or 4th", "21st, 28th": the second shares what the words before the first say of it.
+SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)\s{1,2})?", _I)
 # A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",
 # "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
 PAST_REFERENCE_BEFORE_RE = re.compile(

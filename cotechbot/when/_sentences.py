@@ -443,6 +443,7 @@ def _read_sentence(
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
     clauses = _Clauses(sentence)
+    record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = clauses.bounds(offset)
@@ -452,7 +453,13 @@ def _read_sentence(
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
         before = work[max(bounds[0], lead - 60) : lead]
         before_lowered = before.lower()
-        if any(word in before_lowered for word in N.RECORD_HINTS) and N.RECORD_BEFORE_RE.search(before):
+        if (any(word in before_lowered for word in N.RECORD_HINTS) and N.RECORD_BEFORE_RE.search(before)) or (
+            # "can't make the 3rd or 4th", "the week of 21st or 28th": a date joined to one of those is one too
+            0 <= record_end <= lead
+            and lead - record_end <= 8
+            and N.SHORT_COORDINATION_RE.fullmatch(work, record_end, lead)
+        ):
+            record_end = tail
             continue
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
@@ -516,6 +523,8 @@ def _read_sentence(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
+            if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+                continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):

@@ -830,3 +830,15 @@ def test_moving_without_a_destination_calls_nothing_off():
     assert [start for start, *_ in read("Glad this is moving again! Meetup on Friday 28 February.")] == [
         "2025-02-28"
     ]
+
+
+def test_a_date_joined_to_a_record_or_an_absence_is_one_too():
+    assert read("Sorry, I can't make the 3rd or 4th March.") == []
+    assert read("Happy to meet some evening in the week of 3rd or 10th March.") == []
+    assert [start for start, *_ in read("I can't make the 3rd; the 4th March works.")] == ["2025-03-04"]
+
+
+def test_an_errand_done_on_a_day_is_no_gathering():
+    assert read("On 3rd March, we will be emailing every member with the ballot papers.") == []
+    assert read("On Monday 3rd March we'll send out the agenda.") == []
+    assert [start for start, *_ in read("On 3rd March we'll meet in the library.")] == ["2025-03-03"]
