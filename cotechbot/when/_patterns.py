@@ -514,9 +514,11 @@ PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
     r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
+    # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
+    r"|showed(?:\s+up)?|turned\s+up"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
     # "we agreed", "they organised": a pronoun and a regular past tense
-    r"|(?:we|they|i|he|she|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
+    r"|(?:we|they|i|he|she|you|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
     r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
     # "I just wanted to check", "I wondered if": politeness, not the past
     r"|wanted\s+to|wondered)"

@@ -842,3 +842,12 @@ def test_an_errand_done_on_a_day_is_no_gathering():
     assert read("On 3rd March, we will be emailing every member with the ballot papers.") == []
     assert read("On Monday 3rd March we'll send out the agenda.") == []
     assert [start for start, *_ in read("On 3rd March we'll meet in the library.")] == ["2025-03-03"]
+
+
+def test_a_gathering_told_afterwards_is_a_past_reference():
+    assert confident("At the 22 January meetup, a few people showed at 5 PM and others later.") == []
+    assert confident("Come along if you participated in the hack day on 25 January.") == []
+    # "you" with a verb that is not a past tense still reads the gathering
+    assert [start for start, *_ in confident("If you need a lift, the meetup is on 27 February.")] == [
+        "2025-02-27"
+    ]
