@@ -148,6 +148,9 @@ RECORD_BEFORE_RE = re.compile(
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
     r"|(?:added|created|uploaded|submitted|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
+    # "the end of our financial year (31st March)", "tax year ending 5 April": the accounts' calendar, even in a
+    # clause that names a meeting
+    r"|(?:financial|fiscal|tax|accounting)\s+year(?:[\s-]end)?(?:\s+(?:ends?|ending|is))?\s*\(?"
     # "WilliamH (talk) 21:00, 30 July 2012 (UTC)": a wiki talk-page signature
     r"|(?<=\()talk(?:\s*[|·•/]\s*contribs)?\))\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
@@ -230,6 +233,10 @@ RECORD_HINTS = (
     "submitted",
     "modified",
     "(talk",
+    "financial",
+    "fiscal",
+    "tax",
+    "accounting",
 )
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(

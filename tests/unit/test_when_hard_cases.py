@@ -851,3 +851,12 @@ def test_a_gathering_told_afterwards_is_a_past_reference():
     assert [start for start, *_ in confident("If you need a lift, the meetup is on 27 February.")] == [
         "2025-02-27"
     ]
+
+
+def test_the_accounts_calendar_is_no_gathering_even_beside_a_meeting():
+    assert [
+        start
+        for start, *_ in read(
+            "The AGM is on 5 May, within six months of the end of our financial year (31st March)."
+        )
+    ] == ["2025-05-05"]
