@@ -77,7 +77,9 @@ DEADLINE_BEFORE_RE = re.compile(
     # "Now through December 31, there is a poll": a window open from now until the date
     r"|\b(?:now|today)\s+(?:through|thru))"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
-    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?[*_]*$",
+    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
+    # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{1,4})?[*_]*$",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.

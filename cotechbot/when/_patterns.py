@@ -383,9 +383,16 @@ MONTH_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
-LINE_GOES_ON = tuple(
-    f" {word}" for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
-) + ("@",)
+LINE_GOES_ON = (
+    tuple(
+        f" {word}"
+        for word in ("from", "at", "on", "between", "until", "till", "and", "or", "of", "with", "the")
+    )
+    + ("@",)
+    # "end on Tuesday,  \nApril 29.": a hard-wrapped weekday and comma wait for their date (only the last 9
+    # characters, spaces included, are looked at, so the weekdays' endings)
+    + ("onday,", "esday,", "rsday,", "riday,", "urday,", "unday,")
+)
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(

@@ -860,3 +860,10 @@ def test_the_accounts_calendar_is_no_gathering_even_beside_a_meeting():
             "The AGM is on 5 May, within six months of the end of our financial year (31st March)."
         )
     ] == ["2025-05-05"]
+
+
+def test_a_weekday_and_comma_wrapped_onto_a_new_line_wait_for_their_date():
+    assert read("The evening courses at the college end on Monday,  \nMarch 3.") == []
+    assert [start for start, *_ in read("The meetup is on Monday,\nMarch 3, at the library.")] == [
+        "2025-03-03"
+    ]
