@@ -240,6 +240,25 @@ RECORD_HINTS = (
     "tax",
     "accounting",
 )
+# Before a date with no clock: "restrictions from Thursday 5th November", "new fees apply from 1 April": when a
+# rule starts to hold ("the new rules from 3pm on 5 May" has a clock: a talk about them).
+RULE_FROM_BEFORE_RE = re.compile(
+    r"\b(?:restrictions|rules|guidelines|regulations|fees|prices|charges|tariffs|polic(?:y|ies))"
+    r"(?:\s{1,3}(?:will\s{1,3})?(?:apply|change|start|begin|come\s{1,3}into\s{1,3}force|take\s{1,3}effect))?"
+    r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    _I,
+)
+RULE_HINTS = (
+    "restrictions",
+    "rules",
+    "guidelines",
+    "regulations",
+    "fees",
+    "prices",
+    "charges",
+    "tariffs",
+    "polic",
+)
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"

@@ -461,6 +461,12 @@ def _read_sentence(
         ):
             record_end = tail
             continue
+        if (
+            item.time is None
+            and any(word in before_lowered for word in N.RULE_HINTS)
+            and N.RULE_FROM_BEFORE_RE.search(before)
+        ):
+            continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:

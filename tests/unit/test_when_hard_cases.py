@@ -867,3 +867,12 @@ def test_a_weekday_and_comma_wrapped_onto_a_new_line_wait_for_their_date():
     assert [start for start, *_ in read("The meetup is on Monday,\nMarch 3, at the library.")] == [
         "2025-03-03"
     ]
+
+
+def test_the_day_a_rule_starts_to_hold_is_no_gathering():
+    assert (
+        read("Please read the guidelines and restrictions from Monday 3rd March on the council's site.") == []
+    )
+    assert [start for start, *_ in read("We will discuss the new rules from 3pm on 5 March.")] == [
+        "2025-03-05T15:00:00+00:00"
+    ]
