@@ -485,9 +485,10 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
     _I,
 )
-# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
+# ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
     _I,
 )
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.

@@ -776,3 +776,10 @@ def test_days_offered_by_what_is_said_after_them():
     assert confident("Thanks all. The 24th would work too.") == [("2025-02-24", None, True)]
     assert [start for start, *_ in confident("The 5th or 12th suits me.")] == ["2025-03-05", "2025-03-12"]
     assert confident("The 3rd would be a good place to start reading.") == []
+
+
+def test_rescheduled_to_names_the_new_date_but_scheduled_for_the_old():
+    assert confident("The board meeting has been rescheduled to the 6th March.") == [
+        ("2025-03-06", None, True)
+    ]
+    assert confident("The board meeting scheduled for 27th February has been postponed.") == []
