@@ -411,6 +411,7 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 
 
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
+_GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
 
 
@@ -485,6 +486,8 @@ def announced_month(
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
+        if _gathering_asked_about(m, bounds):
+            return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)
         return None
     if said.group("which").lower() == "next":
         year, month = (
@@ -492,3 +495,16 @@ def announced_month(
         )
         return year, month, None
     return None, None, None
+
+
+def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:
+    """ "would anyone like a meetup on the 5th?": a day alone that a question proposes for a gathering is the
+    next such day (a statement, "the next call is on the 24th", leaves its month to the thread)."""
+    work = m.string
+    if not P.QUESTION_AFTER_RE.match(work, m.end(), bounds[1]):
+        return False
+    start = max(bounds[0], m.start() - _GATHERING_REACH)
+    return (
+        P.EVENT_RE.search(work, start, m.start()) is not None
+        and P.PAST_RE.search(work, start, m.end()) is None
+    )

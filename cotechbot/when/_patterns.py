@@ -262,6 +262,8 @@ OFFERED_DAYS_AFTER_RE = re.compile(
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "a meetup on the 5th?": the day ends the question that proposes it.
+QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
 # "events coming up this month – the concert on 7th": the month an announced day belongs to.
 THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks

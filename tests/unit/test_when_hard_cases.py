@@ -783,3 +783,9 @@ def test_rescheduled_to_names_the_new_date_but_scheduled_for_the_old():
         ("2025-03-06", None, True)
     ]
     assert confident("The board meeting scheduled for 27th February has been postponed.") == []
+
+
+def test_a_day_alone_a_question_proposes_for_a_gathering_is_the_next_such_day():
+    assert confident("Would anyone fancy a meetup on the 5th?") == [("2025-03-05", None, True)]
+    assert confident("Shall we hold the workshop on the 27th?") == [("2025-02-27", None, True)]
+    assert confident("Did we meet on the 5th?") == []
