@@ -262,6 +262,14 @@ OFFERED_DAYS_AFTER_RE = re.compile(
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "Changed to 17th", "has been postponed to the 19th": the new day of a move told as done, written alone, is
+# the next such day; a move only proposed ("could we push it back to the 21st?") waits for the thread.
+MOVED_TO_DAYS_RE = re.compile(
+    rf"\b(?:moved|changed|re-?scheduled|postponed|pushed{SP}back|brought{SP}forward|put{SP}back)\b[^.!?\n]{{0,40}}?\bto{SP}(?:the{SP})?"
+    rf"(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}or{SP})(?:the{SP})?{_ORDINAL}){{0,3}}))"
+    rf"(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b){_ANNOUNCED_DAY_END}",
+    _I,
+)
 # "a meetup on the 5th?": the day ends the question that proposes it.
 QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
 # "events coming up this month – the concert on 7th": the month an announced day belongs to.

@@ -496,6 +496,7 @@ def _find(
         for m in (
             *P.OFFERED_DAYS_RE.finditer(work, start, end),
             *P.OFFERED_DAYS_AFTER_RE.finditer(work, start, end),
+            *P.MOVED_TO_DAYS_RE.finditer(work, start, end),
         ):
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))

@@ -789,3 +789,10 @@ def test_a_day_alone_a_question_proposes_for_a_gathering_is_the_next_such_day():
     assert confident("Would anyone fancy a meetup on the 5th?") == [("2025-03-05", None, True)]
     assert confident("Shall we hold the workshop on the 27th?") == [("2025-02-27", None, True)]
     assert confident("Did we meet on the 5th?") == []
+
+
+def test_a_move_told_as_done_names_its_new_day_even_written_alone():
+    assert confident("Sorry all, the social has been postponed to the 6th.") == [("2025-03-06", None, True)]
+    assert confident("Changed to 27th, any objections?") == [("2025-02-27", None, True)]
+    # Proposed, not done: the thread has not agreed the day yet.
+    assert confident("Could we push it back to the 6th?") == []
