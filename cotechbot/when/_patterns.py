@@ -508,6 +508,14 @@ COORD_GLUE_RE = re.compile(
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
     _I,
 )
+# "see you all Wednesday", "I plan to be there Saturday", "meeting day is going to be Saturday": a weekday
+# written bare right after words of attending (or naming the day) is said as "on Saturday" is ("I can't be
+# there Saturday" is an absence).
+ATTENDING_BEFORE_RE = re.compile(
+    r"(?<!n't\s)(?<!n’t\s)(?<!not\s)\b(?:see(?:ing)?\s{1,3}(?:you|y'all|everyone)(?:\s{1,3}all)?|be\s{1,3}there"
+    r"|(?:day|date)\s{1,3}(?:is|will\s{1,3}be|is\s{1,3}going\s{1,3}to\s{1,3}be))\s{1,3}$",
+    _I,
+)
 RECURRING_BEFORE_RE = re.compile(
     r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
 )
@@ -542,6 +550,8 @@ EVENT_RE = re.compile(
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
+    r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
     # attending, and the gatherings co-ops, clubs and gardens hold
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"

@@ -796,3 +796,15 @@ def test_a_move_told_as_done_names_its_new_day_even_written_alone():
     assert confident("Changed to 27th, any objections?") == [("2025-02-27", None, True)]
     # Proposed, not done: the thread has not agreed the day yet.
     assert confident("Could we push it back to the 6th?") == []
+
+
+def test_a_bare_weekday_right_after_words_of_attending_is_the_next_such_day():
+    # Thursday 20 February 2025: the next Saturday is the 22nd.
+    assert confident("I'll be there Saturday, bringing cake.") == [("2025-02-22", None, True)]
+    assert confident("Hope to see you all Saturday!") == [("2025-02-22", None, True)]
+    assert confident("We look forward to seeing you on Saturday.") == [("2025-02-22", None, True)]
+    assert confident("The planning meeting day is going to be Saturday.") == [("2025-02-22", None, True)]
+    # An absence, and a weekday with nothing of attending before it, are no gathering.
+    assert confident("Sorry, I can't be there Saturday.") == []
+    assert confident("Sorry, I can't be there on Saturday.") == []
+    assert confident("Trains to Leeds are slow on a Saturday.") == []
