@@ -157,7 +157,12 @@ def _date(i: int) -> str:
 
 def _partial(i: int, *, weekday: bool) -> str:
     """A day of the month without a month, optionally with a weekday ("Tues 4th", "the 6th")."""
-    wd = rf"(?P<wd{i}>{WD}),?{SP}(?:the{SP})?" if weekday else rf"(?:(?P<wd{i}>{WD}),?{SP})?(?:the{SP})?"
+    # "Saturday (14th)": an ordinal in brackets restates the weekday's day of the month.
+    wd = (
+        rf"(?P<wd{i}>{WD})(?:,?{SP}|{SP0}\({SP0}(?=\d{{1,2}}(?:st|nd|rd|th){SP0}\)))(?:the{SP})?"
+        if weekday
+        else rf"(?:(?P<wd{i}>{WD}),?{SP})?(?:the{SP})?"
+    )
     return wd + rf"(?P<d{i}>{DAY})"
 
 

@@ -808,3 +808,9 @@ def test_a_bare_weekday_right_after_words_of_attending_is_the_next_such_day():
     assert confident("Sorry, I can't be there Saturday.") == []
     assert confident("Sorry, I can't be there on Saturday.") == []
     assert confident("Trains to Leeds are slow on a Saturday.") == []
+
+
+def test_an_ordinal_in_brackets_after_a_weekday_is_its_day_of_the_month():
+    # Saturday 22 February 2025.
+    assert confident("Our next ride is on Saturday (22nd).") == [("2025-02-22", None, True)]
+    assert confident("The ride is Saturday (22 riders so far).") == []
