@@ -622,7 +622,7 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
                 continue  # "from 11.20. a.m.": the clock goes on
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
-            if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:
-                continue
+            if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
+                continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
         starts.append(m.end())
     return starts

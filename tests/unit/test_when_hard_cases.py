@@ -814,3 +814,7 @@ def test_an_ordinal_in_brackets_after_a_weekday_is_its_day_of_the_month():
     # Saturday 22 February 2025.
     assert confident("Our next ride is on Saturday (22nd).") == [("2025-02-22", None, True)]
     assert confident("The ride is Saturday (22 riders so far).") == []
+
+
+def test_an_abbreviated_month_after_a_square_bracket_ends_no_sentence():
+    assert confident("Members' drop-in session [Mar. 6]") == [("2025-03-06", None, True)]
