@@ -43,10 +43,27 @@ ABSENCE_RE = re.compile(
     r"\b(?:on\s+(?:vacation|holiday|leave|annual\s+leave|sabbatical|parental\s+leave|paternity\s+leave"
     r"|maternity\s+leave)|out\s+of\s+(?:the\s+)?(?:office|town|country)|out-of-(?:the-)?office|ooo"
     r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
-    r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off))\b",
+    r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off)"
+    # "Jonathan will be gone Friday the 3rd": anyone's absence, whoever is named
+    r"|(?:will|'ll)\s+be\s+(?:gone|absent))\b",
     _I,
 )
-ABSENCE_HINTS = ("vacation", "holiday", "leave", "out of", "out-of", "ooo", "office", "work", "away", "off")
+# "rescheduling them", "postpone it": a gathering being moved, whatever it is called.
+RESCHEDULING_RE = re.compile(r"\b(?:re-?schedul|postpon)\w{0,5}\b", _I)
+ABSENCE_HINTS = (
+    "vacation",
+    "holiday",
+    "leave",
+    "out of",
+    "out-of",
+    "ooo",
+    "office",
+    "work",
+    "away",
+    "off",
+    "gone",
+    "absent",
+)
 # "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
 SO_CALLED_OFF_AFTER_RE = re.compile(
     r",\s{1,3}so\s[^.;!?\n]{0,60}?\b(?:(?:don't|do\s+not|won't|will\s+not)\s{1,3}(?:be\s{1,3})?meet(?:ing)?"

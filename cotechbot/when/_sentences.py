@@ -92,7 +92,12 @@ class _Clauses:
             return False
         start, _ = self.bounds(offset)
         absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
-        return bool(absences) and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
+        # "X will be gone Friday the 3rd, can you reschedule it to Thursday the 2nd?": a move names a gathering too
+        return (
+            bool(absences)
+            and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
+            and N.RESCHEDULING_RE.search(self._sentence, absences[-1], offset) is None
+        )
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""

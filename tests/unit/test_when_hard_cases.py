@@ -818,3 +818,10 @@ def test_an_ordinal_in_brackets_after_a_weekday_is_its_day_of_the_month():
 
 def test_an_abbreviated_month_after_a_square_bracket_ends_no_sentence():
     assert confident("Members' drop-in session [Mar. 6]") == [("2025-03-06", None, True)]
+
+
+def test_anyone_who_will_be_gone_is_away_but_a_move_after_names_the_gathering():
+    assert confident("Priya will be gone Friday the 28th.") == []
+    assert confident(
+        "Priya will be gone Friday the 28th, could someone reschedule it, maybe to Thursday the 27th?"
+    ) == [("2025-02-27", None, True)]
