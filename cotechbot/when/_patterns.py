@@ -575,6 +575,12 @@ NTH_WEEKDAY_BEFORE_RE = re.compile(
 )
 OF_THE_MONTH_RE = re.compile(r"\s{1,3}of\s{1,3}(?:the|each|every)\s{1,3}month\b", _I)
 # "every Tuesday at 3pm and Thursday at 12pm": a weekday listed after a recurring one recurs too.
+# "on Wednesday or Saturday", "Wednesday, if not then Saturday": a second weekday offered beside the first.
+WEEKDAY_ALTERNATIVE_GLUE_RE = re.compile(
+    r"[ \t]{0,3},?[ \t]{0,3}(?:or|and|&|/|if[ \t]{1,3}not(?:[ \t]{1,3}then)?|failing[ \t]{1,3}that|otherwise)"
+    r"[ \t]{0,3},?[ \t]{0,3}(?:on[ \t]{1,3})?",
+    _I,
+)
 SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I

@@ -394,6 +394,22 @@ def _continue_series(items: list[_Item], work: str) -> None:
             item.weekday_mod = "every"
 
 
+def _share_on(items: list[_Item], work: str) -> None:
+    """ "see you on Wednesday, if not then Saturday": a bare weekday offered beside one said "on" is said so too."""
+    for before, item in zip(items, items[1:], strict=False):
+        if (
+            before.kind == "weekday"
+            and before.weekday_mod == "on"
+            and before.recurrence is None
+            and item.kind == "weekday"
+            and item.weekday_mod is None
+            and item.recurrence is None
+            and (gap := _gap(work, before.span[1], item.span[0])) is not None
+            and P.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
+        ):
+            item.weekday_mod = "on"
+
+
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
     """ "7 November (Thursday)", "May 1st, Tuesday 3pm": a plain weekday written right after a day."""
     return (
@@ -433,6 +449,7 @@ def _read_sentence(
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
     _continue_series(items, work)
+    _share_on(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)

@@ -825,3 +825,15 @@ def test_anyone_who_will_be_gone_is_away_but_a_move_after_names_the_gathering():
     assert confident(
         "Priya will be gone Friday the 28th, could someone reschedule it, maybe to Thursday the 27th?"
     ) == [("2025-02-27", None, True)]
+
+
+def test_a_bare_weekday_offered_beside_one_said_on_is_said_so_too():
+    # Thursday 20 February 2025.
+    assert [start for start, *_ in read("See you on Monday or Tuesday at the hall.")] == [
+        "2025-02-24",
+        "2025-02-25",
+    ]
+    assert [start for start, *_ in read("See you on Monday, if not then Tuesday.")] == [
+        "2025-02-24",
+        "2025-02-25",
+    ]
