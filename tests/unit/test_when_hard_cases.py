@@ -837,3 +837,10 @@ def test_a_bare_weekday_offered_beside_one_said_on_is_said_so_too():
         "2025-02-24",
         "2025-02-25",
     ]
+
+
+def test_are_being_held_is_not_the_past():
+    assert confident("Repair workshops are being held in the library on 8 and 15 March.") == [
+        ("2025-03-08", None, True),
+        ("2025-03-15", None, True),
+    ]
