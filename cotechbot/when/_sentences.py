@@ -500,6 +500,14 @@ def _read_sentence(
             # "moved from 5 March to 12 March": the new date alone
             item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
             past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
+        elif (
+            past
+            and P.NEW_DATE_BEFORE_RE.search(before)
+            and (clauses.cancelled(offset) or N.RESCHEDULING_RE.search(sentence, clause_start, offset))
+        ):
+            past = (
+                False  # "the board decided to reschedule the AGM to the 19th November": the new date is ahead
+            )
         deadline = (
             (
                 any(word in before_lowered for word in N.DEADLINE_HINTS)

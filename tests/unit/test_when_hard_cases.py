@@ -844,3 +844,9 @@ def test_are_being_held_is_not_the_past():
         ("2025-03-08", None, True),
         ("2025-03-15", None, True),
     ]
+
+
+def test_the_date_a_move_goes_to_is_ahead_whatever_the_tense():
+    assert confident(
+        "As nobody had stood for election, the board decided to reschedule the AGM to 6th March."
+    ) == [("2025-03-06", None, True)]
