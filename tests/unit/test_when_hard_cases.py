@@ -776,3 +776,19 @@ def test_days_offered_by_what_is_said_after_them():
     assert confident("Thanks all. The 24th would work too.") == [("2025-02-24", None, True)]
     assert [start for start, *_ in confident("The 5th or 12th suits me.")] == ["2025-03-05", "2025-03-12"]
     assert confident("The 3rd would be a good place to start reading.") == []
+
+
+def test_three_consecutive_days_in_a_comma_list_are_one_span():
+    assert confident("Board retreat: March 11, 12, 13") == [("2025-03-11", "2025-03-13", True)]
+    assert confident("Board retreat on 11th, 12th, 13th March") == [("2025-03-11", "2025-03-13", True)]
+    # not consecutive: separate days
+    assert [start for start, *_ in confident("Board retreat: March 11, 13, 20")] == [
+        "2025-03-11",
+        "2025-03-13",
+        "2025-03-20",
+    ]
+
+
+def test_ends_label_after_blank_and_br_lines_closes_the_span():
+    text = "Starts: March 4, 2025 at 05:30PM<br>\n<br>\nEnds: March 4, 2025 at 07:00PM<br>"
+    assert confident(text) == [("2025-03-04T17:30:00+00:00", "2025-03-04T19:00:00+00:00", False)]
