@@ -218,7 +218,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
             )
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
-        results = _first_of_repeated_spans(results)
+        results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
@@ -463,7 +463,7 @@ def _find(
     if (
         len(found.items) > 1 or any(item.kind == "range" for item in found.items)
     ) and not S.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
-        found.items = _join_consecutive_days(found.items, work)
+        found.items = S.join_weekday_span_end(_join_consecutive_days(found.items, work), work)
         for item in found.items:
             taken.add(item.span)
     if ctx.month_first and digits:

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from cotechbot.when._model import TimeMention, _Clock, _Item, _Sentence, _Time
+from cotechbot.when._model import TimeMention, _Clock, _Day, _Item, _Sentence, _Time
 from cotechbot.when._patterns import (
     _CLOCK_START,
     _YEAR_LEAD,
@@ -37,6 +37,18 @@ SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
 OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
 # "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
 WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
+# "Saturday 30 January - Sunday 31": what stands between a full date and a later weekday and day of its month.
+WEEKDAY_SPAN_SEP_RE = re.compile(r"[ \t]{0,3}(?:-{1,2}|to|through|thru|till|until)[ \t]{0,3}", _I)
+# "Hacking begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a moment said to begin, then one said to
+# end, written right after it.
+BEGINS_BEFORE_RE = re.compile(
+    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t]{0,3}$", _I
+)
+THEN_ENDS_RE = re.compile(
+    r"[ \t,;]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|will)[ \t]{1,3}){0,2}"
+    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)(?:[ \t]{1,3}(?:at|on|by))?[ \t]{0,3}",
+    _I,
+)
 # "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
 # without am/pm, after words that say it is the end.
 CLOCK_THEN_BARE_END_RE = re.compile(
@@ -96,6 +108,36 @@ def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
             seen.add((mention.start, mention.end))
         kept.append(mention)
     return kept
+
+
+def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
+    """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
+    begin and a later one said to end right after it are one timed span (of at most a fortnight)."""
+    joined: list[TimeMention] = []
+    for mention in results:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and prior.end is None
+            and mention.end is None
+            and not prior.all_day
+            and not mention.all_day
+            and isinstance(prior.start, datetime)
+            and isinstance(mention.start, datetime)
+            and 0 < (mention.start - prior.start).days < 14 + 1
+            and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0])
+            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0])
+        ):
+            joined[-1] = replace(
+                prior,
+                end=mention.start,
+                span=(prior.span[0], mention.span[1]),
+                text=text[prior.span[0] : mention.span[1]],
+                flags=tuple(dict.fromkeys(prior.flags + mention.flags)),
+            )
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
@@ -233,3 +275,30 @@ def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
             key=lambda t: t.span,
         )
     return times
+
+
+def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
+    """ "Saturday 30 January - Sunday 31": a full date, a dash and a weekday with a later day of the month (its
+    weekday as many days on as the day) end a span in that month."""
+    joined: list[_Item] = []
+    for item in items:
+        prior = joined[-1] if joined else None
+        a, b = (prior.first if prior else None), item.first
+        if (
+            prior is not None
+            and a is not None
+            and b is not None
+            and prior.kind == item.kind == "day"
+            and a.month is not None
+            and b.month is None
+            and a.weekday is not None
+            and b.weekday is not None
+            and 0 < b.day - a.day <= 6
+            and (a.weekday + b.day - a.day) % 7 == b.weekday
+            and WEEKDAY_SPAN_SEP_RE.fullmatch(work, prior.span[1], item.span[0])
+        ):
+            prior.kind, prior.span = "range", (prior.span[0], item.span[1])
+            prior.last = _Day(b.day, a.month, a.year, b.weekday, b.ordinal)
+            continue
+        joined.append(item)
+    return joined

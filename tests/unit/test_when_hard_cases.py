@@ -792,3 +792,14 @@ def test_three_consecutive_days_in_a_comma_list_are_one_span():
 def test_ends_label_after_blank_and_br_lines_closes_the_span():
     text = "Starts: March 4, 2025 at 05:30PM<br>\n<br>\nEnds: March 4, 2025 at 07:00PM<br>"
     assert confident(text) == [("2025-03-04T17:30:00+00:00", "2025-03-04T19:00:00+00:00", False)]
+
+
+def test_full_date_dash_weekday_and_day_is_a_span_in_that_month():
+    assert confident("Friday 14 March - Sunday 16: camping weekend") == [("2025-03-14", "2025-03-16", True)]
+    # the weekday does not fit the day: no span is made up
+    assert ("2025-03-14", "2025-03-16", True) not in confident("Friday 14 March - Monday 16: camping weekend")
+
+
+def test_moment_said_to_begin_and_one_said_to_end_are_one_timed_span():
+    text = "The game jam kicks off at 6 p.m. Friday and wraps up at noon Sunday."
+    assert confident(text) == [("2025-02-21T18:00:00+00:00", "2025-02-23T12:00:00+00:00", False)]
