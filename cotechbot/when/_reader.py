@@ -584,6 +584,7 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
             and (
                 P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
                 or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or S.CLOCK_THEN_UNTIL_LINE_RE.fullmatch(work, prior.span[1], found.span[0])
             )
             and (found.start.zone is None or found.start.zone == prior.start.zone)
             and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
@@ -608,6 +609,10 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             or (
                 S.DAY_OPENS_LINE_RE.match(work, m.end())
                 and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+            )
+            or (
+                S.MONTH_YEAR_OPENS_LINE_RE.match(work, m.end())
+                and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
             )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (

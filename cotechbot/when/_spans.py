@@ -60,8 +60,11 @@ CLOCK_THEN_BARE_END_RE = re.compile(
     r"[ \t]{1,3}(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?(?![\w:]|[ \t]{0,2}[ap]\.?m|\.\d)",
     _I,
 )
-# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
-LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
+# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on;
+# so does a listing's bullet line "- until 2:00 PM" under its start.
+LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:through|thru|till|until)[ \t]")
+# "- January 26 @ 1:00 PM" then "- until 2:00 PM": the end clock on the next (bulleted) line.
+CLOCK_THEN_UNTIL_LINE_RE = re.compile(r"[ \t,;]{0,3}\n[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:till|until)[ \t]{1,3}")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
 CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
@@ -71,6 +74,16 @@ DAY_OPENS_LINE_RE = re.compile(
     r"[ \t]{0,3}(?:3[01]|[12]\d|0?[1-9])(?:(?:st|nd|rd|th)(?![a-z])|(?=[ \t]{0,3}(?:$|\n|[,;!?)]|\.(?!\d)"
     r"|-(?!\d)|(?:to|and|through|till|until|at|from)\b)))",
     _I,
+)
+# "From *21-25\nJuly 2026*": a hard-wrapped line that ends on a span of days goes on when the next line opens
+# with a capitalised month and then its year or punctuation ("Room 21-25\nJuly was" stays apart).
+DAY_SPAN_ENDS_LINE_RE = re.compile(
+    r"(?<![\w.,:/#])(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[ \t]{0,2}-{1,2}[ \t]{0,2}"
+    r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[ \t*_]{0,3}$",
+    _I,
+)
+MONTH_YEAR_OPENS_LINE_RE = re.compile(
+    rf"[ \t*_]{{0,3}}(?-i:(?=[A-Z])){MON}(?:{SP}{YEAR}(?!\d)|[ \t]{{0,3}}[,.;:)*_](?!\d))", _I
 )
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(

@@ -803,3 +803,13 @@ def test_full_date_dash_weekday_and_day_is_a_span_in_that_month():
 def test_moment_said_to_begin_and_one_said_to_end_are_one_timed_span():
     text = "The game jam kicks off at 6 p.m. Friday and wraps up at noon Sunday."
     assert confident(text) == [("2025-02-21T18:00:00+00:00", "2025-02-23T12:00:00+00:00", False)]
+
+
+def test_bulleted_until_line_ends_the_clock_above_it():
+    text = "Repair cafe\n- March 8 @ 10:30 AM\n- until 1:00 PM"
+    assert confident(text) == [("2025-03-08T10:30:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+
+
+def test_span_of_days_wrapped_before_its_month_and_year():
+    text = "Save the date: from *9-12\nSeptember 2025*, members meet in Leeds."
+    assert confident(text) == [("2025-09-09", "2025-09-12", True)]
