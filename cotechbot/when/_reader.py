@@ -467,6 +467,13 @@ def _find(
         for item in found.items:
             taken.add(item.span)
     if ctx.month_first and digits:
+        if work.find("/", start, end) != -1:
+            for span, first_day, last_day in S.numeric_day_spans(work, start, end):
+                if not taken.overlaps(span):
+                    taken.add(span)
+                    found.items.append(
+                        _Item("range", span, first=first_day, last=last_day, group=next(groups))
+                    )
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()) and (
                 P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())

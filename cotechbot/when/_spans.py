@@ -85,6 +85,11 @@ DAY_SPAN_ENDS_LINE_RE = re.compile(
 MONTH_YEAR_OPENS_LINE_RE = re.compile(
     rf"[ \t*_]{{0,3}}(?-i:(?=[A-Z])){MON}(?:{SP}{YEAR}(?!\d)|[ \t]{{0,3}}[,.;:)*_](?!\d))", _I
 )
+# "06/01-02/2013" on a month-first forum: month/first day-last day/year, a span of days in that month.
+NUMERIC_DAY_SPAN_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])-(?P<last>3[01]|[12]\d|0?[1-9])"
+    r"/(?P<year>(?:19|20)\d\d)(?![\w/:%-]|[.,]\d)"
+)
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(
     rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
@@ -315,3 +320,13 @@ def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
             continue
         joined.append(item)
     return joined
+
+
+def numeric_day_spans(work: str, start: int, end: int) -> list[tuple[tuple[int, int], _Day, _Day]]:
+    """ "take place 06/01-02/2013" (month first): the days from the first to the last of that month."""
+    spans = []
+    for m in NUMERIC_DAY_SPAN_RE.finditer(work, start, end):
+        month, first, last, year = (int(m.group(g)) for g in ("month", "day", "last", "year"))
+        if last > first:
+            spans.append((m.span(), _Day(first, month, year, None), _Day(last, month, year, None)))
+    return spans

@@ -813,3 +813,11 @@ def test_bulleted_until_line_ends_the_clock_above_it():
 def test_span_of_days_wrapped_before_its_month_and_year():
     text = "Save the date: from *9-12\nSeptember 2025*, members meet in Leeds."
     assert confident(text) == [("2025-09-09", "2025-09-12", True)]
+
+
+def test_numeric_month_day_day_year_span_on_a_month_first_forum():
+    now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+    mentions = read_times("The hack weekend runs 04/12-13/2025 at the library.", now, "America/Chicago")
+    assert [(str(m.start), str(m.end)) for m in mentions] == [("2025-04-12", "2025-04-13")]
+    # a day-first forum does not read this shape
+    assert read_times("The hack weekend runs 04/12-13/2025 at the library.", now, LONDON) == []
