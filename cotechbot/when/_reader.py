@@ -590,7 +590,10 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
             and found.start.strong
             and (
                 P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
-                or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or (
+                    P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                    and not S.END_NAMES_ITS_DAY_RE.match(work, found.span[1])
+                )
                 or S.CLOCK_THEN_UNTIL_LINE_RE.fullmatch(work, prior.span[1], found.span[0])
             )
             and (found.start.zone is None or found.start.zone == prior.start.zone)

@@ -49,6 +49,11 @@ THEN_ENDS_RE = re.compile(
     r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)(?:[ \t]{1,3}(?:at|on|by))?[ \t]{0,3}",
     _I,
 )
+# "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.
+END_NAMES_ITS_DAY_RE = re.compile(
+    rf"[ \t]{{0,3}},?[ \t]{{0,3}}(?:on[ \t]{{1,3}})?(?:{WD}\b|{MON}\b|(?:the[ \t]{{1,3}})?{DAY}[ \t]{{0,3}}(?:of[ \t]{{1,3}})?{MON})",
+    _I,
+)
 # "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
 # without am/pm, after words that say it is the end.
 CLOCK_THEN_BARE_END_RE = re.compile(

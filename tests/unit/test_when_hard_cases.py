@@ -821,3 +821,8 @@ def test_numeric_month_day_day_year_span_on_a_month_first_forum():
     assert [(str(m.start), str(m.end)) for m in mentions] == [("2025-04-12", "2025-04-13")]
     # a day-first forum does not read this shape
     assert read_times("The hack weekend runs 04/12-13/2025 at the library.", now, LONDON) == []
+
+
+def test_end_clock_that_names_its_own_day_is_not_on_the_start_day():
+    text = "The festival starts at 10am on Friday and ends at 4pm on Sunday."
+    assert confident(text) == [("2025-02-21T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
