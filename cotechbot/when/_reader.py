@@ -459,6 +459,10 @@ def _find(
                 for item in more:
                     taken.add(item.span)
                 found.items.extend(more)
+    if found.items and (
+        work.find("w/c", start, end) != -1 or signals.lowered.find("week ", start, end) != -1
+    ):
+        S.weekdays_of_week_commencing(found.items, work)
     # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
     if (
         len(found.items) > 1 or any(item.kind == "range" for item in found.items)

@@ -20,6 +20,7 @@ from cotechbot.when._patterns import (
     SP0,
     STARTING_RE,
     WD,
+    WEEKDAYS,
     YEAR,
     ZONE_ABBR,
 )
@@ -52,6 +53,12 @@ THEN_ENDS_RE = re.compile(
 # "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.
 END_NAMES_ITS_DAY_RE = re.compile(
     rf"[ \t]{{0,3}},?[ \t]{{0,3}}(?:on[ \t]{{1,3}})?(?:{WD}\b|{MON}\b|(?:the[ \t]{{1,3}})?{DAY}[ \t]{{0,3}}(?:of[ \t]{{1,3}})?{MON})",
+    _I,
+)
+# "Mon-Fri w/c 13th Jan": a range of weekdays in the week commencing (on a Monday) the date written next.
+WEEKDAYS_OF_WEEK_BEFORE_RE = re.compile(
+    rf"(?<![\w-])(?P<a>{WD})\.?[ \t]{{0,2}}(?:-{{1,2}}|to|through|thru)[ \t]{{0,2}}(?P<b>{WD})\.?[ \t,]{{1,3}}"
+    r"(?:w/c|(?:the[ \t]{1,3})?week[ \t]{1,3}(?:commencing|beginning|starting))[ \t]{1,3}(?:on[ \t]{1,3})?(?:the[ \t]{1,3})?$",
     _I,
 )
 # "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
@@ -335,3 +342,21 @@ def numeric_day_spans(work: str, start: int, end: int) -> list[tuple[tuple[int, 
         if last > first:
             spans.append((m.span(), _Day(first, month, year, None), _Day(last, month, year, None)))
     return spans
+
+
+def weekdays_of_week_commencing(items: list[_Item], work: str) -> None:
+    """ "Mon-Fri w/c 13th Jan": the weekdays named, counted from the Monday the week commences on, are one
+    span of days (read only where the span stays inside the month whatever its length)."""
+    for item in items:
+        first = item.first
+        if item.kind != "day" or first is None or first.month is None or first.weekday not in (None, 0):
+            continue
+        m = WEEKDAYS_OF_WEEK_BEFORE_RE.search(work, max(0, item.span[0] - 48), item.span[0])
+        if m is None:
+            continue
+        a, b = WEEKDAYS[m.group("a")[:3].lower()], WEEKDAYS[m.group("b")[:3].lower()]
+        if not a < b or first.day + b > 28:
+            continue
+        item.kind, item.span = "range", (m.start(), item.span[1])
+        item.first = _Day(first.day + a, first.month, first.year, a, False)
+        item.last = _Day(first.day + b, first.month, first.year, b, False)

@@ -826,3 +826,11 @@ def test_numeric_month_day_day_year_span_on_a_month_first_forum():
 def test_end_clock_that_names_its_own_day_is_not_on_the_start_day():
     text = "The festival starts at 10am on Friday and ends at 4pm on Sunday."
     assert confident(text) == [("2025-02-21T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
+
+
+def test_weekday_range_in_the_week_commencing_a_date_is_a_span():
+    assert confident("Onboarding runs Mon-Thu w/c 3rd March, 10-4 daily.") == [
+        ("2025-03-03", "2025-03-06", True)
+    ]
+    # the week alone stays a vague week, not an event
+    assert confident("Onboarding is w/c 3rd March.") == []
