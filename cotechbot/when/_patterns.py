@@ -430,6 +430,11 @@ NOT_SENTENCE_END = frozenset(
         "fri",
         "sat",
         "sun",
+        # a street's compass point ("2300 S. 18th Street", "W. 23rd St."), not the end of a sentence
+        "n",
+        "s",
+        "e",
+        "w",
     ]
 )
 CLAUSE_END_RE = re.compile(

@@ -776,3 +776,11 @@ def test_days_offered_by_what_is_said_after_them():
     assert confident("Thanks all. The 24th would work too.") == [("2025-02-24", None, True)]
     assert [start for start, *_ in confident("The 5th or 12th suits me.")] == ["2025-03-05", "2025-03-12"]
     assert confident("The 3rd would be a good place to start reading.") == []
+
+
+def test_a_streets_compass_point_does_not_end_the_sentence():
+    text = (
+        "Join the open meeting on March 3rd at the old library at 410 N. 5th Avenue at 7:30pm to hear "
+        "what the committee has planned for the garden and the kitchen over the summer months."
+    )
+    assert confident(text) == [("2025-03-03T19:30:00+00:00", None, False)]
