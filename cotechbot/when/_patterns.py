@@ -468,6 +468,14 @@ CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
 )
+# "Date: Tuesday 19th February\nLocation: …\nTime: 12:00 – 1.30pm": a place line between a labelled date and its
+# labelled time is part of the same notice, so the date keeps its time.
+PLACE_LABEL_LINE_RE = re.compile(
+    r"[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:location|venue|place|where|address)(?:\*\*)?[ \t]*:[^\n]{0,120}\n", _I
+)
+DATE_LABEL_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:date|when)(?:\*\*)?[ \t]*:[^\n]{1,80}$", _I
+)
 # An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
 START_LABEL_RE = re.compile(
     r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",

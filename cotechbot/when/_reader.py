@@ -604,6 +604,7 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
+            or _place_between_date_and_time_labels(work, m.start(), m.end())
             or S.LINE_CONTINUES_RE.match(work, m.end())
             or (
                 S.DAY_OPENS_LINE_RE.match(work, m.end())
@@ -625,3 +626,14 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
                 continue
         starts.append(m.end())
     return starts
+
+
+def _place_between_date_and_time_labels(work: str, newline: int, line_start: int) -> bool:
+    """ "Date: …" / "Location: …" / "Time: …": the place line belongs to the labelled date above it when the
+    labelled time follows it, so the three lines are one statement."""
+    if not (place := P.PLACE_LABEL_LINE_RE.match(work, line_start)):
+        return False
+    return (
+        P.TIME_LABEL_RE.match(work, place.end()) is not None
+        and P.DATE_LABEL_LINE_RE.search(work, max(0, newline - 90), newline) is not None
+    )

@@ -784,3 +784,8 @@ def test_a_streets_compass_point_does_not_end_the_sentence():
         "what the committee has planned for the garden and the kitchen over the summer months."
     )
     assert confident(text) == [("2025-03-03T19:30:00+00:00", None, False)]
+
+
+def test_a_place_line_between_labelled_date_and_time_lines():
+    text = "Date: Thursday 6th March 2025\nVenue: Room 4, 22 Mill Lane, Leeds LS2 7AB\nTime: 10:30 – 12.15pm."
+    assert confident(text) == [("2025-03-06T10:30:00+00:00", "2025-03-06T12:15:00+00:00", False)]
