@@ -789,3 +789,9 @@ def test_a_streets_compass_point_does_not_end_the_sentence():
 def test_a_place_line_between_labelled_date_and_time_lines():
     text = "Date: Thursday 6th March 2025\nVenue: Room 4, 22 Mill Lane, Leeds LS2 7AB\nTime: 10:30 – 12.15pm."
     assert confident(text) == [("2025-03-06T10:30:00+00:00", "2025-03-06T12:15:00+00:00", False)]
+
+
+def test_a_bare_hour_range_in_the_table_cell_after_a_date():
+    assert confident("| Tuesday 11 March | 10-1 | Main Hall | Members' Assembly |") == [
+        ("2025-03-11T10:00:00+00:00", "2025-03-11T13:00:00+00:00", False)
+    ]
