@@ -538,11 +538,13 @@ def _find(
             clocks.add(m.span())
             found.times.append(time_range)
     for digit in digits:
-        if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
+        between = signals.lowered.endswith("between ", max(0, digit - 8), digit)
+        if not between and all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
             continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
         bare = P.BARE_RANGE_RE.match(work, digit, end)
         if (
             bare
+            and (between or bare.group("sep").lower() != "and")
             and not taken.overlaps(bare.span())
             and not clocks.overlaps(bare.span())
             and (hours := _bare_range(bare))

@@ -795,3 +795,13 @@ def test_a_bare_hour_range_in_the_table_cell_after_a_date():
     assert confident("| Tuesday 11 March | 10-1 | Main Hall | Members' Assembly |") == [
         ("2025-03-11T10:00:00+00:00", "2025-03-11T13:00:00+00:00", False)
     ]
+
+
+def test_between_two_bare_hours_after_a_date():
+    assert confident("Plant sale at the allotment gate on Saturday 15th March between 10 and 2.") == [
+        ("2025-03-15T10:00:00+00:00", "2025-03-15T14:00:00+00:00", False)
+    ]
+    # a count between two numbers is no clock
+    assert confident("On Saturday 15th March between 10 and 12 people helped.") == [
+        ("2025-03-15", None, True)
+    ]
