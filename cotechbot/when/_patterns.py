@@ -466,6 +466,10 @@ EQUIVALENT_GLUE_RE = re.compile(
 ZONES_OR_RE = re.compile(r"[\s,(]{1,3}or[\s(]{1,3}", _I)
 # "at 2pm or 3pm UTC", "0800 + 1700 UTC": more clocks on the same day (with "or", alternatives to choose from).
 CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
+# 'Wednesday, January 30th options:\n/poll "11:30am EST" "3:00 pm EST"': clocks quoted one after another
+# under a day are a poll's options, each a candidate time that day.
+QUOTED_OPTIONS_GLUE_RE = re.compile(r"[ \t]{0,3}(?:options?)?[ \t]{0,3}:?\s{0,3}(?:/poll[ \t]{1,3})?\"", _I)
+QUOTED_OPTION_JOINT_RE = re.compile(r"\"[ \t]{1,3}\"")
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I

@@ -805,3 +805,12 @@ def test_between_two_bare_hours_after_a_date():
     assert confident("On Saturday 15th March between 10 and 12 people helped.") == [
         ("2025-03-15", None, True)
     ]
+
+
+def test_quoted_clocks_under_a_day_are_poll_options():
+    text = 'Friday, March 7th options:\n/poll "10:00am UTC" "1:30 pm UTC" "5:00 pm UTC"'
+    assert [(start, flags) for start, _, _, flags in read(text)] == [
+        ("2025-03-07T10:00:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T13:30:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T17:00:00+00:00", ["candidate", "tz:UTC"]),
+    ]
