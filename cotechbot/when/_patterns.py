@@ -459,9 +459,10 @@ CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
 CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
-# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
+# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives); an arrow or a
+# "so" converts ("17:00-19:00 CEST > so 3 to 5 pm UTC", "18:00 CET -> 17:00 UTC").
 EQUIVALENT_GLUE_RE = re.compile(
-    r"[\s(),/;|=•*-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is)[\s(),/;|=:•*-]{0,6})?", _I
+    r"[\s(),/;|=•*>-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is|so)[\s(),/;|=:•*>-]{0,6})?", _I
 )
 ZONES_OR_RE = re.compile(r"[\s,(]{1,3}or[\s(]{1,3}", _I)
 # "at 2pm or 3pm UTC", "0800 + 1700 UTC": more clocks on the same day (with "or", alternatives to choose from).

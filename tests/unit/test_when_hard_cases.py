@@ -814,3 +814,12 @@ def test_quoted_clocks_under_a_day_are_poll_options():
         ("2025-03-07T13:30:00+00:00", ["candidate", "tz:UTC"]),
         ("2025-03-07T17:00:00+00:00", ["candidate", "tz:UTC"]),
     ]
+
+
+def test_a_so_or_an_arrow_restates_a_clock_in_utc():
+    assert confident("The sprint review is on Tuesday 25 February, 14:00-15:00 CET, so 1 to 2 pm UTC") == [
+        ("2025-02-25T13:00:00+00:00", "2025-02-25T14:00:00+00:00", False)
+    ]
+    assert confident("The sprint review is on Tuesday 25 February, 14:00 CET -> 13:00 UTC") == [
+        ("2025-02-25T13:00:00+00:00", None, False)
+    ]
