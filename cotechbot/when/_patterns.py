@@ -445,9 +445,12 @@ CLAUSE_END_RE = re.compile(
 )
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
+# A preference said between a day and its clock proposes both ("Sunday afternoon works best: 2pm", "Tuesday
+# suits me at 3pm").
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    r"|(?:works?|suits?)(?:\s+(?:best|better|well|(?:for\s+)?(?:me|us|everyone))){0,2}\s*:?)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(

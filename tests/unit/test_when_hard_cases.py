@@ -823,3 +823,9 @@ def test_a_so_or_an_arrow_restates_a_clock_in_utc():
     assert confident("The sprint review is on Tuesday 25 February, 14:00 CET -> 13:00 UTC") == [
         ("2025-02-25T13:00:00+00:00", None, False)
     ]
+
+
+def test_a_preference_between_a_day_and_its_clock():
+    assert confident("For the picnic, Saturday works best for us: 1pm by the bandstand?") == [
+        ("2025-02-22T13:00:00+00:00", None, False)
+    ]
