@@ -59,6 +59,7 @@ from cotechbot.when._spans import (
     _first_of_repeated_spans,
     _sessions_under_a_date_line,
     _start_line_then_end_line,
+    _weekly_slot_hours_for_dated_days,
 )
 
 
@@ -211,6 +212,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
+    if "days " in lowered:
+        _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(

@@ -8,6 +8,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from cotechbot.when import _patterns as P
+from cotechbot.when._clocks import _time_range, _time_single
 from cotechbot.when._model import TimeMention, _Clock, _Item, _Sentence, _Time
 from cotechbot.when._patterns import (
     _CLOCK_START,
@@ -20,6 +22,7 @@ from cotechbot.when._patterns import (
     SP0,
     STARTING_RE,
     WD,
+    WEEKDAYS,
     YEAR,
     ZONE_ABBR,
 )
@@ -147,6 +150,32 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
             )
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
+
+
+# "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.
+WEEKLY_SLOT_RE = re.compile(
+    r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{0,5}days[ \t]{1,3}(?:(?:at|from)[ \t]{1,3})?(?=\d)", _I
+)
+# A sentence that says its dated day follows the slot ("will switch to the new schedule, on Friday October 17").
+ON_THE_SLOT_RE = re.compile(r"\b(?:schedule|(?:usual|same|regular|new)\s(?:time|slot))\b", _I)
+
+
+def _weekly_slot_hours_for_dated_days(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The chosen schedule is Fridays 4-5 PM CEST … the meeting will switch to the new schedule on Friday
+    October 17": a later sentence that speaks of the schedule and gives no clock, naming a date with the slot's
+    weekday, means the slot's hours on that date."""
+    slots: dict[int, _Time] = {}
+    for _, bounds, found in read:
+        if slots and not found.times and ON_THE_SLOT_RE.search(work, bounds[0], bounds[1]):
+            for item in found.items:
+                if item.kind == "day" and item.first is not None and item.first.weekday in slots:
+                    item.time = slots[item.first.weekday]
+                    item.flags.append("time_from_weekly_slot")
+        for slot in WEEKLY_SLOT_RE.finditer(work, bounds[0], bounds[1]):
+            hours = (m := P.TIME_RANGE_RE.match(work, slot.end(), bounds[1])) and _time_range(m)
+            clock = hours or ((m := P.TIME_RE.match(work, slot.end(), bounds[1])) and _time_single(m))
+            if clock and clock.start.strong:
+                slots[WEEKDAYS[slot.group("wd").lower()]] = clock
 
 
 def _bare_ends(times: list[_Time], work: str, end: int) -> None:

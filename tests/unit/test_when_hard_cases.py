@@ -829,3 +829,15 @@ def test_a_preference_between_a_day_and_its_clock():
     assert confident("For the picnic, Saturday works best for us: 1pm by the bandstand?") == [
         ("2025-02-22T13:00:00+00:00", None, False)
     ]
+
+
+def test_a_dated_day_on_the_weekly_schedule_takes_its_hours():
+    text = (
+        "We settled on a new schedule: Tuesdays 6-7 PM GMT. It starts after the break, with the first call "
+        "on the new schedule on Tuesday March 11."
+    )
+    assert confident(text) == [("2025-03-11T18:00:00+00:00", "2025-03-11T19:00:00+00:00", False)]
+    # without a word of the schedule the date is read alone
+    assert confident("We meet Tuesdays 6-7 PM GMT. The garden tour is on Tuesday March 11.") == [
+        ("2025-03-11", None, True)
+    ]
