@@ -334,19 +334,29 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
     )
 
 
-def _series_starts(items: list[_Item]) -> None:
+def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
-    occurrence, at the series' hours."""
+    occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
+    its weekday written falls on the series' weekday and the sentence says it starts."""
     for series in items:
         if series.recurrence != "weekly" or series.time is None or series.first is None:
             continue
+        starts = P.STARTING_RE.search(sentence) is not None
         for item in items:
             if (
                 item.kind == "day"
                 and item.time is None
                 and item.first is not None
                 and item.first.month is not None
-                and item.first.weekday == series.first.weekday
+                and (
+                    item.first.weekday == series.first.weekday
+                    or (
+                        starts
+                        and item.first.weekday is None
+                        and (day := _resolve_day(replace(item.first), ctx, False, [])) is not None
+                        and day.weekday() == series.first.weekday
+                    )
+                )
             ):
                 item.time = series.time
                 item.flags.append("series_start")
@@ -448,7 +458,7 @@ def _read_sentence(
     items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
-    _series_starts(items)
+    _series_starts(items, sentence, ctx)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):

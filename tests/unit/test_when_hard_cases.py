@@ -841,3 +841,8 @@ def test_a_dated_day_on_the_weekly_schedule_takes_its_hours():
     assert confident("We meet Tuesdays 6-7 PM GMT. The garden tour is on Tuesday March 11.") == [
         ("2025-03-11", None, True)
     ]
+
+
+def test_a_starting_day_on_the_series_weekday_takes_its_clock():
+    text = "The reading group will start on 7 March and meet every Friday at 6pm until Easter."
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", None, False)]
