@@ -147,8 +147,13 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
     # "17th and 18th May", "5/6 July", "6+7 February", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined
-    # by "and" (or two by a slash or a plus) are one event over those days.
-    if consecutive and not offered and re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE):
+    # by "and" (or two by a slash or a plus) are one event over those days; so are three or more consecutive
+    # days in a bare comma list ("27, 28, 29 October").
+    if (
+        consecutive
+        and not offered
+        and (len(days) >= 3 or re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE))
+    ):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
     flags = ["candidate"] if offered else []
@@ -299,15 +304,17 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
                     each.first.day, each.first.month, year, each.first.weekday, each.first.ordinal
                 )
         first = item.first or first
+    days = [first.day] + [each.first.day for each in made if each.first is not None]
     if (
-        len(made) == 1
+        made
         and not offered
-        and made[0].first is not None
-        and made[0].first.day == first.day + 1
-        and re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+        and made[-1].first is not None
+        and days == list(range(first.day, first.day + len(days)))
+        and (len(days) >= 3 or re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE))
     ):
-        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both.
-        item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
+        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both; so are three or more
+        # consecutive days in a comma list ("October 27, 28, 29").
+        item.kind, item.last, item.span = "range", made[-1].first, (item.span[0], made[-1].span[1])
         return []
     if offered:
         for each in (item, *made):

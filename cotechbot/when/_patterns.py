@@ -491,8 +491,9 @@ START_LABEL_RE = re.compile(
     r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",
     _I,
 )
+# (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}\n?[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)

@@ -221,7 +221,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
             )
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
-        results = _first_of_repeated_spans(results)
+        results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
@@ -462,14 +462,25 @@ def _find(
                 for item in more:
                     taken.add(item.span)
                 found.items.extend(more)
+    if found.items and (
+        work.find("w/c", start, end) != -1 or signals.lowered.find("week ", start, end) != -1
+    ):
+        S.weekdays_of_week_commencing(found.items, work)
     # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
     if (
         len(found.items) > 1 or any(item.kind == "range" for item in found.items)
     ) and not S.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
-        found.items = _join_consecutive_days(found.items, work)
+        found.items = S.join_weekday_span_end(_join_consecutive_days(found.items, work), work)
         for item in found.items:
             taken.add(item.span)
     if ctx.month_first and digits:
+        if work.find("/", start, end) != -1:
+            for span, first_day, last_day in S.numeric_day_spans(work, start, end):
+                if not taken.overlaps(span):
+                    taken.add(span)
+                    found.items.append(
+                        _Item("range", span, first=first_day, last=last_day, group=next(groups))
+                    )
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()) and (
                 P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())
@@ -588,7 +599,11 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
             and found.start.strong
             and (
                 P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
-                or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or (
+                    P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                    and not S.END_NAMES_ITS_DAY_RE.match(work, found.span[1])
+                )
+                or S.CLOCK_THEN_UNTIL_LINE_RE.fullmatch(work, prior.span[1], found.span[0])
             )
             and (found.start.zone is None or found.start.zone == prior.start.zone)
             and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
@@ -614,6 +629,10 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             or (
                 S.DAY_OPENS_LINE_RE.match(work, m.end())
                 and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+            )
+            or (
+                S.MONTH_YEAR_OPENS_LINE_RE.match(work, m.end())
+                and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
             )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (

@@ -778,6 +778,64 @@ def test_days_offered_by_what_is_said_after_them():
     assert confident("The 3rd would be a good place to start reading.") == []
 
 
+def test_three_consecutive_days_in_a_comma_list_are_one_span():
+    assert confident("Board retreat: March 11, 12, 13") == [("2025-03-11", "2025-03-13", True)]
+    assert confident("Board retreat on 11th, 12th, 13th March") == [("2025-03-11", "2025-03-13", True)]
+    # not consecutive: separate days
+    assert [start for start, *_ in confident("Board retreat: March 11, 13, 20")] == [
+        "2025-03-11",
+        "2025-03-13",
+        "2025-03-20",
+    ]
+
+
+def test_ends_label_after_blank_and_br_lines_closes_the_span():
+    text = "Starts: March 4, 2025 at 05:30PM<br>\n<br>\nEnds: March 4, 2025 at 07:00PM<br>"
+    assert confident(text) == [("2025-03-04T17:30:00+00:00", "2025-03-04T19:00:00+00:00", False)]
+
+
+def test_full_date_dash_weekday_and_day_is_a_span_in_that_month():
+    assert confident("Friday 14 March - Sunday 16: camping weekend") == [("2025-03-14", "2025-03-16", True)]
+    # the weekday does not fit the day: no span is made up
+    assert ("2025-03-14", "2025-03-16", True) not in confident("Friday 14 March - Monday 16: camping weekend")
+
+
+def test_moment_said_to_begin_and_one_said_to_end_are_one_timed_span():
+    text = "The game jam kicks off at 6 p.m. Friday and wraps up at noon Sunday."
+    assert confident(text) == [("2025-02-21T18:00:00+00:00", "2025-02-23T12:00:00+00:00", False)]
+
+
+def test_bulleted_until_line_ends_the_clock_above_it():
+    text = "Repair cafe\n- March 8 @ 10:30 AM\n- until 1:00 PM"
+    assert confident(text) == [("2025-03-08T10:30:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+
+
+def test_span_of_days_wrapped_before_its_month_and_year():
+    text = "Save the date: from *9-12\nSeptember 2025*, members meet in Leeds."
+    assert confident(text) == [("2025-09-09", "2025-09-12", True)]
+
+
+def test_numeric_month_day_day_year_span_on_a_month_first_forum():
+    now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+    mentions = read_times("The hack weekend runs 04/12-13/2025 at the library.", now, "America/Chicago")
+    assert [(str(m.start), str(m.end)) for m in mentions] == [("2025-04-12", "2025-04-13")]
+    # a day-first forum does not read this shape
+    assert read_times("The hack weekend runs 04/12-13/2025 at the library.", now, LONDON) == []
+
+
+def test_end_clock_that_names_its_own_day_is_not_on_the_start_day():
+    text = "The festival starts at 10am on Friday and ends at 4pm on Sunday."
+    assert confident(text) == [("2025-02-21T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
+
+
+def test_weekday_range_in_the_week_commencing_a_date_is_a_span():
+    assert confident("Onboarding runs Mon-Thu w/c 3rd March, 10-4 daily.") == [
+        ("2025-03-03", "2025-03-06", True)
+    ]
+    # the week alone stays a vague week, not an event
+    assert confident("Onboarding is w/c 3rd March.") == []
+
+
 def test_a_streets_compass_point_does_not_end_the_sentence():
     text = (
         "Join the open meeting on March 3rd at the old library at 410 N. 5th Avenue at 7:30pm to hear "
