@@ -154,7 +154,7 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         i = bisect.bisect_left(starts, end)
         if i < len(times) and not times[i].claimed:
             gap = _gap(work, end, times[i].span[0])
-            if gap is not None and (P.GLUE_AFTER_RE.fullmatch(gap) or _quoted_options(times, i, gap, work)):
+            if gap is not None and (P.GLUE_AFTER_RE.fullmatch(gap) or S.quoted_options(times, i, gap, work)):
                 _give(members, times[i])
     for members in ordered:
         if members[0].time is not None:
@@ -183,17 +183,6 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         _give(ordered[0], clear[0])
         for item in ordered[0]:
             item.flags.append("time_distant")
-
-
-def _quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:
-    """'Friday 7th options: "10am UTC" "2pm UTC"': the day's clocks are quoted one after another, as a poll's
-    options are; the quote must close right after the first and open the next."""
-    return (
-        P.QUOTED_OPTIONS_GLUE_RE.fullmatch(gap) is not None
-        and first + 1 < len(times)
-        and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, times[first].span[1], times[first + 1].span[0])
-        is not None
-    )
 
 
 def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:

@@ -307,6 +307,17 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
     return made
 
 
+def quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:
+    """'Friday 7th options: "10am UTC" "2pm UTC"': the day's clocks are quoted one after another, as a poll's
+    options are; the quote must close right after the first and open the next."""
+    return (
+        P.QUOTED_OPTIONS_GLUE_RE.fullmatch(gap) is not None
+        and first + 1 < len(times)
+        and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, times[first].span[1], times[first + 1].span[0])
+        is not None
+    )
+
+
 def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
     """ "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": two clocks each restated in brackets are one range;
     the restatements are part of it, and a zone written after the last bracket is the range's."""
