@@ -107,11 +107,13 @@ TIME_RANGE_RE = re.compile(
     rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:])){_ZONE_TAIL}",
     _I,
 )
-# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
+# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date; a
+# table's cell ends it too ("| Wednesday 18 February | 12-2 |": the hours of that row's day). "and" joins the
+# hours only after "between" ("Sunday 30th between 11 and 1"), which the reader checks before the hour.
 BARE_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until){SP0}"
+    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
     rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
-    rf"(?={SP0}(?:$|[,;!?)\n]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|with|weather)\b))",
     _I,
 )
 TIME_RE = re.compile(
@@ -445,6 +447,11 @@ NOT_SENTENCE_END = frozenset(
         "fri",
         "sat",
         "sun",
+        # a street's compass point ("2300 S. 18th Street", "W. 23rd St."), not the end of a sentence
+        "n",
+        "s",
+        "e",
+        "w",
     ]
 )
 CLAUSE_END_RE = re.compile(
@@ -453,9 +460,12 @@ CLAUSE_END_RE = re.compile(
 )
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
+# A preference said between a day and its clock proposes both ("Sunday afternoon works best: 2pm", "Tuesday
+# suits me at 3pm").
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    r"|(?:works?|suits?)(?:\s+(?:best|better|well|(?:for\s+)?(?:me|us|everyone))){0,2}\s*:?)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
@@ -467,16 +477,29 @@ CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
 CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
-# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
+# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives); an arrow or a
+# "so" converts ("17:00-19:00 CEST > so 3 to 5 pm UTC", "18:00 CET -> 17:00 UTC").
 EQUIVALENT_GLUE_RE = re.compile(
-    r"[\s(),/;|=•*-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is)[\s(),/;|=:•*-]{0,6})?", _I
+    r"[\s(),/;|=•*>-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is|so)[\s(),/;|=:•*>-]{0,6})?", _I
 )
 ZONES_OR_RE = re.compile(r"[\s,(]{1,3}or[\s(]{1,3}", _I)
 # "at 2pm or 3pm UTC", "0800 + 1700 UTC": more clocks on the same day (with "or", alternatives to choose from).
 CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
+# 'Wednesday, January 30th options:\n/poll "11:30am EST" "3:00 pm EST"': clocks quoted one after another
+# under a day are a poll's options, each a candidate time that day.
+QUOTED_OPTIONS_GLUE_RE = re.compile(r"[ \t]{0,3}(?:options?)?[ \t]{0,3}:?\s{0,3}(?:/poll[ \t]{1,3})?\"", _I)
+QUOTED_OPTION_JOINT_RE = re.compile(r"\"[ \t]{1,3}\"")
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
+)
+# "Date: Tuesday 19th February\nLocation: …\nTime: 12:00 – 1.30pm": a place line between a labelled date and its
+# labelled time is part of the same notice, so the date keeps its time.
+PLACE_LABEL_LINE_RE = re.compile(
+    r"[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:location|venue|place|where|address)(?:\*\*)?[ \t]*:[^\n]{0,120}\n", _I
+)
+DATE_LABEL_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:date|when)(?:\*\*)?[ \t]*:[^\n]{1,80}$", _I
 )
 # An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
 START_LABEL_RE = re.compile(

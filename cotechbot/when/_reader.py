@@ -59,6 +59,7 @@ from cotechbot.when._spans import (
     _first_of_repeated_spans,
     _sessions_under_a_date_line,
     _start_line_then_end_line,
+    _weekly_slot_hours_for_dated_days,
 )
 
 
@@ -211,6 +212,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
+    if "days " in lowered:
+        _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(
@@ -550,11 +553,13 @@ def _find(
             clocks.add(m.span())
             found.times.append(time_range)
     for digit in digits:
-        if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
+        between = signals.lowered.endswith("between ", max(0, digit - 8), digit)
+        if not between and all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
             continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
         bare = P.BARE_RANGE_RE.match(work, digit, end)
         if (
             bare
+            and (between or bare.group("sep").lower() != "and")
             and not taken.overlaps(bare.span())
             and not clocks.overlaps(bare.span())
             and (hours := _bare_range(bare))
@@ -620,6 +625,7 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
+            or _place_between_date_and_time_labels(work, m.start(), m.end())
             or S.LINE_CONTINUES_RE.match(work, m.end())
             or (
                 S.DAY_OPENS_LINE_RE.match(work, m.end())
@@ -645,3 +651,14 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
         starts.append(m.end())
     return starts
+
+
+def _place_between_date_and_time_labels(work: str, newline: int, line_start: int) -> bool:
+    """ "Date: …" / "Location: …" / "Time: …": the place line belongs to the labelled date above it when the
+    labelled time follows it, so the three lines are one statement."""
+    if not (place := P.PLACE_LABEL_LINE_RE.match(work, line_start)):
+        return False
+    return (
+        P.TIME_LABEL_RE.match(work, place.end()) is not None
+        and P.DATE_LABEL_LINE_RE.search(work, max(0, newline - 90), newline) is not None
+    )

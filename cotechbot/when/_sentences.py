@@ -159,7 +159,7 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         i = bisect.bisect_left(starts, end)
         if i < len(times) and not times[i].claimed:
             gap = _gap(work, end, times[i].span[0])
-            if gap is not None and P.GLUE_AFTER_RE.fullmatch(gap):
+            if gap is not None and (P.GLUE_AFTER_RE.fullmatch(gap) or S.quoted_options(times, i, gap, work)):
                 _give(members, times[i])
     for members in ordered:
         if members[0].time is not None:
@@ -234,9 +234,11 @@ def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> li
             if other.span[0] < at:
                 continue
             joint = P.CLOCK_ALTERNATIVE_RE.fullmatch(work, at, other.span[0])
-            if joint is None or other.claimed or (other.end is None) != (clock.end is None):
+            quoted = joint is None and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, at, other.span[0]) is not None
+            if (joint is None and not quoted) or other.claimed or (other.end is None) != (clock.end is None):
                 break
-            chain.append((other, joint.group("joint").lower() == "or"))
+            # quoted one after another, the clocks are a poll's options: each is offered
+            chain.append((other, quoted or (joint is not None and joint.group("joint").lower() == "or")))
             at = other.span[1]
         if not chain:
             continue
@@ -326,19 +328,29 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
     )
 
 
-def _series_starts(items: list[_Item]) -> None:
+def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
-    occurrence, at the series' hours."""
+    occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
+    its weekday written falls on the series' weekday and the sentence says it starts."""
     for series in items:
         if series.recurrence != "weekly" or series.time is None or series.first is None:
             continue
+        starts = P.STARTING_RE.search(sentence) is not None
         for item in items:
             if (
                 item.kind == "day"
                 and item.time is None
                 and item.first is not None
                 and item.first.month is not None
-                and item.first.weekday == series.first.weekday
+                and (
+                    item.first.weekday == series.first.weekday
+                    or (
+                        starts
+                        and item.first.weekday is None
+                        and (day := _resolve_day(replace(item.first), ctx, False, [])) is not None
+                        and day.weekday() == series.first.weekday
+                    )
+                )
             ):
                 item.time = series.time
                 item.flags.append("series_start")
@@ -457,7 +469,7 @@ def _read_sentence(
     items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
-    _series_starts(items)
+    _series_starts(items, sentence, ctx)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):

@@ -8,6 +8,8 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from cotechbot.when import _patterns as P
+from cotechbot.when._clocks import _time_range, _time_single
 from cotechbot.when._model import TimeMention, _Clock, _Day, _Item, _Sentence, _Time
 from cotechbot.when._patterns import (
     _CLOCK_START,
@@ -221,6 +223,32 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
 
 
+# "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.
+WEEKLY_SLOT_RE = re.compile(
+    r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{0,5}days[ \t]{1,3}(?:(?:at|from)[ \t]{1,3})?(?=\d)", _I
+)
+# A sentence that says its dated day follows the slot ("will switch to the new schedule, on Friday October 17").
+ON_THE_SLOT_RE = re.compile(r"\b(?:schedule|(?:usual|same|regular|new)\s(?:time|slot))\b", _I)
+
+
+def _weekly_slot_hours_for_dated_days(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The chosen schedule is Fridays 4-5 PM CEST … the meeting will switch to the new schedule on Friday
+    October 17": a later sentence that speaks of the schedule and gives no clock, naming a date with the slot's
+    weekday, means the slot's hours on that date."""
+    slots: dict[int, _Time] = {}
+    for _, bounds, found in read:
+        if slots and not found.times and ON_THE_SLOT_RE.search(work, bounds[0], bounds[1]):
+            for item in found.items:
+                if item.kind == "day" and item.first is not None and item.first.weekday in slots:
+                    item.time = slots[item.first.weekday]
+                    item.flags.append("time_from_weekly_slot")
+        for slot in WEEKLY_SLOT_RE.finditer(work, bounds[0], bounds[1]):
+            hours = (m := P.TIME_RANGE_RE.match(work, slot.end(), bounds[1])) and _time_range(m)
+            clock = hours or ((m := P.TIME_RE.match(work, slot.end(), bounds[1])) and _time_single(m))
+            if clock and clock.start.strong:
+                slots[WEEKDAYS[slot.group("wd").lower()]] = clock
+
+
 def _bare_ends(times: list[_Time], work: str, end: int) -> None:
     """ "We meet at 6:30pm and we are out the doors by 8": a clock's end hour written bare after words that
     say so is the first such hour after the start (within twelve hours)."""
@@ -277,6 +305,17 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
         other.claimed = True
         made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
     return made
+
+
+def quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:
+    """'Friday 7th options: "10am UTC" "2pm UTC"': the day's clocks are quoted one after another, as a poll's
+    options are; the quote must close right after the first and open the next."""
+    return (
+        P.QUOTED_OPTIONS_GLUE_RE.fullmatch(gap) is not None
+        and first + 1 < len(times)
+        and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, times[first].span[1], times[first + 1].span[0])
+        is not None
+    )
 
 
 def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:

@@ -908,3 +908,73 @@ def test_weekday_range_in_the_week_commencing_a_date_is_a_span():
     ]
     # the week alone stays a vague week, not an event
     assert confident("Onboarding is w/c 3rd March.") == []
+
+
+def test_a_streets_compass_point_does_not_end_the_sentence():
+    text = (
+        "Join the open meeting on March 3rd at the old library at 410 N. 5th Avenue at 7:30pm to hear "
+        "what the committee has planned for the garden and the kitchen over the summer months."
+    )
+    assert confident(text) == [("2025-03-03T19:30:00+00:00", None, False)]
+
+
+def test_a_place_line_between_labelled_date_and_time_lines():
+    text = "Date: Thursday 6th March 2025\nVenue: Room 4, 22 Mill Lane, Leeds LS2 7AB\nTime: 10:30 – 12.15pm."
+    assert confident(text) == [("2025-03-06T10:30:00+00:00", "2025-03-06T12:15:00+00:00", False)]
+
+
+def test_a_bare_hour_range_in_the_table_cell_after_a_date():
+    assert confident("| Tuesday 11 March | 10-1 | Main Hall | Members' Assembly |") == [
+        ("2025-03-11T10:00:00+00:00", "2025-03-11T13:00:00+00:00", False)
+    ]
+
+
+def test_between_two_bare_hours_after_a_date():
+    assert confident("Plant sale at the allotment gate on Saturday 15th March between 10 and 2.") == [
+        ("2025-03-15T10:00:00+00:00", "2025-03-15T14:00:00+00:00", False)
+    ]
+    # a count between two numbers is no clock
+    assert confident("On Saturday 15th March between 10 and 12 people helped.") == [
+        ("2025-03-15", None, True)
+    ]
+
+
+def test_quoted_clocks_under_a_day_are_poll_options():
+    text = 'Friday, March 7th options:\n/poll "10:00am UTC" "1:30 pm UTC" "5:00 pm UTC"'
+    assert [(start, flags) for start, _, _, flags in read(text)] == [
+        ("2025-03-07T10:00:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T13:30:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T17:00:00+00:00", ["candidate", "tz:UTC"]),
+    ]
+
+
+def test_a_so_or_an_arrow_restates_a_clock_in_utc():
+    assert confident("The sprint review is on Tuesday 25 February, 14:00-15:00 CET, so 1 to 2 pm UTC") == [
+        ("2025-02-25T13:00:00+00:00", "2025-02-25T14:00:00+00:00", False)
+    ]
+    assert confident("The sprint review is on Tuesday 25 February, 14:00 CET -> 13:00 UTC") == [
+        ("2025-02-25T13:00:00+00:00", None, False)
+    ]
+
+
+def test_a_preference_between_a_day_and_its_clock():
+    assert confident("For the picnic, Saturday works best for us: 1pm by the bandstand?") == [
+        ("2025-02-22T13:00:00+00:00", None, False)
+    ]
+
+
+def test_a_dated_day_on_the_weekly_schedule_takes_its_hours():
+    text = (
+        "We settled on a new schedule: Tuesdays 6-7 PM GMT. It starts after the break, with the first call "
+        "on the new schedule on Tuesday March 11."
+    )
+    assert confident(text) == [("2025-03-11T18:00:00+00:00", "2025-03-11T19:00:00+00:00", False)]
+    # without a word of the schedule the date is read alone
+    assert confident("We meet Tuesdays 6-7 PM GMT. The garden tour is on Tuesday March 11.") == [
+        ("2025-03-11", None, True)
+    ]
+
+
+def test_a_starting_day_on_the_series_weekday_takes_its_clock():
+    text = "The reading group will start on 7 March and meet every Friday at 6pm until Easter."
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", None, False)]
