@@ -147,8 +147,13 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))
     offered = " or" in f" {connectors}"
     # "17th and 18th May", "5/6 July", "6+7 February", "Tue 3rd, Wed 4th and Thu 5th": consecutive days joined
-    # by "and" (or two by a slash or a plus) are one event over those days.
-    if consecutive and not offered and re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE):
+    # by "and" (or two by a slash or a plus) are one event over those days; so are three or more consecutive
+    # days in a bare comma list ("27, 28, 29 October").
+    if (
+        consecutive
+        and not offered
+        and (len(days) >= 3 or re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE))
+    ):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
     flags = ["candidate"] if offered else []
@@ -237,6 +242,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    elif not mod and P.ATTENDING_BEFORE_RE.search(before):
+        item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
     return item
 
@@ -299,15 +306,17 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
                     each.first.day, each.first.month, year, each.first.weekday, each.first.ordinal
                 )
         first = item.first or first
+    days = [first.day] + [each.first.day for each in made if each.first is not None]
     if (
-        len(made) == 1
+        made
         and not offered
-        and made[0].first is not None
-        and made[0].first.day == first.day + 1
-        and re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE)
+        and made[-1].first is not None
+        and days == list(range(first.day, first.day + len(days)))
+        and (len(days) >= 3 or re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE))
     ):
-        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both.
-        item.kind, item.last, item.span = "range", made[0].first, (item.span[0], made[0].span[1])
+        # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both; so are three or more
+        # consecutive days in a comma list ("October 27, 28, 29").
+        item.kind, item.last, item.span = "range", made[-1].first, (item.span[0], made[-1].span[1])
         return []
     if offered:
         for each in (item, *made):
@@ -411,6 +420,7 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 
 
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
+_GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
 
 
@@ -485,6 +495,8 @@ def announced_month(
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
+        if _gathering_asked_about(m, bounds):
+            return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)
         return None
     if said.group("which").lower() == "next":
         year, month = (
@@ -492,3 +504,16 @@ def announced_month(
         )
         return year, month, None
     return None, None, None
+
+
+def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:
+    """ "would anyone like a meetup on the 5th?": a day alone that a question proposes for a gathering is the
+    next such day (a statement, "the next call is on the 24th", leaves its month to the thread)."""
+    work = m.string
+    if not P.QUESTION_AFTER_RE.match(work, m.end(), bounds[1]):
+        return False
+    start = max(bounds[0], m.start() - _GATHERING_REACH)
+    return (
+        P.EVENT_RE.search(work, start, m.start()) is not None
+        and P.PAST_RE.search(work, start, m.end()) is None
+    )

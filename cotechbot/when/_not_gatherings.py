@@ -44,10 +44,12 @@ ABSENCE_RE = re.compile(
     r"|maternity\s+leave)|out\s+of\s+(?:the\s+)?(?:office|town|country)|out-of-(?:the-)?office|ooo"
     r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
     r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off)"
-    # "Jonathan will be gone Friday the 3rd": someone away, whoever it is
-    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?gone)\b",
+    # "Jonathan will be gone Friday the 3rd": anyone's absence, whoever is named
+    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?(?:gone|absent))\b",
     _I,
 )
+# "rescheduling them", "postpone it": a gathering being moved, whatever it is called.
+RESCHEDULING_RE = re.compile(r"\b(?:re-?schedul|postpon)\w{0,5}\b", _I)
 ABSENCE_HINTS = (
     "vacation",
     "holiday",
@@ -60,6 +62,7 @@ ABSENCE_HINTS = (
     "away",
     "off",
     "gone",
+    "absent",
 )
 # "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
 SO_CALLED_OFF_AFTER_RE = re.compile(

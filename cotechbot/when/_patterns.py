@@ -107,11 +107,13 @@ TIME_RANGE_RE = re.compile(
     rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:])){_ZONE_TAIL}",
     _I,
 )
-# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date.
+# "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date; a
+# table's cell ends it too ("| Wednesday 18 February | 12-2 |": the hours of that row's day). "and" joins the
+# hours only after "between" ("Sunday 30th between 11 and 1"), which the reader checks before the hour.
 BARE_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until){SP0}"
+    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
     rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
-    rf"(?={SP0}(?:$|[,;!?)\n]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|with|weather)\b))",
     _I,
 )
 TIME_RE = re.compile(
@@ -157,7 +159,12 @@ def _date(i: int) -> str:
 
 def _partial(i: int, *, weekday: bool) -> str:
     """A day of the month without a month, optionally with a weekday ("Tues 4th", "the 6th")."""
-    wd = rf"(?P<wd{i}>{WD}),?{SP}(?:the{SP})?" if weekday else rf"(?:(?P<wd{i}>{WD}),?{SP})?(?:the{SP})?"
+    # "Saturday (14th)": an ordinal in brackets restates the weekday's day of the month.
+    wd = (
+        rf"(?P<wd{i}>{WD})(?:,?{SP}|{SP0}\({SP0}(?=\d{{1,2}}(?:st|nd|rd|th){SP0}\)))(?:the{SP})?"
+        if weekday
+        else rf"(?:(?P<wd{i}>{WD}),?{SP})?(?:the{SP})?"
+    )
     return wd + rf"(?P<d{i}>{DAY})"
 
 
@@ -262,6 +269,16 @@ OFFERED_DAYS_AFTER_RE = re.compile(
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
+# "Changed to 17th", "has been postponed to the 19th": the new day of a move told as done, written alone, is
+# the next such day; a move only proposed ("could we push it back to the 21st?") waits for the thread.
+MOVED_TO_DAYS_RE = re.compile(
+    rf"\b(?:moved|changed|re-?scheduled|postponed|pushed{SP}back|brought{SP}forward|put{SP}back)\b[^.!?\n]{{0,40}}?\bto{SP}(?:the{SP})?"
+    rf"(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}or{SP})(?:the{SP})?{_ORDINAL}){{0,3}}))"
+    rf"(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b){_ANNOUNCED_DAY_END}",
+    _I,
+)
+# "a meetup on the 5th?": the day ends the question that proposes it.
+QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
 # "events coming up this month – the concert on 7th": the month an announced day belongs to.
 THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks
@@ -437,6 +454,11 @@ NOT_SENTENCE_END = frozenset(
         "fri",
         "sat",
         "sun",
+        # a street's compass point ("2300 S. 18th Street", "W. 23rd St."), not the end of a sentence
+        "n",
+        "s",
+        "e",
+        "w",
     ]
 )
 CLAUSE_END_RE = re.compile(
@@ -445,9 +467,12 @@ CLAUSE_END_RE = re.compile(
 )
 
 # Glue allowed between a date and a clock that belongs to it (matched whole against short gaps only).
+# A preference said between a day and its clock proposes both ("Sunday afternoon works best: 2pm", "Tuesday
+# suits me at 3pm").
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*)\s*){0,4}",
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    r"|(?:works?|suits?)(?:\s+(?:best|better|well|(?:for\s+)?(?:me|us|everyone))){0,2}\s*:?)\s*){0,4}",
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
@@ -459,24 +484,38 @@ CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.
 CLOSES_RANGE_RE = re.compile(r"\bbetween\b[^.;!?\n]{1,50}\band\s{0,3}$", _I)
 # Between clocks that write one moment in several zones: "8 am NYC time / 1300 UTC", "16:00 UTC (12:00pm
-# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives).
+# US Eastern)", "• 4pm UTC • 12pm EDT • 9am PDT" (never "or"/"and": those are alternatives); an arrow or a
+# "so" converts ("17:00-19:00 CEST > so 3 to 5 pm UTC", "18:00 CET -> 17:00 UTC").
 EQUIVALENT_GLUE_RE = re.compile(
-    r"[\s(),/;|=•*-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is)[\s(),/;|=:•*-]{0,6})?", _I
+    r"[\s(),/;|=•*>-]{0,8}(?:(?:i\.?e\.?|which\s+is|aka|that's|that\s+is|so)[\s(),/;|=:•*>-]{0,6})?", _I
 )
 ZONES_OR_RE = re.compile(r"[\s,(]{1,3}or[\s(]{1,3}", _I)
 # "at 2pm or 3pm UTC", "0800 + 1700 UTC": more clocks on the same day (with "or", alternatives to choose from).
 CLOCK_ALTERNATIVE_RE = re.compile(r"\s{0,3}(?P<joint>or|\+|&|and)\s{0,3}", _I)
+# 'Wednesday, January 30th options:\n/poll "11:30am EST" "3:00 pm EST"': clocks quoted one after another
+# under a day are a poll's options, each a candidate time that day.
+QUOTED_OPTIONS_GLUE_RE = re.compile(r"[ \t]{0,3}(?:options?)?[ \t]{0,3}:?\s{0,3}(?:/poll[ \t]{1,3})?\"", _I)
+QUOTED_OPTION_JOINT_RE = re.compile(r"\"[ \t]{1,3}\"")
 # "Date: Thursday 21 November" on one line and "Time: 14:00 - 15:30" on the next belong together.
 TIME_LABEL_RE = re.compile(
     r"\s*(?:[*-]\s*)?(?:\*\*)?(?:time|times|start(?:s|ing)?(?:\s+time)?|from|duration|hours)(?:\*\*)?\s*:", _I
+)
+# "Date: Tuesday 19th February\nLocation: …\nTime: 12:00 – 1.30pm": a place line between a labelled date and its
+# labelled time is part of the same notice, so the date keeps its time.
+PLACE_LABEL_LINE_RE = re.compile(
+    r"[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:location|venue|place|where|address)(?:\*\*)?[ \t]*:[^\n]{0,120}\n", _I
+)
+DATE_LABEL_LINE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:date|when)(?:\*\*)?[ \t]*:[^\n]{1,80}$", _I
 )
 # An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
 START_LABEL_RE = re.compile(
     r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",
     _I,
 )
+# (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}\n?[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
@@ -500,9 +539,10 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
     _I,
 )
-# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new.
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
+# ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!scheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
     _I,
 )
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
@@ -510,6 +550,14 @@ MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
     r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
+    _I,
+)
+# "see you all Wednesday", "I plan to be there Saturday", "meeting day is going to be Saturday": a weekday
+# written bare right after words of attending (or naming the day) is said as "on Saturday" is ("I can't be
+# there Saturday" is an absence).
+ATTENDING_BEFORE_RE = re.compile(
+    r"(?<!n't\s)(?<!n’t\s)(?<!not\s)\b(?:see(?:ing)?\s{1,3}(?:you|y'all|everyone)(?:\s{1,3}all)?|be\s{1,3}there"
+    r"|(?:day|date)\s{1,3}(?:is|will\s{1,3}be|is\s{1,3}going\s{1,3}to\s{1,3}be))\s{1,3}$",
     _I,
 )
 RECURRING_BEFORE_RE = re.compile(
@@ -535,7 +583,7 @@ PAST_RE = re.compile(
 FUTURE_RE = re.compile(
     r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
     r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
-    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|is\s+(?:happening|taking\s+place|being\s+held)"
+    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
     r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
     _I,
@@ -548,6 +596,8 @@ EVENT_RE = re.compile(
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
+    r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
     # attending, and the gatherings co-ops, clubs and gardens hold
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
@@ -566,6 +616,12 @@ NTH_WEEKDAY_BEFORE_RE = re.compile(
 )
 OF_THE_MONTH_RE = re.compile(r"\s{1,3}of\s{1,3}(?:the|each|every)\s{1,3}month\b", _I)
 # "every Tuesday at 3pm and Thursday at 12pm": a weekday listed after a recurring one recurs too.
+# "on Wednesday or Saturday", "Wednesday, if not then Saturday": a second weekday offered beside the first.
+WEEKDAY_ALTERNATIVE_GLUE_RE = re.compile(
+    r"[ \t]{0,3},?[ \t]{0,3}(?:or|and|&|/|if[ \t]{1,3}not(?:[ \t]{1,3}then)?|failing[ \t]{1,3}that|otherwise)"
+    r"[ \t]{0,3},?[ \t]{0,3}(?:on[ \t]{1,3})?",
+    _I,
+)
 SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I

@@ -59,6 +59,7 @@ from cotechbot.when._spans import (
     _first_of_repeated_spans,
     _sessions_under_a_date_line,
     _start_line_then_end_line,
+    _weekly_slot_hours_for_dated_days,
 )
 
 
@@ -211,6 +212,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
+    if "days " in lowered:
+        _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
         if found.items or found.deltas or found.exact:
             results.extend(
@@ -218,7 +221,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
             )
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
-        results = _first_of_repeated_spans(results)
+        results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
@@ -459,14 +462,25 @@ def _find(
                 for item in more:
                     taken.add(item.span)
                 found.items.extend(more)
+    if found.items and (
+        work.find("w/c", start, end) != -1 or signals.lowered.find("week ", start, end) != -1
+    ):
+        S.weekdays_of_week_commencing(found.items, work)
     # Days offered as choices ("either Thu 30th or the following\nweekend: Sat 1st and Sun 2nd") stay apart.
     if (
         len(found.items) > 1 or any(item.kind == "range" for item in found.items)
     ) and not S.OR_WORD_RE.search(work, max(0, start - _CHOICE_LOOKBACK), end):
-        found.items = _join_consecutive_days(found.items, work)
+        found.items = S.join_weekday_span_end(_join_consecutive_days(found.items, work), work)
         for item in found.items:
             taken.add(item.span)
     if ctx.month_first and digits:
+        if work.find("/", start, end) != -1:
+            for span, first_day, last_day in S.numeric_day_spans(work, start, end):
+                if not taken.overlaps(span):
+                    taken.add(span)
+                    found.items.append(
+                        _Item("range", span, first=first_day, last=last_day, group=next(groups))
+                    )
         for m in P.MONTH_DAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()) and (
                 P.MONTH_DAY_BEFORE_RE.search(work, max(start, m.start() - 12), m.start())
@@ -496,6 +510,7 @@ def _find(
         for m in (
             *P.OFFERED_DAYS_RE.finditer(work, start, end),
             *P.OFFERED_DAYS_AFTER_RE.finditer(work, start, end),
+            *P.MOVED_TO_DAYS_RE.finditer(work, start, end),
         ):
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
@@ -538,11 +553,13 @@ def _find(
             clocks.add(m.span())
             found.times.append(time_range)
     for digit in digits:
-        if all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
+        between = signals.lowered.endswith("between ", max(0, digit - 8), digit)
+        if not between and all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
             continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
         bare = P.BARE_RANGE_RE.match(work, digit, end)
         if (
             bare
+            and (between or bare.group("sep").lower() != "and")
             and not taken.overlaps(bare.span())
             and not clocks.overlaps(bare.span())
             and (hours := _bare_range(bare))
@@ -583,7 +600,11 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
             and found.start.strong
             and (
                 P.CLOCK_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
-                or P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                or (
+                    P.DAY_THEN_END_RE.fullmatch(work, prior.span[1], found.span[0])
+                    and not S.END_NAMES_ITS_DAY_RE.match(work, found.span[1])
+                )
+                or S.CLOCK_THEN_UNTIL_LINE_RE.fullmatch(work, prior.span[1], found.span[0])
             )
             and (found.start.zone is None or found.start.zone == prior.start.zone)
             and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
@@ -604,10 +625,15 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             continue
         if m.group() == "\n" and (
             P.TIME_LABEL_RE.match(work, m.end())
+            or _place_between_date_and_time_labels(work, m.start(), m.end())
             or S.LINE_CONTINUES_RE.match(work, m.end())
             or (
                 S.DAY_OPENS_LINE_RE.match(work, m.end())
                 and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
+            )
+            or (
+                S.MONTH_YEAR_OPENS_LINE_RE.match(work, m.end())
+                and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
             )
             or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
             or (
@@ -621,7 +647,18 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
             if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
                 continue  # "from 11.20. a.m.": the clock goes on
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
-            if before and before[-1].lstrip("(\"'") in P.NOT_SENTENCE_END:
-                continue
+            if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
+                continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
         starts.append(m.end())
     return starts
+
+
+def _place_between_date_and_time_labels(work: str, newline: int, line_start: int) -> bool:
+    """ "Date: …" / "Location: …" / "Time: …": the place line belongs to the labelled date above it when the
+    labelled time follows it, so the three lines are one statement."""
+    if not (place := P.PLACE_LABEL_LINE_RE.match(work, line_start)):
+        return False
+    return (
+        P.TIME_LABEL_RE.match(work, place.end()) is not None
+        and P.DATE_LABEL_LINE_RE.search(work, max(0, newline - 90), newline) is not None
+    )

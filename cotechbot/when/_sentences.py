@@ -92,7 +92,12 @@ class _Clauses:
             return False
         start, _ = self.bounds(offset)
         absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
-        return bool(absences) and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
+        # "X will be gone Friday the 3rd, can you reschedule it to Thursday the 2nd?": a move names a gathering too
+        return (
+            bool(absences)
+            and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
+            and N.RESCHEDULING_RE.search(self._sentence, absences[-1], offset) is None
+        )
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
@@ -154,7 +159,7 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         i = bisect.bisect_left(starts, end)
         if i < len(times) and not times[i].claimed:
             gap = _gap(work, end, times[i].span[0])
-            if gap is not None and P.GLUE_AFTER_RE.fullmatch(gap):
+            if gap is not None and (P.GLUE_AFTER_RE.fullmatch(gap) or S.quoted_options(times, i, gap, work)):
                 _give(members, times[i])
     for members in ordered:
         if members[0].time is not None:
@@ -229,9 +234,11 @@ def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> li
             if other.span[0] < at:
                 continue
             joint = P.CLOCK_ALTERNATIVE_RE.fullmatch(work, at, other.span[0])
-            if joint is None or other.claimed or (other.end is None) != (clock.end is None):
+            quoted = joint is None and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, at, other.span[0]) is not None
+            if (joint is None and not quoted) or other.claimed or (other.end is None) != (clock.end is None):
                 break
-            chain.append((other, joint.group("joint").lower() == "or"))
+            # quoted one after another, the clocks are a poll's options: each is offered
+            chain.append((other, quoted or (joint is not None and joint.group("joint").lower() == "or")))
             at = other.span[1]
         if not chain:
             continue
@@ -321,19 +328,29 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
     )
 
 
-def _series_starts(items: list[_Item]) -> None:
+def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
-    occurrence, at the series' hours."""
+    occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
+    its weekday written falls on the series' weekday and the sentence says it starts."""
     for series in items:
         if series.recurrence != "weekly" or series.time is None or series.first is None:
             continue
+        starts = P.STARTING_RE.search(sentence) is not None
         for item in items:
             if (
                 item.kind == "day"
                 and item.time is None
                 and item.first is not None
                 and item.first.month is not None
-                and item.first.weekday == series.first.weekday
+                and (
+                    item.first.weekday == series.first.weekday
+                    or (
+                        starts
+                        and item.first.weekday is None
+                        and (day := _resolve_day(replace(item.first), ctx, False, [])) is not None
+                        and day.weekday() == series.first.weekday
+                    )
+                )
             ):
                 item.time = series.time
                 item.flags.append("series_start")
@@ -389,6 +406,22 @@ def _continue_series(items: list[_Item], work: str) -> None:
             item.weekday_mod = "every"
 
 
+def _share_on(items: list[_Item], work: str) -> None:
+    """ "see you on Wednesday, if not then Saturday": a bare weekday offered beside one said "on" is said so too."""
+    for before, item in zip(items, items[1:], strict=False):
+        if (
+            before.kind == "weekday"
+            and before.weekday_mod == "on"
+            and before.recurrence is None
+            and item.kind == "weekday"
+            and item.weekday_mod is None
+            and item.recurrence is None
+            and (gap := _gap(work, before.span[1], item.span[0])) is not None
+            and P.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
+        ):
+            item.weekday_mod = "on"
+
+
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
     """ "7 November (Thursday)", "May 1st, Tuesday 3pm": a plain weekday written right after a day."""
     return (
@@ -428,6 +461,7 @@ def _read_sentence(
     times = sorted(found.times, key=lambda t: t.span)
     items = _drop_restated_weekdays(items, work)
     _continue_series(items, work)
+    _share_on(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
     _attach_times(items, times, work)
@@ -435,7 +469,7 @@ def _read_sentence(
     items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
-    _series_starts(items)
+    _series_starts(items, sentence, ctx)
 
     mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):
@@ -485,16 +519,22 @@ def _read_sentence(
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
         if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
             continue  # "This Friday is the 7th, so we don't meet"
-        if clauses.away(offset) and not (clauses.cancelled(offset) and P.NEW_DATE_BEFORE_RE.search(before)):
-            # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering; but "will be gone
-            # Friday, … rescheduling them to Thursday": the day a gathering is moved to is the new gathering
-            continue
+        if clauses.away(offset):
+            continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
             # "moved from 5 March to 12 March": the new date alone
             item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
             past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
+        elif (
+            past
+            and P.NEW_DATE_BEFORE_RE.search(before)
+            and (clauses.cancelled(offset) or N.RESCHEDULING_RE.search(sentence, clause_start, offset))
+        ):
+            past = (
+                False  # "the board decided to reschedule the AGM to the 19th November": the new date is ahead
+            )
         deadline = (
             (
                 any(word in before_lowered for word in N.DEADLINE_HINTS)

@@ -8,7 +8,9 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from cotechbot.when._model import TimeMention, _Clock, _Item, _Sentence, _Time
+from cotechbot.when import _patterns as P
+from cotechbot.when._clocks import _time_range, _time_single
+from cotechbot.when._model import TimeMention, _Clock, _Day, _Item, _Sentence, _Time
 from cotechbot.when._patterns import (
     _CLOCK_START,
     _YEAR_LEAD,
@@ -20,6 +22,7 @@ from cotechbot.when._patterns import (
     SP0,
     STARTING_RE,
     WD,
+    WEEKDAYS,
     YEAR,
     ZONE_ABBR,
 )
@@ -37,6 +40,29 @@ SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
 OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
 # "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
 WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
+# "Saturday 30 January - Sunday 31": what stands between a full date and a later weekday and day of its month.
+WEEKDAY_SPAN_SEP_RE = re.compile(r"[ \t]{0,3}(?:-{1,2}|to|through|thru|till|until)[ \t]{0,3}", _I)
+# "Hacking begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a moment said to begin, then one said to
+# end, written right after it.
+BEGINS_BEFORE_RE = re.compile(
+    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t]{0,3}$", _I
+)
+THEN_ENDS_RE = re.compile(
+    r"[ \t,;]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|will)[ \t]{1,3}){0,2}"
+    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)(?:[ \t]{1,3}(?:at|on|by))?[ \t]{0,3}",
+    _I,
+)
+# "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.
+END_NAMES_ITS_DAY_RE = re.compile(
+    rf"[ \t]{{0,3}},?[ \t]{{0,3}}(?:on[ \t]{{1,3}})?(?:{WD}\b|{MON}\b|(?:the[ \t]{{1,3}})?{DAY}[ \t]{{0,3}}(?:of[ \t]{{1,3}})?{MON})",
+    _I,
+)
+# "Mon-Fri w/c 13th Jan": a range of weekdays in the week commencing (on a Monday) the date written next.
+WEEKDAYS_OF_WEEK_BEFORE_RE = re.compile(
+    rf"(?<![\w-])(?P<a>{WD})\.?[ \t]{{0,2}}(?:-{{1,2}}|to|through|thru)[ \t]{{0,2}}(?P<b>{WD})\.?[ \t,]{{1,3}}"
+    r"(?:w/c|(?:the[ \t]{1,3})?week[ \t]{1,3}(?:commencing|beginning|starting))[ \t]{1,3}(?:on[ \t]{1,3})?(?:the[ \t]{1,3})?$",
+    _I,
+)
 # "We meet at 6:30pm and we are out the doors by 8", "starts 7pm, finishes at 9": an end hour written bare,
 # without am/pm, after words that say it is the end.
 CLOCK_THEN_BARE_END_RE = re.compile(
@@ -48,8 +74,11 @@ CLOCK_THEN_BARE_END_RE = re.compile(
     r"[ \t]{1,3}(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?(?![\w:]|[ \t]{0,2}[ap]\.?m|\.\d)",
     _I,
 )
-# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on.
-LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:through|thru|till|until)[ \t]")
+# "cover Monday, June 1\nthrough Friday, June 5": a wrapped line that opens with a lowercase span word goes on;
+# so does a listing's bullet line "- until 2:00 PM" under its start.
+LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:through|thru|till|until)[ \t]")
+# "- January 26 @ 1:00 PM" then "- until 2:00 PM": the end clock on the next (bulleted) line.
+CLOCK_THEN_UNTIL_LINE_RE = re.compile(r"[ \t,;]{0,3}\n[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:till|until)[ \t]{1,3}")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
 CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
@@ -59,6 +88,21 @@ DAY_OPENS_LINE_RE = re.compile(
     r"[ \t]{0,3}(?:3[01]|[12]\d|0?[1-9])(?:(?:st|nd|rd|th)(?![a-z])|(?=[ \t]{0,3}(?:$|\n|[,;!?)]|\.(?!\d)"
     r"|-(?!\d)|(?:to|and|through|till|until|at|from)\b)))",
     _I,
+)
+# "From *21-25\nJuly 2026*": a hard-wrapped line that ends on a span of days goes on when the next line opens
+# with a capitalised month and then its year or punctuation ("Room 21-25\nJuly was" stays apart).
+DAY_SPAN_ENDS_LINE_RE = re.compile(
+    r"(?<![\w.,:/#])(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[ \t]{0,2}-{1,2}[ \t]{0,2}"
+    r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?[ \t*_]{0,3}$",
+    _I,
+)
+MONTH_YEAR_OPENS_LINE_RE = re.compile(
+    rf"[ \t*_]{{0,3}}(?-i:(?=[A-Z])){MON}(?:{SP}{YEAR}(?!\d)|[ \t]{{0,3}}[,.;:)*_](?!\d))", _I
+)
+# "06/01-02/2013" on a month-first forum: month/first day-last day/year, a span of days in that month.
+NUMERIC_DAY_SPAN_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])-(?P<last>3[01]|[12]\d|0?[1-9])"
+    r"/(?P<year>(?:19|20)\d\d)(?![\w/:%-]|[.,]\d)"
 )
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(
@@ -96,6 +140,36 @@ def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
             seen.add((mention.start, mention.end))
         kept.append(mention)
     return kept
+
+
+def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
+    """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
+    begin and a later one said to end right after it are one timed span (of at most a fortnight)."""
+    joined: list[TimeMention] = []
+    for mention in results:
+        prior = joined[-1] if joined else None
+        if (
+            prior is not None
+            and prior.end is None
+            and mention.end is None
+            and not prior.all_day
+            and not mention.all_day
+            and isinstance(prior.start, datetime)
+            and isinstance(mention.start, datetime)
+            and 0 < (mention.start - prior.start).days < 14 + 1
+            and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0])
+            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0])
+        ):
+            joined[-1] = replace(
+                prior,
+                end=mention.start,
+                span=(prior.span[0], mention.span[1]),
+                text=text[prior.span[0] : mention.span[1]],
+                flags=tuple(dict.fromkeys(prior.flags + mention.flags)),
+            )
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
@@ -147,6 +221,32 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
             )
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
+
+
+# "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.
+WEEKLY_SLOT_RE = re.compile(
+    r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{0,5}days[ \t]{1,3}(?:(?:at|from)[ \t]{1,3})?(?=\d)", _I
+)
+# A sentence that says its dated day follows the slot ("will switch to the new schedule, on Friday October 17").
+ON_THE_SLOT_RE = re.compile(r"\b(?:schedule|(?:usual|same|regular|new)\s(?:time|slot))\b", _I)
+
+
+def _weekly_slot_hours_for_dated_days(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The chosen schedule is Fridays 4-5 PM CEST … the meeting will switch to the new schedule on Friday
+    October 17": a later sentence that speaks of the schedule and gives no clock, naming a date with the slot's
+    weekday, means the slot's hours on that date."""
+    slots: dict[int, _Time] = {}
+    for _, bounds, found in read:
+        if slots and not found.times and ON_THE_SLOT_RE.search(work, bounds[0], bounds[1]):
+            for item in found.items:
+                if item.kind == "day" and item.first is not None and item.first.weekday in slots:
+                    item.time = slots[item.first.weekday]
+                    item.flags.append("time_from_weekly_slot")
+        for slot in WEEKLY_SLOT_RE.finditer(work, bounds[0], bounds[1]):
+            hours = (m := P.TIME_RANGE_RE.match(work, slot.end(), bounds[1])) and _time_range(m)
+            clock = hours or ((m := P.TIME_RE.match(work, slot.end(), bounds[1])) and _time_single(m))
+            if clock and clock.start.strong:
+                slots[WEEKDAYS[slot.group("wd").lower()]] = clock
 
 
 def _bare_ends(times: list[_Time], work: str, end: int) -> None:
@@ -207,6 +307,17 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
     return made
 
 
+def quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:
+    """'Friday 7th options: "10am UTC" "2pm UTC"': the day's clocks are quoted one after another, as a poll's
+    options are; the quote must close right after the first and open the next."""
+    return (
+        P.QUOTED_OPTIONS_GLUE_RE.fullmatch(gap) is not None
+        and first + 1 < len(times)
+        and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, times[first].span[1], times[first + 1].span[0])
+        is not None
+    )
+
+
 def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
     """ "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": two clocks each restated in brackets are one range;
     the restatements are part of it, and a zone written after the last bracket is the range's."""
@@ -233,3 +344,58 @@ def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
             key=lambda t: t.span,
         )
     return times
+
+
+def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
+    """ "Saturday 30 January - Sunday 31": a full date, a dash and a weekday with a later day of the month (its
+    weekday as many days on as the day) end a span in that month."""
+    joined: list[_Item] = []
+    for item in items:
+        prior = joined[-1] if joined else None
+        a, b = (prior.first if prior else None), item.first
+        if (
+            prior is not None
+            and a is not None
+            and b is not None
+            and prior.kind == item.kind == "day"
+            and a.month is not None
+            and b.month is None
+            and a.weekday is not None
+            and b.weekday is not None
+            and 0 < b.day - a.day <= 6
+            and (a.weekday + b.day - a.day) % 7 == b.weekday
+            and WEEKDAY_SPAN_SEP_RE.fullmatch(work, prior.span[1], item.span[0])
+        ):
+            prior.kind, prior.span = "range", (prior.span[0], item.span[1])
+            prior.last = _Day(b.day, a.month, a.year, b.weekday, b.ordinal)
+            continue
+        joined.append(item)
+    return joined
+
+
+def numeric_day_spans(work: str, start: int, end: int) -> list[tuple[tuple[int, int], _Day, _Day]]:
+    """ "take place 06/01-02/2013" (month first): the days from the first to the last of that month."""
+    spans = []
+    for m in NUMERIC_DAY_SPAN_RE.finditer(work, start, end):
+        month, first, last, year = (int(m.group(g)) for g in ("month", "day", "last", "year"))
+        if last > first:
+            spans.append((m.span(), _Day(first, month, year, None), _Day(last, month, year, None)))
+    return spans
+
+
+def weekdays_of_week_commencing(items: list[_Item], work: str) -> None:
+    """ "Mon-Fri w/c 13th Jan": the weekdays named, counted from the Monday the week commences on, are one
+    span of days (read only where the span stays inside the month whatever its length)."""
+    for item in items:
+        first = item.first
+        if item.kind != "day" or first is None or first.month is None or first.weekday not in (None, 0):
+            continue
+        m = WEEKDAYS_OF_WEEK_BEFORE_RE.search(work, max(0, item.span[0] - 48), item.span[0])
+        if m is None:
+            continue
+        a, b = WEEKDAYS[m.group("a")[:3].lower()], WEEKDAYS[m.group("b")[:3].lower()]
+        if not a < b or first.day + b > 28:
+            continue
+        item.kind, item.span = "range", (m.start(), item.span[1])
+        item.first = _Day(first.day + a, first.month, first.year, a, False)
+        item.last = _Day(first.day + b, first.month, first.year, b, False)

@@ -876,3 +876,205 @@ def test_the_day_a_rule_starts_to_hold_is_no_gathering():
     assert [start for start, *_ in read("We will discuss the new rules from 3pm on 5 March.")] == [
         "2025-03-05T15:00:00+00:00"
     ]
+
+
+def test_rescheduled_to_names_the_new_date_but_scheduled_for_the_old():
+    assert confident("The board meeting has been rescheduled to the 6th March.") == [
+        ("2025-03-06", None, True)
+    ]
+    assert confident("The board meeting scheduled for 27th February has been postponed.") == []
+
+
+def test_a_day_alone_a_question_proposes_for_a_gathering_is_the_next_such_day():
+    assert confident("Would anyone fancy a meetup on the 5th?") == [("2025-03-05", None, True)]
+    assert confident("Shall we hold the workshop on the 27th?") == [("2025-02-27", None, True)]
+    assert confident("Did we meet on the 5th?") == []
+
+
+def test_a_move_told_as_done_names_its_new_day_even_written_alone():
+    assert confident("Sorry all, the social has been postponed to the 6th.") == [("2025-03-06", None, True)]
+    assert confident("Changed to 27th, any objections?") == [("2025-02-27", None, True)]
+    # Proposed, not done: the thread has not agreed the day yet.
+    assert confident("Could we push it back to the 6th?") == []
+
+
+def test_a_bare_weekday_right_after_words_of_attending_is_the_next_such_day():
+    # Thursday 20 February 2025: the next Saturday is the 22nd.
+    assert confident("I'll be there Saturday, bringing cake.") == [("2025-02-22", None, True)]
+    assert confident("Hope to see you all Saturday!") == [("2025-02-22", None, True)]
+    assert confident("We look forward to seeing you on Saturday.") == [("2025-02-22", None, True)]
+    assert confident("The planning meeting day is going to be Saturday.") == [("2025-02-22", None, True)]
+    # An absence, and a weekday with nothing of attending before it, are no gathering.
+    assert confident("Sorry, I can't be there Saturday.") == []
+    assert confident("Sorry, I can't be there on Saturday.") == []
+    assert confident("Trains to Leeds are slow on a Saturday.") == []
+
+
+def test_an_ordinal_in_brackets_after_a_weekday_is_its_day_of_the_month():
+    # Saturday 22 February 2025.
+    assert confident("Our next ride is on Saturday (22nd).") == [("2025-02-22", None, True)]
+    assert confident("The ride is Saturday (22 riders so far).") == []
+
+
+def test_an_abbreviated_month_after_a_square_bracket_ends_no_sentence():
+    assert confident("Members' drop-in session [Mar. 6]") == [("2025-03-06", None, True)]
+
+
+def test_anyone_who_will_be_gone_is_away_but_a_move_after_names_the_gathering():
+    assert confident("Priya will be gone Friday the 28th.") == []
+    assert confident(
+        "Priya will be gone Friday the 28th, could someone reschedule it, maybe to Thursday the 27th?"
+    ) == [("2025-02-27", None, True)]
+
+
+def test_a_bare_weekday_offered_beside_one_said_on_is_said_so_too():
+    # Thursday 20 February 2025.
+    assert [start for start, *_ in read("See you on Monday or Tuesday at the hall.")] == [
+        "2025-02-24",
+        "2025-02-25",
+    ]
+    assert [start for start, *_ in read("See you on Monday, if not then Tuesday.")] == [
+        "2025-02-24",
+        "2025-02-25",
+    ]
+
+
+def test_are_being_held_is_not_the_past():
+    assert confident("Repair workshops are being held in the library on 8 and 15 March.") == [
+        ("2025-03-08", None, True),
+        ("2025-03-15", None, True),
+    ]
+
+
+def test_the_date_a_move_goes_to_is_ahead_whatever_the_tense():
+    assert confident(
+        "As nobody had stood for election, the board decided to reschedule the AGM to 6th March."
+    ) == [("2025-03-06", None, True)]
+
+
+def test_three_consecutive_days_in_a_comma_list_are_one_span():
+    assert confident("Board retreat: March 11, 12, 13") == [("2025-03-11", "2025-03-13", True)]
+    assert confident("Board retreat on 11th, 12th, 13th March") == [("2025-03-11", "2025-03-13", True)]
+    # not consecutive: separate days
+    assert [start for start, *_ in confident("Board retreat: March 11, 13, 20")] == [
+        "2025-03-11",
+        "2025-03-13",
+        "2025-03-20",
+    ]
+
+
+def test_ends_label_after_blank_and_br_lines_closes_the_span():
+    text = "Starts: March 4, 2025 at 05:30PM<br>\n<br>\nEnds: March 4, 2025 at 07:00PM<br>"
+    assert confident(text) == [("2025-03-04T17:30:00+00:00", "2025-03-04T19:00:00+00:00", False)]
+
+
+def test_full_date_dash_weekday_and_day_is_a_span_in_that_month():
+    assert confident("Friday 14 March - Sunday 16: camping weekend") == [("2025-03-14", "2025-03-16", True)]
+    # the weekday does not fit the day: no span is made up
+    assert ("2025-03-14", "2025-03-16", True) not in confident("Friday 14 March - Monday 16: camping weekend")
+
+
+def test_moment_said_to_begin_and_one_said_to_end_are_one_timed_span():
+    text = "The game jam kicks off at 6 p.m. Friday and wraps up at noon Sunday."
+    assert confident(text) == [("2025-02-21T18:00:00+00:00", "2025-02-23T12:00:00+00:00", False)]
+
+
+def test_bulleted_until_line_ends_the_clock_above_it():
+    text = "Repair cafe\n- March 8 @ 10:30 AM\n- until 1:00 PM"
+    assert confident(text) == [("2025-03-08T10:30:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+
+
+def test_span_of_days_wrapped_before_its_month_and_year():
+    text = "Save the date: from *9-12\nSeptember 2025*, members meet in Leeds."
+    assert confident(text) == [("2025-09-09", "2025-09-12", True)]
+
+
+def test_numeric_month_day_day_year_span_on_a_month_first_forum():
+    now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+    mentions = read_times("The hack weekend runs 04/12-13/2025 at the library.", now, "America/Chicago")
+    assert [(str(m.start), str(m.end)) for m in mentions] == [("2025-04-12", "2025-04-13")]
+    # a day-first forum does not read this shape
+    assert read_times("The hack weekend runs 04/12-13/2025 at the library.", now, LONDON) == []
+
+
+def test_end_clock_that_names_its_own_day_is_not_on_the_start_day():
+    text = "The festival starts at 10am on Friday and ends at 4pm on Sunday."
+    assert confident(text) == [("2025-02-21T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
+
+
+def test_weekday_range_in_the_week_commencing_a_date_is_a_span():
+    assert confident("Onboarding runs Mon-Thu w/c 3rd March, 10-4 daily.") == [
+        ("2025-03-03", "2025-03-06", True)
+    ]
+    # the week alone stays a vague week, not an event
+    assert confident("Onboarding is w/c 3rd March.") == []
+
+
+def test_a_streets_compass_point_does_not_end_the_sentence():
+    text = (
+        "Join the open meeting on March 3rd at the old library at 410 N. 5th Avenue at 7:30pm to hear "
+        "what the committee has planned for the garden and the kitchen over the summer months."
+    )
+    assert confident(text) == [("2025-03-03T19:30:00+00:00", None, False)]
+
+
+def test_a_place_line_between_labelled_date_and_time_lines():
+    text = "Date: Thursday 6th March 2025\nVenue: Room 4, 22 Mill Lane, Leeds LS2 7AB\nTime: 10:30 – 12.15pm."
+    assert confident(text) == [("2025-03-06T10:30:00+00:00", "2025-03-06T12:15:00+00:00", False)]
+
+
+def test_a_bare_hour_range_in_the_table_cell_after_a_date():
+    assert confident("| Tuesday 11 March | 10-1 | Main Hall | Members' Assembly |") == [
+        ("2025-03-11T10:00:00+00:00", "2025-03-11T13:00:00+00:00", False)
+    ]
+
+
+def test_between_two_bare_hours_after_a_date():
+    assert confident("Plant sale at the allotment gate on Saturday 15th March between 10 and 2.") == [
+        ("2025-03-15T10:00:00+00:00", "2025-03-15T14:00:00+00:00", False)
+    ]
+    # a count between two numbers is no clock
+    assert confident("On Saturday 15th March between 10 and 12 people helped.") == [
+        ("2025-03-15", None, True)
+    ]
+
+
+def test_quoted_clocks_under_a_day_are_poll_options():
+    text = 'Friday, March 7th options:\n/poll "10:00am UTC" "1:30 pm UTC" "5:00 pm UTC"'
+    assert [(start, flags) for start, _, _, flags in read(text)] == [
+        ("2025-03-07T10:00:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T13:30:00+00:00", ["candidate", "tz:UTC"]),
+        ("2025-03-07T17:00:00+00:00", ["candidate", "tz:UTC"]),
+    ]
+
+
+def test_a_so_or_an_arrow_restates_a_clock_in_utc():
+    assert confident("The sprint review is on Tuesday 25 February, 14:00-15:00 CET, so 1 to 2 pm UTC") == [
+        ("2025-02-25T13:00:00+00:00", "2025-02-25T14:00:00+00:00", False)
+    ]
+    assert confident("The sprint review is on Tuesday 25 February, 14:00 CET -> 13:00 UTC") == [
+        ("2025-02-25T13:00:00+00:00", None, False)
+    ]
+
+
+def test_a_preference_between_a_day_and_its_clock():
+    assert confident("For the picnic, Saturday works best for us: 1pm by the bandstand?") == [
+        ("2025-02-22T13:00:00+00:00", None, False)
+    ]
+
+
+def test_a_dated_day_on_the_weekly_schedule_takes_its_hours():
+    text = (
+        "We settled on a new schedule: Tuesdays 6-7 PM GMT. It starts after the break, with the first call "
+        "on the new schedule on Tuesday March 11."
+    )
+    assert confident(text) == [("2025-03-11T18:00:00+00:00", "2025-03-11T19:00:00+00:00", False)]
+    # without a word of the schedule the date is read alone
+    assert confident("We meet Tuesdays 6-7 PM GMT. The garden tour is on Tuesday March 11.") == [
+        ("2025-03-11", None, True)
+    ]
+
+
+def test_a_starting_day_on_the_series_weekday_takes_its_clock():
+    text = "The reading group will start on 7 March and meet every Friday at 6pm until Easter."
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", None, False)]
