@@ -142,7 +142,7 @@ RECORD_BEFORE_RE = re.compile(
     # absence, not a gathering
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
-    r"|arriv\w{0,3}(?:\s+(?:late|early|back))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent

@@ -1078,3 +1078,7 @@ def test_a_dated_day_on_the_weekly_schedule_takes_its_hours():
 def test_a_starting_day_on_the_series_weekday_takes_its_clock():
     text = "The reading group will start on 7 March and meet every Friday at 6pm until Easter."
     assert confident(text) == [("2025-03-07T18:00:00+00:00", None, False)]
+
+
+def test_arriving_only_on_a_day_is_travel():
+    assert read("I'm afraid we will lack people, myself first as I'll arrive only on 5 March.") == []
