@@ -526,12 +526,16 @@ CANCELLED_RE = re.compile(
     # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
     r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
+    # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
+    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
+    r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
+    r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
     # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
     # (not "moving forward", not "glad this is moving again")
     r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s))\b"
     # "there will NOT now be a Society meeting", "we will not have a meeting on…", "there won't be any call":
     # a gathering denied with a verb
-    r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold)\s{1,3}(?:an?|any|our|the)\s{1,3}"
+    r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold|be\s{1,3}(?:having|holding))\s{1,3}(?:an?|any|our|the)\s{1,3}"
     r"(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service|run|ride|walk)s?\b"
     # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied

@@ -1082,3 +1082,23 @@ def test_a_starting_day_on_the_series_weekday_takes_its_clock():
 
 def test_arriving_only_on_a_day_is_travel():
     assert read("I'm afraid we will lack people, myself first as I'll arrive only on 5 March.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The book club on 5 March will not go ahead.",
+        "The 5 March session will no longer take place.",
+        "Sadly the 5 March quiz has been scrapped.",
+        "We're skipping the monthly meeting on 5 March.",
+        "We will not be holding a meeting on 5 March.",
+    ],
+)
+def test_more_ways_of_calling_a_gathering_off(text):
+    assert read(text) == []
+
+
+def test_skipping_part_of_a_gathering_calls_nothing_off():
+    assert [start for start, *_ in read("Feel free to skip the intro and join the meetup on 5 March.")] == [
+        "2025-03-05"
+    ]
