@@ -88,6 +88,8 @@ CLOCK = (
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    # "at 1030 on Wednesday": a 4-digit clock after "at" when "on" follows (no count is "at 1030 on")
+    rf"|(?<=\bat )(?:[01]\d|2[0-3])[0-5]\d(?={SP}on\b)"
     rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
@@ -100,11 +102,20 @@ _BARE_HOUR = (
     r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s{0,3}-{1,2}\s{0,3}(?:[01]\d|2[0-3])[0-5]\d(?!\d))"
 )
 
+# "from 1600-1800": after "from", two 4-digit clocks joined by a dash are a 24 h range even without a zone
+# (never two years: "from 2019-2023").
+_HHMM = r"(?:[01]\d|2[0-3])[0-5]\d"
+_FROM_24H_START = (
+    rf"(?(from)(?!(?:19|20)\d\d{SP0}-{{1,2}}{SP0}(?:19|20)\d\d)"
+    rf"(?P<left24>{_HHMM})(?={SP0}-{{1,2}}{SP0}{_HHMM}(?![\d:]|[.,/]\d))|(?!))"
+)
+_FROM_24H_END = rf"|(?(left24){_HHMM}(?![\d:]|[.,/]\d)|(?!))"
+
 TIME_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
+    rf"{_CLOCK_START}(?:(?P<between>between){SP}|(?P<from>from){SP})?(?P<left>{_FROM_24H_START}|{CLOCK}|{_BARE_HOUR})"
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
     # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
-    rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:])){_ZONE_TAIL}",
+    rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:]){_FROM_24H_END}){_ZONE_TAIL}",
     _I,
 )
 # "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date; a

@@ -1102,3 +1102,16 @@ def test_skipping_part_of_a_gathering_calls_nothing_off():
     assert [start for start, *_ in read("Feel free to skip the intro and join the meetup on 5 March.")] == [
         "2025-03-05"
     ]
+
+
+def test_four_digit_range_after_from_is_a_24h_clock_range():
+    assert confident("The committee meets on Tuesday 11 March from 1400-1530.") == [
+        ("2025-03-11T14:00:00+00:00", "2025-03-11T15:30:00+00:00", False)
+    ]
+    assert [all_day for *_, all_day, _ in read("The archive covers 5 March from 2019-2023.")] == [True]
+
+
+def test_four_digit_clock_after_at_before_on_is_a_clock():
+    assert confident("We will gather at 1915 on Friday 7 March for the quiz.") == [
+        ("2025-03-07T19:15:00+00:00", None, False)
+    ]
