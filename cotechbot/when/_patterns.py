@@ -131,6 +131,8 @@ TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@)|(?<=\bfrom ))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
+    # "Aug 9 at 3 ET": a regional zone after the bare hour is that hour's zone (UTC/GMT make it 24 h, above)
+    rf"(?P<bare_zone>{SP0}(?-i:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|CET|CEST|BST)(?![A-Za-z]))?"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
     rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
     _I,

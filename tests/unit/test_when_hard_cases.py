@@ -1115,3 +1115,9 @@ def test_four_digit_clock_after_at_before_on_is_a_clock():
     assert confident("We will gather at 1915 on Friday 7 March for the quiz.") == [
         ("2025-03-07T19:15:00+00:00", None, False)
     ]
+
+
+def test_bare_hour_with_a_regional_zone_is_a_clock_in_that_zone():
+    assert confident("Can someone host the call on Aug 9 at 3 ET?") == [
+        ("2025-08-09T15:00:00-04:00", None, False)
+    ]
