@@ -159,7 +159,8 @@ ZONE_PARTS_RE = re.compile(
 _RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
 _COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+)"
 _NUM_START = r"(?<![\w£$€.,:/#+-])"
-_YEAR_LEAD = rf"(?:,?{SP0})"
+# "13-Jul-2017": a dashed day-month takes its year after another dash.
+_YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
 
 def _date(i: int) -> str:

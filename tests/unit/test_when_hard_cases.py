@@ -1121,3 +1121,7 @@ def test_bare_hour_with_a_regional_zone_is_a_clock_in_that_zone():
     assert confident("Can someone host the call on Aug 9 at 3 ET?") == [
         ("2025-08-09T15:00:00-04:00", None, False)
     ]
+
+
+def test_dashed_day_month_year_takes_its_clock():
+    assert confident("| Quiz night | Tue 03-Mar-2026 18:30 |") == [("2026-03-03T18:30:00+00:00", None, False)]
