@@ -1125,3 +1125,10 @@ def test_bare_hour_with_a_regional_zone_is_a_clock_in_that_zone():
 
 def test_dashed_day_month_year_takes_its_clock():
     assert confident("| Quiz night | Tue 03-Mar-2026 18:30 |") == [("2026-03-03T18:30:00+00:00", None, False)]
+
+
+def test_two_days_joined_by_and_with_one_clock_are_a_session_each_day():
+    assert confident("Litter picks on March 15th and 16th at 9.30, meet by the gate.") == [
+        ("2025-03-15T09:30:00+00:00", None, False),
+        ("2025-03-16T09:30:00+00:00", None, False),
+    ]
