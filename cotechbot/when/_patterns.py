@@ -58,7 +58,9 @@ _CITIES = (
 # "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
 ZONE_WORDS = (
     rf"(?:{_PLACES}){SP0}-?{SP0}time"
-    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
+    # "5pm Central European": Europe's central zone, never US Central
+    rf"|(?-i:Central){SP}(?-i:European)(?:{SP}time)?(?![A-Za-z])"
+    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central(?!{SP}European)|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
     r"(?![A-Za-z])|(?-i:UK)"
     # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
     rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"

@@ -1132,3 +1132,9 @@ def test_two_days_joined_by_and_with_one_clock_are_a_session_each_day():
         ("2025-03-15T09:30:00+00:00", None, False),
         ("2025-03-16T09:30:00+00:00", None, False),
     ]
+
+
+def test_central_european_is_europes_zone_not_us_central():
+    assert confident("The board meets on June 4 at 6pm Central European.") == [
+        ("2025-06-04T18:00:00+02:00", None, False)
+    ]
