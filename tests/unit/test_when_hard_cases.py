@@ -1138,3 +1138,9 @@ def test_central_european_is_europes_zone_not_us_central():
     assert confident("The board meets on June 4 at 6pm Central European.") == [
         ("2025-06-04T18:00:00+02:00", None, False)
     ]
+
+
+def test_clock_named_as_the_usual_time_belongs_to_the_days_before_it():
+    assert confident("Shall we meet on 16 May at the usual time of 7pm UK / 2pm east coast?") == [
+        ("2025-05-16T19:00:00+01:00", None, False)
+    ]
