@@ -1102,3 +1102,43 @@ def test_skipping_part_of_a_gathering_calls_nothing_off():
     assert [start for start, *_ in read("Feel free to skip the intro and join the meetup on 5 March.")] == [
         "2025-03-05"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 3 March: draft accounts sent out to all members",
+        "6pm, Friday 7 March: Closing date for motions",
+        "Friday 7 March – shortlist published on the website",
+    ],
+)
+def test_a_timeline_step_after_a_date_is_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acceptance notifications: Friday, 7 March",
+        "Entries are in and judging will begin on 7 March.",
+        "The prize winners will be announced on 7 March.",
+        "Remember the clocks go forward on Sunday 30 March, so lock up by 7pm.",
+        "On 7 March we close the second milestone of the rewrite.",
+        "Proposals should be received not later than Friday 7 March.",
+        "Please send your forms in prior to 7 March.",
+    ],
+)
+def test_steps_of_a_process_are_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Garden Club Newsletter\nMarch 7th 2025",
+        "March 7, 2025 Gardening 3 Comments",
+        "(the March 7 blog post has the photos)",
+    ],
+)
+def test_a_document_date_is_no_gathering(text):
+    assert read(text) == []
