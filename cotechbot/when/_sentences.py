@@ -519,6 +519,8 @@ def _read_sentence(
             continue  # "see our Oct. 1 blog post": the date names a document
         if "comment" in sentence[offset:].lower() and N.BYLINE_AFTER_RE.match(work, tail, bounds[1]):
             continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
+        if _called_off_by_the_heading_above(work, lead):
+            continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
         if _line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
@@ -649,6 +651,25 @@ def _line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
     if above_start == 0 and above_end > 40:
         return False  # a line above longer than any heading
     return N.DEADLINE_HEADING_RE.match(work[above_start:above_end]) is not None
+
+
+_CANCELLED_HEADING_RE = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t*_]{0,4}(?:cancell?ed|postponed|called\s+off)[ \t*_.!]{0,6}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _called_off_by_the_heading_above(work: str, at: int) -> bool:
+    """ "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": a heading that says only
+    "Cancelled" calls off the dated heading that follows it (a few lines on, with no other heading between)."""
+    line_start = work.rfind("\n", 0, at) + 1
+    if line_start == 0 or not work.startswith("#", line_start):
+        return False
+    above = work[max(0, line_start - 160) : line_start]
+    if "ancel" not in above.lower() and "ostpone" not in above.lower() and "called" not in above.lower():
+        return False
+    headings = [m for m in re.finditer(r"^[ \t]{0,3}#", above, re.MULTILINE)]
+    return bool(headings) and _CANCELLED_HEADING_RE.match(above, headings[-1].start()) is not None
 
 
 def _line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:

@@ -1142,3 +1142,9 @@ def test_steps_of_a_process_are_no_gathering(text):
 )
 def test_a_document_date_is_no_gathering(text):
     assert read(text) == []
+
+
+def test_a_cancelled_heading_calls_off_the_dated_heading_below():
+    text = "## Canceled\n\nBack after the break.\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC"
+    assert read(text) == []
+    assert read("## Agenda\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC") != []
