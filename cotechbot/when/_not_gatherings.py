@@ -294,7 +294,7 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
 # anyone meets.
 DOCUMENT_AFTER_RE = re.compile(
-    r"(?:['\u2019]s)?\s{1,2}(?:blog\s+post|blog|post|article|newsletter|bulletin|press\s+release|announcement|edition)\b",
+    r"(?:['\u2019]s)?\s{1,2}(?:blog\s+post|blog|post|article|newsletter|bulletin|press\s+release|announcement|edition)(?![-\w])",
     _I,
 )
 # On a date's own line: "May 15, 2019 May 2019 No Comments", "3 May 2019 | Leave a comment": a blog post's byline.

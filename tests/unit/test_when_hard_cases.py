@@ -1148,3 +1148,7 @@ def test_a_cancelled_heading_calls_off_the_dated_heading_below():
     text = "## Canceled\n\nBack after the break.\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC"
     assert read(text) == []
     assert read("## Agenda\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC") != []
+
+
+def test_a_post_hyphen_word_after_a_date_is_no_document():
+    assert [start for start, *_ in read("Join us March 7 post-run for coffee.")] == ["2025-03-07"]
