@@ -1144,3 +1144,53 @@ def test_clock_named_as_the_usual_time_belongs_to_the_days_before_it():
     assert confident("Shall we meet on 16 May at the usual time of 7pm UK / 2pm east coast?") == [
         ("2025-05-16T19:00:00+01:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 3 March: draft accounts sent out to all members",
+        "6pm, Friday 7 March: Closing date for motions",
+        "Friday 7 March – shortlist published on the website",
+    ],
+)
+def test_a_timeline_step_after_a_date_is_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acceptance notifications: Friday, 7 March",
+        "Entries are in and judging will begin on 7 March.",
+        "The prize winners will be announced on 7 March.",
+        "Remember the clocks go forward on Sunday 30 March, so lock up by 7pm.",
+        "On 7 March we close the second milestone of the rewrite.",
+        "Proposals should be received not later than Friday 7 March.",
+        "Please send your forms in prior to 7 March.",
+    ],
+)
+def test_steps_of_a_process_are_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Garden Club Newsletter\nMarch 7th 2025",
+        "March 7, 2025 Gardening 3 Comments",
+        "(the March 7 blog post has the photos)",
+    ],
+)
+def test_a_document_date_is_no_gathering(text):
+    assert read(text) == []
+
+
+def test_a_cancelled_heading_calls_off_the_dated_heading_below():
+    text = "## Canceled\n\nBack after the break.\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC"
+    assert read(text) == []
+    assert read("## Agenda\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC") != []
+
+
+def test_a_post_hyphen_word_after_a_date_is_no_document():
+    assert [start for start, *_ in read("Join us March 7 post-run for coffee.")] == ["2025-03-07"]
