@@ -497,6 +497,8 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.
+ZONE_AFTER_DATE_RE = re.compile(rf"[ \t]{{1,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z0-9+-])")
 # "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.
 CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.

@@ -1194,3 +1194,9 @@ def test_a_cancelled_heading_calls_off_the_dated_heading_below():
 
 def test_a_post_hyphen_word_after_a_date_is_no_document():
     assert [start for start, *_ in read("Join us March 7 post-run for coffee.")] == ["2025-03-07"]
+
+
+def test_zone_written_after_the_date_belongs_to_the_clock_before_it():
+    assert confident("**Call:** 7PM Wednesday March 12th ET, or in your own timezone:") == [
+        ("2025-03-12T19:00:00-04:00", None, False)
+    ]
