@@ -235,7 +235,9 @@ HEADING_GAP_RE = re.compile(r"[ \t]{0,8}(?:\n[ \t]{0,8}){0,2}|[ \t]{1,8}")
 # the gathering just named, however long it runs on.
 TAKES_PLACE_RE = re.compile(
     r"\s*(?:it|this|that|the\s+(?:call|meeting|session|event|gathering|meetup))\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b",
+    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b"
+    # "Meet at the beach entrance at 11am.", "Please meet outside the hall at 10am": where and when to gather
+    r"|\s*(?:please\s+)?meet\s+(?:us\s+)?(?:at|outside|by|in)\b",
     _I,
 )
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.

@@ -1200,3 +1200,11 @@ def test_zone_written_after_the_date_belongs_to_the_clock_before_it():
     assert confident("**Call:** 7PM Wednesday March 12th ET, or in your own timezone:") == [
         ("2025-03-12T19:00:00-04:00", None, False)
     ]
+
+
+def test_a_following_sentence_saying_where_to_meet_gives_the_days_clock():
+    text = (
+        "On Saturday 15th March we are walking the old railway line to the viaduct. "
+        "Please meet at the car park beside the old village hall on Station Road at 9.30am with boots."
+    )
+    assert confident(text) == [("2025-03-15T09:30:00+00:00", None, False)]
