@@ -248,14 +248,15 @@ def _place(words: str) -> str | None:
 
 
 def _zone_for(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> tzinfo:
-    """The zone a clock was written in: an abbreviation keeps its own offset ("PST" in July is -08:00,
-    flagged ``tz_season_mismatch``), a place or region ("Pacific", "Berlin time") is that place's clock."""
+    """The zone a clock was written in: a regional abbreviation is its region's clock whatever the season
+    (people write "PST" all year: in July it is -07:00, flagged ``tz_season_mismatch``), as is a place or region
+    ("Pacific", "Berlin time"); UTC and GMT are +00:00 always."""
     return _zone_readings(name, ctx, on_day, flags)[0]
 
 
 def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[str]) -> list[tzinfo]:
-    """Every zone the writer may have meant, the likeliest first: "CET" in May is literally +01:00, or Paris's
-    clock (people write the winter name all year) — a second clock for the same moment settles which."""
+    """Every zone the writer may have meant, the likeliest first: "CET" in May is Paris's clock (people write
+    the winter name all year), or literally +01:00 — a second clock for the same moment settles which."""
     if not name:
         return [ctx.zone]
     words = name.lower()
@@ -288,7 +289,7 @@ def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[st
     if regional is None:
         return [fixed]
     _check_season(abbr, on_day, flags)
-    return [fixed, regional]
+    return [regional, fixed]
 
 
 def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:

@@ -132,21 +132,22 @@ def test_twelve_and_twenty_four_hour_clocks(text, expected):
     [
         ("UTC", "+00:00", "+00:00"),
         ("GMT", "+00:00", "+00:00"),
-        ("BST", "+01:00", "+01:00"),
-        ("CET", "+01:00", "+01:00"),
-        ("CEST", "+02:00", "+02:00"),
+        ("BST", "+00:00", "+01:00"),
+        ("CET", "+01:00", "+02:00"),
+        ("CEST", "+01:00", "+02:00"),
         ("ET", "-05:00", "-04:00"),
-        ("EST", "-05:00", "-05:00"),
-        ("EDT", "-04:00", "-04:00"),
+        ("EST", "-05:00", "-04:00"),
+        ("EDT", "-05:00", "-04:00"),
         ("PT", "-08:00", "-07:00"),
-        ("PST", "-08:00", "-08:00"),
-        ("PDT", "-07:00", "-07:00"),
+        ("PST", "-08:00", "-07:00"),
+        ("PDT", "-08:00", "-07:00"),
         ("our time", "+00:00", "+01:00"),
         ("UK time", "+00:00", "+01:00"),
     ],
 )
 def test_zone_abbreviations(zone, january, july):
-    """Each zone is read as written: fixed abbreviations keep their offset, ET/PT and 'our time' follow summer time."""
+    """UTC and GMT are +00:00; a regional abbreviation is its region's clock on that date, whichever season's
+    name was written (people write "PST" all year), as are ET/PT and 'our time' (LABELLING.md)."""
     now = datetime(2024, 12, 1, 12, tzinfo=UTC)
     assert events(f"Thursday 16th January 2025 at 2pm {zone}", now) == [
         timed(f"2025-01-16T14:00:00{january}")
