@@ -178,8 +178,9 @@ DATE_RE = re.compile(
     # 15. - 18. March 2012: days written with a full stop, as in German
     + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
-    # May 17-19, 2024
+    # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
+    + rf"(?![.:]\d|{SP0}[ap]\.?m\b)"
     + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
@@ -508,14 +509,15 @@ PLACE_LABEL_LINE_RE = re.compile(
 DATE_LABEL_LINE_RE = re.compile(
     r"(?:^|\n)[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:date|when)(?:\*\*)?[ \t]*:[^\n]{1,80}$", _I
 )
-# An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
+# An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments,
+# bold either way markdown writes it ("**Start:**", "__Start:__").
 START_LABEL_RE = re.compile(
-    r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",
+    r"(?:^|\n)[ \t*_#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
     _I,
 )
 # (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)

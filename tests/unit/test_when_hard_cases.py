@@ -1102,3 +1102,16 @@ def test_skipping_part_of_a_gathering_calls_nothing_off():
     assert [start for start, *_ in read("Feel free to skip the intro and join the meetup on 5 March.")] == [
         "2025-03-05"
     ]
+
+
+def test_start_and_end_labels_in_underscore_bold_make_one_span():
+    text = "## When?\n__Start:__ 6 pm Friday 7th March 2025\n__End:__ 2 pm Sunday 9th March 2025"
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-09T14:00:00+00:00", False)]
+    text = "__Start:__ Friday 7th March 2025\n__End:__ Sunday 9th March 2025"
+    assert confident(text) == [("2025-03-07", "2025-03-09", True)]
+
+
+def test_a_clock_after_the_dash_is_the_days_hours_not_a_last_day():
+    assert confident("Litter pick: Saturday March 8th - 10.00 am until 1.00 pm") == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)
+    ]
