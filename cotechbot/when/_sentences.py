@@ -543,7 +543,11 @@ def _read_sentence(
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
             or _line_above_names_a_deadline(work, item.span)
-        ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
+        ) and not (
+            item.time is not None
+            and S.TIMED_SPAN_END_BEFORE_RE.search(before)
+            or S.STARTED_THEN_ENDS_BEFORE_RE.search(before)
+        )
         if deadline:
             if not include_deadlines:
                 continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._clocks import _time_range, _time_single
@@ -112,6 +112,13 @@ DOTTED_DAY_RANGE_RE = re.compile(
 TIMED_SPAN_END_BEFORE_RE = re.compile(
     r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
 )
+# "starts on Thu, 6th March and ends on Mon, 10th March": the day said to end what was just said to start is the
+# event's last day, not a deadline.
+STARTED_THEN_ENDS_BEFORE_RE = re.compile(
+    r"\b(?:begins?|starts?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t][^.!?\n]{1,40}?[ \t,;]{0,3}"
+    r"and[ \t]{1,3}(?:it[ \t]{1,3})?(?:will[ \t]{1,3})?(?:conclude|end|finish)(?:s|es)?(?:[ \t]{1,3}on)?[ \t]{0,3}$",
+    _I,
+)
 # "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": each end restated in brackets, then the range's word.
 BRACKETED_RANGE_JOIN_RE = re.compile(
     r"[ \t]{0,3}\((?P<restated>[^()\n]{1,24})\)[ \t]{0,3}(?P<sep>-{1,2}|to|till|until|and)[ \t]{0,3}", _I
@@ -144,7 +151,7 @@ def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
 
 def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
     """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
-    begin and a later one said to end right after it are one timed span (of at most a fortnight)."""
+    begin and a later one said to end right after it are one span (of at most a fortnight); so are two days."""
     joined: list[TimeMention] = []
     for mention in results:
         prior = joined[-1] if joined else None
@@ -152,11 +159,9 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             prior is not None
             and prior.end is None
             and mention.end is None
-            and not prior.all_day
-            and not mention.all_day
-            and isinstance(prior.start, datetime)
-            and isinstance(mention.start, datetime)
-            and 0 < (mention.start - prior.start).days < 14 + 1
+            # both timed, or both whole days ("starts on Thu, 6th March and ends on Mon, 10th March")
+            and prior.all_day == mention.all_day
+            and 0 < _days_between(prior.start, mention.start) < 14 + 1
             and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0])
             and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0])
         ):
@@ -170,6 +175,13 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             continue
         joined.append(mention)
     return joined
+
+
+def _days_between(first: date, second: date) -> int:
+    """Whole days from one moment to the next; 0 when one is timed and the other a whole day."""
+    if isinstance(first, datetime) != isinstance(second, datetime):
+        return 0
+    return (second - first).days
 
 
 def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:

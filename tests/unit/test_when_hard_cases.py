@@ -1115,3 +1115,8 @@ def test_a_clock_after_the_dash_is_the_days_hours_not_a_last_day():
     assert confident("Litter pick: Saturday March 8th - 10.00 am until 1.00 pm") == [
         ("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)
     ]
+
+
+def test_a_day_said_to_start_and_a_day_said_to_end_are_one_span():
+    text = "The climate camp starts on Fri, 7th March and ends on Sun, 9th March."
+    assert confident(text) == [("2025-03-07", "2025-03-09", True)]
