@@ -547,6 +547,7 @@ def _read_sentence(
             item.time is not None
             and S.TIMED_SPAN_END_BEFORE_RE.search(before)
             or S.STARTED_THEN_ENDS_BEFORE_RE.search(before)
+            or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
         )
         if deadline:
             if not include_deadlines:

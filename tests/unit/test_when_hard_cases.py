@@ -1120,3 +1120,14 @@ def test_a_clock_after_the_dash_is_the_days_hours_not_a_last_day():
 def test_a_day_said_to_start_and_a_day_said_to_end_are_one_span():
     text = "The climate camp starts on Fri, 7th March and ends on Sun, 9th March."
     assert confident(text) == [("2025-03-07", "2025-03-09", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The co-op has postponed its members' meeting until 12 March.",
+        "The members' meeting is being delayed until Wednesday 12 March.",
+    ],
+)
+def test_until_after_a_postponement_is_the_new_date(text):
+    assert [start for start, *_ in read(text)] == ["2025-03-12"]
