@@ -534,7 +534,9 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
     # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
     # (not "moving forward", not "glad this is moving again")
-    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s))\b"
+    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s)"
+    # "we will be postponing our AGM from 11th May": a postponement under way, from the old date or to the new
+    r"|postponing(?=[^.;!?\n]{0,60}?\s(?:to|until|till|from)\s))\b"
     # "there will NOT now be a Society meeting", "we will not have a meeting on…", "there won't be any call":
     # a gathering denied with a verb
     r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold|be\s{1,3}(?:having|holding))\s{1,3}(?:an?|any|our|the)\s{1,3}"

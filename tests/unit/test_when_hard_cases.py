@@ -1131,3 +1131,8 @@ def test_a_day_said_to_start_and_a_day_said_to_end_are_one_span():
 )
 def test_until_after_a_postponement_is_the_new_date(text):
     assert [start for start, *_ in read(text)] == ["2025-03-12"]
+
+
+def test_postponing_from_a_date_calls_that_date_off():
+    text = "We will be postponing the open day from 12th March.\n\nIt will now be held on Saturday 5th April."
+    assert [start for start, *_ in read(text)] == ["2025-04-05"]
