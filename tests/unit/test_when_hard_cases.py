@@ -1136,3 +1136,14 @@ def test_until_after_a_postponement_is_the_new_date(text):
 def test_postponing_from_a_date_calls_that_date_off():
     text = "We will be postponing the open day from 12th March.\n\nIt will now be held on Saturday 5th April."
     assert [start for start, *_ in read(text)] == ["2025-04-05"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quiz nights: Thursday March 13thThursday April 10th",
+        "Quiz nights: Thursday 13th MarchThursday 10th April",
+    ],
+)
+def test_a_date_glued_to_the_next_weekday_is_still_read(text):
+    assert [start for start, *_ in read(text)] == ["2025-03-13", "2025-04-10"]
