@@ -35,8 +35,11 @@ DAY_SPAN_CONTINUATION_RE = re.compile(
     rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
     _I,
 )
-# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span.
-SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
+# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span; also
+# "Saturday (April 28) and Sunday (April 29)", each date in brackets after its weekday.
+SPAN_PAIR_JOIN_RE = re.compile(
+    rf"\s{{0,3}}(?:and|&|/|\+)\s{{0,3}}|\)\s{{0,3}}(?:and|&)\s{{1,3}}{WD}\s{{0,3}}\(\s{{0,3}}", _I
+)
 OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
 # "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
 WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)

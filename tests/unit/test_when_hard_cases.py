@@ -1147,3 +1147,8 @@ def test_postponing_from_a_date_calls_that_date_off():
 )
 def test_a_date_glued_to_the_next_weekday_is_still_read(text):
     assert [start for start, *_ in read(text)] == ["2025-03-13", "2025-04-10"]
+
+
+def test_consecutive_days_each_in_brackets_after_its_weekday_are_one_span():
+    text = "The repair café runs on Saturday (March 15) and Sunday (March 16)."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-15", "2025-03-16")]
