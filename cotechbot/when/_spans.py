@@ -180,6 +180,29 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
     return joined
 
 
+# "happening tomorrow! (Apr 13-14)": a bracket opening right after a day, restating it.
+RESTATED_IN_BRACKETS_RE = re.compile(r"[ \t!.,:;-]{0,4}\([ \t]{0,2}")
+
+
+def day_restated_as_span_once(results: list[TimeMention], work: str) -> list[TimeMention]:
+    """ "5C Hackathon happening tomorrow! (Apr 13-14)": a day followed by a bracketed span starting that day is
+    the span restated, one mention."""
+    kept: list[TimeMention] = []
+    for i, mention in enumerate(results):
+        following = results[i + 1] if i + 1 < len(results) else None
+        if not (
+            following is not None
+            and mention.all_day
+            and mention.end is None
+            and following.all_day
+            and following.end is not None
+            and following.start == mention.start
+            and RESTATED_IN_BRACKETS_RE.fullmatch(work, mention.span[1], following.span[0])
+        ):
+            kept.append(mention)
+    return kept
+
+
 def _days_between(first: date, second: date) -> int:
     """Whole days from one moment to the next; 0 when one is timed and the other a whole day."""
     if isinstance(first, datetime) != isinstance(second, datetime):

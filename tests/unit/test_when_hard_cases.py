@@ -1152,3 +1152,10 @@ def test_a_date_glued_to_the_next_weekday_is_still_read(text):
 def test_consecutive_days_each_in_brackets_after_its_weekday_are_one_span():
     text = "The repair café runs on Saturday (March 15) and Sunday (March 16)."
     assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-15", "2025-03-16")]
+
+
+def test_a_bracketed_span_restating_tomorrow_is_one_mention():
+    now = datetime(2025, 3, 14, 9, tzinfo=UTC)
+    assert [(start, end) for start, end, *_ in read("Game jam kicks off tomorrow! (Mar 15-16)", now)] == [
+        ("2025-03-15", "2025-03-16")
+    ]
