@@ -146,7 +146,11 @@ ZONE_PARTS_RE = re.compile(
 )
 
 _RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
-_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+)"
+# ("3rd 4th & 5th March": ordinals, each with its suffix, may be listed with nothing but a space between)
+_COORD_SEP = (
+    rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
+    rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
+)
 _NUM_START = r"(?<![\w£$€.,:/#+-])"
 _YEAR_LEAD = rf"(?:,?{SP0})"
 

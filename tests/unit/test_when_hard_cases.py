@@ -1159,3 +1159,9 @@ def test_a_bracketed_span_restating_tomorrow_is_one_mention():
     assert [(start, end) for start, end, *_ in read("Game jam kicks off tomorrow! (Mar 15-16)", now)] == [
         ("2025-03-15", "2025-03-16")
     ]
+
+
+def test_ordinals_listed_with_only_spaces_between_are_one_list():
+    assert [(start, end) for start, end, *_ in read("Seed swap weekend: 14th 15th & 16th March")] == [
+        ("2025-03-14", "2025-03-16")
+    ]
