@@ -1165,3 +1165,9 @@ def test_ordinals_listed_with_only_spaces_between_are_one_list():
     assert [(start, end) for start, end, *_ in read("Seed swap weekend: 14th 15th & 16th March")] == [
         ("2025-03-14", "2025-03-16")
     ]
+
+
+def test_a_month_first_span_with_its_middle_days_written_out():
+    assert [(start, end) for start, end, *_ in read("Festival: June 12 - 13 - 14, 2025")] == [
+        ("2025-06-12", "2025-06-14")
+    ]
