@@ -79,7 +79,8 @@ _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 _DOTTED_AP = r"[ \t]{1,2}(?-i:[ap]\.m\.)"
 DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
-_CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
+# (an underscore may stand before: markdown italics, "_12:00 PM on Saturday_")
+_CLOCK_START = r"(?<![^\W_])(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
@@ -151,7 +152,7 @@ _COORD_SEP = (
     rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
     rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
 )
-_NUM_START = r"(?<![\w£$€.,:/#+-])"
+_NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
 _YEAR_LEAD = rf"(?:,?{SP0})"
 
 

@@ -699,8 +699,10 @@ def _moment_key(m: TimeMention) -> tuple:
     return (m.start, m.end, m.all_day, type(m.start))
 
 
+# ("12:00 PM on Saturday, April 13th, to 12:00 PM on Sunday": the comma closing the first date may stand before "to")
 _SPAN_JOIN_RE = re.compile(
-    r"\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?", re.IGNORECASE
+    r"\s*,?\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?",
+    re.IGNORECASE,
 )
 
 

@@ -1171,3 +1171,8 @@ def test_a_month_first_span_with_its_middle_days_written_out():
     assert [(start, end) for start, end, *_ in read("Festival: June 12 - 13 - 14, 2025")] == [
         ("2025-06-12", "2025-06-14")
     ]
+
+
+def test_a_timed_span_in_markdown_italics_with_a_comma_before_to():
+    text = "The jam runs from _10:00 AM on Saturday, March 15th, to 4:00 PM on Sunday, March 16th_ at the library."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-16T16:00:00+00:00", False)]
