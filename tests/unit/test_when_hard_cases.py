@@ -1176,3 +1176,9 @@ def test_a_month_first_span_with_its_middle_days_written_out():
 def test_a_timed_span_in_markdown_italics_with_a_comma_before_to():
     text = "The jam runs from _10:00 AM on Saturday, March 15th, to 4:00 PM on Sunday, March 16th_ at the library."
     assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-16T16:00:00+00:00", False)]
+
+
+def test_a_month_first_second_day_followed_by_its_place():
+    assert [(start, end) for start, end, *_ in read("Open Data Camp March 22 and 23 in Cardiff")] == [
+        ("2025-03-22", "2025-03-23")
+    ]
