@@ -211,8 +211,7 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    # "September 26th and 27th 2020": the year written once after the last day ("April 12 and 13 in Washington": or
-    # the place)
+    # "September 26th and 27th 2020": the year written once after the last day (or "in" and the place)
     rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
     # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
     rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
