@@ -21,7 +21,12 @@ MILESTONE_RE = re.compile(
     r"|re-?open\w{0,3}|opened|open\s+again|closed\s+for|removed\s+from|membership\s+year|sent\s+(?:an?\s+)?e-?mail|e-?mailed"
     r"|labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
     r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)|public\s+holidays?"
-    r"|national\s+holidays?|(?:is|are)\s+(?:easter|christmas|passover|diwali|eid|hanukkah))\b",
+    r"|national\s+holidays?|(?:is|are)\s+(?:easter|christmas|passover|diwali|eid|hanukkah)"
+    # steps of a call for papers or a competition: "CFP notifications: Tuesday", "judging will begin on 1 June",
+    # "winners will be announced on 3 February", "we will close a milestone"; and the clocks changing
+    r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
+    r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
+    r"|clocks?\s{1,3}(?:go|change|spring|fall)s?)\b",
     _I,
 )
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
@@ -80,7 +85,7 @@ POSTPONED_UNTIL_BEFORE_RE = re.compile(
 )
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
-    r"(?:(?<!followed )\bby|\bbefore|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|no\s+later\s+than"
+    r"(?:(?<!followed )\bby|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
@@ -114,6 +119,7 @@ AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 DEADLINE_HINTS = (
     "by",
     "before",
+    "prior",
     "deadline",
     "due",
     "later",
@@ -285,3 +291,22 @@ MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|d
 FROM_OPENING_RE = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
+# Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
+# for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
+TIMELINE_LABEL_AFTER_RE = re.compile(
+    r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
+    r"|(?:published|circulated|made\s+available|announced|notified))\b",
+    _I,
+)
+# Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
+# anyone meets.
+DOCUMENT_AFTER_RE = re.compile(
+    r"(?:['\u2019]s)?\s{1,2}(?:blog\s+post|blog|post|article|newsletter|bulletin|press\s+release|announcement|edition)(?![-\w])",
+    _I,
+)
+# On a date's own line: "May 15, 2019 May 2019 No Comments", "3 May 2019 | Leave a comment": a blog post's byline.
+BYLINE_AFTER_RE = re.compile(
+    r"[^\n]{0,60}?\b(?:(?:no|\d{1,4})\s+comments?|leave\s+a\s+(?:comment|reply))\b", _I
+)
+# The line right above a date alone on its line: "Plotholders' Newsletter" / "May 13th 2019" dates an issue.
+ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)

@@ -513,6 +513,16 @@ def _read_sentence(
             continue  # "after tomorrow, the next meeting would be…": not a day anything happens
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
+        if item.time is None and N.DOCUMENT_AFTER_RE.match(
+            work, item.span[1], min(bounds[1], item.span[1] + 20)
+        ):
+            continue  # "see our Oct. 1 blog post": the date names a document
+        if "comment" in sentence[offset:].lower() and N.BYLINE_AFTER_RE.match(work, tail, bounds[1]):
+            continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
+        if _called_off_by_the_heading_above(work, lead):
+            continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
+        if _line_above_is_an_issue_title(work, item.span):
+            continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if _line_below_says_no_gathering(work, bounds, item.span):
@@ -576,6 +586,10 @@ def _read_sentence(
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
             if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
                 continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
+            if not work[bounds[0] : lead].strip(" \t*#>|-") and N.TIMELINE_LABEL_AFTER_RE.match(
+                work, tail, min(bounds[1], tail + 90)
+            ):
+                continue  # "Monday 27 June: Agenda sent out to members": a timeline's step, not a gathering
         if past and not gathering and item.kind in ("day", "range"):
             continue  # "version 2.4 was released on 2 September": a past date, but nobody gathered
         for mention in _resolve(item, text, ctx, past, gathering, flags):
@@ -642,6 +656,40 @@ def _line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
     if above_start == 0 and above_end > 40:
         return False  # a line above longer than any heading
     return N.DEADLINE_HEADING_RE.match(work[above_start:above_end]) is not None
+
+
+_CANCELLED_HEADING_RE = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t*_]{0,4}(?:cancell?ed|postponed|called\s+off)[ \t*_.!]{0,6}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _called_off_by_the_heading_above(work: str, at: int) -> bool:
+    """ "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": a heading that says only
+    "Cancelled" calls off the dated heading that follows it (a few lines on, with no other heading between)."""
+    line_start = work.rfind("\n", 0, at) + 1
+    if line_start == 0 or not work.startswith("#", line_start):
+        return False
+    above = work[max(0, line_start - 160) : line_start]
+    if "ancel" not in above.lower() and "ostpone" not in above.lower() and "called" not in above.lower():
+        return False
+    headings = [m for m in re.finditer(r"^[ \t]{0,3}#", above, re.MULTILINE)]
+    return bool(headings) and _CANCELLED_HEADING_RE.match(above, headings[-1].start()) is not None
+
+
+def _line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:
+    """ "Plotholders' Newsletter" / "May 13th 2019": a date alone on the line under a newsletter's title is
+    the issue's date."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    line_end = work.find("\n", span[1])
+    if (
+        line_start == 0
+        or work[line_start : span[0]].strip(" \t*#>|-")
+        or work[span[1] : line_end if line_end >= 0 else len(work)].strip(" \t*#>|-.,")
+    ):
+        return False
+    above_start = work.rfind("\n", max(0, line_start - 61), line_start - 1) + 1
+    return N.ISSUE_TITLE_RE.search(work, above_start, line_start - 1) is not None
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

@@ -1104,6 +1104,56 @@ def test_skipping_part_of_a_gathering_calls_nothing_off():
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Monday 3 March: draft accounts sent out to all members",
+        "6pm, Friday 7 March: Closing date for motions",
+        "Friday 7 March – shortlist published on the website",
+    ],
+)
+def test_a_timeline_step_after_a_date_is_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acceptance notifications: Friday, 7 March",
+        "Entries are in and judging will begin on 7 March.",
+        "The prize winners will be announced on 7 March.",
+        "Remember the clocks go forward on Sunday 30 March, so lock up by 7pm.",
+        "On 7 March we close the second milestone of the rewrite.",
+        "Proposals should be received not later than Friday 7 March.",
+        "Please send your forms in prior to 7 March.",
+    ],
+)
+def test_steps_of_a_process_are_no_gathering(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Garden Club Newsletter\nMarch 7th 2025",
+        "March 7, 2025 Gardening 3 Comments",
+        "(the March 7 blog post has the photos)",
+    ],
+)
+def test_a_document_date_is_no_gathering(text):
+    assert read(text) == []
+
+
+def test_a_cancelled_heading_calls_off_the_dated_heading_below():
+    text = "## Canceled\n\nBack after the break.\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC"
+    assert read(text) == []
+    assert read("## Agenda\n\n## Maintainers Sync 2025-03-07 - 16:00 UTC") != []
+
+
+def test_a_post_hyphen_word_after_a_date_is_no_document():
+    assert [start for start, *_ in read("Join us March 7 post-run for coffee.")] == ["2025-03-07"]
+
+
 def test_start_and_end_labels_in_underscore_bold_make_one_span():
     text = "## When?\n__Start:__ 6 pm Friday 7th March 2025\n__End:__ 2 pm Sunday 9th March 2025"
     assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-09T14:00:00+00:00", False)]
