@@ -107,6 +107,11 @@ NUMERIC_DAY_SPAN_RE = re.compile(
     r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])-(?P<last>3[01]|[12]\d|0?[1-9])"
     r"/(?P<year>(?:19|20)\d\d)(?![\w/:%-]|[.,]\d)"
 )
+# "9/22-9/24", "9/29 - 10/2" (month first, no year): two month/day dates joined by a dash are one span.
+MONTH_DAY_SPAN_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])[ \t]{0,2}-{1,2}[ \t]{0,2}"
+    r"(?P<month2>1[0-2]|0?[1-9])/(?P<last>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(
     rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
@@ -412,12 +417,17 @@ def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
 
 
 def numeric_day_spans(work: str, start: int, end: int) -> list[tuple[tuple[int, int], _Day, _Day]]:
-    """ "take place 06/01-02/2013" (month first): the days from the first to the last of that month."""
+    """ "take place 06/01-02/2013", "9/22-9/24" (month first): the days from the first to the last."""
     spans = []
     for m in NUMERIC_DAY_SPAN_RE.finditer(work, start, end):
         month, first, last, year = (int(m.group(g)) for g in ("month", "day", "last", "year"))
         if last > first:
             spans.append((m.span(), _Day(first, month, year, None), _Day(last, month, year, None)))
+    for m in MONTH_DAY_SPAN_RE.finditer(work, start, end):
+        month, first, month2, last = (int(m.group(g)) for g in ("month", "day", "month2", "last"))
+        # the same month, or on into the next (not across a new year, which the year-less days cannot say)
+        if (month2 == month and last > first) or month2 == month + 1:
+            spans.append((m.span(), _Day(first, month, None, None), _Day(last, month2, None, None)))
     return spans
 
 

@@ -1232,3 +1232,15 @@ def test_a_month_first_second_day_followed_by_its_place():
     assert [(start, end) for start, end, *_ in read("Open Data Camp March 22 and 23 in Cardiff")] == [
         ("2025-03-22", "2025-03-23")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Hack weekend 4/11-4/13, sign up below", ("2025-04-11", "2025-04-13")),
+        ("Hack weekend 4/29 - 5/1, sign up below", ("2025-04-29", "2025-05-01")),
+    ],
+)
+def test_a_month_first_numeric_span_without_a_year(text, span):
+    mentions = read_times(text, FEB, "America/New_York")
+    assert [(mention_as_json(m)["start"], mention_as_json(m)["end"]) for m in mentions] == [span]
