@@ -271,9 +271,10 @@ OFFERED_DAYS_RE = re.compile(
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
-# "The 20th would work too", "the 5th or 12th suits me": days offered by what is said of them after.
+# "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
+# of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
-    rf"\bthe{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}or{SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
+    rf"\b(?:the|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}or{SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
     rf"(?={SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
     rf"(?:works?|suits?|be{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect)|is{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect))\b)",
     _I,

@@ -1244,3 +1244,7 @@ def test_a_month_first_second_day_followed_by_its_place():
 def test_a_month_first_numeric_span_without_a_year(text, span):
     mentions = read_times(text, FEB, "America/New_York")
     assert [(mention_as_json(m)["start"], mention_as_json(m)["end"]) for m in mentions] == [span]
+
+
+def test_would_and_a_bare_ordinal_offers_a_day():
+    assert [start for start, *_ in read("@sam would 24th be better for you?")] == ["2025-02-24"]
