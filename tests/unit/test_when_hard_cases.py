@@ -1248,3 +1248,8 @@ def test_a_month_first_numeric_span_without_a_year(text, span):
 
 def test_would_and_a_bare_ordinal_offers_a_day():
     assert [start for start, *_ in read("@sam would 24th be better for you?")] == ["2025-02-24"]
+
+
+def test_bare_days_said_to_be_gatherings_are_read():
+    text = "The 24th and 26th will be open sessions, and the 28th will be our AGM meeting."
+    assert [start for start, *_ in read(text)] == ["2025-02-24", "2025-02-26", "2025-02-28"]
