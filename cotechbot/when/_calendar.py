@@ -216,6 +216,14 @@ def _resolve(
         span = (min(span[0], item.time.span[0]), max(span[1], item.time.span[1]))
     if item.time is not None and last is None:
         return [_timed_mention(first, item, span, text, ctx, flags)]
+    if (
+        item.time is not None
+        and item.time.end is None
+        and last == first + timedelta(days=1)
+        and re.search(r"\band\b|&", text[item.span[0] : item.span[1]], re.IGNORECASE)
+    ):
+        # "March 9th and 10th at 10.30": two days named with one start clock are a session on each day.
+        return [_timed_mention(day, item, span, text, ctx, flags) for day in (first, last)]
     if item.time is not None:
         # "3-5 October, 15:00-18:00 each day": one span over the days; the hours are not one interval.
         flags.append("daily_times")

@@ -138,6 +138,8 @@ def _time_single(m: re.Match[str]) -> _Time | None:
         return None
     clock.meridiem_known = False
     clock.strong = False
+    if m.group("bare_zone"):
+        clock.zone = m.group("bare_zone").strip()
     return _Time(m.span(), clock, None)
 
 

@@ -60,7 +60,9 @@ _CITIES = (
 # "NYC time", "Berlin time", "9am Pacific", "12:00pm US Eastern": zones named by a place or a region.
 ZONE_WORDS = (
     rf"(?:{_PLACES}){SP0}-?{SP0}time"
-    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
+    # "5pm Central European": Europe's central zone, never US Central
+    rf"|(?-i:Central){SP}(?-i:European)(?:{SP}time)?(?![A-Za-z])"
+    rf"|(?:(?-i:US|U\.S\.){SP})?(?-i:Pacific|Eastern|Central(?!{SP}European)|Mountain)(?:{SP}(?:standard|daylight))?(?:{SP}time)?"
     r"(?![A-Za-z])|(?-i:UK)"
     # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
     rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"
@@ -91,6 +93,8 @@ CLOCK = (
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    # "at 1030 on Wednesday": a 4-digit clock after "at" when "on" follows (no count is "at 1030 on")
+    rf"|(?<=\bat )(?:[01]\d|2[0-3])[0-5]\d(?={SP}on\b)"
     rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
     rf"|(?:12{SP0})?(?:noon|midday)|midnight"
     r")"
@@ -103,11 +107,20 @@ _BARE_HOUR = (
     r"|(?:[01]\d|2[0-3])[0-5]\d(?=\s{0,3}-{1,2}\s{0,3}(?:[01]\d|2[0-3])[0-5]\d(?!\d))"
 )
 
+# "from 1600-1800": after "from", two 4-digit clocks joined by a dash are a 24 h range even without a zone
+# (never two years: "from 2019-2023").
+_HHMM = r"(?:[01]\d|2[0-3])[0-5]\d"
+_FROM_24H_START = (
+    rf"(?(from)(?!(?:19|20)\d\d{SP0}-{{1,2}}{SP0}(?:19|20)\d\d)"
+    rf"(?P<left24>{_HHMM})(?={SP0}-{{1,2}}{SP0}{_HHMM}(?![\d:]|[.,/]\d))|(?!))"
+)
+_FROM_24H_END = rf"|(?(left24){_HHMM}(?![\d:]|[.,/]\d)|(?!))"
+
 TIME_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:(?P<between>between){SP}|from{SP})?(?P<left>{CLOCK}|{_BARE_HOUR})"
+    rf"{_CLOCK_START}(?:(?P<between>between){SP}|(?P<from>from){SP})?(?P<left>{_FROM_24H_START}|{CLOCK}|{_BARE_HOUR})"
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
     # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
-    rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:])){_ZONE_TAIL}",
+    rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:]){_FROM_24H_END}){_ZONE_TAIL}",
     _I,
 )
 # "Sunday June 10th, 10-3", "from 8am-5": an hour range whose end says no am/pm, read only beside a date; a
@@ -123,6 +136,8 @@ TIME_RE = re.compile(
     rf"{_CLOCK_START}(?P<clock>{CLOCK}){_ZONE_TAIL}"
     # "at 3", "@ 5" and "3 o'clock" name an hour without am or pm; they only count right next to a date.
     rf"|(?:(?<=\bat )|(?<=@ )|(?<=@)|(?<=\bfrom ))(?P<bare>1[0-2]|0?[1-9])(?![\d:.])"
+    # "Aug 9 at 3 ET": a regional zone after the bare hour is that hour's zone (UTC/GMT make it 24 h, above)
+    rf"(?P<bare_zone>{SP0}(?-i:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|CET|CEST|BST)(?![A-Za-z]))?"
     rf"(?={SP0}(?:$|[,;!?)]|\.(?!\d)|ish\b|on\b|o'?clock\b|(?:we|i|you|they|for|with|sharp|start|prompt|til|till|until)\b))"
     rf"|(?<![\w.])(?P<oclock>1[0-2]|0?[1-9]){SP0}o'?clock\b",
     _I,
@@ -153,7 +168,8 @@ _COORD_SEP = (
     rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
 )
 _NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
-_YEAR_LEAD = rf"(?:,?{SP0})"
+# "13-Jul-2017": a dashed day-month takes its year after another dash.
+_YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
 
 def _date(i: int) -> str:
@@ -229,7 +245,9 @@ HEADING_GAP_RE = re.compile(r"[ \t]{0,8}(?:\n[ \t]{0,8}){0,2}|[ \t]{1,8}")
 # the gathering just named, however long it runs on.
 TAKES_PLACE_RE = re.compile(
     r"\s*(?:it|this|that|the\s+(?:call|meeting|session|event|gathering|meetup))\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b",
+    r"(?:takes?\s+place|starts?|begins?|kicks?\s+off|is\s+held|will\s+be\s+held|runs?)\s+(?:at|from)\b"
+    # "Meet at the beach entrance at 11am.", "Please meet outside the hall at 10am": where and when to gather
+    r"|\s*(?:please\s+)?meet\s+(?:us\s+)?(?:at|outside|by|in)\b",
     _I,
 )
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
@@ -485,6 +503,8 @@ CLAUSE_END_RE = re.compile(
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
     r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    # "at the regular time of 3pm", "at the new time of 11:00": the clock named as the meeting's time
+    r"|(?:the\s+)?(?:usual|regular|normal|new|same)\s+time(?:\s+of)?"
     r"|(?:works?|suits?)(?:\s+(?:best|better|well|(?:for\s+)?(?:me|us|everyone))){0,2}\s*:?)\s*){0,4}",
     _I,
 )
@@ -492,6 +512,8 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.
+ZONE_AFTER_DATE_RE = re.compile(rf"[ \t]{{1,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z0-9+-])")
 # "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.
 CLOCK_ALONE_RE = re.compile(r"\s{0,3}(?:[01]?\d|2[0-3])[.:][0-5]\d\.?\s{0,3}")
 # "between 10:30am PST and 1:30pm PST, Friday": a clock that ends a range is not the day's start time.

@@ -171,6 +171,10 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
             closes_range = P.CLOSES_RANGE_RE.search(work, max(0, starts[i] - 60), starts[i]) is not None
             if gap is not None and P.GLUE_BEFORE_RE.fullmatch(gap) and not closes_range:
                 _give(members, times[i])
+                # "8PM Tuesday October 20th UTC": a zone written right after the date is the clock's zone.
+                zone = P.ZONE_AFTER_DATE_RE.match(work, max(item.span[1] for item in members))
+                if zone and times[i].start.zone is None:
+                    times[i].start.zone = zone.group("zone")
     # One date and one clear clock in the same sentence belong together even with words between them; a
     # number that only might be a clock ("room 1.22") does not make the clock less clear.
     clear = [t for t in times if t.start.strong]

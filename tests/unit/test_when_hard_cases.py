@@ -1104,6 +1104,48 @@ def test_skipping_part_of_a_gathering_calls_nothing_off():
     ]
 
 
+def test_four_digit_range_after_from_is_a_24h_clock_range():
+    assert confident("The committee meets on Tuesday 11 March from 1400-1530.") == [
+        ("2025-03-11T14:00:00+00:00", "2025-03-11T15:30:00+00:00", False)
+    ]
+    assert [all_day for *_, all_day, _ in read("The archive covers 5 March from 2019-2023.")] == [True]
+
+
+def test_four_digit_clock_after_at_before_on_is_a_clock():
+    assert confident("We will gather at 1915 on Friday 7 March for the quiz.") == [
+        ("2025-03-07T19:15:00+00:00", None, False)
+    ]
+
+
+def test_bare_hour_with_a_regional_zone_is_a_clock_in_that_zone():
+    assert confident("Can someone host the call on Aug 9 at 3 ET?") == [
+        ("2025-08-09T15:00:00-04:00", None, False)
+    ]
+
+
+def test_dashed_day_month_year_takes_its_clock():
+    assert confident("| Quiz night | Tue 03-Mar-2026 18:30 |") == [("2026-03-03T18:30:00+00:00", None, False)]
+
+
+def test_two_days_joined_by_and_with_one_clock_are_a_session_each_day():
+    assert confident("Litter picks on March 15th and 16th at 9.30, meet by the gate.") == [
+        ("2025-03-15T09:30:00+00:00", None, False),
+        ("2025-03-16T09:30:00+00:00", None, False),
+    ]
+
+
+def test_central_european_is_europes_zone_not_us_central():
+    assert confident("The board meets on June 4 at 6pm Central European.") == [
+        ("2025-06-04T18:00:00+02:00", None, False)
+    ]
+
+
+def test_clock_named_as_the_usual_time_belongs_to_the_days_before_it():
+    assert confident("Shall we meet on 16 May at the usual time of 7pm UK / 2pm east coast?") == [
+        ("2025-05-16T19:00:00+01:00", None, False)
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1152,6 +1194,20 @@ def test_a_cancelled_heading_calls_off_the_dated_heading_below():
 
 def test_a_post_hyphen_word_after_a_date_is_no_document():
     assert [start for start, *_ in read("Join us March 7 post-run for coffee.")] == ["2025-03-07"]
+
+
+def test_zone_written_after_the_date_belongs_to_the_clock_before_it():
+    assert confident("**Call:** 7PM Wednesday March 12th ET, or in your own timezone:") == [
+        ("2025-03-12T19:00:00-04:00", None, False)
+    ]
+
+
+def test_a_following_sentence_saying_where_to_meet_gives_the_days_clock():
+    text = (
+        "On Saturday 15th March we are walking the old railway line to the viaduct. "
+        "Please meet at the car park beside the old village hall on Station Road at 9.30am with boots."
+    )
+    assert confident(text) == [("2025-03-15T09:30:00+00:00", None, False)]
 
 
 def test_start_and_end_labels_in_underscore_bold_make_one_span():
