@@ -1261,10 +1261,9 @@ def test_consecutive_days_each_in_brackets_after_its_weekday_are_one_span():
 
 
 def test_a_bracketed_span_restating_tomorrow_is_one_mention():
-    now = datetime(2025, 3, 14, 9, tzinfo=UTC)
-    assert [(start, end) for start, end, *_ in read("Game jam kicks off tomorrow! (Mar 15-16)", now)] == [
-        ("2025-03-15", "2025-03-16")
-    ]
+    assert [
+        (start, end) for start, end, *_ in read("Robotics hackathon happening tomorrow! (Feb 21-22)")
+    ] == [("2025-02-21", "2025-02-22")]
 
 
 def test_ordinals_listed_with_only_spaces_between_are_one_list():
