@@ -76,6 +76,13 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
     _I,
 )
 
+# "has postponed its AGM until 1 October": "until" after a postponement made names the new date, not a deadline
+# (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
+POSTPONED_UNTIL_BEFORE_RE = re.compile(
+    r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
+    r"[^.!?\n]{0,40}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    _I,
+)
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?<!followed )\bby|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"

@@ -36,9 +36,11 @@ WD = (
 )
 MON = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?![a-z])"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 )
-DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?![a-z])"
+# "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
+# a month) written right before a capitalised weekday still ends there.
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 # A year must not be the start of a 24 h clock such as "2000 UTC" or of a span like "2024-25".
 YEAR = r"(?:19|20)\d\d(?!\d|:\d)(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?T)))"
 
@@ -79,7 +81,8 @@ _AP = r"[ap]\.?m\.?(?!(?-i:[a-z]))"
 _DOTTED_AP = r"[ \t]{1,2}(?-i:[ap]\.m\.)"
 DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
-_CLOCK_START = r"(?<![\w£$€.:#+])(?<!\d,)(?<!\d/)"
+# (an underscore may stand before: markdown italics, "_12:00 PM on Saturday_")
+_CLOCK_START = r"(?<![^\W_])(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
@@ -159,8 +162,12 @@ ZONE_PARTS_RE = re.compile(
 )
 
 _RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
-_COORD_SEP = rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+)"
-_NUM_START = r"(?<![\w£$€.,:/#+-])"
+# ("3rd 4th & 5th March": ordinals, each with its suffix, may be listed with nothing but a space between)
+_COORD_SEP = (
+    rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
+    rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
+)
+_NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
 # "13-Jul-2017": a dashed day-month takes its year after another dash.
 _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
@@ -194,8 +201,11 @@ DATE_RE = re.compile(
     # 15. - 18. March 2012: days written with a full stop, as in German
     + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
-    # May 17-19, 2024
-    + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}(?P<d6>{DAY})"
+    # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
+    + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"
+    # "October 29 - 30 - 31": the days between written out too
+    + rf"(?:{DAY}{SP0}-{SP0}){{0,2}}(?P<d6>{DAY})"
+    + rf"(?![.:]\d|{SP0}[ap]\.?m\b)"
     + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
@@ -217,10 +227,10 @@ DATE_RE = re.compile(
 DAY_CONTINUATION_RE = re.compile(
     rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
-    # "September 26th and 27th 2020": the year written once after the last day
+    # "September 26th and 27th 2020": the year written once after the last day (or "in" and the place)
     rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
     # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
-    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|from|both|each|meetings?|calls?|sessions?)\b)))",
+    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
@@ -279,11 +289,14 @@ OFFERED_DAYS_RE = re.compile(
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
-# "The 20th would work too", "the 5th or 12th suits me": days offered by what is said of them after.
+# "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
+# of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
-    rf"\bthe{SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP})?|{SP}or{SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
+    rf"\b(?:the|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
     rf"(?={SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
-    rf"(?:works?|suits?|be{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect)|is{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect))\b)",
+    rf"(?:works?|suits?|be{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect)|is{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect))\b"
+    # "The 12th and 19th will be 'free' events", "the 26th will be our planning meeting": days said to be gatherings
+    rf"|{SP}will{SP}be{SP}(?:[\w'‘’-]{{1,16}}{SP}){{0,3}}(?:events?|meetings?|sessions?|socials?|workshops?|talks?|walks?|gatherings?)\b)",
     _I,
 )
 OFFERED_DAY_RE = re.compile(_ORDINAL, _I)
@@ -530,14 +543,15 @@ PLACE_LABEL_LINE_RE = re.compile(
 DATE_LABEL_LINE_RE = re.compile(
     r"(?:^|\n)[ \t]*(?:[*-][ \t]*)?(?:\*\*)?(?:date|when)(?:\*\*)?[ \t]*:[^\n]{1,80}$", _I
 )
-# An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments.
+# An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments,
+# bold either way markdown writes it ("**Start:**", "__Start:__").
 START_LABEL_RE = re.compile(
-    r"(?:^|\n)[ \t*#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}$",
+    r"(?:^|\n)[ \t*_#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
     _I,
 )
 # (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*]{0,3}:?[ \t*]{0,3}\n?[ \t*]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
@@ -554,7 +568,9 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
     # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
     # (not "moving forward", not "glad this is moving again")
-    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s))\b"
+    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s)"
+    # "we will be postponing our AGM from 11th May": a postponement under way, from the old date or to the new
+    r"|postponing(?=[^.;!?\n]{0,60}?\s(?:to|until|till|from)\s))\b"
     # "there will NOT now be a Society meeting", "we will not have a meeting on…", "there won't be any call":
     # a gathering denied with a verb
     r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold|be\s{1,3}(?:having|holding))\s{1,3}(?:an?|any|our|the)\s{1,3}"

@@ -222,6 +222,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
         results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
+        results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
         results = _join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results

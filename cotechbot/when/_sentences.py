@@ -557,7 +557,12 @@ def _read_sentence(
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
             or _line_above_names_a_deadline(work, item.span)
-        ) and not (item.time is not None and S.TIMED_SPAN_END_BEFORE_RE.search(before))
+        ) and not (
+            item.time is not None
+            and S.TIMED_SPAN_END_BEFORE_RE.search(before)
+            or S.STARTED_THEN_ENDS_BEFORE_RE.search(before)
+            or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
+        )
         if deadline:
             if not include_deadlines:
                 continue
@@ -746,8 +751,10 @@ def _moment_key(m: TimeMention) -> tuple:
     return (m.start, m.end, m.all_day, type(m.start))
 
 
+# ("12:00 PM on Saturday, April 13th, to 12:00 PM on Sunday": the comma closing the first date may stand before "to")
 _SPAN_JOIN_RE = re.compile(
-    r"\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?", re.IGNORECASE
+    r"\s*,?\s*(?:-{1,2}|to|until|till|through(?:\s+to)?|thru|and\s+ends?(?:\s+at)?)\s*(?:on\s+)?",
+    re.IGNORECASE,
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from cotechbot.when import _patterns as P
 from cotechbot.when._clocks import _time_range, _time_single
@@ -35,8 +35,11 @@ DAY_SPAN_CONTINUATION_RE = re.compile(
     rf"(?:{_YEAR_LEAD}(?P<year>{YEAR}))?(?={SP0}(?:$|[,;?!)(]|[.:](?!\d)|(?:in|at|and|for|with)\b))",
     _I,
 )
-# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span.
-SPAN_PAIR_JOIN_RE = re.compile(r"\s{0,3}(?:and|&|/|\+)\s{0,3}", _I)
+# "October 4 and October 5", "Sat 24th / Sun 25th": what may stand between two dates of one span; also
+# "Saturday (April 28) and Sunday (April 29)", each date in brackets after its weekday.
+SPAN_PAIR_JOIN_RE = re.compile(
+    rf"\s{{0,3}}(?:and|&|/|\+)\s{{0,3}}|\)\s{{0,3}}(?:and|&)\s{{1,3}}{WD}\s{{0,3}}\(\s{{0,3}}", _I
+)
 OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
 # "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
 WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)
@@ -104,6 +107,11 @@ NUMERIC_DAY_SPAN_RE = re.compile(
     r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])-(?P<last>3[01]|[12]\d|0?[1-9])"
     r"/(?P<year>(?:19|20)\d\d)(?![\w/:%-]|[.,]\d)"
 )
+# "9/22-9/24", "9/29 - 10/2" (month first, no year): two month/day dates joined by a dash are one span.
+MONTH_DAY_SPAN_RE = re.compile(
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])[ \t]{0,2}-{1,2}[ \t]{0,2}"
+    r"(?P<month2>1[0-2]|0?[1-9])/(?P<last>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+)
 # "15. - 18. March 2012": days written with a full stop (as in German); those stops end no sentence.
 DOTTED_DAY_RANGE_RE = re.compile(
     rf"(?<![\w.])(?:3[01]|[12]\d|0?[1-9])\.{SP0}-{{1,2}}{SP0}(?:3[01]|[12]\d|0?[1-9])\.{SP0}{MON}", _I
@@ -111,6 +119,13 @@ DOTTED_DAY_RANGE_RE = re.compile(
 # "6:00 PM till 14 April 3pm": "till" after a clock starts the end of a timed span, not a deadline.
 TIMED_SPAN_END_BEFORE_RE = re.compile(
     r"(?:\d|[ap]\.?m\.?|noon|midday)[ \t]{0,3}(?:until|till)[ \t]{1,3}(?:on[ \t]{1,3})?$", _I
+)
+# "starts on Thu, 6th March and ends on Mon, 10th March": the day said to end what was just said to start is the
+# event's last day, not a deadline.
+STARTED_THEN_ENDS_BEFORE_RE = re.compile(
+    r"\b(?:begins?|starts?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t][^.!?\n]{1,40}?[ \t,;]{0,3}"
+    r"and[ \t]{1,3}(?:it[ \t]{1,3})?(?:will[ \t]{1,3})?(?:conclude|end|finish)(?:s|es)?(?:[ \t]{1,3}on)?[ \t]{0,3}$",
+    _I,
 )
 # "between 19:00 (07:00 pm) and 20:00 (08:00 pm) UTC": each end restated in brackets, then the range's word.
 BRACKETED_RANGE_JOIN_RE = re.compile(
@@ -144,7 +159,7 @@ def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
 
 def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
     """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
-    begin and a later one said to end right after it are one timed span (of at most a fortnight)."""
+    begin and a later one said to end right after it are one span (of at most a fortnight); so are two days."""
     joined: list[TimeMention] = []
     for mention in results:
         prior = joined[-1] if joined else None
@@ -152,11 +167,9 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             prior is not None
             and prior.end is None
             and mention.end is None
-            and not prior.all_day
-            and not mention.all_day
-            and isinstance(prior.start, datetime)
-            and isinstance(mention.start, datetime)
-            and 0 < (mention.start - prior.start).days < 14 + 1
+            # both timed, or both whole days ("starts on Thu, 6th March and ends on Mon, 10th March")
+            and prior.all_day == mention.all_day
+            and 0 < _days_between(prior.start, mention.start) < 14 + 1
             and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0])
             and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0])
         ):
@@ -170,6 +183,36 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             continue
         joined.append(mention)
     return joined
+
+
+# "happening tomorrow! (Apr 13-14)": a bracket opening right after a day, restating it.
+RESTATED_IN_BRACKETS_RE = re.compile(r"[ \t!.,:;-]{0,4}\([ \t]{0,2}")
+
+
+def day_restated_as_span_once(results: list[TimeMention], work: str) -> list[TimeMention]:
+    """ "5C Hackathon happening tomorrow! (Apr 13-14)": a day followed by a bracketed span starting that day is
+    the span restated, one mention."""
+    kept: list[TimeMention] = []
+    for i, mention in enumerate(results):
+        following = results[i + 1] if i + 1 < len(results) else None
+        if not (
+            following is not None
+            and mention.all_day
+            and mention.end is None
+            and following.all_day
+            and following.end is not None
+            and following.start == mention.start
+            and RESTATED_IN_BRACKETS_RE.fullmatch(work, mention.span[1], following.span[0])
+        ):
+            kept.append(mention)
+    return kept
+
+
+def _days_between(first: date, second: date) -> int:
+    """Whole days from one moment to the next; 0 when one is timed and the other a whole day."""
+    if isinstance(first, datetime) != isinstance(second, datetime):
+        return 0
+    return (second - first).days
 
 
 def _start_line_then_end_line(prior: TimeMention, mention: TimeMention, work: str) -> bool:
@@ -374,12 +417,17 @@ def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
 
 
 def numeric_day_spans(work: str, start: int, end: int) -> list[tuple[tuple[int, int], _Day, _Day]]:
-    """ "take place 06/01-02/2013" (month first): the days from the first to the last of that month."""
+    """ "take place 06/01-02/2013", "9/22-9/24" (month first): the days from the first to the last."""
     spans = []
     for m in NUMERIC_DAY_SPAN_RE.finditer(work, start, end):
         month, first, last, year = (int(m.group(g)) for g in ("month", "day", "last", "year"))
         if last > first:
             spans.append((m.span(), _Day(first, month, year, None), _Day(last, month, year, None)))
+    for m in MONTH_DAY_SPAN_RE.finditer(work, start, end):
+        month, first, month2, last = (int(m.group(g)) for g in ("month", "day", "month2", "last"))
+        # the same month, or on into the next (not across a new year, which the year-less days cannot say)
+        if (month2 == month and last > first) or month2 == month + 1:
+            spans.append((m.span(), _Day(first, month, None, None), _Day(last, month2, None, None)))
     return spans
 
 

@@ -1208,3 +1208,103 @@ def test_a_following_sentence_saying_where_to_meet_gives_the_days_clock():
         "Please meet at the car park beside the old village hall on Station Road at 9.30am with boots."
     )
     assert confident(text) == [("2025-03-15T09:30:00+00:00", None, False)]
+
+
+def test_start_and_end_labels_in_underscore_bold_make_one_span():
+    text = "## When?\n__Start:__ 6 pm Friday 7th March 2025\n__End:__ 2 pm Sunday 9th March 2025"
+    assert confident(text) == [("2025-03-07T18:00:00+00:00", "2025-03-09T14:00:00+00:00", False)]
+    text = "__Start:__ Friday 7th March 2025\n__End:__ Sunday 9th March 2025"
+    assert confident(text) == [("2025-03-07", "2025-03-09", True)]
+
+
+def test_a_clock_after_the_dash_is_the_days_hours_not_a_last_day():
+    assert confident("Litter pick: Saturday March 8th - 10.00 am until 1.00 pm") == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)
+    ]
+
+
+def test_a_day_said_to_start_and_a_day_said_to_end_are_one_span():
+    text = "The climate camp starts on Fri, 7th March and ends on Sun, 9th March."
+    assert confident(text) == [("2025-03-07", "2025-03-09", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The co-op has postponed its members' meeting until 12 March.",
+        "The members' meeting is being delayed until Wednesday 12 March.",
+    ],
+)
+def test_until_after_a_postponement_is_the_new_date(text):
+    assert [start for start, *_ in read(text)] == ["2025-03-12"]
+
+
+def test_postponing_from_a_date_calls_that_date_off():
+    text = "We will be postponing the open day from 12th March.\n\nIt will now be held on Saturday 5th April."
+    assert [start for start, *_ in read(text)] == ["2025-04-05"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quiz nights: Thursday March 13thThursday April 10th",
+        "Quiz nights: Thursday 13th MarchThursday 10th April",
+    ],
+)
+def test_a_date_glued_to_the_next_weekday_is_still_read(text):
+    assert [start for start, *_ in read(text)] == ["2025-03-13", "2025-04-10"]
+
+
+def test_consecutive_days_each_in_brackets_after_its_weekday_are_one_span():
+    text = "The repair café runs on Saturday (March 15) and Sunday (March 16)."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-15", "2025-03-16")]
+
+
+def test_a_bracketed_span_restating_tomorrow_is_one_mention():
+    assert [
+        (start, end) for start, end, *_ in read("Robotics hackathon happening tomorrow! (Feb 21-22)")
+    ] == [("2025-02-21", "2025-02-22")]
+
+
+def test_ordinals_listed_with_only_spaces_between_are_one_list():
+    assert [(start, end) for start, end, *_ in read("Seed swap weekend: 14th 15th & 16th March")] == [
+        ("2025-03-14", "2025-03-16")
+    ]
+
+
+def test_a_month_first_span_with_its_middle_days_written_out():
+    assert [(start, end) for start, end, *_ in read("Festival: June 12 - 13 - 14, 2025")] == [
+        ("2025-06-12", "2025-06-14")
+    ]
+
+
+def test_a_timed_span_in_markdown_italics_with_a_comma_before_to():
+    text = "The jam runs from _10:00 AM on Saturday, March 15th, to 4:00 PM on Sunday, March 16th_ at the library."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-16T16:00:00+00:00", False)]
+
+
+def test_a_month_first_second_day_followed_by_its_place():
+    assert [(start, end) for start, end, *_ in read("Open Data Camp March 22 and 23 in Cardiff")] == [
+        ("2025-03-22", "2025-03-23")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Hack weekend 4/11-4/13, sign up below", ("2025-04-11", "2025-04-13")),
+        ("Hack weekend 4/29 - 5/1, sign up below", ("2025-04-29", "2025-05-01")),
+    ],
+)
+def test_a_month_first_numeric_span_without_a_year(text, span):
+    mentions = read_times(text, FEB, "America/New_York")
+    assert [(mention_as_json(m)["start"], mention_as_json(m)["end"]) for m in mentions] == [span]
+
+
+def test_would_and_a_bare_ordinal_offers_a_day():
+    assert [start for start, *_ in read("@sam would 24th be better for you?")] == ["2025-02-24"]
+
+
+def test_bare_days_said_to_be_gatherings_are_read():
+    text = "The 24th and 26th will be open sessions, and the 28th will be our AGM meeting."
+    assert [start for start, *_ in read(text)] == ["2025-02-24", "2025-02-26", "2025-02-28"]
