@@ -7,6 +7,7 @@ import re
 from calendar import monthrange
 from datetime import timedelta
 
+from cotechbot.when import _clauses as C
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._model import _AMBIGUOUS_MONTH_WORDS, _Context, _Day, _Item
@@ -514,6 +515,6 @@ def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:
         return False
     start = max(bounds[0], m.start() - _GATHERING_REACH)
     return (
-        P.EVENT_RE.search(work, start, m.start()) is not None
-        and P.PAST_RE.search(work, start, m.end()) is None
+        C.EVENT_RE.search(work, start, m.start()) is not None
+        and C.PAST_RE.search(work, start, m.end()) is None
     )

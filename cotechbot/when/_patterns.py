@@ -555,40 +555,6 @@ END_LABEL_RE = re.compile(
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)
-# A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
-CANCELLED_RE = re.compile(
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
-    r"|no\s+(?:meeting|call|session|gathering|social)"
-    # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
-    r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
-    r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
-    # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
-    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
-    r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
-    r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
-    # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
-    # (not "moving forward", not "glad this is moving again")
-    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s)"
-    # "we will be postponing our AGM from 11th May": a postponement under way, from the old date or to the new
-    r"|postponing(?=[^.;!?\n]{0,60}?\s(?:to|until|till|from)\s))\b"
-    # "there will NOT now be a Society meeting", "we will not have a meeting on…", "there won't be any call":
-    # a gathering denied with a verb
-    r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold|be\s{1,3}(?:having|holding))\s{1,3}(?:an?|any|our|the)\s{1,3}"
-    r"(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
-    r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service|run|ride|walk)s?\b"
-    # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
-    r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
-    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
-    _I,
-)
-# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
-# ("rescheduled to 19th November" names the new one).
-NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
-    _I,
-)
-# "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
-MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 COORD_GLUE_RE = re.compile(
     r"\s*[,;]?\s*(?:(?:or|and|&|/|either)\s*){0,2}"
     r"(?:,?\s*(?:failing\s+that|alternatively|otherwise|if\s+not|if\s+that\s+fails|possibly|maybe|perhaps)\s*,?\s*)?",
@@ -606,47 +572,6 @@ RECURRING_BEFORE_RE = re.compile(
     r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
 )
 
-# Sentence context: who is speaking about when.
-PAST_RE = re.compile(
-    r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
-    r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
-    # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
-    r"|showed(?:\s+up)?|turned\s+up"
-    r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
-    # "we agreed", "they organised": a pronoun and a regular past tense
-    r"|(?:we|they|i|he|she|you|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
-    r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
-    # "I just wanted to check", "I wondered if": politeness, not the past
-    r"|wanted\s+to|wondered)"
-    r"[a-z]{2,}ed)\b",
-    _I,
-)
-FUTURE_RE = re.compile(
-    r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
-    r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
-    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
-    r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
-    r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
-    _I,
-)
-# Words that say a weekday or a day-word is about a gathering rather than an errand.
-EVENT_RE = re.compile(
-    # "call for proposals" is a milestone, not a call
-    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
-    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
-    r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
-    r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
-    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
-    # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
-    r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
-    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
-    # attending, and the gatherings co-ops, clubs and gardens hold
-    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
-    r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
-    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
-    _I,
-)
 # For "in 20 minutes": something is about to begin.
 STARTING_RE = re.compile(
     r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b",

@@ -21,7 +21,6 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
@@ -58,7 +57,6 @@ from cotechbot.when._spans import (
     _bare_ends,
     _first_of_repeated_spans,
     _sessions_under_a_date_line,
-    _start_line_then_end_line,
     _weekly_slot_hours_for_dated_days,
 )
 
@@ -224,7 +222,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
         results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
-        results = _join_labelled_start_and_end(results, text, work)
+        results = S.join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
 
 
@@ -254,36 +252,6 @@ def _once_each(results: list[TimeMention]) -> list[TimeMention]:
         elif mention.confident and not unique[at].confident:
             unique[at] = mention
     return unique
-
-
-def _join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
-    """ "Start date / time" / "Friday 23 July 2021, 10:00am" / "End date / time" / "Sunday 25 July 2021,
-    12:00pm": an event page's two labelled moments are one span from the first to the second."""
-    joined: list[TimeMention] = []
-    for mention in results:
-        prior = joined[-1] if joined else None
-        if (
-            prior is not None
-            and prior.end is None
-            and mention.end is None
-            and prior.all_day == mention.all_day
-            and mention.start > prior.start
-            and (
-                P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0])
-                and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0])
-                or _start_line_then_end_line(prior, mention, work)
-            )
-        ):
-            joined[-1] = replace(
-                prior,
-                end=mention.start,
-                span=(prior.span[0], mention.span[1]),
-                text=text[prior.span[0] : mention.span[1]],
-                flags=tuple(dict.fromkeys(prior.flags + mention.flags)),
-            )
-            continue
-        joined.append(mention)
-    return joined
 
 
 def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:

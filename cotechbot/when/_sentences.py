@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
@@ -23,104 +24,6 @@ from cotechbot.when._model import (
     _Sentence,
     _Time,
 )
-
-
-class _Clauses:
-    """A sentence cut into clauses, with the tense and the gathering words of each read once."""
-
-    def __init__(self, sentence: str) -> None:
-        self._sentence = sentence
-        self._cuts = [0]
-        for m in P.CLAUSE_END_RE.finditer(sentence):
-            self._cuts.extend((m.start(), m.end()))
-        self._cuts.append(len(sentence))
-        self._past: dict[int, bool] = {}
-        self._gathering: dict[int, bool] = {}
-        self._cancelled: dict[int, bool] = {}
-        self._paperwork: dict[int, bool] = {}
-        self._milestone: dict[int, bool] = {}
-        self._may_be_away: bool | None = None
-        self._sentence_tense: bool | None = None
-        self._sentence_read = False
-        self._deadline_words: list[int] | None = None
-
-    def bounds(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self._cuts, offset) - 1
-        i -= i % 2  # even positions start clauses, odd ones end them
-        return self._cuts[i], self._cuts[min(i + 1, len(self._cuts) - 1)]
-
-    def past(self, offset: int) -> bool:
-        """Is the clause at ``offset`` told in the past tense (the sentence decides when the clause has no verb)?"""
-        start, end = self.bounds(offset)
-        if start not in self._past:
-            tense = _tense(self._sentence, start, end)
-            if tense is None:
-                if not self._sentence_read:
-                    self._sentence_tense = _tense(self._sentence, 0, len(self._sentence))
-                    self._sentence_read = True
-                tense = self._sentence_tense
-            self._past[start] = bool(tense)
-        return self._past[start]
-
-    def deadline_word_between(self, start: int, end: int) -> bool:
-        """Is there a word such as "deadline" between two offsets (found once per sentence, then bisected)?"""
-        if self._deadline_words is None:
-            self._deadline_words = [m.start() for m in N.DEADLINE_WORD_RE.finditer(self._sentence)]
-        i = bisect.bisect_left(self._deadline_words, start)
-        return i < len(self._deadline_words) and self._deadline_words[i] < end
-
-    def paperwork(self, offset: int) -> bool:
-        """Is the clause at ``offset`` about paperwork or the calendar itself (leases, invoices, bank holidays)?"""
-        start, end = self.bounds(offset)
-        if start not in self._paperwork:
-            self._paperwork[start] = N.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
-        return self._paperwork[start]
-
-    def milestone(self, offset: int) -> bool:
-        """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
-        start, end = self.bounds(offset)
-        if start not in self._milestone:
-            self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
-        return self._milestone[start]
-
-    def away(self, offset: int) -> bool:
-        """Does the clause say someone is away before ``offset``, with no gathering named in between?"""
-        if self._may_be_away is None:
-            lowered = self._sentence.lower()
-            self._may_be_away = any(hint in lowered for hint in N.ABSENCE_HINTS)
-        if not self._may_be_away:
-            return False
-        start, _ = self.bounds(offset)
-        absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
-        # "X will be gone Friday the 3rd, can you reschedule it to Thursday the 2nd?": a move names a gathering too
-        return (
-            bool(absences)
-            and P.EVENT_RE.search(self._sentence, absences[-1], offset) is None
-            and N.RESCHEDULING_RE.search(self._sentence, absences[-1], offset) is None
-        )
-
-    def cancelled(self, offset: int) -> bool:
-        """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
-        start, end = self.bounds(offset)
-        if start not in self._cancelled:
-            self._cancelled[start] = P.CANCELLED_RE.search(self._sentence, start, end) is not None
-        return self._cancelled[start]
-
-    def gathering(self, offset: int) -> bool:
-        """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
-        start, end = self.bounds(offset)
-        if start not in self._gathering:
-            self._gathering[start] = P.EVENT_RE.search(self._sentence, start, end) is not None
-        return self._gathering[start]
-
-
-def _tense(text: str, start: int, end: int) -> bool | None:
-    """True for past, False for present or future, None when the words do not say."""
-    past = P.PAST_RE.search(text, start, end) is not None
-    future = P.FUTURE_RE.search(text, start, end) is not None
-    if not (past or future):
-        return None
-    return past and not future
 
 
 def _gap(work: str, a: int, b: int) -> str | None:
@@ -475,12 +378,12 @@ def _read_sentence(
     items = _anchor_weekdays(items, ctx)
     _series_starts(items, sentence, ctx)
 
-    mentions = [m for m in found.exact if not _stamp_of_an_errand(m, work, bounds)]
+    mentions = [m for m in found.exact if not C.stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):
         return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
-    clauses = _Clauses(sentence)
+    clauses = C.Clauses(sentence)
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -523,27 +426,27 @@ def _read_sentence(
             continue  # "see our Oct. 1 blog post": the date names a document
         if "comment" in sentence[offset:].lower() and N.BYLINE_AFTER_RE.match(work, tail, bounds[1]):
             continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
-        if _called_off_by_the_heading_above(work, lead):
+        if C.called_off_by_the_heading_above(work, lead):
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
-        if _line_above_is_an_issue_title(work, item.span):
+        if C.line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
-        if _line_below_says_no_gathering(work, bounds, item.span):
+        if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
         if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
             continue  # "This Friday is the 7th, so we don't meet"
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
-        if clauses.cancelled(offset) and not P.NEW_DATE_BEFORE_RE.search(before):
-            if item.kind != "range" or item.last is None or not P.MOVED_FROM_BEFORE_RE.search(before):
+        if clauses.cancelled(offset) and not C.NEW_DATE_BEFORE_RE.search(before):
+            if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
             # "moved from 5 March to 12 March": the new date alone
             item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
             past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
         elif (
             past
-            and P.NEW_DATE_BEFORE_RE.search(before)
+            and C.NEW_DATE_BEFORE_RE.search(before)
             and (clauses.cancelled(offset) or N.RESCHEDULING_RE.search(sentence, clause_start, offset))
         ):
             past = (
@@ -556,7 +459,7 @@ def _read_sentence(
             )
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
-            or _line_above_names_a_deadline(work, item.span)
+            or C.line_above_names_a_deadline(work, item.span)
         ) and not (
             item.time is not None
             and S.TIMED_SPAN_END_BEFORE_RE.search(before)
@@ -576,7 +479,7 @@ def _read_sentence(
         if (
             not deadline
             and clauses.milestone(offset)
-            and _milestone_leads_to(sentence, clause_start, lead - bounds[0])
+            and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):
             continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
@@ -605,95 +508,14 @@ def _read_sentence(
     _offered_with_or(mentions, work)
     if found.exact:
         mentions = _stamps_win(mentions, found.exact, ctx)
-    mentions = _join_timed_spans(mentions, work)
-    if found.deltas and (P.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
+    mentions = _join_timed_spans(mentions, text, work)
+    if found.deltas and (C.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
         for m in found.deltas:
             counted = _delta_mention(m, text, ctx, clauses.past(m.start() - bounds[0]))
             if counted is not None and _moment_key(counted) not in seen:
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
-
-
-def _milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
-    """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
-    what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
-    return (
-        N.MILESTONE_RE.search(sentence, clause_start, at) is not None
-        and P.EVENT_RE.search(sentence, clause_start, at) is None
-    )
-
-
-def _line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
-    """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
-    happens then; a call-off, or a milestone with no gathering named, is no event."""
-    line_end = work.find("\n", span[1], span[1] + 40)
-    if (
-        line_end < 0
-        or work[bounds[0] : span[0]].strip(" \t*#>|-")
-        or work[span[1] : line_end].strip(" \t*:,.|-")
-    ):
-        return False
-    below_start = line_end + 1
-    while work.startswith("\n", below_start) or work.startswith(" \n", below_start):
-        below_start = (
-            work.index("\n", below_start) + 1
-        )  # "26th April" / "" / "Please note…": blank lines between
-    below_end = work.find("\n", below_start, below_start + 200)
-    below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
-    return bool(
-        P.CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not P.EVENT_RE.search(below))
-    )
-
-
-def _line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
-    """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
-    line_start = work.rfind("\n", 0, span[0]) + 1
-    if line_start == 0 or work[line_start : span[0]].strip(" \t*#>|-"):
-        return False
-    above_end = line_start - 1
-    while (blank_end := work.rfind("\n", max(0, above_end - 3), above_end)) >= 0 and not work[
-        blank_end:above_end
-    ].strip():
-        above_end = blank_end  # "## Deadline" / "" / "May 26": blank lines between
-    above_start = work.rfind("\n", max(0, above_end - 40), above_end) + 1
-    if above_start == 0 and above_end > 40:
-        return False  # a line above longer than any heading
-    return N.DEADLINE_HEADING_RE.match(work[above_start:above_end]) is not None
-
-
-_CANCELLED_HEADING_RE = re.compile(
-    r"^[ \t]{0,3}#{1,6}[ \t*_]{0,4}(?:cancell?ed|postponed|called\s+off)[ \t*_.!]{0,6}$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def _called_off_by_the_heading_above(work: str, at: int) -> bool:
-    """ "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": a heading that says only
-    "Cancelled" calls off the dated heading that follows it (a few lines on, with no other heading between)."""
-    line_start = work.rfind("\n", 0, at) + 1
-    if line_start == 0 or not work.startswith("#", line_start):
-        return False
-    above = work[max(0, line_start - 160) : line_start]
-    if "ancel" not in above.lower() and "ostpone" not in above.lower() and "called" not in above.lower():
-        return False
-    headings = [m for m in re.finditer(r"^[ \t]{0,3}#", above, re.MULTILINE)]
-    return bool(headings) and _CANCELLED_HEADING_RE.match(above, headings[-1].start()) is not None
-
-
-def _line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:
-    """ "Plotholders' Newsletter" / "May 13th 2019": a date alone on the line under a newsletter's title is
-    the issue's date."""
-    line_start = work.rfind("\n", 0, span[0]) + 1
-    line_end = work.find("\n", span[1])
-    if (
-        line_start == 0
-        or work[line_start : span[0]].strip(" \t*#>|-")
-        or work[span[1] : line_end if line_end >= 0 else len(work)].strip(" \t*#>|-.,")
-    ):
-        return False
-    above_start = work.rfind("\n", max(0, line_start - 61), line_start - 1) + 1
-    return N.ISSUE_TITLE_RE.search(work, above_start, line_start - 1) is not None
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
@@ -709,19 +531,6 @@ def _offered_with_or(mentions: list[TimeMention], work: str) -> None:
             for at, mention in ((i, before), (i + 1, after)):
                 if not mention.candidate:
                     mentions[at] = replace(mention, flags=(*mention.flags, "candidate"))
-
-
-def _stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]) -> bool:
-    """ "the agenda goes out around 2024-07-01T10:00:00Z": a bare timestamp written in prose says when
-    something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
-    if "iso" not in mention.flags:
-        return False
-    before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
-    return bool(
-        N.SENT_OUT_BEFORE_RE.search(before)
-        or N.DEADLINE_BEFORE_RE.search(before)
-        or N.RECORD_BEFORE_RE.search(before)
-    )
 
 
 def _doubt_whole_groups(
@@ -758,33 +567,16 @@ _SPAN_JOIN_RE = re.compile(
 )
 
 
-def _join_timed_spans(mentions: list[TimeMention], work: str) -> list[TimeMention]:
+def _join_timed_spans(mentions: list[TimeMention], text: str, work: str) -> list[TimeMention]:
     """ "from 6pm Friday 12th September to 2pm Sunday 14th September" is one stay, not two starts."""
     mentions.sort(key=lambda m: m.span)
-    joined: list[TimeMention] = []
-    for mention in mentions:
-        if joined:
-            prior = joined[-1]
-            if (
-                not prior.all_day
-                and not mention.all_day
-                and prior.end is None
-                and mention.end is None
-                and isinstance(prior.start, datetime)
-                and isinstance(mention.start, datetime)
-                and timedelta(0) < mention.start - prior.start <= timedelta(days=14)
-                and _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0])
-            ):
-                span = (prior.span[0], mention.span[1])
-                flags = tuple(dict.fromkeys(prior.flags + mention.flags))
-                joined[-1] = TimeMention(
-                    prior.start,
-                    mention.start,
-                    False,
-                    span,
-                    prior.text + work[prior.span[1] : mention.span[0]] + mention.text,
-                    flags,
-                )
-                continue
-        joined.append(mention)
-    return joined
+    return S.join_starts_to_ends(
+        mentions,
+        text,
+        lambda prior, mention: (
+            isinstance(prior.start, datetime)
+            and isinstance(mention.start, datetime)
+            and timedelta(0) < mention.start - prior.start <= timedelta(days=14)
+            and _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
+        ),
+    )

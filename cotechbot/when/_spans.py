@@ -5,10 +5,12 @@ written bare.  Patterns compiled once at import and bounded like ``_patterns``."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
 from cotechbot.when import _patterns as P
+from cotechbot.when._clauses import EVENT_RE
 from cotechbot.when._clocks import _time_range, _time_single
 from cotechbot.when._model import TimeMention, _Clock, _Day, _Item, _Sentence, _Time
 from cotechbot.when._patterns import (
@@ -16,7 +18,6 @@ from cotechbot.when._patterns import (
     _YEAR_LEAD,
     CLOCK,
     DAY,
-    EVENT_RE,
     MON,
     SP,
     SP0,
@@ -157,9 +158,11 @@ def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
     return kept
 
 
-def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
-    """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
-    begin and a later one said to end right after it are one span (of at most a fortnight); so are two days."""
+def join_starts_to_ends(
+    results: list[TimeMention], text: str, belong: Callable[[TimeMention, TimeMention], bool]
+) -> list[TimeMention]:
+    """Each open mention followed by an open one of the same kind that ``belong`` says is its end becomes one
+    span from the first to the second."""
     joined: list[TimeMention] = []
     for mention in results:
         prior = joined[-1] if joined else None
@@ -167,11 +170,8 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             prior is not None
             and prior.end is None
             and mention.end is None
-            # both timed, or both whole days ("starts on Thu, 6th March and ends on Mon, 10th March")
             and prior.all_day == mention.all_day
-            and 0 < _days_between(prior.start, mention.start) < 14 + 1
-            and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0])
-            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0])
+            and belong(prior, mention)
         ):
             joined[-1] = replace(
                 prior,
@@ -183,6 +183,38 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
             continue
         joined.append(mention)
     return joined
+
+
+def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
+    """ "Hacking officially begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a timed moment said to
+    begin and a later one said to end right after it are one span (of at most a fortnight); so are two days
+    ("starts on Thu, 6th March and ends on Mon, 10th March")."""
+    return join_starts_to_ends(
+        results,
+        text,
+        lambda prior, mention: (
+            0 < _days_between(prior.start, mention.start) < 14 + 1
+            and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
+            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0]) is not None
+        ),
+    )
+
+
+def join_labelled_start_and_end(results: list[TimeMention], text: str, work: str) -> list[TimeMention]:
+    """ "Start date / time" / "Friday 23 July 2021, 10:00am" / "End date / time" / "Sunday 25 July 2021,
+    12:00pm": an event page's two labelled moments are one span from the first to the second."""
+    return join_starts_to_ends(
+        results,
+        text,
+        lambda prior, mention: (
+            mention.start > prior.start
+            and (
+                P.START_LABEL_RE.search(work, max(0, prior.span[0] - 40), prior.span[0]) is not None
+                and P.END_LABEL_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
+                or _start_line_then_end_line(prior, mention, work)
+            )
+        ),
+    )
 
 
 # "happening tomorrow! (Apr 13-14)": a bracket opening right after a day, restating it.

@@ -1,0 +1,279 @@
+"""What the words of a clause say about a date in it: told in the past or ahead, about a gathering or not,
+called off, a step in a process, a stamp; and what the lines just above and below a date line say."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from cotechbot.when import _not_gatherings as N
+from cotechbot.when import _patterns as P
+from cotechbot.when._model import TimeMention
+
+_I = re.IGNORECASE
+
+# A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
+CANCELLED_RE = re.compile(
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    r"|no\s+(?:meeting|call|session|gathering|social)"
+    # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
+    r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
+    r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
+    # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
+    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
+    r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
+    r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
+    # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
+    # (not "moving forward", not "glad this is moving again")
+    r"|(?:moving|rescheduling)(?!\s+(?:forward|on|ahead|along)\b)(?=[^.;!?\n]{0,60}?\s(?:to|until|till)\s)"
+    # "we will be postponing our AGM from 11th May": a postponement under way, from the old date or to the new
+    r"|postponing(?=[^.;!?\n]{0,60}?\s(?:to|until|till|from)\s))\b"
+    # "there will NOT now be a Society meeting", "we will not have a meeting on…", "there won't be any call":
+    # a gathering denied with a verb
+    r"|(?:will\s+not|won't|shall\s+not|do\s+not|don't)\s{1,3}(?:now\s{1,3})?(?:be|have|hold|be\s{1,3}(?:having|holding))\s{1,3}(?:an?|any|our|the)\s{1,3}"
+    r"(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
+    r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service|run|ride|walk)s?\b"
+    # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
+    r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
+    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
+    _I,
+)
+# "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
+# ("rescheduled to 19th November" names the new one).
+NEW_DATE_BEFORE_RE = re.compile(
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    _I,
+)
+# "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
+MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
+# Sentence context: who is speaking about when.
+PAST_RE = re.compile(
+    r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
+    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
+    # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
+    r"|showed(?:\s+up)?|turned\s+up"
+    r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
+    # "we agreed", "they organised": a pronoun and a regular past tense
+    r"|(?:we|they|i|he|she|you|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
+    r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
+    # "I just wanted to check", "I wondered if": politeness, not the past
+    r"|wanted\s+to|wondered)"
+    r"[a-z]{2,}ed)\b",
+    _I,
+)
+FUTURE_RE = re.compile(
+    r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
+    r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
+    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
+    r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
+    r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
+    _I,
+)
+# Words that say a weekday or a day-word is about a gathering rather than an errand.
+EVENT_RE = re.compile(
+    # "call for proposals" is a milestone, not a call
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
+    r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
+    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
+    r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
+    r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
+    # attending, and the gatherings co-ops, clubs and gardens hold
+    r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
+    r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
+    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
+    _I,
+)
+
+
+class Clauses:
+    """A sentence cut into clauses, with the tense and the gathering words of each read once."""
+
+    def __init__(self, sentence: str) -> None:
+        self._sentence = sentence
+        self._cuts = [0]
+        for m in P.CLAUSE_END_RE.finditer(sentence):
+            self._cuts.extend((m.start(), m.end()))
+        self._cuts.append(len(sentence))
+        self._past: dict[int, bool] = {}
+        self._gathering: dict[int, bool] = {}
+        self._cancelled: dict[int, bool] = {}
+        self._paperwork: dict[int, bool] = {}
+        self._milestone: dict[int, bool] = {}
+        self._may_be_away: bool | None = None
+        self._sentence_tense: bool | None = None
+        self._sentence_read = False
+        self._deadline_words: list[int] | None = None
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._cuts, offset) - 1
+        i -= i % 2  # even positions start clauses, odd ones end them
+        return self._cuts[i], self._cuts[min(i + 1, len(self._cuts) - 1)]
+
+    def past(self, offset: int) -> bool:
+        """Is the clause at ``offset`` told in the past tense (the sentence decides when the clause has no verb)?"""
+        start, end = self.bounds(offset)
+        if start not in self._past:
+            tense = clause_tense(self._sentence, start, end)
+            if tense is None:
+                if not self._sentence_read:
+                    self._sentence_tense = clause_tense(self._sentence, 0, len(self._sentence))
+                    self._sentence_read = True
+                tense = self._sentence_tense
+            self._past[start] = bool(tense)
+        return self._past[start]
+
+    def deadline_word_between(self, start: int, end: int) -> bool:
+        """Is there a word such as "deadline" between two offsets (found once per sentence, then bisected)?"""
+        if self._deadline_words is None:
+            self._deadline_words = [m.start() for m in N.DEADLINE_WORD_RE.finditer(self._sentence)]
+        i = bisect.bisect_left(self._deadline_words, start)
+        return i < len(self._deadline_words) and self._deadline_words[i] < end
+
+    def paperwork(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about paperwork or the calendar itself (leases, invoices, bank holidays)?"""
+        start, end = self.bounds(offset)
+        if start not in self._paperwork:
+            self._paperwork[start] = N.NOT_A_GATHERING_RE.search(self._sentence, start, end) is not None
+        return self._paperwork[start]
+
+    def milestone(self, offset: int) -> bool:
+        """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
+        start, end = self.bounds(offset)
+        if start not in self._milestone:
+            self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
+        return self._milestone[start]
+
+    def away(self, offset: int) -> bool:
+        """Does the clause say someone is away before ``offset``, with no gathering named in between?"""
+        if self._may_be_away is None:
+            lowered = self._sentence.lower()
+            self._may_be_away = any(hint in lowered for hint in N.ABSENCE_HINTS)
+        if not self._may_be_away:
+            return False
+        start, _ = self.bounds(offset)
+        absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
+        # "X will be gone Friday the 3rd, can you reschedule it to Thursday the 2nd?": a move names a gathering too
+        return (
+            bool(absences)
+            and EVENT_RE.search(self._sentence, absences[-1], offset) is None
+            and N.RESCHEDULING_RE.search(self._sentence, absences[-1], offset) is None
+        )
+
+    def cancelled(self, offset: int) -> bool:
+        """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
+        start, end = self.bounds(offset)
+        if start not in self._cancelled:
+            self._cancelled[start] = CANCELLED_RE.search(self._sentence, start, end) is not None
+        return self._cancelled[start]
+
+    def gathering(self, offset: int) -> bool:
+        """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
+        start, end = self.bounds(offset)
+        if start not in self._gathering:
+            self._gathering[start] = EVENT_RE.search(self._sentence, start, end) is not None
+        return self._gathering[start]
+
+
+def clause_tense(text: str, start: int, end: int) -> bool | None:
+    """True for past, False for present or future, None when the words do not say."""
+    past = PAST_RE.search(text, start, end) is not None
+    future = FUTURE_RE.search(text, start, end) is not None
+    if not (past or future):
+        return None
+    return past and not future
+
+
+def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
+    """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
+    what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
+    return (
+        N.MILESTONE_RE.search(sentence, clause_start, at) is not None
+        and EVENT_RE.search(sentence, clause_start, at) is None
+    )
+
+
+def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
+    """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
+    happens then; a call-off, or a milestone with no gathering named, is no event."""
+    line_end = work.find("\n", span[1], span[1] + 40)
+    if (
+        line_end < 0
+        or work[bounds[0] : span[0]].strip(" \t*#>|-")
+        or work[span[1] : line_end].strip(" \t*:,.|-")
+    ):
+        return False
+    below_start = line_end + 1
+    while work.startswith("\n", below_start) or work.startswith(" \n", below_start):
+        below_start = (
+            work.index("\n", below_start) + 1
+        )  # "26th April" / "" / "Please note…": blank lines between
+    below_end = work.find("\n", below_start, below_start + 200)
+    below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
+    return bool(CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not EVENT_RE.search(below)))
+
+
+def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
+    """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if line_start == 0 or work[line_start : span[0]].strip(" \t*#>|-"):
+        return False
+    above_end = line_start - 1
+    while (blank_end := work.rfind("\n", max(0, above_end - 3), above_end)) >= 0 and not work[
+        blank_end:above_end
+    ].strip():
+        above_end = blank_end  # "## Deadline" / "" / "May 26": blank lines between
+    above_start = work.rfind("\n", max(0, above_end - 40), above_end) + 1
+    if above_start == 0 and above_end > 40:
+        return False  # a line above longer than any heading
+    return N.DEADLINE_HEADING_RE.match(work[above_start:above_end]) is not None
+
+
+_CANCELLED_HEADING_RE = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t*_]{0,4}(?:cancell?ed|postponed|called\s+off)[ \t*_.!]{0,6}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def called_off_by_the_heading_above(work: str, at: int) -> bool:
+    """ "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": a heading that says only
+    "Cancelled" calls off the dated heading that follows it (a few lines on, with no other heading between)."""
+    line_start = work.rfind("\n", 0, at) + 1
+    if line_start == 0 or not work.startswith("#", line_start):
+        return False
+    above = work[max(0, line_start - 160) : line_start]
+    if "ancel" not in above.lower() and "ostpone" not in above.lower() and "called" not in above.lower():
+        return False
+    headings = [m for m in re.finditer(r"^[ \t]{0,3}#", above, re.MULTILINE)]
+    return bool(headings) and _CANCELLED_HEADING_RE.match(above, headings[-1].start()) is not None
+
+
+def line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:
+    """ "Plotholders' Newsletter" / "May 13th 2019": a date alone on the line under a newsletter's title is
+    the issue's date."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    line_end = work.find("\n", span[1])
+    if (
+        line_start == 0
+        or work[line_start : span[0]].strip(" \t*#>|-")
+        or work[span[1] : line_end if line_end >= 0 else len(work)].strip(" \t*#>|-.,")
+    ):
+        return False
+    above_start = work.rfind("\n", max(0, line_start - 61), line_start - 1) + 1
+    return N.ISSUE_TITLE_RE.search(work, above_start, line_start - 1) is not None
+
+
+def stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int]) -> bool:
+    """ "the agenda goes out around 2024-07-01T10:00:00Z": a bare timestamp written in prose says when
+    something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
+    if "iso" not in mention.flags:
+        return False
+    before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
+    return bool(
+        N.SENT_OUT_BEFORE_RE.search(before)
+        or N.DEADLINE_BEFORE_RE.search(before)
+        or N.RECORD_BEFORE_RE.search(before)
+    )
