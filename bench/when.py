@@ -222,6 +222,33 @@ def accuracy(show_misses: bool) -> None:
         baseline = dateparser_score(held_out_examples)
         if baseline is not None:
             _print_score("  dateparser", baseline)
+    if held_out_files:
+        print(" the labels themselves, on a random sample of held-out records")
+        second_labeller_agreement()
+
+
+def second_labeller_agreement() -> None:
+    """How far the labels themselves can be trusted: a second labeller, given only the text, the posting time
+    and the zone hint of a random sample of held-out records, scored against the gold labels."""
+    second = CORPUS_DIR / "agreement" / "heldout_sample_second_labeller.jsonl"
+    if not second.exists():
+        return
+    gold = {e["id"]: e for p in CORPUS_DIR.glob("*.jsonl") if is_held_out(p) for e in load_examples(p)}
+    score, identical = Score(), 0
+    for relabelled in load_examples(second):
+        expected = [event_key(e) for e in gold[relabelled["id"]]["events"]]
+        given = [event_key(e) for e in relabelled["events"]]
+        unmatched = list(expected)
+        for key in given:
+            if key in unmatched:
+                unmatched.remove(key)
+                score.true_positives += 1
+        score.predicted += len(given)
+        score.gold += len(expected)
+        score.examples += 1
+        identical += sorted(map(str, expected)) == sorted(map(str, given))
+    _print_score("second labeller", score)
+    print(f"  {'':<24} records labelled identically {identical} of {score.examples}")
 
 
 def dateparser_score(examples: list[dict[str, Any]]) -> Score | None:
