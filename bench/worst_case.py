@@ -48,6 +48,11 @@ PATHOLOGICAL_UNITS = [
     "in 10 minutes call ",
     "on the 5th and ",
     "I can do the 5th, ",
+    "The 20th would work ",
+    "tonight ",
+    "| Wed 18 February | 12-2 ",
+    "5pm, Monday 13 June 2022: ",
+    "out of office 1st May, ",
 ]
 
 

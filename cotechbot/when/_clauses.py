@@ -104,6 +104,7 @@ class Clauses:
         self._paperwork: dict[int, bool] = {}
         self._milestone: dict[int, bool] = {}
         self._may_be_away: bool | None = None
+        self._absences: dict[int, tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
@@ -154,14 +155,21 @@ class Clauses:
             self._may_be_away = any(hint in lowered for hint in N.ABSENCE_HINTS)
         if not self._may_be_away:
             return False
-        start, _ = self.bounds(offset)
-        absences = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, offset)]
+        start, end = self.bounds(offset)
+        if start not in self._absences:
+            # found once per clause, so a clause of many dates is read in linear time
+            self._absences[start] = (
+                [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)],
+                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)],
+                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)],
+            )
+        absence_ends, *named = self._absences[start]
+        last = bisect.bisect_right(absence_ends, offset) - 1
+        if last < 0:
+            return False
         # "X will be gone Friday the 3rd, can you reschedule it to Thursday the 2nd?": a move names a gathering too
-        return (
-            bool(absences)
-            and EVENT_RE.search(self._sentence, absences[-1], offset) is None
-            and N.RESCHEDULING_RE.search(self._sentence, absences[-1], offset) is None
-        )
+        since = absence_ends[last]
+        return not any(_found_between(spans, since, offset) for spans in named)
 
     def cancelled(self, offset: int) -> bool:
         """Does the clause at ``offset`` call something off ("cancelled", "postponed", "moved")?"""
@@ -277,3 +285,9 @@ def stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int])
         or N.DEADLINE_BEFORE_RE.search(before)
         or N.RECORD_BEFORE_RE.search(before)
     )
+
+
+def _found_between(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does one of these matches (in text order, not overlapping) lie wholly between ``start`` and ``end``?"""
+    i = bisect.bisect_left(spans, (start, start))
+    return i < len(spans) and spans[i][1] <= end

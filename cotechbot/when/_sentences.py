@@ -129,17 +129,24 @@ def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> li
     """ "today at 2pm or 3pm UTC", "Wednesday 15 March, 0800 + 1700 UTC": each clock is a mention of the same
     day (the zone written once after the last applies to all); offered with "or", each is a candidate."""
     made: list[_Item] = []
-    clocks: list[_Time] = []
+    # each clock with the items it was given to, found in one pass (a sentence of many dates stays linear)
+    given: dict[int, tuple[_Time, list[_Item]]] = {}
     for item in items:
-        if item.time is not None and item.time_adjacent and all(item.time is not c for c in clocks):
+        if item.time is not None:
+            given.setdefault(id(item.time), (item.time, []))[1].append(item)
+    clocks: list[_Time] = []
+    chosen: set[int] = set()
+    for item in items:
+        if item.time is not None and item.time_adjacent and id(item.time) not in chosen:
+            chosen.add(id(item.time))
             clocks.append(item.time)
+    in_order = sorted(times, key=lambda t: t.span)
+    starts = [t.span[0] for t in in_order]
     for clock in clocks:
-        members = [i for i in items if i.time is clock]
+        members = given[id(clock)][1]
         at = (clock.equivalents[-1] if clock.equivalents else clock).span[1]
         chain: list[tuple[_Time, bool]] = []
-        for other in times:
-            if other.span[0] < at:
-                continue
+        for other in in_order[bisect.bisect_left(starts, at) :]:
             joint = P.CLOCK_ALTERNATIVE_RE.fullmatch(work, at, other.span[0])
             quoted = joint is None and P.QUOTED_OPTION_JOINT_RE.fullmatch(work, at, other.span[0]) is not None
             if (joint is None and not quoted) or other.claimed or (other.end is None) != (clock.end is None):
@@ -360,6 +367,11 @@ def _alternate_items(found: _Sentence, items: list[_Item]) -> list[_Item]:
     return made
 
 
+# How far after a date the words that undo it ("…, so we don't meet", "No Comments") are looked for: bounded,
+# so a sentence of many dates is read in linear time.
+_AFTER_REACH = 120
+
+
 def _read_sentence(
     text: str, work: str, bounds: tuple[int, int], found: _Sentence, ctx: _Context, include_deadlines: bool
 ) -> list[TimeMention]:
@@ -424,7 +436,8 @@ def _read_sentence(
             work, item.span[1], min(bounds[1], item.span[1] + 20)
         ):
             continue  # "see our Oct. 1 blog post": the date names a document
-        if "comment" in sentence[offset:].lower() and N.BYLINE_AFTER_RE.match(work, tail, bounds[1]):
+        byline_end = min(bounds[1], tail + _AFTER_REACH)
+        if "comment" in work[tail:byline_end].lower() and N.BYLINE_AFTER_RE.match(work, tail, byline_end):
             continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
         if C.called_off_by_the_heading_above(work, lead):
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
@@ -434,7 +447,10 @@ def _read_sentence(
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
-        if "so" in sentence[offset:] and N.SO_CALLED_OFF_AFTER_RE.search(work, item.span[1], bounds[1]):
+        so_end = min(bounds[1], item.span[1] + _AFTER_REACH)
+        if "so" in work[item.span[1] : so_end] and N.SO_CALLED_OFF_AFTER_RE.search(
+            work, item.span[1], so_end
+        ):
             continue  # "This Friday is the 7th, so we don't meet"
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering

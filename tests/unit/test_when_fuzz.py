@@ -107,6 +107,12 @@ def test_pathological_repetitions_are_read_without_raising():
         "3pm ",
         "`",
         "in 10 minutes call ",
+        "on the 5th and ",
+        "The 20th would work ",
+        "tonight ",
+        "| Wed 18 February | 12-2 ",
+        "5pm, Monday 13 June 2022: ",
+        "out of office 1st May, ",
     ]:
         text = unit * (40_000 // len(unit))
         assert isinstance(read_times(text, NOW), list), unit
