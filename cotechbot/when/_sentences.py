@@ -129,21 +129,23 @@ def _clock_alternatives(items: list[_Item], times: list[_Time], work: str) -> li
     """ "today at 2pm or 3pm UTC", "Wednesday 15 March, 0800 + 1700 UTC": each clock is a mention of the same
     day (the zone written once after the last applies to all); offered with "or", each is a candidate."""
     made: list[_Item] = []
-    # each clock with the items it was given to, found in one pass (a sentence of many dates stays linear)
-    given: dict[int, tuple[_Time, list[_Item]]] = {}
-    for item in items:
-        if item.time is not None:
-            given.setdefault(id(item.time), (item.time, []))[1].append(item)
     clocks: list[_Time] = []
     chosen: set[int] = set()
     for item in items:
         if item.time is not None and item.time_adjacent and id(item.time) not in chosen:
             chosen.add(id(item.time))
             clocks.append(item.time)
+    if not clocks or len(times) < 2:
+        return made
+    # each clock with the items it was given to, found in one pass (a sentence of many dates stays linear)
+    given: dict[int, list[_Item]] = {}
+    for item in items:
+        if item.time is not None and id(item.time) in chosen:
+            given.setdefault(id(item.time), []).append(item)
     in_order = sorted(times, key=lambda t: t.span)
     starts = [t.span[0] for t in in_order]
     for clock in clocks:
-        members = given[id(clock)][1]
+        members = given[id(clock)]
         at = (clock.equivalents[-1] if clock.equivalents else clock).span[1]
         chain: list[tuple[_Time, bool]] = []
         for other in in_order[bisect.bisect_left(starts, at) :]:
