@@ -129,7 +129,11 @@ def test_claim_takes_only_due_actions_once(ledger: Ledger) -> None:
 
 
 def test_concurrent_claims_never_share_an_action(ledger: Ledger) -> None:
-    """Eight threads claiming at once from 40 due actions take each action exactly once between them."""
+    """Eight threads claiming at once from 40 due actions take each action exactly once between them, while
+    a claim's lease runs. (SQLite's default lease is zero — one dispatcher at a time holds the dispatch lock,
+    and a crashed claim is retried at once — so the lease is set here: without the lock, a zero lease lets a
+    claim made at the same instant be taken again, which is what the lease is for.)"""
+    ledger.claim_lease = timedelta(minutes=5)
     ledger.apply_plan("cotech", ["topic/1"], [reminder(f"k{i}") for i in range(40)])
     taken: list[str] = []
     lock = threading.Lock()
