@@ -55,7 +55,6 @@ from cotechbot.when._model import (
 from cotechbot.when._sentences import _read_sentence
 from cotechbot.when._spans import (
     _bare_ends,
-    _first_of_repeated_spans,
     _sessions_under_a_date_line,
     _weekly_slot_hours_for_dated_days,
 )
@@ -219,7 +218,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
             )
     results.sort(key=lambda mention: mention.span)
     if len(results) > 1:
-        results = S.join_begins_and_ends(_first_of_repeated_spans(results), text, work)
+        results = S.join_begins_and_ends(results, text, work)
         results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)

@@ -144,20 +144,6 @@ SESSION_JOIN_RE = re.compile(
 )
 
 
-def _first_of_repeated_spans(results: list[TimeMention]) -> list[TimeMention]:
-    """ "from February 19th to February 26th … in one place from February 19th to February 26th": a span of
-    days written twice in one text is one event."""
-    seen: set[tuple[object, object]] = set()
-    kept: list[TimeMention] = []
-    for mention in results:
-        if mention.all_day and mention.end is not None:
-            if (mention.start, mention.end) in seen:
-                continue
-            seen.add((mention.start, mention.end))
-        kept.append(mention)
-    return kept
-
-
 def join_starts_to_ends(
     results: list[TimeMention], text: str, belong: Callable[[TimeMention, TimeMention], bool]
 ) -> list[TimeMention]:
