@@ -238,14 +238,7 @@ def second_labeller_agreement() -> None:
     for relabelled in load_examples(second):
         expected = [event_key(e) for e in gold[relabelled["id"]]["events"]]
         given = [event_key(e) for e in relabelled["events"]]
-        unmatched = list(expected)
-        for key in given:
-            if key in unmatched:
-                unmatched.remove(key)
-                score.true_positives += 1
-        score.predicted += len(given)
-        score.gold += len(expected)
-        score.examples += 1
+        score.count(expected, given)
         identical += sorted(map(str, expected)) == sorted(map(str, given))
     _print_score("second labeller", score)
     print(f"  {'':<24} records labelled identically {identical} of {score.examples}")
@@ -280,15 +273,7 @@ def dateparser_score(examples: list[dict[str, Any]]) -> Score | None:
                 predicted.append((moment.isoformat(), None, False))
             else:
                 predicted.append((moment.date().isoformat(), None, True))
-        gold = [event_key(e) for e in example.get("events", [])]
-        unmatched = list(gold)
-        for key in predicted:
-            if key in unmatched:
-                unmatched.remove(key)
-                score.true_positives += 1
-        score.predicted += len(predicted)
-        score.gold += len(gold)
-        score.examples += 1
+        score.count([event_key(e) for e in example.get("events", [])], predicted)
     return score
 
 

@@ -64,6 +64,20 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def count(self, gold: list[EventKey], predicted: list[EventKey]) -> int:
+        """Tally one example: each predicted event matches at most one equal gold event. Returns the hits."""
+        unmatched = list(gold)
+        hits = 0
+        for key in predicted:
+            if key in unmatched:
+                unmatched.remove(key)
+                hits += 1
+        self.true_positives += hits
+        self.predicted += len(predicted)
+        self.gold += len(gold)
+        self.examples += 1
+        return hits
+
     def add(self, other: Score) -> None:
         self.true_positives += other.true_positives
         self.predicted += other.predicted
@@ -127,16 +141,7 @@ def score_examples(
     for example in examples:
         gold = [event_key(e) for e in example.get("events", []) if not (actionable_only and e.get("all_day"))]
         predicted = predict(example, confident_only=confident_only, actionable_only=actionable_only)
-        unmatched = list(gold)
-        hits = 0
-        for key in predicted:
-            if key in unmatched:
-                unmatched.remove(key)
-                hits += 1
-        score.true_positives += hits
-        score.predicted += len(predicted)
-        score.gold += len(gold)
-        score.examples += 1
+        hits = score.count(gold, predicted)
         if hits != len(gold) or hits != len(predicted):
             score.misses.append(Miss(str(example.get("id")), example["text"], gold, predicted))
     return score
