@@ -424,6 +424,8 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if item.time is None and _dates_its_own_post(item, sentence, ctx):
+            continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
@@ -534,6 +536,22 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
+    """A day written in full (day, month and year) that is the day the text was written, in a sentence that
+    names no gathering and says nothing ahead, is the post's stamp or signature date ("October 17, 2007",
+    "The Secretary / 26 July 2023"): people announcing a gathering that same day name it."""
+    day = item.first
+    return (
+        item.kind == "day"
+        and day is not None
+        and day.year is not None
+        and day.month is not None
+        and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+        and C.EVENT_RE.search(sentence) is None
+        and C.FUTURE_RE.search(sentence) is None
+    )
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

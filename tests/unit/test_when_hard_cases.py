@@ -1308,3 +1308,29 @@ def test_would_and_a_bare_ordinal_offers_a_day():
 def test_bare_days_said_to_be_gatherings_are_read():
     text = "The 24th and 26th will be open sessions, and the 28th will be our AGM meeting."
     assert [start for start, *_ in read(text)] == ["2025-02-24", "2025-02-26", "2025-02-28"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thursday, 20 February 2025",  # a blog post's date line
+        "Yours sincerely,\nThe Treasurer\n20 Feb 2025",  # a letter's signature date
+        "Posted to the club pages (No. 4, Feb 20 2025)",
+        "Date: 2025-02-20\nCategory: news",
+    ],
+)
+def test_a_full_date_of_the_day_written_with_nothing_to_attend_is_the_posts_stamp(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Committee meeting 20 February 2025",  # a gathering named the same day
+        "We will be at the allotment on 20 February 2025",  # said as ahead
+        "See you 20 Feb 2025 at 7pm",
+        "Friday, 21 February 2025",  # the next day: not the day it was written
+    ],
+)
+def test_a_full_date_of_the_day_written_is_still_read_when_it_names_a_gathering(text):
+    assert confident(text) != []
