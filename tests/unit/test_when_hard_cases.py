@@ -1334,3 +1334,18 @@ def test_a_full_date_of_the_day_written_with_nothing_to_attend_is_the_posts_stam
 )
 def test_a_full_date_of_the_day_written_is_still_read_when_it_names_a_gathering(text):
     assert confident(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hackday began on Saturday morning in the library annex.",
+        "Our AGM started on Tuesday evening with a welcome from the chair.",
+    ],
+)
+def test_a_gathering_told_as_begun_is_past(text):
+    assert confident(text) == []
+
+
+def test_a_getting_started_session_is_not_told_in_the_past():
+    assert confident("Getting started session for new members, 2 March?") == [("2025-03-02", None, True)]
