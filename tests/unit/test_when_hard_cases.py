@@ -1349,3 +1349,15 @@ def test_a_gathering_told_as_begun_is_past(text):
 
 def test_a_getting_started_session_is_not_told_in_the_past():
     assert confident("Getting started session for new members, 2 March?") == [("2025-03-02", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reading group now runs every 2 weeks on Monday at 6pm.",
+        "From now on we meet every four weeks on Wednesday, 19:00 UTC.",
+        "The choir rehearses fortnightly on Tuesday at 7.30pm.",
+    ],
+)
+def test_a_weekday_every_few_weeks_is_a_series_with_no_sure_next_date(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
