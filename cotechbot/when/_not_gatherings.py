@@ -310,3 +310,5 @@ BYLINE_AFTER_RE = re.compile(
 )
 # The line right above a date alone on its line: "Plotholders' Newsletter" / "May 13th 2019" dates an issue.
 ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)
+# The opening of a to-do line: "- [ ] approve the changes on 2017-12-11", "* [x] update the roadmap on the 26th".
+TASK_LINE_RE = re.compile(r"[ \t>]{0,8}(?:[-*+][ \t]{1,3})?\[[ xX]\][ \t]")

@@ -426,6 +426,8 @@ def _read_sentence(
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if item.time is None and _dates_its_own_post(item, sentence, ctx):
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if "[" in sentence and _on_a_task_line(work, item.span):
+            continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
@@ -552,6 +554,21 @@ def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
         and C.EVENT_RE.search(sentence) is None
         and C.FUTURE_RE.search(sentence) is None
     )
+
+
+def _on_a_task_line(work: str, span: tuple[int, int]) -> bool:
+    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, unless the line names a
+    gathering ("- [x] book the hall for our AGM on 24 July")."""
+    line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
+    if (line_start == 0 and span[0] > _TASK_REACH) or N.TASK_LINE_RE.match(work, line_start) is None:
+        return False
+    # bounded both ways, so a long line of many dates is still read in linear time
+    line_end = work.find("\n", span[1], span[1] + _TASK_REACH)
+    return C.EVENT_RE.search(work, line_start, line_end if line_end >= 0 else span[1] + _TASK_REACH) is None
+
+
+# How far a to-do line's words are looked at around a date on it.
+_TASK_REACH = 200
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

@@ -1361,3 +1361,18 @@ def test_a_getting_started_session_is_not_told_in_the_past():
 )
 def test_a_weekday_every_few_weeks_is_a_series_with_no_sure_next_date(text):
     assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- [ ] publish the revised bylaws on 2025-03-10",
+        "* [x] tidy the shared drive on Friday the 28th",
+    ],
+)
+def test_a_date_on_a_to_do_line_naming_no_gathering_dates_a_task(text):
+    assert confident(text) == []
+
+
+def test_a_to_do_line_that_names_a_gathering_keeps_its_date():
+    assert confident("- [x] agree a date for the members' meeting: 12 March") == [("2025-03-12", None, True)]
