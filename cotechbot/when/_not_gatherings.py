@@ -136,7 +136,9 @@ DEADLINE_HINTS = (
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
-    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b)",
+    # "photos by e-mail, 22 March or sooner": nothing later than the date
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b"
+    r"|or\s+(?:sooner|earlier|before)\b)",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".

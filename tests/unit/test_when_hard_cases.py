@@ -1376,3 +1376,16 @@ def test_a_date_on_a_to_do_line_naming_no_gathering_dates_a_task(text):
 
 def test_a_to_do_line_that_names_a_gathering_keeps_its_date():
     assert confident("- [x] agree a date for the members' meeting: 12 March") == [("2025-03-12", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entries for the photo competition can be handed in at the shop, 3 March or sooner.",
+        "Send your apologies to the secretary on 5 March or earlier, please.",
+    ],
+)
+def test_a_date_or_sooner_is_a_deadline(text):
+    assert confident(text) == []
+    flagged = read_times(text, FEB, LONDON, include_deadlines=True)
+    assert [m.flags for m in flagged] == [("deadline",)]
