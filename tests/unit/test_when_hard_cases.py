@@ -1389,3 +1389,14 @@ def test_a_date_or_sooner_is_a_deadline(text):
     assert confident(text) == []
     flagged = read_times(text, FEB, LONDON, include_deadlines=True)
     assert [m.flags for m in flagged] == [("deadline",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The committee meets on 12 March; Sam is taking a vacation on 7 March.", ["2025-03-12"]),
+        ("Half the team will take a vacation on 7 March.", []),
+    ],
+)
+def test_a_date_said_to_be_a_vacation_is_an_absence(text, expected):
+    assert [start for start, *_ in confident(text)] == expected
