@@ -1400,3 +1400,10 @@ def test_a_date_or_sooner_is_a_deadline(text):
 )
 def test_a_date_said_to_be_a_vacation_is_an_absence(text, expected):
     assert [start for start, *_ in confident(text)] == expected
+
+
+def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
+    after = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # the Monday after
+    text = "> Don't forget the social is this Saturday,\n> 1 March, at the Crown."
+    assert confident(text, after) == []
+    assert confident(text.replace("> ", ""), after) == []
