@@ -1407,3 +1407,15 @@ def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
     text = "> Don't forget the social is this Saturday,\n> 1 March, at the Crown."
     assert confident(text, after) == []
     assert confident(text.replace("> ", ""), after) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a window months long is when something must happen, not a day anyone meets
+        ("The branch AGM has to take place between 1 March and 31 May.", []),
+        ("Our stall will be up between 4 March and 6 March.", [("2025-03-04", "2025-03-06", True)]),
+    ],
+)
+def test_between_two_days_is_one_stretch(text, expected):
+    assert confident(text) == expected
