@@ -434,8 +434,12 @@ def _read_sentence(
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
-        if item.kind == "relday" and N.AFTER_BEFORE_RE.search(before):
-            continue  # "after tomorrow, the next meeting would be…": not a day anything happens
+        if item.kind == "relday" and N.AFTER_BEFORE_RE.search(
+            work, max(bounds[0], item.span[0] - 12), item.span[0]
+        ):
+            # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
+            # starts, whatever clock the sentence gives
+            continue
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(

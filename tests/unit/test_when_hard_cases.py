@@ -1419,3 +1419,8 @@ def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
 )
 def test_between_two_days_is_one_stretch(text, expected):
     assert confident(text) == expected
+
+
+def test_a_day_word_after_after_is_when_a_change_starts_even_with_a_clock_before_it():
+    text = "Open calls move to 6pm UK for all the sessions after today."
+    assert confident(text) == []
