@@ -106,7 +106,28 @@ SENT_OUT_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+SENT_OUT_HINTS = (
+    "out",
+    "publish",
+    "releas",
+    "due",
+    "deadline",
+    "print",
+    "posted",
+    "announc",
+    "sent",
+    "mailed",
+    "circulated",
+    "distributed",
+    "uploaded",
+)
+# A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
+# changes publicly on 11 December": a thing made public on the day, not people gathering.
+MADE_PUBLIC_BEFORE_RE = re.compile(
+    r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
+    r"|distributed|uploaded))\b(?![^.,;!?\n]{0,40}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,40}$",
+    _I,
+)
 # Right after a date: "On October the 1st, we will be emailing every member": the day an errand is done.
 ERRAND_AFTER_RE = re.compile(
     r"[\s,]{0,3}(?:we|i|they)(?:\s{1,3}(?:will|shall|are\s{1,3}going\s{1,3}to)|['’]ll)\s{1,3}(?:be\s{1,3})?"

@@ -517,6 +517,10 @@ def _read_sentence(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
+            if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
+                before
+            ):
+                continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
             if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
                 continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
             if not work[bounds[0] : lead].strip(" \t*#>|-") and N.TIMELINE_LABEL_AFTER_RE.match(

@@ -1424,3 +1424,19 @@ def test_between_two_days_is_one_stretch(text, expected):
 def test_a_day_word_after_after_is_when_a_change_starts_even_with_a_clock_before_it():
     text = "Open calls move to 6pm UK for all the sessions after today."
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The new rota will be printed and pinned up in the shed from Friday 7 March.", []),
+        ("- approve announcing the new prices publicly on 2025-03-10", []),
+        # the thing announced is a gathering held on the date
+        (
+            "We announced the regional summit, which will be held 10 March in Leeds.",
+            [("2025-03-10", None, True)],
+        ),
+    ],
+)
+def test_a_date_something_is_printed_or_announced_on_is_an_errand(text, expected):
+    assert confident(text) == expected
