@@ -26,7 +26,12 @@ MILESTONE_RE = re.compile(
     # "winners will be announced on 3 February", "we will close a milestone"; and the clocks changing
     r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
     r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
-    r"|clocks?\s{1,3}(?:go|change|spring|fall)s?)\b",
+    r"|clocks?\s{1,3}(?:go|change|spring|fall)s?"
+    # "memberships will also be available Sept. 17", "permits can be obtained … between 7pm and 9pm": when a thing
+    # can be had, not when anyone gathers
+    r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
+    r"(?:(?:will|can|may|shall)\s{1,3}(?:also\s{1,3})?be|are|is)\s{1,3}(?:(?:now|also)\s{1,3})?"
+    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
     _I,
 )
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever

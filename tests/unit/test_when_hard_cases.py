@@ -1440,3 +1440,14 @@ def test_a_day_word_after_after_is_when_a_change_starts_even_with_a_clock_before
 )
 def test_a_date_something_is_printed_or_announced_on_is_an_errand(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Raffle tickets will also be available 8 March.",
+        "Parking permits can be collected from the office on Saturday between 10am and noon.",
+    ],
+)
+def test_when_a_thing_can_be_had_is_not_a_gathering(text):
+    assert confident(text) == []
