@@ -1451,3 +1451,15 @@ def test_a_date_something_is_printed_or_announced_on_is_an_errand(text, expected
 )
 def test_when_a_thing_can_be_had_is_not_a_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tuesday 25 February      No Junior Training",
+        "Friday 28 February: No Lecture or Classes (reading week)",
+        "Sunday 2 March - no Club Ride",
+    ],
+)
+def test_a_date_over_a_club_session_denied_is_no_gathering(text):
+    assert confident(text) == []
