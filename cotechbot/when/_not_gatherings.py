@@ -193,7 +193,7 @@ RECORD_BEFORE_RE = re.compile(
     r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
-    r"|(?:added|created|uploaded|submitted|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
+    r"|(?:added|created|uploaded|submitted|posted|written|published|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
     # "the end of our financial year (31st March)", "tax year ending 5 April": the accounts' calendar, even in a
     # clause that names a meeting
     r"|(?:financial|fiscal|tax|accounting)\s+year(?:[\s-]end)?(?:\s+(?:ends?|ending|is))?\s*\(?"

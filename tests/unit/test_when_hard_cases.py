@@ -1463,3 +1463,14 @@ def test_when_a_thing_can_be_had_is_not_a_gathering(text):
 )
 def test_a_date_over_a_club_session_denied_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Posted by jsmith on March 3, 2025 at 6:30pm",
+        "Written by Anna Lee on 3 March 2025",
+    ],
+)
+def test_a_byline_naming_its_author_dates_the_post(text):
+    assert confident(text) == []
