@@ -1474,3 +1474,10 @@ def test_a_date_over_a_club_session_denied_is_no_gathering(text):
 )
 def test_a_byline_naming_its_author_dates_the_post(text):
     assert confident(text) == []
+
+
+def test_a_clock_said_twice_as_twelve_noon_is_one_clock_and_a_deadline_after_no_later_than():
+    assert confident("Lunch at the hall, 12.00 noon on Friday 7 March") == [
+        ("2025-03-07T12:00:00+00:00", None, False)
+    ]
+    assert confident("Nominations to the secretary no later than 12.00 noon on Friday 7 March.") == []
