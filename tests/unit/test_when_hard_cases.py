@@ -1480,4 +1480,7 @@ def test_a_clock_said_twice_as_twelve_noon_is_one_clock_and_a_deadline_after_no_
     assert confident("Lunch at the hall, 12.00 noon on Friday 7 March") == [
         ("2025-03-07T12:00:00+00:00", None, False)
     ]
-    assert confident("Nominations to the secretary no later than 12.00 noon on Friday 7 March.") == []
+    assert (
+        confident("Motions for the spring AGM must reach us no later than 12.00 noon on Friday 7 March.")
+        == []
+    )
