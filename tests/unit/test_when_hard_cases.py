@@ -1484,3 +1484,14 @@ def test_a_clock_said_twice_as_twelve_noon_is_one_clock_and_a_deadline_after_no_
         confident("Motions for the spring AGM must reach us no later than 12.00 noon on Friday 7 March.")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The open evening on Tuesday attracted over forty visitors.",
+        "On Saturday night the choir celebrated its twentieth season.",
+    ],
+)
+def test_a_gathering_said_to_have_attracted_or_celebrated_is_past(text):
+    assert confident(text) == []
