@@ -16,7 +16,7 @@ MILESTONE_RE = re.compile(
     r"\b(?:freeze|end\s+of\s+life|call\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)|releas(?:e|es|ed|ing)|announc\w{0,4}\s+(?:the\s+)?(?:schedule|programme|program"
     r"|line-?up|speakers|results|winners)|(?:registrations?|nominations?|voting|votes?|ballots?|polls|applications?"
     r"|submissions?|entries|sign-?ups?)\s{1,3}(?:(?:will|are|is|shall)\s{1,3})?(?:be\s{1,3}|now\s{1,3})?(?:open|clos)\w{0,3}"
-    r"|nominations?|restrictions?\s{1,3}(?:(?:are|will|to)\s{1,3})?(?:be\s{1,3}|due\s{1,3}to\s{1,3})?(?:lift|eas|end|relax)\w{0,3}"
+    r"|nominations?|(?:restrictions?|bans?|lockdowns?|curfews?|moratori(?:um|ums|a))\s{1,3}(?:(?:are|is|will|to)\s{1,3})?(?:be\s{1,3}|due\s{1,3}to\s{1,3})?(?:lift|eas|end|relax)\w{0,3}"
     r"|(?:lifting|easing|end)\s{1,3}of\s{1,3}(?:the\s{1,3})?(?:\w{1,20}\s{1,3})?restrictions|(?:building|engineering|road)\s+works|works?\s+(?:will\s+)?(?:begin|start)s?"
     r"|re-?open\w{0,3}|opened|open\s+again|closed\s+for|removed\s+from|membership\s+year|sent\s+(?:an?\s+)?e-?mail|e-?mailed"
     r"|labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"

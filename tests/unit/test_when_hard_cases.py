@@ -1495,3 +1495,14 @@ def test_a_clock_said_twice_as_twelve_noon_is_one_clock_and_a_deadline_after_no_
 )
 def test_a_gathering_said_to_have_attracted_or_celebrated_is_past(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From what we hear, the hosepipe ban will be lifted on 10 March.",
+        "The local lockdown will end on 12 March.",
+    ],
+)
+def test_a_ban_or_lockdown_ending_is_a_milestone(text):
+    assert confident(text) == []
