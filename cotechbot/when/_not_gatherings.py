@@ -190,7 +190,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
-    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
+    # "will be on Wednesday 2, not Tuesday 1": the day denied ("if not", "or not", "why not" offer it)
+    r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
     r"|(?:added|created|uploaded|submitted|posted|written|published|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
@@ -256,7 +257,7 @@ RECORD_HINTS = (
     "available",
     "instead",
     "rather",
-    "not on",
+    "not",
     "closed",
     "arriv",
     "leaving",

@@ -1506,3 +1506,14 @@ def test_a_gathering_said_to_have_attracted_or_celebrated_is_past(text):
 )
 def test_a_ban_or_lockdown_ending_is_a_milestone(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The quiz night is on Thursday 6 March, not Wednesday 5 March.", [("2025-03-06", None, True)]),
+        ("Why not Saturday 8 March for the social?", [("2025-03-08", None, True)]),
+    ],
+)
+def test_a_date_said_not_to_be_the_day_is_denied(text, expected):
+    assert confident(text) == expected
