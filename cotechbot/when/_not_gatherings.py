@@ -129,7 +129,7 @@ SENT_OUT_HINTS = (
 # A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
 # changes publicly on 11 December": a thing made public on the day, not people gathering.
 MADE_PUBLIC_BEFORE_RE = re.compile(
-    r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
+    r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing|ements?)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
     r"|distributed|uploaded))\b(?![^.,;!?\n]{0,40}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,40}$",
     _I,
 )
@@ -169,7 +169,10 @@ DEADLINE_AFTER_RE = re.compile(
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
 DEADLINE_HEADING_RE = re.compile(
-    r"^[\s#*_>|-]{0,8}(?:deadlines?|due\s+dates?|closing\s+dates?|cut-?off(?:\s+dates?)?)[\s*_:|-]{0,6}$", _I
+    # "Camera ready due:", "Paper deadline": a step named before its due word
+    r"^[\s#*_>|-]{0,8}(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
+    r"[\s*_:|-]{0,6}$",
+    _I,
 )
 # Right after a date: "On September 18 each year", "on 5 May annually": a yearly recurrence names no instance.
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
@@ -324,7 +327,8 @@ FROM_OPENING_RE = re.compile(
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
 TIMELINE_LABEL_AFTER_RE = re.compile(
-    r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
+    # (or set apart by a run of spaces, as a table's columns are)
+    r"(?:[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}|[ \t]{2,40})[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
     r"|(?:published|circulated|made\s+available|announced|notified))\b",
     _I,
 )

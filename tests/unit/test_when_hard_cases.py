@@ -1517,3 +1517,19 @@ def test_a_ban_or_lockdown_ending_is_a_milestone(text):
 )
 def test_a_date_said_not_to_be_the_day_is_denied(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Final abstracts due:\nMarch 14, 2025",
+        "Friday 14th March            Closing date for tickets to the spring supper.",
+    ],
+)
+def test_a_date_labelled_as_due_or_closing_by_its_table_is_a_deadline(text):
+    assert confident(text) == []
+
+
+def test_a_date_of_an_announcement_in_a_timeline_is_not_a_gathering():
+    text = "Applications open March 3\nShortlist and announcement April 1"
+    assert confident(text) == []
