@@ -260,7 +260,7 @@ RECORD_HINTS = (
     "available",
     "instead",
     "rather",
-    "not",
+    "not ",
     "closed",
     "arriv",
     "leaving",
