@@ -340,8 +340,12 @@ DOCUMENT_AFTER_RE = re.compile(
 )
 # On a date's own line: "May 15, 2019 May 2019 No Comments", "3 May 2019 | Leave a comment": a blog post's byline.
 BYLINE_AFTER_RE = re.compile(
-    r"[^\n]{0,60}?\b(?:(?:no|\d{1,4})\s+comments?|leave\s+a\s+(?:comment|reply))\b", _I
+    r"[^\n]{0,60}?\b(?:(?:no|\d{1,4})\s+comments?|leave\s+a\s+(?:comment|reply)"
+    # "2nd February 2019 AUTHOR: dwhite CATEGORIES: Event Report": a blog engine's labels
+    r"|(?:author|categor(?:y|ies)|tags|filed\s+under)\s*:)",
+    _I,
 )
+BYLINE_HINTS = ("comment", "author", "categor", "tags", "filed")
 # The line right above a date alone on its line: "Plotholders' Newsletter" / "May 13th 2019" dates an issue.
 ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)
 # The opening of a to-do line: "- [ ] approve the changes on 2017-12-11", "* [x] update the roadmap on the 26th".

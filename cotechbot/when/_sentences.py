@@ -447,7 +447,10 @@ def _read_sentence(
         ):
             continue  # "see our Oct. 1 blog post": the date names a document
         byline_end = min(bounds[1], tail + _AFTER_REACH)
-        if "comment" in work[tail:byline_end].lower() and N.BYLINE_AFTER_RE.match(work, tail, byline_end):
+        after_lowered = work[tail:byline_end].lower()
+        if any(hint in after_lowered for hint in N.BYLINE_HINTS) and N.BYLINE_AFTER_RE.match(
+            work, tail, byline_end
+        ):
             continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
         if C.called_off_by_the_heading_above(work, lead):
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off

@@ -1533,3 +1533,14 @@ def test_a_date_labelled_as_due_or_closing_by_its_table_is_a_deadline(text):
 def test_a_date_of_an_announcement_in_a_timeline_is_not_a_gathering():
     text = "Applications open March 3\nShortlist and announcement April 1"
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20th February 2025 AUTHOR: rkhan CATEGORIES: Event Report",
+        "February 20, 2025 | Tags: meeting, committee",
+    ],
+)
+def test_a_date_followed_by_a_blog_engines_labels_is_a_byline(text):
+    assert confident(text) == []
