@@ -350,3 +350,14 @@ BYLINE_HINTS = ("comment", "author", "categor", "tags", "filed")
 ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)
 # The opening of a to-do line: "- [ ] approve the changes on 2017-12-11", "* [x] update the roadmap on the 26th".
 TASK_LINE_RE = re.compile(r"[ \t>]{0,8}(?:[-*+][ \t]{1,3})?\[[ xX]\][ \t]")
+# "September 26, the original scheduled date for the first meeting, …", "the original date for the town hall of
+# Monday, March 21": a date named as the one a gathering was first set for (and so moved away from).
+ORIGINAL_DATE_BEFORE_RE = re.compile(
+    r"\boriginal(?:ly)?\s{1,3}(?:scheduled\s{1,3}|planned\s{1,3}|proposed\s{1,3})?date\b[^.;!?\n\d]{0,45}$",
+    _I,
+)
+ORIGINAL_DATE_AFTER_RE = re.compile(
+    r"[\s,(]{0,3}(?:(?:was|is)\s{1,3})?(?:the|our|its|their)\s{1,3}original(?:ly)?\s{1,3}"
+    r"(?:scheduled\s{1,3}|planned\s{1,3}|proposed\s{1,3})?date\b",
+    _I,
+)

@@ -424,6 +424,10 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
+            continue  # "the original date for the town hall of Monday, March 21": the date moved away from
+        if N.ORIGINAL_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+            continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, sentence, ctx):
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
         if "[" in sentence and _on_a_task_line(work, item.span):

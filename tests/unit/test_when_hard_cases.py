@@ -1544,3 +1544,19 @@ def test_a_date_of_an_announcement_in_a_timeline_is_not_a_gathering():
 )
 def test_a_date_followed_by_a_blog_engines_labels_is_a_byline(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Friday 7 March, the original date for the spring social, clashes with the derby.", []),
+        ("Several members asked that the original date for the hustings of Friday 7 March be moved.", []),
+        (
+            "The original date of 7 March has been changed to 14 March for the social.",
+            [("2025-03-14", None, True)],
+        ),
+        ("The annual walk on Sunday 9 March will not be possible this year.", []),
+    ],
+)
+def test_a_date_named_as_the_original_one_or_not_possible_is_no_gathering(text, expected):
+    assert confident(text) == expected
