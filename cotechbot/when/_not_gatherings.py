@@ -125,12 +125,18 @@ SENT_OUT_HINTS = (
     "circulated",
     "distributed",
     "uploaded",
+    " off",
+    "deliver",
 )
 # A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
 # changes publicly on 11 December": a thing made public on the day, not people gathering.
 MADE_PUBLIC_BEFORE_RE = re.compile(
     r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing|ements?)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
-    r"|distributed|uploaded))\b(?![^.,;!?\n]{0,40}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,40}$",
+    r"|distributed|uploaded)"
+    # "will be turning off the water supply on 24th October", "the delivery will be made to the food bank on the
+    # 16th", "drop them off on Friday 7th": a chore done on the day
+    r"|(?:turn|switch)(?:s|es|ing|ed)?\s+off|deliver(?:y|ies|ed|ing)?|drop(?:s|ping)?\s+(?:\w+\s+)?off)"
+    r"\b(?![^.,;!?\n]{0,50}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,50}$",
     _I,
 )
 # Right after a date: "On October the 1st, we will be emailing every member": the day an errand is done.

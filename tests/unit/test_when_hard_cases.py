@@ -1560,3 +1560,15 @@ def test_a_date_followed_by_a_blog_engines_labels_is_a_byline(text):
 )
 def test_a_date_named_as_the_original_one_or_not_possible_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please note the caretaker will be switching off the heating on 10th March.",
+        "The donations will be delivered to the night shelter on the 12th March.",
+        "Volunteers can drop their raffle prizes off on Friday 7th.",
+    ],
+)
+def test_a_date_a_chore_is_done_on_is_not_a_gathering(text):
+    assert confident(text) == []
