@@ -105,6 +105,7 @@ class Clauses:
         self._cancelled: dict[int, bool] = {}
         self._paperwork: dict[int, bool] = {}
         self._milestone: dict[int, bool] = {}
+        self._hours: dict[int, bool] = {}
         self._may_be_away: bool | None = None
         self._absences: dict[int, tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._sentence_tense: bool | None = None
@@ -149,6 +150,13 @@ class Clauses:
         if start not in self._milestone:
             self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
+
+    def opening_hours(self, offset: int) -> bool:
+        """Does the clause at ``offset`` give a place's hours ("the shop will close early", "late night opening")?"""
+        start, end = self.bounds(offset)
+        if start not in self._hours:
+            self._hours[start] = N.OPENING_HOURS_RE.search(self._sentence, start, end) is not None
+        return self._hours[start]
 
     def away(self, offset: int) -> bool:
         """Does the clause say someone is away before ``offset``, with no gathering named in between?"""

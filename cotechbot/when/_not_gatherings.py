@@ -367,3 +367,12 @@ ORIGINAL_DATE_AFTER_RE = re.compile(
     r"(?:scheduled\s{1,3}|planned\s{1,3}|proposed\s{1,3})?date\b",
     _I,
 )
+# A place's hours: "the Coop will close early at 5 pm", "late night opening on Thursdays November 16 and 30", "our
+# club will be open from 4pm till late": when a door is open, not a gathering (read only with no gathering named).
+OPENING_HOURS_RE = re.compile(
+    r"\b(?:(?:will|to|shall|may)\s{1,3}(?:be\s{1,3})?(?:close|open)\s{1,3}(?:early|late)|clos(?:es|ing)\s{1,3}early"
+    r"|late[\s-]night\s{1,3}(?:opening|shopping)|opening\s{1,3}(?:hours|times)|operating\s{1,3}hours"
+    r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
+    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
+    _I,
+)

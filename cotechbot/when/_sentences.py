@@ -520,6 +520,8 @@ def _read_sentence(
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
             if clauses.milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
+            if clauses.opening_hours(offset):
+                continue  # "the shop will close early at 5pm on Sunday 29th": a place's hours
             if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.SENT_OUT_BEFORE_RE.search(
                 before
             ):

@@ -1572,3 +1572,15 @@ def test_a_date_named_as_the_original_one_or_not_possible_is_no_gathering(text, 
 )
 def test_a_date_a_chore_is_done_on_is_not_a_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Sunday 9 March the shop will close early at 4pm for stocktaking.",
+        "The bookstall will be open during the usual hours, with late night opening on Thursdays March 6 and 13.",
+        "From 8 March our clubhouse will be open from 6pm till late on match days.",
+    ],
+)
+def test_a_places_opening_hours_are_not_a_gathering(text):
+    assert confident(text) == []
