@@ -200,6 +200,9 @@ RECORD_BEFORE_RE = re.compile(
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     # "will be on Wednesday 2, not Tuesday 1": the day denied ("if not", "or not", "why not" offer it)
+    # "I will miss the weekly call on 4/30", "can't attend the one on the 9th": someone's absence from it
+    r"|(?:will|'ll|shall|going\s+to|have\s+to|has\s+to)\s+(?:have\s+to\s+)?miss(?:\s+[\w'-]{1,20}){0,4}"
+    r"|(?:can(?:'?t|\s*not)|unable\s+to|won'?t\s+be\s+able\s+to)\s+attend(?:\s+[\w'-]{1,20}){0,4}"
     r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
@@ -264,6 +267,8 @@ RECORD_HINTS = (
     "make",
     "able",
     "available",
+    "miss",
+    "attend",
     "instead",
     "rather",
     "not ",

@@ -1584,3 +1584,14 @@ def test_a_date_a_chore_is_done_on_is_not_a_gathering(text):
 )
 def test_a_places_opening_hours_are_not_a_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, I'm away and will miss the steering call on 4 March.",
+        "I can't attend the workshop on Thursday 6 March, apologies.",
+    ],
+)
+def test_a_gathering_someone_will_miss_is_their_absence(text):
+    assert confident(text) == []
