@@ -1414,6 +1414,7 @@ def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
     [
         # a window months long is when something must happen, not a day anyone meets
         ("The branch AGM has to take place between 1 March and 31 May.", []),
+        ("The group should meet four to six times between March 3rd and April 11th, 2025.", []),
         ("Our stall will be up between 4 March and 6 March.", [("2025-03-04", "2025-03-06", True)]),
     ],
 )
