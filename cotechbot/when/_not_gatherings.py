@@ -381,3 +381,10 @@ OPENING_HOURS_RE = re.compile(
     r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
     _I,
 )
+# Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is
+# ruled out.
+RULED_OUT_AFTER_RE = re.compile(
+    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
+    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b",
+    _I,
+)

@@ -424,6 +424,8 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if N.RULED_OUT_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+            continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
         if "window" in item.flags:
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):

@@ -1596,3 +1596,14 @@ def test_a_places_opening_hours_are_not_a_gathering(text):
 )
 def test_a_gathering_someone_will_miss_is_their_absence(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Looking at the calendar, the weekend (Mar 8+9) isn't an option.", []),
+        ("Thursday 6 March doesn't work for me, but Friday 7 March does.", [("2025-03-07", None, True)]),
+    ],
+)
+def test_a_date_said_not_to_work_is_ruled_out(text, expected):
+    assert confident(text) == expected
