@@ -147,6 +147,8 @@ ERRAND_AFTER_RE = re.compile(
 )
 # "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
 AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
+# "the next day of action after 20 September": a date said as what comes after it is a reference point.
+AFTER_DATE_BEFORE_RE = re.compile(r"\bafter\s{1,3}(?:the\s{1,3})?$", _I)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
 DEADLINE_HINTS = (
     "by",
@@ -198,6 +200,8 @@ RECORD_BEFORE_RE = re.compile(
     # "will receive a Zoom invite … via email on June 29": when a message is sent
     r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    # "advised by official Notice on 25th March of the AGM": the day a notice went out
+    r"|notice\s+(?:given\s+|sent\s+|issued\s+|dated\s+)?on"
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     # "will be on Wednesday 2, not Tuesday 1": the day denied ("if not", "or not", "why not" offer it)
     # "I will miss the weekly call on 4/30", "can't attend the one on the 9th": someone's absence from it
@@ -285,6 +289,7 @@ RECORD_HINTS = (
     "sent out",
     "shared",
     "old date",
+    "notice",
     "original",
     "previously",
     "mail",

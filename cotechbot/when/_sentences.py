@@ -448,6 +448,10 @@ def _read_sentence(
             # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
             # starts, whatever clock the sentence gives
             continue
+        if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
+            work, max(bounds[0], item.span[0] - 12), item.span[0]
+        ):
+            continue  # "the next day of action after 20 September": a reference point, not a gathering
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(

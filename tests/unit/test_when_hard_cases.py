@@ -1607,3 +1607,18 @@ def test_a_gathering_someone_will_miss_is_their_absence(text):
 )
 def test_a_date_said_not_to_work_is_ruled_out(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The next quiz after 15 March is still to be fixed.", []),
+        ("We meet again in the week after 15 March.", []),
+        (
+            "Members were advised by formal notice on 3rd March of the Club AGM, which will be held on Tuesday 13th May.",
+            [("2025-05-13", None, True)],
+        ),
+    ],
+)
+def test_a_date_after_after_or_a_notice_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
