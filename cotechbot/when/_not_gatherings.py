@@ -147,8 +147,13 @@ ERRAND_AFTER_RE = re.compile(
 )
 # "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
 AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
-# "the next day of action after 20 September": a date said as what comes after it is a reference point.
-AFTER_DATE_BEFORE_RE = re.compile(r"\bafter\s{1,3}(?:the\s{1,3})?$", _I)
+# "the next day of action after 20 September", "the Sunday preceding August 15th": a date said as what a day
+# comes after or before is a reference point.
+AFTER_DATE_BEFORE_RE = re.compile(
+    r"(?:\bafter|(?:day|days|week|weeks|weekend|night|evening)\s{1,3}(?:preceding|following|nearest(?:\s{1,3}to)?"
+    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
 DEADLINE_HINTS = (
     "by",

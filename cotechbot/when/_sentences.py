@@ -449,7 +449,7 @@ def _read_sentence(
             # starts, whatever clock the sentence gives
             continue
         if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
-            work, max(bounds[0], item.span[0] - 12), item.span[0]
+            work, max(bounds[0], item.span[0] - 20), item.span[0]
         ):
             continue  # "the next day of action after 20 September": a reference point, not a gathering
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):

@@ -1622,3 +1622,16 @@ def test_a_date_said_not_to_work_is_ruled_out(text, expected):
 )
 def test_a_date_after_after_or_a_notice_date_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Remembrance service - the Sunday preceding March 16th - at the memorial.", []),
+        ("Our picnic is the weekend nearest to 21 March, weather permitting.", []),
+        # "the following Tuesday, 11 March" names the day itself
+        ("The following Tuesday, March 11th, is our next rehearsal.", [("2025-03-11", None, True)]),
+    ],
+)
+def test_a_date_a_day_is_counted_from_is_a_reference_point(text, expected):
+    assert confident(text) == expected
