@@ -106,6 +106,7 @@ class Clauses:
         self._paperwork: dict[int, bool] = {}
         self._milestone: dict[int, bool] = {}
         self._hours: dict[int, bool] = {}
+        self._quiet: bool | None = None
         self._may_be_away: bool | None = None
         self._absences: dict[int, tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._sentence_tense: bool | None = None
@@ -150,6 +151,12 @@ class Clauses:
         if start not in self._milestone:
             self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
+
+    def quiet(self) -> bool:
+        """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""
+        if self._quiet is None:
+            self._quiet = EVENT_RE.search(self._sentence) is None and FUTURE_RE.search(self._sentence) is None
+        return self._quiet
 
     def opening_hours(self, offset: int) -> bool:
         """Does the clause at ``offset`` give a place's hours ("the shop will close early", "late night opening")?"""

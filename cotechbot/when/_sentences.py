@@ -398,6 +398,7 @@ def _read_sentence(
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
+    has_brackets = "[" in sentence
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -432,9 +433,9 @@ def _read_sentence(
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
         if N.ORIGINAL_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
-        if item.time is None and _dates_its_own_post(item, sentence, ctx):
+        if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
-        if "[" in sentence and _on_a_task_line(work, item.span):
+        if has_brackets and _on_a_task_line(work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
@@ -565,10 +566,10 @@ def _read_sentence(
     return mentions
 
 
-def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
-    """A day written in full (day, month and year) that is the day the text was written, in a sentence that
-    names no gathering and says nothing ahead, is the post's stamp or signature date ("October 17, 2007",
-    "The Secretary / 26 July 2023"): people announcing a gathering that same day name it."""
+def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
+    """A day written in full (day, month and year) that is the day the text was written: in a sentence that
+    names no gathering and says nothing ahead (``Clauses.quiet``), the post's stamp or signature date ("October
+    17, 2007", "The Secretary / 26 July 2023"); people announcing a gathering that same day name it."""
     day = item.first
     return (
         item.kind == "day"
@@ -576,8 +577,6 @@ def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
         and day.year is not None
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
-        and C.EVENT_RE.search(sentence) is None
-        and C.FUTURE_RE.search(sentence) is None
     )
 
 
