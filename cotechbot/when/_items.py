@@ -247,6 +247,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
+    if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
+        habit_from = max(0, m.start() - 40)
+        if (habit := P.HABIT_BEFORE_RE.search(work, habit_from, m.start())) and not P.HABIT_COUNTED_RE.search(
+            work, habit_from, habit.start()
+        ):
+            item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
     return item
 
 

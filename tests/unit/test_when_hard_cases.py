@@ -1635,3 +1635,24 @@ def test_a_date_after_after_or_a_notice_date_is_no_gathering(text, expected):
 )
 def test_a_date_a_day_is_counted_from_is_a_reference_point(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our committee meetings are usually on Tuesday at 7pm.", []),
+        ("Rehearsals take place on Thursday at 7.30pm in the church hall.", []),
+        # counted out, the days are this week's
+        (
+            "The next two sessions are on Monday at 6pm and on Wednesday at 6pm.",
+            [("2025-02-24T18:00:00+00:00", None, False), ("2025-02-26T18:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_gatherings_said_in_the_plural_to_be_on_a_weekday_are_a_habit(text, expected):
+    assert [
+        (j["start"], j["end"], j["all_day"])
+        for m in read_times(text, FEB, LONDON)
+        if m.confident and not m.recurring
+        for j in (mention_as_json(m),)
+    ] == expected
