@@ -398,3 +398,8 @@ RULED_OUT_AFTER_RE = re.compile(
     r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b",
     _I,
 )
+# Right before a day with no clock, in a clause naming no gathering: "a fire from Oct 1st", "(tentatively,
+# starting December 1st)", "beginning September 29": when a period or a rule starts, not a day anyone meets.
+PERIOD_START_BEFORE_RE = re.compile(
+    r"\b(?:from|starting|beginning|commencing)\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$", _I
+)

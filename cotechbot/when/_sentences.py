@@ -529,6 +529,13 @@ def _read_sentence(
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
             if clauses.milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
+            if (
+                item.kind == "day"
+                and item.time is None
+                and "series_start" not in item.flags
+                and N.PERIOD_START_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 25), item.span[0])
+            ):
+                continue  # "for a fire from Oct 1st", "retire the list starting December 1st": a period starts
             if clauses.opening_hours(offset):
                 continue  # "the shop will close early at 5pm on Sunday 29th": a place's hours
             if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.SENT_OUT_BEFORE_RE.search(

@@ -1656,3 +1656,16 @@ def test_gatherings_said_in_the_plural_to_be_on_a_weekday_are_a_habit(text, expe
         if m.confident and not m.recurring
         for j in (mention_as_json(m),)
     ] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plot holders may light bonfires from 1st March, dry material only.", []),
+        ("* Archive the old list (provisionally, starting March 3rd) and point people to the forum", []),
+        # a gathering named, the day it starts is read
+        ("Join us for the first litter pick, starting on March 3rd.", [("2025-03-03", None, True)]),
+    ],
+)
+def test_a_day_a_period_or_rule_starts_on_is_not_a_gathering(text, expected):
+    assert confident(text) == expected
