@@ -111,21 +111,18 @@ SENT_OUT_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = (
-    "out",
-    "publish",
-    "releas",
-    "due",
-    "deadline",
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+# Substrings without which MADE_PUBLIC_BEFORE_RE cannot match: a cheap test before the regex.
+MADE_PUBLIC_HINTS = (
     "print",
     "posted",
     "announc",
-    "sent",
+    " sent",
     "mailed",
     "circulated",
     "distributed",
     "uploaded",
-    " off",
+    "off ",
     "deliver",
 )
 # A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
@@ -276,8 +273,9 @@ RECORD_HINTS = (
     "make",
     "able",
     "available",
-    "miss",
-    "attend",
+    "miss ",
+    "t attend",
+    "o attend",
     "instead",
     "rather",
     "not ",
@@ -294,7 +292,7 @@ RECORD_HINTS = (
     "sent out",
     "shared",
     "old date",
-    "notice",
+    "notice ",
     "original",
     "previously",
     "mail",

@@ -542,7 +542,7 @@ def _read_sentence(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
-            if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
+            if any(hint in before_lowered for hint in N.MADE_PUBLIC_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
                 before
             ):
                 continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
