@@ -209,6 +209,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
+    _carry_later_clock(read, work)
     if "days " in lowered:
         _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
@@ -318,6 +319,63 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                 clock.start.strong = True  # it is the day's clock now, however it was written
             found.times.extend(clocks)
             following.times.clear()
+
+
+_LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start
+_LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
+
+
+def _clocks_in(work: str, start: int, end: int) -> list[_Time]:
+    """The clocks and clock ranges of a sentence that names no day."""
+    ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
+    return [
+        *ranges,
+        *(
+            t
+            for m in P.TIME_RE.finditer(work, start, end)
+            if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
+        ),
+    ]
+
+
+def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
+    be done by 11am.": a post that names one day, with no clock, and a few sentences on gives its gathering a
+    clock ("meet … at 10am", "the time … 1900 UTC") in a sentence naming no day, gives that day its time; a
+    clock said to be the end, in the sentence right after, ends it."""
+    dated = [k for k, (_, _, found) in enumerate(read) if found.items or found.exact or found.deltas]
+    if len(dated) != 1:
+        return
+    k = dated[0]
+    bounds, found = read[k][1], read[k][2]
+    days = [item for item in found.items if item.kind != "weekday"]
+    if found.times or found.exact or found.deltas or len(days) != 1 or days[0].kind not in ("day", "relday"):
+        return
+    later = read[k + 1 : k + 1 + _LATER_CLOCK_SENTENCES]
+    for n, (_, next_bounds, following) in enumerate(later):
+        if next_bounds[0] - bounds[1] > _LATER_CLOCK_REACH:
+            return
+        clocks = [t for t in (following.times or _clocks_in(work, *next_bounds)) if t.start.strong]
+        if not clocks:
+            continue
+        clock = clocks[0]
+        if len(clocks) != 1 or not P.LATER_CLOCK_GATHERS_RE.search(work, next_bounds[0], clock.span[0]):
+            return
+        if clock.end is None and n + 1 < len(later):
+            end_bounds = later[n + 1][1]
+            ends = [t for t in _clocks_in(work, *end_bounds) if t.start.strong]
+            if (
+                len(ends) == 1
+                and ends[0].end is None
+                and end_bounds[0] - next_bounds[1] <= _LONE_CLOCK_SENTENCE
+                and P.LATER_CLOCK_ENDS_RE.search(work, end_bounds[0], ends[0].span[0])
+                and (ends[0].start.hour, ends[0].start.minute) > (clock.start.hour, clock.start.minute)
+            ):
+                ends[0].start.zone = ends[0].start.zone or clock.start.zone
+                clock = _Time(clock.span, clock.start, ends[0].start)
+        following.times.clear()
+        found.times.append(clock)
+        return
 
 
 def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:

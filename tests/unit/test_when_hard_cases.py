@@ -1308,3 +1308,42 @@ def test_would_and_a_bare_ordinal_offers_a_day():
 def test_bare_days_said_to_be_gatherings_are_read():
     text = "The 24th and 26th will be open sessions, and the 28th will be our AGM meeting."
     assert [start for start, *_ in read(text)] == ["2025-02-24", "2025-02-26", "2025-02-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The allotment society's seed swap is on Saturday 15th March. Bring spare seeds in paper envelopes. "
+            "We will meet by the greenhouse at 11am.",
+            ("2025-03-15T11:00:00+00:00", None, False),
+        ),
+        (
+            "A reminder that the steering call is on Wednesday, March 12th. The notes doc is open for edits. "
+            "As usual we are meeting at 1600 UTC.",
+            ("2025-03-12T16:00:00+00:00", None, False),
+        ),
+        (
+            "The path clearing is planned for Sunday 9th March. Tools will be provided. "
+            "Please meet at the car park gate at 9.30am. We hope to be finished by 12pm.",
+            ("2025-03-09T09:30:00+00:00", "2025-03-09T12:00:00+00:00", False),
+        ),
+    ],
+)
+def test_a_later_sentence_gives_the_one_named_day_its_gathering_clock(text, expected):
+    """One day named without a clock, and a few sentences on, naming no day, the gathering's clock ("meet … at",
+    "meeting at … UTC"), and its end in the sentence after: that day's time."""
+    assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two days named: the later clock could be either's
+        "The fair is on Saturday 15th March and the clear-up on Sunday 16th March. We meet at 10am.",
+        # the clock is not said to be the gathering's
+        "The seed swap is on Saturday 15th March. Bring spare seeds. The shop next door closes at 5pm.",
+    ],
+)
+def test_a_later_clock_stays_apart_when_it_may_not_be_the_days(text):
+    assert all(all_day for _, _, all_day in confident(text))
