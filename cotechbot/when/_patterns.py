@@ -195,8 +195,8 @@ def _partial(i: int, *, weekday: bool) -> str:
 DATE_RE = re.compile(
     _NUM_START
     + r"(?:"
-    # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
-    + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
+    # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2 · Friday, Nov. 12, to Sunday, Nov. 14
+    + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
     # 15. - 18. March 2012: days written with a full stop, as in German
     + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"

@@ -408,8 +408,9 @@ def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
 
 
 def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
-    """ "Saturday 30 January - Sunday 31": a full date, a dash and a weekday with a later day of the month (its
-    weekday as many days on as the day) end a span in that month."""
+    """ "Saturday 30 January - Sunday 31", "from Saturday 5th April to Saturday 12th": a full date, a dash or "to"
+    and a weekday with a later day of the month, up to two weeks on (its weekday as many days on as the day),
+    end a span in that month."""
     joined: list[_Item] = []
     for item in items:
         prior = joined[-1] if joined else None
@@ -423,7 +424,7 @@ def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
             and b.month is None
             and a.weekday is not None
             and b.weekday is not None
-            and 0 < b.day - a.day <= 6
+            and 0 < b.day - a.day <= 13
             and (a.weekday + b.day - a.day) % 7 == b.weekday
             and WEEKDAY_SPAN_SEP_RE.fullmatch(work, prior.span[1], item.span[0])
         ):

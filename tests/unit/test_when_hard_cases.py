@@ -1347,3 +1347,19 @@ def test_a_later_sentence_gives_the_one_named_day_its_gathering_clock(text, expe
 )
 def test_a_later_clock_stays_apart_when_it_may_not_be_the_days(text):
     assert all(all_day for _, _, all_day in confident(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "The plant sale runs Friday, Mar. 14, to Sunday, Mar. 16, in the church hall.",
+            ("2025-03-14", "2025-03-16"),
+        ),
+        ("Our litter week goes from Saturday 5th April to Saturday 12th.", ("2025-04-05", "2025-04-12")),
+        ("Exhibition: Monday 3rd March to Friday 14th, in the foyer", ("2025-03-03", "2025-03-14")),
+    ],
+)
+def test_spans_with_a_comma_before_to_or_ending_a_week_or_two_on(text, span):
+    """A comma after the first full date does not break "to"; a span may end on a weekday a week or two on."""
+    assert [(start, end) for start, end, *_ in read(text)] == [span]
