@@ -195,6 +195,19 @@ PAST_REFERENCE_HINTS = (
     "recap",
     "write",
 )
+# The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
+# dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.
+CHOSEN_DATE_BEFORE_RE = re.compile(
+    r"\b(?:(?:date|day)s?\s{1,3}(?:(?:is|was|has\s{1,3}been|now)\s{1,3})?(?:confirmed|set|fixed|agreed|chosen|decided)"
+    r"\s{1,3}(?:as|for|to\s{1,3}be)"
+    r"|(?:chosen|agreed|confirmed|preferred)\s{1,3}(?:dates?|days?)\s{0,3}[,:]?(?:\s{1,3}(?:is|was|will\s{1,3}be))?"
+    r")\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
+CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided", "preferred")
+CHOSEN_DATE_AFTER_RE = re.compile(
+    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b", _I
+)
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
 STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")
 RECORD_HINTS = (

@@ -12,7 +12,7 @@ from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
+from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day, _safe_date
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -493,7 +493,17 @@ def _read_sentence(
         ) and N.PAST_REFERENCE_BEFORE_RE.search(before):
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
-        gathering = clauses.gathering(offset)
+        chosen = item.time is None and bool(
+            (
+                any(word in before_lowered for word in N.CHOSEN_DATE_HINTS)
+                and N.CHOSEN_DATE_BEFORE_RE.search(before)
+            )
+            or N.CHOSEN_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30))
+        )
+        if chosen and not (past and _nearer_behind(item, ctx)):
+            past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
+            flags = [flag for flag in flags if flag != "past"]
+        gathering = chosen or clauses.gathering(offset)
         if (
             not deadline
             and clauses.milestone(offset)
@@ -534,6 +544,21 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _nearer_behind(item: _Item, ctx: _Context) -> bool:
+    """Is the day an item names (with its month) nearer behind the post than ahead of it?  "the date was set for
+    July 15", told two weeks after, is a choice made and a day gone."""
+    day = item.first
+    if day is None or day.month is None:
+        return False
+    years = [day.year] if day.year is not None else [ctx.today.year - 1, ctx.today.year, ctx.today.year + 1]
+    found = [d for year in years if (d := _safe_date(year, day.month, day.day)) is not None]
+    ahead = [d for d in found if d >= ctx.today]
+    behind = [d for d in found if d < ctx.today]
+    if not behind:
+        return False
+    return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

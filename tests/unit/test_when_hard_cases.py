@@ -1363,3 +1363,23 @@ def test_a_later_clock_stays_apart_when_it_may_not_be_the_days(text):
 def test_spans_with_a_comma_before_to_or_ending_a_week_or_two_on(text, span):
     """A comma after the first full date does not break "to"; a span may end on a weekday a week or two on."""
     assert [(start, end) for start, end, *_ in read(text)] == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("At the committee we fixed 14 March as the date for the bulb planting.", "2025-03-14"),
+        ("Members voted, and the date was confirmed as 8 April 2025.", "2025-04-08"),
+        (
+            "It was agreed that the earliest of our preferred dates, 12 March, works for the caterers.",
+            "2025-03-12",
+        ),
+    ],
+)
+def test_a_date_chosen_for_a_gathering_is_ahead_whatever_the_tense_of_choosing(text, day):
+    """ "the date was confirmed as…", "we set … as the date for…", "our chosen dates, …": the day chosen."""
+    assert [start for start, *_ in confident(text)] == [day]
+
+
+def test_a_chosen_date_told_after_it_has_gone_is_past():
+    assert confident("Planning went smoothly and the date was set for February 8 rather than March.") == []
