@@ -1383,3 +1383,17 @@ def test_a_date_chosen_for_a_gathering_is_ahead_whatever_the_tense_of_choosing(t
 
 def test_a_chosen_date_told_after_it_has_gone_is_past():
     assert confident("Planning went smoothly and the date was set for February 8 rather than March.") == []
+
+
+def test_on_a_weekday_written_that_weekday_before_its_clock_is_today():
+    # FEB is Thursday 20 February 2025, noon GMT: 6pm is still ahead, 9am has gone.
+    assert confident("Reminder: the repair café call is on Thursday at 6pm.") == [
+        ("2025-02-20T18:00:00+00:00", None, False)
+    ]
+    assert confident("Reminder: the repair café call is on Thursday at 9am.") == [
+        ("2025-02-27T09:00:00+00:00", None, False)
+    ]
+    # "next Thursday" is a week on, whatever the clock
+    assert confident("The repair café call is next Thursday at 6pm.") == [
+        ("2025-02-27T18:00:00+00:00", None, False)
+    ]
