@@ -97,8 +97,12 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
     if m.group("numeric"):
         return _numeric_item(m, group, month_first=month_first)
     if m.group("wdnum"):
-        a, b = int(m.group("n3")), int(m.group("n4"))
-        day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
+        if m.group("n3d"):
+            # "Sunday the 27.05.": a day and month written with stops are day first, as in German
+            day_number, month = int(m.group("n3d")), int(m.group("n4d"))
+        else:
+            a, b = int(m.group("n3")), int(m.group("n4"))
+            day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
         if not (1 <= month <= 12 and 1 <= day_number <= 31):
             return []
         written = _Day(day_number, month, None, _weekday_index(m.group("wd11")), True)

@@ -214,8 +214,9 @@ DATE_RE = re.compile(
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
-    # Mon 6/3 (no year: the weekday decides between day-first and month-first)
-    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
+    # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05." (day first)
+    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
+    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
     # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
     + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d))"
@@ -457,6 +458,9 @@ BULLET_CLOCK_LINE_RE = re.compile(
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
+DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
+LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [

@@ -672,6 +672,12 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         if m.group() != "\n":
             if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
                 continue  # "from 11.20. a.m.": the clock goes on
+            if (
+                m.group() == "."
+                and P.DOTTED_DAY_MONTH_BEFORE_RE.search(work, max(0, m.start() - 6), m.start())
+                and P.LOWER_WORD_AFTER_RE.match(work, m.end())
+            ):
+                continue  # "Sunday the 27.05. at 10:00": the stop ends a date written day.month., not a sentence
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence

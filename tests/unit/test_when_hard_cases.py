@@ -1397,3 +1397,10 @@ def test_on_a_weekday_written_that_weekday_before_its_clock_is_today():
     assert confident("The repair café call is next Thursday at 6pm.") == [
         ("2025-02-27T18:00:00+00:00", None, False)
     ]
+
+
+def test_a_day_and_month_written_with_stops_do_not_end_the_sentence():
+    """ "Saturday the 15.03. at 14:00": the stop after a dotted day and month, then a lowercase word, goes on."""
+    assert confident("We set off from the hostel Saturday the 15.03. at 14:00 towards the lake.") == [
+        ("2025-03-15T14:00:00+00:00", None, False)
+    ]
