@@ -251,11 +251,6 @@ TAKES_PLACE_RE = re.compile(
     r"|\s*(?:please\s+)?meet\s+(?:us\s+)?(?:at|outside|by|in)\b",
     _I,
 )
-# "Please meet at the shed at 10am", "we are meeting at the usual time, 1900 UTC": a sentence naming no day that
-# gives the gathering of the day named a few sentences before its clock (the words before the clock say so).
-LATER_CLOCK_GATHERS_RE = re.compile(
-    r"\b(?:meet(?:s|ing)?|gather(?:s|ing)?|starts?|starting|begins?|beginning|kicks?\s+off|time)\b", _I
-)
 # "We should be done by 11am", "It will finish at 4pm": the sentence after it gives the same gathering's end.
 LATER_CLOCK_ENDS_RE = re.compile(
     r"\b(?:done|finish(?:es|ed|ing)?|ends?|ending|wrap(?:s|ping)?\s+up|over)\s+(?:by|at|around|about)\s+$", _I

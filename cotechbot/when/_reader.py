@@ -26,6 +26,7 @@ from datetime import datetime, tzinfo
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
+from cotechbot.when._clauses import clause_tense
 from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
     _continued_days,
@@ -340,9 +341,9 @@ def _clocks_in(work: str, start: int, end: int) -> list[_Time]:
 
 def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
-    be done by 11am.": a post that names one day, with no clock, and a few sentences on gives its gathering a
-    clock ("meet … at 10am", "the time … 1900 UTC") in a sentence naming no day, gives that day its time; a
-    clock said to be the end, in the sentence right after, ends it."""
+    be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
+    in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
+    after, ends it."""
     dated = [k for k, (_, _, found) in enumerate(read) if found.items or found.exact or found.deltas]
     if len(dated) != 1:
         return
@@ -359,8 +360,8 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         if not clocks:
             continue
         clock = clocks[0]
-        if len(clocks) != 1 or not P.LATER_CLOCK_GATHERS_RE.search(work, next_bounds[0], clock.span[0]):
-            return
+        if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
+            return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
         if clock.end is None and n + 1 < len(later):
             end_bounds = later[n + 1][1]
             ends = [t for t in _clocks_in(work, *end_bounds) if t.start.strong]

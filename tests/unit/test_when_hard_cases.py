@@ -1331,8 +1331,8 @@ def test_bare_days_said_to_be_gatherings_are_read():
     ],
 )
 def test_a_later_sentence_gives_the_one_named_day_its_gathering_clock(text, expected):
-    """One day named without a clock, and a few sentences on, naming no day, the gathering's clock ("meet … at",
-    "meeting at … UTC"), and its end in the sentence after: that day's time."""
+    """One day named without a clock, and a few sentences on, naming no day, one clear clock ("meet … at",
+    "meeting at … UTC", "At 7pm!"), and its end in the sentence after: that day's time."""
     assert confident(text) == [expected]
 
 
@@ -1341,8 +1341,8 @@ def test_a_later_sentence_gives_the_one_named_day_its_gathering_clock(text, expe
     [
         # two days named: the later clock could be either's
         "The fair is on Saturday 15th March and the clear-up on Sunday 16th March. We meet at 10am.",
-        # the clock is not said to be the gathering's
-        "The seed swap is on Saturday 15th March. Bring spare seeds. The shop next door closes at 5pm.",
+        # two clocks later on: which is the day's?
+        "The seed swap is on Saturday 15th March. Bring spare seeds. Stalls open at 10am or 11am.",
     ],
 )
 def test_a_later_clock_stays_apart_when_it_may_not_be_the_days(text):
@@ -1403,4 +1403,10 @@ def test_a_day_and_month_written_with_stops_do_not_end_the_sentence():
     """ "Saturday the 15.03. at 14:00": the stop after a dotted day and month, then a lowercase word, goes on."""
     assert confident("We set off from the hostel Saturday the 15.03. at 14:00 towards the lake.") == [
         ("2025-03-15T14:00:00+00:00", None, False)
+    ]
+
+
+def test_a_clock_alone_a_few_exclamations_after_tonight_is_its_time():
+    assert confident("Is the stargazing on tonight? Yes! On the hill! 8pm to 10pm!") == [
+        ("2025-02-20T20:00:00+00:00", "2025-02-20T22:00:00+00:00", False)
     ]
