@@ -219,7 +219,9 @@ DATE_RE = re.compile(
     + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
     # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
-    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d))"
+    # ("Tuesday 16:00 GMT", "Fri 10.30", "Sat 4 pm", "Sun 18h": a weekday and its clock, not a day of the month)
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d)"
+    + rf"|[:.h][0-5]\d(?!\d)|{SP0}[ap]\.?m\b|{SP0}h\b|{SP0}hrs\b)"
     + r")",
     _I,
 )

@@ -1410,3 +1410,16 @@ def test_a_clock_alone_a_few_exclamations_after_tonight_is_its_time():
     assert confident("Is the stargazing on tonight? Yes! On the hill! 8pm to 10pm!") == [
         ("2025-02-20T20:00:00+00:00", "2025-02-20T22:00:00+00:00", False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Board call: on Tuesday 16:00 GMT, link to follow", ("2025-02-25T16:00:00+00:00", None, False)),
+        ("Can we do this Saturday 10.30 at the allotment gate?", ("2025-02-22T10:30:00+00:00", None, False)),
+        ("Pop in on Monday 4 pm for tea", ("2025-02-24T16:00:00+00:00", None, False)),
+    ],
+)
+def test_a_weekday_then_its_clock_is_not_a_day_of_the_month(text, expected):
+    """ "Tuesday 16:00" is Tuesday at four, never "Tuesday the 16th"."""
+    assert confident(text) == [expected]
