@@ -48,7 +48,7 @@ def _group_coordinated(items: list[_Item], work: str) -> None:
         item.group = representative.get(item.group, item.group)
 
 
-def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
+def _attach_times(items: list[_Item], times: list[_Time], work: str, today: date | None = None) -> None:
     """Give each group of dates the clock written right after it, else right before it, else the lone one."""
     groups: dict[int, list[_Item]] = {}
     for item in items:
@@ -81,6 +81,8 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
     # One date and one clear clock in the same sentence belong together even with words between them; a
     # number that only might be a clock ("room 1.22") does not make the clock less clear.
     clear = [t for t in times if t.start.strong]
+    if len(ordered) > 1 and len(clear) == 1 and today is not None:
+        ordered = _one_day_restated(ordered, today)
     if (
         len(ordered) == 1
         and len(clear) == 1
@@ -95,6 +97,33 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         _give(ordered[0], clear[0])
         for item in ordered[0]:
             item.flags.append("time_distant")
+
+
+def _one_day_restated(ordered: list[list[_Item]], today: date) -> list[list[_Item]]:
+    """ "tomorrow morning (Saturday 19th May) … from 9:30am", "every other Thursday, starting on 14 November": one
+    date, the other groups only a day-word or a weekday that falls on it, is one day for the sentence's clock."""
+    dated = [g for g in ordered if any(i.kind == "day" and i.first and i.first.month for i in g)]
+    if len(dated) != 1 or len(dated[0]) != 1:
+        return ordered
+    first = dated[0][0].first
+    assert first is not None and first.month is not None
+    years = [first.year] if first.year is not None else [today.year, today.year + 1]
+    days = [d for year in years if (d := _safe_date(year, first.month, first.day)) is not None]
+    if first.year is None:
+        days = [d for d in days if d >= today][:1]
+    for group in ordered:
+        if group is dated[0]:
+            continue
+        for item in group:
+            if item.kind == "relday":
+                restates = item.fixed in days
+            elif item.kind == "weekday" and item.first is not None:
+                restates = any(d.weekday() == item.first.weekday for d in days)
+            else:
+                restates = False
+            if not restates:
+                return ordered
+    return dated
 
 
 def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
@@ -385,7 +414,7 @@ def _read_sentence(
     _share_on(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
-    _attach_times(items, times, work)
+    _attach_times(items, times, work, ctx.today)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))

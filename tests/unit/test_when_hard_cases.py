@@ -1423,3 +1423,23 @@ def test_a_clock_alone_a_few_exclamations_after_tonight_is_its_time():
 def test_a_weekday_then_its_clock_is_not_a_day_of_the_month(text, expected):
     """ "Tuesday 16:00" is Tuesday at four, never "Tuesday the 16th"."""
     assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A reminder that tomorrow afternoon (Friday 21st February) we run the bike clinic behind the library "
+            "from 1:30pm to 3pm.",
+            ("2025-02-21T13:30:00+00:00", "2025-02-21T15:00:00+00:00", False),
+        ),
+        (
+            "The study group meets online at 7pm UTC every other Monday, starting on 3 March.",
+            ("2025-03-03T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_a_date_restated_by_a_day_word_or_its_weekday_keeps_the_sentence_clock(text, expected):
+    """A day-word or weekday that falls on the one date of the sentence is that date again, so the sentence's
+    one clear clock is still its time."""
+    assert confident(text) == [expected]
