@@ -214,10 +214,11 @@ def _time_range(m: re.Match[str]) -> _Time | None:
             left.hour = hour12
         left.meridiem_known = True
     elif not (left_has_ap or right_ap or left.meridiem_known or right.meridiem_known):
-        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it.
+        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it, and
+        # "6:30 - 8:30", starting at an hour a lone clock would read as pm, is in the evening.
         if right.hour < left.hour and right.hour < 12:
             right.hour += 12
-        elif right.hour < 8:
+        elif 1 <= left.hour <= 7 and right.hour < 12:
             left.hour, right.hour = left.hour + 12, right.hour + 12
         left.meridiem_known = right.meridiem_known = True
     left.strong = right.strong = True

@@ -1443,3 +1443,10 @@ def test_a_date_restated_by_a_day_word_or_its_weekday_keeps_the_sentence_clock(t
     """A day-word or weekday that falls on the one date of the sentence is that date again, so the sentence's
     one clear clock is still its time."""
     assert confident(text) == [expected]
+
+
+def test_a_clock_range_without_am_or_pm_starting_at_an_evening_hour_is_in_the_evening():
+    """A lone "6:30" is read as 6:30pm; a range "6:30 - 8:30" starting there is too."""
+    assert confident("Pub social: Wednesday 12 March, 6:30 - 8:30, upstairs room") == [
+        ("2025-03-12T18:30:00+00:00", "2025-03-12T20:30:00+00:00", False)
+    ]
