@@ -84,7 +84,9 @@ EVENT_RE = re.compile(
     # attending, and the gatherings co-ops, clubs and gardens hold
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
-    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
+    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp"
+    # the gatherings of campaigns and unions
+    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,
 )
 

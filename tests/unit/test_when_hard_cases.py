@@ -1450,3 +1450,15 @@ def test_a_clock_range_without_am_or_pm_starting_at_an_evening_hour_is_in_the_ev
     assert confident("Pub social: Wednesday 12 March, 6:30 - 8:30, upstairs room") == [
         ("2025-03-12T18:30:00+00:00", "2025-03-12T20:30:00+00:00", False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please come to the rally for the library on Saturday.",
+        "There is a candlelit vigil outside the town hall on Saturday.",
+        "Join the picket at the depot gates on Saturday.",
+    ],
+)
+def test_rallies_vigils_and_pickets_are_gatherings(text):
+    assert [start for start, *_ in confident(text)] == ["2025-02-22"]
