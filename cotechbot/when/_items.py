@@ -371,12 +371,21 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
 
 
 def _consecutive_pair(prior: _Item, item: _Item) -> bool:
-    """Two single days, the second the day after the first in the same month, neither offered as a choice,
-    their weekdays (where written) a day apart too."""
+    """Two single days, the second the day after the first (in the same month, or the first of the next),
+    neither offered as a choice, their weekdays (where written) a day apart too."""
     a, b = prior.first, item.first
     if prior.kind != "day" or item.kind != "day" or a is None or b is None:
         return False
-    if "candidate" in prior.flags or "candidate" in item.flags or a.month != b.month or b.day != a.day + 1:
+    if "candidate" in prior.flags or "candidate" in item.flags:
+        return False
+    # "Friday 31 May and Saturday 1 June": the last day of a month and the first of the next are consecutive too
+    next_month = (
+        a.month is not None
+        and b.month == a.month + 1
+        and b.day == 1
+        and a.day in {monthrange(a.year or 2001, a.month)[1], 29 if a.month == 2 and a.year is None else 0}
+    )
+    if not next_month and (a.month != b.month or b.day != a.day + 1):
         return False
     if a.year is not None and b.year is not None and a.year != b.year:
         return False

@@ -233,7 +233,8 @@ DAY_CONTINUATION_RE = re.compile(
     # "September 26th and 27th 2020": the year written once after the last day (or "in" and the place)
     rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
     # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
-    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
+    # ("June 1 and 2**.": markdown emphasis closing after the last day ends it too)
+    rf"|{SP0}(?:$|[,;?!)(/&]|(?<!\s)[*_]{{1,2}}(?![\w*])|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.

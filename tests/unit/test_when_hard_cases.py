@@ -1462,3 +1462,14 @@ def test_a_clock_range_without_am_or_pm_starting_at_an_evening_hour_is_in_the_ev
 )
 def test_rallies_vigils_and_pickets_are_gatherings(text):
     assert [start for start, *_ in confident(text)] == ["2025-02-22"]
+
+
+def test_the_last_day_of_a_month_and_the_first_of_the_next_are_one_span():
+    text = "The seed fair has the barn on Friday 28 February and Saturday 1 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-02-28", "2025-03-01")]
+
+
+def test_two_consecutive_days_in_bold_are_one_span():
+    assert [(start, end) for start, end, *_ in read("The hack weekend is **on March 8 and 9**.")] == [
+        ("2025-03-08", "2025-03-09")
+    ]
