@@ -48,12 +48,23 @@ WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0
 WEEKDAY_SPAN_SEP_RE = re.compile(r"[ \t]{0,3}(?:-{1,2}|to|through|thru|till|until)[ \t]{0,3}", _I)
 # "Hacking begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a moment said to begin, then one said to
 # end, written right after it.
+# ("begin on the evening of Wednesday August 8, and finish after lunch on Sunday, August 12": a part of the day
+# or a meal may stand between the word and its day)
+_PART_OF_DAY_OF = r"(?:[ \t]{1,3}(?:the[ \t]{1,3})?(?:morning|afternoon|evening|night)[ \t]{1,3}of)?"
+_AROUND_A_MEAL = r"(?:[ \t]{1,3}(?:after|before)[ \t]{1,3}(?:breakfast|lunch|dinner|tea))?"
 BEGINS_BEFORE_RE = re.compile(
-    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t]{0,3}$", _I
+    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?"
+    + _PART_OF_DAY_OF
+    + r"[ \t]{0,3}$",
+    _I,
 )
 THEN_ENDS_RE = re.compile(
     r"[ \t,;]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|will)[ \t]{1,3}){0,2}"
-    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)(?:[ \t]{1,3}(?:at|on|by))?[ \t]{0,3}",
+    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)"
+    + _AROUND_A_MEAL
+    + r"(?:[ \t]{1,3}(?:at|on|by))?"
+    + _PART_OF_DAY_OF
+    + r"[ \t]{0,3}",
     _I,
 )
 # "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.

@@ -1473,3 +1473,8 @@ def test_two_consecutive_days_in_bold_are_one_span():
     assert [(start, end) for start, end, *_ in read("The hack weekend is **on March 8 and 9**.")] == [
         ("2025-03-08", "2025-03-09")
     ]
+
+
+def test_a_start_and_end_day_with_a_part_of_day_or_a_meal_between_are_one_span():
+    text = "The retreat will start on the evening of Friday 7 March, and end after lunch on Sunday 9 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
