@@ -520,7 +520,8 @@ GLUE_AFTER_RE = re.compile(
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
-    r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
+    # ("*03:00 UTC*, 2024-07-28": markdown emphasis may close between the clock and its date)
+    r"\s*[*_]{0,2}\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
 # "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.

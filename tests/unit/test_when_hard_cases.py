@@ -1478,3 +1478,9 @@ def test_two_consecutive_days_in_bold_are_one_span():
 def test_a_start_and_end_day_with_a_part_of_day_or_a_meal_between_are_one_span():
     text = "The retreat will start on the evening of Friday 7 March, and end after lunch on Sunday 9 March."
     assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
+
+
+def test_a_clock_in_emphasis_before_its_date_is_that_dates_time():
+    assert confident("Office hours: *15:00 UTC*, 2025-03-04 (sign up below)") == [
+        ("2025-03-04T15:00:00+00:00", None, False)
+    ]
