@@ -95,7 +95,7 @@ LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:through|thru
 # "- January 26 @ 1:00 PM" then "- until 2:00 PM": the end clock on the next (bulleted) line.
 CLOCK_THEN_UNTIL_LINE_RE = re.compile(r"[ \t,;]{0,3}\n[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:till|until)[ \t]{1,3}")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
-CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
+CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,8}}{_CLOCK_START}{CLOCK}", _I)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
 MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
 # the day ends a date: an ordinal, or punctuation or a span word after it ("March\n12 people came" is a count)

@@ -1484,3 +1484,17 @@ def test_a_clock_in_emphasis_before_its_date_is_that_dates_time():
     assert confident("Office hours: *15:00 UTC*, 2025-03-04 (sign up below)") == [
         ("2025-03-04T15:00:00+00:00", None, False)
     ]
+
+
+def test_indented_bullet_sessions_under_a_date_line_are_sessions_that_day():
+    text = (
+        "• Saturday, March 8, 2025\n"
+        "      • 10:00 AM Doors and coffee for all\n"
+        "      • 11:00 AM Welcome talk in the main room\n"
+        "      • 2:00 PM Workshop on repairing bikes"
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T14:00:00+00:00", None, False),
+    ]
