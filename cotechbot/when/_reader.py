@@ -21,11 +21,12 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _exact_mention
+from cotechbot.when._calendar import _exact_mention, _resolve_day
 from cotechbot.when._clauses import clause_tense
 from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
@@ -211,6 +212,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
     _carry_later_clock(read, work)
+    _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:
         _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
@@ -377,6 +379,44 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         following.times.clear()
         found.times.append(clock)
         return
+
+
+_SERIES_TO_FIRST_DAY = 200  # how far after a series' sentence the sentence naming its first day may start
+
+
+def _series_clock_for_its_first_day(
+    read: list[tuple[int, tuple[int, int], _Sentence]], ctx: _Context
+) -> None:
+    """ "A call every other Tuesday 16:00 GMT. First one would be on April 3rd.": the day named right after a
+    series on a weekday, falling on that weekday and given no clock of its own, is at the series' clock."""
+    for (_, bounds, found), (_, next_bounds, following) in zip(read, read[1:], strict=False):
+        series = [
+            i
+            for i in found.items
+            if i.kind == "weekday" and (i.recurrence == "weekly" or i.weekday_mod in ("every", "each"))
+        ]
+        clocks = [t for t in found.times if t.start.strong]
+        days = following.items
+        if (
+            len(series) != 1
+            or len(clocks) != 1
+            or len(found.items) != 1
+            or following.times
+            or len(days) != 1
+            or days[0].kind != "day"
+            or days[0].first is None
+            or days[0].first.month is None
+            or next_bounds[0] - bounds[1] > _SERIES_TO_FIRST_DAY
+        ):
+            continue
+        day = _resolve_day(replace(days[0].first), ctx, False, [])
+        assert series[0].first is not None
+        if day is None or day.weekday() != series[0].first.weekday:
+            continue
+        clock = clocks[0]
+        following.times.append(
+            _Time(clock.span, replace(clock.start), replace(clock.end) if clock.end else None)
+        )
 
 
 def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:

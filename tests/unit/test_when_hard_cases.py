@@ -1498,3 +1498,13 @@ def test_indented_bullet_sessions_under_a_date_line_are_sessions_that_day():
         ("2025-03-08T11:00:00+00:00", None, False),
         ("2025-03-08T14:00:00+00:00", None, False),
     ]
+
+
+def test_the_first_day_of_a_weekday_series_named_next_takes_the_series_clock():
+    text = "Let's run the reading group every other Wednesday 18:30 GMT.\nThe first one is on March 5th."
+    assert confident(text) == [("2025-03-05T18:30:00+00:00", None, False)]
+    # a day that is not on the series' weekday keeps no clock
+    text = (
+        "Let's run the reading group every other Wednesday 18:30 GMT.\nThe kick-off social is on March 7th."
+    )
+    assert confident(text) == [("2025-03-07", None, True)]
