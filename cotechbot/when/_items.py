@@ -97,9 +97,10 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
     if m.group("numeric"):
         return _numeric_item(m, group, month_first=month_first)
     if m.group("wdnum"):
-        if m.group("n3d"):
-            # "Sunday the 27.05.": a day and month written with stops are day first, as in German
-            day_number, month = int(m.group("n3d")), int(m.group("n4d"))
+        if m.group("n3d") or m.group("n3b"):
+            # "Sunday the 27.05.", "Sunday (13.09)": a day and month written with stops are day first
+            day_number = int(m.group("n3d") or m.group("n3b"))
+            month = int(m.group("n4d") or m.group("n4b"))
         else:
             a, b = int(m.group("n3")), int(m.group("n4"))
             day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)

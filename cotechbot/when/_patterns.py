@@ -214,9 +214,12 @@ DATE_RE = re.compile(
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
-    # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05." (day first)
+    # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
+    # "Sunday (13.09)" (day first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
-    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])))"
+    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])"
+    # "this Sunday (13.09)": the day and month in brackets after the weekday
+    + rf"|\({SP0}(?P<n3b>\d{{1,2}})\.(?P<n4b>\d{{1,2}}){SP0}\)))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
     # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
     # ("Tuesday 16:00 GMT", "Fri 10.30", "Sat 4 pm", "Sun 18h": a weekday and its clock, not a day of the month)

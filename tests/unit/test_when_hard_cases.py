@@ -1508,3 +1508,9 @@ def test_the_first_day_of_a_weekday_series_named_next_takes_the_series_clock():
         "Let's run the reading group every other Wednesday 18:30 GMT.\nThe kick-off social is on March 7th."
     )
     assert confident(text) == [("2025-03-07", None, True)]
+
+
+def test_a_weekday_with_its_day_and_month_dotted_in_brackets_is_that_date():
+    assert confident("The prize giving will be this Saturday (22.02) with a 3pm start.") == [
+        ("2025-02-22T15:00:00+00:00", None, False)
+    ]
