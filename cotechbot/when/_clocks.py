@@ -124,9 +124,10 @@ def _time_single(m: re.Match[str]) -> _Time | None:
             clock.strong = True
         if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
             clock.strong = True
-        # "at 14.00": a 24 h clock with dotted minutes, after "at", is as plain as "at 14:00".
+        # "at 14.00": a 24 h clock with dotted minutes, after "at", is as plain as "at 14:00"; so is "at 7.30",
+        # on the quarter hour, whose am or pm is settled later.
         if (
-            clock.meridiem_known
+            (clock.meridiem_known or clock.minute % 15 == 0)
             and "." in m.group("clock")
             and m.string[max(0, m.start() - 3) : m.start()].lower() == "at "
         ):

@@ -1514,3 +1514,9 @@ def test_a_weekday_with_its_day_and_month_dotted_in_brackets_is_that_date():
     assert confident("The prize giving will be this Saturday (22.02) with a 3pm start.") == [
         ("2025-02-22T15:00:00+00:00", None, False)
     ]
+
+
+def test_a_dotted_quarter_hour_after_at_is_the_days_clock_from_a_distance():
+    assert confident("Tonight brings the monthly film club at 7.30 in the church hall.") == [
+        ("2025-02-20T19:30:00+00:00", None, False)
+    ]
