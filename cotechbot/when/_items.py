@@ -437,6 +437,9 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
 _GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
+_MONTH_NAMED_REACH = (
+    160  # how far before it (in its sentence or the one before) a month named alone may stand
+)
 
 
 def offered_days(
@@ -508,6 +511,10 @@ def announced_month(
             heading = headings[-1]
             year = int(heading.group("year")) if heading.group("year") else None
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+    named = list(P.MONTH_NAMED_ALONE_RE.finditer(work, max(0, m.start() - _MONTH_NAMED_REACH), m.start()))
+    if named:
+        # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
+        return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
         if _gathering_asked_about(m, bounds):

@@ -321,6 +321,13 @@ MOVED_TO_DAYS_RE = re.compile(
 )
 # "a meetup on the 5th?": the day ends the question that proposes it.
 QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
+# "The next month, March, will be…", "an October event": a month named alone (capitalised, no day beside it), the
+# month of a day written alone after it.
+MONTH_NAMED_ALONE_RE = re.compile(
+    r"(?<![\w-])(?<!\d[ \t])(?<!(?:st|nd|rd|th|of)[ \t])(?<![.!?\n][ \t])(?<!\n)(?-i:(?=[A-Z]))"
+    rf"(?P<mon>{MON})(?!{SP0}(?:\d|the\b)|[ \t]{{1,3}}(?:19|20)\d\d)",
+    _I,
+)
 # "events coming up this month – the concert on 7th": the month an announced day belongs to.
 THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks

@@ -1520,3 +1520,11 @@ def test_a_dotted_quarter_hour_after_at_is_the_days_clock_from_a_distance():
     assert confident("Tonight brings the monthly film club at 7.30 in the church hall.") == [
         ("2025-02-20T19:30:00+00:00", None, False)
     ]
+
+
+def test_a_day_alone_takes_the_month_named_alone_just_before_it():
+    text = "The month after, April, will be the seed swap on the 12th, then we rest until the summer."
+    assert [start for start, *_ in confident(text)] == ["2025-04-12"]
+    # a month written with its own day is a date, not a month for the day after it
+    text = "We'll call on Monday 3rd March about it; hope to see you on the 3rd!"
+    assert [start for start, *_ in confident(text)] == ["2025-03-03"]
