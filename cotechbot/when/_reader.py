@@ -46,6 +46,7 @@ from cotechbot.when._model import (
     _EARLIEST_NOW,
     _LATEST_NOW,
     _LONE_CLOCK_SENTENCE,
+    _NAMED_WEEKDAY,
     _NORMALISE,
     TimeMention,
     _Context,
@@ -351,8 +352,19 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         return
     k = dated[0]
     bounds, found = read[k][1], read[k][2]
-    days = [item for item in found.items if item.kind != "weekday"]
-    if found.times or found.exact or found.deltas or len(days) != 1 or days[0].kind not in ("day", "relday"):
+    days = [item for item in found.items if item.kind != "weekday"] or [
+        # "This Sunday is the monthly litter-pick. We meet at 10am by the pavilion.": a weekday said of one day
+        item
+        for item in found.items
+        if item.weekday_mod in _NAMED_WEEKDAY and item.recurrence is None
+    ]
+    if (
+        found.times
+        or found.exact
+        or found.deltas
+        or len(days) != 1
+        or days[0].kind not in ("day", "relday", "weekday")
+    ):
         return
     later = read[k + 1 : k + 1 + _LATER_CLOCK_SENTENCES]
     for n, (_, next_bounds, following) in enumerate(later):

@@ -1528,3 +1528,8 @@ def test_a_day_alone_takes_the_month_named_alone_just_before_it():
     # a month written with its own day is a date, not a month for the day after it
     text = "We'll call on Monday 3rd March about it; hope to see you on the 3rd!"
     assert [start for start, *_ in confident(text)] == ["2025-03-03"]
+
+
+def test_a_weekday_said_of_one_day_takes_a_clock_a_sentence_or_two_later():
+    text = "This Saturday is the orchard's winter pruning day. We gather at 10am by the shed, tools provided."
+    assert confident(text) == [("2025-02-22T10:00:00+00:00", None, False)]
