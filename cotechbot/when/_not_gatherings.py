@@ -179,7 +179,8 @@ SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)
 # "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
 PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
-    r"|(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    # ("will be discussed at the 6th July meeting": a meeting still to come)
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$",
     _I,
 )

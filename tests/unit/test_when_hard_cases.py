@@ -1533,3 +1533,8 @@ def test_a_day_alone_takes_the_month_named_alone_just_before_it():
 def test_a_weekday_said_of_one_day_takes_a_clock_a_sentence_or_two_later():
     text = "This Saturday is the orchard's winter pruning day. We gather at 10am by the shed, tools provided."
     assert confident(text) == [("2025-02-22T10:00:00+00:00", None, False)]
+
+
+def test_a_matter_to_be_discussed_at_a_dated_meeting_is_a_meeting_ahead():
+    text = "The hedge budget will be discussed at the 12th March meeting of the committee."
+    assert [start for start, *_ in confident(text)] == ["2025-03-12"]
