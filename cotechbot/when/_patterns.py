@@ -350,13 +350,19 @@ DAY_MONTH_RE = re.compile(
 DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date:?)\s+(?:the\s+)?$", _I)
 DAY_MONTH_AFTER_RE = re.compile(
     r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
-    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)",
+    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)"
+    # "the 26/7 meeting": the date of the gathering named right after it
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
     _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
     r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
 )
-MONTH_DAY_AFTER_RE = re.compile(r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)", _I)
+MONTH_DAY_AFTER_RE = re.compile(
+    r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)"
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    _I,
+)
 # A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
 MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
 LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)

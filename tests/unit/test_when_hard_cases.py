@@ -1538,3 +1538,11 @@ def test_a_weekday_said_of_one_day_takes_a_clock_a_sentence_or_two_later():
 def test_a_matter_to_be_discussed_at_a_dated_meeting_is_a_meeting_ahead():
     text = "The hedge budget will be discussed at the 12th March meeting of the committee."
     assert [start for start, *_ in confident(text)] == ["2025-03-12"]
+
+
+def test_a_numeric_day_and_month_right_before_a_gathering_word_is_its_date():
+    assert [start for start, *_ in confident("Bring the figures to the 12/3 meeting, please.")] == [
+        "2025-03-12"
+    ]
+    mentions = read_times("Bring the figures to the 3/12 meeting, please.", FEB, "America/New_York")
+    assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-12"]
