@@ -12,7 +12,7 @@ from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day, _safe_date
+from cotechbot.when._calendar import _delta_mention, _nth_weekday, _resolve, _resolve_day, _safe_date
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -276,30 +276,36 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
 def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
     occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
-    its weekday written falls on the series' weekday and the sentence says it starts."""
+    its weekday written falls on the series' weekday and the sentence says it starts; "From 4 March … every
+    first Saturday of the month at 2.30" when the day is that weekday of its month."""
     for series in items:
-        if series.recurrence != "weekly" or series.time is None or series.first is None:
+        monthly = series.recurrence is not None and series.recurrence.startswith("monthly:")
+        if not (series.recurrence == "weekly" or monthly) or series.time is None or series.first is None:
             continue
-        starts = P.STARTING_RE.search(sentence) is not None
+        weekday = series.first.weekday
+        starts = P.STARTING_RE.search(sentence) is not None or sentence.lstrip(" \t*#>-").lower().startswith(
+            "from "
+        )
         for item in items:
             if (
-                item.kind == "day"
-                and item.time is None
-                and item.first is not None
-                and item.first.month is not None
-                and (
-                    item.first.weekday == series.first.weekday
-                    or (
-                        starts
-                        and item.first.weekday is None
-                        and (day := _resolve_day(replace(item.first), ctx, False, [])) is not None
-                        and day.weekday() == series.first.weekday
-                    )
-                )
+                item.kind != "day"
+                or item.time is not None
+                or item.first is None
+                or item.first.month is None
+                or not (item.first.weekday == weekday or (starts and item.first.weekday is None))
             ):
-                item.time = series.time
-                item.flags.append("series_start")
-                series.last = item.first  # the series begins there: no occurrence before it
+                continue
+            day = _resolve_day(replace(item.first), ctx, False, [])
+            if day is None or day.weekday() != weekday:
+                continue
+            if monthly:
+                assert series.recurrence is not None and weekday is not None
+                nth = int(series.recurrence.split(":")[1])
+                if not starts or _nth_weekday(day.year, day.month, weekday, nth) != day:
+                    continue
+            item.time = series.time
+            item.flags.append("series_start")
+            series.last = item.first  # the series begins there: no occurrence before it
 
 
 def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:

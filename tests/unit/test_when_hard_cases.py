@@ -1546,3 +1546,8 @@ def test_a_numeric_day_and_month_right_before_a_gathering_word_is_its_date():
     ]
     mentions = read_times("Bring the figures to the 3/12 meeting, please.", FEB, "America/New_York")
     assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-12"]
+
+
+def test_a_monthly_series_first_day_takes_the_series_clock():
+    text = "From 1 March there will be a knitting circle every first Saturday of the month at 2.30 in the library."
+    assert confident(text) == [("2025-03-01T14:30:00+00:00", None, False)]
