@@ -573,13 +573,19 @@ DATE_LABEL_LINE_RE = re.compile(
 )
 # An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments,
 # bold either way markdown writes it ("**Start:**", "__Start:__").
+# ("Event starting time:" / "Event finishing": the label may name what starts)
+_LABELLED_THING = r"(?:(?:event|meeting|session|class|course|workshop)[ \t]{1,3})?"
 START_LABEL_RE = re.compile(
-    r"(?:^|\n)[ \t*_#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
+    r"(?:^|\n)[ \t*_#-]{0,4}"
+    + _LABELLED_THING
+    + r"start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
     _I,
 )
 # (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}"
+    + _LABELLED_THING
+    + r"(?:end(?:s|ing)?|finish(?:es|ing)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)

@@ -1551,3 +1551,8 @@ def test_a_numeric_day_and_month_right_before_a_gathering_word_is_its_date():
 def test_a_monthly_series_first_day_takes_the_series_clock():
     text = "From 1 March there will be a knitting circle every first Saturday of the month at 2.30 in the library."
     assert confident(text) == [("2025-03-01T14:30:00+00:00", None, False)]
+
+
+def test_labelled_event_start_and_finish_lines_are_one_span():
+    text = "Event starting time: 10:00am 8 March 2025\nEvent finishing time: 01:00pm 8 March 2025"
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
