@@ -27,7 +27,21 @@ _ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
     "CDT": (-300, "America/Chicago"),
     "PST": (-480, "America/Los_Angeles"),
     "PDT": (-420, "America/Los_Angeles"),
+    "MST": (-420, "America/Denver"),
+    "MDT": (-360, "America/Denver"),
+    "IST": (330, None),  # India; Ireland and Israel are read too where a second clock agrees (see below)
+    "JST": (540, None),
+    "KST": (540, None),
+    "AEST": (600, "Australia/Sydney"),
+    "AEDT": (660, "Australia/Sydney"),
+    "ACST": (570, "Australia/Adelaide"),
+    "ACDT": (630, "Australia/Adelaide"),
+    "AWST": (480, None),
+    "NZST": (720, "Pacific/Auckland"),
+    "NZDT": (780, "Pacific/Auckland"),
 }
+# "IST" names three zones: India's, Ireland's summer and Israel's; the forum's own comes first.
+_IST_REGIONS = ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem")
 # Generic zone names follow their region's summer time.
 _REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
 # Zones named by a place or a region ("NYC time", "9am Pacific", "14:00 Berlin time").
@@ -280,6 +294,9 @@ def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[st
     minutes, region = _ABBREVIATIONS.get(abbr, (None, None))
     if minutes is None:
         return [ctx.zone]
+    if abbr == "IST" and not m.group("sign"):
+        zones = [z for name in _IST_REGIONS if (z := zone_named(name)) is not None]
+        return sorted(zones, key=lambda z: getattr(z, "key", "") != ctx.zone_name)
     if m.group("sign") and abbr in ("UTC", "GMT"):
         extra = int(m.group("oh")) * 60 + int(m.group("om") or 0)
         if extra > 14 * 60:

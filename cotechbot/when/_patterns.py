@@ -47,7 +47,11 @@ YEAR = r"(?:19|20)\d\d(?!\d|:\d)(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?
 SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
 SP0 = r"\s{0,3}"
 
-ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
+ZONE_ABBR = (
+    r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|MDT|MST|PDT|PST|PT"
+    # zones further east, as listed beside a European or American clock ("9pm IST / 3:30pm GMT")
+    r"|IST|JST|KST|AEDT|AEST|ACDT|ACST|AWST|NZDT|NZST|Z)"
+)
 _PLACES = (
     r"UK|London|British|our|local|forum|Europe/London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver"
     r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"

@@ -1556,3 +1556,12 @@ def test_a_monthly_series_first_day_takes_the_series_clock():
 def test_labelled_event_start_and_finish_lines_are_one_span():
     text = "Event starting time: 10:00am 8 March 2025\nEvent finishing time: 01:00pm 8 March 2025"
     assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+
+
+def test_eastern_zones_in_a_list_of_clocks_keep_the_chain_and_utc_is_reported():
+    text = "Release call on Tuesday, March 11th, 4:30pm CET / 9pm IST / 3:30pm GMT / 10:30am EST"
+    assert confident(text) == [("2025-03-11T15:30:00+00:00", None, False)]
+    # a lone clock in an Australian zone is that zone's clock
+    assert confident("Working group: Thursday 6 March, 10am AEDT") == [
+        ("2025-03-06T10:00:00+11:00", None, False)
+    ]
