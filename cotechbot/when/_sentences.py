@@ -126,6 +126,27 @@ def _one_day_restated(ordered: list[list[_Item]], today: date) -> list[list[_Ite
     return dated
 
 
+_FOR_GLUE_RE = re.compile(r"[ \t]{1,3}for[ \t]{1,3}", re.IGNORECASE)
+
+
+def _arrival_for_start(times: list[_Time], work: str) -> list[_Time]:
+    """ "6.30pm for 7.30pm": arrive at the first clock for a start at the second; the gathering is at the first."""
+    kept: list[_Time] = []
+    for found in times:
+        prior = kept[-1] if kept else None
+        if (
+            prior is not None
+            and prior.end is None
+            and found.end is None
+            and prior.start.strong
+            and _FOR_GLUE_RE.fullmatch(work, prior.span[1], found.span[0])
+            and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
+        ):
+            continue
+        kept.append(found)
+    return kept
+
+
 def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
     """Clocks in other zones written right after a clock are the same moment ("8 am NYC time / 1300 UTC"):
     they ride with the first and are checked against it, never read as more events."""
@@ -420,6 +441,8 @@ def _read_sentence(
     _share_on(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
+    if len(times) > 1:
+        times = _arrival_for_start(times, work)
     _attach_times(items, times, work, ctx.today)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(S.more_sessions(items, times, work))

@@ -1565,3 +1565,8 @@ def test_eastern_zones_in_a_list_of_clocks_keep_the_chain_and_utc_is_reported():
     assert confident("Working group: Thursday 6 March, 10am AEDT") == [
         ("2025-03-06T10:00:00+11:00", None, False)
     ]
+
+
+def test_an_arrival_clock_for_a_later_start_is_the_gatherings_time():
+    text = "The annual dinner is on Saturday 8th March, 7pm for 7.30pm, at the Red Lion."
+    assert confident(text) == [("2025-03-08T19:00:00+00:00", None, False)]
