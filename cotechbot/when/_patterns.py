@@ -344,12 +344,13 @@ OFFERED_WEEKDAY_RE = re.compile(
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
 MONTH_DAY_RE = re.compile(
-    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+    # ("10/14: 1:30-2:00pm": a colon closing the date is no clock's)
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/%-]|[.,:]\d)"
 )
 # "31/10 at 10:30": day/month (month/day on a North American forum) with no year, read on a day-first forum
 # only where a clock or "at" follows or a word such as "on" leads in (never a bare fraction such as "1/2").
 DAY_MONTH_RE = re.compile(
-    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/%-]|[.,:]\d)"
 )
 DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date:?)\s+(?:the\s+)?$", _I)
 DAY_MONTH_AFTER_RE = re.compile(

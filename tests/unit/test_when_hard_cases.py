@@ -1570,3 +1570,13 @@ def test_eastern_zones_in_a_list_of_clocks_keep_the_chain_and_utc_is_reported():
 def test_an_arrival_clock_for_a_later_start_is_the_gatherings_time():
     text = "The annual dinner is booked for Saturday 8th March, with the usual 7pm for 7.30pm start, at the Red Lion."
     assert confident(text) == [("2025-03-08T19:00:00+00:00", None, False)]
+
+
+def test_a_numeric_date_closed_by_a_colon_before_its_clock_is_read():
+    mentions = read_times("We are now booked for 3/14: 2:00-3:00pm PST", FEB, "America/Los_Angeles")
+    assert [(mention_as_json(m)["start"], mention_as_json(m)["end"]) for m in mentions] == [
+        ("2025-03-14T14:00:00-07:00", "2025-03-14T15:00:00-07:00")
+    ]
+    assert confident("Booked for 14/3: 2:00-3:00pm") == [
+        ("2025-03-14T14:00:00+00:00", "2025-03-14T15:00:00+00:00", False)
+    ]
