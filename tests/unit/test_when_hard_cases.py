@@ -1580,3 +1580,10 @@ def test_a_numeric_date_closed_by_a_colon_before_its_clock_is_read():
     assert confident("Booked for 14/3: 2:00-3:00pm") == [
         ("2025-03-14T14:00:00+00:00", "2025-03-14T15:00:00+00:00", False)
     ]
+
+
+def test_a_date_noted_as_the_changed_date_is_the_new_one():
+    assert [
+        start
+        for start, *_ in confident("The bulb planting will be on March 15th by the pond - note changed date.")
+    ] == ["2025-03-15"]
