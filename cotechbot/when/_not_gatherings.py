@@ -153,7 +153,8 @@ RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|update[sd]?|edit(?:ed)?|registered|incorporated|founded|since|as\s+of"
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|ooo"
+    # ("meetings kick off on Nov. 2": a start, not time off)
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"

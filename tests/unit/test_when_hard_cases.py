@@ -1587,3 +1587,9 @@ def test_a_date_noted_as_the_changed_date_is_the_new_one():
         start
         for start, *_ in confident("The bulb planting will be on March 15th by the pond - note changed date.")
     ] == ["2025-03-15"]
+
+
+def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
+    assert [
+        start for start, *_ in confident("This month's repair sessions kick off on Mar. 4 with bikes.")
+    ] == ["2025-03-04"]
