@@ -36,7 +36,9 @@ CANCELLED_RE = re.compile(
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service|run|ride|walk)s?\b"
     # "there will be no TENAC Board Meeting", "_no_ meeting", "no office hours", "No talk": a named gathering denied
     r"|(?<![a-z])no[_*]{0,2}\s{1,3}(?:(?-i:[A-Z])[\w&-]{0,20}\s{1,3}){0,3}"
-    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|practice|rehearsal|quiz|workshop|event|service)s?\b",
+    r"(?:meeting|call|session|gathering|social|talk|office\s+hours|class|classes|practice|rehearsal|quiz|workshop|event|service"
+    # "No Club Training", "No Lecture or Classes": a club's or a course's session denied
+    r"|training|lecture|run|ride|walk|match)s?\b",
     _I,
 )
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
@@ -50,7 +52,7 @@ MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from dataclasses import replace
 from datetime import timedelta
 
 from cotechbot.when import _clauses as C
@@ -351,6 +352,13 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             )
             prior.last = _Day(item.first.day, item.first.month, year, item.first.weekday, item.first.ordinal)
             continue
+        if prior is not None and _between_pair(prior, item, work):
+            assert prior.first is not None and item.first is not None
+            # one stretch (a window too long for one gathering is then read as none)
+            prior.kind, prior.span = "range", (prior.span[0], item.span[1])
+            prior.first = replace(prior.first, month=prior.first.month or item.first.month)
+            prior.last = replace(item.first)
+            continue
         joined.append(item)
     for item in joined:
         first, last = item.first, item.last
@@ -369,6 +377,21 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             item.last = _Day(last.day, last.month, last.year, first.weekday, last.ordinal)
             item.span = (before.start(), item.span[1])
     return joined
+
+
+def _between_pair(prior: _Item, item: _Item, work: str) -> bool:
+    """ "between 1 January and 31 March", "between the 3rd and 9th May": two single days (the second with its
+    month) bounding a stretch of time."""
+    return (
+        prior.kind == "day"
+        and item.kind == "day"
+        and prior.first is not None
+        and item.first is not None
+        and item.first.month is not None
+        and prior.time is None
+        and S.BETWEEN_AND_RE.fullmatch(work, prior.span[1], item.span[0]) is not None
+        and S.BETWEEN_BEFORE_RE.search(work, max(0, prior.span[0] - 14), prior.span[0]) is not None
+    )
 
 
 def _consecutive_pair(prior: _Item, item: _Item) -> bool:

@@ -16,7 +16,7 @@ MILESTONE_RE = re.compile(
     r"\b(?:freeze|end\s+of\s+life|call\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)|releas(?:e|es|ed|ing)|announc\w{0,4}\s+(?:the\s+)?(?:schedule|programme|program"
     r"|line-?up|speakers|results|winners)|(?:registrations?|nominations?|voting|votes?|ballots?|polls|applications?"
     r"|submissions?|entries|sign-?ups?)\s{1,3}(?:(?:will|are|is|shall)\s{1,3})?(?:be\s{1,3}|now\s{1,3})?(?:open|clos)\w{0,3}"
-    r"|nominations?|restrictions?\s{1,3}(?:(?:are|will|to)\s{1,3})?(?:be\s{1,3}|due\s{1,3}to\s{1,3})?(?:lift|eas|end|relax)\w{0,3}"
+    r"|nominations?|(?:restrictions?|bans?|lockdowns?|curfews?|moratori(?:um|ums|a))\s{1,3}(?:(?:are|is|will|to)\s{1,3})?(?:be\s{1,3}|due\s{1,3}to\s{1,3})?(?:lift|eas|end|relax)\w{0,3}"
     r"|(?:lifting|easing|end)\s{1,3}of\s{1,3}(?:the\s{1,3})?(?:\w{1,20}\s{1,3})?restrictions|(?:building|engineering|road)\s+works|works?\s+(?:will\s+)?(?:begin|start)s?"
     r"|re-?open\w{0,3}|opened|open\s+again|closed\s+for|removed\s+from|membership\s+year|sent\s+(?:an?\s+)?e-?mail|e-?mailed"
     r"|labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
@@ -26,7 +26,12 @@ MILESTONE_RE = re.compile(
     # "winners will be announced on 3 February", "we will close a milestone"; and the clocks changing
     r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
     r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
-    r"|clocks?\s{1,3}(?:go|change|spring|fall)s?)\b",
+    r"|clocks?\s{1,3}(?:go|change|spring|fall)s?"
+    # "memberships will also be available Sept. 17", "permits can be obtained … between 7pm and 9pm": when a thing
+    # can be had, not when anyone gathers
+    r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
+    r"(?:(?:will|can|may|shall)\s{1,3}(?:also\s{1,3})?be|are|is)\s{1,3}(?:(?:now|also)\s{1,3})?"
+    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
     _I,
 )
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
@@ -106,7 +111,28 @@ SENT_OUT_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+SENT_OUT_HINTS = (
+    "out",
+    "publish",
+    "releas",
+    "due",
+    "deadline",
+    "print",
+    "posted",
+    "announc",
+    "sent",
+    "mailed",
+    "circulated",
+    "distributed",
+    "uploaded",
+)
+# A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
+# changes publicly on 11 December": a thing made public on the day, not people gathering.
+MADE_PUBLIC_BEFORE_RE = re.compile(
+    r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing|ements?)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
+    r"|distributed|uploaded))\b(?![^.,;!?\n]{0,40}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,40}$",
+    _I,
+)
 # Right after a date: "On October the 1st, we will be emailing every member": the day an errand is done.
 ERRAND_AFTER_RE = re.compile(
     r"[\s,]{0,3}(?:we|i|they)(?:\s{1,3}(?:will|shall|are\s{1,3}going\s{1,3}to)|['’]ll)\s{1,3}(?:be\s{1,3})?"
@@ -136,12 +162,17 @@ DEADLINE_HINTS = (
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
-    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b)",
+    # "photos by e-mail, 22 March or sooner": nothing later than the date
+    r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b"
+    r"|or\s+(?:sooner|earlier|before)\b)",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
 DEADLINE_HEADING_RE = re.compile(
-    r"^[\s#*_>|-]{0,8}(?:deadlines?|due\s+dates?|closing\s+dates?|cut-?off(?:\s+dates?)?)[\s*_:|-]{0,6}$", _I
+    # "Camera ready due:", "Paper deadline": a step named before its due word
+    r"^[\s#*_>|-]{0,8}(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
+    r"[\s*_:|-]{0,6}$",
+    _I,
 )
 # Right after a date: "On September 18 each year", "on 5 May annually": a yearly recurrence names no instance.
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
@@ -154,7 +185,7 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|ooo"
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
@@ -163,10 +194,11 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
-    r"|instead\s+of|rather\s+than|not\s+on|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
+    # "will be on Wednesday 2, not Tuesday 1": the day denied ("if not", "or not", "why not" offer it)
+    r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
-    r"|(?:added|created|uploaded|submitted|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
+    r"|(?:added|created|uploaded|submitted|posted|written|published|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
     # "the end of our financial year (31st March)", "tax year ending 5 April": the accounts' calendar, even in a
     # clause that names a meeting
     r"|(?:financial|fiscal|tax|accounting)\s+year(?:[\s-]end)?(?:\s+(?:ends?|ending|is))?\s*\(?"
@@ -236,13 +268,14 @@ RECORD_HINTS = (
     "off",
     "leave",
     "holiday",
+    "vacation",
     "ooo",
     "make",
     "able",
     "available",
     "instead",
     "rather",
-    "not on",
+    "not ",
     "closed",
     "arriv",
     "leaving",
@@ -309,7 +342,8 @@ FROM_OPENING_RE = re.compile(
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
 TIMELINE_LABEL_AFTER_RE = re.compile(
-    r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
+    # (or set apart by a run of spaces, as a table's columns are)
+    r"(?:[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}|[ \t]{2,40})[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
     r"|(?:published|circulated|made\s+available|announced|notified))\b",
     _I,
 )
@@ -325,3 +359,5 @@ BYLINE_AFTER_RE = re.compile(
 )
 # The line right above a date alone on its line: "Plotholders' Newsletter" / "May 13th 2019" dates an issue.
 ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)
+# The opening of a to-do line: "- [ ] approve the changes on 2017-12-11", "* [x] update the roadmap on the 26th".
+TASK_LINE_RE = re.compile(r"[ \t>]{0,8}(?:[-*+][ \t]{1,3})?\[[ xX]\][ \t]")

@@ -91,6 +91,8 @@ CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
     rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00|\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
+    # "12.00 noon", "12:00 midday": one clock said twice
+    rf"|12[:.]00{SP0}(?:noon|midday)\b"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
@@ -158,7 +160,7 @@ WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
     rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
-    rf"|(?:12{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
+    rf"|(?:12(?:[:.]00)?{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
 ZONE_PARTS_RE = re.compile(
@@ -608,7 +610,11 @@ ATTENDING_BEFORE_RE = re.compile(
     _I,
 )
 RECURRING_BEFORE_RE = re.compile(
-    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$", _I
+    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$"
+    # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date
+    r"|\bevery\s+(?:\d{1,2}|two|three|four|five|six|other|second|third|alternate)\s+weeks?\s+$"
+    r"|\b(?:fortnightly|bi-?weekly)\s+$",
+    _I,
 )
 
 # For "in 20 minutes": something is about to begin.

@@ -169,6 +169,8 @@ class _Taken:
 
 def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
     work = text.translate(_NORMALISE)
+    if work.startswith(">") or "\n>" in work:
+        work = _QUOTE_MARKS_RE.sub(lambda m: " " * len(m.group()), work)
     if "`" in work or "<code" in work or "<pre" in work:
         work = _blanked(work, [m.span() for m in P.CODE_RE.finditer(work)])
     exact: list[ExactMoment] = []
@@ -228,6 +230,10 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)
     return _once_each(results) if len(results) > 1 else results
+
+
+# "> we plan to meet this Saturday,\n> Feb. 5": a quoted mail's markers are margin, not words.
+_QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 
 
 def _timed_days_once(mentions: list[TimeMention]) -> list[TimeMention]:

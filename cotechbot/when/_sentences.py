@@ -482,14 +482,22 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
+        if item.time is None and _dates_its_own_post(item, sentence, ctx):
+            continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if "[" in sentence and _on_a_task_line(work, item.span):
+            continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
-        if item.kind == "relday" and N.AFTER_BEFORE_RE.search(before):
-            continue  # "after tomorrow, the next meeting would be…": not a day anything happens
+        if item.kind == "relday" and N.AFTER_BEFORE_RE.search(
+            work, max(bounds[0], item.span[0] - 12), item.span[0]
+        ):
+            # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
+            # starts, whatever clock the sentence gives
+            continue
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(
@@ -577,6 +585,10 @@ def _read_sentence(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
+            if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
+                before
+            ):
+                continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
             if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
                 continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
             if not work[bounds[0] : lead].strip(" \t*#>|-") and N.TIMELINE_LABEL_AFTER_RE.match(
@@ -617,6 +629,37 @@ def _nearer_behind(item: _Item, ctx: _Context) -> bool:
     if not behind:
         return False
     return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
+
+
+def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
+    """A day written in full (day, month and year) that is the day the text was written, in a sentence that
+    names no gathering and says nothing ahead, is the post's stamp or signature date ("October 17, 2007",
+    "The Secretary / 26 July 2023"): people announcing a gathering that same day name it."""
+    day = item.first
+    return (
+        item.kind == "day"
+        and day is not None
+        and day.year is not None
+        and day.month is not None
+        and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+        and C.EVENT_RE.search(sentence) is None
+        and C.FUTURE_RE.search(sentence) is None
+    )
+
+
+def _on_a_task_line(work: str, span: tuple[int, int]) -> bool:
+    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, unless the line names a
+    gathering ("- [x] book the hall for our AGM on 24 July")."""
+    line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
+    if (line_start == 0 and span[0] > _TASK_REACH) or N.TASK_LINE_RE.match(work, line_start) is None:
+        return False
+    # bounded both ways, so a long line of many dates is still read in linear time
+    line_end = work.find("\n", span[1], span[1] + _TASK_REACH)
+    return C.EVENT_RE.search(work, line_start, line_end if line_end >= 0 else span[1] + _TASK_REACH) is None
+
+
+# How far a to-do line's words are looked at around a date on it.
+_TASK_REACH = 200
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)

@@ -41,6 +41,9 @@ DAY_SPAN_CONTINUATION_RE = re.compile(
 SPAN_PAIR_JOIN_RE = re.compile(
     rf"\s{{0,3}}(?:and|&|/|\+)\s{{0,3}}|\)\s{{0,3}}(?:and|&)\s{{1,3}}{WD}\s{{0,3}}\(\s{{0,3}}", _I
 )
+# "held between 1 January and 31 March": two days bounding one stretch of time, not two days.
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s{1,3}(?:the\s{1,3})?$", _I)
+BETWEEN_AND_RE = re.compile(r"\s{1,3}and\s{1,3}(?:the\s{1,3})?", _I)
 OR_WORD_RE = re.compile(r"\b(?:or|either)\b", _I)
 # "Saturday and Sunday, November 2 and 3": the first of two weekdays named before a two-day span.
 WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0}$", _I)

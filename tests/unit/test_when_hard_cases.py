@@ -1311,6 +1311,231 @@ def test_bare_days_said_to_be_gatherings_are_read():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Thursday, 20 February 2025",  # a blog post's date line
+        "Yours sincerely,\nThe Treasurer\n20 Feb 2025",  # a letter's signature date
+        "Posted to the club pages (No. 4, Feb 20 2025)",
+        "Date: 2025-02-20\nCategory: news",
+    ],
+)
+def test_a_full_date_of_the_day_written_with_nothing_to_attend_is_the_posts_stamp(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Committee meeting 20 February 2025",  # a gathering named the same day
+        "We will be at the allotment on 20 February 2025",  # said as ahead
+        "See you 20 Feb 2025 at 7pm",
+        "Friday, 21 February 2025",  # the next day: not the day it was written
+    ],
+)
+def test_a_full_date_of_the_day_written_is_still_read_when_it_names_a_gathering(text):
+    assert confident(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hackday began on Saturday morning in the library annex.",
+        "Our AGM started on Tuesday evening with a welcome from the chair.",
+    ],
+)
+def test_a_gathering_told_as_begun_is_past(text):
+    assert confident(text) == []
+
+
+def test_a_getting_started_session_is_not_told_in_the_past():
+    assert confident("Getting started session for new members, 2 March?") == [("2025-03-02", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reading group now runs every 2 weeks on Monday at 6pm.",
+        "From now on we meet every four weeks on Wednesday, 19:00 UTC.",
+        "The choir rehearses fortnightly on Tuesday at 7.30pm.",
+    ],
+)
+def test_a_weekday_every_few_weeks_is_a_series_with_no_sure_next_date(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- [ ] publish the revised bylaws on 2025-03-10",
+        "* [x] tidy the shared drive on Friday the 28th",
+    ],
+)
+def test_a_date_on_a_to_do_line_naming_no_gathering_dates_a_task(text):
+    assert confident(text) == []
+
+
+def test_a_to_do_line_that_names_a_gathering_keeps_its_date():
+    assert confident("- [x] agree a date for the members' meeting: 12 March") == [("2025-03-12", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entries for the photo competition can be handed in at the shop, 3 March or sooner.",
+        "Send your apologies to the secretary on 5 March or earlier, please.",
+    ],
+)
+def test_a_date_or_sooner_is_a_deadline(text):
+    assert confident(text) == []
+    flagged = read_times(text, FEB, LONDON, include_deadlines=True)
+    assert [m.flags for m in flagged] == [("deadline",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The committee meets on 12 March; Sam is taking a vacation on 7 March.", ["2025-03-12"]),
+        ("Half the team will take a vacation on 7 March.", []),
+    ],
+)
+def test_a_date_said_to_be_a_vacation_is_an_absence(text, expected):
+    assert [start for start, *_ in confident(text)] == expected
+
+
+def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
+    after = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # the Monday after
+    text = "> Don't forget the social is this Saturday,\n> 1 March, at the Crown."
+    assert confident(text, after) == []
+    assert confident(text.replace("> ", ""), after) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a window months long is when something must happen, not a day anyone meets
+        ("The branch AGM has to take place between 1 March and 31 May.", []),
+        ("Our stall will be up between 4 March and 6 March.", [("2025-03-04", "2025-03-06", True)]),
+    ],
+)
+def test_between_two_days_is_one_stretch(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_day_word_after_after_is_when_a_change_starts_even_with_a_clock_before_it():
+    text = "Open calls move to 6pm UK for all the sessions after today."
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The new rota will be printed and pinned up in the shed from Friday 7 March.", []),
+        ("- approve announcing the new prices publicly on 2025-03-10", []),
+        # the thing announced is a gathering held on the date
+        (
+            "We announced the regional summit, which will be held 10 March in Leeds.",
+            [("2025-03-10", None, True)],
+        ),
+    ],
+)
+def test_a_date_something_is_printed_or_announced_on_is_an_errand(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Raffle tickets will also be available 8 March.",
+        "Parking permits can be collected from the office on Saturday between 10am and noon.",
+    ],
+)
+def test_when_a_thing_can_be_had_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tuesday 25 February      No Junior Training",
+        "Friday 28 February: No Lecture or Classes (reading week)",
+        "Sunday 2 March - no Club Ride",
+    ],
+)
+def test_a_date_over_a_club_session_denied_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Posted by jsmith on March 3, 2025 at 6:30pm",
+        "Written by Anna Lee on 3 March 2025",
+    ],
+)
+def test_a_byline_naming_its_author_dates_the_post(text):
+    assert confident(text) == []
+
+
+def test_a_clock_said_twice_as_twelve_noon_is_one_clock_and_a_deadline_after_no_later_than():
+    assert confident("Lunch at the hall, 12.00 noon on Friday 7 March") == [
+        ("2025-03-07T12:00:00+00:00", None, False)
+    ]
+    assert (
+        confident("Motions for the spring AGM must reach us no later than 12.00 noon on Friday 7 March.")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The open evening on Tuesday attracted over forty visitors.",
+        "On Saturday night the choir celebrated its twentieth season.",
+    ],
+)
+def test_a_gathering_said_to_have_attracted_or_celebrated_is_past(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From what we hear, the hosepipe ban will be lifted on 10 March.",
+        "The local lockdown will end on 12 March.",
+    ],
+)
+def test_a_ban_or_lockdown_ending_is_a_milestone(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The quiz night is on Thursday 6 March, not Wednesday 5 March.", [("2025-03-06", None, True)]),
+        ("Why not Saturday 8 March for the social?", [("2025-03-08", None, True)]),
+    ],
+)
+def test_a_date_said_not_to_be_the_day_is_denied(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Final abstracts due:\nMarch 14, 2025",
+        "Friday 14th March            Closing date for tickets to the spring supper.",
+    ],
+)
+def test_a_date_labelled_as_due_or_closing_by_its_table_is_a_deadline(text):
+    assert confident(text) == []
+
+
+def test_a_date_of_an_announcement_in_a_timeline_is_not_a_gathering():
+    text = "Applications open March 3\nShortlist and announcement April 1"
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
