@@ -304,9 +304,18 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
     if item.time is None and not (mod in _NAMED_WEEKDAY and has_event_word):
         return None
     ahead = (item.first.weekday - ctx.today.weekday()) % 7
-    if ahead == 0 and mod not in ("this", "this coming"):
+    if ahead == 0 and mod not in ("this", "this coming") and not _later_today(item, ctx):
         ahead = 7
     return ctx.today + timedelta(days=ahead)
+
+
+def _later_today(item: _Item, ctx: _Context) -> bool:
+    """ "The call is on Thursday at 9am PT", written on a Thursday before 9am Pacific: the clock is still ahead
+    today, so the day is today (a week on would be "next Thursday")."""
+    if item.time is None or item.weekday_mod != "on":
+        return False
+    start, _ = _timed(ctx.today, item.time, item.part_of_day, ctx, [])
+    return start > ctx.now
 
 
 def _timed(

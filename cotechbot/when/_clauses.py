@@ -14,7 +14,8 @@ _I = re.IGNORECASE
 
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    # ("note changed date": the date written is the new one)
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed(?!\s+date)|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
     r"|no\s+(?:meeting|call|session|gathering|social)"
     # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
@@ -86,7 +87,9 @@ EVENT_RE = re.compile(
     # attending, and the gatherings co-ops, clubs and gardens hold
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
-    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp)\b",
+    r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp"
+    # the gatherings of campaigns and unions
+    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,
 )
 

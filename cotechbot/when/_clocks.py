@@ -27,7 +27,21 @@ _ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
     "CDT": (-300, "America/Chicago"),
     "PST": (-480, "America/Los_Angeles"),
     "PDT": (-420, "America/Los_Angeles"),
+    "MST": (-420, "America/Denver"),
+    "MDT": (-360, "America/Denver"),
+    "IST": (330, None),  # India; Ireland and Israel are read too where a second clock agrees (see below)
+    "JST": (540, None),
+    "KST": (540, None),
+    "AEST": (600, "Australia/Sydney"),
+    "AEDT": (660, "Australia/Sydney"),
+    "ACST": (570, "Australia/Adelaide"),
+    "ACDT": (630, "Australia/Adelaide"),
+    "AWST": (480, None),
+    "NZST": (720, "Pacific/Auckland"),
+    "NZDT": (780, "Pacific/Auckland"),
 }
+# "IST" names three zones: India's, Ireland's summer and Israel's; the forum's own comes first.
+_IST_REGIONS = ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem")
 # Generic zone names follow their region's summer time.
 _REGION_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "PT": "America/Los_Angeles"}
 # Zones named by a place or a region ("NYC time", "9am Pacific", "14:00 Berlin time").
@@ -124,9 +138,10 @@ def _time_single(m: re.Match[str]) -> _Time | None:
             clock.strong = True
         if re.search(r"[ap]\.?m", m.group("clock"), re.IGNORECASE) or clock.zone:
             clock.strong = True
-        # "at 14.00": a 24 h clock with dotted minutes, after "at", is as plain as "at 14:00".
+        # "at 14.00": a 24 h clock with dotted minutes, after "at", is as plain as "at 14:00"; so is "at 7.30",
+        # on the quarter hour, whose am or pm is settled later.
         if (
-            clock.meridiem_known
+            (clock.meridiem_known or clock.minute % 15 == 0)
             and "." in m.group("clock")
             and m.string[max(0, m.start() - 3) : m.start()].lower() == "at "
         ):
@@ -214,10 +229,11 @@ def _time_range(m: re.Match[str]) -> _Time | None:
             left.hour = hour12
         left.meridiem_known = True
     elif not (left_has_ap or right_ap or left.meridiem_known or right.meridiem_known):
-        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it.
+        # Neither end says am or pm: "9.30-4.30" runs into the afternoon, "2.30-4.00" for a meeting is in it, and
+        # "6:30 - 8:30", starting at an hour a lone clock would read as pm, is in the evening.
         if right.hour < left.hour and right.hour < 12:
             right.hour += 12
-        elif right.hour < 8:
+        elif 1 <= left.hour <= 7 and right.hour < 12:
             left.hour, right.hour = left.hour + 12, right.hour + 12
         left.meridiem_known = right.meridiem_known = True
     left.strong = right.strong = True
@@ -278,6 +294,9 @@ def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[st
     minutes, region = _ABBREVIATIONS.get(abbr, (None, None))
     if minutes is None:
         return [ctx.zone]
+    if abbr == "IST" and not m.group("sign"):
+        zones = [z for name in _IST_REGIONS if (z := zone_named(name)) is not None]
+        return sorted(zones, key=lambda z: getattr(z, "key", "") != ctx.zone_name)
     if m.group("sign") and abbr in ("UTC", "GMT"):
         extra = int(m.group("oh")) * 60 + int(m.group("om") or 0)
         if extra > 14 * 60:

@@ -98,8 +98,13 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
     if m.group("numeric"):
         return _numeric_item(m, group, month_first=month_first)
     if m.group("wdnum"):
-        a, b = int(m.group("n3")), int(m.group("n4"))
-        day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
+        if m.group("n3d") or m.group("n3b"):
+            # "Sunday the 27.05.", "Sunday (13.09)": a day and month written with stops are day first
+            day_number = int(m.group("n3d") or m.group("n3b"))
+            month = int(m.group("n4d") or m.group("n4b"))
+        else:
+            a, b = int(m.group("n3")), int(m.group("n4"))
+            day_number, month = (a, b) if b <= 12 and not (month_first and a <= 12) else (b, a)
         if not (1 <= month <= 12 and 1 <= day_number <= 31):
             return []
         written = _Day(day_number, month, None, _weekday_index(m.group("wd11")), True)
@@ -411,12 +416,21 @@ def _between_pair(prior: _Item, item: _Item, work: str) -> bool:
 
 
 def _consecutive_pair(prior: _Item, item: _Item) -> bool:
-    """Two single days, the second the day after the first in the same month, neither offered as a choice,
-    their weekdays (where written) a day apart too."""
+    """Two single days, the second the day after the first (in the same month, or the first of the next),
+    neither offered as a choice, their weekdays (where written) a day apart too."""
     a, b = prior.first, item.first
     if prior.kind != "day" or item.kind != "day" or a is None or b is None:
         return False
-    if "candidate" in prior.flags or "candidate" in item.flags or a.month != b.month or b.day != a.day + 1:
+    if "candidate" in prior.flags or "candidate" in item.flags:
+        return False
+    # "Friday 31 May and Saturday 1 June": the last day of a month and the first of the next are consecutive too
+    next_month = (
+        a.month is not None
+        and b.month == a.month + 1
+        and b.day == 1
+        and a.day in {monthrange(a.year or 2001, a.month)[1], 29 if a.month == 2 and a.year is None else 0}
+    )
+    if not next_month and (a.month != b.month or b.day != a.day + 1):
         return False
     if a.year is not None and b.year is not None and a.year != b.year:
         return False
@@ -467,6 +481,9 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
 _GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
+_MONTH_NAMED_REACH = (
+    160  # how far before it (in its sentence or the one before) a month named alone may stand
+)
 
 
 def offered_days(
@@ -538,6 +555,10 @@ def announced_month(
             heading = headings[-1]
             year = int(heading.group("year")) if heading.group("year") else None
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+    named = list(P.MONTH_NAMED_ALONE_RE.finditer(work, max(0, m.start() - _MONTH_NAMED_REACH), m.start()))
+    if named:
+        # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
+        return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
         if _gathering_asked_about(m, bounds):

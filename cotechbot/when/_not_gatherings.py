@@ -194,7 +194,8 @@ RECORD_BEFORE_RE = re.compile(
     r"\b(?:dated|born|posted|published|written|update[sd]?|edit(?:ed)?|registered|incorporated|founded|since|as\s+of"
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|off|leave|holiday|vacation|ooo"
+    # ("meetings kick off on Nov. 2": a start, not time off)
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
@@ -226,7 +227,8 @@ SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)
 # "(brought up in 2020-10-29 Council meeting)", "minutes for the meeting 9 Nov", "notes of the call on …".
 PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
-    r"|(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    # ("will be discussed at the 6th July meeting": a meeting still to come)
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$",
     _I,
 )
@@ -241,6 +243,19 @@ PAST_REFERENCE_HINTS = (
     "notes",
     "recap",
     "write",
+)
+# The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
+# dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.
+CHOSEN_DATE_BEFORE_RE = re.compile(
+    r"\b(?:(?:date|day)s?\s{1,3}(?:(?:is|was|has\s{1,3}been|now)\s{1,3})?(?:confirmed|set|fixed|agreed|chosen|decided)"
+    r"\s{1,3}(?:as|for|to\s{1,3}be)"
+    r"|(?:chosen|agreed|confirmed|preferred)\s{1,3}(?:dates?|days?)\s{0,3}[,:]?(?:\s{1,3}(?:is|was|will\s{1,3}be))?"
+    r")\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
+CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided", "preferred")
+CHOSEN_DATE_AFTER_RE = re.compile(
+    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b", _I
 )
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
 STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")

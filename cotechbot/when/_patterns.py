@@ -47,7 +47,11 @@ YEAR = r"(?:19|20)\d\d(?!\d|:\d)(?!-\d)(?!\s*(?:hrs?\b|h\b|(?-i:UTC|GMT|BST|CES?
 SP = r"\s{1,3}"  # where one space is written, tolerate a few (double spaces, a stray newline)
 SP0 = r"\s{0,3}"
 
-ZONE_ABBR = r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|PDT|PST|PT|Z)"
+ZONE_ABBR = (
+    r"(?-i:UTC|GMT|BST|CEST|CET|EEST|EET|WEST|WET|EDT|EST|ET|CDT|CST|CT|MDT|MST|PDT|PST|PT"
+    # zones further east, as listed beside a European or American clock ("9pm IST / 3:30pm GMT")
+    r"|IST|JST|KST|AEDT|AEST|ACDT|ACST|AWST|NZDT|NZST|Z)"
+)
 _PLACES = (
     r"UK|London|British|our|local|forum|Europe/London|NYC|New{SP}York|Toronto|Montreal|Chicago|Denver"
     r"|Colorado|Vancouver|Seattle|SF|San{SP}Francisco|Mexico|Berlin|Central{SP}European|Paris|Amsterdam"
@@ -197,8 +201,8 @@ def _partial(i: int, *, weekday: bool) -> str:
 DATE_RE = re.compile(
     _NUM_START
     + r"(?:"
-    # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2
-    + rf"(?P<full>{_date(1)}{_RANGE_SEP}{_date(2)})"
+    # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2 · Friday, Nov. 12, to Sunday, Nov. 14
+    + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
     # 15. - 18. March 2012: days written with a full stop, as in German
     + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
@@ -216,11 +220,17 @@ DATE_RE = re.compile(
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
-    # Mon 6/3 (no year: the weekday decides between day-first and month-first)
-    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}}))(?![\d/])"
+    # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
+    # "Sunday (13.09)" (day first)
+    + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
+    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])"
+    # "this Sunday (13.09)": the day and month in brackets after the weekday
+    + rf"|\({SP0}(?P<n3b>\d{{1,2}})\.(?P<n4b>\d{{1,2}}){SP0}\)))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
     # ("Tue 4th - 5-6pm" is a day and its hours; "Tue 4 - 6" a span this does not read)
-    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d))"
+    # ("Tuesday 16:00 GMT", "Fri 10.30", "Sat 4 pm", "Sun 18h": a weekday and its clock, not a day of the month)
+    + rf"|(?P<wdday>{_partial(10, weekday=True)})(?!{SP0}(?:of{SP})?{MON}|{SP0}[-/]{SP0}\d(?!\d?(?:[:.]\d\d)?{SP0}-{SP0}\d)"
+    + rf"|[:.h][0-5]\d(?!\d)|{SP0}[ap]\.?m\b|{SP0}h\b|{SP0}hrs\b)"
     + r")",
     _I,
 )
@@ -232,7 +242,8 @@ DAY_CONTINUATION_RE = re.compile(
     # "September 26th and 27th 2020": the year written once after the last day (or "in" and the place)
     rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
     # a ':' or '.' with a digit after it makes the number an hour ("Mon, Dec 5, 9:00 pm"), not a day
-    rf"|{SP0}(?:$|[,;?!)(/&]|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
+    # ("June 1 and 2**.": markdown emphasis closing after the last day ends it too)
+    rf"|{SP0}(?:$|[,;?!)(/&]|(?<!\s)[*_]{{1,2}}(?![\w*])|[.:](?!\d)|-(?!{SP0}\d)|(?:or|and|is|are|would|works?|at|in|from|both|each|meetings?|calls?|sessions?)\b)))",
     _I,
 )
 # "3rd - 4th or 10th - 11th June": a span of days offered before a span with its month.
@@ -251,6 +262,10 @@ TAKES_PLACE_RE = re.compile(
     # "Meet at the beach entrance at 11am.", "Please meet outside the hall at 10am": where and when to gather
     r"|\s*(?:please\s+)?meet\s+(?:us\s+)?(?:at|outside|by|in)\b",
     _I,
+)
+# "We should be done by 11am", "It will finish at 4pm": the sentence after it gives the same gathering's end.
+LATER_CLOCK_ENDS_RE = re.compile(
+    r"\b(?:done|finish(?:es|ed|ing)?|ends?|ending|wrap(?:s|ping)?\s+up|over)\s+(?:by|at|around|about)\s+$", _I
 )
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
 CLOCK_THEN_END_RE = re.compile(
@@ -312,6 +327,13 @@ MOVED_TO_DAYS_RE = re.compile(
 )
 # "a meetup on the 5th?": the day ends the question that proposes it.
 QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
+# "The next month, March, will be…", "an October event": a month named alone (capitalised, no day beside it), the
+# month of a day written alone after it.
+MONTH_NAMED_ALONE_RE = re.compile(
+    r"(?<![\w-])(?<!\d[ \t])(?<!(?:st|nd|rd|th|of)[ \t])(?<![.!?\n][ \t])(?<!\n)(?-i:(?=[A-Z]))"
+    rf"(?P<mon>{MON})(?!{SP0}(?:\d|the\b)|[ \t]{{1,3}}(?:19|20)\d\d)",
+    _I,
+)
 # "events coming up this month – the concert on 7th": the month an announced day belongs to.
 THIS_OR_NEXT_MONTH_RE = re.compile(r"\b(?P<which>this|next)\s{1,3}month\b", _I)
 # "the 18th or 25th (Wednesdays)", "the 24th as well which is a Wed": the weekday they fall on, which picks
@@ -324,23 +346,30 @@ OFFERED_WEEKDAY_RE = re.compile(
 # "2/19 WeWa, 10am-12pm", "from 3/8 to 3/15": month/day with no year, read only where the forum is North
 # American and the numbers stand where a date would (a line's start, after "on"/"for"/"to", before a clock).
 MONTH_DAY_RE = re.compile(
-    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+    # ("10/14: 1:30-2:00pm": a colon closing the date is no clock's)
+    r"(?<![\w/.:$£€#+-])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\w/%-]|[.,:]\d)"
 )
 # "31/10 at 10:30": day/month (month/day on a North American forum) with no year, read on a day-first forum
 # only where a clock or "at" follows or a word such as "on" leads in (never a bare fraction such as "1/2").
 DAY_MONTH_RE = re.compile(
-    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/:%-]|[.,]\d)"
+    r"(?<![\w/.:$£€#+-])(?P<first>3[01]|[12]\d|0?[1-9])/(?P<second>3[01]|[12]\d|0?[1-9])(?![\w/%-]|[.,:]\d)"
 )
 DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date:?)\s+(?:the\s+)?$", _I)
 DAY_MONTH_AFTER_RE = re.compile(
     r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
-    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)",
+    r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)"
+    # "the 26/7 meeting": the date of the gathering named right after it
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
     _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
     r"(?:^|\n|\b(?:on|for|to|from|until|till|of|meeting|call|date:?)\s+)\s*$", _I
 )
-MONTH_DAY_AFTER_RE = re.compile(r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)", _I)
+MONTH_DAY_AFTER_RE = re.compile(
+    r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)"
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    _I,
+)
 # A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
 MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
 LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
@@ -450,6 +479,9 @@ BULLET_CLOCK_LINE_RE = re.compile(
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
+DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
+LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [
@@ -511,7 +543,8 @@ GLUE_AFTER_RE = re.compile(
     _I,
 )
 GLUE_BEFORE_RE = re.compile(
-    r"\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
+    # ("*03:00 UTC*, 2024-07-28": markdown emphasis may close between the clock and its date)
+    r"\s*[*_]{0,2}\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
 # "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.
@@ -547,13 +580,19 @@ DATE_LABEL_LINE_RE = re.compile(
 )
 # An event page's "Start date / time" … "End date / time" (or "Starts:" … "Ends:") labels around two moments,
 # bold either way markdown writes it ("**Start:**", "__Start:__").
+# ("Event starting time:" / "Event finishing": the label may name what starts)
+_LABELLED_THING = r"(?:(?:event|meeting|session|class|course|workshop)[ \t]{1,3})?"
 START_LABEL_RE = re.compile(
-    r"(?:^|\n)[ \t*_#-]{0,4}start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
+    r"(?:^|\n)[ \t*_#-]{0,4}"
+    + _LABELLED_THING
+    + r"start(?:s|ing)?(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}$",
     _I,
 )
 # (blank lines, or lines of nothing but "<br>" tags, blanked before this runs, may stand before "Ends:")
 END_LABEL_RE = re.compile(
-    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}(?:end(?:s|ing)?|finish(?:es)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
+    r"[ \t,.;]{0,3}(?:[ \t]{0,8}\n){0,3}[ \t*_#-]{0,4}"
+    + _LABELLED_THING
+    + r"(?:end(?:s|ing)?|finish(?:es|ing)?)(?:[ \t]{1,3}(?:date|time|[/&]|and)){0,4}[ \t*_]{0,3}:?[ \t*_]{0,3}\n?[ \t*_]{0,3}",
     _I,
 )
 PART_OF_DAY_RE = re.compile(r"\s{1,3}(?P<part>morning|afternoon|evening|night|lunchtime)\b", _I)

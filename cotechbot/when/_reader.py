@@ -21,11 +21,13 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _exact_mention
+from cotechbot.when._calendar import _exact_mention, _resolve_day
+from cotechbot.when._clauses import clause_tense
 from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
 from cotechbot.when._items import (
     _continued_days,
@@ -44,6 +46,7 @@ from cotechbot.when._model import (
     _EARLIEST_NOW,
     _LATEST_NOW,
     _LONE_CLOCK_SENTENCE,
+    _NAMED_WEEKDAY,
     _NORMALISE,
     TimeMention,
     _Context,
@@ -211,6 +214,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
     _carry_lone_clocks(read, work)
+    _carry_later_clock(read, work)
+    _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:
         _weekly_slot_hours_for_dated_days(read, work)
     for _, bounds, found in read:
@@ -324,6 +329,112 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                 clock.start.strong = True  # it is the day's clock now, however it was written
             found.times.extend(clocks)
             following.times.clear()
+
+
+_LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start
+_LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
+
+
+def _clocks_in(work: str, start: int, end: int) -> list[_Time]:
+    """The clocks and clock ranges of a sentence that names no day."""
+    ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
+    return [
+        *ranges,
+        *(
+            t
+            for m in P.TIME_RE.finditer(work, start, end)
+            if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
+        ),
+    ]
+
+
+def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
+    be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
+    in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
+    after, ends it."""
+    dated = [k for k, (_, _, found) in enumerate(read) if found.items or found.exact or found.deltas]
+    if len(dated) != 1:
+        return
+    k = dated[0]
+    bounds, found = read[k][1], read[k][2]
+    days = [item for item in found.items if item.kind != "weekday"] or [
+        # "This Sunday is the monthly litter-pick. We meet at 10am by the pavilion.": a weekday said of one day
+        item
+        for item in found.items
+        if item.weekday_mod in _NAMED_WEEKDAY and item.recurrence is None
+    ]
+    if (
+        found.times
+        or found.exact
+        or found.deltas
+        or len(days) != 1
+        or days[0].kind not in ("day", "relday", "weekday")
+    ):
+        return
+    later = read[k + 1 : k + 1 + _LATER_CLOCK_SENTENCES]
+    for n, (_, next_bounds, following) in enumerate(later):
+        if next_bounds[0] - bounds[1] > _LATER_CLOCK_REACH:
+            return
+        clocks = [t for t in (following.times or _clocks_in(work, *next_bounds)) if t.start.strong]
+        if not clocks:
+            continue
+        clock = clocks[0]
+        if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
+            return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
+        if clock.end is None and n + 1 < len(later):
+            end_bounds = later[n + 1][1]
+            ends = [t for t in _clocks_in(work, *end_bounds) if t.start.strong]
+            if (
+                len(ends) == 1
+                and ends[0].end is None
+                and end_bounds[0] - next_bounds[1] <= _LONE_CLOCK_SENTENCE
+                and P.LATER_CLOCK_ENDS_RE.search(work, end_bounds[0], ends[0].span[0])
+                and (ends[0].start.hour, ends[0].start.minute) > (clock.start.hour, clock.start.minute)
+            ):
+                ends[0].start.zone = ends[0].start.zone or clock.start.zone
+                clock = _Time(clock.span, clock.start, ends[0].start)
+        following.times.clear()
+        found.times.append(clock)
+        return
+
+
+_SERIES_TO_FIRST_DAY = 200  # how far after a series' sentence the sentence naming its first day may start
+
+
+def _series_clock_for_its_first_day(
+    read: list[tuple[int, tuple[int, int], _Sentence]], ctx: _Context
+) -> None:
+    """ "A call every other Tuesday 16:00 GMT. First one would be on April 3rd.": the day named right after a
+    series on a weekday, falling on that weekday and given no clock of its own, is at the series' clock."""
+    for (_, bounds, found), (_, next_bounds, following) in zip(read, read[1:], strict=False):
+        series = [
+            i
+            for i in found.items
+            if i.kind == "weekday" and (i.recurrence == "weekly" or i.weekday_mod in ("every", "each"))
+        ]
+        clocks = [t for t in found.times if t.start.strong]
+        days = following.items
+        if (
+            len(series) != 1
+            or len(clocks) != 1
+            or len(found.items) != 1
+            or following.times
+            or len(days) != 1
+            or days[0].kind != "day"
+            or days[0].first is None
+            or days[0].first.month is None
+            or next_bounds[0] - bounds[1] > _SERIES_TO_FIRST_DAY
+        ):
+            continue
+        day = _resolve_day(replace(days[0].first), ctx, False, [])
+        assert series[0].first is not None
+        if day is None or day.weekday() != series[0].first.weekday:
+            continue
+        clock = clocks[0]
+        following.times.append(
+            _Time(clock.span, replace(clock.start), replace(clock.end) if clock.end else None)
+        )
 
 
 def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:
@@ -620,6 +731,12 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
         if m.group() != "\n":
             if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
                 continue  # "from 11.20. a.m.": the clock goes on
+            if (
+                m.group() == "."
+                and P.DOTTED_DAY_MONTH_BEFORE_RE.search(work, max(0, m.start() - 6), m.start())
+                and P.LOWER_WORD_AFTER_RE.match(work, m.end())
+            ):
+                continue  # "Sunday the 27.05. at 10:00": the stop ends a date written day.month., not a sentence
             before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence

@@ -12,7 +12,7 @@ from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _delta_mention, _resolve, _resolve_day
+from cotechbot.when._calendar import _delta_mention, _nth_weekday, _resolve, _resolve_day, _safe_date
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -48,7 +48,7 @@ def _group_coordinated(items: list[_Item], work: str) -> None:
         item.group = representative.get(item.group, item.group)
 
 
-def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
+def _attach_times(items: list[_Item], times: list[_Time], work: str, today: date | None = None) -> None:
     """Give each group of dates the clock written right after it, else right before it, else the lone one."""
     groups: dict[int, list[_Item]] = {}
     for item in items:
@@ -81,6 +81,8 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
     # One date and one clear clock in the same sentence belong together even with words between them; a
     # number that only might be a clock ("room 1.22") does not make the clock less clear.
     clear = [t for t in times if t.start.strong]
+    if len(ordered) > 1 and len(clear) == 1 and today is not None:
+        ordered = _one_day_restated(ordered, today)
     if (
         len(ordered) == 1
         and len(clear) == 1
@@ -95,6 +97,54 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str) -> None:
         _give(ordered[0], clear[0])
         for item in ordered[0]:
             item.flags.append("time_distant")
+
+
+def _one_day_restated(ordered: list[list[_Item]], today: date) -> list[list[_Item]]:
+    """ "tomorrow morning (Saturday 19th May) … from 9:30am", "every other Thursday, starting on 14 November": one
+    date, the other groups only a day-word or a weekday that falls on it, is one day for the sentence's clock."""
+    dated = [g for g in ordered if any(i.kind == "day" and i.first and i.first.month for i in g)]
+    if len(dated) != 1 or len(dated[0]) != 1:
+        return ordered
+    first = dated[0][0].first
+    assert first is not None and first.month is not None
+    years = [first.year] if first.year is not None else [today.year, today.year + 1]
+    days = [d for year in years if (d := _safe_date(year, first.month, first.day)) is not None]
+    if first.year is None:
+        days = [d for d in days if d >= today][:1]
+    for group in ordered:
+        if group is dated[0]:
+            continue
+        for item in group:
+            if item.kind == "relday":
+                restates = item.fixed in days
+            elif item.kind == "weekday" and item.first is not None:
+                restates = any(d.weekday() == item.first.weekday for d in days)
+            else:
+                restates = False
+            if not restates:
+                return ordered
+    return dated
+
+
+_FOR_GLUE_RE = re.compile(r"[ \t]{1,3}for[ \t]{1,3}", re.IGNORECASE)
+
+
+def _arrival_for_start(times: list[_Time], work: str) -> list[_Time]:
+    """ "6.30pm for 7.30pm": arrive at the first clock for a start at the second; the gathering is at the first."""
+    kept: list[_Time] = []
+    for found in times:
+        prior = kept[-1] if kept else None
+        if (
+            prior is not None
+            and prior.end is None
+            and found.end is None
+            and prior.start.strong
+            and _FOR_GLUE_RE.fullmatch(work, prior.span[1], found.span[0])
+            and (found.start.hour, found.start.minute) > (prior.start.hour, prior.start.minute)
+        ):
+            continue
+        kept.append(found)
+    return kept
 
 
 def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
@@ -247,30 +297,36 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
 def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     """ "Starting Sunday May 27th, … every Sunday from 11am-4pm": the dated day is the series' first
     occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
-    its weekday written falls on the series' weekday and the sentence says it starts."""
+    its weekday written falls on the series' weekday and the sentence says it starts; "From 4 March … every
+    first Saturday of the month at 2.30" when the day is that weekday of its month."""
     for series in items:
-        if series.recurrence != "weekly" or series.time is None or series.first is None:
+        monthly = series.recurrence is not None and series.recurrence.startswith("monthly:")
+        if not (series.recurrence == "weekly" or monthly) or series.time is None or series.first is None:
             continue
-        starts = P.STARTING_RE.search(sentence) is not None
+        weekday = series.first.weekday
+        starts = P.STARTING_RE.search(sentence) is not None or sentence.lstrip(" \t*#>-").lower().startswith(
+            "from "
+        )
         for item in items:
             if (
-                item.kind == "day"
-                and item.time is None
-                and item.first is not None
-                and item.first.month is not None
-                and (
-                    item.first.weekday == series.first.weekday
-                    or (
-                        starts
-                        and item.first.weekday is None
-                        and (day := _resolve_day(replace(item.first), ctx, False, [])) is not None
-                        and day.weekday() == series.first.weekday
-                    )
-                )
+                item.kind != "day"
+                or item.time is not None
+                or item.first is None
+                or item.first.month is None
+                or not (item.first.weekday == weekday or (starts and item.first.weekday is None))
             ):
-                item.time = series.time
-                item.flags.append("series_start")
-                series.last = item.first  # the series begins there: no occurrence before it
+                continue
+            day = _resolve_day(replace(item.first), ctx, False, [])
+            if day is None or day.weekday() != weekday:
+                continue
+            if monthly:
+                assert series.recurrence is not None and weekday is not None
+                nth = int(series.recurrence.split(":")[1])
+                if not starts or _nth_weekday(day.year, day.month, weekday, nth) != day:
+                    continue
+            item.time = series.time
+            item.flags.append("series_start")
+            series.last = item.first  # the series begins there: no occurrence before it
 
 
 def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
@@ -385,7 +441,9 @@ def _read_sentence(
     _share_on(items, work)
     _group_coordinated(items, work)
     times = _chain_equivalent_clocks(times, work)
-    _attach_times(items, times, work)
+    if len(times) > 1:
+        times = _arrival_for_start(times, work)
+    _attach_times(items, times, work, ctx.today)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(S.more_sessions(items, times, work))
     items.extend(_alternate_items(found, items))
@@ -517,7 +575,17 @@ def _read_sentence(
         ) and N.PAST_REFERENCE_BEFORE_RE.search(before):
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
-        gathering = clauses.gathering(offset)
+        chosen = item.time is None and bool(
+            (
+                any(word in before_lowered for word in N.CHOSEN_DATE_HINTS)
+                and N.CHOSEN_DATE_BEFORE_RE.search(before)
+            )
+            or N.CHOSEN_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30))
+        )
+        if chosen and not (past and _nearer_behind(item, ctx)):
+            past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
+            flags = [flag for flag in flags if flag != "past"]
+        gathering = chosen or clauses.gathering(offset)
         if (
             not deadline
             and clauses.milestone(offset)
@@ -571,6 +639,21 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+def _nearer_behind(item: _Item, ctx: _Context) -> bool:
+    """Is the day an item names (with its month) nearer behind the post than ahead of it?  "the date was set for
+    July 15", told two weeks after, is a choice made and a day gone."""
+    day = item.first
+    if day is None or day.month is None:
+        return False
+    years = [day.year] if day.year is not None else [ctx.today.year - 1, ctx.today.year, ctx.today.year + 1]
+    found = [d for year in years if (d := _safe_date(year, day.month, day.day)) is not None]
+    ahead = [d for d in found if d >= ctx.today]
+    behind = [d for d in found if d < ctx.today]
+    if not behind:
+        return False
+    return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
 
 
 def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:

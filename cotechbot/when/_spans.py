@@ -51,12 +51,23 @@ WEEKDAY_PAIR_BEFORE_RE = re.compile(rf"(?<![\w-])(?P<wd>{WD}){SP}(?:and|&|/){SP0
 WEEKDAY_SPAN_SEP_RE = re.compile(r"[ \t]{0,3}(?:-{1,2}|to|through|thru|till|until)[ \t]{0,3}", _I)
 # "Hacking begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": a moment said to begin, then one said to
 # end, written right after it.
+# ("begin on the evening of Wednesday August 8, and finish after lunch on Sunday, August 12": a part of the day
+# or a meal may stand between the word and its day)
+_PART_OF_DAY_OF = r"(?:[ \t]{1,3}(?:the[ \t]{1,3})?(?:morning|afternoon|evening|night)[ \t]{1,3}of)?"
+_AROUND_A_MEAL = r"(?:[ \t]{1,3}(?:after|before)[ \t]{1,3}(?:breakfast|lunch|dinner|tea))?"
 BEGINS_BEFORE_RE = re.compile(
-    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?[ \t]{0,3}$", _I
+    r"\b(?:begins?|starts?|opens?|kicks?[ \t]{1,3}off|commences?)(?:[ \t]{1,3}(?:at|on))?"
+    + _PART_OF_DAY_OF
+    + r"[ \t]{0,3}$",
+    _I,
 )
 THEN_ENDS_RE = re.compile(
     r"[ \t,;]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|will)[ \t]{1,3}){0,2}"
-    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)(?:[ \t]{1,3}(?:at|on|by))?[ \t]{0,3}",
+    r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)"
+    + _AROUND_A_MEAL
+    + r"(?:[ \t]{1,3}(?:at|on|by))?"
+    + _PART_OF_DAY_OF
+    + r"[ \t]{0,3}",
     _I,
 )
 # "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.
@@ -87,7 +98,7 @@ LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:through|thru
 # "- January 26 @ 1:00 PM" then "- until 2:00 PM": the end clock on the next (bulleted) line.
 CLOCK_THEN_UNTIL_LINE_RE = re.compile(r"[ \t,;]{0,3}\n[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:till|until)[ \t]{1,3}")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
-CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,4}}{_CLOCK_START}{CLOCK}", _I)
+CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,8}}{_CLOCK_START}{CLOCK}", _I)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
 MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
 # the day ends a date: an ordinal, or punctuation or a span word after it ("March\n12 people came" is a count)
@@ -411,8 +422,9 @@ def join_bracketed_range(times: list[_Time], work: str) -> list[_Time]:
 
 
 def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
-    """ "Saturday 30 January - Sunday 31": a full date, a dash and a weekday with a later day of the month (its
-    weekday as many days on as the day) end a span in that month."""
+    """ "Saturday 30 January - Sunday 31", "from Saturday 5th April to Saturday 12th": a full date, a dash or "to"
+    and a weekday with a later day of the month, up to two weeks on (its weekday as many days on as the day),
+    end a span in that month."""
     joined: list[_Item] = []
     for item in items:
         prior = joined[-1] if joined else None
@@ -426,7 +438,7 @@ def join_weekday_span_end(items: list[_Item], work: str) -> list[_Item]:
             and b.month is None
             and a.weekday is not None
             and b.weekday is not None
-            and 0 < b.day - a.day <= 6
+            and 0 < b.day - a.day <= 13
             and (a.weekday + b.day - a.day) % 7 == b.weekday
             and WEEKDAY_SPAN_SEP_RE.fullmatch(work, prior.span[1], item.span[0])
         ):

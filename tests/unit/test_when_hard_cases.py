@@ -1669,3 +1669,288 @@ def test_gatherings_said_in_the_plural_to_be_on_a_weekday_are_a_habit(text, expe
 )
 def test_a_day_a_period_or_rule_starts_on_is_not_a_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The allotment society's seed swap is on Saturday 15th March. Bring spare seeds in paper envelopes. "
+            "We will meet by the greenhouse at 11am.",
+            ("2025-03-15T11:00:00+00:00", None, False),
+        ),
+        (
+            "A reminder that the steering call is on Wednesday, March 12th. The notes doc is open for edits. "
+            "As usual we are meeting at 1600 UTC.",
+            ("2025-03-12T16:00:00+00:00", None, False),
+        ),
+        (
+            "The path clearing is planned for Sunday 9th March. Tools will be provided. "
+            "Please meet at the car park gate at 9.30am. We hope to be finished by 12pm.",
+            ("2025-03-09T09:30:00+00:00", "2025-03-09T12:00:00+00:00", False),
+        ),
+    ],
+)
+def test_a_later_sentence_gives_the_one_named_day_its_gathering_clock(text, expected):
+    """One day named without a clock, and a few sentences on, naming no day, one clear clock ("meet … at",
+    "meeting at … UTC", "At 7pm!"), and its end in the sentence after: that day's time."""
+    assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two days named: the later clock could be either's
+        "The fair is on Saturday 15th March and the clear-up on Sunday 16th March. We meet at 10am.",
+        # two clocks later on: which is the day's?
+        "The seed swap is on Saturday 15th March. Bring spare seeds. Stalls open at 10am or 11am.",
+    ],
+)
+def test_a_later_clock_stays_apart_when_it_may_not_be_the_days(text):
+    assert all(all_day for _, _, all_day in confident(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "The plant sale runs Friday, Mar. 14, to Sunday, Mar. 16, in the church hall.",
+            ("2025-03-14", "2025-03-16"),
+        ),
+        ("Our litter week goes from Saturday 5th April to Saturday 12th.", ("2025-04-05", "2025-04-12")),
+        ("Exhibition: Monday 3rd March to Friday 14th, in the foyer", ("2025-03-03", "2025-03-14")),
+    ],
+)
+def test_spans_with_a_comma_before_to_or_ending_a_week_or_two_on(text, span):
+    """A comma after the first full date does not break "to"; a span may end on a weekday a week or two on."""
+    assert [(start, end) for start, end, *_ in read(text)] == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("At the committee we fixed 14 March as the date for the bulb planting.", "2025-03-14"),
+        ("Members voted, and the date was confirmed as 8 April 2025.", "2025-04-08"),
+        (
+            "It was agreed that the earliest of our preferred dates, 12 March, works for the caterers.",
+            "2025-03-12",
+        ),
+    ],
+)
+def test_a_date_chosen_for_a_gathering_is_ahead_whatever_the_tense_of_choosing(text, day):
+    """ "the date was confirmed as…", "we set … as the date for…", "our chosen dates, …": the day chosen."""
+    assert [start for start, *_ in confident(text)] == [day]
+
+
+def test_a_chosen_date_told_after_it_has_gone_is_past():
+    assert confident("Planning went smoothly and the date was set for February 8 rather than March.") == []
+
+
+def test_on_a_weekday_written_that_weekday_before_its_clock_is_today():
+    # FEB is Thursday 20 February 2025, noon GMT: 6pm is still ahead, 9am has gone.
+    assert confident("Reminder: the repair café call is on Thursday at 6pm.") == [
+        ("2025-02-20T18:00:00+00:00", None, False)
+    ]
+    assert confident("Reminder: the repair café call is on Thursday at 9am.") == [
+        ("2025-02-27T09:00:00+00:00", None, False)
+    ]
+    # "next Thursday" is a week on, whatever the clock
+    assert confident("The repair café call is next Thursday at 6pm.") == [
+        ("2025-02-27T18:00:00+00:00", None, False)
+    ]
+
+
+def test_a_day_and_month_written_with_stops_do_not_end_the_sentence():
+    """ "Saturday the 15.03. at 14:00": the stop after a dotted day and month, then a lowercase word, goes on."""
+    assert confident("We set off from the hostel Saturday the 15.03. at 14:00 towards the lake.") == [
+        ("2025-03-15T14:00:00+00:00", None, False)
+    ]
+
+
+def test_a_clock_alone_a_few_exclamations_after_tonight_is_its_time():
+    assert confident("Is the stargazing on tonight? Yes! On the hill! 8pm to 10pm!") == [
+        ("2025-02-20T20:00:00+00:00", "2025-02-20T22:00:00+00:00", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Board call: on Tuesday 16:00 GMT, link to follow", ("2025-02-25T16:00:00+00:00", None, False)),
+        ("Can we do this Saturday 10.30 at the allotment gate?", ("2025-02-22T10:30:00+00:00", None, False)),
+        ("Pop in on Monday 4 pm for tea", ("2025-02-24T16:00:00+00:00", None, False)),
+    ],
+)
+def test_a_weekday_then_its_clock_is_not_a_day_of_the_month(text, expected):
+    """ "Tuesday 16:00" is Tuesday at four, never "Tuesday the 16th"."""
+    assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A reminder that tomorrow afternoon (Friday 21st February) we run the bike clinic behind the library "
+            "from 1:30pm to 3pm.",
+            ("2025-02-21T13:30:00+00:00", "2025-02-21T15:00:00+00:00", False),
+        ),
+        (
+            "The study group meets online at 7pm UTC every other Monday, starting on 3 March.",
+            ("2025-03-03T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_a_date_restated_by_a_day_word_or_its_weekday_keeps_the_sentence_clock(text, expected):
+    """A day-word or weekday that falls on the one date of the sentence is that date again, so the sentence's
+    one clear clock is still its time."""
+    assert confident(text) == [expected]
+
+
+def test_a_clock_range_without_am_or_pm_starting_at_an_evening_hour_is_in_the_evening():
+    """A lone "6:30" is read as 6:30pm; a range "6:30 - 8:30" starting there is too."""
+    assert confident("Pub social: Wednesday 12 March, 6:30 - 8:30, upstairs room") == [
+        ("2025-03-12T18:30:00+00:00", "2025-03-12T20:30:00+00:00", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please come to the rally for the library on Saturday.",
+        "There is a candlelit vigil outside the town hall on Saturday.",
+        "Join the picket at the depot gates on Saturday.",
+    ],
+)
+def test_rallies_vigils_and_pickets_are_gatherings(text):
+    assert [start for start, *_ in confident(text)] == ["2025-02-22"]
+
+
+def test_the_last_day_of_a_month_and_the_first_of_the_next_are_one_span():
+    text = "The seed fair has the barn on Friday 28 February and Saturday 1 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-02-28", "2025-03-01")]
+
+
+def test_two_consecutive_days_in_bold_are_one_span():
+    assert [(start, end) for start, end, *_ in read("The hack weekend is **on March 8 and 9**.")] == [
+        ("2025-03-08", "2025-03-09")
+    ]
+
+
+def test_a_start_and_end_day_with_a_part_of_day_or_a_meal_between_are_one_span():
+    text = "The retreat will start on the evening of Friday 7 March, and end after lunch on Sunday 9 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
+
+
+def test_a_clock_in_emphasis_before_its_date_is_that_dates_time():
+    assert confident("Office hours: *15:00 UTC*, 2025-03-04 (sign up below)") == [
+        ("2025-03-04T15:00:00+00:00", None, False)
+    ]
+
+
+def test_indented_bullet_sessions_under_a_date_line_are_sessions_that_day():
+    text = (
+        "• Saturday, March 8, 2025\n"
+        "      • 10:00 AM Doors open, with coffee and pastries for everyone who comes early\n"
+        "      • 11:00 AM Welcome talk in the main room, followed by questions from the floor\n"
+        "      • 2:00 PM Workshop on repairing bikes, bring your own tools if you have some"
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T14:00:00+00:00", None, False),
+    ]
+
+
+def test_the_first_day_of_a_weekday_series_named_next_takes_the_series_clock():
+    text = "Let's run the reading group every other Wednesday 18:30 GMT.\nThe first one is on March 5th."
+    assert confident(text) == [("2025-03-05T18:30:00+00:00", None, False)]
+    # a day that is not on the series' weekday keeps no clock
+    text = (
+        "Let's run the reading group every other Wednesday 18:30 GMT.\nThe kick-off social is on March 7th."
+    )
+    assert confident(text) == [("2025-03-07", None, True)]
+
+
+def test_a_weekday_with_its_day_and_month_dotted_in_brackets_is_that_date():
+    assert confident("The prize giving will be this Saturday (22.02) with a 3pm start.") == [
+        ("2025-02-22T15:00:00+00:00", None, False)
+    ]
+
+
+def test_a_dotted_quarter_hour_after_at_is_the_days_clock_from_a_distance():
+    assert confident("Tonight brings the monthly film club at 7.30 in the church hall.") == [
+        ("2025-02-20T19:30:00+00:00", None, False)
+    ]
+
+
+def test_a_day_alone_takes_the_month_named_alone_just_before_it():
+    text = "The month after, April, will be the seed swap on the 12th, then we rest until the summer."
+    assert [start for start, *_ in confident(text)] == ["2025-04-12"]
+    # a month written with its own day is a date, not a month for the day after it
+    text = "We'll call on Monday 3rd March about it; hope to see you on the 3rd!"
+    assert [start for start, *_ in confident(text)] == ["2025-03-03"]
+
+
+def test_a_weekday_said_of_one_day_takes_a_clock_a_sentence_or_two_later():
+    text = "This Saturday is the orchard's winter pruning day. Bring gloves and secateurs. We gather at 10am by the shed."
+    assert confident(text) == [("2025-02-22T10:00:00+00:00", None, False)]
+
+
+def test_a_matter_to_be_discussed_at_a_dated_meeting_is_a_meeting_ahead():
+    text = "The hedge budget will be discussed at the 12th March meeting of the committee."
+    assert [start for start, *_ in confident(text)] == ["2025-03-12"]
+
+
+def test_a_numeric_day_and_month_right_before_a_gathering_word_is_its_date():
+    assert [start for start, *_ in confident("Bring the figures to the 12/3 meeting, please.")] == [
+        "2025-03-12"
+    ]
+    mentions = read_times("Bring the figures to the 3/12 meeting, please.", FEB, "America/New_York")
+    assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-12"]
+
+
+def test_a_monthly_series_first_day_takes_the_series_clock():
+    text = "From 5 April there will be a knitting circle every first Saturday of the month at 2.30 in the library."
+    assert confident(text) == [("2025-04-05T14:30:00+01:00", None, False)]
+
+
+def test_labelled_event_start_and_finish_lines_are_one_span():
+    text = "Event starting time: 10:00am 8 March 2025\nEvent finishing time: 01:00pm 8 March 2025"
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+
+
+def test_eastern_zones_in_a_list_of_clocks_keep_the_chain_and_utc_is_reported():
+    text = "Release call on Tuesday, March 11th, 4:30pm CET / 9pm IST / 3:30pm GMT / 10:30am EST"
+    assert confident(text) == [("2025-03-11T15:30:00+00:00", None, False)]
+    # a lone clock in an Australian zone is that zone's clock
+    assert confident("Working group: Thursday 6 March, 10am AEDT") == [
+        ("2025-03-06T10:00:00+11:00", None, False)
+    ]
+
+
+def test_an_arrival_clock_for_a_later_start_is_the_gatherings_time():
+    text = "The annual dinner is booked for Saturday 8th March, with the usual 7pm for 7.30pm start, at the Red Lion."
+    assert confident(text) == [("2025-03-08T19:00:00+00:00", None, False)]
+
+
+def test_a_numeric_date_closed_by_a_colon_before_its_clock_is_read():
+    mentions = read_times("We are now booked for 3/14: 2:00-3:00pm PST", FEB, "America/Los_Angeles")
+    assert [(mention_as_json(m)["start"], mention_as_json(m)["end"]) for m in mentions] == [
+        ("2025-03-14T14:00:00-07:00", "2025-03-14T15:00:00-07:00")
+    ]
+    assert confident("Booked for 14/3: 2:00-3:00pm") == [
+        ("2025-03-14T14:00:00+00:00", "2025-03-14T15:00:00+00:00", False)
+    ]
+
+
+def test_a_date_noted_as_the_changed_date_is_the_new_one():
+    assert [
+        start
+        for start, *_ in confident("The bulb planting will be on March 15th by the pond - note changed date.")
+    ] == ["2025-03-15"]
+
+
+def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
+    assert [
+        start for start, *_ in confident("This month's repair sessions kick off on Mar. 4 with bikes.")
+    ] == ["2025-03-04"]
