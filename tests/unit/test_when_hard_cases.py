@@ -1954,3 +1954,20 @@ def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
     assert [
         start for start, *_ in confident("This month's repair sessions kick off on Mar. 4 with bikes.")
     ] == ["2025-03-04"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Proxy forms must be returned by: March 10, 2025", []),
+        ("Members hope the council acts before the scheme's 31 March expiry.", []),
+        (
+            "The usual social on 6 March will not occur, but instead a members' evening will be held on Friday 7 March.",
+            [("2025-03-07", None, True)],
+        ),
+        ("The quiz was due to have been held on Friday 7 March at the Crown.", []),
+        ("Please note the walking group is on hold from March 1, 2025 to April 5, 2025.", []),
+    ],
+)
+def test_deadlines_expiries_and_gatherings_that_will_not_occur(text, expected):
+    assert confident(text) == expected
