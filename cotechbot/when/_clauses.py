@@ -60,6 +60,9 @@ PAST_RE = re.compile(
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
+    # "thank you … for a great annual meeting on June 3": thanked for, so held
+    r"|thank(?:s|\s+you)\b[^.;!?\n]{0,80}?\bfor\s+(?:a|an|the|such\s+a|our)\s+(?:really\s+|very\s+)?"
+    r"(?:great|lovely|wonderful|fantastic|successful|brilliant|fabulous|excellent|good|fun|productive|inspiring)\b"
     # "we agreed", "they organised": a pronoun and a regular past tense
     r"|(?:we|they|i|he|she|you|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
     r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"

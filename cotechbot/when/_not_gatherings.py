@@ -27,6 +27,8 @@ MILESTONE_RE = re.compile(
     r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
     r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
     r"|clocks?\s{1,3}(?:go|change|spring|fall)s?"
+    # "the first draw of our Club Lotto will take place on Sunday", "our draw for prizes taking place Friday 16th"
+    r"|(?:lotto|lottery|raffle|prizes?)\b[^.;!?\n]{0,30}\bdraws?|draws?\b[^.;!?\n]{0,30}\b(?:lotto|lottery|raffle|prizes?)"
     # "memberships will also be available Sept. 17", "permits can be obtained … between 7pm and 9pm": when a thing
     # can be had, not when anyone gathers
     r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
@@ -197,7 +199,7 @@ RECORD_BEFORE_RE = re.compile(
     # ("meetings kick off on Nov. 2": a start, not time off)
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
-    r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent
@@ -228,7 +230,8 @@ SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)
 PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
     # ("will be discussed at the 6th July meeting": a meeting still to come)
-    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    # "working groups established at the November 12 Planning Meeting": set up at a meeting already held
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$",
     _I,
 )
@@ -239,6 +242,10 @@ PAST_REFERENCE_HINTS = (
     "discussed",
     "agreed",
     "decided",
+    "established",
+    "approved",
+    "adopted",
+    "elected",
     "minutes",
     "notes",
     "recap",

@@ -610,7 +610,7 @@ ATTENDING_BEFORE_RE = re.compile(
     _I,
 )
 RECURRING_BEFORE_RE = re.compile(
-    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$"
+    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most|1st|2nd|3rd|4th)\s+$"
     # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date
     r"|\bevery\s+(?:\d{1,2}|two|three|four|five|six|other|second|third|alternate)\s+weeks?\s+$"
     r"|\b(?:fortnightly|bi-?weekly)\s+$",

@@ -1971,3 +1971,23 @@ def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
 )
 def test_deadlines_expiries_and_gatherings_that_will_not_occur(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # thanked for a gathering: it was held
+        "A big thank you to the volunteers for a fantastic open day on March 1.",
+        # set up at a meeting already held
+        "+New subcommittees established at the 1 March members' meeting.",
+        # when someone arrives, not when anyone meets
+        "I arrive around 2pm Saturday, see you all there!",
+        # a prize draw is no gathering
+        "The spring draw of our club lotto will take place on Sunday 2nd March.",
+        # an ordinal weekday with no month is a series with no sure date
+        "Every 2nd Tuesday at 10am UK time",
+        "Options: 1st and 3rd Thursday 6pm UK",
+    ],
+)
+def test_thanked_for_set_up_at_arrival_prize_draw_and_ordinal_series_are_no_gatherings(text):
+    assert confident(text) == []
