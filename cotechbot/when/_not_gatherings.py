@@ -423,3 +423,10 @@ RULED_OUT_AFTER_RE = re.compile(
 PERIOD_START_BEFORE_RE = re.compile(
     r"\b(?:from|starting|beginning|commencing)\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$", _I
 )
+# Right after a day and month: "(28 September 1752 – 10 March 1777)": a year long before any post makes the date
+# history (the reader reads only years from 1900 on).
+# ("12 March 1400 UTC", "1400-1500", "12 March, 1400," are clocks: the number must close a bracket, or open a
+# life's span)
+HISTORIC_YEAR_AFTER_RE = re.compile(
+    r",?[ \t]{1,2}1[0-8]\d\d(?=[ \t]*[)\]]|[ \t]*[\u2013\u2014-][ \t]*\d{1,2}[ \t]+[A-Za-z])"
+)

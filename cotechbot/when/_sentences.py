@@ -485,6 +485,13 @@ def _read_sentence(
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
         if N.RULED_OUT_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
             continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
+        if (
+            item.kind == "day"
+            and item.first is not None
+            and item.first.year is None
+            and N.HISTORIC_YEAR_AFTER_RE.match(work, item.span[1])
+        ):
+            continue  # "James Aitken (28 September 1752 – 10 March 1777)": a date in history
         if "window" in item.flags:
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):

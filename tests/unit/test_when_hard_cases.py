@@ -1991,3 +1991,15 @@ def test_deadlines_expiries_and_gatherings_that_will_not_occur(text, expected):
 )
 def test_thanked_for_set_up_at_arrival_prize_draw_and_ordinal_series_are_no_gatherings(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Join us for a talk on Mary Seacole (23 November 1805 – 14 May 1881) by our chair.", []),
+        # a 24-hour clock after the date is still a clock
+        ("Committee call 12 March 1400 UTC", [("2025-03-12T14:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_day_and_month_with_a_year_long_past_are_history(text, expected):
+    assert confident(text) == expected
