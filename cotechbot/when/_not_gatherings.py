@@ -430,3 +430,11 @@ PERIOD_START_BEFORE_RE = re.compile(
 HISTORIC_YEAR_AFTER_RE = re.compile(
     r",?[ \t]{1,2}1[0-8]\d\d(?=[ \t]*[)\]]|[ \t]*[\u2013\u2014-][ \t]*\d{1,2}[ \t]+[A-Za-z])"
 )
+# The opening of a line that names a version: "1.23.0-alpha.2 -> Week 4 // Tue September 14", "v2.1: 3 May": the
+# date a version is cut or released.
+# (three parts, a "v" or a pre-release tag: "10.30 am" and "2.00 P.M." open a programme's line with a clock)
+VERSION_LINE_RE = re.compile(
+    r"[ \t>*+-]{0,6}(?:v\d{1,3}\.\d{1,3}(?:\.\d{1,3})?|\d{1,3}\.\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}(?=-[a-z]))"
+    r"(?:-[\w.]{1,20})?(?=[ \t:|/-])",
+    _I,
+)

@@ -500,8 +500,10 @@ def _read_sentence(
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
-        if has_brackets and _on_a_task_line(work, item.span):
+        if has_brackets and _on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
+        if _on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
+            continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
@@ -677,11 +679,11 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
     )
 
 
-def _on_a_task_line(work: str, span: tuple[int, int]) -> bool:
-    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, unless the line names a
-    gathering ("- [x] book the hall for our AGM on 24 July")."""
+def _on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:
+    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, one on a line opened by a
+    version number its release, unless the line names a gathering ("- [x] book the hall for our AGM on 24 July")."""
     line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
-    if (line_start == 0 and span[0] > _TASK_REACH) or N.TASK_LINE_RE.match(work, line_start) is None:
+    if (line_start == 0 and span[0] > _TASK_REACH) or opening.match(work, line_start) is None:
         return False
     # bounded both ways, so a long line of many dates is still read in linear time
     line_end = work.find("\n", span[1], span[1] + _TASK_REACH)

@@ -2003,3 +2003,16 @@ def test_thanked_for_set_up_at_arrival_prize_draw_and_ordinal_series_are_no_gath
 )
 def test_a_day_and_month_with_a_year_long_past_are_history(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.4.0-rc.1 -> Week 3 // Tue March 11, 2025\n2.4.0 -> Week 5 // Tue March 25, 2025", []),
+        ("v3.1: Friday 7 March", []),
+        # a clock opening a programme's line is no version
+        ("10.30 am on Sat 8th March – Group litter pick", [("2025-03-08T10:30:00+00:00", None, False)]),
+    ],
+)
+def test_a_date_on_a_line_opened_by_a_version_number_dates_a_release(text, expected):
+    assert confident(text) == expected
