@@ -438,3 +438,11 @@ VERSION_LINE_RE = re.compile(
     r"(?:-[\w.]{1,20})?(?=[ \t:|/-])",
     _I,
 )
+# On a short line with a date: "Sept 2, 2008 Hackerspace Meeting Agenda \\ Minutes", "Council Meeting Report: 4 April
+# 2024": the title of a record of a meeting held (not "in 20 minutes", "60 minutes", "Mappy Minutes will be on").
+MINUTES_TITLE_RE = re.compile(
+    r"(?<![\d\s])(?<!\d\s)\s*\bminutes\b(?!\s+(?:ago|before|after|from|each|long|later|early|late))"
+    r"|\b(?:meeting|council|committee|board)\s{1,3}(?:report|notes|summary|recap)\b",
+    _I,
+)
+MINUTES_HINTS = ("minutes", "report", "notes", "summary", "recap")

@@ -500,6 +500,8 @@ def _read_sentence(
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if item.kind in ("day", "range") and _titles_a_record(work, item.span):
+            continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
         if has_brackets and _on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
         if _on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
@@ -676,6 +678,27 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
         and day.year is not None
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+    )
+
+
+# The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").
+_TITLE_LINE = 100
+
+
+def _titles_a_record(work: str, span: tuple[int, int]) -> bool:
+    """A date on a short line that calls itself minutes or a meeting's report, saying nothing ahead, titles the
+    record of a meeting already held."""
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
+    if (line_start == 0 and span[0] >= _TITLE_LINE) or line_end < 0 and len(work) - span[1] >= _TITLE_LINE:
+        return False
+    line = work[line_start : line_end if line_end >= 0 else len(work)]
+    lowered = line.lower()
+    return (
+        len(line) <= _TITLE_LINE
+        and any(hint in lowered for hint in N.MINUTES_HINTS)
+        and N.MINUTES_TITLE_RE.search(line) is not None
+        and C.FUTURE_RE.search(line) is None
     )
 
 

@@ -2016,3 +2016,20 @@ def test_a_day_and_month_with_a_year_long_past_are_history(text, expected):
 )
 def test_a_date_on_a_line_opened_by_a_version_number_dates_a_release(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Feb 20, 2025 Repair Cafe Steering Group Agenda \\ Minutes", []),
+        ("Allotment Committee Meeting Report: 20 February 2025", []),
+        # minutes as a length of time, or a series' name said ahead
+        ("Coffee morning 8 March, the walk from the station takes 10 minutes", [("2025-03-08", None, True)]),
+        (
+            "The next Mapping Minutes will be on March 12, at 5:30pm.",
+            [("2025-03-12T17:30:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_date_on_a_line_titling_minutes_or_a_meeting_report_is_a_record(text, expected):
+    assert confident(text) == expected
