@@ -27,6 +27,8 @@ MILESTONE_RE = re.compile(
     r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
     r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
     r"|clocks?\s{1,3}(?:go|change|spring|fall)s?"
+    # "advance voting period takes place from Aug. 13 - Sept. 13": a stretch to vote or apply in
+    r"|(?:voting|ballot|nominations?|consultation|application|submission|sign-?up|registration)\s{1,3}(?:period|window)s?"
     # "the first draw of our Club Lotto will take place on Sunday", "our draw for prizes taking place Friday 16th"
     r"|(?:lotto|lottery|raffle|prizes?)\b[^.;!?\n]{0,30}\bdraws?|draws?\b[^.;!?\n]{0,30}\b(?:lotto|lottery|raffle|prizes?)"
     # "memberships will also be available Sept. 17", "permits can be obtained … between 7pm and 9pm": when a thing

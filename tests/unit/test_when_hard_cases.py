@@ -2033,3 +2033,7 @@ def test_a_date_on_a_line_opened_by_a_version_number_dates_a_release(text, expec
 )
 def test_a_date_on_a_line_titling_minutes_or_a_meeting_report_is_a_record(text, expected):
     assert confident(text) == expected
+
+
+def test_a_voting_or_consultation_period_is_not_a_gathering():
+    assert confident("The consultation period runs from 3 March - 7 March.") == []
