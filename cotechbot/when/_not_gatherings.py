@@ -448,3 +448,15 @@ MINUTES_TITLE_RE = re.compile(
     _I,
 )
 MINUTES_HINTS = ("minutes", "report", "notes", "summary", "recap")
+# Before a date: "schedule around Mozilla's All Hands in London during June 13-16", "would run into conflicts with
+# Christmas (26th of December)": a date named only to be kept clear of.
+AVOID_BEFORE_RE = re.compile(
+    r"\b(?:schedul\w{0,3}\s{1,3}around|(?:run|runs|running)\s{1,3}into\s{1,3}(?:a\s{1,3})?(?:conflicts?|clash(?:es)?)"
+    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$",
+    _I,
+)
+AVOID_HINTS = ("around", "conflict", "clash")
+# A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".
+AVOID_HEADING_RE = re.compile(
+    r"^[ \t#*_>-]{0,6}(?:dates?\s{1,3}to\s{1,3})?avoid\b[^\n:]{0,30}:[ \t*_]*$", _I | re.MULTILINE
+)

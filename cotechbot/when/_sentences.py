@@ -500,6 +500,10 @@ def _read_sentence(
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if any(hint in before_lowered for hint in N.AVOID_HINTS) and N.AVOID_BEFORE_RE.search(before):
+            continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
+        if item.kind in ("day", "range") and _under_an_avoid_heading(work, item.span):
+            continue  # "Dates to AVOID:" / "* June 8-12 (IVOA Meeting)": a date to keep clear of
         if item.kind in ("day", "range") and _titles_a_record(work, item.span):
             continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
         if has_brackets and _on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
@@ -679,6 +683,24 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
     )
+
+
+_COLON_LINE_END_RE = re.compile(r":[ \t*_]*\n")
+# How far above a date a list's heading is looked for.
+_HEADING_REACH = 300
+
+
+def _under_an_avoid_heading(work: str, span: tuple[int, int]) -> bool:
+    """ "Dates to AVOID:" then a bulleted list of dates: each date in it is one to keep clear of."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if line_start == 0:
+        return False
+    above = work[max(0, line_start - _HEADING_REACH) : line_start]
+    if "avoid" not in above.lower():
+        return False
+    headings = list(N.AVOID_HEADING_RE.finditer(above))
+    # the heading rules the lines below it until another line ending in a colon
+    return bool(headings) and _COLON_LINE_END_RE.search(above, headings[-1].end()) is None
 
 
 # The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").

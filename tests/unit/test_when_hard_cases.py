@@ -2037,3 +2037,15 @@ def test_a_date_on_a_line_titling_minutes_or_a_meeting_report_is_a_record(text, 
 
 def test_a_voting_or_consultation_period_is_not_a_gathering():
     assert confident("The consultation period runs from 3 March - 7 March.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dates to steer clear of are below.\nDates to avoid:\n\n* March 10-12, 2025 (regional congress)\n* March 20, 2025 (board away day)",
+        "We should schedule around the county show in Ludlow during March 14-16.",
+        "A Thursday slot would run into conflicts with the choir concert (13th of March this year).",
+    ],
+)
+def test_dates_named_only_to_be_kept_clear_of_are_no_gatherings(text):
+    assert confident(text) == []
