@@ -447,7 +447,6 @@ MINUTES_TITLE_RE = re.compile(
     r"|\b(?:meeting|council|committee|board)\s{1,3}(?:report|notes|summary|recap)\b",
     _I,
 )
-MINUTES_HINTS = ("minutes", "report", "notes", "summary", "recap")
 # Before a date: "schedule around Mozilla's All Hands in London during June 13-16", "would run into conflicts with
 # Christmas (26th of December)": a date named only to be kept clear of.
 AVOID_BEFORE_RE = re.compile(

@@ -457,6 +457,7 @@ def _read_sentence(
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
     has_brackets = "[" in sentence
+    sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -483,7 +484,11 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
-        if N.RULED_OUT_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+        after_end = min(bounds[1], tail + 40)
+        if (
+            sentence_lowered.find("not", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("n't", tail - bounds[0], after_end - bounds[0]) != -1
+        ) and N.RULED_OUT_AFTER_RE.match(work, tail, after_end):
             continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
         if (
             item.kind == "day"
@@ -496,7 +501,9 @@ def _read_sentence(
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
-        if N.ORIGINAL_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+        if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
+            N.ORIGINAL_DATE_AFTER_RE.match(work, tail, after_end)
+        ):
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
@@ -692,17 +699,17 @@ _HEADING_REACH = 300
 
 def _under_an_avoid_heading(work: str, span: tuple[int, int]) -> bool:
     """ "Dates to AVOID:" then a bulleted list of dates: each date in it is one to keep clear of."""
-    line_start = work.rfind("\n", 0, span[0]) + 1
-    if line_start == 0:
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    above_start = max(0, line_start - _HEADING_REACH)
+    if line_start == 0 or _AVOID_WORD_RE.search(work, above_start, line_start) is None:
         return False
-    above = work[max(0, line_start - _HEADING_REACH) : line_start]
-    if "avoid" not in above.lower():
-        return False
+    above = work[above_start:line_start]
     headings = list(N.AVOID_HEADING_RE.finditer(above))
     # the heading rules the lines below it until another line ending in a colon
     return bool(headings) and _COLON_LINE_END_RE.search(above, headings[-1].end()) is None
 
 
+_AVOID_WORD_RE = re.compile(r"avoid", re.IGNORECASE)
 # The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").
 _TITLE_LINE = 100
 
@@ -712,15 +719,16 @@ def _titles_a_record(work: str, span: tuple[int, int]) -> bool:
     record of a meeting already held."""
     line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
     line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
-    if (line_start == 0 and span[0] >= _TITLE_LINE) or line_end < 0 and len(work) - span[1] >= _TITLE_LINE:
+    if line_start == 0 and span[0] >= _TITLE_LINE:
         return False
-    line = work[line_start : line_end if line_end >= 0 else len(work)]
-    lowered = line.lower()
+    if line_end < 0:
+        if len(work) - span[1] >= _TITLE_LINE:
+            return False
+        line_end = len(work)
     return (
-        len(line) <= _TITLE_LINE
-        and any(hint in lowered for hint in N.MINUTES_HINTS)
-        and N.MINUTES_TITLE_RE.search(line) is not None
-        and C.FUTURE_RE.search(line) is None
+        line_end - line_start <= _TITLE_LINE
+        and N.MINUTES_TITLE_RE.search(work, line_start, line_end) is not None
+        and C.FUTURE_RE.search(work, line_start, line_end) is None
     )
 
 
