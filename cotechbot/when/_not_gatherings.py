@@ -191,7 +191,9 @@ DEADLINE_HEADING_RE = re.compile(
 # Right after a date: "On September 18 each year", "on 5 May annually": a yearly recurrence names no instance.
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
 DEADLINE_WORD_RE = re.compile(
-    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+    # "extended the postmark date to Monday, February 25": the last day a ballot may be posted
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
+    _I,
 )
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
@@ -458,4 +460,11 @@ AVOID_HINTS = ("around", "conflict", "clash")
 # A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".
 AVOID_HEADING_RE = re.compile(
     r"^[ \t#*_>-]{0,6}(?:dates?\s{1,3}to\s{1,3})?avoid\b[^\n:]{0,30}:[ \t*_]*$", _I | re.MULTILINE
+)
+# Right after a date: "On Jan 17, we sent out an email … announcing the Summit": the day something was sent,
+# whatever it announced.
+SENT_AFTER_RE = re.compile(
+    r"[\s,]{0,3}(?:we|i|they|she|he)\s{1,3}(?:just\s{1,3}|also\s{1,3}|then\s{1,3})?"
+    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
+    _I,
 )

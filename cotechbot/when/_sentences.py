@@ -501,6 +501,8 @@ def _read_sentence(
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
+        if N.SENT_AFTER_RE.match(work, tail, after_end):
+            continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
         if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
             N.ORIGINAL_DATE_AFTER_RE.match(work, tail, after_end)
         ):

@@ -2049,3 +2049,19 @@ def test_a_voting_or_consultation_period_is_not_a_gathering():
 )
 def test_dates_named_only_to_be_kept_clear_of_are_no_gatherings(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 3 March we sent an email to members announcing the regional summit.", []),
+        ("Due to the snow we have extended the postmark date to Monday, March 10.", []),
+        # a gathering after the sending is still read
+        (
+            "On 3 March we sent the invitations; the social itself is on 14 March.",
+            [("2025-03-14", None, True)],
+        ),
+    ],
+)
+def test_a_day_a_message_was_sent_or_a_postmark_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
