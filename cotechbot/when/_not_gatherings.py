@@ -1,6 +1,7 @@
 """Words that say a date is not a gathering although it looks like one: a deadline, a record or a stamp, an
 example, a past reference, paperwork, someone's absence, a milestone in a process, a public holiday, a
-gathering called off by a later clause.  Compiled once at import; bounded like
+gathering called off by a later clause, an errand or a release, a place's opening hours, a window to schedule in,
+a date to keep clear of, a date in history.  Compiled once at import; bounded like
 ``_patterns`` (no nested unbounded repetition)."""
 
 from __future__ import annotations
