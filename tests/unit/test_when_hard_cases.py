@@ -2044,6 +2044,7 @@ def test_a_voting_or_consultation_period_is_not_a_gathering():
     [
         "Dates to steer clear of are below.\nDates to avoid:\n\n* March 10-12, 2025 (regional congress)\n* March 20, 2025 (board away day)",
         "We should schedule around the county show in Ludlow during March 14-16.",
+        "I think we ought to schedule around the Federation's big spring conference in Harrogate during March 14-16.",
         "A Thursday slot would run into conflicts with the choir concert (13th of March this year).",
     ],
 )
