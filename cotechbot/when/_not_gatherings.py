@@ -457,7 +457,6 @@ AVOID_BEFORE_RE = re.compile(
     r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$",
     _I,
 )
-AVOID_HINTS = ("around", "conflict", "clash")
 # A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".
 AVOID_HEADING_RE = re.compile(
     r"^[ \t#*_>-]{0,6}(?:dates?\s{1,3}to\s{1,3})?avoid\b[^\n:]{0,30}:[ \t*_]*$", _I | re.MULTILINE

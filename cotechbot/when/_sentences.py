@@ -509,9 +509,7 @@ def _read_sentence(
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
-        if any(hint in before_lowered for hint in N.AVOID_HINTS) and N.AVOID_BEFORE_RE.search(
-            work, max(bounds[0], lead - 90), lead
-        ):
+        if N.AVOID_BEFORE_RE.search(work, max(bounds[0], lead - _AVOID_REACH), lead):
             continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
         if item.kind in ("day", "range") and _under_an_avoid_heading(work, item.span):
             continue  # "Dates to AVOID:" / "* June 8-12 (IVOA Meeting)": a date to keep clear of
@@ -696,6 +694,8 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
     )
 
 
+# How far before a date "schedule around …" is looked for.
+_AVOID_REACH = 90
 _COLON_LINE_END_RE = re.compile(r":[ \t*_]*\n")
 # How far above a date a list's heading is looked for.
 _HEADING_REACH = 300
