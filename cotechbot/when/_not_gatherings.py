@@ -419,8 +419,10 @@ OPENING_HOURS_RE = re.compile(
 # Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is
 # ruled out.
 RULED_OUT_AFTER_RE = re.compile(
-    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
-    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b",
+    # "24th March ceased to be a 'target date'", "the 9th is no longer the date"
+    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:ceased?\s{1,3}to\s{1,3}be\b"
+    r"|(?:is|are|was)\s{1,3}no\s{1,3}longer\b|(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
+    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b)",
     _I,
 )
 # Right before a day with no clock, in a clause naming no gathering: "a fire from Oct 1st", "(tentatively,

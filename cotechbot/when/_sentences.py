@@ -488,6 +488,8 @@ def _read_sentence(
         if (
             sentence_lowered.find("not", tail - bounds[0], after_end - bounds[0]) != -1
             or sentence_lowered.find("n't", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("longer", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("ceas", tail - bounds[0], after_end - bounds[0]) != -1
         ) and N.RULED_OUT_AFTER_RE.match(work, tail, after_end):
             continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
         if (

@@ -1603,6 +1603,8 @@ def test_a_gathering_someone_will_miss_is_their_absence(text):
     [
         ("Looking at the calendar, the weekend (Mar 8+9) isn't an option.", []),
         ("Thursday 6 March doesn't work for me, but Friday 7 March does.", [("2025-03-07", None, True)]),
+        ("With the social called off, 7th March ceased to be the day for the raffle.", []),
+        ("Friday 7 March is no longer the date for the swap shop.", []),
     ],
 )
 def test_a_date_said_not_to_work_is_ruled_out(text, expected):
