@@ -470,3 +470,10 @@ SENT_AFTER_RE = re.compile(
     r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
     _I,
 )
+# After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
+# available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
+# between, or the words are a condition: "if you're not available").
+UNAVAILABLE_AFTER_RE = re.compile(
+    r"(?:(?:\bnot|n't|n’t|\bnever)\s{1,3}(?:be\s{1,3})?available|\bunavailable)\b", _I
+)
+UNAVAILABLE_CONDITION_RE = re.compile(r"\b(?:if|unless|whether|when|who|anyone)\b", _I)

@@ -503,6 +503,8 @@ def _read_sentence(
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
+        if _unavailable_after(work, item.span[1], bounds[1]):
+            continue  # "This Friday, I'm not available until after 3pm": someone unavailable, not a gathering
         if N.SENT_AFTER_RE.match(work, tail, after_end):
             continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
         if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
@@ -693,6 +695,24 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
         and day.year is not None
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+    )
+
+
+# How far after a date a word of being unavailable is looked for.
+_UNAVAILABLE_REACH = 70
+
+
+def _unavailable_after(work: str, date_end: int, sentence_end: int) -> bool:
+    """ "Nov 6-8 unfortunately, so the office won't be available then": a date followed, in its sentence and with
+    no gathering or condition between, by words saying someone or somewhere is not available is no gathering."""
+    end = min(sentence_end, date_end + _UNAVAILABLE_REACH)
+    if "available" not in work[date_end:end].lower():
+        return False
+    found = N.UNAVAILABLE_AFTER_RE.search(work, date_end, end)
+    return (
+        found is not None
+        and C.EVENT_RE.search(work, date_end, found.start()) is None
+        and N.UNAVAILABLE_CONDITION_RE.search(work, date_end, found.start()) is None
     )
 
 

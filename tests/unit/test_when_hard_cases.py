@@ -2068,3 +2068,20 @@ def test_dates_named_only_to_be_kept_clear_of_are_no_gatherings(text):
 )
 def test_a_day_a_message_was_sent_or_a_postmark_date_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Next Tuesday I am not available before 4pm for the help desk.", []),
+        ("We are in Leeds 10-12 March, sadly, so the shared office won't be available then.", []),
+        # a gathering named between, or a condition, keeps the date
+        (
+            "On 12 March the meeting is at 3pm, though Sam is unavailable.",
+            [("2025-03-12T15:00:00+00:00", None, False)],
+        ),
+        ("Let's meet on 12 March; if you are not available, say so.", [("2025-03-12", None, True)]),
+    ],
+)
+def test_a_date_someone_or_somewhere_is_not_available_is_no_gathering(text, expected):
+    assert confident(text) == expected
