@@ -249,6 +249,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    elif (
+        mod in ("", "on")
+        and _alternating_after(work, m.end())
+        and not P.SERIES_START_BEFORE_RE.search(before)
+    ):
+        item.weekday_mod = "every"  # "a seminar (Wednesday, 3:30 pm) every other week": no sure next date
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
@@ -259,6 +265,21 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         ):
             item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
     return item
+
+
+# How far after a weekday "every other week" is looked for.
+_ALTERNATING_REACH = 80
+
+
+def _alternating_after(work: str, end: int) -> bool:
+    """ "Wednesday, 3:30 pm, … every other week", "Thursdays at 7, fortnightly": a weekday whose sentence goes on to
+    say the gathering skips weeks has no next date anyone could be sure of (as "every other Wednesday" has none)."""
+    window = work[end : end + _ALTERNATING_REACH].lower()
+    if "week" not in window and "fortnight" not in window:
+        return False
+    found = P.ALTERNATING_AFTER_RE.match(work, end, end + _ALTERNATING_REACH)
+    # "on Thursday, once every 4 weeks, starting on January 16": the dated first day is read instead
+    return found is not None and P.SERIES_START_AFTER_RE.match(work, found.end(), found.end() + 40) is None
 
 
 _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}

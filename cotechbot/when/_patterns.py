@@ -616,6 +616,17 @@ RECURRING_BEFORE_RE = re.compile(
     r"|\b(?:fortnightly|bi-?weekly)\s+$",
     _I,
 )
+# Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.
+ALTERNATING_AFTER_RE = re.compile(
+    r"[^.!?\n]{0,80}?\b(?:every\s{1,3}(?:other|second|alternate|two|2|three|3|four|4)\s{1,3}weeks?|alternate\s{1,3}weeks"
+    r"|fortnightly|bi-?weekly)\b",
+    _I,
+)
+SERIES_START_AFTER_RE = re.compile(r"[^.!?\n]{0,40}?\b(?:start(?:s|ing)?|beginning|from|commencing)\b", _I)
+# "Starting Tuesday, every other week": the series' first day is named.
+SERIES_START_BEFORE_RE = re.compile(
+    r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I
+)
 
 # "Our community meetings are on Wednesday at 1PM": gatherings said in the plural and the present meet on that
 # weekday as a habit (unless counted out: "the next two meetings are on Tuesday and Thursday").

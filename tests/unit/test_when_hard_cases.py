@@ -2085,3 +2085,16 @@ def test_a_day_a_message_was_sent_or_a_postmark_date_is_no_gathering(text, expec
 )
 def test_a_date_someone_or_somewhere_is_not_available_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The reading group meets (Thursday, 6 pm, room 4) every other week during term.", []),
+        ("Our choir practises on Monday at 7pm, fortnightly.", []),
+        # a weekly habit, or a named first day, is still read
+        ("The choir practises on Monday at 7pm every week.", [("2025-02-24T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_weekday_later_said_to_skip_weeks_has_no_sure_next_date(text, expected):
+    assert confident(text) == expected
