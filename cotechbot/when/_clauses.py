@@ -68,7 +68,9 @@ PAST_RE = re.compile(
     r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
     # "I just wanted to check", "I wondered if": politeness, not the past
     r"|wanted\s+to|wondered)"
-    r"[a-z]{2,}ed)\b",
+    # "at the AGM on November 20th we said goodbye to…": a pronoun and an irregular past tense too
+    r"(?:[a-z]{2,}ed|said|saw|heard|spent|gave|took|told|won|lost|sang|ate|drank|built|found|felt|brought"
+    r"|bought|wrote|taught|sat|kept|led))\b",
     _I,
 )
 FUTURE_RE = re.compile(

@@ -2098,3 +2098,16 @@ def test_a_date_someone_or_somewhere_is_not_available_is_no_gathering(text, expe
 )
 def test_a_weekday_later_said_to_skip_weeks_has_no_sure_next_date(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At the quiz night on 3 February we said farewell to our long-serving treasurer.", []),
+        ("At our open day on 8 February they gave out seedlings to every visitor.", []),
+        # what someone said about a gathering ahead is still read
+        ("As we said, the next social is on 5 March.", [("2025-03-05", None, True)]),
+    ],
+)
+def test_a_gathering_told_with_an_irregular_past_verb_is_past(text, expected):
+    assert confident(text) == expected
