@@ -477,3 +477,12 @@ UNAVAILABLE_AFTER_RE = re.compile(
     r"(?:(?:\bnot|n't|n’t|\bnever)\s{1,3}(?:be\s{1,3})?available|\bunavailable)\b", _I
 )
 UNAVAILABLE_CONDITION_RE = re.compile(r"\b(?:if|unless|whether|when|who|anyone)\b", _I)
+# Right before a date: "with International Beer Day falling on Friday 5 August", "Mental Health Week running from
+# June 11-17": a named day, week or month of observance, not a gathering.
+OBSERVANCE_BEFORE_RE = re.compile(
+    r"(?:(?-i:Day)s?\s{1,3}(?:(?:is|will\s{1,3}be)\s{1,3})?(?:falls|falling|fell)"
+    r"|(?-i:Week|Month|Fortnight)\s{1,3}(?:(?:is|will\s{1,3}be)\s{1,3})?(?:falls|falling|fell|runs|running|ran))"
+    r"\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$",
+    _I,
+)
+OBSERVANCE_HINTS = ("fall", "fell", "run", "ran")

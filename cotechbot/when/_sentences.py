@@ -555,6 +555,12 @@ def _read_sentence(
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
         if C.line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
+        if (
+            item.time is None
+            and any(hint in before_lowered for hint in N.OBSERVANCE_HINTS)
+            and N.OBSERVANCE_BEFORE_RE.search(before)
+        ):
+            continue  # "with World Book Day falling on Thursday 6 March": a day of observance
         if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):

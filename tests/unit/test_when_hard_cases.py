@@ -2111,3 +2111,16 @@ def test_a_weekday_later_said_to_skip_weeks_has_no_sure_next_date(text, expected
 )
 def test_a_gathering_told_with_an_irregular_past_verb_is_past(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("With World Book Day falling on Thursday 6 March, the library has a display.", []),
+        ("Volunteers' Week running from 2 June to 8 June is a chance to say thanks.", []),
+        # a gathering that falls on a day is still read
+        ("Our open day falls on 14 June this year.", [("2025-06-14", None, True)]),
+    ],
+)
+def test_a_named_day_or_week_of_observance_is_no_gathering(text, expected):
+    assert confident(text) == expected
