@@ -2124,3 +2124,23 @@ def test_a_gathering_told_with_an_irregular_past_verb_is_past(text, expected):
 )
 def test_a_named_day_or_week_of_observance_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "> Friends of the allotments, after a long winter of planning we expect to release\n"
+            "> version 2 of the plot map on 14 March.",
+            [],
+        ),
+        # a quoted line that ends its sentence still ends it
+        (
+            "> Friends of the allotments, thank you all for a long winter of hard work.\n"
+            "> Our spring social is on 14 March.",
+            [("2025-03-14", None, True)],
+        ),
+    ],
+)
+def test_a_quoted_line_hard_wrapped_mid_sentence_is_read_as_one_sentence(text, expected):
+    assert confident(text) == expected
