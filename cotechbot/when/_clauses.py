@@ -102,6 +102,11 @@ EVENT_RE = re.compile(
 )
 
 
+# The longest verbless lead of a clause read as sharing the verb of the clause before it.
+_SHARED_LEAD = 40
+_VERB_RE = re.compile(r"\b(?:is|are|was|were|will|shall|be|has|have|had|'s|'ll)\b|'s\b|'ll\b", _I)
+
+
 class Clauses:
     """A sentence cut into clauses, with the tense and the gathering words of each read once."""
 
@@ -162,6 +167,18 @@ class Clauses:
         if start not in self._milestone:
             self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
+
+    def shares_milestone(self, offset: int) -> bool:
+        """ "release the beta on 3 March and the final version on 10 March": a clause opened by "and" that has no
+        verb or gathering of its own before ``offset`` shares the milestone of the clause before it."""
+        start, _ = self.bounds(offset)
+        if start < 5 or self._sentence[start - 5 : start].lower() != " and ":
+            return False
+        lead = self._sentence[start:offset]
+        if len(lead) > _SHARED_LEAD or _VERB_RE.search(lead) or EVENT_RE.search(lead):
+            return False
+        before_start, _ = self.bounds(start - 6)
+        return self.milestone(before_start) and EVENT_RE.search(self._sentence, before_start, start) is None
 
     def quiet(self) -> bool:
         """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""

@@ -629,7 +629,7 @@ def _read_sentence(
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
-            if clauses.milestone(offset):
+            if clauses.milestone(offset) or clauses.shares_milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if (
                 item.kind == "day"

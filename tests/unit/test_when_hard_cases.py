@@ -2144,3 +2144,18 @@ def test_a_named_day_or_week_of_observance_is_no_gathering(text, expected):
 )
 def test_a_quoted_line_hard_wrapped_mid_sentence_is_read_as_one_sentence(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We expect to release the first draft on 3 March and the final text on 17 March.", []),
+        # a gathering, or a verb of its own, makes the second clause its own
+        (
+            "We expect to release the first draft on 3 March and the review meeting is on 17 March.",
+            [("2025-03-17", None, True)],
+        ),
+    ],
+)
+def test_a_verbless_clause_after_and_shares_the_milestone_before_it(text, expected):
+    assert confident(text) == expected
