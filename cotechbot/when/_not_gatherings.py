@@ -486,3 +486,12 @@ OBSERVANCE_BEFORE_RE = re.compile(
     _I,
 )
 OBSERVANCE_HINTS = ("fall", "fell", "run", "ran")
+# Right after a date: "the forum on February 2nd was a great success", "Saturday's litter-pick went well": how a
+# gathering went is told once it is over, whatever else the sentence says ahead.
+WENT_AFTER_RE = re.compile(
+    r"[\s,)]{0,3}(?:(?:was|were)\s{1,3}(?:(?:a|an|such\s{1,3}a|so|very|really|truly|hugely)\s{1,3})?"
+    r"(?:great|huge|big|real|resounding|terrific|successful|success|well[\s-]attended|packed|fun|brilliant|excellent"
+    r"|fantastic|wonderful|lovely|enjoyable|productive|memorable)"
+    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly))\b",
+    _I,
+)

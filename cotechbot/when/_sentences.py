@@ -604,9 +604,13 @@ def _read_sentence(
             if not include_deadlines:
                 continue
             flags.append("deadline")
-        if any(
-            word in before_lowered for word in N.PAST_REFERENCE_HINTS
-        ) and N.PAST_REFERENCE_BEFORE_RE.search(before):
+        if (
+            any(word in before_lowered for word in N.PAST_REFERENCE_HINTS)
+            and N.PAST_REFERENCE_BEFORE_RE.search(before)
+        ) or (
+            (sentence_lowered.find("w", tail - bounds[0], after_end - bounds[0]) != -1)
+            and N.WENT_AFTER_RE.match(work, tail, after_end)
+        ):
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         chosen = item.time is None and bool(

@@ -2159,3 +2159,16 @@ def test_a_quoted_line_hard_wrapped_mid_sentence_is_read_as_one_sentence(text, e
 )
 def test_a_verbless_clause_after_and_shares_the_milestone_before_it(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our repair cafe on 8 February was a real success, and we can't wait to do more.", []),
+        ("The beach clean on 9 February went really well; next time we will bring more bags.", []),
+        # a gathering said to be going to go well is still ahead
+        ("The beach clean on 9 March will be great fun.", [("2025-03-09", None, True)]),
+    ],
+)
+def test_a_date_followed_by_how_the_gathering_went_is_past(text, expected):
+    assert confident(text) == expected
