@@ -264,7 +264,18 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
             work, habit_from, habit.start()
         ):
             item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
+        elif "/" in work[m.end() : m.end() + _SEASONS_REACH] and P.BOTH_SEASONS_AFTER_RE.match(
+            work, m.end(), m.end() + _SEASONS_REACH
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "Wednesday at 2:00pm EST/EDT": a standing slot
     return item
+
+
+# How far after a weekday a clock's zone in both seasons is looked for.
+_SEASONS_REACH = 40
 
 
 # How far after a weekday "every other week" is looked for.

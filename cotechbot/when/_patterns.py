@@ -623,6 +623,12 @@ ALTERNATING_AFTER_RE = re.compile(
     _I,
 )
 SERIES_START_AFTER_RE = re.compile(r"[^.!?\n]{0,40}?\b(?:start(?:s|ing)?|beginning|from|commencing)\b", _I)
+# "Wednesday at 2:00pm EST/EDT", "Thursdays 15:00 CET/CEST": a weekday's clock given in a zone's winter and
+# summer names at once holds across the clock change, so it names a standing weekly slot, not one day.
+BOTH_SEASONS_AFTER_RE = re.compile(
+    r"[^.!?\n]{0,30}?(?-i:\b(?:[A-Z]{1,2}ST/[A-Z]{1,2}DT|[A-Z]{1,2}DT/[A-Z]{1,2}ST|CET/CEST|CEST/CET|GMT/BST|BST/GMT"
+    r"|AEST/AEDT|AEDT/AEST|NZST/NZDT|NZDT/NZST)\b)"
+)
 # "Starting Tuesday, every other week": the series' first day is named.
 SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I

@@ -2172,3 +2172,11 @@ def test_a_verbless_clause_after_and_shares_the_milestone_before_it(text, expect
 )
 def test_a_date_followed_by_how_the_gathering_went_is_past(text, expected):
     assert confident(text) == expected
+
+
+def test_a_weekday_clock_given_in_a_zones_winter_and_summer_names_is_a_standing_slot():
+    mentions = read("Design team: Tuesday at 11:00am PST/PDT in the usual room")
+    assert [m[0] for m in mentions] == ["2025-02-25T11:00:00-08:00"]
+    assert "recurring" in mentions[0][3]
+    # one season's zone names one day
+    assert "recurring" not in read("Design team: Tuesday at 11:00am PST in the usual room")[0][3]
