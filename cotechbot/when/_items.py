@@ -264,6 +264,14 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
             work, habit_from, habit.start()
         ):
             item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
+        elif "weekly" in work[max(0, m.start() - _WEEKLY_REACH) : m.start()].lower() and (
+            (weekly := P.WEEKLY_BEFORE_RE.search(work, max(0, m.start() - _WEEKLY_REACH), m.start()))
+            and not P.HABIT_COUNTED_RE.search(work, weekly.end(), m.start())
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "our weekly meetup, Tuesday at 7": the habit
         elif "/" in work[m.end() : m.end() + _SEASONS_REACH] and P.BOTH_SEASONS_AFTER_RE.match(
             work, m.end(), m.end() + _SEASONS_REACH
         ):
@@ -274,6 +282,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     return item
 
 
+# How far before a weekday a gathering called weekly is looked for.
+_WEEKLY_REACH = 60
 # How far after a weekday a clock's zone in both seasons is looked for.
 _SEASONS_REACH = 40
 

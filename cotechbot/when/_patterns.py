@@ -629,6 +629,8 @@ BOTH_SEASONS_AFTER_RE = re.compile(
     r"[^.!?\n]{0,30}?(?-i:\b(?:[A-Z]{1,2}ST/[A-Z]{1,2}DT|[A-Z]{1,2}DT/[A-Z]{1,2}ST|CET/CEST|CEST/CET|GMT/BST|BST/GMT"
     r"|AEST/AEDT|AEDT/AEST|NZST/NZDT|NZDT/NZST)\b)"
 )
+# Before a bare weekday, in its sentence: "Weekly meetings are back on, Tuesday midday", "our weekly Tuesday meetup".
+WEEKLY_BEFORE_RE = re.compile(r"(?<![\w-])weekly\b[^.!?\n]{0,60}$", _I)
 # "Starting Tuesday, every other week": the series' first day is named.
 SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I

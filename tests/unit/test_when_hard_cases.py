@@ -2180,3 +2180,11 @@ def test_a_weekday_clock_given_in_a_zones_winter_and_summer_names_is_a_standing_
     assert "recurring" in mentions[0][3]
     # one season's zone names one day
     assert "recurring" not in read("Design team: Tuesday at 11:00am PST in the usual room")[0][3]
+
+
+def test_a_bare_weekday_after_a_gathering_called_weekly_is_the_weekly_habit():
+    mentions = read("Our weekly knit-and-natter is back, Thursday from 2pm in the hall.")
+    assert [m[0] for m in mentions] == ["2025-02-20T14:00:00+00:00"]
+    assert "recurring" in mentions[0][3]
+    # a weekday counted out ("next Thursday") is one day
+    assert "recurring" not in read("The weekly knit-and-natter moves to next Thursday at 2pm.")[0][3]
