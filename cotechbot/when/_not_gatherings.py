@@ -495,3 +495,9 @@ WENT_AFTER_RE = re.compile(
     r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly))\b",
     _I,
 )
+# Right before a span of days: "put someone up during the period August 5th to 10th", "for the period 1-14 May":
+# a stretch of days something holds over, not a gathering.
+PERIOD_OF_DAYS_BEFORE_RE = re.compile(
+    r"\b(?:during|for|over|throughout|in)\s{1,3}the\s{1,3}period\s{1,3}(?:of\s{1,3}|from\s{1,3}|between\s{1,3})?(?:the\s{1,3})?$",
+    _I,
+)

@@ -499,6 +499,8 @@ def _read_sentence(
             and N.HISTORIC_YEAR_AFTER_RE.match(work, item.span[1])
         ):
             continue  # "James Aitken (28 September 1752 – 10 March 1777)": a date in history
+        if item.kind == "range" and "period" in before_lowered and N.PERIOD_OF_DAYS_BEFORE_RE.search(before):
+            continue  # "during the period August 5th to 10th": a stretch of days, not a gathering
         if "window" in item.flags:
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):

@@ -2188,3 +2188,16 @@ def test_a_bare_weekday_after_a_gathering_called_weekly_is_the_weekly_habit():
     assert "recurring" in mentions[0][3]
     # a weekday counted out ("next Thursday") is one day
     assert "recurring" not in read("The weekly knit-and-natter moves to next Thursday at 2pm.")[0][3]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can anyone water the beds during the period 3 to 9 March while I'm away?", []),
+        ("Hall hire is discounted for the period from 10 to 20 March.", []),
+        # a gathering over some days is still read
+        ("The festival runs 3 to 9 March.", [("2025-03-03", "2025-03-09", True)]),
+    ],
+)
+def test_days_named_as_a_period_are_no_gathering(text, expected):
+    assert confident(text) == expected
