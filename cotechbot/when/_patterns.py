@@ -309,8 +309,10 @@ OFFERED_DAYS_RE = re.compile(
 # "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
 # of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
-    rf"\b(?:the|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
-    rf"(?={SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
+    rf"\b(?:the|if(?:{SP}the)?|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
+    # ("let me know if 21st would also do": "do" only after "would", and ending the clause)
+    rf"(?={SP}would{SP}(?:also{SP}|still{SP})?do\b(?![ \t]{{1,3}}\w)"
+    rf"|{SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
     rf"(?:works?|suits?|be{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect)|is{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect))\b"
     # "The 12th and 19th will be 'free' events", "the 26th will be our planning meeting": days said to be gatherings
     rf"|{SP}will{SP}be{SP}(?:[\w'‘’-]{{1,16}}{SP}){{0,3}}(?:events?|meetings?|sessions?|socials?|workshops?|talks?|walks?|gatherings?)\b)",

@@ -1818,3 +1818,8 @@ def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
     assert [
         start for start, *_ in confident("This month's repair sessions kick off on Mar. 4 with bikes.")
     ] == ["2025-03-04"]
+
+
+def test_a_bare_ordinal_asked_if_it_would_do_is_offered():
+    assert [start for start, *_ in read("@ana also, tell me if 26th would do.")] == ["2025-02-26"]
+    assert [start for start, *_ in read("Let me know if the 27th works.")] == ["2025-02-27"]
