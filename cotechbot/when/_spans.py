@@ -195,7 +195,7 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
         lambda prior, mention: (
             0 < _days_between(prior.start, mention.start) < 14 + 1
             and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
-            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0]) is not None
+            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 40), prior.span[0]) is not None
         ),
     )
 

@@ -1823,3 +1823,8 @@ def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
 def test_a_bare_ordinal_asked_if_it_would_do_is_offered():
     assert [start for start, *_ in read("@ana also, tell me if 26th would do.")] == ["2025-02-26"]
     assert [start for start, *_ in read("Let me know if the 27th works.")] == ["2025-02-27"]
+
+
+def test_a_longer_part_of_day_before_the_start_day_still_joins_the_span():
+    text = "The camp starts on the afternoon of Friday 7 March, and ends after breakfast on Sunday 9 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
