@@ -21,7 +21,7 @@ CANCELLED_RE = re.compile(
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
     r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
     # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
-    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
+    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
     # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
@@ -108,6 +108,8 @@ class Clauses:
         self._cancelled: dict[int, bool] = {}
         self._paperwork: dict[int, bool] = {}
         self._milestone: dict[int, bool] = {}
+        self._hours: dict[int, bool] = {}
+        self._quiet: bool | None = None
         self._may_be_away: bool | None = None
         self._absences: dict[int, tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._sentence_tense: bool | None = None
@@ -152,6 +154,19 @@ class Clauses:
         if start not in self._milestone:
             self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
+
+    def quiet(self) -> bool:
+        """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""
+        if self._quiet is None:
+            self._quiet = EVENT_RE.search(self._sentence) is None and FUTURE_RE.search(self._sentence) is None
+        return self._quiet
+
+    def opening_hours(self, offset: int) -> bool:
+        """Does the clause at ``offset`` give a place's hours ("the shop will close early", "late night opening")?"""
+        start, end = self.bounds(offset)
+        if start not in self._hours:
+            self._hours[start] = N.OPENING_HOURS_RE.search(self._sentence, start, end) is not None
+        return self._hours[start]
 
     def away(self, offset: int) -> bool:
         """Does the clause say someone is away before ``offset``, with no gathering named in between?"""

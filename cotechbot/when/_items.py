@@ -252,6 +252,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
+    if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
+        habit_from = max(0, m.start() - 40)
+        if (habit := P.HABIT_BEFORE_RE.search(work, habit_from, m.start())) and not P.HABIT_COUNTED_RE.search(
+            work, habit_from, habit.start()
+        ):
+            item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
     return item
 
 
@@ -358,6 +364,9 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             prior.kind, prior.span = "range", (prior.span[0], item.span[1])
             prior.first = replace(prior.first, month=prior.first.month or item.first.month)
             prior.last = replace(item.first)
+            if _stretch_days(prior.first, prior.last) > _LONGEST_BETWEEN_EVENT:
+                # "meet 4 to 6 times between June 14th and July 30th": a window to schedule in, no gathering
+                prior.flags.append("window")
             continue
         joined.append(item)
     for item in joined:
@@ -377,6 +386,18 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             item.last = _Day(last.day, last.month, last.year, first.weekday, last.ordinal)
             item.span = (before.start(), item.span[1])
     return joined
+
+
+# A gathering said to be "between" two days spans a few days at most ("between 4 and 6 March"); a longer
+# stretch is a window something must happen in.
+_LONGEST_BETWEEN_EVENT = 14
+
+
+def _stretch_days(first: _Day, last: _Day) -> int:
+    """Roughly how many days from one written day to a later one (months of 31 days; enough to tell a few days
+    from weeks)."""
+    months = ((last.month or 0) - (first.month or last.month or 0)) % 12
+    return months * 31 + last.day - first.day
 
 
 def _between_pair(prior: _Item, item: _Item, work: str) -> bool:

@@ -125,12 +125,18 @@ SENT_OUT_HINTS = (
     "circulated",
     "distributed",
     "uploaded",
+    " off",
+    "deliver",
 )
 # A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
 # changes publicly on 11 December": a thing made public on the day, not people gathering.
 MADE_PUBLIC_BEFORE_RE = re.compile(
     r"\b(?:print(?:ed|ing)|posted\s+up|announc(?:e|ed|es|ing|ements?)|(?:be|been|being|get|gets)\s+(?:sent|e-?mailed|circulated"
-    r"|distributed|uploaded))\b(?![^.,;!?\n]{0,40}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,40}$",
+    r"|distributed|uploaded)"
+    # "will be turning off the water supply on 24th October", "the delivery will be made to the food bank on the
+    # 16th", "drop them off on Friday 7th": a chore done on the day
+    r"|(?:turn|switch)(?:s|es|ing|ed)?\s+off|deliver(?:y|ies|ed|ing)?|drop(?:s|ping)?\s+(?:\w+\s+)?off)"
+    r"\b(?![^.,;!?\n]{0,50}\b(?:held|take\s+place|taking\s+place|happen\w*))[^.,;!?\n]{0,50}$",
     _I,
 )
 # Right after a date: "On October the 1st, we will be emailing every member": the day an errand is done.
@@ -141,6 +147,13 @@ ERRAND_AFTER_RE = re.compile(
 )
 # "after tomorrow, the next meeting…": the day a condition starts, not a gathering.
 AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
+# "the next day of action after 20 September", "the Sunday preceding August 15th": a date said as what a day
+# comes after or before is a reference point.
+AFTER_DATE_BEFORE_RE = re.compile(
+    r"(?:\bafter|(?:day|days|week|weeks|weekend|night|evening)\s{1,3}(?:preceding|following|nearest(?:\s{1,3}to)?"
+    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
 DEADLINE_HINTS = (
     "by",
@@ -193,8 +206,13 @@ RECORD_BEFORE_RE = re.compile(
     # "will receive a Zoom invite … via email on June 29": when a message is sent
     r"|(?:e-?mails?|invites?|invitations?)(?=\s{1,3}on\s)"
     # "(from old date 22 April)", "originally planned for 3 May": the date a gathering was moved away from
+    # "advised by official Notice on 25th March of the AGM": the day a notice went out
+    r"|notice\s+(?:given\s+|sent\s+|issued\s+|dated\s+)?on"
     r"|old\s+date|original(?:ly)?(?:\s+(?:date|planned|scheduled|booked))?(?:\s+for)?|previously(?:\s+(?:planned|scheduled))?(?:\s+for)?"
     # "will be on Wednesday 2, not Tuesday 1": the day denied ("if not", "or not", "why not" offer it)
+    # "I will miss the weekly call on 4/30", "can't attend the one on the 9th": someone's absence from it
+    r"|(?:will|'ll|shall|going\s+to|have\s+to|has\s+to)\s+(?:have\s+to\s+)?miss(?:\s+[\w'-]{1,20}){0,4}"
+    r"|(?:can(?:'?t|\s*not)|unable\s+to|won'?t\s+be\s+able\s+to)\s+attend(?:\s+[\w'-]{1,20}){0,4}"
     r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
@@ -273,6 +291,8 @@ RECORD_HINTS = (
     "make",
     "able",
     "available",
+    "miss",
+    "attend",
     "instead",
     "rather",
     "not ",
@@ -289,6 +309,7 @@ RECORD_HINTS = (
     "sent out",
     "shared",
     "old date",
+    "notice",
     "original",
     "previously",
     "mail",
@@ -355,9 +376,45 @@ DOCUMENT_AFTER_RE = re.compile(
 )
 # On a date's own line: "May 15, 2019 May 2019 No Comments", "3 May 2019 | Leave a comment": a blog post's byline.
 BYLINE_AFTER_RE = re.compile(
-    r"[^\n]{0,60}?\b(?:(?:no|\d{1,4})\s+comments?|leave\s+a\s+(?:comment|reply))\b", _I
+    r"[^\n]{0,60}?\b(?:(?:no|\d{1,4})\s+comments?|leave\s+a\s+(?:comment|reply)"
+    # "2nd February 2019 AUTHOR: dwhite CATEGORIES: Event Report": a blog engine's labels
+    r"|(?:author|categor(?:y|ies)|tags|filed\s+under)\s*:)",
+    _I,
 )
+BYLINE_HINTS = ("comment", "author", "categor", "tags", "filed")
 # The line right above a date alone on its line: "Plotholders' Newsletter" / "May 13th 2019" dates an issue.
 ISSUE_TITLE_RE = re.compile(r"(?:newsletter|bulletin|digest|gazette|newssheet)[\s*_:|-]{0,6}$", _I)
 # The opening of a to-do line: "- [ ] approve the changes on 2017-12-11", "* [x] update the roadmap on the 26th".
 TASK_LINE_RE = re.compile(r"[ \t>]{0,8}(?:[-*+][ \t]{1,3})?\[[ xX]\][ \t]")
+# "September 26, the original scheduled date for the first meeting, …", "the original date for the town hall of
+# Monday, March 21": a date named as the one a gathering was first set for (and so moved away from).
+ORIGINAL_DATE_BEFORE_RE = re.compile(
+    r"\boriginal(?:ly)?\s{1,3}(?:scheduled\s{1,3}|planned\s{1,3}|proposed\s{1,3})?date\b[^.;!?\n\d]{0,45}$",
+    _I,
+)
+ORIGINAL_DATE_AFTER_RE = re.compile(
+    r"[\s,(]{0,3}(?:(?:was|is)\s{1,3})?(?:the|our|its|their)\s{1,3}original(?:ly)?\s{1,3}"
+    r"(?:scheduled\s{1,3}|planned\s{1,3}|proposed\s{1,3})?date\b",
+    _I,
+)
+# A place's hours: "the Coop will close early at 5 pm", "late night opening on Thursdays November 16 and 30", "our
+# club will be open from 4pm till late": when a door is open, not a gathering (read only with no gathering named).
+OPENING_HOURS_RE = re.compile(
+    r"\b(?:(?:will|to|shall|may)\s{1,3}(?:be\s{1,3})?(?:close|open)\s{1,3}(?:early|late)|clos(?:es|ing)\s{1,3}early"
+    r"|late[\s-]night\s{1,3}(?:opening|shopping)|opening\s{1,3}(?:hours|times)|operating\s{1,3}hours"
+    r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
+    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
+    _I,
+)
+# Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is
+# ruled out.
+RULED_OUT_AFTER_RE = re.compile(
+    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
+    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b",
+    _I,
+)
+# Right before a day with no clock, in a clause naming no gathering: "a fire from Oct 1st", "(tentatively,
+# starting December 1st)", "beginning September 29": when a period or a rule starts, not a day anyone meets.
+PERIOD_START_BEFORE_RE = re.compile(
+    r"\b(?:from|starting|beginning|commencing)\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$", _I
+)

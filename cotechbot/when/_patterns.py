@@ -619,6 +619,17 @@ RECURRING_BEFORE_RE = re.compile(
     _I,
 )
 
+# "Our community meetings are on Wednesday at 1PM": gatherings said in the plural and the present meet on that
+# weekday as a habit (unless counted out: "the next two meetings are on Tuesday and Thursday").
+HABIT_BEFORE_RE = re.compile(
+    r"\b(?:meetings|calls|sessions|classes|rehearsals|practices|meet-?ups|gatherings|socials|syncs)\s{1,3}"
+    r"(?:are|take\s{1,3}place|happen)\s{1,3}(?:(?:held|usually|normally|always|generally|typically|now)\s{1,3}){0,2}$",
+    _I,
+)
+HABIT_COUNTED_RE = re.compile(
+    r"\b(?:next|these|those|upcoming|remaining|both|two|three|four|first|last)\b", _I
+)
+
 # For "in 20 minutes": something is about to begin.
 STARTING_RE = re.compile(
     r"\b(?:start(?:s|ing)?|begin(?:s|ning)?|kick(?:s|ing)?\s+off|go(?:es|ing)?\s+live|doors\s+open|on\s+air)\b",

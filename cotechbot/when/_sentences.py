@@ -456,6 +456,7 @@ def _read_sentence(
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
+    has_brackets = "[" in sentence
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
         offset = item.span[0] - bounds[0]
@@ -482,9 +483,17 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
-        if item.time is None and _dates_its_own_post(item, sentence, ctx):
+        if N.RULED_OUT_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+            continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
+        if "window" in item.flags:
+            continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
+        if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
+            continue  # "the original date for the town hall of Monday, March 21": the date moved away from
+        if N.ORIGINAL_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+            continue  # "September 26, the original scheduled date for the meeting": the date moved away from
+        if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
-        if "[" in sentence and _on_a_task_line(work, item.span):
+        if has_brackets and _on_a_task_line(work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
@@ -498,6 +507,10 @@ def _read_sentence(
             # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
             # starts, whatever clock the sentence gives
             continue
+        if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
+            work, max(bounds[0], item.span[0] - 20), item.span[0]
+        ):
+            continue  # "the next day of action after 20 September": a reference point, not a gathering
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(
@@ -505,7 +518,10 @@ def _read_sentence(
         ):
             continue  # "see our Oct. 1 blog post": the date names a document
         byline_end = min(bounds[1], tail + _AFTER_REACH)
-        if "comment" in work[tail:byline_end].lower() and N.BYLINE_AFTER_RE.match(work, tail, byline_end):
+        after_lowered = work[tail:byline_end].lower()
+        if any(hint in after_lowered for hint in N.BYLINE_HINTS) and N.BYLINE_AFTER_RE.match(
+            work, tail, byline_end
+        ):
             continue  # "May 15, 2019 May 2019 No Comments": a blog post's byline
         if C.called_off_by_the_heading_above(work, lead):
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
@@ -581,6 +597,15 @@ def _read_sentence(
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
             if clauses.milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
+            if (
+                item.kind == "day"
+                and item.time is None
+                and "series_start" not in item.flags
+                and N.PERIOD_START_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 25), item.span[0])
+            ):
+                continue  # "for a fire from Oct 1st", "retire the list starting December 1st": a period starts
+            if clauses.opening_hours(offset):
+                continue  # "the shop will close early at 5pm on Sunday 29th": a place's hours
             if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.SENT_OUT_BEFORE_RE.search(
                 before
             ):
@@ -631,10 +656,10 @@ def _nearer_behind(item: _Item, ctx: _Context) -> bool:
     return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
 
 
-def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
-    """A day written in full (day, month and year) that is the day the text was written, in a sentence that
-    names no gathering and says nothing ahead, is the post's stamp or signature date ("October 17, 2007",
-    "The Secretary / 26 July 2023"): people announcing a gathering that same day name it."""
+def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
+    """A day written in full (day, month and year) that is the day the text was written: in a sentence that
+    names no gathering and says nothing ahead (``Clauses.quiet``), the post's stamp or signature date ("October
+    17, 2007", "The Secretary / 26 July 2023"); people announcing a gathering that same day name it."""
     day = item.first
     return (
         item.kind == "day"
@@ -642,8 +667,6 @@ def _dates_its_own_post(item: _Item, sentence: str, ctx: _Context) -> bool:
         and day.year is not None
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
-        and C.EVENT_RE.search(sentence) is None
-        and C.FUTURE_RE.search(sentence) is None
     )
 
 

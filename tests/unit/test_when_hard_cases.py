@@ -1414,6 +1414,7 @@ def test_quote_marks_of_a_wrapped_mail_do_not_part_a_weekday_from_its_date():
     [
         # a window months long is when something must happen, not a day anyone meets
         ("The branch AGM has to take place between 1 March and 31 May.", []),
+        ("The group should meet four to six times between March 3rd and April 11th, 2025.", []),
         ("Our stall will be up between 4 March and 6 March.", [("2025-03-04", "2025-03-06", True)]),
     ],
 )
@@ -1533,6 +1534,141 @@ def test_a_date_labelled_as_due_or_closing_by_its_table_is_a_deadline(text):
 def test_a_date_of_an_announcement_in_a_timeline_is_not_a_gathering():
     text = "Applications open March 3\nShortlist and announcement April 1"
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20th February 2025 AUTHOR: rkhan CATEGORIES: Event Report",
+        "February 20, 2025 | Tags: meeting, committee",
+    ],
+)
+def test_a_date_followed_by_a_blog_engines_labels_is_a_byline(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Friday 7 March, the original date for the spring social, clashes with the derby.", []),
+        ("Several members asked that the original date for the hustings of Friday 7 March be moved.", []),
+        (
+            "The original date of 7 March has been changed to 14 March for the social.",
+            [("2025-03-14", None, True)],
+        ),
+        ("The annual walk on Sunday 9 March will not be possible this year.", []),
+    ],
+)
+def test_a_date_named_as_the_original_one_or_not_possible_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please note the caretaker will be switching off the heating on 10th March.",
+        "The donations will be delivered to the night shelter on the 12th March.",
+        "Volunteers can drop their raffle prizes off on Friday 7th.",
+    ],
+)
+def test_a_date_a_chore_is_done_on_is_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Sunday 9 March the shop will close early at 4pm for stocktaking.",
+        "The bookstall will be open during the usual hours, with late night opening on Thursdays March 6 and 13.",
+        "From 8 March our clubhouse will be open from 6pm till late on match days.",
+    ],
+)
+def test_a_places_opening_hours_are_not_a_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, I'm away and will miss the steering call on 4 March.",
+        "I can't attend the workshop on Thursday 6 March, apologies.",
+    ],
+)
+def test_a_gathering_someone_will_miss_is_their_absence(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Looking at the calendar, the weekend (Mar 8+9) isn't an option.", []),
+        ("Thursday 6 March doesn't work for me, but Friday 7 March does.", [("2025-03-07", None, True)]),
+    ],
+)
+def test_a_date_said_not_to_work_is_ruled_out(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The next quiz after 15 March is still to be fixed.", []),
+        ("We meet again in the week after 15 March.", []),
+        (
+            "Members were advised by formal notice on 3rd March of the Club AGM, which will be held on Tuesday 13th May.",
+            [("2025-05-13", None, True)],
+        ),
+    ],
+)
+def test_a_date_after_after_or_a_notice_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Remembrance service - the Sunday preceding March 16th - at the memorial.", []),
+        ("Our picnic is the weekend nearest to 21 March, weather permitting.", []),
+        # "the following Tuesday, 11 March" names the day itself
+        ("The following Tuesday, March 11th, is our next rehearsal.", [("2025-03-11", None, True)]),
+    ],
+)
+def test_a_date_a_day_is_counted_from_is_a_reference_point(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our committee meetings are usually on Tuesday at 7pm.", []),
+        ("Rehearsals take place on Thursday at 7.30pm in the church hall.", []),
+        # counted out, the days are this week's
+        (
+            "The next two sessions are on Monday at 6pm and on Wednesday at 6pm.",
+            [("2025-02-24T18:00:00+00:00", None, False), ("2025-02-26T18:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_gatherings_said_in_the_plural_to_be_on_a_weekday_are_a_habit(text, expected):
+    assert [
+        (j["start"], j["end"], j["all_day"])
+        for m in read_times(text, FEB, LONDON)
+        if m.confident and not m.recurring
+        for j in (mention_as_json(m),)
+    ] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plot holders may light bonfires from 1st March, dry material only.", []),
+        ("* Archive the old list (provisionally, starting March 3rd) and point people to the forum", []),
+        # a gathering named, the day it starts is read
+        ("Join us for the first litter pick, starting on March 3rd.", [("2025-03-03", None, True)]),
+    ],
+)
+def test_a_day_a_period_or_rule_starts_on_is_not_a_gathering(text, expected):
+    assert confident(text) == expected
 
 
 @pytest.mark.parametrize(
