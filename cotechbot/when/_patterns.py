@@ -125,6 +125,8 @@ _FROM_24H_END = rf"|(?(left24){_HHMM}(?![\d:]|[.,/]\d)|(?!))"
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|(?P<from>from){SP})?(?P<left>{_FROM_24H_START}|{CLOCK}|{_BARE_HOUR})"
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
+    # ("from 10 am to approx. 1 pm": an end given roughly is still the end)
+    rf"(?:(?:approx\.?|approximately|about|around|roughly|ca\.){SP})?"
     # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
     rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:]){_FROM_24H_END}){_ZONE_TAIL}",
     _I,
@@ -135,7 +137,7 @@ TIME_RANGE_RE = re.compile(
 BARE_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
     rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
-    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|on|with|weather)\b))",
     _I,
 )
 TIME_RE = re.compile(
@@ -180,7 +182,8 @@ _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
-    prefix = rf"(?:(?P<wd{i}>{WD}),?{SP}(?:the{SP})?|(?:the{SP}))?"
+    # ("Monday,October 23": the comma may have no space after it)
+    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
     dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"

@@ -1964,3 +1964,19 @@ def test_a_bare_ordinal_asked_if_it_would_do_is_offered():
 def test_a_longer_part_of_day_before_the_start_day_still_joins_the_span():
     text = "The camp starts on the afternoon of Friday 7 March, and ends after breakfast on Sunday 9 March."
     assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
+
+
+def test_a_weekday_with_no_space_after_its_comma_is_still_a_date():
+    assert confident("Tuesday,March 11, 2025\n7 to 9 PM\nChurch hall") == [
+        ("2025-03-11T19:00:00+00:00", "2025-03-11T21:00:00+00:00", False)
+    ]
+
+
+def test_a_bare_hour_range_right_before_on_and_its_day_is_that_days_hours():
+    text = "The repair café will be held at the hall from 10-2 on Saturday, March 15th."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T14:00:00+00:00", False)]
+
+
+def test_a_range_whose_end_is_given_roughly_still_ends_there():
+    text = "Saturday, March 15, from 10 am to approx. 1 pm. Volunteers will be clearing the brook."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
