@@ -1980,3 +1980,17 @@ def test_a_bare_hour_range_right_before_on_and_its_day_is_that_days_hours():
 def test_a_range_whose_end_is_given_roughly_still_ends_there():
     text = "Saturday, March 15, from 10 am to approx. 1 pm. Volunteers will be clearing the brook."
     assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The dates for the camp have been fixed today, and they are: 24th - 28th April.",
+            ("2025-04-24", "2025-04-28"),
+        ),
+        ("To agree the open day, Thursday 13 March was chosen and the posters agreed.", ("2025-03-13", None)),
+    ],
+)
+def test_a_date_said_after_or_before_to_have_been_chosen_is_read(text, expected):
+    assert [(start, end) for start, end, *_ in confident(text)] == [expected]
