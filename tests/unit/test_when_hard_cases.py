@@ -1994,3 +1994,8 @@ def test_a_range_whose_end_is_given_roughly_still_ends_there():
 )
 def test_a_date_said_after_or_before_to_have_been_chosen_is_read(text, expected):
     assert [(start, end) for start, end, *_ in confident(text)] == [expected]
+
+
+def test_a_meeting_cancelled_and_replaced_with_one_on_a_new_date_gives_the_new_date():
+    text = "The 10 March members meeting is cancelled and replaced with a special meeting on March 13th"
+    assert [start for start, *_ in confident(text)] == ["2025-03-13"]
