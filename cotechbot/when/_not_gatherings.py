@@ -85,7 +85,8 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
 # (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
 POSTPONED_UNTIL_BEFORE_RE = re.compile(
     r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
-    r"[^.!?\n]{0,40}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    # ("postponing our scheduled Aug 7th meeting by one week until Sunday August 14th")
+    r"[^.!?\n]{0,50}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )
 # Immediately before a date: the date is when something is due, not when people meet.

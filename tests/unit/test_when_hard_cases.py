@@ -1999,3 +1999,20 @@ def test_a_date_said_after_or_before_to_have_been_chosen_is_read(text, expected)
 def test_a_meeting_cancelled_and_replaced_with_one_on_a_new_date_gives_the_new_date():
     text = "The 10 March members meeting is cancelled and replaced with a special meeting on March 13th"
     assert [start for start, *_ in confident(text)] == ["2025-03-13"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The meeting was postponed a week, so it will now be held at 7:00 pm next Thursday 27th February.",
+            ("2025-02-27T19:00:00+00:00", None, False),
+        ),
+        (
+            "Because of the storm we are postponing our planned March 2nd meeting by a week until Sunday March 9th (7pm).",
+            ("2025-03-09T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_the_new_date_of_a_postponement_said_further_on_is_read(text, expected):
+    assert confident(text) == [expected]
