@@ -627,6 +627,19 @@ def _read_sentence(
                 seen.add(_moment_key(mention))
                 mentions.append(mention)
                 read_from.append((item.group, mention))
+            elif "series_start" in item.flags and not mention.recurring:
+                # "each Wednesday starting September 12": the dated first meeting, not the series' next one
+                at = next(
+                    (
+                        i
+                        for i, m in enumerate(mentions)
+                        if m.recurring and _moment_key(m) == _moment_key(mention)
+                    ),
+                    None,
+                )
+                if at is not None:
+                    replaced, mentions[at] = mentions[at], mention
+                    read_from = [(g, mention if m is replaced else m) for g, m in read_from]
     mentions = _doubt_whole_groups(mentions, read_from)
     _offered_with_or(mentions, work)
     if found.exact:

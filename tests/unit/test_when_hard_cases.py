@@ -2016,3 +2016,11 @@ def test_a_meeting_cancelled_and_replaced_with_one_on_a_new_date_gives_the_new_d
 )
 def test_the_new_date_of_a_postponement_said_further_on_is_read(text, expected):
     assert confident(text) == [expected]
+
+
+def test_the_dated_start_of_a_weekly_series_is_a_one_off_mention_not_the_series():
+    text = "The coding club will meet from 3:00-4:30 each Wednesday starting March 12."
+    mentions = read_times(text, FEB, LONDON)
+    assert [(mention_as_json(m)["start"], m.recurring) for m in mentions] == [
+        ("2025-03-12T15:00:00+00:00", False)
+    ]
