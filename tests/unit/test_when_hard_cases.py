@@ -2024,3 +2024,8 @@ def test_the_dated_start_of_a_weekly_series_is_a_one_off_mention_not_the_series(
     assert [(mention_as_json(m)["start"], m.recurring) for m in mentions] == [
         ("2025-03-12T15:00:00+00:00", False)
     ]
+
+
+def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
+    text = "The calls are every two weeks, on Tuesdays 5pm UTC.\nNext one is Tuesday March 4th"
+    assert confident(text) == [("2025-03-04T17:00:00+00:00", None, False)]
