@@ -555,7 +555,9 @@ def announced_month(
             heading = headings[-1]
             year = int(heading.group("year")) if heading.group("year") else None
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
-    named = list(P.MONTH_NAMED_ALONE_RE.finditer(work, max(0, m.start() - _MONTH_NAMED_REACH), m.start()))
+    named = list(
+        P.MONTH_NAMED_ALONE_RE.finditer(work, max(bounds[0], m.start() - _MONTH_NAMED_REACH), m.start())
+    )
     if named:
         # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
         return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None

@@ -2029,3 +2029,8 @@ def test_the_dated_start_of_a_weekly_series_is_a_one_off_mention_not_the_series(
 def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
     text = "The calls are every two weeks, on Tuesdays 5pm UTC.\nNext one is Tuesday March 4th"
     assert confident(text) == [("2025-03-04T17:00:00+00:00", None, False)]
+
+
+def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
+    text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
+    assert confident(text) == []
