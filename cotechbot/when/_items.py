@@ -481,9 +481,7 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
 _GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
-_MONTH_NAMED_REACH = (
-    160  # how far before it (in its sentence or the one before) a month named alone may stand
-)
+_MONTH_NAMED_REACH = 160  # how far before it, in its sentence, a month named alone may stand
 
 
 def offered_days(
