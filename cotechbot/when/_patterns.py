@@ -363,8 +363,9 @@ DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date
 DAY_MONTH_AFTER_RE = re.compile(
     r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
     r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)"
-    # "the 26/7 meeting": the date of the gathering named right after it
-    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    # "the 26/7 meeting": the date of the gathering named right after it; "11/8 (Sunday)": its weekday restated
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b"
+    rf"|[ \t]{{0,3}}\([ \t]{{0,3}}{WD}[ \t]{{0,3}}\)",
     _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
@@ -372,7 +373,8 @@ MONTH_DAY_BEFORE_RE = re.compile(
 )
 MONTH_DAY_AFTER_RE = re.compile(
     r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)"
-    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b"
+    rf"|[ \t]{{0,3}}\([ \t]{{0,3}}{WD}[ \t]{{0,3}}\)",
     _I,
 )
 # A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.

@@ -606,6 +606,8 @@ def _find(
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
         for m in P.WEEKDAY_RE.finditer(work, start, end):
+            if m.group("wd") == "sun" and work.endswith("the ", max(0, m.start("wd") - 4), m.start("wd")):
+                continue  # "as the sun is setting": the star, not Sunday
             if not taken.overlaps(m.span("wd")):
                 found.items.append(_weekday_item(m, work, next(groups)))
     if not found.items:

@@ -2034,3 +2034,15 @@ def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
 def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
     text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
     assert confident(text) == []
+
+
+def test_the_sun_is_not_sunday():
+    assert confident("WHEN: Friday, March 7th as the sun goes down (about 6pm)") == [
+        ("2025-03-07T18:00:00+00:00", None, False)
+    ]
+
+
+def test_a_numeric_date_with_its_weekday_in_brackets_is_a_date():
+    mentions = read_times("How about 3/9 (Sunday)?", FEB, "America/Chicago")
+    assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-09"]
+    assert [start for start, *_ in confident("How about 9/3 (Sunday)?")] == ["2025-03-09"]
