@@ -2046,3 +2046,9 @@ def test_a_numeric_date_with_its_weekday_in_brackets_is_a_date():
     mentions = read_times("How about 3/9 (Sunday)?", FEB, "America/Chicago")
     assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-09"]
     assert [start for start, *_ in confident("How about 9/3 (Sunday)?")] == ["2025-03-09"]
+
+
+def test_a_dotted_afternoon_clock_is_clear_enough_to_be_the_days_time():
+    assert confident("Saturday 8th March\n\nClimate march - gather 14.30 by the clock tower.") == [
+        ("2025-03-08T14:30:00+00:00", None, False)
+    ]
