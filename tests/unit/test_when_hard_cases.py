@@ -2052,3 +2052,9 @@ def test_a_dotted_afternoon_clock_is_clear_enough_to_be_the_days_time():
     assert confident("Saturday 8th March\n\nClimate march - gather 14.30 by the clock tower.") == [
         ("2025-03-08T14:30:00+00:00", None, False)
     ]
+
+
+def test_a_four_digit_clock_range_followed_by_local_time_is_read():
+    assert confident("Thursday 13th March, 1830 - 2000 local time\nCommittee Room 2") == [
+        ("2025-03-13T18:30:00+00:00", "2025-03-13T20:00:00+00:00", False)
+    ]
