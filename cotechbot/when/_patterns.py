@@ -462,7 +462,17 @@ SIGNAL_WORDS = (
     "midnight",
     "hour",
     "min",
+    # the holidays whose date is their name ("Christmas Eve … at 4.30pm", "which is Halloween, … at 4:30pm")
+    "christmas",
+    "hallowe",
 )
+HOLIDAY_DAYS = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "halloween": (10, 31),
+    "hallowe'en": (10, 31),
+}
+HOLIDAY_DAY_RE = re.compile(r"(?<![\w-])(?-i:C|H)(?:hristmas\s{1,3}(?:Eve|Day)|allowe'?en)\b", _I)
 # A line that names a month and nothing dated ("Sessions in March:", "## June 2025"): the month of the day-only
 # items below it ("Tue 6th - 5-6pm").
 MONTH_HEADING_RE = re.compile(

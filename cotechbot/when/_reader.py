@@ -610,6 +610,25 @@ def _find(
                 continue  # "as the sun is setting": the star, not Sunday
             if not taken.overlaps(m.span("wd")):
                 found.items.append(_weekday_item(m, work, next(groups)))
+    # a holiday named where no date is written ("Halloween Farmers' Market, Oct 29, 3-7pm" names the market)
+    if (
+        has_words
+        and not found.items
+        and any(signals.lowered.find(hint, start, end) != -1 for hint in ("christmas", "hallowe"))
+    ):
+        for m in P.HOLIDAY_DAY_RE.finditer(work, start, end):
+            month, day = P.HOLIDAY_DAYS[re.sub(r"\s+", " ", m.group().lower())]
+            if not taken.overlaps(m.span()):
+                taken.add(m.span())
+                found.items.append(
+                    _Item(
+                        "day",
+                        m.span(),
+                        first=_Day(day, month, None, None),
+                        group=next(groups),
+                        flags=["holiday_named"],
+                    )
+                )
     if not found.items:
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:

@@ -459,6 +459,9 @@ def _read_sentence(
     has_brackets = "[" in sentence
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
+        holiday = "holiday_named" in item.flags
+        if holiday and item.time is None:
+            continue  # "Christmas Eve" named alone is a holiday; with a clock ("… at 4.30pm") it dates a gathering
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = clauses.bounds(offset)
         past = clauses.past(offset)
@@ -527,7 +530,7 @@ def _read_sentence(
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
         if C.line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
-        if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+        if not holiday and N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
@@ -585,9 +588,10 @@ def _read_sentence(
         if chosen and not (past and _nearer_behind(item, ctx)):
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
-        gathering = chosen or clauses.gathering(offset)
+        gathering = chosen or holiday or clauses.gathering(offset)
         if (
             not deadline
+            and not holiday
             and clauses.milestone(offset)
             and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):

@@ -2058,3 +2058,17 @@ def test_a_four_digit_clock_range_followed_by_local_time_is_read():
     assert confident("Thursday 13th March, 1830 - 2000 local time\nCommittee Room 2") == [
         ("2025-03-13T18:30:00+00:00", "2025-03-13T20:00:00+00:00", False)
     ]
+
+
+def test_a_holiday_whose_name_is_its_date_dates_a_gathering_given_a_clock():
+    assert confident("Christmas Eve will be lovely. First there is a carol service at 4.30pm.") == [
+        ("2025-12-24T16:30:00+00:00", None, False)
+    ]
+    assert confident("The day after, which is Halloween, the pumpkin supper will begin at 6pm.") == [
+        ("2025-10-31T18:00:00+00:00", None, False)
+    ]
+    # named alone, a holiday is no gathering; named beside a date, it names something else
+    assert confident("Merry Christmas Eve to all our members!") == []
+    assert confident("Wednesday, Oct 29 - Halloween Market Event, 3-7pm") == [
+        ("2025-10-29T15:00:00+00:00", "2025-10-29T19:00:00+00:00", False)
+    ]
