@@ -2072,3 +2072,14 @@ def test_a_holiday_whose_name_is_its_date_dates_a_gathering_given_a_clock():
     assert confident("Wednesday, Oct 29 - Halloween Market Event, 3-7pm") == [
         ("2025-10-29T15:00:00+00:00", "2025-10-29T19:00:00+00:00", False)
     ]
+
+
+def test_each_day_of_a_schedule_listed_under_a_weekday_series_takes_its_clock():
+    text = (
+        "Craft club, every other Tuesday at 7:00pm.\nBring what you can.\n\nthe schedule:\n"
+        "Tues Mar 4th - Embroidery\nTues Mar18th - Knitting\nTues Apr 1st - Felting"
+    )
+    assert confident(text) == [
+        ("2025-03-04T19:00:00+00:00", None, False),
+        ("2025-04-01T19:00:00+01:00", None, False),
+    ]
