@@ -2083,3 +2083,10 @@ def test_each_day_of_a_schedule_listed_under_a_weekday_series_takes_its_clock():
         ("2025-03-04T19:00:00+00:00", None, False),
         ("2025-04-01T19:00:00+01:00", None, False),
     ]
+
+
+def test_please_arrive_from_a_clock_and_be_finished_by_another_is_the_days_hours():
+    text = (
+        "Please arrive on Saturday 15th March from 10.00 am and be finished by 1.00 pm with your cars parked."
+    )
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
