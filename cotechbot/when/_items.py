@@ -86,6 +86,22 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
         ):
             return []
         return [_Item("day", span, first=day, group=group)]
+    if m.group("mbr"):
+        if m.group("m13").rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS and m.group("m13").islower():
+            return []  # "you may (1) bring …": a verb and a list number
+        month = _month_index(m.group("m13"))
+        first_day, first_ordinal = _day_number(m.group("d13"))
+        first = _Day(first_day, month, None, None, first_ordinal)
+        if m.group("d14") is None:
+            return [_Item("day", span, first=first, group=group)]
+        last_day, last_ordinal = _day_number(m.group("d14"))
+        if last_day <= first_day:
+            return []
+        return [
+            _Item(
+                "range", span, first=first, last=_Day(last_day, month, None, None, last_ordinal), group=group
+            )
+        ]
     if m.group("iso"):
         return [
             _Item(

@@ -220,6 +220,8 @@ DATE_RE = re.compile(
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
     + rf"|(?P<single>{_date(9)})"
+    # "in June (8-11) and October (19-23)", "in March (22nd)": a month with its day or days in brackets
+    + rf"|(?P<mbr>(?P<m13>{MON}){SP0}\({SP0}(?P<d13>{DAY})(?:{_RANGE_SEP}(?P<d14>{DAY}))?{SP0}\))"
     # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK

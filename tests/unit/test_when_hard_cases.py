@@ -2090,3 +2090,15 @@ def test_please_arrive_from_a_clock_and_be_finished_by_another_is_the_days_hours
         "Please arrive on Saturday 15th March from 10.00 am and be finished by 1.00 pm with your cars parked."
     )
     assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
+
+
+def test_a_month_with_its_days_in_brackets_is_a_date_or_span():
+    text = "The two festivals are still planned for June (8-11) and October (19-23)."
+    assert [(start, end) for start, end, *_ in confident(text)] == [
+        ("2025-06-08", "2025-06-11"),
+        ("2025-10-19", "2025-10-23"),
+    ]
+    assert [start for start, *_ in confident("Committee meetings in April (22nd) and September")] == [
+        "2025-04-22"
+    ]
+    assert confident("Members may (1) vote by post or (2) attend.") == []
