@@ -214,7 +214,8 @@ DATE_RE = re.compile(
     # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"
     # "October 29 - 30 - 31": the days between written out too
-    + rf"(?:{DAY}{SP0}-{SP0}){{0,2}}(?P<d6>{DAY})"
+    # ("May 17-Wednesday, 18, 2022": the last day's weekday written before it)
+    + rf"(?:{DAY}{SP0}-{SP0}){{0,2}}(?:{WD},?{SP})?(?P<d6>{DAY})"
     + rf"(?![.:]\d|{SP0}[ap]\.?m\b)"
     + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May

@@ -2102,3 +2102,8 @@ def test_a_month_with_its_days_in_brackets_is_a_date_or_span():
         "2025-04-22"
     ]
     assert confident("Members may (1) vote by post or (2) attend.") == []
+
+
+def test_a_month_first_span_with_the_last_days_weekday_written_is_one_span():
+    text = "The summit happens Tuesday, March 18-Wednesday, 19, 2025, in Leeds."
+    assert [(start, end) for start, end, *_ in confident(text)] == [("2025-03-18", "2025-03-19")]
