@@ -90,7 +90,8 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
 # (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
 POSTPONED_UNTIL_BEFORE_RE = re.compile(
     r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
-    r"[^.!?\n]{0,40}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    # ("postponing our scheduled Aug 7th meeting by one week until Sunday August 14th")
+    r"[^.!?\n]{0,50}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )
 # Immediately before a date: the date is when something is due, not when people meet.
@@ -204,7 +205,8 @@ RECORD_BEFORE_RE = re.compile(
     # ("meetings kick off on Nov. 2": a start, not time off)
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
-    r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
+    r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent
@@ -262,12 +264,18 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     r"\b(?:(?:date|day)s?\s{1,3}(?:(?:is|was|has\s{1,3}been|now)\s{1,3})?(?:confirmed|set|fixed|agreed|chosen|decided)"
     r"\s{1,3}(?:as|for|to\s{1,3}be)"
     r"|(?:chosen|agreed|confirmed|preferred)\s{1,3}(?:dates?|days?)\s{0,3}[,:]?(?:\s{1,3}(?:is|was|will\s{1,3}be))?"
+    # "The dates … have been fixed today, and they are: 24th - 28th April"
+    r"|(?:date|day)s?\b[^.;!?\n]{0,20}?\s(?:have|has)\s{1,3}been\s{1,3}(?:confirmed|set|fixed|agreed|chosen|decided)"
+    r"[^.;!?\n]{0,20}?(?:they|it)\s{1,3}(?:are|is)\s{0,3}:?"
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided", "preferred")
 CHOSEN_DATE_AFTER_RE = re.compile(
-    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b", _I
+    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b"
+    # "Thursday 11 February was chosen", "… has been agreed"
+    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:chosen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
+    _I,
 )
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
 STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")

@@ -460,6 +460,9 @@ def _read_sentence(
     sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
+        holiday = "holiday_named" in item.flags
+        if holiday and item.time is None:
+            continue  # "Christmas Eve" named alone is a holiday; with a clock ("… at 4.30pm") it dates a gathering
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = clauses.bounds(offset)
         past = clauses.past(offset)
@@ -563,7 +566,7 @@ def _read_sentence(
             and N.OBSERVANCE_BEFORE_RE.search(before)
         ):
             continue  # "with World Book Day falling on Thursday 6 March": a day of observance
-        if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+        if not holiday and N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
@@ -625,9 +628,10 @@ def _read_sentence(
         if chosen and not (past and _nearer_behind(item, ctx)):
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
-        gathering = chosen or clauses.gathering(offset)
+        gathering = chosen or holiday or clauses.gathering(offset)
         if (
             not deadline
+            and not holiday
             and clauses.milestone(offset)
             and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):
@@ -667,6 +671,19 @@ def _read_sentence(
                 seen.add(_moment_key(mention))
                 mentions.append(mention)
                 read_from.append((item.group, mention))
+            elif "series_start" in item.flags and not mention.recurring:
+                # "each Wednesday starting September 12": the dated first meeting, not the series' next one
+                at = next(
+                    (
+                        i
+                        for i, m in enumerate(mentions)
+                        if m.recurring and _moment_key(m) == _moment_key(mention)
+                    ),
+                    None,
+                )
+                if at is not None:
+                    replaced, mentions[at] = mentions[at], mention
+                    read_from = [(g, mention if m is replaced else m) for g, m in read_from]
     mentions = _doubt_whole_groups(mentions, read_from)
     _offered_with_or(mentions, work)
     if found.exact:
