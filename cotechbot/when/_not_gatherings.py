@@ -383,7 +383,9 @@ FROM_OPENING_RE = re.compile(
 TIMELINE_LABEL_AFTER_RE = re.compile(
     # (or set apart by a run of spaces, as a table's columns are)
     r"(?:[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}|[ \t]{2,40})[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
-    r"|(?:published|circulated|made\s+available|announced|notified))\b",
+    r"|(?:published|circulated|made\s+available|announced|notified)"
+    # "05/31: Endgame done", "3 June - docs complete": a step finished that day
+    r"|done|complete[sd]?|finished|merged|shipped|tagged|frozen)\b",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day

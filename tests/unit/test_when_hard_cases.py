@@ -2354,3 +2354,15 @@ def test_a_bare_weekday_after_a_gathering_called_weekly_is_the_weekly_habit():
 )
 def test_days_named_as_a_period_are_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- 12 March: translations done\n- 19 March: website update complete", []),
+        # a step of a timeline that is a gathering is still read
+        ("- 12 March: garden work day", [("2025-03-12", None, True)]),
+    ],
+)
+def test_a_timeline_step_finished_on_a_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
