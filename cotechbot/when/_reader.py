@@ -756,7 +756,7 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
                 S.MONTH_YEAR_OPENS_LINE_RE.match(work, m.end())
                 and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
             )
-            or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t").endswith(P.LINE_GOES_ON)
+            or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
             or (quoted and _quoted_line_wraps(work, m.start()))
             or (
                 work[m.end() : m.end() + 1] in P.BULLETS

@@ -2366,3 +2366,14 @@ def test_days_named_as_a_period_are_no_gathering(text, expected):
 )
 def test_a_timeline_step_finished_on_a_date_is_no_gathering(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We held two lovely socials on\n\n3 February at 7pm and on 6 February at noon.", []),
+        ("Our next social is on\n\n14 March at 7pm.", [("2025-03-14T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_blank_line_after_a_word_that_goes_on_does_not_end_the_sentence(text, expected):
+    assert confident(text) == expected
