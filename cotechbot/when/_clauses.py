@@ -176,13 +176,14 @@ class Clauses:
         """ "release the beta on 3 March and the final version on 10 March": a clause opened by "and" that has no
         verb or gathering of its own before ``offset`` shares the milestone of the clause before it."""
         start, _ = self.bounds(offset)
-        if start < 5 or self._sentence[start - 5 : start].lower() != " and ":
+        if start < 5 or offset - start > _SHARED_LEAD or self._sentence[start - 5 : start].lower() != " and ":
             return False
         lead = self._sentence[start:offset]
-        if len(lead) > _SHARED_LEAD or _VERB_RE.search(lead) or EVENT_RE.search(lead):
+        if _VERB_RE.search(lead) or EVENT_RE.search(lead):
             return False
         before_start, _ = self.bounds(start - 6)
-        return self.milestone(before_start) and EVENT_RE.search(self._sentence, before_start, start) is None
+        # (each clause's words are read once, so a clause of many dates stays linear)
+        return self.milestone(before_start) and not self.gathering(before_start)
 
     def quiet(self) -> bool:
         """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""
