@@ -315,6 +315,13 @@ OFFERED_DAYS_RE = re.compile(
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
+# "hope to see you on the 12th", "seeing many of you on the 23rd", "join us … on the 15th": the writer meeting
+# the readers, so a day alone after it is a gathering's (see ``_items._gathering_ahead_on``).
+INVITED_ON_RE = re.compile(
+    rf"\b(?:see(?:ing)?{SP}(?:(?:many|some|all|lots|most|more|each|both){SP}of{SP})?(?:you|y'all|everyone|everybody)"
+    rf"|join(?:ing)?{SP}(?:us|me))\b",
+    _I,
+)
 # "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
 # of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(

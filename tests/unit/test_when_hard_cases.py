@@ -2147,7 +2147,8 @@ def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
 
 def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
     text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
-    assert confident(text) == []
+    # Not September's 11th: the invitation's own day is the next 11th (see the invited-day test below).
+    assert confident(text) == [("2025-03-11", None, True)]
 
 
 def test_the_sun_is_not_sunday():
@@ -2221,3 +2222,13 @@ def test_a_month_with_its_days_in_brackets_is_a_date_or_span():
 def test_a_month_first_span_with_the_last_days_weekday_written_is_one_span():
     text = "The summit happens Tuesday, March 18-Wednesday, 19, 2025, in Leeds."
     assert [(start, end) for start, end, *_ in confident(text)] == [("2025-03-18", "2025-03-19")]
+
+
+def test_a_day_alone_the_readers_are_invited_to_meet_on_is_the_next_such_day():
+    # Written 20 February 2025: the next 27th is this month's, the next 4th is March's.
+    assert confident("Really looking forward to seeing some of you on the 27th.") == [
+        ("2025-02-27", None, True)
+    ]
+    assert confident("Do come and join us at the allotment on the 4th.") == [("2025-03-04", None, True)]
+    # Told in the past, it is no invitation ahead.
+    assert confident("It was great to see you all on the 4th.") == []
