@@ -265,10 +265,13 @@ def _line_end(work: str, at: int) -> int:
     return len(work) if end == -1 else end
 
 
+_PROGRAMME_GAP = 6  # the most blank space between a programme's lines (a blank line, its spaces)
+
+
 def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
     each line that opens with a clock (and names no date) a session on that day."""
-    for at, (index, bounds, found) in enumerate(read):
+    for at, (_, bounds, found) in enumerate(read):
         if (
             found.times
             or len(found.items) != 1
@@ -278,9 +281,13 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
         ):
             continue
         sessions: list[_Sentence] = []
-        for next_index, next_bounds, following in read[at + 1 :]:
+        last_end = bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            # the programme's lines follow one another, or are set apart by a blank line each
+            # ("Sunday, 16 November" / "" / "9:00 AM - 9:30 AM Coffee" / "" / "9:30 AM - 12:45 PM AGM")
             if (
-                next_index != index + 1 + len(sessions)
+                next_bounds[0] - last_end > _PROGRAMME_GAP
+                or work[last_end : next_bounds[0]].strip()
                 or following.items
                 or not following.times
                 or not following.times[0].start.strong
@@ -288,6 +295,7 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
             ):
                 break
             sessions.append(following)
+            last_end = next_bounds[1]
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
         for following in sessions:

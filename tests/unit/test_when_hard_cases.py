@@ -2232,3 +2232,11 @@ def test_a_day_alone_the_readers_are_invited_to_meet_on_is_the_next_such_day():
     assert confident("Do come and join us at the allotment on the 4th.") == [("2025-03-04", None, True)]
     # Told in the past, it is no invitation ahead.
     assert confident("It was great to see you all on the 4th.") == []
+
+
+def test_a_programme_under_its_date_line_may_set_its_lines_apart_with_blank_lines():
+    text = "Saturday 8 March\n\n10:00 - 12:30 Seed swap\n\n2:00 PM - 4:00 PM Pruning demonstration"
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:30:00+00:00", False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
