@@ -98,6 +98,10 @@ EVENT_RE = re.compile(
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
     r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp"
+    # what a club or a hall puts on: "the Art Exhibition tomorrow", "an online fundraiser", "a DVD night",
+    # "Field Day", "will throw open its doors", "we are hosting"
+    r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
+    r"|throws?\s+open|(?:is|are|be)\s+hosting"
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,

@@ -2240,3 +2240,12 @@ def test_a_programme_under_its_date_line_may_set_its_lines_apart_with_blank_line
         ("2025-03-08T10:00:00+00:00", "2025-03-08T12:30:00+00:00", False),
         ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
     ]
+
+
+def test_what_a_club_or_hall_puts_on_is_a_gathering():
+    # Thursday 20 February 2025: "this Saturday" is the 22nd, "tomorrow" the 21st.
+    assert confident("The bowls club throws open its clubhouse this Saturday.") == [
+        ("2025-02-22", None, True)
+    ]
+    assert confident("Our spring fundraiser is tomorrow!") == [("2025-02-21", None, True)]
+    assert confident("Bring snacks: the film night is this Saturday.") == [("2025-02-22", None, True)]
