@@ -90,7 +90,7 @@ EVENT_RE = re.compile(
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
-    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join(?:ing)?\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
     r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"

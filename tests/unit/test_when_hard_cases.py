@@ -2249,3 +2249,11 @@ def test_what_a_club_or_hall_puts_on_is_a_gathering():
     ]
     assert confident("Our spring fundraiser is tomorrow!") == [("2025-02-21", None, True)]
     assert confident("Bring snacks: the film night is this Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_until_after_a_rescheduling_names_the_new_date():
+    assert confident("Board meeting rescheduled until March 6") == [("2025-03-06", None, True)]
+
+
+def test_a_group_joining_us_on_a_day_is_a_gathering():
+    assert confident("The brass band are joining us on Saturday.") == [("2025-02-22", None, True)]
