@@ -393,6 +393,55 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
     return made
 
 
+# Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).
+_SESSIONS_GLUE_RE = re.compile(
+    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}", re.IGNORECASE
+)
+# …but a clock said to end, close or send people home is the day's end, not a session.
+_SESSION_ENDS_RE = re.compile(
+    r"\b(?:ends?|ending|finish|finishes|finishing|close[sd]?|closing|until|till|wraps?|wrapping|done|over|leave|home"
+    r"|break|lunch)\b",
+    re.IGNORECASE,
+)
+_DAY_SESSIONS_REACH = 160  # how far from the date the last of its sessions' clocks may stand
+
+
+def sessions_of_a_dated_day(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
+    """ "Sunday, June 26: Pancake Breakfast starts at 9 a.m.; 3-5 p.m. Meat Draw": one date written first and
+    given no clock, then two or more clear clocks in time order, each after the last and set apart by "and" and a
+    named thing or by a ";", are the sessions of that day."""
+    if len(items) != 1 or len(times) < 2 or len(times) > 4:
+        return []
+    item = items[0]
+    if item.kind not in ("day", "relday") or item.time is not None or item.recurrence is not None:
+        return []
+    if times[-1].span[1] - item.span[1] > _DAY_SESSIONS_REACH or times[0].span[0] < item.span[1]:
+        return []
+    zone = times[0].start.zone
+    for prior, found in zip(times, times[1:], strict=False):
+        gap = work[prior.span[1] : found.span[0]]
+        prior_last = prior.end or prior.start
+        if (
+            found.claimed
+            or not found.start.strong
+            or found.start.zone != zone
+            or (found.start.hour, found.start.minute) < (prior_last.hour, prior_last.minute)
+            or (
+                prior.end is None
+                and (found.start.hour, found.start.minute) == (prior.start.hour, prior.start.minute)
+            )
+            or not _SESSIONS_GLUE_RE.search(gap)
+            or _SESSION_ENDS_RE.search(gap)
+        ):
+            return []
+    if times[0].claimed or not times[0].start.strong:
+        return []
+    for found in times:
+        found.claimed = True
+    item.time = times[0]
+    return [replace(item, time=found, flags=list(item.flags), span=item.span) for found in times[1:]]
+
+
 def quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:
     """'Friday 7th options: "10am UTC" "2pm UTC"': the day's clocks are quoted one after another, as a poll's
     options are; the quote must close right after the first and open the next."""

@@ -2257,3 +2257,13 @@ def test_until_after_a_rescheduling_names_the_new_date():
 
 def test_a_group_joining_us_on_a_day_is_a_gathering():
     assert confident("The brass band are joining us on Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_a_dated_day_then_its_sessions_clocks_in_order_are_each_a_session():
+    text = "Saturday 8 March: the plant sale opens at 10 a.m., bring bags; 2-4 p.m. talk on composting."
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
+    # A clock said to end the day is its end, not a second session.
+    assert len(confident("On Saturday 8 March the sale opens at 10 a.m. and closes at 4 p.m.")) == 1
