@@ -265,6 +265,14 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    elif (
+        mod in ("", "on")
+        and "week" in before + after
+        and (P.NEXT_WEEK_BEFORE_RE.search(before) or P.NEXT_WEEK_AFTER_RE.match(after))
+    ):
+        item.weekday_mod = (
+            "next week"  # "next week Monday", "on Tuesday next week": in the week after this one
+        )
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)

@@ -647,6 +647,9 @@ RECURRING_BEFORE_RE = re.compile(
     _I,
 )
 
+# "next week Monday", "Tuesday next week", "Friday of next week": a weekday of the week after the post's.
+NEXT_WEEK_BEFORE_RE = re.compile(r"\bnext[ \t]{1,3}week[ \t,]{0,3}(?:on[ \t]{1,3})?$", _I)
+NEXT_WEEK_AFTER_RE = re.compile(r"[ \t,]{0,3}(?:of[ \t]{1,3})?next[ \t]{1,3}week\b", _I)
 # "Our community meetings are on Wednesday at 1PM": gatherings said in the plural and the present meet on that
 # weekday as a habit (unless counted out: "the next two meetings are on Tuesday and Thursday").
 HABIT_BEFORE_RE = re.compile(

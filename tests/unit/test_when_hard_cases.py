@@ -2267,3 +2267,16 @@ def test_a_dated_day_then_its_sessions_clocks_in_order_are_each_a_session():
     ]
     # A clock said to end the day is its end, not a second session.
     assert len(confident("On Saturday 8 March the sale opens at 10 a.m. and closes at 4 p.m.")) == 1
+
+
+def test_a_weekday_said_with_next_week_is_that_weekday_of_the_following_week():
+    # Thursday 20 February 2025: next week runs from Monday 24 February (not tomorrow's Friday).
+    assert confident("The working party meets next week Friday at 10am.") == [
+        ("2025-02-28T10:00:00+00:00", None, False)
+    ]
+    assert confident("Could we shift the call to Friday of next week at 2pm?") == [
+        ("2025-02-28T14:00:00+00:00", None, False)
+    ]
+    assert confident("We have agreed to move the rota meeting to next week Monday.") == [
+        ("2025-02-24", None, True)
+    ]
