@@ -2280,3 +2280,10 @@ def test_a_weekday_said_with_next_week_is_that_weekday_of_the_following_week():
     assert confident("We have agreed to move the rota meeting to next week Monday.") == [
         ("2025-02-24", None, True)
     ]
+
+
+def test_a_block_fenced_as_meta_holds_the_posts_details_not_code():
+    text = "```meta\nUTCTime: 2025-03-04 15:30 UTC\nDuration: 90m\n```\n\nRoadmap review."
+    assert confident(text) == [("2025-03-04T15:30:00+00:00", None, False)]
+    # Other fenced blocks are still code.
+    assert confident("```\ncron: 2025-03-04 15:30 UTC\n```") == []
