@@ -102,6 +102,8 @@ EVENT_RE = re.compile(
     # "Field Day", "will throw open its doors", "we are hosting"
     r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
     r"|throws?\s+open|(?:is|are|be)\s+hosting"
+    # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
+    r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,

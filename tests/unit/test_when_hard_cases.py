@@ -2287,3 +2287,9 @@ def test_a_block_fenced_as_meta_holds_the_posts_details_not_code():
     assert confident(text) == [("2025-03-04T15:30:00+00:00", None, False)]
     # Other fenced blocks are still code.
     assert confident("```\ncron: 2025-03-04 15:30 UTC\n```") == []
+
+
+def test_the_first_or_next_one_of_a_series_is_a_gathering():
+    assert confident("We are starting a monthly repair evening. The first one is tomorrow!") == [
+        ("2025-02-21", None, True)
+    ]
