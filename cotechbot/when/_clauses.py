@@ -104,6 +104,8 @@ EVENT_RE = re.compile(
     r"|throws?\s+open|(?:is|are|be)\s+hosting"
     # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
     r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
+    # lessons and classes, a choir's rehearsals, a cycling club's rides
+    r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,

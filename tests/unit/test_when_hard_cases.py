@@ -2293,3 +2293,9 @@ def test_the_first_or_next_one_of_a_series_is_a_gathering():
     assert confident("We are starting a monthly repair evening. The first one is tomorrow!") == [
         ("2025-02-21", None, True)
     ]
+
+
+def test_lessons_classes_rehearsals_a_choir_and_rides_are_gatherings():
+    assert confident("Salsa lessons in the scout hut tomorrow, all welcome.") == [("2025-02-21", None, True)]
+    assert confident("The choir is rehearsing this Saturday morning.") == [("2025-02-22", None, True)]
+    assert confident("Group ride from the café this Sunday.") == [("2025-02-23", None, True)]
