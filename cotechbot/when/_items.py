@@ -141,6 +141,27 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
     return []
 
 
+def _clock_beside(work: str, start: int, end: int) -> bool:
+    """ "2 p.m. on Feb 4, 5 and 6", "4, 5 and 6 March, 7-9pm": one clock written right before or right after a
+    list of three or more consecutive days, named one by one, is the clock of a session on each day, not one
+    event over the days (two days with hours, "9am to 5pm on May 10 & 11", stay one event)."""
+    before = work[max(0, start - 20) : start]
+    if ("m" in before.lower() or "o'clock" in before) and P.CLOCK_BEFORE_LIST_RE.search(before):
+        return True
+    after = work[end : end + 30]
+    return any(c.isdigit() for c in after) and P.CLOCK_AFTER_LIST_RE.match(after) is not None
+
+
+def _end_of_clocked_list(work: str, prior: _Item, item: _Item) -> bool:
+    """ "March 4, 5 and 6, 7-9pm": the last two days of a list of sessions kept apart stay apart."""
+    before = work[max(0, prior.span[0] - 8) : prior.span[0]]
+    return (
+        "," in before
+        and re.search(r"\d(?:st|nd|rd|th)?\s?,\s?$", before) is not None
+        and _clock_beside(work, prior.span[0], item.span[1])
+    )
+
+
 def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     """ "Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
     last = _day(m, 8)
@@ -176,6 +197,7 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
         consecutive
         and not offered
         and (len(days) >= 3 or re.search(r"\band\b|&|/|\+", list_text, re.IGNORECASE))
+        and not (len(days) >= 3 and _clock_beside(m.string, m.start(), m.end()))
     ):
         return [_Item("range", m.span(), first=partials[0][0], last=last, group=group)]
     # "2 or 3 September": each day a candidate.
@@ -392,6 +414,7 @@ def _continued_days(item: _Item, work: str, end: int, group: int) -> list[_Item]
         and made[-1].first is not None
         and days == list(range(first.day, first.day + len(days)))
         and (len(days) >= 3 or re.search(r"\band\b|&|/", work[item.span[1] : made[0].span[0]], re.IGNORECASE))
+        and not (len(days) >= 3 and _clock_beside(work, item.span[0], made[-1].span[1]))
     ):
         # "Apr 24 and 25", "June 10/11": two consecutive days, one event over both; so are three or more
         # consecutive days in a comma list ("October 27, 28, 29").
@@ -416,6 +439,7 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             and S.SPAN_PAIR_JOIN_RE.fullmatch(work, prior.span[1], item.span[0])
             and prior.first is not None
             and item.first is not None
+            and not _end_of_clocked_list(work, prior, item)
         ):
             year = prior.first.year or item.first.year
             prior.kind, prior.span = "range", (prior.span[0], item.span[1])

@@ -244,7 +244,7 @@ DATE_RE = re.compile(
 # "Oct 8, 15, 29th", "May 22 or maybe 23", "Dec 5 and 7", "Dec 5/7": more days of the month just written
 # (month first), each followed by something that ends a date, not by a noun ("Oct 8, 15 people came").
 DAY_CONTINUATION_RE = re.compile(
-    rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP})?|/|&|{SP}(?:or|and|&){SP})"
+    rf"(?P<glue>{SP0}(?:,{SP0}(?:(?:or|and){SP}|&{SP0})?|/|&|{SP}(?:or|and|&){SP})"
     rf"(?:(?:maybe|perhaps|possibly|also){SP})?(?:the{SP})?)(?P<day>{DAY})"
     # "September 26th and 27th 2020": the year written once after the last day (or "in" and the place)
     rf"(?=(?:{SP0},?{SP0}(?P<year>(?:19|20)\d\d)(?![\d:])"
@@ -392,6 +392,14 @@ MONTH_DAY_AFTER_RE = re.compile(
 )
 # A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
 MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
+# "2 p.m. on Feb 4, 5 and 6" / "4, 5 and 6 March, 7-9pm": one clock written right before or right after a list
+# of days (read only in a few characters beside the list)
+CLOCK_BEFORE_LIST_RE = re.compile(r"\d\s?(?:[ap]\.?\s?m\b\.?|o'clock)\s*(?:on\s+)?$", _I)
+CLOCK_AFTER_LIST_RE = re.compile(
+    r"(?:st|nd|rd|th)?\s?[,;]?\s?(?:at\s|from\s)?\s?\d{1,2}(?:[:.]\d\d)?\s?"
+    r"(?:[ap]\.?\s?m\b|[-\u2013]\s?\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?\s?m\b)",
+    _I,
+)
 LIST_ITEM_RE = re.compile(rf"{_partial(0, weekday=False)}", _I)
 
 # Weekday-only mentions; "Tuesdays" is recurring and never matches (WD refuses a following letter).

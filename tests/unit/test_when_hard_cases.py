@@ -2455,3 +2455,16 @@ def test_lessons_classes_rehearsals_a_choir_and_rides_are_gatherings():
     assert confident("Salsa lessons in the scout hut tomorrow, all welcome.") == [("2025-02-21", None, True)]
     assert confident("The choir is rehearsing this Saturday morning.") == [("2025-02-22", None, True)]
     assert confident("Group ride from the café this Sunday.") == [("2025-02-23", None, True)]
+
+
+def test_three_days_listed_with_one_clock_are_a_session_each_day():
+    evening = [(f"2025-03-0{d}T19:00:00+00:00", f"2025-03-0{d}T21:00:00+00:00", False) for d in (4, 5, 6)]
+    assert confident("The repair café opens on March 4, 5 and 6, 7-9pm.") == evening
+    assert confident("The repair café opens on 4, 5 and 6 March, 7-9pm.") == evening
+    assert confident("Workshops at 7 p.m. on Mar. 4, 5, & 6th.") == [
+        (f"2025-03-0{d}T19:00:00+00:00", None, False) for d in (4, 5, 6)
+    ]
+    # With no clock beside them the days stay one event.
+    assert confident("The festival runs on March 4, 5 and 6 in the park.") == [
+        ("2025-03-04", "2025-03-06", True)
+    ]
