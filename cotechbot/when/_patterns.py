@@ -525,6 +525,7 @@ NOT_SENTENCE_END = frozenset(
     [
         "a.m",
         "p.m",
+        "pm",
         "v",
         "vs",
         "i.e",

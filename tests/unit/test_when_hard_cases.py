@@ -2468,3 +2468,10 @@ def test_three_days_listed_with_one_clock_are_a_session_each_day():
     assert confident("The festival runs on March 4, 5 and 6 in the park.") == [
         ("2025-03-04", "2025-03-06", True)
     ]
+
+
+def test_a_stop_after_pm_written_without_dots_ends_no_sentence():
+    # "2 pm." is an abbreviation like "2 p.m.", so the weekday and date after it keep the clock range.
+    assert confident("The book sale runs 10 a.m.-3 pm. Saturday, March 8, in the library.") == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T15:00:00+00:00", False)
+    ]
