@@ -390,7 +390,40 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
             continue
         other.claimed = True
         made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
+    if not made:
+        bare = _bare_hour_after(clock, work)
+        if bare is not None:
+            made.append(replace(item, time=bare, flags=list(item.flags), span=item.span))
     return made
+
+
+# "a supper at 6 p.m. and a meeting at 7": right after a clear clock, "and" a named thing "at" an hour with no
+# am or pm (and no minutes or other digits after it)
+_BARE_HOUR_AFTER_RE = re.compile(
+    r"[ \t]{0,3}(?P<glue>and[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3}|our[ \t]{1,3})?[A-Za-z]{3,}(?:[ \t]{1,3}[A-Za-z]{3,})?)"
+    r"[ \t]{1,3}at[ \t]{1,3}(?P<hour>1[01]|[1-9])(?!\d|[:.]\d|[ \t]{0,2}(?:[ap]\.?m|o'clock|h\b))",
+    re.IGNORECASE,
+)
+
+
+def _bare_hour_after(clock: _Time, work: str) -> _Time | None:
+    """ "a supper at 6 p.m. and a meeting at 7": an hour with no am or pm said "at" for a named gathering joined
+    by "and" right after a clear afternoon or evening clock of the day is a later session that afternoon or
+    evening."""
+    start = clock.start
+    if clock.end is not None or not start.meridiem_known or not 12 <= start.hour < 22:
+        return None
+    window = work[clock.span[1] : clock.span[1] + 50]
+    if " at " not in window:
+        return None
+    m = _BARE_HOUR_AFTER_RE.match(window)
+    if m is None or not EVENT_RE.search(m.group("glue")):
+        return None
+    hour = int(m.group("hour")) + 12
+    if hour <= start.hour:
+        return None
+    at = clock.span[1]
+    return _Time((at + m.start("hour"), at + m.end("hour")), _Clock(hour, 0, True, zone=start.zone), None)
 
 
 # Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).

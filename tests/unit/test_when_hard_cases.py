@@ -2475,3 +2475,14 @@ def test_a_stop_after_pm_written_without_dots_ends_no_sentence():
     assert confident("The book sale runs 10 a.m.-3 pm. Saturday, March 8, in the library.") == [
         ("2025-03-08T10:00:00+00:00", "2025-03-08T15:00:00+00:00", False)
     ]
+
+
+def test_a_bare_hour_for_a_second_gathering_after_an_evening_clock_is_that_evening():
+    assert confident("Friday, March 7: the society holds a dinner at 6 p.m. and the talk at 8.") == [
+        ("2025-03-07T18:00:00+00:00", None, False),
+        ("2025-03-07T20:00:00+00:00", None, False),
+    ]
+    # An hour that is not a gathering's, or earlier than the clear clock, is not read.
+    assert confident("Friday, March 7: we meet at 6 p.m. and the slides will be posted at 9.") == [
+        ("2025-03-07T18:00:00+00:00", None, False)
+    ]
