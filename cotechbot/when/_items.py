@@ -186,6 +186,10 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     if not partials:
         return []
     last_span = (m.start("list") + len(list_text), m.end())
+    if P.MONTH_FIRST_END_RE.search(m.string, last_span[0], last_span[1]):
+        # "March 7, 14, 21 and April 4": days before a date written month first belong to the month before them,
+        # never to the month after
+        return [_Item("day", last_span, first=last, group=group)]
     connectors = re.sub(r"[\w\s]*?(\d+(?:st|nd|rd|th)?)", " ", list_text.lower())
     days = [day.day for day, _ in partials] + [last.day]
     consecutive = all(b == a + 1 for a, b in zip(days, days[1:], strict=False))

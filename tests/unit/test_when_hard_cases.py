@@ -2486,3 +2486,13 @@ def test_a_bare_hour_for_a_second_gathering_after_an_evening_clock_is_that_eveni
     assert confident("Friday, March 7: we meet at 6 p.m. and the slides will be posted at 9.") == [
         ("2025-03-07T18:00:00+00:00", None, False)
     ]
+
+
+def test_days_before_a_date_written_month_first_keep_the_month_before_them():
+    assert confident("The pottery course meets March 6, 13, 20 and April 3 and 10.") == [
+        ("2025-03-06", None, True),
+        ("2025-03-13", None, True),
+        ("2025-03-20", None, True),
+        ("2025-04-03", None, True),
+        ("2025-04-10", None, True),
+    ]
