@@ -136,7 +136,9 @@ TIME_RANGE_RE = re.compile(
 # table's cell ends it too ("| Wednesday 18 February | 12-2 |": the hours of that row's day). "and" joins the
 # hours only after "between" ("Sunday 30th between 11 and 1"), which the reader checks before the hour.
 BARE_RANGE_RE = re.compile(
-    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
+    # ("from noon-5": the end is that afternoon)
+    rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?|(?:12{SP0})?(?:noon|midday))"
+    rf"{SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
     rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
     rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|on|with|weather)\b))",
     _I,

@@ -676,7 +676,7 @@ def _find(
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(time_range)
-    for digit in digits:
+    for digit in [*digits, *_noon_words(signals.lowered, start, end)]:
         between = signals.lowered.endswith("between ", max(0, digit - 8), digit)
         if not between and all(work.find(sep, digit, digit + 8) == -1 for sep in ("-", " t", " u")):
             continue  # no dash or "to"/"till" after the hour: not a range (a cheap test before the pattern)
@@ -738,6 +738,17 @@ def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:
             continue
         joined.append(found)
     return joined
+
+
+def _noon_words(lowered: str, start: int, end: int) -> list[int]:
+    """Where "noon" or "midday" opens an hour range ("from noon-5"), read like the digits of a bare range."""
+    found: list[int] = []
+    for word in ("noon", "midday"):
+        at = lowered.find(word, start, end)
+        while at != -1 and len(found) < 8:
+            found.append(at)
+            at = lowered.find(word, at + 1, end)
+    return found
 
 
 def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:

@@ -2496,3 +2496,12 @@ def test_days_before_a_date_written_month_first_keep_the_month_before_them():
         ("2025-04-03", None, True),
         ("2025-04-10", None, True),
     ]
+
+
+def test_a_range_from_noon_to_a_bare_hour_ends_that_afternoon():
+    assert confident("The hall is ours from noon-4 on Saturday.") == [
+        ("2025-02-22T12:00:00+00:00", "2025-02-22T16:00:00+00:00", False)
+    ]
+    assert confident("Stalls are open from midday till 3 on Saturday.") == [
+        ("2025-02-22T12:00:00+00:00", "2025-02-22T15:00:00+00:00", False)
+    ]
