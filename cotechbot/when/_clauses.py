@@ -15,7 +15,7 @@ _I = re.IGNORECASE
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     # ("note changed date": the date written is the new one)
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed(?!\s+date)|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed(?!\s+date)|(?:pushed|put)\s+(?:back|forward|out)(?=\s{1,3}(?:to|until|till|by|a|one|two|three|\d|in|into)\b)|brought\s+forward(?=\s{1,3}(?:to|by|a|one|two|three|\d|in|into)\b)|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
     r"|no\s+(?:meeting|call|session|gathering|social)"
     # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
@@ -55,7 +55,10 @@ NEW_DATE_BEFORE_RE = re.compile(
     _I,
 )
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
-MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
+# ("scheduled to take place from January 23 to 26, is being pushed forward": a span's days, not a move)
+MOVED_FROM_BEFORE_RE = re.compile(
+    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)\bfrom\s+(?:the\s+)?$", _I
+)
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"

@@ -2377,3 +2377,32 @@ def test_a_timeline_step_finished_on_a_date_is_no_gathering(text, expected):
 )
 def test_a_blank_line_after_a_word_that_goes_on_does_not_end_the_sentence(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The book club on 12 March is being pushed back to the autumn.", []),
+        ("Our quiz night planned for 14 March has been brought forward a week.", []),
+        # the day it is pushed to is the new date
+        ("The book club on 12 March has been pushed back to 19 March.", [("2025-03-19", None, True)]),
+        # something else being pushed back, with no new day, leaves the gathering alone
+        (
+            "The fair goes ahead on 12 March even if the roadworks get pushed back past spring.",
+            [("2025-03-12", None, True)],
+        ),
+    ],
+)
+def test_a_gathering_pushed_back_or_forward_leaves_its_old_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The summit due to take place from 10 to 12 March has been moved online.", []),
+        ("The summit has been moved from 10 March to 17 March.", [("2025-03-17", None, True)]),
+    ],
+)
+def test_a_span_after_take_place_from_is_no_move_of_its_first_day(text, expected):
+    assert confident(text) == expected
