@@ -2406,3 +2406,16 @@ def test_a_gathering_pushed_back_or_forward_leaves_its_old_date(text, expected):
 )
 def test_a_span_after_take_place_from_is_no_move_of_its_first_day(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Here are a few pictures from the litter pick on Saturday 15 February.", []),
+        ("Some footage of our protest walk on 8 February is online now.", []),
+        # pictures shown at a gathering still to come leave that gathering's date
+        ("Ann will show photos of the orchard at our meeting on 4 March.", [("2025-03-04", None, True)]),
+    ],
+)
+def test_pictures_of_a_gathering_show_it_was_held(text, expected):
+    assert confident(text) == expected
