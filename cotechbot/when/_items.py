@@ -295,11 +295,25 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
                 "every",
                 "weekly",
             )  # "Wednesday at 2:00pm EST/EDT": a standing slot
+        elif (
+            mod == ""
+            and (
+                "days" in (listed := work[max(0, m.start() - _LISTED_REACH) : m.start()].lower())
+                or "ings" in listed
+            )
+            and P.PLURAL_SLOT_LISTED_BEFORE_RE.search(work, max(0, m.start() - _LISTED_REACH), m.start())
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "Mondays at 9.30am, Saturday at 6.30pm": a timetable's slot, listed after a weekly one
     return item
 
 
 # How far before a weekday a gathering called weekly is looked for.
 _WEEKLY_REACH = 60
+# How far before a bare weekday a list of weekly slots it belongs to is looked for.
+_LISTED_REACH = 150
 # How far after a weekday a clock's zone in both seasons is looked for.
 _SEASONS_REACH = 40
 

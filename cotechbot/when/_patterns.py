@@ -654,6 +654,14 @@ BOTH_SEASONS_AFTER_RE = re.compile(
 )
 # Before a bare weekday, in its sentence: "Weekly meetings are back on, Tuesday midday", "our weekly Tuesday meetup".
 WEEKLY_BEFORE_RE = re.compile(r"(?<![\w-])weekly\b[^.!?\n]{0,60}$", _I)
+# Before a bare weekday, in its sentence: a plural weekday slot with its clock, then a list's comma or "and"
+# ("Mondays at 9.30am, Saturday at 6.30pm", "Tuesday evenings at 8 and Saturday at 10"): the weekday is listed
+# in the same timetable.
+PLURAL_SLOT_LISTED_BEFORE_RE = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)(?:days|day\s{1,3}(?:mornings|afternoons|evenings|nights))\b"
+    r"[^.!?\n]{0,20}?\d(?:[^.!?\n]|\.(?=\d)){0,120}?(?:,|;|\band)\s{0,3}$",
+    _I,
+)
 # "Starting Tuesday, every other week": the series' first day is named.
 SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I

@@ -2419,3 +2419,20 @@ def test_a_span_after_take_place_from_is_no_move_of_its_first_day(text, expected
 )
 def test_pictures_of_a_gathering_show_it_was_held(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Choir: Tuesdays at 7.30pm in the hall, Friday at 6pm in the church and Sunday at 10am.",
+        "Thursday evenings at 8 in the pub; Saturday morning at 9 on the green.",
+    ],
+)
+def test_a_weekday_listed_after_a_plural_weekday_slot_is_weekly(text):
+    mentions = read(text)
+    assert mentions and all("recurring" in m[3] for m in mentions)
+
+
+def test_a_weekday_not_listed_with_a_plural_weekday_slot_is_one_day():
+    mentions = read("We usually meet on Tuesdays, but the AGM will be on Saturday at 2pm.")
+    assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-02-22T14:00:00+00:00", False)]
