@@ -54,6 +54,12 @@ NEW_DATE_BEFORE_RE = re.compile(
     r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$",
     _I,
 )
+# Right before a date, in its clause: "the cancellation of the juniors' training this Tuesday" calls that day off.
+# (not "after the cancellation of last week's talk the speaker will now come on 5 March": a new date)
+CANCELLATION_OF_BEFORE_RE = re.compile(
+    r"\bcancell?ations?\s{1,3}of\s(?:(?!\b(?:will|now|instead|replac\w{0,4}|moved|to|until)\b)[^,.;:!?\n]){0,50}$",
+    _I,
+)
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 # ("scheduled to take place from January 23 to 26, is being pushed forward": a span's days, not a move)
 MOVED_FROM_BEFORE_RE = re.compile(

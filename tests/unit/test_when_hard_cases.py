@@ -2436,3 +2436,23 @@ def test_a_weekday_listed_after_a_plural_weekday_slot_is_weekly(text):
 def test_a_weekday_not_listed_with_a_plural_weekday_slot_is_one_day():
     mentions = read("We usually meet on Tuesdays, but the AGM will be on Saturday at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-02-22T14:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Owing to the cancellation of the beginners' class this Saturday, the hall is free.", []),
+        # the gathering after the cancellation's own words is still read
+        (
+            "Following the cancellation of the quiz on 5 March, our next social is the ceilidh on 12 March.",
+            [("2025-03-12", None, True)],
+        ),
+        # a new date given after the cancellation is read
+        (
+            "After the cancellation of last week's talk the speaker will now come on 5 March.",
+            [("2025-03-05", None, True)],
+        ),
+    ],
+)
+def test_the_cancellation_of_a_gathering_on_a_date_calls_it_off(text, expected):
+    assert confident(text) == expected
