@@ -47,7 +47,7 @@ CANCELLED_RE = re.compile(
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$"
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+|next\s+week\s+)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
@@ -101,7 +101,7 @@ EVENT_RE = re.compile(
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
-    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join(?:ing)?\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
     r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
@@ -109,6 +109,14 @@ EVENT_RE = re.compile(
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
     r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp"
+    # what a club or a hall puts on: "the Art Exhibition tomorrow", "an online fundraiser", "a DVD night",
+    # "Field Day", "will throw open its doors", "we are hosting"
+    r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
+    r"|throws?\s+open|(?:is|are|be)\s+hosting"
+    # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
+    r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
+    # lessons and classes, a choir's rehearsals, a cycling club's rides
+    r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,

@@ -271,6 +271,14 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         and not P.SERIES_START_BEFORE_RE.search(before)
     ):
         item.weekday_mod = "every"  # "a seminar (Wednesday, 3:30 pm) every other week": no sure next date
+    elif (
+        mod in ("", "on")
+        and "week" in before + after
+        and (P.NEXT_WEEK_BEFORE_RE.search(before) or P.NEXT_WEEK_AFTER_RE.match(after))
+    ):
+        item.weekday_mod = (
+            "next week"  # "next week Monday", "on Tuesday next week": in the week after this one
+        )
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
@@ -633,7 +641,7 @@ def announced_month(
         return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
-        if _gathering_asked_about(m, bounds):
+        if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):
             return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)
         return None
     if said.group("which").lower() == "next":
@@ -642,6 +650,23 @@ def announced_month(
         )
         return year, month, None
     return None, None, None
+
+
+def _gathering_ahead_on(m: re.Match[str], bounds: tuple[int, int]) -> bool:
+    """ "hope to see you on the 12th", "join us in Boston on the 15th": a day alone that the writer invites
+    the readers to meet on is the next such day, when nothing in the sentence tells it in the past (a plain
+    statement, "the next call is on the 24th", still leaves its month to the thread)."""
+    work = m.string
+    if not m.group("announced").lower().startswith("on"):
+        return False
+    start = max(bounds[0], m.start() - _GATHERING_REACH)
+    window = work[start : m.start()].lower()
+    if "see" not in window and "join" not in window:
+        return False
+    return (
+        P.INVITED_ON_RE.search(work, start, m.start()) is not None
+        and C.PAST_RE.search(work, bounds[0], bounds[1]) is None
+    )
 
 
 def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:

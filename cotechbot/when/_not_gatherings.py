@@ -86,10 +86,11 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
     _I,
 )
 
-# "has postponed its AGM until 1 October": "until" after a postponement made names the new date, not a deadline
+# "has postponed its AGM until 1 October", "meeting rescheduled until 2 March": "until" after a postponement made
+# names the new date, not a deadline
 # (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
 POSTPONED_UNTIL_BEFORE_RE = re.compile(
-    r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
+    r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back|re-?schedul(?:ed|ing)|put\s{1,3}back)\b"
     # ("postponing our scheduled Aug 7th meeting by one week until Sunday August 14th")
     r"[^.!?\n]{0,50}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
     _I,

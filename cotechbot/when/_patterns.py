@@ -315,6 +315,13 @@ OFFERED_DAYS_RE = re.compile(
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
+# "hope to see you on the 12th", "seeing many of you on the 23rd", "join us … on the 15th": the writer meeting
+# the readers, so a day alone after it is a gathering's (see ``_items._gathering_ahead_on``).
+INVITED_ON_RE = re.compile(
+    rf"\b(?:see(?:ing)?{SP}(?:(?:many|some|all|lots|most|more|each|both){SP}of{SP})?(?:you|y'all|everyone|everybody)"
+    rf"|join(?:ing)?{SP}(?:us|me))\b",
+    _I,
+)
 # "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
 # of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
@@ -667,6 +674,9 @@ SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I
 )
 
+# "next week Monday", "Tuesday next week", "Friday of next week": a weekday of the week after the post's.
+NEXT_WEEK_BEFORE_RE = re.compile(r"\bnext[ \t]{1,3}week[ \t,]{0,3}(?:on[ \t]{1,3})?$", _I)
+NEXT_WEEK_AFTER_RE = re.compile(r"[ \t,]{0,3}(?:of[ \t]{1,3})?next[ \t]{1,3}week\b", _I)
 # "Our community meetings are on Wednesday at 1PM": gatherings said in the plural and the present meet on that
 # weekday as a habit (unless counted out: "the next two meetings are on Tuesday and Thursday").
 HABIT_BEFORE_RE = re.compile(

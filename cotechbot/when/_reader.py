@@ -173,7 +173,10 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if quoted:
         work = _QUOTE_MARKS_RE.sub(lambda m: " " * len(m.group()), work)
     if "`" in work or "<code" in work or "<pre" in work:
-        work = _blanked(work, [m.span() for m in P.CODE_RE.finditer(work)])
+        # a block fenced as ```meta holds the post's own details (UTCTime: …, Duration: …), not code to quote
+        work = _blanked(
+            work, [m.span() for m in P.CODE_RE.finditer(work) if not m.group().startswith("```meta\n")]
+        )
     exact: list[ExactMoment] = []
     if "data-date" in work or "[date" in work or "[event" in work:
         exact.extend(read_cooked(work))

@@ -446,6 +446,8 @@ def _read_sentence(
     _attach_times(items, times, work, ctx.today)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(S.more_sessions(items, times, work))
+    if len(times) > 1 and len(items) == 1:
+        items.extend(S.sessions_of_a_dated_day(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
     _series_starts(items, sentence, ctx)

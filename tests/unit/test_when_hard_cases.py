@@ -2147,7 +2147,8 @@ def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
 
 def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
     text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
-    assert confident(text) == []
+    # Not September's 11th: the invitation's own day is the next 11th (see the invited-day test below).
+    assert confident(text) == [("2025-03-11", None, True)]
 
 
 def test_the_sun_is_not_sunday():
@@ -2456,3 +2457,80 @@ def test_a_weekday_not_listed_with_a_plural_weekday_slot_is_one_day():
 )
 def test_the_cancellation_of_a_gathering_on_a_date_calls_it_off(text, expected):
     assert confident(text) == expected
+
+
+def test_a_day_alone_the_readers_are_invited_to_meet_on_is_the_next_such_day():
+    # Written 20 February 2025: the next 27th is this month's, the next 4th is March's.
+    assert confident("Really looking forward to seeing some of you on the 27th.") == [
+        ("2025-02-27", None, True)
+    ]
+    assert confident("Do come and join us at the allotment on the 4th.") == [("2025-03-04", None, True)]
+    # Told in the past, it is no invitation ahead.
+    assert confident("It was great to see you all on the 4th.") == []
+
+
+def test_a_programme_under_its_date_line_may_set_its_lines_apart_with_blank_lines():
+    text = "Saturday 8 March\n\n10:00 - 12:30 Seed swap\n\n2:00 PM - 4:00 PM Pruning demonstration"
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:30:00+00:00", False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
+
+
+def test_what_a_club_or_hall_puts_on_is_a_gathering():
+    # Thursday 20 February 2025: "this Saturday" is the 22nd, "tomorrow" the 21st.
+    assert confident("The bowls club throws open its clubhouse this Saturday.") == [
+        ("2025-02-22", None, True)
+    ]
+    assert confident("Our spring fundraiser is tomorrow!") == [("2025-02-21", None, True)]
+    assert confident("Bring snacks: the film night is this Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_until_after_a_rescheduling_names_the_new_date():
+    assert confident("Board meeting rescheduled until March 6") == [("2025-03-06", None, True)]
+
+
+def test_a_group_joining_us_on_a_day_is_a_gathering():
+    assert confident("The brass band are joining us on Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_a_dated_day_then_its_sessions_clocks_in_order_are_each_a_session():
+    text = "Saturday 8 March: the plant sale opens at 10 a.m., bring bags; 2-4 p.m. talk on composting."
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
+    # A clock said to end the day is its end, not a second session.
+    assert len(confident("On Saturday 8 March the sale opens at 10 a.m. and closes at 4 p.m.")) == 1
+
+
+def test_a_weekday_said_with_next_week_is_that_weekday_of_the_following_week():
+    # Thursday 20 February 2025: next week runs from Monday 24 February (not tomorrow's Friday).
+    assert confident("The working party meets next week Friday at 10am.") == [
+        ("2025-02-28T10:00:00+00:00", None, False)
+    ]
+    assert confident("Could we shift the call to Friday of next week at 2pm?") == [
+        ("2025-02-28T14:00:00+00:00", None, False)
+    ]
+    assert confident("We have agreed to move the rota meeting to next week Monday.") == [
+        ("2025-02-24", None, True)
+    ]
+
+
+def test_a_block_fenced_as_meta_holds_the_posts_details_not_code():
+    text = "```meta\nUTCTime: 2025-03-04 15:30 UTC\nDuration: 90m\n```\n\nRoadmap review."
+    assert confident(text) == [("2025-03-04T15:30:00+00:00", None, False)]
+    # Other fenced blocks are still code.
+    assert confident("```\ncron: 2025-03-04 15:30 UTC\n```") == []
+
+
+def test_the_first_or_next_one_of_a_series_is_a_gathering():
+    assert confident("We are starting a monthly repair evening. The first one is tomorrow!") == [
+        ("2025-02-21", None, True)
+    ]
+
+
+def test_lessons_classes_rehearsals_a_choir_and_rides_are_gatherings():
+    assert confident("Salsa lessons in the scout hut tomorrow, all welcome.") == [("2025-02-21", None, True)]
+    assert confident("The choir is rehearsing this Saturday morning.") == [("2025-02-22", None, True)]
+    assert confident("Group ride from the café this Sunday.") == [("2025-02-23", None, True)]
