@@ -669,6 +669,17 @@ PLURAL_SLOT_LISTED_BEFORE_RE = re.compile(
     r"[^.!?\n]{0,20}?\d(?:[^.!?\n]|\.(?=\d)){0,120}?(?:,|;|\band)\s{0,3}$",
     _I,
 )
+# Before a bare weekday: short weekday names written as a list ("Sat, Sun", "Tues, Weds, Fri and 9.30-12.30
+# Saturday") name standing days of a timetable, not one dated day.
+SHORT_WEEKDAYS_LISTED_BEFORE_RE = re.compile(
+    r"(?<![\w'’])(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?,\s{0,2}"
+    r"(?:(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?(?![\w'’])(?:[^.!?\n]|\.(?=\d)){0,30})?$",
+    _I,
+)
+# After a bare weekday: the next short name of such a list ("Tue, Wed, Thu").
+SHORT_WEEKDAY_LISTED_AFTER_RE = re.compile(
+    r"\.?,\s{0,2}(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?(?![\w'’])", _I
+)
 # "Starting Tuesday, every other week": the series' first day is named.
 SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I

@@ -2534,3 +2534,20 @@ def test_lessons_classes_rehearsals_a_choir_and_rides_are_gatherings():
     assert confident("Salsa lessons in the scout hut tomorrow, all welcome.") == [("2025-02-21", None, True)]
     assert confident("The choir is rehearsing this Saturday morning.") == [("2025-02-22", None, True)]
     assert confident("Group ride from the café this Sunday.") == [("2025-02-23", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Studio hours: Thu, Fri: 10:00 - 18:00",
+        "Drop-in help desk 10.30am-4pm Tue, Wed, Thu and 10.30am-1pm Saturday.",
+    ],
+)
+def test_short_weekday_names_written_as_a_list_are_standing_days(text):
+    mentions = read(text)
+    assert mentions and all("recurring" in m[3] for m in mentions)
+
+
+def test_a_short_weekday_name_before_its_date_is_still_one_day():
+    mentions = read("See you on Sat, 1 March at 2pm.")
+    assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
