@@ -128,7 +128,11 @@ class Clauses:
             tense = clause_tense(self._sentence, start, end)
             if tense is None:
                 if not self._sentence_read:
-                    self._sentence_tense = clause_tense(self._sentence, 0, len(self._sentence))
+                    # a clause that is the whole sentence has already been read as the sentence
+                    whole = start == 0 and end == len(self._sentence)
+                    self._sentence_tense = (
+                        None if whole else clause_tense(self._sentence, 0, len(self._sentence))
+                    )
                     self._sentence_read = True
                 tense = self._sentence_tense
             self._past[start] = bool(tense)
