@@ -493,6 +493,9 @@ def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
     return found
 
 
+# The clock words of P.CLOCK: a sentence with no digit holds a clock only if it names one of them.
+_CLOCK_WORD_RE = re.compile(r"noon|midday|midnight", re.IGNORECASE)
+
 # How far before a sentence an "or" still offers its days as choices (the line before, in a wrapped mail).
 _CHOICE_LOOKBACK = 60
 
@@ -632,7 +635,10 @@ def _find(
             if not taken.overlaps(m.span("day")):
                 found.alternates.append(m)
     clocks = _Taken()
-    for m in P.TIME_RANGE_RE.finditer(work, start, end):
+    # Every clock P.CLOCK reads holds a digit or names noon, midday or midnight: without one, the clock patterns
+    # are not run over the sentence (a weekday-only sentence costs them nothing).
+    may_clock = bool(digits) or _CLOCK_WORD_RE.search(work, start, end) is not None
+    for m in P.TIME_RANGE_RE.finditer(work, start, end) if may_clock else ():
         time_range = _time_range(m)
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
@@ -657,7 +663,7 @@ def _find(
             if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
                 clocks.add(m.span())
                 found.times.append(clock)
-    for m in P.TIME_RE.finditer(work, start, end):
+    for m in P.TIME_RE.finditer(work, start, end) if may_clock else ():
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
             clocks.add(m.span())
