@@ -206,7 +206,12 @@ class Clauses:
         """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
         start, end = self.bounds(offset)
         if start not in self._gathering:
-            self._gathering[start] = EVENT_RE.search(self._sentence, start, end) is not None
+            # the clause's gatherings are already listed when its absences were read
+            self._gathering[start] = (
+                bool(self._absences[start][1])
+                if start in self._absences
+                else EVENT_RE.search(self._sentence, start, end) is not None
+            )
         return self._gathering[start]
 
 
