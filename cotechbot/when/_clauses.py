@@ -182,10 +182,12 @@ class Clauses:
         start, end = self.bounds(offset)
         if start not in self._absences:
             # found once per clause, so a clause of many dates is read in linear time
+            # (the gatherings and moves only matter after an absence: a clause with none skips them)
+            ends = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)]
             self._absences[start] = (
-                [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)],
+                ends,
+                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)] if ends else [],
+                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)] if ends else [],
             )
         absence_ends, *named = self._absences[start]
         last = bisect.bisect_right(absence_ends, offset) - 1
@@ -206,10 +208,10 @@ class Clauses:
         """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
         start, end = self.bounds(offset)
         if start not in self._gathering:
-            # the clause's gatherings are already listed when its absences were read
+            # the clause's gatherings are already listed when an absence in it was read
             self._gathering[start] = (
                 bool(self._absences[start][1])
-                if start in self._absences
+                if start in self._absences and self._absences[start][0]
                 else EVENT_RE.search(self._sentence, start, end) is not None
             )
         return self._gathering[start]
