@@ -479,8 +479,8 @@ BULLET_CLOCK_LINE_RE = re.compile(
     rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
-# (the same "[.!?]+", spelt to open on a character set so the scan skips to its candidates)
-SENTENCE_END_RE = re.compile(r"[.!?][.!?]*(?=\s)|\n")
+# ("[.!?]+(?=\s)|\n", spelt to open on one character set so the scan skips to its candidates)
+SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\s))")
 # "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
 DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
