@@ -21,7 +21,10 @@ CANCELLED_RE = re.compile(
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
     r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
     # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
-    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
+    r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
+    # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
+    r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
+    r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
     # "Moving June 4th meeting to June 11th", "rescheduling them to Thursday": a move under way, to somewhere
@@ -44,7 +47,11 @@ CANCELLED_RE = re.compile(
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$",
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$"
+    # "canceled and replaced with a special meeting on September 13th": the replacement's date
+    r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
+    # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
+    r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$",
     _I,
 )
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
@@ -57,6 +64,9 @@ PAST_RE = re.compile(
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
+    # "thank you … for a great annual meeting on June 3": thanked for, so held
+    r"|thank(?:s|\s+you)\b[^.;!?\n]{0,80}?\bfor\s+(?:a|an|the|such\s+a|our)\s+(?:really\s+|very\s+)?"
+    r"(?:great|lovely|wonderful|fantastic|successful|brilliant|fabulous|excellent|good|fun|productive|inspiring)\b"
     # "we agreed", "they organised": a pronoun and a regular past tense
     r"|(?:we|they|i|he|she|you|everyone)\s+(?:all\s+|also\s+|then\s+|just\s+|finally\s+)?"
     r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"

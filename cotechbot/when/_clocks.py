@@ -121,6 +121,9 @@ def _clock(text: str, *, bare: bool = False) -> _Clock | None:
     return _Clock(hour, minute, known, strong=not bare and (":" in written or written.lower().endswith("h")))
 
 
+_DOTTED_RE = re.compile(r"\d{2}\.\d\d")
+
+
 def _zone_text(m: re.Match[str]) -> str | None:
     zone = m.group("zone")
     if not zone:
@@ -145,6 +148,9 @@ def _time_single(m: re.Match[str]) -> _Time | None:
             and "." in m.group("clock")
             and m.string[max(0, m.start() - 3) : m.start()].lower() == "at "
         ):
+            clock.strong = True
+        # "Assemble 13.00": an afternoon or evening hour on the quarter, dotted, can only be a clock
+        if 13 <= clock.hour <= 23 and clock.minute % 15 == 0 and _DOTTED_RE.fullmatch(m.group("clock")):
             clock.strong = True
         return _Time(m.span(), clock, None)
     word = m.group("bare") or m.group("oclock")

@@ -86,6 +86,22 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
         ):
             return []
         return [_Item("day", span, first=day, group=group)]
+    if m.group("mbr"):
+        if m.group("m13").rstrip(".").lower() in _AMBIGUOUS_MONTH_WORDS and m.group("m13").islower():
+            return []  # "you may (1) bring …": a verb and a list number
+        month = _month_index(m.group("m13"))
+        first_day, first_ordinal = _day_number(m.group("d13"))
+        first = _Day(first_day, month, None, None, first_ordinal)
+        if m.group("d14") is None:
+            return [_Item("day", span, first=first, group=group)]
+        last_day, last_ordinal = _day_number(m.group("d14"))
+        if last_day <= first_day:
+            return []
+        return [
+            _Item(
+                "range", span, first=first, last=_Day(last_day, month, None, None, last_ordinal), group=group
+            )
+        ]
     if m.group("iso"):
         return [
             _Item(
@@ -481,9 +497,7 @@ def _offered_range(following: _Item, work: str, start: int, at: int, group: int)
 _HEADING_REACH = 600  # how far above a day written alone its month heading may stand
 _GATHERING_REACH = 80  # how far either side of a day alone the gathering it dates may be named
 _ANNOUNCED_REACH = 300  # how far before it, in its sentence, the full date that gives its month may stand
-_MONTH_NAMED_REACH = (
-    160  # how far before it (in its sentence or the one before) a month named alone may stand
-)
+_MONTH_NAMED_REACH = 160  # how far before it, in its sentence, a month named alone may stand
 
 
 def offered_days(
@@ -555,7 +569,9 @@ def announced_month(
             heading = headings[-1]
             year = int(heading.group("year")) if heading.group("year") else None
             return year, P.MONTHS[heading.group("mon")[:3].lower()], None
-    named = list(P.MONTH_NAMED_ALONE_RE.finditer(work, max(0, m.start() - _MONTH_NAMED_REACH), m.start()))
+    named = list(
+        P.MONTH_NAMED_ALONE_RE.finditer(work, max(bounds[0], m.start() - _MONTH_NAMED_REACH), m.start())
+    )
     if named:
         # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
         return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None

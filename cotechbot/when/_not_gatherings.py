@@ -1,6 +1,7 @@
 """Words that say a date is not a gathering although it looks like one: a deadline, a record or a stamp, an
 example, a past reference, paperwork, someone's absence, a milestone in a process, a public holiday, a
-gathering called off by a later clause.  Compiled once at import; bounded like
+gathering called off by a later clause, an errand or a release, a place's opening hours, a window to schedule in,
+a date to keep clear of, a date in history.  Compiled once at import; bounded like
 ``_patterns`` (no nested unbounded repetition)."""
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ MILESTONE_RE = re.compile(
     r"|cfps?|(?:acceptance\s+)?notifications?|milestones?|judging\s+(?:will\s+)?(?:begin|start|commence)s?"
     r"|(?:winners|results|schedule|programme|program|line-?up)\s{1,3}(?:(?:will|are|is|to)\s{1,3})?(?:be\s{1,3})?announced"
     r"|clocks?\s{1,3}(?:go|change|spring|fall)s?"
+    # "advance voting period takes place from Aug. 13 - Sept. 13": a stretch to vote or apply in
+    r"|(?:voting|ballot|nominations?|consultation|application|submission|sign-?up|registration)\s{1,3}(?:period|window)s?"
+    # "the first draw of our Club Lotto will take place on Sunday", "our draw for prizes taking place Friday 16th"
+    r"|(?:lotto|lottery|raffle|prizes?)\b[^.;!?\n]{0,30}\bdraws?|draws?\b[^.;!?\n]{0,30}\b(?:lotto|lottery|raffle|prizes?)"
     # "memberships will also be available Sept. 17", "permits can be obtained … between 7pm and 9pm": when a thing
     # can be had, not when anyone gathers
     r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
@@ -85,12 +90,13 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
 # (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
 POSTPONED_UNTIL_BEFORE_RE = re.compile(
     r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
-    r"[^.!?\n]{0,40}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    # ("postponing our scheduled Aug 7th meeting by one week until Sunday August 14th")
+    r"[^.!?\n]{0,50}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
-    r"(?:(?<!followed )\bby|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
+    r"(?:(?<!followed )\bby(?:\s{0,2}:)?|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
@@ -111,21 +117,18 @@ SENT_OUT_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = (
-    "out",
-    "publish",
-    "releas",
-    "due",
-    "deadline",
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+# Substrings without which MADE_PUBLIC_BEFORE_RE cannot match: a cheap test before the regex.
+MADE_PUBLIC_HINTS = (
     "print",
     "posted",
     "announc",
-    "sent",
+    " sent",
     "mailed",
     "circulated",
     "distributed",
     "uploaded",
-    " off",
+    "off ",
     "deliver",
 )
 # A little further before a date: "will be printed and posted up on the wall starting Friday", "announcing the
@@ -177,7 +180,7 @@ DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
     # "photos by e-mail, 22 March or sooner": nothing later than the date
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b"
-    r"|or\s+(?:sooner|earlier|before)\b)",
+    r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b)",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
@@ -190,7 +193,9 @@ DEADLINE_HEADING_RE = re.compile(
 # Right after a date: "On September 18 each year", "on 5 May annually": a yearly recurrence names no instance.
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
 DEADLINE_WORD_RE = re.compile(
-    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close)\b", _I
+    # "extended the postmark date to Monday, February 25": the last day a ballot may be posted
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
+    _I,
 )
 # Immediately before a date: a date that records something rather than gathers anyone.
 RECORD_BEFORE_RE = re.compile(
@@ -200,7 +205,8 @@ RECORD_BEFORE_RE = re.compile(
     # ("meetings kick off on Nov. 2": a start, not time off)
     r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
-    r"|arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
+    # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
+    r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
     r"|(?:the\s+)?week\s+(?:of|beginning|commencing|starting)|w/c"
     r"|(?:posted|published|circulated|sent\s+out|shared)(?:\s+(?:here|there|online|up|round|around))?"
     # "will receive a Zoom invite … via email on June 29": when a message is sent
@@ -231,7 +237,8 @@ SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)
 PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
     # ("will be discussed at the 6th July meeting": a meeting still to come)
-    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    # "working groups established at the November 12 Planning Meeting": set up at a meeting already held
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$",
     _I,
 )
@@ -242,6 +249,10 @@ PAST_REFERENCE_HINTS = (
     "discussed",
     "agreed",
     "decided",
+    "established",
+    "approved",
+    "adopted",
+    "elected",
     "minutes",
     "notes",
     "recap",
@@ -253,12 +264,18 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     r"\b(?:(?:date|day)s?\s{1,3}(?:(?:is|was|has\s{1,3}been|now)\s{1,3})?(?:confirmed|set|fixed|agreed|chosen|decided)"
     r"\s{1,3}(?:as|for|to\s{1,3}be)"
     r"|(?:chosen|agreed|confirmed|preferred)\s{1,3}(?:dates?|days?)\s{0,3}[,:]?(?:\s{1,3}(?:is|was|will\s{1,3}be))?"
+    # "The dates … have been fixed today, and they are: 24th - 28th April"
+    r"|(?:date|day)s?\b[^.;!?\n]{0,20}?\s(?:have|has)\s{1,3}been\s{1,3}(?:confirmed|set|fixed|agreed|chosen|decided)"
+    r"[^.;!?\n]{0,20}?(?:they|it)\s{1,3}(?:are|is)\s{0,3}:?"
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided", "preferred")
 CHOSEN_DATE_AFTER_RE = re.compile(
-    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b", _I
+    r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b"
+    # "Thursday 11 February was chosen", "… has been agreed"
+    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:chosen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
+    _I,
 )
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
 STAMP_AFTER_RE = re.compile(r"[\s,]{0,3}\d{1,2}:\d\d:\d\d")
@@ -291,8 +308,9 @@ RECORD_HINTS = (
     "make",
     "able",
     "available",
-    "miss",
-    "attend",
+    "miss ",
+    "t attend",
+    "o attend",
     "instead",
     "rather",
     "not ",
@@ -309,7 +327,7 @@ RECORD_HINTS = (
     "sent out",
     "shared",
     "old date",
-    "notice",
+    "notice ",
     "original",
     "previously",
     "mail",
@@ -409,12 +427,54 @@ OPENING_HOURS_RE = re.compile(
 # Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is
 # ruled out.
 RULED_OUT_AFTER_RE = re.compile(
-    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
-    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b",
+    # "24th March ceased to be a 'target date'", "the 9th is no longer the date"
+    r"(?:\s{0,2}[+&/-]\s{0,2}\d{1,2}(?:st|nd|rd|th)?)?[\s)\]*_,]{0,4}(?:ceased?\s{1,3}to\s{1,3}be\b"
+    r"|(?:is|are|was)\s{1,3}no\s{1,3}longer\b|(?:isn'?t|is\s{1,3}not|aren'?t|are\s{1,3}not|won'?t|will\s{1,3}not|doesn'?t|does\s{1,3}not"
+    r"|don'?t|do\s{1,3}not)\s{1,3}(?:be\s{1,3})?(?:an?\s{1,3}option|work|possible|suitable)\b)",
     _I,
 )
 # Right before a day with no clock, in a clause naming no gathering: "a fire from Oct 1st", "(tentatively,
 # starting December 1st)", "beginning September 29": when a period or a rule starts, not a day anyone meets.
 PERIOD_START_BEFORE_RE = re.compile(
     r"\b(?:from|starting|beginning|commencing)\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$", _I
+)
+# Right after a day and month: "(28 September 1752 – 10 March 1777)": a year long before any post makes the date
+# history (the reader reads only years from 1900 on).
+# ("12 March 1400 UTC", "1400-1500", "12 March, 1400," are clocks: the number must close a bracket, or open a
+# life's span)
+HISTORIC_YEAR_AFTER_RE = re.compile(
+    r",?[ \t]{1,2}1[0-8]\d\d(?=[ \t]*[)\]]|[ \t]*[\u2013\u2014-][ \t]*\d{1,2}[ \t]+[A-Za-z])"
+)
+# The opening of a line that names a version: "1.23.0-alpha.2 -> Week 4 // Tue September 14", "v2.1: 3 May": the
+# date a version is cut or released.
+# (three parts, a "v" or a pre-release tag: "10.30 am" and "2.00 P.M." open a programme's line with a clock)
+VERSION_LINE_RE = re.compile(
+    r"[ \t>*+-]{0,6}(?:v\d{1,3}\.\d{1,3}(?:\.\d{1,3})?|\d{1,3}\.\d{1,3}\.\d{1,3}|\d{1,3}\.\d{1,3}(?=-[a-z]))"
+    r"(?:-[\w.]{1,20})?(?=[ \t:|/-])",
+    _I,
+)
+# On a short line with a date: "Sept 2, 2008 Hackerspace Meeting Agenda \\ Minutes", "Council Meeting Report: 4 April
+# 2024": the title of a record of a meeting held (not "in 20 minutes", "60 minutes", "Mappy Minutes will be on").
+MINUTES_TITLE_RE = re.compile(
+    r"(?<![\d\s])(?<!\d\s)\s*\bminutes\b(?!\s+(?:ago|before|after|from|each|long|later|early|late))"
+    r"|\b(?:meeting|council|committee|board)\s{1,3}(?:report|notes|summary|recap)\b",
+    _I,
+)
+# Before a date: "schedule around Mozilla's All Hands in London during June 13-16", "would run into conflicts with
+# Christmas (26th of December)": a date named only to be kept clear of.
+AVOID_BEFORE_RE = re.compile(
+    r"\b(?:schedul\w{0,3}\s{1,3}around|(?:run|runs|running)\s{1,3}into\s{1,3}(?:a\s{1,3})?(?:conflicts?|clash(?:es)?)"
+    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$",
+    _I,
+)
+# A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".
+AVOID_HEADING_RE = re.compile(
+    r"^[ \t#*_>-]{0,6}(?:dates?\s{1,3}to\s{1,3})?avoid\b[^\n:]{0,30}:[ \t*_]*$", _I | re.MULTILINE
+)
+# Right after a date: "On Jan 17, we sent out an email … announcing the Summit": the day something was sent,
+# whatever it announced.
+SENT_AFTER_RE = re.compile(
+    r"[\s,]{0,3}(?:we|i|they|she|he)\s{1,3}(?:just\s{1,3}|also\s{1,3}|then\s{1,3})?"
+    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
+    _I,
 )

@@ -95,7 +95,8 @@ CLOCK = (
     rf"|12[:.]00{SP0}(?:noon|midday)\b"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
-    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}))(?:{SP0}(?:hrs|h)\b)?"
+    # ("1830 - 2000 local time": a 24 h clock with its zone in words)
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}|local{SP}time\b))(?:{SP0}(?:hrs|h)\b)?"
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
@@ -125,6 +126,8 @@ _FROM_24H_END = rf"|(?(left24){_HHMM}(?![\d:]|[.,/]\d)|(?!))"
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|(?P<from>from){SP})?(?P<left>{_FROM_24H_START}|{CLOCK}|{_BARE_HOUR})"
     rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
+    # ("from 10 am to approx. 1 pm": an end given roughly is still the end)
+    rf"(?:(?:approx\.?|approximately|about|around|roughly|ca\.){SP})?"
     # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
     rf"(?P<right>{CLOCK}|(?:1[2-9]|2[0-3])h(?![\w:]){_FROM_24H_END}){_ZONE_TAIL}",
     _I,
@@ -135,7 +138,7 @@ TIME_RANGE_RE = re.compile(
 BARE_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:from{SP})?(?P<left>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?(?:{SP0}{_AP})?){SP0}(?P<sep>-{{1,2}}|to|till|until|and){SP0}"
     rf"(?P<right>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)(?![\d:]|\.\d|{SP0}[ap]\.?m)"
-    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|with|weather)\b))",
+    rf"(?={SP0}(?:$|[,;!?)\n|]|\.(?!\d)|(?:at|in|on|with|weather)\b))",
     _I,
 )
 TIME_RE = re.compile(
@@ -180,7 +183,8 @@ _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
-    prefix = rf"(?:(?P<wd{i}>{WD}),?{SP}(?:the{SP})?|(?:the{SP}))?"
+    # ("Monday,October 23": the comma may have no space after it)
+    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
     dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
@@ -210,12 +214,15 @@ DATE_RE = re.compile(
     # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"
     # "October 29 - 30 - 31": the days between written out too
-    + rf"(?:{DAY}{SP0}-{SP0}){{0,2}}(?P<d6>{DAY})"
+    # ("May 17-Wednesday, 18, 2022": the last day's weekday written before it)
+    + rf"(?:{DAY}{SP0}-{SP0}){{0,2}}(?:{WD},?{SP})?(?P<d6>{DAY})"
     + rf"(?![.:]\d|{SP0}[ap]\.?m\b)"
     + rf"(?:{_YEAR_LEAD}(?P<y6>{YEAR}))?)"
     # Tues 4th or Thurs 6th April · 4th, 5th or 6th April · 17th and 18th May
     + rf"|(?P<list>(?:{_partial(7, weekday=False)}{_COORD_SEP}){{1,6}}){_date(8)}"
     + rf"|(?P<single>{_date(9)})"
+    # "in June (8-11) and October (19-23)", "in March (22nd)": a month with its day or days in brackets
+    + rf"|(?P<mbr>(?P<m13>{MON}){SP0}\({SP0}(?P<d13>{DAY})(?:{_RANGE_SEP}(?P<d14>{DAY}))?{SP0}\))"
     # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
@@ -270,7 +277,9 @@ LATER_CLOCK_ENDS_RE = re.compile(
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
 CLOCK_THEN_END_RE = re.compile(
     r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    # ("from 10.00 am and be finished by 1.00 pm")
+    r"(?:be[ \t]{1,3})?"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )
@@ -309,8 +318,10 @@ OFFERED_DAYS_RE = re.compile(
 # "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
 # of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
-    rf"\b(?:the|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
-    rf"(?={SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
+    rf"\b(?:the|if(?:{SP}the)?|would(?:{SP}the)?){SP}(?P<days>(?>{_ORDINAL}(?:(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and){SP})(?:the{SP})?{_ORDINAL}){{0,6}}))"
+    # ("let me know if 21st would also do": "do" only after "would", and ending the clause)
+    rf"(?={SP}would{SP}(?:also{SP}|still{SP})?do\b(?![ \t]{{1,3}}\w)"
+    rf"|{SP}(?:(?:would|could|might|will|should){SP})?(?:also{SP}|still{SP})?"
     rf"(?:works?|suits?|be{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect)|is{SP}(?:fine|good|better|best|ok|okay|possible|great|perfect))\b"
     # "The 12th and 19th will be 'free' events", "the 26th will be our planning meeting": days said to be gatherings
     rf"|{SP}will{SP}be{SP}(?:[\w'‘’-]{{1,16}}{SP}){{0,3}}(?:events?|meetings?|sessions?|socials?|workshops?|talks?|walks?|gatherings?)\b)",
@@ -358,8 +369,9 @@ DAY_MONTH_BEFORE_RE = re.compile(r"\b(?:on|for|from|until|till|meeting|call|date
 DAY_MONTH_AFTER_RE = re.compile(
     r"\s*,?\s*(?:(?:at|@|from)\s*)?(?:\d{1,2}(?:[:.]\d\d|\s*[ap]\.?m\b)|(?:at|@)\s*\d{1,2}\s*(?:$|[,;!?)]|\.(?!\d)))"
     r"|\s*,?\s*(?:at|@)\s+(?:noon|midday|half|quarter)"
-    # "the 26/7 meeting": the date of the gathering named right after it
-    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    # "the 26/7 meeting": the date of the gathering named right after it; "11/8 (Sunday)": its weekday restated
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b"
+    rf"|[ \t]{{0,3}}\([ \t]{{0,3}}{WD}[ \t]{{0,3}}\)",
     _I,
 )
 MONTH_DAY_BEFORE_RE = re.compile(
@@ -367,7 +379,8 @@ MONTH_DAY_BEFORE_RE = re.compile(
 )
 MONTH_DAY_AFTER_RE = re.compile(
     r"\s*(?:$|\n|[,:;)]|-\s|(?:at|from|@)\s|\d)"
-    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b",
+    r"|[ \t]{1,3}(?:meeting|call|session|workshop|social|meetup|gathering)s?\b"
+    rf"|[ \t]{{0,3}}\([ \t]{{0,3}}{WD}[ \t]{{0,3}}\)",
     _I,
 )
 # A date that ends on its day number, month first ("Oct 8", "November 6th"), with no year after it.
@@ -455,7 +468,17 @@ SIGNAL_WORDS = (
     "midnight",
     "hour",
     "min",
+    # the holidays whose date is their name ("Christmas Eve … at 4.30pm", "which is Halloween, … at 4:30pm")
+    "christmas",
+    "hallowe",
 )
+HOLIDAY_DAYS = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "halloween": (10, 31),
+    "hallowe'en": (10, 31),
+}
+HOLIDAY_DAY_RE = re.compile(r"(?<![\w-])(?-i:C|H)(?:hristmas\s{1,3}(?:Eve|Day)|allowe'?en)\b", _I)
 # A line that names a month and nothing dated ("Sessions in March:", "## June 2025"): the month of the day-only
 # items below it ("Tue 6th - 5-6pm").
 MONTH_HEADING_RE = re.compile(
@@ -612,7 +635,7 @@ ATTENDING_BEFORE_RE = re.compile(
     _I,
 )
 RECURRING_BEFORE_RE = re.compile(
-    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most)\s+$"
+    r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most|1st|2nd|3rd|4th)\s+$"
     # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date
     r"|\bevery\s+(?:\d{1,2}|two|three|four|five|six|other|second|third|alternate)\s+weeks?\s+$"
     r"|\b(?:fortnightly|bi-?weekly)\s+$",

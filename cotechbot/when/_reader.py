@@ -406,35 +406,49 @@ def _series_clock_for_its_first_day(
     read: list[tuple[int, tuple[int, int], _Sentence]], ctx: _Context
 ) -> None:
     """ "A call every other Tuesday 16:00 GMT. First one would be on April 3rd.": the day named right after a
-    series on a weekday, falling on that weekday and given no clock of its own, is at the series' clock."""
-    for (_, bounds, found), (_, next_bounds, following) in zip(read, read[1:], strict=False):
+    series on a weekday, falling on that weekday and given no clock of its own, is at the series' clock; so is
+    each day of a schedule listed line by line under it ("Tues Oct 30th - hand sewing", "Tues Nov 13th - …")."""
+    for at, (_, bounds, found) in enumerate(read):
         series = [
             i
             for i in found.items
             if i.kind == "weekday" and (i.recurrence == "weekly" or i.weekday_mod in ("every", "each"))
         ]
         clocks = [t for t in found.times if t.start.strong]
-        days = following.items
-        if (
-            len(series) != 1
-            or len(clocks) != 1
-            or len(found.items) != 1
-            or following.times
-            or len(days) != 1
-            or days[0].kind != "day"
-            or days[0].first is None
-            or days[0].first.month is None
-            or next_bounds[0] - bounds[1] > _SERIES_TO_FIRST_DAY
-        ):
+        if len(series) != 1 or len(clocks) != 1 or len(found.items) != 1:
             continue
-        day = _resolve_day(replace(days[0].first), ctx, False, [])
         assert series[0].first is not None
-        if day is None or day.weekday() != series[0].first.weekday:
-            continue
-        clock = clocks[0]
-        following.times.append(
-            _Time(clock.span, replace(clock.start), replace(clock.end) if clock.end else None)
-        )
+        weekday, clock, end = series[0].first.weekday, clocks[0], bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            days = following.items
+            if (
+                len(days) == 1
+                and days[0].kind == "weekday"
+                and days[0].first is not None
+                and days[0].first.weekday == weekday
+                and not following.times
+                and next_bounds[0] - end <= _SERIES_TO_FIRST_DAY
+            ):
+                end = next_bounds[
+                    1
+                ]  # "Tues Oct16th - Knitting": a line of the schedule whose date is garbled
+                continue
+            if (
+                following.times
+                or len(days) != 1
+                or days[0].kind != "day"
+                or days[0].first is None
+                or days[0].first.month is None
+                or next_bounds[0] - end > _SERIES_TO_FIRST_DAY
+            ):
+                break
+            day = _resolve_day(replace(days[0].first), ctx, False, [])
+            if day is None or day.weekday() != weekday:
+                break
+            following.times.append(
+                _Time(clock.span, replace(clock.start), replace(clock.end) if clock.end else None)
+            )
+            end = next_bounds[1]
 
 
 def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:
@@ -612,8 +626,29 @@ def _find(
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
         for m in P.WEEKDAY_RE.finditer(work, start, end):
+            if m.group("wd") == "sun" and work.endswith("the ", max(0, m.start("wd") - 4), m.start("wd")):
+                continue  # "as the sun is setting": the star, not Sunday
             if not taken.overlaps(m.span("wd")):
                 found.items.append(_weekday_item(m, work, next(groups)))
+    # a holiday named where no date is written ("Halloween Farmers' Market, Oct 29, 3-7pm" names the market)
+    if (
+        has_words
+        and not found.items
+        and any(signals.lowered.find(hint, start, end) != -1 for hint in ("christmas", "hallowe"))
+    ):
+        for m in P.HOLIDAY_DAY_RE.finditer(work, start, end):
+            month, day = P.HOLIDAY_DAYS[re.sub(r"\s+", " ", m.group().lower())]
+            if not taken.overlaps(m.span()):
+                taken.add(m.span())
+                found.items.append(
+                    _Item(
+                        "day",
+                        m.span(),
+                        first=_Day(day, month, None, None),
+                        group=next(groups),
+                        flags=["holiday_named"],
+                    )
+                )
     if not found.items:
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
         if has_words:

@@ -457,8 +457,12 @@ def _read_sentence(
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
     has_brackets = "[" in sentence
+    sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     for item in items:
+        holiday = "holiday_named" in item.flags
+        if holiday and item.time is None:
+            continue  # "Christmas Eve" named alone is a holiday; with a clock ("… at 4.30pm") it dates a gathering
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = clauses.bounds(offset)
         past = clauses.past(offset)
@@ -483,18 +487,43 @@ def _read_sentence(
             continue  # "restrictions from Thursday 5th November": when a rule starts, not a gathering
         if item.time is None and N.STAMP_AFTER_RE.match(work, item.span[1], bounds[1]):
             continue  # "Sat Sep 24 14:03:35 UTC 2011": a message's own time stamp
-        if N.RULED_OUT_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+        after_end = min(bounds[1], tail + 40)
+        if (
+            sentence_lowered.find("not", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("n't", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("longer", tail - bounds[0], after_end - bounds[0]) != -1
+            or sentence_lowered.find("ceas", tail - bounds[0], after_end - bounds[0]) != -1
+        ) and N.RULED_OUT_AFTER_RE.match(work, tail, after_end):
             continue  # "the weekend (Feb 11+12) isn't an option": a date ruled out
+        if (
+            item.kind == "day"
+            and item.first is not None
+            and item.first.year is None
+            and N.HISTORIC_YEAR_AFTER_RE.match(work, item.span[1])
+        ):
+            continue  # "James Aitken (28 September 1752 – 10 March 1777)": a date in history
         if "window" in item.flags:
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
-        if N.ORIGINAL_DATE_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
+        if N.SENT_AFTER_RE.match(work, tail, after_end):
+            continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
+        if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
+            N.ORIGINAL_DATE_AFTER_RE.match(work, tail, after_end)
+        ):
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
         if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
-        if has_brackets and _on_a_task_line(work, item.span):
+        if N.AVOID_BEFORE_RE.search(work, max(bounds[0], lead - _AVOID_REACH), lead):
+            continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
+        if item.kind in ("day", "range") and _under_an_avoid_heading(work, item.span):
+            continue  # "Dates to AVOID:" / "* June 8-12 (IVOA Meeting)": a date to keep clear of
+        if item.kind in ("day", "range") and _titles_a_record(work, item.span):
+            continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
+        if has_brackets and _on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
+        if _on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
+            continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
@@ -527,7 +556,7 @@ def _read_sentence(
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
         if C.line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
-        if N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
+        if not holiday and N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
@@ -585,9 +614,10 @@ def _read_sentence(
         if chosen and not (past and _nearer_behind(item, ctx)):
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
-        gathering = chosen or clauses.gathering(offset)
+        gathering = chosen or holiday or clauses.gathering(offset)
         if (
             not deadline
+            and not holiday
             and clauses.milestone(offset)
             and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):
@@ -610,7 +640,7 @@ def _read_sentence(
                 before
             ):
                 continue  # "we'll publish the agenda on Monday 3 March": an errand, not a gathering
-            if any(hint in before_lowered for hint in N.SENT_OUT_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
+            if any(hint in before_lowered for hint in N.MADE_PUBLIC_HINTS) and N.MADE_PUBLIC_BEFORE_RE.search(
                 before
             ):
                 continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
@@ -627,6 +657,19 @@ def _read_sentence(
                 seen.add(_moment_key(mention))
                 mentions.append(mention)
                 read_from.append((item.group, mention))
+            elif "series_start" in item.flags and not mention.recurring:
+                # "each Wednesday starting September 12": the dated first meeting, not the series' next one
+                at = next(
+                    (
+                        i
+                        for i, m in enumerate(mentions)
+                        if m.recurring and _moment_key(m) == _moment_key(mention)
+                    ),
+                    None,
+                )
+                if at is not None:
+                    replaced, mentions[at] = mentions[at], mention
+                    read_from = [(g, mention if m is replaced else m) for g, m in read_from]
     mentions = _doubt_whole_groups(mentions, read_from)
     _offered_with_or(mentions, work)
     if found.exact:
@@ -670,11 +713,53 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
     )
 
 
-def _on_a_task_line(work: str, span: tuple[int, int]) -> bool:
-    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, unless the line names a
-    gathering ("- [x] book the hall for our AGM on 24 July")."""
+# How far before a date "schedule around …" is looked for.
+_AVOID_REACH = 90
+_COLON_LINE_END_RE = re.compile(r":[ \t*_]*\n")
+# How far above a date a list's heading is looked for.
+_HEADING_REACH = 300
+
+
+def _under_an_avoid_heading(work: str, span: tuple[int, int]) -> bool:
+    """ "Dates to AVOID:" then a bulleted list of dates: each date in it is one to keep clear of."""
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    above_start = max(0, line_start - _HEADING_REACH)
+    if line_start == 0 or _AVOID_WORD_RE.search(work, above_start, line_start) is None:
+        return False
+    above = work[above_start:line_start]
+    headings = list(N.AVOID_HEADING_RE.finditer(above))
+    # the heading rules the lines below it until another line ending in a colon
+    return bool(headings) and _COLON_LINE_END_RE.search(above, headings[-1].end()) is None
+
+
+_AVOID_WORD_RE = re.compile(r"avoid", re.IGNORECASE)
+# The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").
+_TITLE_LINE = 100
+
+
+def _titles_a_record(work: str, span: tuple[int, int]) -> bool:
+    """A date on a short line that calls itself minutes or a meeting's report, saying nothing ahead, titles the
+    record of a meeting already held."""
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
+    if line_start == 0 and span[0] >= _TITLE_LINE:
+        return False
+    if line_end < 0:
+        if len(work) - span[1] >= _TITLE_LINE:
+            return False
+        line_end = len(work)
+    return (
+        line_end - line_start <= _TITLE_LINE
+        and N.MINUTES_TITLE_RE.search(work, line_start, line_end) is not None
+        and C.FUTURE_RE.search(work, line_start, line_end) is None
+    )
+
+
+def _on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:
+    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, one on a line opened by a
+    version number its release, unless the line names a gathering ("- [x] book the hall for our AGM on 24 July")."""
     line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
-    if (line_start == 0 and span[0] > _TASK_REACH) or N.TASK_LINE_RE.match(work, line_start) is None:
+    if (line_start == 0 and span[0] > _TASK_REACH) or opening.match(work, line_start) is None:
         return False
     # bounded both ways, so a long line of many dates is still read in linear time
     line_end = work.find("\n", span[1], span[1] + _TASK_REACH)

@@ -195,7 +195,7 @@ def join_begins_and_ends(results: list[TimeMention], text: str, work: str) -> li
         lambda prior, mention: (
             0 < _days_between(prior.start, mention.start) < 14 + 1
             and THEN_ENDS_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
-            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 24), prior.span[0]) is not None
+            and BEGINS_BEFORE_RE.search(work, max(0, prior.span[0] - 40), prior.span[0]) is not None
         ),
     )
 
@@ -303,7 +303,10 @@ WEEKLY_SLOT_RE = re.compile(
     r"\b(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]{0,5}days[ \t]{1,3}(?:(?:at|from)[ \t]{1,3})?(?=\d)", _I
 )
 # A sentence that says its dated day follows the slot ("will switch to the new schedule, on Friday October 17").
-ON_THE_SLOT_RE = re.compile(r"\b(?:schedule|(?:usual|same|regular|new)\s(?:time|slot))\b", _I)
+# (or names the slot's next one: "on Mondays 8am PST. Next one is Monday Aug 31st")
+ON_THE_SLOT_RE = re.compile(
+    r"\b(?:schedule|(?:usual|same|regular|new)\s(?:time|slot)|next\s(?:one|meeting|call|session))\b", _I
+)
 
 
 def _weekly_slot_hours_for_dated_days(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:

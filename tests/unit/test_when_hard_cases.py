@@ -1603,6 +1603,8 @@ def test_a_gathering_someone_will_miss_is_their_absence(text):
     [
         ("Looking at the calendar, the weekend (Mar 8+9) isn't an option.", []),
         ("Thursday 6 March doesn't work for me, but Friday 7 March does.", [("2025-03-07", None, True)]),
+        ("With the social called off, 7th March ceased to be the day for the raffle.", []),
+        ("Friday 7 March is no longer the date for the swap shop.", []),
     ],
 )
 def test_a_date_said_not_to_work_is_ruled_out(text, expected):
@@ -1954,3 +1956,268 @@ def test_a_series_said_to_kick_off_on_a_day_starts_then_it_is_no_time_off():
     assert [
         start for start, *_ in confident("This month's repair sessions kick off on Mar. 4 with bikes.")
     ] == ["2025-03-04"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Proxy forms must be returned by: March 10, 2025", []),
+        ("Members hope the council acts before the scheme's 31 March expiry.", []),
+        (
+            "The usual social on 6 March will not occur, but instead a members' evening will be held on Friday 7 March.",
+            [("2025-03-07", None, True)],
+        ),
+        ("The quiz was due to have been held on Friday 7 March at the Crown.", []),
+        ("Please note the walking group is on hold from March 1, 2025 to April 5, 2025.", []),
+    ],
+)
+def test_deadlines_expiries_and_gatherings_that_will_not_occur(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # thanked for a gathering: it was held
+        "A big thank you to the volunteers for a fantastic open day on March 1.",
+        # set up at a meeting already held
+        "+New subcommittees established at the 1 March members' meeting.",
+        # when someone arrives, not when anyone meets
+        "I arrive around 2pm Saturday, see you all there!",
+        # a prize draw is no gathering
+        "The spring draw of our club lotto will take place on Sunday 2nd March.",
+        # an ordinal weekday with no month is a series with no sure date
+        "Every 2nd Tuesday at 10am UK time",
+        "Options: 1st and 3rd Thursday 6pm UK",
+    ],
+)
+def test_thanked_for_set_up_at_arrival_prize_draw_and_ordinal_series_are_no_gatherings(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Join us for a talk on Mary Seacole (23 November 1805 – 14 May 1881) by our chair.", []),
+        # a 24-hour clock after the date is still a clock
+        ("Committee call 12 March 1400 UTC", [("2025-03-12T14:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_day_and_month_with_a_year_long_past_are_history(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.4.0-rc.1 -> Week 3 // Tue March 11, 2025\n2.4.0 -> Week 5 // Tue March 25, 2025", []),
+        ("v3.1: Friday 7 March", []),
+        # a clock opening a programme's line is no version
+        ("10.30 am on Sat 8th March – Group litter pick", [("2025-03-08T10:30:00+00:00", None, False)]),
+    ],
+)
+def test_a_date_on_a_line_opened_by_a_version_number_dates_a_release(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Feb 20, 2025 Repair Cafe Steering Group Agenda \\ Minutes", []),
+        ("Allotment Committee Meeting Report: 20 February 2025", []),
+        # minutes as a length of time, or a series' name said ahead
+        ("Coffee morning 8 March, the walk from the station takes 10 minutes", [("2025-03-08", None, True)]),
+        (
+            "The next Mapping Minutes will be on March 12, at 5:30pm.",
+            [("2025-03-12T17:30:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_date_on_a_line_titling_minutes_or_a_meeting_report_is_a_record(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_voting_or_consultation_period_is_not_a_gathering():
+    assert confident("The consultation period runs from 3 March - 7 March.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dates to steer clear of are below.\nDates to avoid:\n\n* March 10-12, 2025 (regional congress)\n* March 20, 2025 (board away day)",
+        "We should schedule around the county show in Ludlow during March 14-16.",
+        "I think we ought to schedule around the Federation's big spring conference in Harrogate during March 14-16.",
+        "A Thursday slot would run into conflicts with the choir concert (13th of March this year).",
+    ],
+)
+def test_dates_named_only_to_be_kept_clear_of_are_no_gatherings(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 3 March we sent an email to members announcing the regional summit.", []),
+        ("Due to the snow we have extended the postmark date to Monday, March 10.", []),
+        # a gathering after the sending is still read
+        (
+            "On 3 March we sent the invitations; the social itself is on 14 March.",
+            [("2025-03-14", None, True)],
+        ),
+    ],
+)
+def test_a_day_a_message_was_sent_or_a_postmark_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_bare_ordinal_asked_if_it_would_do_is_offered():
+    assert [start for start, *_ in read("@ana also, tell me if 26th would do.")] == ["2025-02-26"]
+    assert [start for start, *_ in read("Let me know if the 27th works.")] == ["2025-02-27"]
+
+
+def test_a_longer_part_of_day_before_the_start_day_still_joins_the_span():
+    text = "The camp starts on the afternoon of Friday 7 March, and ends after breakfast on Sunday 9 March."
+    assert [(start, end) for start, end, *_ in read(text)] == [("2025-03-07", "2025-03-09")]
+
+
+def test_a_weekday_with_no_space_after_its_comma_is_still_a_date():
+    assert confident("Tuesday,March 11, 2025\n7 to 9 PM\nChurch hall") == [
+        ("2025-03-11T19:00:00+00:00", "2025-03-11T21:00:00+00:00", False)
+    ]
+
+
+def test_a_bare_hour_range_right_before_on_and_its_day_is_that_days_hours():
+    text = "The repair café will be held at the hall from 10-2 on Saturday, March 15th."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T14:00:00+00:00", False)]
+
+
+def test_a_range_whose_end_is_given_roughly_still_ends_there():
+    text = "Saturday, March 15, from 10 am to approx. 1 pm. Volunteers will be clearing the brook."
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The dates for the camp have been fixed today, and they are: 24th - 28th April.",
+            ("2025-04-24", "2025-04-28"),
+        ),
+        ("To agree the open day, Thursday 13 March was chosen and the posters agreed.", ("2025-03-13", None)),
+    ],
+)
+def test_a_date_said_after_or_before_to_have_been_chosen_is_read(text, expected):
+    assert [(start, end) for start, end, *_ in confident(text)] == [expected]
+
+
+def test_a_meeting_cancelled_and_replaced_with_one_on_a_new_date_gives_the_new_date():
+    text = "The 10 March members meeting is cancelled and replaced with a special meeting on March 13th"
+    assert [start for start, *_ in confident(text)] == ["2025-03-13"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The meeting was postponed a week, so it will now be held at 7:00 pm next Thursday 27th February.",
+            ("2025-02-27T19:00:00+00:00", None, False),
+        ),
+        (
+            "Because of the storm we are postponing our planned March 2nd meeting by a week until Sunday March 9th (7pm).",
+            ("2025-03-09T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_the_new_date_of_a_postponement_said_further_on_is_read(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_the_dated_start_of_a_weekly_series_is_a_one_off_mention_not_the_series():
+    text = "The coding club will meet from 3:00-4:30 each Wednesday starting March 12."
+    mentions = read_times(text, FEB, LONDON)
+    assert [(mention_as_json(m)["start"], m.recurring) for m in mentions] == [
+        ("2025-03-12T15:00:00+00:00", False)
+    ]
+
+
+def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
+    text = "The calls are every two weeks, on Tuesdays 5pm UTC.\nNext one is Tuesday March 4th"
+    assert confident(text) == [("2025-03-04T17:00:00+00:00", None, False)]
+
+
+def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
+    text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
+    assert confident(text) == []
+
+
+def test_the_sun_is_not_sunday():
+    assert confident("WHEN: Friday, March 7th as the sun goes down (about 6pm)") == [
+        ("2025-03-07T18:00:00+00:00", None, False)
+    ]
+
+
+def test_a_numeric_date_with_its_weekday_in_brackets_is_a_date():
+    mentions = read_times("How about 3/9 (Sunday)?", FEB, "America/Chicago")
+    assert [mention_as_json(m)["start"] for m in mentions] == ["2025-03-09"]
+    assert [start for start, *_ in confident("How about 9/3 (Sunday)?")] == ["2025-03-09"]
+
+
+def test_a_dotted_afternoon_clock_is_clear_enough_to_be_the_days_time():
+    assert confident("Saturday 8th March\n\nClimate march - gather 14.30 by the clock tower.") == [
+        ("2025-03-08T14:30:00+00:00", None, False)
+    ]
+
+
+def test_a_four_digit_clock_range_followed_by_local_time_is_read():
+    assert confident("Thursday 13th March, 1830 - 2000 local time\nCommittee Room 2") == [
+        ("2025-03-13T18:30:00+00:00", "2025-03-13T20:00:00+00:00", False)
+    ]
+
+
+def test_a_holiday_whose_name_is_its_date_dates_a_gathering_given_a_clock():
+    assert confident("Christmas Eve will be lovely. First there is a carol service at 4.30pm.") == [
+        ("2025-12-24T16:30:00+00:00", None, False)
+    ]
+    assert confident("The day after, which is Halloween, the pumpkin supper will begin at 6pm.") == [
+        ("2025-10-31T18:00:00+00:00", None, False)
+    ]
+    # named alone, a holiday is no gathering; named beside a date, it names something else
+    assert confident("Merry Christmas Eve to all our members!") == []
+    assert confident("Wednesday, Oct 29 - Halloween Market Event, 3-7pm") == [
+        ("2025-10-29T15:00:00+00:00", "2025-10-29T19:00:00+00:00", False)
+    ]
+
+
+def test_each_day_of_a_schedule_listed_under_a_weekday_series_takes_its_clock():
+    text = (
+        "Craft club, every other Tuesday at 7:00pm.\nBring what you can.\n\nthe schedule:\n"
+        "Tues Mar 4th - Embroidery\nTues Mar18th - Knitting\nTues Apr 1st - Felting"
+    )
+    assert confident(text) == [
+        ("2025-03-04T19:00:00+00:00", None, False),
+        ("2025-04-01T19:00:00+01:00", None, False),
+    ]
+
+
+def test_please_arrive_from_a_clock_and_be_finished_by_another_is_the_days_hours():
+    text = (
+        "Please arrive on Saturday 15th March from 10.00 am and be finished by 1.00 pm with your cars parked."
+    )
+    assert confident(text) == [("2025-03-15T10:00:00+00:00", "2025-03-15T13:00:00+00:00", False)]
+
+
+def test_a_month_with_its_days_in_brackets_is_a_date_or_span():
+    text = "The two festivals are still planned for June (8-11) and October (19-23)."
+    assert [(start, end) for start, end, *_ in confident(text)] == [
+        ("2025-06-08", "2025-06-11"),
+        ("2025-10-19", "2025-10-23"),
+    ]
+    assert [start for start, *_ in confident("Committee meetings in April (22nd) and September")] == [
+        "2025-04-22"
+    ]
+    assert confident("Members may (1) vote by post or (2) attend.") == []
+
+
+def test_a_month_first_span_with_the_last_days_weekday_written_is_one_span():
+    text = "The summit happens Tuesday, March 18-Wednesday, 19, 2025, in Leeds."
+    assert [(start, end) for start, end, *_ in confident(text)] == [("2025-03-18", "2025-03-19")]
