@@ -518,7 +518,6 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
     found: list[re.Match[str]] = []
-    tried: dict[int, re.Match[str] | None] = {}  # a word start before two digits is tried once
     covered = start
     for digit in digits:
         if digit < covered:
@@ -527,9 +526,7 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
             at = word.start()
             if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
-            if at not in tried:
-                tried[at] = P.DATE_RE.match(work, at, end)
-            m = tried[at]
+            m = P.DATE_RE.match(work, at, end)
             if m is not None and m.end() > digit:
                 found.append(m)
                 covered = m.end()
