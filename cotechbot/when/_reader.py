@@ -518,6 +518,7 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
     found: list[re.Match[str]] = []
+    missed: set[int] = set()  # a word before two digits that starts no date is tried once
     covered = start
     for digit in digits:
         if digit < covered:
@@ -526,8 +527,13 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
             at = word.start()
             if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
+            if at in missed:
+                continue
             m = P.DATE_RE.match(work, at, end)
-            if m is not None and m.end() > digit:
+            if m is None:
+                if at != digit:  # (only a word before the digit can come up again, for the next digit)
+                    missed.add(at)
+            elif m.end() > digit:
                 found.append(m)
                 covered = m.end()
                 break
