@@ -303,6 +303,8 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
     # With no time, only "next/this/on Thursday" said of a gathering ("see you next Thursday") counts.
     if item.time is None and not (mod in _NAMED_WEEKDAY and has_event_word):
         return None
+    if mod == "next week":
+        return ctx.today + timedelta(days=7 - ctx.today.weekday() + item.first.weekday)
     ahead = (item.first.weekday - ctx.today.weekday()) % 7
     if ahead == 0 and mod not in ("this", "this coming") and not _later_today(item, ctx):
         ahead = 7

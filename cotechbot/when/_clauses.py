@@ -47,7 +47,7 @@ CANCELLED_RE = re.compile(
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+)?$"
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+|next\s+week\s+)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
@@ -72,7 +72,9 @@ PAST_RE = re.compile(
     r"(?!need|embed|feed|seed|speed|proceed|succeed|exceed|shed|bed|wed|bleed|breed|plead|schedul|plann|propos|intend"
     # "I just wanted to check", "I wondered if": politeness, not the past
     r"|wanted\s+to|wondered)"
-    r"[a-z]{2,}ed)\b",
+    # "at the AGM on November 20th we said goodbye to…": a pronoun and an irregular past tense too
+    r"(?:[a-z]{2,}ed|said|saw|heard|spent|gave|took|told|won|lost|sang|ate|drank|built|found|felt|brought"
+    r"|bought|wrote|taught|sat|kept|led))\b",
     _I,
 )
 FUTURE_RE = re.compile(
@@ -90,7 +92,7 @@ EVENT_RE = re.compile(
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
-    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
+    r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join(?:ing)?\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"
     # "look forward to seeing you", "I'll be there" (not "I can't be there": an absence)
     r"|forward\s+to\s+seeing\s+you|(?<!n't\s)(?<!n’t\s)(?<!not\s)be\s+there"
     r"|meetup|kick(?:s|ing)?\s+off|doors\s+open|met|gathered|attended|came|visit(?:ed)?|weekend|fortnight"
@@ -98,10 +100,23 @@ EVENT_RE = re.compile(
     r"|make\s+it|come\s+(?:along|out|by|down)|drop\s+in|open\s+(?:day|night|evening)|f[eê]te|repair\s+caf[eé]|who(?:'s|\s+is)\s+coming"
     r"|potluck|picnic|quiz|hack\s+night|work\s*day|work\s+party"
     r"|open\s+house|screening|concert|gig|tour|course|seminar|panel|camp"
+    # what a club or a hall puts on: "the Art Exhibition tomorrow", "an online fundraiser", "a DVD night",
+    # "Field Day", "will throw open its doors", "we are hosting"
+    r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
+    r"|throws?\s+open|(?:is|are|be)\s+hosting"
+    # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
+    r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
+    # lessons and classes, a choir's rehearsals, a cycling club's rides
+    r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
     _I,
 )
+
+
+# The longest verbless lead of a clause read as sharing the verb of the clause before it.
+_SHARED_LEAD = 40
+_VERB_RE = re.compile(r"\b(?:is|are|was|were|will|shall|be|has|have|had|'s|'ll)\b|'s\b|'ll\b", _I)
 
 
 class Clauses:
@@ -168,6 +183,19 @@ class Clauses:
         if start not in self._milestone:
             self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
         return self._milestone[start]
+
+    def shares_milestone(self, offset: int) -> bool:
+        """ "release the beta on 3 March and the final version on 10 March": a clause opened by "and" that has no
+        verb or gathering of its own before ``offset`` shares the milestone of the clause before it."""
+        start, _ = self.bounds(offset)
+        if start < 5 or offset - start > _SHARED_LEAD or self._sentence[start - 5 : start].lower() != " and ":
+            return False
+        lead = self._sentence[start:offset]
+        if _VERB_RE.search(lead) or EVENT_RE.search(lead):
+            return False
+        before_start, _ = self.bounds(start - 6)
+        # (each clause's words are read once, so a clause of many dates stays linear)
+        return self.milestone(before_start) and not self.gathering(before_start)
 
     def quiet(self) -> bool:
         """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""

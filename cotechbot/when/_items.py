@@ -265,6 +265,20 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
         )
+    elif (
+        mod in ("", "on")
+        and _alternating_after(work, m.end())
+        and not P.SERIES_START_BEFORE_RE.search(before)
+    ):
+        item.weekday_mod = "every"  # "a seminar (Wednesday, 3:30 pm) every other week": no sure next date
+    elif (
+        mod in ("", "on")
+        and "week" in before + after
+        and (P.NEXT_WEEK_BEFORE_RE.search(before) or P.NEXT_WEEK_AFTER_RE.match(after))
+    ):
+        item.weekday_mod = (
+            "next week"  # "next week Monday", "on Tuesday next week": in the week after this one
+        )
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     _read_recurrence(item, mod, work, lead, before)
@@ -274,7 +288,43 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
             work, habit_from, habit.start()
         ):
             item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
+        elif "weekly" in work[max(0, m.start() - _WEEKLY_REACH) : m.start()].lower() and (
+            (weekly := P.WEEKLY_BEFORE_RE.search(work, max(0, m.start() - _WEEKLY_REACH), m.start()))
+            and not P.HABIT_COUNTED_RE.search(work, weekly.end(), m.start())
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "our weekly meetup, Tuesday at 7": the habit
+        elif "/" in work[m.end() : m.end() + _SEASONS_REACH] and P.BOTH_SEASONS_AFTER_RE.match(
+            work, m.end(), m.end() + _SEASONS_REACH
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "Wednesday at 2:00pm EST/EDT": a standing slot
     return item
+
+
+# How far before a weekday a gathering called weekly is looked for.
+_WEEKLY_REACH = 60
+# How far after a weekday a clock's zone in both seasons is looked for.
+_SEASONS_REACH = 40
+
+
+# How far after a weekday "every other week" is looked for.
+_ALTERNATING_REACH = 80
+
+
+def _alternating_after(work: str, end: int) -> bool:
+    """ "Wednesday, 3:30 pm, … every other week", "Thursdays at 7, fortnightly": a weekday whose sentence goes on to
+    say the gathering skips weeks has no next date anyone could be sure of (as "every other Wednesday" has none)."""
+    window = work[end : end + _ALTERNATING_REACH].lower()
+    if "week" not in window and "fortnight" not in window:
+        return False
+    found = P.ALTERNATING_AFTER_RE.match(work, end, end + _ALTERNATING_REACH)
+    # "on Thursday, once every 4 weeks, starting on January 16": the dated first day is read instead
+    return found is not None and P.SERIES_START_AFTER_RE.match(work, found.end(), found.end() + 40) is None
 
 
 _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
@@ -577,7 +627,7 @@ def announced_month(
         return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
-        if _gathering_asked_about(m, bounds):
+        if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):
             return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)
         return None
     if said.group("which").lower() == "next":
@@ -586,6 +636,23 @@ def announced_month(
         )
         return year, month, None
     return None, None, None
+
+
+def _gathering_ahead_on(m: re.Match[str], bounds: tuple[int, int]) -> bool:
+    """ "hope to see you on the 12th", "join us in Boston on the 15th": a day alone that the writer invites
+    the readers to meet on is the next such day, when nothing in the sentence tells it in the past (a plain
+    statement, "the next call is on the 24th", still leaves its month to the thread)."""
+    work = m.string
+    if not m.group("announced").lower().startswith("on"):
+        return False
+    start = max(bounds[0], m.start() - _GATHERING_REACH)
+    window = work[start : m.start()].lower()
+    if "see" not in window and "join" not in window:
+        return False
+    return (
+        P.INVITED_ON_RE.search(work, start, m.start()) is not None
+        and C.PAST_RE.search(work, bounds[0], bounds[1]) is None
+    )
 
 
 def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:

@@ -105,7 +105,8 @@ _LONE_CLOCK_SENTENCE = 60
 # How far before its first digit a date may start ("Wednesday, the 4th", "Thursday, September 5").
 _DATE_LEAD = 32
 # "next Thursday", "on Tuesday": a weekday said of one particular day.
-_NAMED_WEEKDAY = ("next", "this", "coming", "this coming", "on")
+# ("next week": "next week Monday", "Monday next week": that weekday of the week after this one)
+_NAMED_WEEKDAY = ("next", "this", "coming", "this coming", "on", "next week")
 _AMBIGUOUS_MONTH_WORDS = {"may", "march", "mar"}
 
 

@@ -86,10 +86,11 @@ SO_CALLED_OFF_AFTER_RE = re.compile(
     _I,
 )
 
-# "has postponed its AGM until 1 October": "until" after a postponement made names the new date, not a deadline
+# "has postponed its AGM until 1 October", "meeting rescheduled until 2 March": "until" after a postponement made
+# names the new date, not a deadline
 # (a permission "allowed to postpone AGMs until 30 April" is a window, so the bare verb does not count).
 POSTPONED_UNTIL_BEFORE_RE = re.compile(
-    r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back)\b"
+    r"\b(?:postpon(?:ed|ing)|delay(?:ed|ing)|deferr(?:ed|ing)|pushed\s{1,3}back|re-?schedul(?:ed|ing)|put\s{1,3}back)\b"
     # ("postponing our scheduled Aug 7th meeting by one week until Sunday August 14th")
     r"[^.!?\n]{0,50}?\b(?:until|till)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
     _I,
@@ -383,7 +384,9 @@ FROM_OPENING_RE = re.compile(
 TIMELINE_LABEL_AFTER_RE = re.compile(
     # (or set apart by a run of spaces, as a table's columns are)
     r"(?:[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}|[ \t]{2,40})[^\n:]{0,60}?\b(?:deadline|due\s+date|closing\s+date|cut-?off|sent\s+out"
-    r"|(?:published|circulated|made\s+available|announced|notified))\b",
+    r"|(?:published|circulated|made\s+available|announced|notified)"
+    # "05/31: Endgame done", "3 June - docs complete": a step finished that day
+    r"|done|complete[sd]?|finished|merged|shipped|tagged|frozen)\b",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
@@ -476,5 +479,36 @@ AVOID_HEADING_RE = re.compile(
 SENT_AFTER_RE = re.compile(
     r"[\s,]{0,3}(?:we|i|they|she|he)\s{1,3}(?:just\s{1,3}|also\s{1,3}|then\s{1,3})?"
     r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
+    _I,
+)
+# After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
+# available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
+# between, or the words are a condition: "if you're not available").
+UNAVAILABLE_AFTER_RE = re.compile(
+    r"(?:(?:\bnot|n't|n’t|\bnever)\s{1,3}(?:be\s{1,3})?available|\bunavailable)\b", _I
+)
+UNAVAILABLE_CONDITION_RE = re.compile(r"\b(?:if|unless|whether|when|who|anyone)\b", _I)
+# Right before a date: "with International Beer Day falling on Friday 5 August", "Mental Health Week running from
+# June 11-17": a named day, week or month of observance, not a gathering.
+OBSERVANCE_BEFORE_RE = re.compile(
+    r"(?:(?-i:Day)s?\s{1,3}(?:(?:is|will\s{1,3}be)\s{1,3})?(?:falls|falling|fell)"
+    r"|(?-i:Week|Month|Fortnight)\s{1,3}(?:(?:is|will\s{1,3}be)\s{1,3})?(?:falls|falling|fell|runs|running|ran))"
+    r"\s{1,3}(?:on\s{1,3}|from\s{1,3})?(?:the\s{1,3})?$",
+    _I,
+)
+OBSERVANCE_HINTS = ("fall", "fell", "run", "ran")
+# Right after a date: "the forum on February 2nd was a great success", "Saturday's litter-pick went well": how a
+# gathering went is told once it is over, whatever else the sentence says ahead.
+WENT_AFTER_RE = re.compile(
+    r"[\s,)]{0,3}(?:(?:was|were)\s{1,3}(?:(?:a|an|such\s{1,3}a|so|very|really|truly|hugely)\s{1,3})?"
+    r"(?:great|huge|big|real|resounding|terrific|successful|success|well[\s-]attended|packed|fun|brilliant|excellent"
+    r"|fantastic|wonderful|lovely|enjoyable|productive|memorable)"
+    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly))\b",
+    _I,
+)
+# Right before a span of days: "put someone up during the period August 5th to 10th", "for the period 1-14 May":
+# a stretch of days something holds over, not a gathering.
+PERIOD_OF_DAYS_BEFORE_RE = re.compile(
+    r"\b(?:during|for|over|throughout|in)\s{1,3}the\s{1,3}period\s{1,3}(?:of\s{1,3}|from\s{1,3}|between\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )

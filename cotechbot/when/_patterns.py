@@ -315,6 +315,13 @@ OFFERED_DAYS_RE = re.compile(
     rf"(?(announced){_ANNOUNCED_DAY_END}|(?![\w-]|{SP0}(?:of{SP})?{MON}|{SP}of\b))",
     _I,
 )
+# "hope to see you on the 12th", "seeing many of you on the 23rd", "join us … on the 15th": the writer meeting
+# the readers, so a day alone after it is a gathering's (see ``_items._gathering_ahead_on``).
+INVITED_ON_RE = re.compile(
+    rf"\b(?:see(?:ing)?{SP}(?:(?:many|some|all|lots|most|more|each|both){SP}of{SP})?(?:you|y'all|everyone|everybody)"
+    rf"|join(?:ing)?{SP}(?:us|me))\b",
+    _I,
+)
 # "The 20th would work too", "the 5th or 12th suits me", "would 23rd be better?": days offered by what is said
 # of them after.
 OFFERED_DAYS_AFTER_RE = re.compile(
@@ -641,7 +648,29 @@ RECURRING_BEFORE_RE = re.compile(
     r"|\b(?:fortnightly|bi-?weekly)\s+$",
     _I,
 )
+# Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.
+ALTERNATING_AFTER_RE = re.compile(
+    r"[^.!?\n]{0,80}?\b(?:every\s{1,3}(?:other|second|alternate|two|2|three|3|four|4)\s{1,3}weeks?|alternate\s{1,3}weeks"
+    r"|fortnightly|bi-?weekly)\b",
+    _I,
+)
+SERIES_START_AFTER_RE = re.compile(r"[^.!?\n]{0,40}?\b(?:start(?:s|ing)?|beginning|from|commencing)\b", _I)
+# "Wednesday at 2:00pm EST/EDT", "Thursdays 15:00 CET/CEST": a weekday's clock given in a zone's winter and
+# summer names at once holds across the clock change, so it names a standing weekly slot, not one day.
+BOTH_SEASONS_AFTER_RE = re.compile(
+    r"[^.!?\n]{0,30}?(?-i:\b(?:[A-Z]{1,2}ST/[A-Z]{1,2}DT|[A-Z]{1,2}DT/[A-Z]{1,2}ST|CET/CEST|CEST/CET|GMT/BST|BST/GMT"
+    r"|AEST/AEDT|AEDT/AEST|NZST/NZDT|NZDT/NZST)\b)"
+)
+# Before a bare weekday, in its sentence: "Weekly meetings are back on, Tuesday midday", "our weekly Tuesday meetup".
+WEEKLY_BEFORE_RE = re.compile(r"(?<![\w-])weekly\b[^.!?\n]{0,60}$", _I)
+# "Starting Tuesday, every other week": the series' first day is named.
+SERIES_START_BEFORE_RE = re.compile(
+    r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I
+)
 
+# "next week Monday", "Tuesday next week", "Friday of next week": a weekday of the week after the post's.
+NEXT_WEEK_BEFORE_RE = re.compile(r"\bnext[ \t]{1,3}week[ \t,]{0,3}(?:on[ \t]{1,3})?$", _I)
+NEXT_WEEK_AFTER_RE = re.compile(r"[ \t,]{0,3}(?:of[ \t]{1,3})?next[ \t]{1,3}week\b", _I)
 # "Our community meetings are on Wednesday at 1PM": gatherings said in the plural and the present meet on that
 # weekday as a habit (unless counted out: "the next two meetings are on Tuesday and Thursday").
 HABIT_BEFORE_RE = re.compile(

@@ -169,10 +169,14 @@ class _Taken:
 
 def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
     work = text.translate(_NORMALISE)
-    if work.startswith(">") or "\n>" in work:
+    quoted = work.startswith(">") or "\n>" in work
+    if quoted:
         work = _QUOTE_MARKS_RE.sub(lambda m: " " * len(m.group()), work)
     if "`" in work or "<code" in work or "<pre" in work:
-        work = _blanked(work, [m.span() for m in P.CODE_RE.finditer(work)])
+        # a block fenced as ```meta holds the post's own details (UTCTime: …, Duration: …), not code to quote
+        work = _blanked(
+            work, [m.span() for m in P.CODE_RE.finditer(work) if not m.group().startswith("```meta\n")]
+        )
     exact: list[ExactMoment] = []
     if "data-date" in work or "[date" in work or "[event" in work:
         exact.extend(read_cooked(work))
@@ -188,7 +192,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     signals = _Signals(work, lowered)
     if not (signals.digits or signals.words or exact):
         return []
-    starts = _sentence_starts(work, lowered)
+    starts = _sentence_starts(work, lowered, quoted)
     # Only sentences holding a tell-tale (or exact markup) are read at all.
     hot = sorted(
         {bisect.bisect_right(starts, at) - 1 for at in signals.digits}
@@ -764,7 +768,7 @@ _LINE_MAY_JOIN_RE = re.compile(
 )
 
 
-def _sentence_starts(work: str, lowered: str) -> list[int]:
+def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     dotted_days = [d.span() for d in S.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
@@ -790,7 +794,8 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
                     )
                 )
             ) or (
-                lowered[max(0, at - 9) : at].rstrip(" \t").endswith(P.LINE_GOES_ON)
+                lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
+                or (quoted and _quoted_line_wraps(work, at))
                 or (
                     work[after : after + 1] in P.BULLETS
                     and P.BULLET_CLOCK_LINE_RE.match(work, after)
@@ -814,6 +819,26 @@ def _sentence_starts(work: str, lowered: str) -> list[int]:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
         starts.append(after)
     return starts
+
+
+# The shortest quoted line read as hard-wrapped mid-sentence.
+_WRAPPED_LINE = 55
+# (the quote marks are blanked to spaces before sentences are cut)
+_QUOTED_WRAP_RE = re.compile(r"[ \t]{1,5}[A-Za-z0-9(]")
+
+
+def _quoted_line_wraps(work: str, newline: int) -> bool:
+    """ "> … we plan on releasing Ubuntu 8.10" / "> Intrepid Ibex on October 30th.": a long quoted line ending
+    with no stop, followed by a quoted line of text, is a mail's hard wrap inside one sentence."""
+    line_start = work.rfind("\n", max(0, newline - 200), newline) + 1
+    if line_start == 0 and newline > 200:
+        return False
+    return (
+        newline - line_start >= _WRAPPED_LINE
+        and work.startswith(" ", line_start)
+        and (work[newline - 1].isalnum() or work[newline - 1] == ",")
+        and _QUOTED_WRAP_RE.match(work, newline + 1) is not None
+    )
 
 
 def _place_between_date_and_time_labels(work: str, newline: int, line_start: int) -> bool:

@@ -446,6 +446,8 @@ def _read_sentence(
     _attach_times(items, times, work, ctx.today)
     items.extend(_clock_alternatives(items, times, work))
     items.extend(S.more_sessions(items, times, work))
+    if len(times) > 1 and len(items) == 1:
+        items.extend(S.sessions_of_a_dated_day(items, times, work))
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
     _series_starts(items, sentence, ctx)
@@ -502,10 +504,14 @@ def _read_sentence(
             and N.HISTORIC_YEAR_AFTER_RE.match(work, item.span[1])
         ):
             continue  # "James Aitken (28 September 1752 – 10 March 1777)": a date in history
+        if item.kind == "range" and "period" in before_lowered and N.PERIOD_OF_DAYS_BEFORE_RE.search(before):
+            continue  # "during the period August 5th to 10th": a stretch of days, not a gathering
         if "window" in item.flags:
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
+        if _unavailable_after(work, item.span[1], bounds[1]):
+            continue  # "This Friday, I'm not available until after 3pm": someone unavailable, not a gathering
         if N.SENT_AFTER_RE.match(work, tail, after_end):
             continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
         if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
@@ -556,6 +562,12 @@ def _read_sentence(
             continue  # "# Cancelled!" / "See you in the new year!" / "# Community Meeting 2022-12-19": called off
         if C.line_above_is_an_issue_title(work, item.span):
             continue  # "Plotholders' Newsletter" / "May 13th 2019": the issue's date
+        if (
+            item.time is None
+            and any(hint in before_lowered for hint in N.OBSERVANCE_HINTS)
+            and N.OBSERVANCE_BEFORE_RE.search(before)
+        ):
+            continue  # "with World Book Day falling on Thursday 6 March": a day of observance
         if not holiday and N.HOLIDAY_AFTER_RE.match(work, tail, min(bounds[1], tail + 60)):
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
@@ -599,9 +611,13 @@ def _read_sentence(
             if not include_deadlines:
                 continue
             flags.append("deadline")
-        if any(
-            word in before_lowered for word in N.PAST_REFERENCE_HINTS
-        ) and N.PAST_REFERENCE_BEFORE_RE.search(before):
+        if (
+            any(word in before_lowered for word in N.PAST_REFERENCE_HINTS)
+            and N.PAST_REFERENCE_BEFORE_RE.search(before)
+        ) or (
+            (sentence_lowered.find("w", tail - bounds[0], after_end - bounds[0]) != -1)
+            and N.WENT_AFTER_RE.match(work, tail, after_end)
+        ):
             past = True  # "as decided at the meeting on 17 June": a meeting already held, whatever the tense
             flags.append("past")
         chosen = item.time is None and bool(
@@ -625,7 +641,7 @@ def _read_sentence(
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
-            if clauses.milestone(offset):
+            if clauses.milestone(offset) or clauses.shares_milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if (
                 item.kind == "day"
@@ -710,6 +726,24 @@ def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
         and day.year is not None
         and day.month is not None
         and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+    )
+
+
+# How far after a date a word of being unavailable is looked for.
+_UNAVAILABLE_REACH = 70
+
+
+def _unavailable_after(work: str, date_end: int, sentence_end: int) -> bool:
+    """ "Nov 6-8 unfortunately, so the office won't be available then": a date followed, in its sentence and with
+    no gathering or condition between, by words saying someone or somewhere is not available is no gathering."""
+    end = min(sentence_end, date_end + _UNAVAILABLE_REACH)
+    if "available" not in work[date_end:end].lower():
+        return False
+    found = N.UNAVAILABLE_AFTER_RE.search(work, date_end, end)
+    return (
+        found is not None
+        and C.EVENT_RE.search(work, date_end, found.start()) is None
+        and N.UNAVAILABLE_CONDITION_RE.search(work, date_end, found.start()) is None
     )
 
 

@@ -265,10 +265,13 @@ def _line_end(work: str, at: int) -> int:
     return len(work) if end == -1 else end
 
 
+_PROGRAMME_GAP = 6  # the most blank space between a programme's lines (a blank line, its spaces)
+
+
 def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
     each line that opens with a clock (and names no date) a session on that day."""
-    for at, (index, bounds, found) in enumerate(read):
+    for at, (_, bounds, found) in enumerate(read):
         if (
             found.times
             or len(found.items) != 1
@@ -278,9 +281,13 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
         ):
             continue
         sessions: list[_Sentence] = []
-        for next_index, next_bounds, following in read[at + 1 :]:
+        last_end = bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            # the programme's lines follow one another, or are set apart by a blank line each
+            # ("Sunday, 16 November" / "" / "9:00 AM - 9:30 AM Coffee" / "" / "9:30 AM - 12:45 PM AGM")
             if (
-                next_index != index + 1 + len(sessions)
+                next_bounds[0] - last_end > _PROGRAMME_GAP
+                or work[last_end : next_bounds[0]].strip()
                 or following.items
                 or not following.times
                 or not following.times[0].start.strong
@@ -288,6 +295,7 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
             ):
                 break
             sessions.append(following)
+            last_end = next_bounds[1]
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
         for following in sessions:
@@ -383,6 +391,55 @@ def more_sessions(items: list[_Item], times: list[_Time], work: str) -> list[_It
         other.claimed = True
         made.append(replace(item, time=other, flags=list(item.flags), span=item.span))
     return made
+
+
+# Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).
+_SESSIONS_GLUE_RE = re.compile(
+    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}", re.IGNORECASE
+)
+# …but a clock said to end, close or send people home is the day's end, not a session.
+_SESSION_ENDS_RE = re.compile(
+    r"\b(?:ends?|ending|finish|finishes|finishing|close[sd]?|closing|until|till|wraps?|wrapping|done|over|leave|home"
+    r"|break|lunch)\b",
+    re.IGNORECASE,
+)
+_DAY_SESSIONS_REACH = 160  # how far from the date the last of its sessions' clocks may stand
+
+
+def sessions_of_a_dated_day(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
+    """ "Sunday, June 26: Pancake Breakfast starts at 9 a.m.; 3-5 p.m. Meat Draw": one date written first and
+    given no clock, then two or more clear clocks in time order, each after the last and set apart by "and" and a
+    named thing or by a ";", are the sessions of that day."""
+    if len(items) != 1 or len(times) < 2 or len(times) > 4:
+        return []
+    item = items[0]
+    if item.kind not in ("day", "relday") or item.time is not None or item.recurrence is not None:
+        return []
+    if times[-1].span[1] - item.span[1] > _DAY_SESSIONS_REACH or times[0].span[0] < item.span[1]:
+        return []
+    zone = times[0].start.zone
+    for prior, found in zip(times, times[1:], strict=False):
+        gap = work[prior.span[1] : found.span[0]]
+        prior_last = prior.end or prior.start
+        if (
+            found.claimed
+            or not found.start.strong
+            or found.start.zone != zone
+            or (found.start.hour, found.start.minute) < (prior_last.hour, prior_last.minute)
+            or (
+                prior.end is None
+                and (found.start.hour, found.start.minute) == (prior.start.hour, prior.start.minute)
+            )
+            or not _SESSIONS_GLUE_RE.search(gap)
+            or _SESSION_ENDS_RE.search(gap)
+        ):
+            return []
+    if times[0].claimed or not times[0].start.strong:
+        return []
+    for found in times:
+        found.claimed = True
+    item.time = times[0]
+    return [replace(item, time=found, flags=list(item.flags), span=item.span) for found in times[1:]]
 
 
 def quoted_options(times: list[_Time], first: int, gap: str, work: str) -> bool:

@@ -2147,7 +2147,8 @@ def test_the_next_one_of_a_weekly_slot_named_by_date_takes_the_slots_clock():
 
 def test_a_month_named_for_another_event_in_the_sentence_before_gives_no_month():
     text = "We'll plan our September garden party at the call. Hope to see you on the 11th!"
-    assert confident(text) == []
+    # Not September's 11th: the invitation's own day is the next 11th (see the invited-day test below).
+    assert confident(text) == [("2025-03-11", None, True)]
 
 
 def test_the_sun_is_not_sunday():
@@ -2221,3 +2222,236 @@ def test_a_month_with_its_days_in_brackets_is_a_date_or_span():
 def test_a_month_first_span_with_the_last_days_weekday_written_is_one_span():
     text = "The summit happens Tuesday, March 18-Wednesday, 19, 2025, in Leeds."
     assert [(start, end) for start, end, *_ in confident(text)] == [("2025-03-18", "2025-03-19")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Next Tuesday I am not available before 4pm for the help desk.", []),
+        ("We are in Leeds 10-12 March, sadly, so the shared office won't be available then.", []),
+        # a gathering named between, or a condition, keeps the date
+        (
+            "On 12 March the meeting is at 3pm, though Sam is unavailable.",
+            [("2025-03-12T15:00:00+00:00", None, False)],
+        ),
+        ("Let's meet on 12 March; if you are not available, say so.", [("2025-03-12", None, True)]),
+    ],
+)
+def test_a_date_someone_or_somewhere_is_not_available_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The reading group meets (Thursday, 6 pm, room 4) every other week during term.", []),
+        ("Our choir practises on Monday at 7pm, fortnightly.", []),
+        # a weekly habit, or a named first day, is still read
+        ("The choir practises on Monday at 7pm every week.", [("2025-02-24T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_weekday_later_said_to_skip_weeks_has_no_sure_next_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At the quiz night on 3 February we said farewell to our long-serving treasurer.", []),
+        ("At our open day on 8 February they gave out seedlings to every visitor.", []),
+        # what someone said about a gathering ahead is still read
+        ("As we said, the next social is on 5 March.", [("2025-03-05", None, True)]),
+    ],
+)
+def test_a_gathering_told_with_an_irregular_past_verb_is_past(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("With World Book Day falling on Thursday 6 March, the library has a display.", []),
+        ("Volunteers' Week running from 2 June to 8 June is a chance to say thanks.", []),
+        # a gathering that falls on a day is still read
+        ("Our open day falls on 14 June this year.", [("2025-06-14", None, True)]),
+    ],
+)
+def test_a_named_day_or_week_of_observance_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "> Friends of the allotments, after a long winter of planning we expect to release\n"
+            "> version 2 of the plot map on 14 March.",
+            [],
+        ),
+        # a quoted line that ends its sentence still ends it
+        (
+            "> Friends of the allotments, thank you all for a long winter of hard work.\n"
+            "> Our spring social is on 14 March.",
+            [("2025-03-14", None, True)],
+        ),
+    ],
+)
+def test_a_quoted_line_hard_wrapped_mid_sentence_is_read_as_one_sentence(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We expect to release the first draft on 3 March and the final text on 17 March.", []),
+        # a gathering, or a verb of its own, makes the second clause its own
+        (
+            "We expect to release the first draft on 3 March and the review meeting is on 17 March.",
+            [("2025-03-17", None, True)],
+        ),
+    ],
+)
+def test_a_verbless_clause_after_and_shares_the_milestone_before_it(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our repair cafe on 8 February was a real success, and we can't wait to do more.", []),
+        ("The beach clean on 9 February went really well; next time we will bring more bags.", []),
+        # a gathering said to be going to go well is still ahead
+        ("The beach clean on 9 March will be great fun.", [("2025-03-09", None, True)]),
+    ],
+)
+def test_a_date_followed_by_how_the_gathering_went_is_past(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_weekday_clock_given_in_a_zones_winter_and_summer_names_is_a_standing_slot():
+    mentions = read("Design team: Tuesday at 11:00am PST/PDT in the usual room")
+    assert [m[0] for m in mentions] == ["2025-02-25T11:00:00-08:00"]
+    assert "recurring" in mentions[0][3]
+    # one season's zone names one day
+    assert "recurring" not in read("Design team: Tuesday at 11:00am PST in the usual room")[0][3]
+
+
+def test_a_bare_weekday_after_a_gathering_called_weekly_is_the_weekly_habit():
+    mentions = read("Our weekly knit-and-natter is back, Thursday from 2pm in the hall.")
+    assert [m[0] for m in mentions] == ["2025-02-20T14:00:00+00:00"]
+    assert "recurring" in mentions[0][3]
+    # a weekday counted out ("next Thursday") is one day
+    assert "recurring" not in read("The weekly knit-and-natter moves to next Thursday at 2pm.")[0][3]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can anyone water the beds during the period 3 to 9 March while I'm away?", []),
+        ("Hall hire is discounted for the period from 10 to 20 March.", []),
+        # a gathering over some days is still read
+        ("The festival runs 3 to 9 March.", [("2025-03-03", "2025-03-09", True)]),
+    ],
+)
+def test_days_named_as_a_period_are_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- 12 March: translations done\n- 19 March: website update complete", []),
+        # a step of a timeline that is a gathering is still read
+        ("- 12 March: garden work day", [("2025-03-12", None, True)]),
+    ],
+)
+def test_a_timeline_step_finished_on_a_date_is_no_gathering(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We held two lovely socials on\n\n3 February at 7pm and on 6 February at noon.", []),
+        ("Our next social is on\n\n14 March at 7pm.", [("2025-03-14T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_a_blank_line_after_a_word_that_goes_on_does_not_end_the_sentence(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_day_alone_the_readers_are_invited_to_meet_on_is_the_next_such_day():
+    # Written 20 February 2025: the next 27th is this month's, the next 4th is March's.
+    assert confident("Really looking forward to seeing some of you on the 27th.") == [
+        ("2025-02-27", None, True)
+    ]
+    assert confident("Do come and join us at the allotment on the 4th.") == [("2025-03-04", None, True)]
+    # Told in the past, it is no invitation ahead.
+    assert confident("It was great to see you all on the 4th.") == []
+
+
+def test_a_programme_under_its_date_line_may_set_its_lines_apart_with_blank_lines():
+    text = "Saturday 8 March\n\n10:00 - 12:30 Seed swap\n\n2:00 PM - 4:00 PM Pruning demonstration"
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:30:00+00:00", False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
+
+
+def test_what_a_club_or_hall_puts_on_is_a_gathering():
+    # Thursday 20 February 2025: "this Saturday" is the 22nd, "tomorrow" the 21st.
+    assert confident("The bowls club throws open its clubhouse this Saturday.") == [
+        ("2025-02-22", None, True)
+    ]
+    assert confident("Our spring fundraiser is tomorrow!") == [("2025-02-21", None, True)]
+    assert confident("Bring snacks: the film night is this Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_until_after_a_rescheduling_names_the_new_date():
+    assert confident("Board meeting rescheduled until March 6") == [("2025-03-06", None, True)]
+
+
+def test_a_group_joining_us_on_a_day_is_a_gathering():
+    assert confident("The brass band are joining us on Saturday.") == [("2025-02-22", None, True)]
+
+
+def test_a_dated_day_then_its_sessions_clocks_in_order_are_each_a_session():
+    text = "Saturday 8 March: the plant sale opens at 10 a.m., bring bags; 2-4 p.m. talk on composting."
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T14:00:00+00:00", "2025-03-08T16:00:00+00:00", False),
+    ]
+    # A clock said to end the day is its end, not a second session.
+    assert len(confident("On Saturday 8 March the sale opens at 10 a.m. and closes at 4 p.m.")) == 1
+
+
+def test_a_weekday_said_with_next_week_is_that_weekday_of_the_following_week():
+    # Thursday 20 February 2025: next week runs from Monday 24 February (not tomorrow's Friday).
+    assert confident("The working party meets next week Friday at 10am.") == [
+        ("2025-02-28T10:00:00+00:00", None, False)
+    ]
+    assert confident("Could we shift the call to Friday of next week at 2pm?") == [
+        ("2025-02-28T14:00:00+00:00", None, False)
+    ]
+    assert confident("We have agreed to move the rota meeting to next week Monday.") == [
+        ("2025-02-24", None, True)
+    ]
+
+
+def test_a_block_fenced_as_meta_holds_the_posts_details_not_code():
+    text = "```meta\nUTCTime: 2025-03-04 15:30 UTC\nDuration: 90m\n```\n\nRoadmap review."
+    assert confident(text) == [("2025-03-04T15:30:00+00:00", None, False)]
+    # Other fenced blocks are still code.
+    assert confident("```\ncron: 2025-03-04 15:30 UTC\n```") == []
+
+
+def test_the_first_or_next_one_of_a_series_is_a_gathering():
+    assert confident("We are starting a monthly repair evening. The first one is tomorrow!") == [
+        ("2025-02-21", None, True)
+    ]
+
+
+def test_lessons_classes_rehearsals_a_choir_and_rides_are_gatherings():
+    assert confident("Salsa lessons in the scout hut tomorrow, all welcome.") == [("2025-02-21", None, True)]
+    assert confident("The choir is rehearsing this Saturday morning.") == [("2025-02-22", None, True)]
+    assert confident("Group ride from the café this Sunday.") == [("2025-02-23", None, True)]
