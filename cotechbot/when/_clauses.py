@@ -162,7 +162,11 @@ class Clauses:
             tense = clause_tense(self._sentence, start, end)
             if tense is None:
                 if not self._sentence_read:
-                    self._sentence_tense = clause_tense(self._sentence, 0, len(self._sentence))
+                    # a clause that is the whole sentence has already been read as the sentence
+                    whole = start == 0 and end == len(self._sentence)
+                    self._sentence_tense = (
+                        None if whole else clause_tense(self._sentence, 0, len(self._sentence))
+                    )
                     self._sentence_read = True
                 tense = self._sentence_tense
             self._past[start] = bool(tense)
@@ -225,10 +229,12 @@ class Clauses:
         start, end = self.bounds(offset)
         if start not in self._absences:
             # found once per clause, so a clause of many dates is read in linear time
+            # (the gatherings and moves only matter after an absence: a clause with none skips them)
+            ends = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)]
             self._absences[start] = (
-                [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)],
+                ends,
+                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)] if ends else [],
+                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)] if ends else [],
             )
         absence_ends, *named = self._absences[start]
         last = bisect.bisect_right(absence_ends, offset) - 1
@@ -249,7 +255,12 @@ class Clauses:
         """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
         start, end = self.bounds(offset)
         if start not in self._gathering:
-            self._gathering[start] = EVENT_RE.search(self._sentence, start, end) is not None
+            # the clause's gatherings are already listed when an absence in it was read
+            self._gathering[start] = (
+                bool(self._absences[start][1])
+                if start in self._absences and self._absences[start][0]
+                else EVENT_RE.search(self._sentence, start, end) is not None
+            )
         return self._gathering[start]
 
 

@@ -451,7 +451,8 @@ NOISE_PATTERNS = [
     ),
 ]
 ISO_HINT_RE = re.compile(r"\d[Tt]\d")
-DIGIT_RUN_RE = re.compile(r"\d+")
+# (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
+DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months and "the".
 DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
@@ -508,7 +509,8 @@ BULLET_CLOCK_LINE_RE = re.compile(
     rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
-SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# ("[.!?]+(?=\s)|\n", spelt to open on one character set so the scan skips to its candidates)
+SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\s))")
 # "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
 DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
