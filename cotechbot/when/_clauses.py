@@ -15,7 +15,7 @@ _I = re.IGNORECASE
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     # ("note changed date": the date written is the new one)
-    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed(?!\s+date)|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
+    r"\b(?:cancell?ed|called\s+off|postponed|rescheduled|moved|changed(?!\s+date)|(?:pushed|put)\s+(?:back|forward|out)(?=\s{1,3}(?:to|until|till|by|a|one|two|three|\d|in|into)\b)|brought\s+forward(?=\s{1,3}(?:to|by|a|one|two|three|\d|in|into)\b)|not\s+(?:be\s+)?happening|won't\s+be\s+happening"
     r"|no\s+(?:meeting|call|session|gathering|social)"
     # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
@@ -54,8 +54,17 @@ NEW_DATE_BEFORE_RE = re.compile(
     r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$",
     _I,
 )
+# Right before a date, in its clause: "the cancellation of the juniors' training this Tuesday" calls that day off.
+# (not "after the cancellation of last week's talk the speaker will now come on 5 March": a new date)
+CANCELLATION_OF_BEFORE_RE = re.compile(
+    r"\bcancell?ations?\s{1,3}of\s(?:(?!\b(?:will|now|instead|replac\w{0,4}|moved|to|until)\b)[^,.;:!?\n]){0,50}$",
+    _I,
+)
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
-MOVED_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", _I)
+# ("scheduled to take place from January 23 to 26, is being pushed forward": a span's days, not a move)
+MOVED_FROM_BEFORE_RE = re.compile(
+    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)\bfrom\s+(?:the\s+)?$", _I
+)
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
@@ -153,7 +162,11 @@ class Clauses:
             tense = clause_tense(self._sentence, start, end)
             if tense is None:
                 if not self._sentence_read:
-                    self._sentence_tense = clause_tense(self._sentence, 0, len(self._sentence))
+                    # a clause that is the whole sentence has already been read as the sentence
+                    whole = start == 0 and end == len(self._sentence)
+                    self._sentence_tense = (
+                        None if whole else clause_tense(self._sentence, 0, len(self._sentence))
+                    )
                     self._sentence_read = True
                 tense = self._sentence_tense
             self._past[start] = bool(tense)
@@ -216,10 +229,12 @@ class Clauses:
         start, end = self.bounds(offset)
         if start not in self._absences:
             # found once per clause, so a clause of many dates is read in linear time
+            # (the gatherings and moves only matter after an absence: a clause with none skips them)
+            ends = [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)]
             self._absences[start] = (
-                [m.end() for m in N.ABSENCE_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)],
-                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)],
+                ends,
+                [m.span() for m in EVENT_RE.finditer(self._sentence, start, end)] if ends else [],
+                [m.span() for m in N.RESCHEDULING_RE.finditer(self._sentence, start, end)] if ends else [],
             )
         absence_ends, *named = self._absences[start]
         last = bisect.bisect_right(absence_ends, offset) - 1
@@ -240,7 +255,12 @@ class Clauses:
         """Does the clause at ``offset`` speak of a gathering (a call, a meeting, a chat…)?"""
         start, end = self.bounds(offset)
         if start not in self._gathering:
-            self._gathering[start] = EVENT_RE.search(self._sentence, start, end) is not None
+            # the clause's gatherings are already listed when an absence in it was read
+            self._gathering[start] = (
+                bool(self._absences[start][1])
+                if start in self._absences and self._absences[start][0]
+                else EVENT_RE.search(self._sentence, start, end) is not None
+            )
         return self._gathering[start]
 
 

@@ -329,11 +329,36 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
                 "every",
                 "weekly",
             )  # "Wednesday at 2:00pm EST/EDT": a standing slot
+        elif (
+            mod == ""
+            and (
+                "days" in (listed := work[max(0, m.start() - _LISTED_REACH) : m.start()].lower())
+                or "ings" in listed
+            )
+            and P.PLURAL_SLOT_LISTED_BEFORE_RE.search(work, max(0, m.start() - _LISTED_REACH), m.start())
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "Mondays at 9.30am, Saturday at 6.30pm": a timetable's slot, listed after a weekly one
+        elif mod == "" and (
+            "," in (short := work[max(0, m.start() - _SHORT_LIST_REACH) : m.start()])
+            and P.SHORT_WEEKDAYS_LISTED_BEFORE_RE.search(short)
+            or P.SHORT_WEEKDAY_LISTED_AFTER_RE.match(work, m.end(), m.end() + 12)
+        ):
+            item.weekday_mod, item.recurrence = (
+                "every",
+                "weekly",
+            )  # "Sat, Sun: 7:00 - 21:00", "9.30-4 Tues, Weds, Fri and 9.30-12.30 Saturday": standing days
     return item
 
 
 # How far before a weekday a gathering called weekly is looked for.
 _WEEKLY_REACH = 60
+# How far before a bare weekday a list of weekly slots it belongs to is looked for.
+_LISTED_REACH = 150
+# How far before a bare weekday a list of short weekday names it belongs to is looked for.
+_SHORT_LIST_REACH = 50
 # How far after a weekday a clock's zone in both seasons is looked for.
 _SEASONS_REACH = 40
 

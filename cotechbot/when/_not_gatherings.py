@@ -240,10 +240,19 @@ PAST_REFERENCE_BEFORE_RE = re.compile(
     # ("will be discussed at the 6th July meeting": a meeting still to come)
     # "working groups established at the November 12 Planning Meeting": set up at a meeting already held
     r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
-    r")\b[^.;!?\n]{0,45}$",
+    r")\b[^.;!?\n]{0,45}$"
+    # "some photos and video of our march and rally on Saturday": pictures of a gathering show it held (not "a
+    # slideshow of pictures from Pompeii at our meeting on 1 October", where the date is the showing's)
+    r"|\b(?:photos?|pictures?|pics|videos?|footage)(?:\s{1,3}and\s{1,3}(?:photos?|pictures?|pics|videos?|footage))?"
+    r"\s{1,3}(?:of|from)\s{1,3}(?:our|the|last|that|yesterday's)\s(?:(?!\bat\s)[^.;!?\n]){0,45}$",
     _I,
 )
 PAST_REFERENCE_HINTS = (
+    "photo",
+    "picture",
+    "pics",
+    "video",
+    "footage",
     "as ",
     "brought",
     "raised",

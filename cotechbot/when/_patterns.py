@@ -461,7 +461,8 @@ NOISE_PATTERNS = [
     ),
 ]
 ISO_HINT_RE = re.compile(r"\d[Tt]\d")
-DIGIT_RUN_RE = re.compile(r"\d+")
+# (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
+DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months and "the".
 DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
@@ -518,7 +519,8 @@ BULLET_CLOCK_LINE_RE = re.compile(
     rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
-SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s)|\n")
+# ("[.!?]+(?=\s)|\n", spelt to open on one character set so the scan skips to its candidates)
+SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\s))")
 # "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
 DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
@@ -672,6 +674,25 @@ BOTH_SEASONS_AFTER_RE = re.compile(
 )
 # Before a bare weekday, in its sentence: "Weekly meetings are back on, Tuesday midday", "our weekly Tuesday meetup".
 WEEKLY_BEFORE_RE = re.compile(r"(?<![\w-])weekly\b[^.!?\n]{0,60}$", _I)
+# Before a bare weekday, in its sentence: a plural weekday slot with its clock, then a list's comma or "and"
+# ("Mondays at 9.30am, Saturday at 6.30pm", "Tuesday evenings at 8 and Saturday at 10"): the weekday is listed
+# in the same timetable.
+PLURAL_SLOT_LISTED_BEFORE_RE = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)(?:days|day\s{1,3}(?:mornings|afternoons|evenings|nights))\b"
+    r"[^.!?\n]{0,20}?\d(?:[^.!?\n]|\.(?=\d)){0,120}?(?:,|;|\band)\s{0,3}$",
+    _I,
+)
+# Before a bare weekday: short weekday names written as a list ("Sat, Sun", "Tues, Weds, Fri and 9.30-12.30
+# Saturday") name standing days of a timetable, not one dated day.
+SHORT_WEEKDAYS_LISTED_BEFORE_RE = re.compile(
+    r"(?<![\w'’])(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?,\s{0,2}"
+    r"(?:(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?(?![\w'’])(?:[^.!?\n]|\.(?=\d)){0,30})?$",
+    _I,
+)
+# After a bare weekday: the next short name of such a list ("Tue, Wed, Thu").
+SHORT_WEEKDAY_LISTED_AFTER_RE = re.compile(
+    r"\.?,\s{0,2}(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?(?![\w'’])", _I
+)
 # "Starting Tuesday, every other week": the series' first day is named.
 SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I

@@ -511,6 +511,9 @@ def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
     return found
 
 
+# The clock words of P.CLOCK: a sentence with no digit holds a clock only if it names one of them.
+_CLOCK_WORD_RE = re.compile(r"noon|midday|midnight", re.IGNORECASE)
+
 # How far before a sentence an "or" still offers its days as choices (the line before, in a wrapped mail).
 _CHOICE_LOOKBACK = 60
 
@@ -519,6 +522,7 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
     found: list[re.Match[str]] = []
+    missed: set[int] = set()  # a word before two digits that starts no date is tried once
     covered = start
     for digit in digits:
         if digit < covered:
@@ -527,8 +531,13 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
             at = word.start()
             if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
+            if at in missed:
+                continue
             m = P.DATE_RE.match(work, at, end)
-            if m is not None and m.end() > digit:
+            if m is None:
+                if at != digit:  # (only a word before the digit can come up again, for the next digit)
+                    missed.add(at)
+            elif m.end() > digit:
                 found.append(m)
                 covered = m.end()
                 break
@@ -671,7 +680,10 @@ def _find(
             if not taken.overlaps(m.span("day")):
                 found.alternates.append(m)
     clocks = _Taken()
-    for m in P.TIME_RANGE_RE.finditer(work, start, end):
+    # Every clock P.CLOCK reads holds a digit or names noon, midday or midnight: without one, the clock patterns
+    # are not run over the sentence (a weekday-only sentence costs them nothing).
+    may_clock = bool(digits) or _CLOCK_WORD_RE.search(work, start, end) is not None
+    for m in P.TIME_RANGE_RE.finditer(work, start, end) if may_clock else ():
         time_range = _time_range(m)
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
@@ -696,7 +708,7 @@ def _find(
             if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
                 clocks.add(m.span())
                 found.times.append(clock)
-    for m in P.TIME_RE.finditer(work, start, end):
+    for m in P.TIME_RE.finditer(work, start, end) if may_clock else ():
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
             clocks.add(m.span())
@@ -751,47 +763,72 @@ def _noon_words(lowered: str, start: int, end: int) -> list[int]:
     return found
 
 
+# A line the checks below join to the line before opens with one of these patterns: tried once per newline as
+# a gate, so a line that can join nothing costs one match instead of five.
+_LINE_MAY_JOIN_RE = re.compile(
+    "|".join(
+        f"(?{'i' if pattern.flags & re.IGNORECASE else ''}:{pattern.pattern})"
+        for pattern in (
+            P.TIME_LABEL_RE,
+            P.PLACE_LABEL_LINE_RE,
+            S.LINE_CONTINUES_RE,
+            S.DAY_OPENS_LINE_RE,
+            S.MONTH_YEAR_OPENS_LINE_RE,
+        )
+    )
+)
+
+
 def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     dotted_days = [d.span() for d in S.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
     for m in P.SENTENCE_END_RE.finditer(work):
-        if dotted_days and any(a < m.start() < b for a, b in dotted_days):
+        at, after = m.span()
+        if dotted_days and any(a < at < b for a, b in dotted_days):
             continue
-        if m.group() == "\n" and (
-            P.TIME_LABEL_RE.match(work, m.end())
-            or _place_between_date_and_time_labels(work, m.start(), m.end())
-            or S.LINE_CONTINUES_RE.match(work, m.end())
-            or (
-                S.DAY_OPENS_LINE_RE.match(work, m.end())
-                and S.MONTH_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
-            )
-            or (
-                S.MONTH_YEAR_OPENS_LINE_RE.match(work, m.end())
-                and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, m.start() - 16), m.start())
-            )
-            or lowered[max(0, m.start() - 9) : m.start()].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
-            or (quoted and _quoted_line_wraps(work, m.start()))
-            or (
-                work[m.end() : m.end() + 1] in P.BULLETS
-                and P.BULLET_CLOCK_LINE_RE.match(work, m.end())
-                and P.SHORT_HEADING_RE.search(work, max(0, m.start() - 40), m.start())
-            )
-        ):
-            continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
-        if m.group() != "\n":
-            if m.group() == "." and P.DOTTED_AP_AFTER_RE.match(work, m.end()):
+        mark = m.group()
+        if mark == "\n":
+            if (
+                _LINE_MAY_JOIN_RE.match(work, after)
+                and (
+                    P.TIME_LABEL_RE.match(work, after)
+                    or _place_between_date_and_time_labels(work, at, after)
+                    or S.LINE_CONTINUES_RE.match(work, after)
+                    or (
+                        S.DAY_OPENS_LINE_RE.match(work, after)
+                        and S.MONTH_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                    )
+                    or (
+                        S.MONTH_YEAR_OPENS_LINE_RE.match(work, after)
+                        and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                    )
+                )
+            ) or (
+                lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
+                or (quoted and _quoted_line_wraps(work, at))
+                or (
+                    work[after : after + 1] in P.BULLETS
+                    and P.BULLET_CLOCK_LINE_RE.match(work, after)
+                    and P.SHORT_HEADING_RE.search(work, max(0, at - 40), at)
+                )
+            ):
+                continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
+        else:
+            if mark == "." and P.DOTTED_AP_AFTER_RE.match(work, after):
                 continue  # "from 11.20. a.m.": the clock goes on
             if (
-                m.group() == "."
-                and P.DOTTED_DAY_MONTH_BEFORE_RE.search(work, max(0, m.start() - 6), m.start())
-                and P.LOWER_WORD_AFTER_RE.match(work, m.end())
+                mark == "."
+                # (the pattern ends on a digit, at the stop or before a newline just before it)
+                and (work[at - 1 : at].isdigit() or work[at - 1 : at] == "\n")
+                and P.DOTTED_DAY_MONTH_BEFORE_RE.search(work, max(0, at - 6), at)
+                and P.LOWER_WORD_AFTER_RE.match(work, after)
             ):
                 continue  # "Sunday the 27.05. at 10:00": the stop ends a date written day.month., not a sentence
-            before = lowered[max(0, m.start() - 8) : m.start()].rsplit(None, 1)
+            before = lowered[max(0, at - 8) : at].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
-        starts.append(m.end())
+        starts.append(after)
     return starts
 
 

@@ -579,6 +579,8 @@ def _read_sentence(
             continue  # "This Friday is the 7th, so we don't meet"
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
+        if "cancel" in before_lowered and C.CANCELLATION_OF_BEFORE_RE.search(before):
+            continue  # "with the cancellation of the juniors' training this Tuesday": called off
         if clauses.cancelled(offset) and not C.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar

@@ -2380,6 +2380,85 @@ def test_a_blank_line_after_a_word_that_goes_on_does_not_end_the_sentence(text, 
     assert confident(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The book club on 12 March is being pushed back to the autumn.", []),
+        ("Our quiz night planned for 14 March has been brought forward a week.", []),
+        # the day it is pushed to is the new date
+        ("The book club on 12 March has been pushed back to 19 March.", [("2025-03-19", None, True)]),
+        # something else being pushed back, with no new day, leaves the gathering alone
+        (
+            "The fair goes ahead on 12 March even if the roadworks get pushed back past spring.",
+            [("2025-03-12", None, True)],
+        ),
+    ],
+)
+def test_a_gathering_pushed_back_or_forward_leaves_its_old_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The summit due to take place from 10 to 12 March has been moved online.", []),
+        ("The summit has been moved from 10 March to 17 March.", [("2025-03-17", None, True)]),
+    ],
+)
+def test_a_span_after_take_place_from_is_no_move_of_its_first_day(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Here are a few pictures from the litter pick on Saturday 15 February.", []),
+        ("Some footage of our protest walk on 8 February is online now.", []),
+        # pictures shown at a gathering still to come leave that gathering's date
+        ("Ann will show photos of the orchard at our meeting on 4 March.", [("2025-03-04", None, True)]),
+    ],
+)
+def test_pictures_of_a_gathering_show_it_was_held(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Choir: Tuesdays at 7.30pm in the hall, Friday at 6pm in the church and Sunday at 10am.",
+        "Thursday evenings at 8 in the pub; Saturday morning at 9 on the green.",
+    ],
+)
+def test_a_weekday_listed_after_a_plural_weekday_slot_is_weekly(text):
+    mentions = read(text)
+    assert mentions and all("recurring" in m[3] for m in mentions)
+
+
+def test_a_weekday_not_listed_with_a_plural_weekday_slot_is_one_day():
+    mentions = read("We usually meet on Tuesdays, but the AGM will be on Saturday at 2pm.")
+    assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-02-22T14:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Owing to the cancellation of the beginners' class this Saturday, the hall is free.", []),
+        # the gathering after the cancellation's own words is still read
+        (
+            "Following the cancellation of the quiz on 5 March, our next social is the ceilidh on 12 March.",
+            [("2025-03-12", None, True)],
+        ),
+        # a new date given after the cancellation is read
+        (
+            "After the cancellation of last week's talk the speaker will now come on 5 March.",
+            [("2025-03-05", None, True)],
+        ),
+    ],
+)
+def test_the_cancellation_of_a_gathering_on_a_date_calls_it_off(text, expected):
+    assert confident(text) == expected
+
+
 def test_a_day_alone_the_readers_are_invited_to_meet_on_is_the_next_such_day():
     # Written 20 February 2025: the next 27th is this month's, the next 4th is March's.
     assert confident("Really looking forward to seeing some of you on the 27th.") == [
@@ -2505,3 +2584,20 @@ def test_a_range_from_noon_to_a_bare_hour_ends_that_afternoon():
     assert confident("Stalls are open from midday till 3 on Saturday.") == [
         ("2025-02-22T12:00:00+00:00", "2025-02-22T15:00:00+00:00", False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Studio hours: Thu, Fri: 10:00 - 18:00",
+        "Drop-in help desk 10.30am-4pm Tue, Wed, Thu and 10.30am-1pm Saturday.",
+    ],
+)
+def test_short_weekday_names_written_as_a_list_are_standing_days(text):
+    mentions = read(text)
+    assert mentions and all("recurring" in m[3] for m in mentions)
+
+
+def test_a_short_weekday_name_before_its_date_is_still_one_day():
+    mentions = read("See you on Sat, 1 March at 2pm.")
+    assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
