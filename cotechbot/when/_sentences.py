@@ -299,25 +299,35 @@ def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:
     occurrence, at the series' hours; "start on 24 February … every Friday at 3pm" too when the day without
     its weekday written falls on the series' weekday and the sentence says it starts; "From 4 March … every
     first Saturday of the month at 2.30" when the day is that weekday of its month."""
-    for series in items:
-        monthly = series.recurrence is not None and series.recurrence.startswith("monthly:")
-        if not (series.recurrence == "weekly" or monthly) or series.time is None or series.first is None:
+    serieses = [
+        s
+        for s in items
+        if (s.recurrence == "weekly" or (s.recurrence is not None and s.recurrence.startswith("monthly:")))
+        and s.time is not None
+        and s.first is not None
+    ]
+    if not serieses:
+        return
+    starts = P.STARTING_RE.search(sentence) is not None or sentence.lstrip(" \t*#>-").lower().startswith(
+        "from "
+    )
+    # Each day without a clock resolved once and filed by its weekday, so a sentence of many series and many days
+    # is read in linear time.
+    by_weekday: dict[int, list[tuple[_Item, date, int | None]]] = {}
+    for item in items:
+        if item.kind != "day" or item.time is not None or item.first is None or item.first.month is None:
             continue
+        if item.first.weekday is None and not starts:
+            continue
+        day = _resolve_day(replace(item.first), ctx, False, [])
+        if day is not None and item.first.weekday in (None, day.weekday()):
+            by_weekday.setdefault(day.weekday(), []).append((item, day, item.first.weekday))
+    for series in serieses:
+        assert series.first is not None
         weekday = series.first.weekday
-        starts = P.STARTING_RE.search(sentence) is not None or sentence.lstrip(" \t*#>-").lower().startswith(
-            "from "
-        )
-        for item in items:
-            if (
-                item.kind != "day"
-                or item.time is not None
-                or item.first is None
-                or item.first.month is None
-                or not (item.first.weekday == weekday or (starts and item.first.weekday is None))
-            ):
-                continue
-            day = _resolve_day(replace(item.first), ctx, False, [])
-            if day is None or day.weekday() != weekday:
+        monthly = series.recurrence is not None and series.recurrence.startswith("monthly:")
+        for item, day, written in by_weekday.get(weekday, []) if weekday is not None else []:
+            if item.time is not None or not (written == weekday or starts):
                 continue
             if monthly:
                 assert series.recurrence is not None and weekday is not None

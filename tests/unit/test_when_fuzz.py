@@ -113,6 +113,9 @@ def test_pathological_repetitions_are_read_without_raising():
         "| Wed 18 February | 12-2 ",
         "5pm, Monday 13 June 2022: ",
         "out of office 1st May, ",
+        "Sat, Sun: 7:00 - 21:00 ",
+        "Mondays at 9.30am, Saturday at 6.30pm, ",
+        "2 p.m. on Feb 24, 25, & 26th ",
     ]:
         text = unit * (40_000 // len(unit))
         assert isinstance(read_times(text, NOW), list), unit
