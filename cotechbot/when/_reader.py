@@ -361,6 +361,8 @@ def _clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[in
             found.append(start + at)
             at = folded.find(word, at + 1)
     if len(found) > len(digits):
+        if len(found) * _SPARSE_CLOCK_STARTS > end - start:
+            return None  # ("between 1 between 1 …": dense with words)
         found.sort()
     return found
 
