@@ -149,6 +149,7 @@ class Clauses:
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
+        self._may_be_milestone: bool | None = None
 
     def bounds(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._cuts, offset) - 1
@@ -190,7 +191,11 @@ class Clauses:
         """Is the clause at ``offset`` about a step in a process (a freeze, a vote opening, a public holiday)?"""
         start, end = self.bounds(offset)
         if start not in self._milestone:
-            self._milestone[start] = N.MILESTONE_RE.search(self._sentence, start, end) is not None
+            if self._may_be_milestone is None:
+                self._may_be_milestone = N.may_be_milestone(N.fold(self._sentence))
+            self._milestone[start] = (
+                self._may_be_milestone and N.MILESTONE_RE.search(self._sentence, start, end) is not None
+            )
         return self._milestone[start]
 
     def shares_milestone(self, offset: int) -> bool:
@@ -277,7 +282,8 @@ def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
     return (
-        N.MILESTONE_RE.search(sentence, clause_start, at) is not None
+        N.may_be_milestone(N.fold(sentence[clause_start:at]))
+        and N.MILESTONE_RE.search(sentence, clause_start, at) is not None
         and EVENT_RE.search(sentence, clause_start, at) is None
     )
 
@@ -299,7 +305,10 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
         )  # "26th April" / "" / "Please note…": blank lines between
     below_end = work.find("\n", below_start, below_start + 200)
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
-    return bool(CANCELLED_RE.search(below) or (N.MILESTONE_RE.search(below) and not EVENT_RE.search(below)))
+    return bool(
+        CANCELLED_RE.search(below)
+        or (N.may_be_milestone(N.fold(below)) and N.MILESTONE_RE.search(below) and not EVENT_RE.search(below))
+    )
 
 
 def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:

@@ -39,6 +39,35 @@ MILESTONE_RE = re.compile(
     r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
     _I,
 )
+
+# Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
+# folded first, so that ``fold`` turns every character an IGNORECASE letter matches into that very letter.
+_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """``text`` lowered so that a letter run an IGNORECASE pattern matches in it is found as a plain substring."""
+    # (translating is slow per character: plain ASCII, the usual text, holds none of those letters)
+    return text.lower() if text.isascii() else text.translate(_CASE_FOLD).lower()
+
+
+# One letter run from each alternative of MILESTONE_RE: a text holding none of them (folded) holds no milestone,
+# so the costly search is skipped (checked against the pattern in tests/unit/test_when_prefilter.py).
+_MILESTONE_WORDS_TEXT = """
+    freeze end call releas announc registration nomination voting vote ballot poll application
+    submission entries sign restriction ban lockdown curfew moratori lifting easing work open closed
+    removed membership sent mailed labo thanksgiving halloween memorial independence boxing friday year
+    christmas easter holiday passover diwali eid hanukkah cfp notification milestone judging clock
+    period window draw available obtain collected picked sale
+"""
+MILESTONE_WORDS = tuple(_MILESTONE_WORDS_TEXT.split())
+
+
+def may_be_milestone(folded: str) -> bool:
+    """Could MILESTONE_RE match in this folded text (False: it cannot)?"""
+    return any(word in folded for word in MILESTONE_WORDS)
+
+
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
 # else the clause says (a party on the holiday names the party: "Halloween party on Oct 31").
 HOLIDAY_AFTER_RE = re.compile(

@@ -1,0 +1,99 @@
+"""The cheap word prefilters of cotechbot.when admit every text their full pattern matches."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from re import _constants as K  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+
+from cotechbot.when import _not_gatherings as N
+from tests.conftest import REPO_ROOT
+
+CORPUS_DIR = REPO_ROOT / "tests" / "data" / "when"
+
+
+def _covered(items: list, words: tuple[str, ...]) -> bool:
+    """Does every string matching this parsed sequence hold one of ``words`` (a run of its literal letters)?"""
+    runs, run = [], ""
+    for op, av in items:
+        if op is K.LITERAL:
+            run += chr(av).lower()
+            continue
+        runs.append(run)
+        run = ""
+    runs.append(run)
+    if any(word in r for r in runs for word in words):
+        return True
+    # or some group that must occur at least once is covered in each of its alternatives
+    for op, av in items:
+        if op is K.SUBPATTERN and _covered(list(av[3]), words):
+            return True
+        if op is K.BRANCH and all(_covered(list(alt), words) for alt in av[1]):
+            return True
+        if op in (K.MAX_REPEAT, K.MIN_REPEAT) and av[0] >= 1 and _covered(list(av[2]), words):
+            return True
+    return False
+
+
+def test_milestone_words_cover_every_alternative_of_the_pattern():
+    parsed = _parser.parse(N.MILESTONE_RE.pattern, N.MILESTONE_RE.flags)
+    assert _covered(list(parsed), N.MILESTONE_WORDS)
+    # and the check itself is not vacuous: dropping a word leaves its alternative uncovered
+    assert not _covered(list(parsed), tuple(w for w in N.MILESTONE_WORDS if w != "freeze"))
+
+
+def test_fold_turns_every_character_an_ignorecase_letter_matches_into_that_letter():
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for m in re.finditer(letter, text, re.IGNORECASE):
+            assert N.fold(m.group()) == letter, hex(ord(m.group()))
+
+
+def test_milestone_prefilter_admits_every_match_on_the_corpus_texts():
+    texts = []
+    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+        if path.name.startswith("heldout"):
+            continue
+        texts += [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    found = 0
+    for text in texts:
+        for m in N.MILESTONE_RE.finditer(text):
+            found += 1
+            assert N.may_be_milestone(N.fold(m.group())), m.group()
+    assert found > 100
+
+
+def _corpus_texts() -> list[str]:
+    texts = []
+    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+        if path.name.startswith("heldout"):
+            continue
+        texts += [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    return texts
+
+
+def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
+    """The reader tries the clock patterns only at digit runs and clock words: on every corpus text (and odd
+    casings and digits), each match the full search finds is found at one of those starts, the same match."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when import _reader as R
+
+    extra = [
+        "_12:00 PM on Saturday_",
+        "MIDDAY-5, FROM 1600-1800",
+        "BETWEEN 11 AND 1pm",
+        "١٢:٣٠ and 12.00 Noon",
+    ]
+    found = 0
+    monkeypatch.setattr(R, "_SPARSE_CLOCK_STARTS", 0)  # (always tried one start at a time)
+    for text in [*_corpus_texts(), *extra]:
+        for start, end in ((0, len(text)), (len(text) // 3, len(text))):
+            digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(text, start, end)]
+            starts = R._clock_starts(text, start, end, digits)
+            for pattern in (P.TIME_RE, P.TIME_RANGE_RE):
+                expected = [m.span() for m in pattern.finditer(text, start, end)]
+                found += len(expected)
+                assert [m.span() for m in R._clock_matches(pattern, text, start, end, starts)] == expected
+    assert found > 100
