@@ -478,9 +478,8 @@ def _series_clock_for_its_first_day(
                 and not following.times
                 and next_bounds[0] - end <= _SERIES_TO_FIRST_DAY
             ):
-                end = next_bounds[
-                    1
-                ]  # "Tues Oct16th - Knitting": a line of the schedule whose date is garbled
+                # "Tues Oct16th - Knitting": a line of the schedule whose date is garbled
+                end = next_bounds[1]
                 continue
             if (
                 following.times
