@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when._markup import zone_named
 from cotechbot.when._model import _Clock, _Context, _Time
@@ -338,3 +340,63 @@ def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
     in_summer = bool(noon.dst())
     if (abbr in _SUMMER_TWIN and in_summer) or (abbr in _WINTER_TWIN and not in_summer):
         flags.append("tz_season_mismatch")
+
+
+# Every match of P.TIME_RE and P.TIME_RANGE_RE starts at the first digit of a run of digits (a clock never
+# follows a digit), or at "between", "from", "noon", "midday" or "midnight" (IGNORECASE, found in the folded
+# text, which keeps every offset: only U+0130 lowers to two characters, and ``fold`` maps it to one first).
+_CLOCK_START_WORDS = ("between", "from", "noon", "mid")
+# At most one start in this many characters: tried one by one; more: the whole stretch is searched.
+_SPARSE_CLOCK_STARTS = 8
+
+
+def clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[int] | None:
+    """Where in ``work[start:end]`` a clock or a clock range may start (``digits``: the digit runs' starts);
+    None where digits are dense (a run of numbers): the engine's own scan is cheaper there."""
+    if len(digits) * _SPARSE_CLOCK_STARTS > end - start:
+        return None
+    found = list(digits)
+    folded = N.fold(work[start:end])
+    for word in _CLOCK_START_WORDS:
+        at = folded.find(word)
+        while at != -1:
+            found.append(start + at)
+            at = folded.find(word, at + 1)
+    if len(found) > len(digits):
+        if len(found) * _SPARSE_CLOCK_STARTS > end - start:
+            return None  # ("between 1 between 1 …": dense with words)
+        found.sort()
+    return found
+
+
+def clock_matches(
+    pattern: re.Pattern[str], work: str, start: int, end: int, starts: list[int] | None
+) -> Iterable[re.Match[str]]:
+    """``pattern.finditer(work, start, end)`` tried only at ``starts`` (sorted; every place a match may start):
+    the first start that matches is where the search would have stopped, and the next search goes on from its
+    end (no match of the clock patterns is empty).  No starts: the whole stretch is searched."""
+    if starts is None:
+        return pattern.finditer(work, start, end)
+    found = []
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := pattern.match(work, at, end)) is not None:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
+def clocks_in(work: str, start: int, end: int, digits: list[int] | None = None) -> list[_Time]:
+    """The clocks and clock ranges of a sentence that names no day: the ranges, then the single clocks not
+    inside one (``digits``, the digit runs' starts, when known, lets the patterns be tried only where a clock
+    may start)."""
+    starts = clock_starts(work, start, end, digits) if digits is not None else None
+    ranges = [t for m in clock_matches(P.TIME_RANGE_RE, work, start, end, starts) if (t := _time_range(m))]
+    return [
+        *ranges,
+        *(
+            t
+            for m in clock_matches(P.TIME_RE, work, start, end, starts)
+            if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
+        ),
+    ]

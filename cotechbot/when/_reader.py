@@ -20,16 +20,23 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
-from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention, _resolve_day
 from cotechbot.when._clauses import clause_tense
-from cotechbot.when._clocks import _bare_range, _time_range, _time_single, _worded_time
+from cotechbot.when._clocks import (
+    _bare_range,
+    _time_range,
+    _time_single,
+    _worded_time,
+    clock_matches,
+    clock_starts,
+    clocks_in,
+)
 from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
@@ -340,63 +347,6 @@ _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gather
 _LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
 
 
-# Every match of P.TIME_RE and P.TIME_RANGE_RE starts at the first digit of a run of digits (a clock never
-# follows a digit), or at "between", "from", "noon", "midday" or "midnight" (IGNORECASE, found in the folded
-# text, which keeps every offset: only U+0130 lowers to two characters, and ``fold`` maps it to one first).
-_CLOCK_START_WORDS = ("between", "from", "noon", "mid")
-# At most one start in this many characters: tried one by one; more: the whole stretch is searched.
-_SPARSE_CLOCK_STARTS = 8
-
-
-def _clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[int] | None:
-    """Where in ``work[start:end]`` a clock or a clock range may start (``digits``: the digit runs' starts);
-    None where digits are dense (a run of numbers): the engine's own scan is cheaper there."""
-    if len(digits) * _SPARSE_CLOCK_STARTS > end - start:
-        return None
-    found = list(digits)
-    folded = N.fold(work[start:end])
-    for word in _CLOCK_START_WORDS:
-        at = folded.find(word)
-        while at != -1:
-            found.append(start + at)
-            at = folded.find(word, at + 1)
-    if len(found) > len(digits):
-        if len(found) * _SPARSE_CLOCK_STARTS > end - start:
-            return None  # ("between 1 between 1 …": dense with words)
-        found.sort()
-    return found
-
-
-def _clock_matches(
-    pattern: re.Pattern[str], work: str, start: int, end: int, starts: list[int] | None
-) -> Iterable[re.Match[str]]:
-    """``pattern.finditer(work, start, end)`` tried only at ``starts`` (sorted; every place a match may start):
-    the first start that matches is where the search would have stopped, and the next search goes on from its
-    end (no match of the clock patterns is empty).  No starts: the whole stretch is searched."""
-    if starts is None:
-        return pattern.finditer(work, start, end)
-    found = []
-    pos = 0
-    for at in starts:
-        if at >= pos and (m := pattern.match(work, at, end)) is not None:
-            found.append(m)
-            pos = m.end()
-    return found
-
-
-def _clocks_in(work: str, start: int, end: int) -> list[_Time]:
-    """The clocks and clock ranges of a sentence that names no day."""
-    ranges = [t for m in P.TIME_RANGE_RE.finditer(work, start, end) if (t := _time_range(m))]
-    return [
-        *ranges,
-        *(
-            t
-            for m in P.TIME_RE.finditer(work, start, end)
-            if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
-        ),
-    ]
-
-
 def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
     be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
@@ -425,7 +375,7 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
     for n, (_, next_bounds, following) in enumerate(later):
         if next_bounds[0] - bounds[1] > _LATER_CLOCK_REACH:
             return
-        clocks = [t for t in (following.times or _clocks_in(work, *next_bounds)) if t.start.strong]
+        clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
         clock = clocks[0]
@@ -433,7 +383,7 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
         if clock.end is None and n + 1 < len(later):
             end_bounds = later[n + 1][1]
-            ends = [t for t in _clocks_in(work, *end_bounds) if t.start.strong]
+            ends = [t for t in clocks_in(work, *end_bounds) if t.start.strong]
             if (
                 len(ends) == 1
                 and ends[0].end is None
@@ -710,16 +660,7 @@ def _find(
             or P.TAKES_PLACE_RE.match(work, start, end)
             or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
-            starts = _clock_starts(work, start, end, digits)
-            ranges = [
-                t for m in _clock_matches(P.TIME_RANGE_RE, work, start, end, starts) if (t := _time_range(m))
-            ]
-            found.times.extend(ranges)
-            found.times.extend(
-                t
-                for m in _clock_matches(P.TIME_RE, work, start, end, starts)
-                if (t := _time_single(m)) and not any(r.span[0] <= m.start() < r.span[1] for r in ranges)
-            )
+            found.times.extend(clocks_in(work, start, end, digits))
             _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
@@ -730,8 +671,8 @@ def _find(
     # Every clock P.CLOCK reads holds a digit or names noon, midday or midnight: without one, the clock patterns
     # are not run over the sentence (a weekday-only sentence costs them nothing).
     may_clock = bool(digits) or _CLOCK_WORD_RE.search(work, start, end) is not None
-    clock_starts = _clock_starts(work, start, end, digits) if may_clock else []
-    for m in _clock_matches(P.TIME_RANGE_RE, work, start, end, clock_starts):
+    clock_may_start = clock_starts(work, start, end, digits) if may_clock else []
+    for m in clock_matches(P.TIME_RANGE_RE, work, start, end, clock_may_start):
         time_range = _time_range(m)
         if time_range and not taken.overlaps(m.span()):
             clocks.add(m.span())
@@ -756,7 +697,7 @@ def _find(
             if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
                 clocks.add(m.span())
                 found.times.append(clock)
-    for m in _clock_matches(P.TIME_RE, work, start, end, clock_starts):
+    for m in clock_matches(P.TIME_RE, work, start, end, clock_may_start):
         clock = _time_single(m)
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
             clocks.add(m.span())

@@ -77,8 +77,8 @@ def _corpus_texts() -> list[str]:
 def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
     """The reader tries the clock patterns only at digit runs and clock words: on every corpus text (and odd
     casings and digits), each match the full search finds is found at one of those starts, the same match."""
+    from cotechbot.when import _clocks as C
     from cotechbot.when import _patterns as P
-    from cotechbot.when import _reader as R
 
     extra = [
         "_12:00 PM on Saturday_",
@@ -87,13 +87,13 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
         "١٢:٣٠ and 12.00 Noon",
     ]
     found = 0
-    monkeypatch.setattr(R, "_SPARSE_CLOCK_STARTS", 0)  # (always tried one start at a time)
+    monkeypatch.setattr(C, "_SPARSE_CLOCK_STARTS", 0)  # (always tried one start at a time)
     for text in [*_corpus_texts(), *extra]:
         for start, end in ((0, len(text)), (len(text) // 3, len(text))):
             digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(text, start, end)]
-            starts = R._clock_starts(text, start, end, digits)
+            starts = C.clock_starts(text, start, end, digits)
             for pattern in (P.TIME_RE, P.TIME_RANGE_RE):
                 expected = [m.span() for m in pattern.finditer(text, start, end)]
                 found += len(expected)
-                assert [m.span() for m in R._clock_matches(pattern, text, start, end, starts)] == expected
+                assert [m.span() for m in C.clock_matches(pattern, text, start, end, starts)] == expected
     assert found > 100
