@@ -176,3 +176,19 @@ class _Sentence:
     deltas: list[re.Match[str]] = field(default_factory=list)
     alternates: list[re.Match[str]] = field(default_factory=list)
     exact: list[TimeMention] = field(default_factory=list)
+
+
+# Blanking keeps every offset: a span blanked to spaces (its newlines kept) is read past, not removed.
+def _blank(chars: list[str], span: tuple[int, int]) -> None:
+    for i in range(span[0], span[1]):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _blanked(work: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return work
+    chars = list(work)
+    for span in spans:
+        _blank(chars, span)
+    return "".join(chars)

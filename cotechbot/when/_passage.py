@@ -1,0 +1,207 @@
+"""What one sentence gives the sentences around it, once every sentence of a post has been found: a month heading
+its days, a lone clock finishing the sentence before, a clock a few sentences after a post's one named day, a
+series' clock for the day it starts; and the day line heading the sentence under it."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from dataclasses import replace
+
+from cotechbot.when import _patterns as P
+from cotechbot.when._calendar import _resolve_day
+from cotechbot.when._clauses import clause_tense
+from cotechbot.when._clocks import clocks_in
+from cotechbot.when._model import (
+    _LONE_CLOCK_SENTENCE,
+    _NAMED_WEEKDAY,
+    _blanked,
+    _Context,
+    _Sentence,
+    _Time,
+)
+
+
+def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """Day-only items ("Thu 8th - 12-1pm") under a month heading ("Sessions in March:") are in that month."""
+    partial = [
+        item
+        for _, _, found in read
+        for item in found.items
+        if item.kind == "day" and item.first is not None and item.first.month is None
+    ]
+    if not partial:
+        return
+    headings = [(m.start(), m) for m in P.MONTH_HEADING_RE.finditer(work)]
+    if not headings:
+        return
+    at = [start for start, _ in headings]
+    for item in partial:
+        i = bisect.bisect_right(at, item.span[0]) - 1
+        if i < 0:
+            continue
+        heading = headings[i][1]
+        assert item.first is not None
+        item.first.month = P.MONTHS[heading.group("mon")[:3].lower()]
+        if heading.group("year"):
+            item.first.year = int(heading.group("year"))
+        item.flags.append("month_from_heading")
+
+
+_HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
+
+
+def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
+    sentence before it, when that one named a day but no time."""
+    for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+        heading = _heads(work, bounds, found, next_bounds)
+        clocks = following.times
+        if heading and clocks and clocks[0].start.zone:
+            # "4pm EDT 1pm PDT / 9pm BST / 6am +1 AEST": the clocks in zones we know are the moment
+            zoned = len(list(itertools.takewhile(lambda t: t.start.zone is not None, clocks)))
+            clocks = clocks[:zoned]
+        if (
+            # the next sentence, or the one after a blank one (". \n" ends a sentence twice)
+            (next_index == index + 1 or heading or not work[bounds[1] : next_bounds[0]].strip())
+            and found.items
+            and not found.times
+            and not following.items
+            and clocks
+            # one clock, or one moment in several zones ("6am Colorado, 9pm Tokyo, 12noon UTC")
+            and (len(clocks) == 1 or all(t.start.zone for t in clocks))
+            # "Sunday July 28th. 12.00. Fete.": a sentence that is only a clock is one, dotted or not
+            and (clocks[0].start.strong or P.CLOCK_ALONE_RE.fullmatch(work, next_bounds[0], next_bounds[1]))
+            and (
+                heading
+                or (
+                    (
+                        next_bounds[1] - next_bounds[0] <= _LONE_CLOCK_SENTENCE
+                        or P.TAKES_PLACE_RE.match(work, next_bounds[0], next_bounds[1])
+                    )
+                    and "\n\n" not in work[bounds[1] - 1 : next_bounds[0] + 1]
+                )
+            )
+        ):
+            for clock in clocks:
+                clock.start.strong = True  # it is the day's clock now, however it was written
+            found.times.extend(clocks)
+            following.times.clear()
+
+
+_LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start
+_LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
+
+
+def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
+    be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
+    in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
+    after, ends it."""
+    dated = [k for k, (_, _, found) in enumerate(read) if found.items or found.exact or found.deltas]
+    if len(dated) != 1:
+        return
+    k = dated[0]
+    bounds, found = read[k][1], read[k][2]
+    days = [item for item in found.items if item.kind != "weekday"] or [
+        # "This Sunday is the monthly litter-pick. We meet at 10am by the pavilion.": a weekday said of one day
+        item
+        for item in found.items
+        if item.weekday_mod in _NAMED_WEEKDAY and item.recurrence is None
+    ]
+    if (
+        found.times
+        or found.exact
+        or found.deltas
+        or len(days) != 1
+        or days[0].kind not in ("day", "relday", "weekday")
+    ):
+        return
+    later = read[k + 1 : k + 1 + _LATER_CLOCK_SENTENCES]
+    for n, (_, next_bounds, following) in enumerate(later):
+        if next_bounds[0] - bounds[1] > _LATER_CLOCK_REACH:
+            return
+        clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
+        if not clocks:
+            continue
+        clock = clocks[0]
+        if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
+            return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
+        if clock.end is None and n + 1 < len(later):
+            end_bounds = later[n + 1][1]
+            ends = [t for t in clocks_in(work, *end_bounds) if t.start.strong]
+            if (
+                len(ends) == 1
+                and ends[0].end is None
+                and end_bounds[0] - next_bounds[1] <= _LONE_CLOCK_SENTENCE
+                and P.LATER_CLOCK_ENDS_RE.search(work, end_bounds[0], ends[0].span[0])
+                and (ends[0].start.hour, ends[0].start.minute) > (clock.start.hour, clock.start.minute)
+            ):
+                ends[0].start.zone = ends[0].start.zone or clock.start.zone
+                clock = _Time(clock.span, clock.start, ends[0].start)
+        following.times.clear()
+        found.times.append(clock)
+        return
+
+
+_SERIES_TO_FIRST_DAY = 200  # how far after a series' sentence the sentence naming its first day may start
+
+
+def _series_clock_for_its_first_day(
+    read: list[tuple[int, tuple[int, int], _Sentence]], ctx: _Context
+) -> None:
+    """ "A call every other Tuesday 16:00 GMT. First one would be on April 3rd.": the day named right after a
+    series on a weekday, falling on that weekday and given no clock of its own, is at the series' clock; so is
+    each day of a schedule listed line by line under it ("Tues Oct 30th - hand sewing", "Tues Nov 13th - …")."""
+    for at, (_, bounds, found) in enumerate(read):
+        series = [
+            i
+            for i in found.items
+            if i.kind == "weekday" and (i.recurrence == "weekly" or i.weekday_mod in ("every", "each"))
+        ]
+        clocks = [t for t in found.times if t.start.strong]
+        if len(series) != 1 or len(clocks) != 1 or len(found.items) != 1:
+            continue
+        assert series[0].first is not None
+        weekday, clock, end = series[0].first.weekday, clocks[0], bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            days = following.items
+            if (
+                len(days) == 1
+                and days[0].kind == "weekday"
+                and days[0].first is not None
+                and days[0].first.weekday == weekday
+                and not following.times
+                and next_bounds[0] - end <= _SERIES_TO_FIRST_DAY
+            ):
+                # "Tues Oct16th - Knitting": a line of the schedule whose date is garbled
+                end = next_bounds[1]
+                continue
+            if (
+                following.times
+                or len(days) != 1
+                or days[0].kind != "day"
+                or days[0].first is None
+                or days[0].first.month is None
+                or next_bounds[0] - end > _SERIES_TO_FIRST_DAY
+            ):
+                break
+            day = _resolve_day(replace(days[0].first), ctx, False, [])
+            if day is None or day.weekday() != weekday:
+                break
+            following.times.append(
+                _Time(clock.span, replace(clock.start), replace(clock.end) if clock.end else None)
+            )
+            end = next_bounds[1]
+
+
+def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tuple[int, int]) -> bool:
+    """ "Tuesday, May 9th" / "" / "Group H - 4pm EDT …", "TONIGHT! - Join us … from 7pm": a line that is
+    nothing but a day heads the sentence right after it, so that sentence's clock is its time, however long."""
+    if not found.items or bounds[1] - bounds[0] > _HEADING_DAY_LINE:
+        return False
+    spans = [(item.span[0] - bounds[0], item.span[1] - bounds[0]) for item in found.items]
+    return (
+        P.HEADING_DAY_REST_RE.fullmatch(_blanked(work[bounds[0] : bounds[1]], spans)) is not None
+        and P.HEADING_GAP_RE.fullmatch(work, bounds[1], next_bounds[0]) is not None
+    )
