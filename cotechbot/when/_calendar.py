@@ -417,3 +417,32 @@ def _exact_mention(moment: ExactMoment, text: str, ctx: _Context) -> TimeMention
         flags.append("past")
     span = moment.span
     return TimeMention(moment.start, moment.end, moment.all_day, span, text[span[0] : span[1]], tuple(flags))
+
+
+def _nearer_behind(item: _Item, ctx: _Context) -> bool:
+    """Is the day an item names (with its month) nearer behind the post than ahead of it?  "the date was set for
+    July 15", told two weeks after, is a choice made and a day gone."""
+    day = item.first
+    if day is None or day.month is None:
+        return False
+    years = [day.year] if day.year is not None else [ctx.today.year - 1, ctx.today.year, ctx.today.year + 1]
+    found = [d for year in years if (d := _safe_date(year, day.month, day.day)) is not None]
+    ahead = [d for d in found if d >= ctx.today]
+    behind = [d for d in found if d < ctx.today]
+    if not behind:
+        return False
+    return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
+
+
+def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
+    """A day written in full (day, month and year) that is the day the text was written: in a sentence that
+    names no gathering and says nothing ahead (``Clauses.quiet``), the post's stamp or signature date ("October
+    17, 2007", "The Secretary / 26 July 2023"); people announcing a gathering that same day name it."""
+    day = item.first
+    return (
+        item.kind == "day"
+        and day is not None
+        and day.year is not None
+        and day.month is not None
+        and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
+    )

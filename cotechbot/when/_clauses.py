@@ -378,3 +378,76 @@ def _found_between(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Does one of these matches (in text order, not overlapping) lie wholly between ``start`` and ``end``?"""
     i = bisect.bisect_left(spans, (start, start))
     return i < len(spans) and spans[i][1] <= end
+
+
+# How far after a date a word of being unavailable is looked for.
+_UNAVAILABLE_REACH = 70
+
+
+def unavailable_after(work: str, date_end: int, sentence_end: int) -> bool:
+    """ "Nov 6-8 unfortunately, so the office won't be available then": a date followed, in its sentence and with
+    no gathering or condition between, by words saying someone or somewhere is not available is no gathering."""
+    end = min(sentence_end, date_end + _UNAVAILABLE_REACH)
+    if "available" not in work[date_end:end].lower():
+        return False
+    found = N.UNAVAILABLE_AFTER_RE.search(work, date_end, end)
+    return (
+        found is not None
+        and EVENT_RE.search(work, date_end, found.start()) is None
+        and N.UNAVAILABLE_CONDITION_RE.search(work, date_end, found.start()) is None
+    )
+
+
+_COLON_LINE_END_RE = re.compile(r":[ \t*_]*\n")
+# How far above a date a list's heading is looked for.
+_HEADING_REACH = 300
+
+
+def under_an_avoid_heading(work: str, span: tuple[int, int]) -> bool:
+    """ "Dates to AVOID:" then a bulleted list of dates: each date in it is one to keep clear of."""
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    above_start = max(0, line_start - _HEADING_REACH)
+    if line_start == 0 or _AVOID_WORD_RE.search(work, above_start, line_start) is None:
+        return False
+    above = work[above_start:line_start]
+    headings = list(N.AVOID_HEADING_RE.finditer(above))
+    # the heading rules the lines below it until another line ending in a colon
+    return bool(headings) and _COLON_LINE_END_RE.search(above, headings[-1].end()) is None
+
+
+_AVOID_WORD_RE = re.compile(r"avoid", re.IGNORECASE)
+# The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").
+_TITLE_LINE = 100
+
+
+def titles_a_record(work: str, span: tuple[int, int]) -> bool:
+    """A date on a short line that calls itself minutes or a meeting's report, saying nothing ahead, titles the
+    record of a meeting already held."""
+    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
+    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
+    if line_start == 0 and span[0] >= _TITLE_LINE:
+        return False
+    if line_end < 0:
+        if len(work) - span[1] >= _TITLE_LINE:
+            return False
+        line_end = len(work)
+    return (
+        line_end - line_start <= _TITLE_LINE
+        and N.MINUTES_TITLE_RE.search(work, line_start, line_end) is not None
+        and FUTURE_RE.search(work, line_start, line_end) is None
+    )
+
+
+def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:
+    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, one on a line opened by a
+    version number its release, unless the line names a gathering ("- [x] book the hall for our AGM on 24 July")."""
+    line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
+    if (line_start == 0 and span[0] > _TASK_REACH) or opening.match(work, line_start) is None:
+        return False
+    # bounded both ways, so a long line of many dates is still read in linear time
+    line_end = work.find("\n", span[1], span[1] + _TASK_REACH)
+    return EVENT_RE.search(work, line_start, line_end if line_end >= 0 else span[1] + _TASK_REACH) is None
+
+
+# How far a to-do line's words are looked at around a date on it.
+_TASK_REACH = 200

@@ -12,7 +12,15 @@ from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
-from cotechbot.when._calendar import _delta_mention, _nth_weekday, _resolve, _resolve_day, _safe_date
+from cotechbot.when._calendar import (
+    _dates_its_own_post,
+    _delta_mention,
+    _nearer_behind,
+    _nth_weekday,
+    _resolve,
+    _resolve_day,
+    _safe_date,
+)
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
     _GLUE_MAX,
@@ -520,7 +528,7 @@ def _read_sentence(
             continue  # "between June 14th and July 30th": weeks to schedule in, not one gathering
         if "original" in before_lowered and N.ORIGINAL_DATE_BEFORE_RE.search(before):
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
-        if _unavailable_after(work, item.span[1], bounds[1]):
+        if C.unavailable_after(work, item.span[1], bounds[1]):
             continue  # "This Friday, I'm not available until after 3pm": someone unavailable, not a gathering
         if N.SENT_AFTER_RE.match(work, tail, after_end):
             continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
@@ -532,13 +540,13 @@ def _read_sentence(
             continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
         if N.AVOID_BEFORE_RE.search(work, max(bounds[0], lead - _AVOID_REACH), lead):
             continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
-        if item.kind in ("day", "range") and _under_an_avoid_heading(work, item.span):
+        if item.kind in ("day", "range") and C.under_an_avoid_heading(work, item.span):
             continue  # "Dates to AVOID:" / "* June 8-12 (IVOA Meeting)": a date to keep clear of
-        if item.kind in ("day", "range") and _titles_a_record(work, item.span):
+        if item.kind in ("day", "range") and C.titles_a_record(work, item.span):
             continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
-        if has_brackets and _on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
+        if has_brackets and C.on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
-        if _on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
+        if C.on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
@@ -712,108 +720,8 @@ def _read_sentence(
     return mentions
 
 
-def _nearer_behind(item: _Item, ctx: _Context) -> bool:
-    """Is the day an item names (with its month) nearer behind the post than ahead of it?  "the date was set for
-    July 15", told two weeks after, is a choice made and a day gone."""
-    day = item.first
-    if day is None or day.month is None:
-        return False
-    years = [day.year] if day.year is not None else [ctx.today.year - 1, ctx.today.year, ctx.today.year + 1]
-    found = [d for year in years if (d := _safe_date(year, day.month, day.day)) is not None]
-    ahead = [d for d in found if d >= ctx.today]
-    behind = [d for d in found if d < ctx.today]
-    if not behind:
-        return False
-    return not ahead or ctx.today - behind[-1] < ahead[0] - ctx.today
-
-
-def _dates_its_own_post(item: _Item, ctx: _Context) -> bool:
-    """A day written in full (day, month and year) that is the day the text was written: in a sentence that
-    names no gathering and says nothing ahead (``Clauses.quiet``), the post's stamp or signature date ("October
-    17, 2007", "The Secretary / 26 July 2023"); people announcing a gathering that same day name it."""
-    day = item.first
-    return (
-        item.kind == "day"
-        and day is not None
-        and day.year is not None
-        and day.month is not None
-        and (day.year, day.month, day.day) == (ctx.today.year, ctx.today.month, ctx.today.day)
-    )
-
-
-# How far after a date a word of being unavailable is looked for.
-_UNAVAILABLE_REACH = 70
-
-
-def _unavailable_after(work: str, date_end: int, sentence_end: int) -> bool:
-    """ "Nov 6-8 unfortunately, so the office won't be available then": a date followed, in its sentence and with
-    no gathering or condition between, by words saying someone or somewhere is not available is no gathering."""
-    end = min(sentence_end, date_end + _UNAVAILABLE_REACH)
-    if "available" not in work[date_end:end].lower():
-        return False
-    found = N.UNAVAILABLE_AFTER_RE.search(work, date_end, end)
-    return (
-        found is not None
-        and C.EVENT_RE.search(work, date_end, found.start()) is None
-        and N.UNAVAILABLE_CONDITION_RE.search(work, date_end, found.start()) is None
-    )
-
-
 # How far before a date "schedule around …" is looked for.
 _AVOID_REACH = 90
-_COLON_LINE_END_RE = re.compile(r":[ \t*_]*\n")
-# How far above a date a list's heading is looked for.
-_HEADING_REACH = 300
-
-
-def _under_an_avoid_heading(work: str, span: tuple[int, int]) -> bool:
-    """ "Dates to AVOID:" then a bulleted list of dates: each date in it is one to keep clear of."""
-    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
-    above_start = max(0, line_start - _HEADING_REACH)
-    if line_start == 0 or _AVOID_WORD_RE.search(work, above_start, line_start) is None:
-        return False
-    above = work[above_start:line_start]
-    headings = list(N.AVOID_HEADING_RE.finditer(above))
-    # the heading rules the lines below it until another line ending in a colon
-    return bool(headings) and _COLON_LINE_END_RE.search(above, headings[-1].end()) is None
-
-
-_AVOID_WORD_RE = re.compile(r"avoid", re.IGNORECASE)
-# The longest line read as a title ("Matrix Council Meeting Report: 4 April 2024").
-_TITLE_LINE = 100
-
-
-def _titles_a_record(work: str, span: tuple[int, int]) -> bool:
-    """A date on a short line that calls itself minutes or a meeting's report, saying nothing ahead, titles the
-    record of a meeting already held."""
-    line_start = work.rfind("\n", max(0, span[0] - _TITLE_LINE), span[0]) + 1
-    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
-    if line_start == 0 and span[0] >= _TITLE_LINE:
-        return False
-    if line_end < 0:
-        if len(work) - span[1] >= _TITLE_LINE:
-            return False
-        line_end = len(work)
-    return (
-        line_end - line_start <= _TITLE_LINE
-        and N.MINUTES_TITLE_RE.search(work, line_start, line_end) is not None
-        and C.FUTURE_RE.search(work, line_start, line_end) is None
-    )
-
-
-def _on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:
-    """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, one on a line opened by a
-    version number its release, unless the line names a gathering ("- [x] book the hall for our AGM on 24 July")."""
-    line_start = work.rfind("\n", max(0, span[0] - _TASK_REACH), span[0]) + 1
-    if (line_start == 0 and span[0] > _TASK_REACH) or opening.match(work, line_start) is None:
-        return False
-    # bounded both ways, so a long line of many dates is still read in linear time
-    line_end = work.find("\n", span[1], span[1] + _TASK_REACH)
-    return C.EVENT_RE.search(work, line_start, line_end if line_end >= 0 else span[1] + _TASK_REACH) is None
-
-
-# How far a to-do line's words are looked at around a date on it.
-_TASK_REACH = 200
 
 
 _OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
