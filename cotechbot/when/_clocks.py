@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when._markup import zone_named
-from cotechbot.when._model import _Clock, _Context, _Time
+from cotechbot.when._model import _Clock, _Context, _Time, word_positions
 
 # A stated zone, as written after a clock: its standard offset and the region whose clocks it names.
 _ABBREVIATIONS: dict[str, tuple[int, str | None]] = {
@@ -355,13 +355,7 @@ def clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[int
     None where digits are dense (a run of numbers): the engine's own scan is cheaper there."""
     if len(digits) * _SPARSE_CLOCK_STARTS > end - start:
         return None
-    found = list(digits)
-    folded = N.fold(work[start:end])
-    for word in _CLOCK_START_WORDS:
-        at = folded.find(word)
-        while at != -1:
-            found.append(start + at)
-            at = folded.find(word, at + 1)
+    found = [*digits, *(start + at for at in word_positions(N.fold(work[start:end]), _CLOCK_START_WORDS))]
     if len(found) > len(digits):
         if len(found) * _SPARSE_CLOCK_STARTS > end - start:
             return None  # ("between 1 between 1 …": dense with words)

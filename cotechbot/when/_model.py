@@ -192,3 +192,15 @@ def _blanked(work: str, spans: list[tuple[int, int]]) -> str:
     for span in spans:
         _blank(chars, span)
     return "".join(chars)
+
+
+def word_positions(lowered: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` starts in ``lowered``, in order: C-speed ``str.find`` scans, no pattern."""
+    found = []
+    for word in words:
+        at = lowered.find(word)
+        while at != -1:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    found.sort()
+    return found

@@ -59,6 +59,7 @@ from cotechbot.when._model import (
     _Item,
     _Sentence,
     _Time,
+    word_positions,
 )
 from cotechbot.when._passage import (
     _carry_later_clock,
@@ -281,8 +282,8 @@ class _Signals:
     def __init__(self, work: str, lowered: str) -> None:
         self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
-        self.words = sorted(_positions(lowered, P.SIGNAL_WORDS))
-        self.ors = _positions(lowered, ("or ",))
+        self.words = word_positions(lowered, P.SIGNAL_WORDS)
+        self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
     def _between(positions: list[int], start: int, end: int) -> list[int]:
@@ -296,17 +297,6 @@ class _Signals:
 
     def or_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.ors, start, end))
-
-
-def _positions(lowered: str, words: tuple[str, ...]) -> list[int]:
-    found = []
-    for word in words:
-        at = lowered.find(word)
-        while at != -1:
-            found.append(at)
-            at = lowered.find(word, at + 1)
-    found.sort()
-    return found
 
 
 # The clock words of P.CLOCK: a sentence with no digit holds a clock only if it names one of them.
