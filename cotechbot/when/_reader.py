@@ -231,6 +231,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)
+    if len(results) > 1:
+        results = _timed_days_once(results, across_sentences=True)
     return _once_each(results) if len(results) > 1 else results
 
 
@@ -238,13 +240,18 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
 _QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 
 
-def _timed_days_once(mentions: list[TimeMention]) -> list[TimeMention]:
+def _timed_days_once(mentions: list[TimeMention], *, across_sentences: bool = False) -> list[TimeMention]:
     """ "The meeting is tomorrow (Sunday, 8th July) at 7 PM UTC": a day a sentence gives a clock is not also an
-    all-day mention of that sentence."""
+    all-day mention of that sentence.  Across the sentences of a post ("… at 2:00 PM on Tuesday, September 1.
+    Join us if you can - that's tomorrow afternoon."), only a confident clock settles a day said again alone."""
     if len(mentions) < 2:
         return mentions
     # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
-    timed_days = {m.start.date() for m in mentions if not m.all_day and isinstance(m.start, datetime)}
+    timed_days = {
+        m.start.date()
+        for m in mentions
+        if not m.all_day and isinstance(m.start, datetime) and (m.confident or not across_sentences)
+    }
     if not timed_days:
         return mentions
     return [m for m in mentions if not (m.all_day and m.end is None and m.start in timed_days)]

@@ -2601,3 +2601,10 @@ def test_short_weekday_names_written_as_a_list_are_standing_days(text):
 def test_a_short_weekday_name_before_its_date_is_still_one_day():
     mentions = read("See you on Sat, 1 March at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
+
+
+def test_a_day_word_in_a_later_sentence_for_a_day_already_given_a_clock_is_not_an_extra_all_day():
+    assert confident(
+        "Our planning session starts at 3:00 PM on Friday, February 21. Come along if you can - that's tomorrow"
+        " afternoon."
+    ) == [("2025-02-21T15:00:00+00:00", None, False)]
