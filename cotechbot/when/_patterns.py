@@ -187,7 +187,11 @@ def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
     # ("Monday,October 23": the comma may have no space after it)
     prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
-    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+    # ("Leeds 3 November 23, 2024": a number before a month written month first with its year is no day of it)
+    dm = (
+        rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+        rf"(?!{SP}{DAY},?{SP0}{YEAR})"
+    )
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 

@@ -2608,3 +2608,8 @@ def test_a_day_word_in_a_later_sentence_for_a_day_already_given_a_clock_is_not_a
         "Our planning session starts at 3:00 PM on Friday, February 21. Come along if you can - that's tomorrow"
         " afternoon."
     ) == [("2025-02-21T15:00:00+00:00", None, False)]
+
+
+def test_a_number_before_a_month_day_and_year_is_not_a_day_of_that_month():
+    # a listing's count or edition number, then its date written month first
+    assert confident("Upcoming: Bristol 7 March 29, 2025") == [("2025-03-29", None, True)]
