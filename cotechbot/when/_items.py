@@ -237,6 +237,9 @@ def _numeric_item(m: re.Match[str], group: int, *, month_first: bool = False) ->
     return [_Item("day", m.span(), first=_Day(day, month, year, weekday, True), group=group, flags=flags)]
 
 
+_LATER_BEFORE_RE = re.compile(r"\blater(?:\s{1,3}on)?\s{1,3}$", re.IGNORECASE)
+
+
 def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     if m.group("dat"):
         offset = 2
@@ -253,6 +256,13 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     elif "morning" in word:
         part = "morning"
     said = "today" if offset == 0 else "tomorrow"
+    # "later on today we are hosting a film night": the rest of the day is still ahead
+    if (
+        offset == 0
+        and m.group("today")
+        and _LATER_BEFORE_RE.search(m.string, max(0, m.start() - 12), m.start())
+    ):
+        said = "later today"
     item = _Item(
         "relday",
         m.span(),

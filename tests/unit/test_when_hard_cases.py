@@ -2613,3 +2613,8 @@ def test_a_day_word_in_a_later_sentence_for_a_day_already_given_a_clock_is_not_a
 def test_a_number_before_a_month_day_and_year_is_not_a_day_of_that_month():
     # a listing's count or edition number, then its date written month first
     assert confident("Upcoming: Bristol 7 March 29, 2025") == [("2025-03-29", None, True)]
+
+
+def test_later_today_is_a_day_still_ahead():
+    assert confident("Later on today there is a talk in the hall.") == [("2025-02-20", None, True)]
+    assert confident("There was a talk in the hall today.") == []
