@@ -438,6 +438,25 @@ def titles_a_record(work: str, span: tuple[int, int]) -> bool:
     )
 
 
+# The line under a record's title that lists who came: "Attendees (current): …", "Present: …", "Apologies: …".
+_ATTENDANCE_LINE_RE = re.compile(
+    r"[ \t]*(?:[-*#>]+[ \t]*)?(?:[*_]{1,2})?(?:attendees|attendance|attending|present|participants|apologies)\b"
+    r"[^\n:]{0,30}:",
+    re.IGNORECASE,
+)
+
+
+def attendance_below(work: str, span: tuple[int, int]) -> bool:
+    """ "Meeting — April 16, 2020" / "" / "Attendees: …": a date line followed by who attended titles minutes."""
+    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
+    if line_end < 0:
+        return False
+    below = line_end + 1
+    while work.startswith("\n", below) or work.startswith(" \n", below):
+        below = work.find("\n", below) + 1
+    return _ATTENDANCE_LINE_RE.match(work, below) is not None
+
+
 def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:
     """A date on a to-do line ("- [ ] send the notice on 10 July") dates the task, one on a line opened by a
     version number its release, unless the line names a gathering ("- [x] book the hall for our AGM on 24 July")."""

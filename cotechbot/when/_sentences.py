@@ -536,8 +536,14 @@ def _read_sentence(
             N.ORIGINAL_DATE_AFTER_RE.match(work, tail, after_end)
         ):
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
-        if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
-            continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if (
+            item.time is None
+            and _dates_its_own_post(item, ctx)
+            and (clauses.quiet() or C.attendance_below(work, item.span))
+        ):
+            # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line; "Meeting — April 16,
+            # 2020" over "Attendees: …" written that day: the minutes of a meeting held
+            continue
         if N.AVOID_BEFORE_RE.search(work, max(bounds[0], lead - _AVOID_REACH), lead):
             continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
         if item.kind in ("day", "range") and C.under_an_avoid_heading(work, item.span):

@@ -2618,3 +2618,14 @@ def test_a_number_before_a_month_day_and_year_is_not_a_day_of_that_month():
 def test_later_today_is_a_day_still_ahead():
     assert confident("Later on today there is a talk in the hall.") == [("2025-02-20", None, True)]
     assert confident("There was a talk in the hall today.") == []
+
+
+def test_a_date_line_over_who_attended_written_that_day_titles_minutes():
+    assert (
+        confident("Steering group meeting — 20 February 2025\n\nPresent: Ana, Bo, Chidi\nApologies: Dee")
+        == []
+    )
+    # the same title over an agenda, written days ahead, is the meeting
+    assert confident("Steering group meeting — 27 February 2025\n\nPresent: Ana, Bo, Chidi") == [
+        ("2025-02-27", None, True)
+    ]
