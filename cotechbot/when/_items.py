@@ -317,6 +317,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         )
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
+    elif (
+        not mod
+        and P.WEEKDAY_OPENS_SENTENCE_BEFORE_RE.search(work, lead, m.start())
+        and P.SUBJECT_AFTER_WEEKDAY_RE.match(work, m.end())
+    ):
+        item.weekday_mod = "on"  # "**Friday** we will meet at 18:00": a weekday opening what is said of it
     _read_recurrence(item, mod, work, lead, before)
     if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
         habit_from = max(0, m.start() - 40)

@@ -413,6 +413,15 @@ WEEKDAY_RE = re.compile(
     rf"(?<![\w-])(?:(?P<mod>next|this(?:{SP}coming)?|coming|on|last|every|each|most|alternate){SP})?(?P<wd>{WD})",
     _I,
 )
+# "Friday we will meet at 18:00", "**Tuesday** I'll host the call": a weekday opening its sentence (or line), its
+# subject right after, is said as "on Friday" is.
+WEEKDAY_OPENS_SENTENCE_BEFORE_RE = re.compile(
+    r"(?:^|[.!?][ \t]{1,3})[ \t]*(?:[-*>][ \t]{1,3})?(?:\*\*|__)?$", re.M
+)
+SUBJECT_AFTER_WEEKDAY_RE = re.compile(
+    r"(?:\*\*|__)?,?[ \t]{1,3}(?:we|i|you|they|there)(?:'(?:ll|re|m|d))?\b(?![ \t]{1,3}(?:was|were|had|did)\b)",
+    _I,
+)
 RELDAY_RE = re.compile(
     rf"\b(?:(?P<dat>the{SP}day{SP}after{SP}tomorrow)|(?P<tomorrow>tomorrow|tmrw)|(?P<today>today|tonight)"
     rf"|(?P<this>this{SP}(?:morning|afternoon|evening)))(?:'s)?"

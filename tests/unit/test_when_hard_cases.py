@@ -2629,3 +2629,15 @@ def test_a_date_line_over_who_attended_written_that_day_titles_minutes():
     assert confident("Steering group meeting — 27 February 2025\n\nPresent: Ana, Bo, Chidi") == [
         ("2025-02-27", None, True)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Saturday we'll gather at 10:30 by the allotment gate.", "**Saturday** we gather at 10:30 by the gate."],
+)
+def test_a_weekday_opening_its_sentence_is_said_as_on_that_day(text):
+    assert confident(text) == [("2025-02-22T10:30:00+00:00", None, False)]
+
+
+def test_a_weekday_opening_a_sentence_told_in_the_past_is_not_read():
+    assert confident("Saturday we were at the gate by 10:30.") == []
