@@ -265,6 +265,21 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             kept[-1].span = (kept[-1].span[0], item.span[1])
             continue
         if (
+            item.kind == "relday"
+            and kept
+            and kept[-1].kind == "weekday"
+            and kept[-1].recurrence is None
+            and kept[-1].first is not None
+            and item.fixed is not None
+            and kept[-1].first.weekday == item.fixed.weekday()
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+        ):
+            # "on Friday (tomorrow) with a 6pm start": the day-word says which Friday; one day
+            close = work.find(")", item.span[1], item.span[1] + 2)
+            item.span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
+            kept[-1] = item
+            continue
+        if (
             item.kind == "weekday"
             and following is not None
             and following.kind == "day"

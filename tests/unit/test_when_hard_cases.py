@@ -2641,3 +2641,9 @@ def test_a_weekday_opening_its_sentence_is_said_as_on_that_day(text):
 
 def test_a_weekday_opening_a_sentence_told_in_the_past_is_not_read():
     assert confident("Saturday we were at the gate by 10:30.") == []
+
+
+def test_a_weekday_restated_by_a_day_word_after_it_is_one_day_for_the_sentences_clock():
+    assert confident("The quiz is on Friday (tomorrow), with a 7pm start.") == [
+        ("2025-02-21T19:00:00+00:00", None, False)
+    ]
