@@ -118,7 +118,12 @@ EVENT_RE = re.compile(
     # lessons and classes, a choir's rehearsals, a cycling club's rides
     r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
-    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
+    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?"
+    # what residents' groups and gardens turn out for: "the clean-up next Saturday", "volunteers needed Sunday"
+    r"|clean[\s-]?ups?|litter[\s-]?picks?|(?:beach|river|park|spring|canal|street)\s+cleans?|tidy[\s-]?ups?"
+    r"|working\s+bees?|volunteer(?:ing)?\s+(?:days?|sessions?|mornings?|afternoons?)"
+    r"|(?:need|want|looking\s+for|calling\s+(?:all|for))\s+(?:some\s+|more\s+|a\s+few\s+)?(?:volunteers|helpers)"
+    r"|(?:volunteers|helpers)\s+(?:needed|wanted|required))\b",
     _I,
 )
 

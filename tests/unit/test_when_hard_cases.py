@@ -2647,3 +2647,15 @@ def test_a_weekday_restated_by_a_day_word_after_it_is_one_day_for_the_sentences_
     assert confident("The quiz is on Friday (tomorrow), with a 7pm start.") == [
         ("2025-02-21T19:00:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The canal clean-up is this Saturday, bring gloves.",
+        "We need volunteers at the community orchard this Saturday!",
+        "Helpers needed for the plant sale this Saturday.",
+    ],
+)
+def test_the_turnouts_residents_groups_call_for_are_gatherings(text):
+    assert confident(text) == [("2025-02-22", None, True)]
