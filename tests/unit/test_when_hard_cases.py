@@ -2659,3 +2659,9 @@ def test_a_weekday_restated_by_a_day_word_after_it_is_one_day_for_the_sentences_
 )
 def test_the_turnouts_residents_groups_call_for_are_gatherings(text):
     assert confident(text) == [("2025-02-22", None, True)]
+
+
+def test_a_comma_closing_the_first_day_of_a_span_before_to_keeps_one_span():
+    assert confident("Workshops run from Monday, the 3rd, to Wednesday, the 5th of March.") == [
+        ("2025-03-03", "2025-03-05", True)
+    ]
