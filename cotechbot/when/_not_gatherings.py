@@ -417,6 +417,11 @@ MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|d
 FROM_OPENING_RE = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
+# After a date opening its sentence with "Starting": "…, we will meet weekly", "…, a weekly reading party": the
+# sessions of a series start that day.
+SESSIONS_START_AFTER_RE = re.compile(
+    r",?[ \t]{0,3}[^.;!?\n]{0,80}?\b(?:weekly|fortnightly|every\s+(?:other\s+)?week|each\s+week)\b", _I
+)
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
 TIMELINE_LABEL_AFTER_RE = re.compile(

@@ -572,7 +572,15 @@ def _read_sentence(
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
-            continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+            if not (
+                item.kind == "day"
+                and N.SESSIONS_START_AFTER_RE.match(work, tail, bounds[1])
+                and C.EVENT_RE.search(work, tail, bounds[1])
+            ):
+                continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+            # "Starting March 7, participants will meet weekly": the first of the meetings
+            flags.append("series_start")
+            item = replace(item, flags=[*item.flags, "series_start"])
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and N.AFTER_BEFORE_RE.search(

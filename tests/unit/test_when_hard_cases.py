@@ -2665,3 +2665,11 @@ def test_a_comma_closing_the_first_day_of_a_span_before_to_keeps_one_span():
     assert confident("Workshops run from Monday, the 3rd, to Wednesday, the 5th of March.") == [
         ("2025-03-03", "2025-03-05", True)
     ]
+
+
+def test_a_date_opening_with_starting_before_weekly_gatherings_is_the_first_of_them():
+    assert confident("Starting March 11, the reading circle will meet weekly in the library.") == [
+        ("2025-03-11", None, True)
+    ]
+    # a rule that starts that day is still no gathering
+    assert confident("Starting March 11, the hall fee rises to £12 a week.") == []
