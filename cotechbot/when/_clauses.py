@@ -68,7 +68,7 @@ MOVED_FROM_BEFORE_RE = re.compile(
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|(?:have|has)\s+been(?!\s+[a-z]{2,}ing\b)|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"

@@ -2673,3 +2673,10 @@ def test_a_date_opening_with_starting_before_weekly_gatherings_is_the_first_of_t
     ]
     # a rule that starts that day is still no gathering
     assert confident("Starting March 11, the hall fee rises to £12 a week.") == []
+
+
+def test_have_been_asking_is_not_the_past_of_the_date_asked_about():
+    assert confident("Members have been asking about the seed swap on March 8.") == [
+        ("2025-03-08", None, True)
+    ]
+    assert confident("We have been running the seed swap since 3 February.") == []
