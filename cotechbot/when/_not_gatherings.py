@@ -405,7 +405,9 @@ RULE_HINTS = (
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
-    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
+    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|clocks?\s+go"
+    # ("Monday 19th May (to avoid the bank holiday)": the holiday is the reason for the day chosen, not the day)
+    r"|(?<!avoid\s)(?<!avoid\sthe\s)(?<!of\sthe\s)(?<!to\sthe\s)bank\s+holidays?"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,

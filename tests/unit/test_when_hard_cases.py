@@ -2680,3 +2680,11 @@ def test_have_been_asking_is_not_the_past_of_the_date_asked_about():
         ("2025-03-08", None, True)
     ]
     assert confident("We have been running the seed swap since 3 February.") == []
+
+
+def test_a_bank_holiday_given_as_the_reason_for_a_day_does_not_make_it_paperwork():
+    assert confident("Session dates:\nMonday 10th March\nTuesday 6th May (to avoid the bank holiday)") == [
+        ("2025-03-10", None, True),
+        ("2025-05-06", None, True),
+    ]
+    assert confident("Monday 5th May is a bank holiday.") == []
