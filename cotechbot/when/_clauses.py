@@ -123,7 +123,9 @@ EVENT_RE = re.compile(
     r"|clean[\s-]?ups?|litter[\s-]?picks?|(?:beach|river|park|spring|canal|street)\s+cleans?|tidy[\s-]?ups?"
     r"|working\s+bees?|volunteer(?:ing)?\s+(?:days?|sessions?|mornings?|afternoons?)"
     r"|(?:need|want|looking\s+for|calling\s+(?:all|for))\s+(?:some\s+|more\s+|a\s+few\s+)?(?:volunteers|helpers)"
-    r"|(?:volunteers|helpers)\s+(?:needed|wanted|required))\b",
+    r"|(?:volunteers|helpers)\s+(?:needed|wanted|required)"
+    # "you are invited to decorate the tree", "we invite everyone to": an invitation is to a gathering
+    r"|(?:are|is|be)\s+(?:warmly\s+|cordially\s+|all\s+|also\s+)?invited|invit(?:e|ing)\s+(?:you|everyone|all|members))\b",
     _I,
 )
 
@@ -286,11 +288,26 @@ def clause_tense(text: str, start: int, end: int) -> bool | None:
 def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
-    return (
-        N.may_be_milestone(N.fold(sentence[clause_start:at]))
-        and N.MILESTONE_RE.search(sentence, clause_start, at) is not None
-        and EVENT_RE.search(sentence, clause_start, at) is None
+    if not N.may_be_milestone(N.fold(sentence[clause_start:at])):
+        return False
+    named = [m for m in N.MILESTONE_RE.finditer(sentence, clause_start, at)]
+    if not named or EVENT_RE.search(sentence, clause_start, at) is not None:
+        return False
+    # "On Good Friday (2nd April) you are invited…": a holiday with its date in brackets only names the day
+    last = named[-1]
+    return not (
+        len(named) == 1
+        and _HOLIDAY_NAME_RE.fullmatch(last.group())
+        and _BRACKET_OPEN_RE.fullmatch(sentence, last.end(), at)
     )
+
+
+_HOLIDAY_NAME_RE = re.compile(
+    r"labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
+    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)",
+    _I,
+)
+_BRACKET_OPEN_RE = re.compile(r"[ \t]{0,3}\([ \t]{0,3}")
 
 
 def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:

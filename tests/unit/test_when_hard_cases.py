@@ -2688,3 +2688,10 @@ def test_a_bank_holiday_given_as_the_reason_for_a_day_does_not_make_it_paperwork
         ("2025-05-06", None, True),
     ]
     assert confident("Monday 5th May is a bank holiday.") == []
+
+
+def test_a_holiday_with_its_date_in_brackets_names_the_day_of_what_is_invited_to():
+    assert confident("On Easter Monday (21st April) you are invited to an egg hunt on the green.") == [
+        ("2025-04-21", None, True)
+    ]
+    assert confident("Easter Monday (21st April) is a public holiday.") == []
