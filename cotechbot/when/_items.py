@@ -275,6 +275,9 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     return item
 
 
+_ONE_WEEKEND_MODS = ("on", "this", "next", "coming", "this coming")
+
+
 def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     mod = (m.group("mod") or "").lower()
     mod = re.sub(r"\s+", " ", mod)
@@ -293,6 +296,19 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     lead = max(0, m.start() - 20)
     before = work[lead : m.start()]
     after = work[m.end() : m.end() + 20]
+    if (
+        mod in _ONE_WEEKEND_MODS
+        and part is None
+        and (pair := P.NEXT_DAY_PAIR_AFTER_RE.match(work, m.end())) is not None
+        and item.first is not None
+        and item.first.weekday is not None
+        and _weekday_index(pair.group("wd")) == (item.first.weekday + 1) % 7
+        and not P.RECURRING_BEFORE_RE.search(before)
+    ):
+        # "joining us this Saturday and Sunday": two days running, said of one week, are one span
+        item.last = _Day(0, None, None, _weekday_index(pair.group("wd")))
+        item.span = (m.start(), pair.end())
+        return item
     if (
         P.RECURRING_BEFORE_RE.search(before)
         or P.WEEKDAY_SPAN_BEFORE_RE.search(before)

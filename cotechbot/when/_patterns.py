@@ -747,6 +747,11 @@ SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$",
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )
+# "on Saturday and Sunday": a second weekday joined to the first (see ``_items._weekday_item``).
+NEXT_DAY_PAIR_AFTER_RE = re.compile(
+    rf"[ \t]{{1,3}}(?:and|&)[ \t]{{1,3}}(?:on[ \t]{{1,3}})?(?P<wd>{WD})(?![ \t]{{0,3}}(?:[ \t]the)?[ \t]{{0,3}}\d)",
+    _I,
+)
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it; "On Sunday week, 8th October":
 # the weekday a week on, restated the same way.

@@ -247,14 +247,22 @@ def _timed_days_once(mentions: list[TimeMention], *, across_sentences: bool = Fa
     if len(mentions) < 2:
         return mentions
     # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
-    timed_days = {
-        m.start.date()
+    timed = [
+        m
         for m in mentions
         if not m.all_day and isinstance(m.start, datetime) and (m.confident or not across_sentences)
-    }
-    if not timed_days:
+    ]
+    if not timed:
         return mentions
-    return [m for m in mentions if not (m.all_day and m.end is None and m.start in timed_days)]
+    timed_days = {m.start.date() for m in timed}
+    # "this Saturday and Sunday … begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": the clocked span
+    # over the same days
+    timed_spans = {(m.start.date(), m.end.date()) for m in timed if isinstance(m.end, datetime)}
+    return [
+        m
+        for m in mentions
+        if not (m.all_day and (m.start in timed_days if m.end is None else (m.start, m.end) in timed_spans))
+    ]
 
 
 def _once_each(results: list[TimeMention]) -> list[TimeMention]:
@@ -427,11 +435,17 @@ def _find(
             if not taken.overlaps(m.span()):
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
+        joined_until = -1
         for m in P.WEEKDAY_RE.finditer(work, start, end):
+            if m.start() < joined_until:
+                continue  # the second day of "this Saturday and Sunday", read with the first
             if m.group("wd") == "sun" and work.endswith("the ", max(0, m.start("wd") - 4), m.start("wd")):
                 continue  # "as the sun is setting": the star, not Sunday
             if not taken.overlaps(m.span("wd")):
-                found.items.append(_weekday_item(m, work, next(groups)))
+                weekday = _weekday_item(m, work, next(groups))
+                if weekday.last is not None and weekday.recurrence is None:
+                    joined_until = weekday.span[1]
+                found.items.append(weekday)
     # a holiday named where no date is written ("Halloween Farmers' Market, Oct 29, 3-7pm" names the market)
     if (
         has_words

@@ -2695,3 +2695,17 @@ def test_a_holiday_with_its_date_in_brackets_names_the_day_of_what_is_invited_to
         ("2025-04-21", None, True)
     ]
     assert confident("Easter Monday (21st April) is a public holiday.") == []
+
+
+def test_two_weekdays_running_said_of_one_week_are_one_span():
+    assert confident("The visiting choir is joining us on Saturday and Sunday.") == [
+        ("2025-02-22", "2025-02-23", True)
+    ]
+    # a span the post also gives clocks for is read once, as the clocked span
+    assert confident(
+        "The hack weekend is this Saturday and Sunday. Hacking begins at 10 a.m. Saturday and ends at 4 p.m. Sunday."
+    ) == [("2025-02-22T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
+
+
+def test_two_weekdays_of_a_standing_pattern_stay_unread():
+    assert confident("The cafe is open Saturday and Sunday.") == []
