@@ -681,6 +681,15 @@ def _read_sentence(
             flags = [flag for flag in flags if flag != "past"]
         gathering = chosen or holiday or clauses.gathering(offset)
         if (
+            not gathering
+            and item.kind == "weekday"
+            and sentence_lowered.find("again", clause_start, offset) != -1
+            and C.EVENT_RE.search(sentence) is not None
+        ):
+            gathering = (
+                True  # "See you this Saturday, and again on Tuesday!": the gathering named before, again
+            )
+        if (
             not deadline
             and not holiday
             and clauses.milestone(offset)

@@ -2709,3 +2709,10 @@ def test_two_weekdays_running_said_of_one_week_are_one_span():
 
 def test_two_weekdays_of_a_standing_pattern_stay_unread():
     assert confident("The cafe is open Saturday and Sunday.") == []
+
+
+def test_a_weekday_said_again_of_a_gathering_named_earlier_in_the_sentence_is_read():
+    assert confident("Come along to the repair cafe this Saturday, and again on Tuesday!") == [
+        ("2025-02-22", None, True),
+        ("2025-02-25", None, True),
+    ]
