@@ -275,6 +275,21 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     return item
 
 
+def worded_date_item(m: re.Match[str], group: int) -> _Item | None:
+    """ "the first of April", "Wednesday July third": the day, its month and any year or weekday written."""
+    said = re.sub(r"[ -]+", " ", (m.group("ord") or m.group("ord2")).lower())
+    tens, _, unit = said.rpartition(" ")
+    number = P.ORDINAL_WORD_NUMBERS.get(unit, 0) + {"": 0, "twenty": 20, "thirty": 30}.get(tens, -99)
+    if said == "thirtieth":
+        number = 30
+    if not 1 <= number <= 31:
+        return None
+    month = P.MONTHS[(m.group("mon") or m.group("mon2"))[:3].lower().rstrip(".")]
+    year = int(m.group("year")) if m.group("year") else None
+    weekday = _weekday_index(m.group("wd")) if m.group("wd") else None
+    return _Item("day", m.span(), first=_Day(number, month, year, weekday, True), group=group)
+
+
 _ONE_WEEKEND_MODS = ("on", "this", "next", "coming", "this coming")
 
 

@@ -505,6 +505,61 @@ SIGNAL_WORDS = (
     "christmas",
     "hallowe",
 )
+# Months whose names make a digit-free sentence worth reading for a date in words ("on the first of April",
+# "Wednesday July third"); "March" and "May" are words too often to be worth it.
+MONTH_SIGNAL_WORDS = (
+    "january",
+    "february",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
+    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|twenty[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[ -]?first)"
+)
+ORDINAL_WORD_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        start=1,
+    )
+}
+# "the first of April", "Wednesday July third": a day of the month written as a word.
+WORDED_DATE_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<wd>{WD}),?{SP})?(?:(?:the{SP})?(?P<ord>{_ORDINAL_WORD}){SP}of{SP}(?P<mon>{MON})"
+    rf"|(?P<mon2>{MON}){SP}(?:the{SP})?(?P<ord2>{_ORDINAL_WORD})"
+    rf"(?![\w-]|{SP}(?:of|time|day|week|weekend|round|half|quarter|place|year|term|session|meeting)\b))"
+    rf"(?:,?{SP}(?P<year>{YEAR}))?",
+    _I,
+)
 HOLIDAY_DAYS = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),

@@ -44,6 +44,7 @@ from cotechbot.when._items import (
     _relday_item,
     _weekday_item,
     offered_days,
+    worded_date_item,
 )
 from cotechbot.when._markup import ExactMoment, read_cooked, read_iso_stamps, read_markup, zone_named
 from cotechbot.when._model import (
@@ -298,6 +299,9 @@ class _Signals:
         self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = word_positions(lowered, P.SIGNAL_WORDS)
+        self.months = word_positions(lowered, P.MONTH_SIGNAL_WORDS)
+        if self.months:
+            self.words = sorted(self.words + self.months)
         self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
@@ -309,6 +313,9 @@ class _Signals:
 
     def words_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.words, start, end))
+
+    def months_in(self, start: int, end: int) -> bool:
+        return bool(self._between(self.months, start, end))
 
     def or_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.ors, start, end))
@@ -430,6 +437,11 @@ def _find(
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
                 found.items.extend(offered_days(m, ctx, next(groups), found.items, bounds))
+    if has_words and signals.months_in(start, end):
+        for m in P.WORDED_DATE_RE.finditer(work, start, end):
+            if not taken.overlaps(m.span()) and (worded := worded_date_item(m, next(groups))) is not None:
+                taken.add(m.span())
+                found.items.append(worded)
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
@@ -594,27 +606,32 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
         mark = m.group()
         if mark == "\n":
             if (
-                _LINE_MAY_JOIN_RE.match(work, after)
-                and (
-                    P.TIME_LABEL_RE.match(work, after)
-                    or _place_between_date_and_time_labels(work, at, after)
-                    or S.LINE_CONTINUES_RE.match(work, after)
-                    or (
-                        S.DAY_OPENS_LINE_RE.match(work, after)
-                        and S.MONTH_ENDS_LINE_RE.search(work, max(0, at - 16), at)
-                    )
-                    or (
-                        S.MONTH_YEAR_OPENS_LINE_RE.match(work, after)
-                        and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                (
+                    _LINE_MAY_JOIN_RE.match(work, after)
+                    and (
+                        P.TIME_LABEL_RE.match(work, after)
+                        or _place_between_date_and_time_labels(work, at, after)
+                        or S.LINE_CONTINUES_RE.match(work, after)
+                        or (
+                            S.DAY_OPENS_LINE_RE.match(work, after)
+                            and S.MONTH_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                        )
+                        or (
+                            S.MONTH_YEAR_OPENS_LINE_RE.match(work, after)
+                            and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                        )
                     )
                 )
-            ) or (
-                lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
-                or (quoted and _quoted_line_wraps(work, at))
                 or (
-                    work[after : after + 1] in P.BULLETS
-                    and P.BULLET_CLOCK_LINE_RE.match(work, after)
-                    and P.SHORT_HEADING_RE.search(work, max(0, at - 40), at)
+                    lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
+                    # "… at six o'clock,\ntoday - wednesday july third.": a comma and a lower-case word wrap one sentence
+                    or (work[at - 1 : at] == "," and work[after : after + 1].islower())
+                    or (quoted and _quoted_line_wraps(work, at))
+                    or (
+                        work[after : after + 1] in P.BULLETS
+                        and P.BULLET_CLOCK_LINE_RE.match(work, after)
+                        and P.SHORT_HEADING_RE.search(work, max(0, at - 40), at)
+                    )
                 )
             ):
                 continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"

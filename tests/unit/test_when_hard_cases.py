@@ -2722,3 +2722,22 @@ def test_form_labels_glued_to_their_values_by_flattened_html_still_give_the_date
     assert confident("When:March 29, 2025\nTime10am - 12:30pm\nWhere:Community Hall") == [
         ("2025-03-29T10:00:00+00:00", "2025-03-29T12:30:00+00:00", False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will hold the open day on the twenty-second of October.", ("2025-10-22", None, True)),
+        ("The swap shop is on Saturday April fifth.", ("2025-04-05", None, True)),
+        (
+            "the meeting is in the church hall at seven o'clock,\ntomorrow - friday february twenty-first.",
+            ("2025-02-21T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_days_and_clocks_written_in_words(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
+    assert confident("The June first round of voting went well.") == []
