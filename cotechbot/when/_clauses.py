@@ -124,6 +124,9 @@ EVENT_RE = re.compile(
     r"|working\s+bees?|volunteer(?:ing)?\s+(?:days?|sessions?|mornings?|afternoons?)"
     r"|(?:need|want|looking\s+for|calling\s+(?:all|for))\s+(?:some\s+|more\s+|a\s+few\s+)?(?:volunteers|helpers)"
     r"|(?:volunteers|helpers)\s+(?:needed|wanted|required)"
+    # "don't forget it's this evening!": what readers are reminded of is a gathering (not "don't forget to
+    # renew…", an errand)
+    r"|don'?t\s+forget(?!\s+to\b)"
     # "you are invited to decorate the tree", "we invite everyone to": an invitation is to a gathering
     r"|(?:are|is|be)\s+(?:warmly\s+|cordially\s+|all\s+|also\s+)?invited|invit(?:e|ing)\s+(?:you|everyone|all|members))\b",
     _I,

@@ -2741,3 +2741,8 @@ def test_days_and_clocks_written_in_words(text, expected):
 
 def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
     assert confident("The June first round of voting went well.") == []
+
+
+def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
+    assert confident("Don't forget, it's tomorrow evening!") == [("2025-02-21", None, True)]
+    assert confident("Don't forget to renew your membership on Saturday.") == []
