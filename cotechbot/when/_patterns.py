@@ -560,6 +560,21 @@ WORDED_DATE_RE = re.compile(
     rf"(?:,?{SP}(?P<year>{YEAR}))?",
     _I,
 )
+# The first three letters of every word a date in words can begin with: weekdays, months, "the", ordinals.
+WORDED_DATE_OPENERS = DATE_OPENERS | {
+    "fir",
+    "sec",
+    "thi",
+    "fou",
+    "fif",
+    "six",
+    "sev",
+    "eig",
+    "nin",
+    "ten",
+    "ele",
+    "twe",
+}
 HOLIDAY_DAYS = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),

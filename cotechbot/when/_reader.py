@@ -189,13 +189,14 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
 
     lowered = work.lower()
     signals = _Signals(work, lowered)
-    if not (signals.digits or signals.words or exact):
+    if not (signals.digits or signals.words or signals.months or exact):
         return []
     starts = _sentence_starts(work, lowered, quoted)
     # Only sentences holding a tell-tale (or exact markup) are read at all.
     hot = sorted(
         {bisect.bisect_right(starts, at) - 1 for at in signals.digits}
         | {bisect.bisect_right(starts, at) - 1 for at in signals.words}
+        | {bisect.bisect_right(starts, at) - 1 for at in signals.months}
         | {bisect.bisect_right(starts, moment.span[0]) - 1 for moment in exact}
     )
     ends = [*starts[1:], len(work)]
@@ -235,6 +236,10 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if len(results) > 1:
         results = _timed_days_once(results, across_sentences=True)
     return _once_each(results) if len(results) > 1 else results
+
+
+# How far before a month's name a date in words ("Wednesday, the twenty-first of") may start.
+_WORDED_LEAD = 40
 
 
 # "> we plan to meet this Saturday,\n> Feb. 5": a quoted mail's markers are margin, not words.
@@ -300,8 +305,6 @@ class _Signals:
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = word_positions(lowered, P.SIGNAL_WORDS)
         self.months = word_positions(lowered, P.MONTH_SIGNAL_WORDS)
-        if self.months:
-            self.words = sorted(self.words + self.months)
         self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
@@ -314,8 +317,8 @@ class _Signals:
     def words_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.words, start, end))
 
-    def months_in(self, start: int, end: int) -> bool:
-        return bool(self._between(self.months, start, end))
+    def months_in(self, start: int, end: int) -> list[int]:
+        return self._between(self.months, start, end)
 
     def or_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.ors, start, end))
@@ -437,11 +440,18 @@ def _find(
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
                 found.items.extend(offered_days(m, ctx, next(groups), found.items, bounds))
-    if has_words and signals.months_in(start, end):
-        for m in P.WORDED_DATE_RE.finditer(work, start, end):
-            if not taken.overlaps(m.span()) and (worded := worded_date_item(m, next(groups))) is not None:
-                taken.add(m.span())
-                found.items.append(worded)
+    for month in signals.months_in(start, end) if not found.items else ():
+        # "the first of April", "Wednesday July third": tried only at the few words before a month's name
+        for word in P.WORD_START_RE.finditer(work, max(start, month - _WORDED_LEAD), month + 1):
+            at = word.start()
+            if at != month and work[at : at + 3].lower() not in P.WORDED_DATE_OPENERS:
+                continue
+            m = P.WORDED_DATE_RE.match(work, at, end)
+            if m is not None and m.end() > month:
+                if not taken.overlaps(m.span()) and (worded := worded_date_item(m, next(groups))) is not None:
+                    taken.add(m.span())
+                    found.items.append(worded)
+                break
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
