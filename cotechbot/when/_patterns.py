@@ -86,8 +86,7 @@ _DOTTED_AP = r"[ \t]{1,2}(?-i:[ap]\.m\.)"
 DOTTED_AP_AFTER_RE = re.compile(_DOTTED_AP)
 # A clock cannot follow a currency sign, a letter (v1.2), or another number part (1.2.3, 10/12).
 # (an underscore may stand before: markdown italics, "_12:00 PM on Saturday_")
-# ("Time1pm - 5:30pm": flattened HTML glues a form's "Time" label to its clock)
-_CLOCK_START = r"(?:(?<![^\W_])|(?<=(?-i:Time)))(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
+_CLOCK_START = r"(?<![^\W_])(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
@@ -179,8 +178,7 @@ _COORD_SEP = (
     rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
     rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
 )
-# ("_15 March_": markdown italics; "When:October 27": a label's colon may touch a date that opens with a word)
-_NUM_START = r"(?<![^\W_])(?<![£$€.,/#+-])(?:(?<!:)|(?=[^\W\d_]))"
+_NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
 # "13-Jul-2017": a dashed day-month takes its year after another dash.
 _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 

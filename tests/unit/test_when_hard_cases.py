@@ -2718,12 +2718,6 @@ def test_a_weekday_said_again_of_a_gathering_named_earlier_in_the_sentence_is_re
     ]
 
 
-def test_form_labels_glued_to_their_values_by_flattened_html_still_give_the_date_and_clock():
-    assert confident("When:March 29, 2025\nTime10am - 12:30pm\nWhere:Community Hall") == [
-        ("2025-03-29T10:00:00+00:00", "2025-03-29T12:30:00+00:00", False)
-    ]
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
