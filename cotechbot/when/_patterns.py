@@ -559,20 +559,10 @@ WORDED_DATE_RE = re.compile(
     _I,
 )
 # The first three letters of every word a date in words can begin with: weekdays, months, "the", ordinals.
-WORDED_DATE_OPENERS = DATE_OPENERS | {
-    "fir",
-    "sec",
-    "thi",
-    "fou",
-    "fif",
-    "six",
-    "sev",
-    "eig",
-    "nin",
-    "ten",
-    "ele",
-    "twe",
-}
+ORDINAL_OPENERS = frozenset(
+    ["fir", "sec", "thi", "fou", "fif", "six", "sev", "eig", "nin", "ten", "ele", "twe", "the"]
+)
+WORDED_DATE_OPENERS = DATE_OPENERS | ORDINAL_OPENERS
 HOLIDAY_DAYS = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),

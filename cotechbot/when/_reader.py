@@ -296,6 +296,12 @@ def _blank_noise(work: str) -> str:
     return _blanked(work, spans)
 
 
+def _ordinal_word_after(lowered: str, at: int) -> bool:
+    """Does the word after the month's name at ``at`` open like an ordinal ("July third", "June the 1st")?"""
+    space = lowered.find(" ", at, at + 10)
+    return space != -1 and lowered[space + 1 : space + 4] in P.ORDINAL_OPENERS
+
+
 class _Signals:
     """Where the cheap tell-tales are (digits, weekday stems, day-words), found once per text with C-speed
     scans, so the expensive patterns only run where something can match."""
@@ -304,7 +310,12 @@ class _Signals:
         self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = word_positions(lowered, P.SIGNAL_WORDS)
-        self.months = word_positions(lowered, P.MONTH_SIGNAL_WORDS)
+        # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
+        self.months = [
+            at
+            for at in word_positions(lowered, P.MONTH_SIGNAL_WORDS)
+            if lowered.startswith(" of ", at - 4) or _ordinal_word_after(lowered, at)
+        ]
         self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
