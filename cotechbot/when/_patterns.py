@@ -503,20 +503,9 @@ SIGNAL_WORDS = (
     "christmas",
     "hallowe",
 )
-# Months whose names make a digit-free sentence worth reading for a date in words ("on the first of April",
-# "Wednesday July third"); "March" and "May" are words too often to be worth it.
-MONTH_SIGNAL_WORDS = (
-    "january",
-    "february",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+# The stems of the months whose names make a digit-free sentence worth reading for a date in words ("on the
+# first of April", "Wednesday July third"); "March" and "May" are words too often to be worth it.
+MONTH_SIGNAL_STEMS = ("uary", "ber", "april", "june", "july", "august")
 _ORDINAL_WORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
     r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"

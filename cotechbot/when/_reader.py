@@ -296,6 +296,21 @@ def _blank_noise(work: str) -> str:
     return _blanked(work, spans)
 
 
+def _month_start(lowered: str, at: int) -> int:
+    """Where the month's name whose stem was found at ``at`` starts ("ber" of "october"), or -1 (a "member")."""
+    if lowered.startswith("ber", at):
+        for head in ("septem", "octo", "novem", "decem"):
+            if lowered.startswith(head, at - len(head)):
+                return at - len(head)
+        return -1
+    if lowered.startswith("uary", at):
+        for head in ("jan", "febr"):
+            if lowered.startswith(head, at - len(head)):
+                return at - len(head)
+        return -1
+    return at
+
+
 def _ordinal_word_after(lowered: str, at: int) -> bool:
     """Does the word after the month's name at ``at`` open like an ordinal ("July third", "June the 1st")?"""
     space = lowered.find(" ", at, at + 10)
@@ -311,10 +326,12 @@ class _Signals:
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = word_positions(lowered, P.SIGNAL_WORDS)
         # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
+        # (six scans, not ten: "-ber" and "-uary" end four months each; found at the ending, read from the start)
         self.months = [
-            at
-            for at in word_positions(lowered, P.MONTH_SIGNAL_WORDS)
-            if lowered.startswith(" of ", at - 4) or _ordinal_word_after(lowered, at)
+            start
+            for at in word_positions(lowered, P.MONTH_SIGNAL_STEMS)
+            if (start := _month_start(lowered, at)) != -1
+            and (lowered.startswith(" of ", start - 4) or _ordinal_word_after(lowered, start))
         ]
         self.ors = word_positions(lowered, ("or ",))
 
