@@ -163,6 +163,9 @@ def _resolve(
             return []
         flags.append("relative")
         first, last = day, None
+        if item.last is not None and item.last.weekday is not None:
+            # "this Saturday and Sunday": the span from the day to the next one named
+            last = day + timedelta(days=(item.last.weekday - day.weekday()) % 7 or 7)
     elif item.kind == "relday":
         # A bare "today" with no time is happening now or done: nothing to remind.  "Tomorrow's call" and
         # "mapping TONIGHT" are days to mark: the evening of the posting day is still ahead.

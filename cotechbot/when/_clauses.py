@@ -68,7 +68,7 @@ MOVED_FROM_BEFORE_RE = re.compile(
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
     r"\b(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
-    r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|have\s+been|has\s+been|last\s+(?:week|month|year|time)|recap"
+    r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|(?:have|has)\s+been(?!\s+[a-z]{2,}ing\b)|last\s+(?:week|month|year|time)|recap"
     r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"
@@ -118,7 +118,17 @@ EVENT_RE = re.compile(
     # lessons and classes, a choir's rehearsals, a cycling club's rides
     r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
-    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
+    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?"
+    # what residents' groups and gardens turn out for: "the clean-up next Saturday", "volunteers needed Sunday"
+    r"|clean[\s-]?ups?|litter[\s-]?picks?|(?:beach|river|park|spring|canal|street)\s+cleans?|tidy[\s-]?ups?"
+    r"|working\s+bees?|volunteer(?:ing)?\s+(?:days?|sessions?|mornings?|afternoons?)"
+    r"|(?:need|want|looking\s+for|calling\s+(?:all|for))\s+(?:some\s+|more\s+|a\s+few\s+)?(?:volunteers|helpers)"
+    r"|(?:volunteers|helpers)\s+(?:needed|wanted|required)"
+    # "don't forget it's this evening!": what readers are reminded of is a gathering (not "don't forget to
+    # renew…", an errand)
+    r"|don'?t\s+forget(?!\s+to\b)"
+    # "you are invited to decorate the tree", "we invite everyone to": an invitation is to a gathering
+    r"|(?:are|is|be)\s+(?:warmly\s+|cordially\s+|all\s+|also\s+)?invited|invit(?:e|ing)\s+(?:you|everyone|all|members))\b",
     _I,
 )
 
@@ -281,11 +291,26 @@ def clause_tense(text: str, start: int, end: int) -> bool | None:
 def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
-    return (
-        N.may_be_milestone(N.fold(sentence[clause_start:at]))
-        and N.MILESTONE_RE.search(sentence, clause_start, at) is not None
-        and EVENT_RE.search(sentence, clause_start, at) is None
+    if not N.may_be_milestone(N.fold(sentence[clause_start:at])):
+        return False
+    named = [m for m in N.MILESTONE_RE.finditer(sentence, clause_start, at)]
+    if not named or EVENT_RE.search(sentence, clause_start, at) is not None:
+        return False
+    # "On Good Friday (2nd April) you are invited…": a holiday with its date in brackets only names the day
+    last = named[-1]
+    return not (
+        len(named) == 1
+        and _HOLIDAY_NAME_RE.fullmatch(last.group())
+        and _BRACKET_OPEN_RE.fullmatch(sentence, last.end(), at)
     )
+
+
+_HOLIDAY_NAME_RE = re.compile(
+    r"labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
+    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)",
+    _I,
+)
+_BRACKET_OPEN_RE = re.compile(r"[ \t]{0,3}\([ \t]{0,3}")
 
 
 def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
@@ -436,6 +461,25 @@ def titles_a_record(work: str, span: tuple[int, int]) -> bool:
         and N.MINUTES_TITLE_RE.search(work, line_start, line_end) is not None
         and FUTURE_RE.search(work, line_start, line_end) is None
     )
+
+
+# The line under a record's title that lists who came: "Attendees (current): …", "Present: …", "Apologies: …".
+_ATTENDANCE_LINE_RE = re.compile(
+    r"[ \t]*(?:[-*#>]+[ \t]*)?(?:[*_]{1,2})?(?:attendees|attendance|attending|present|participants|apologies)\b"
+    r"[^\n:]{0,30}:",
+    re.IGNORECASE,
+)
+
+
+def attendance_below(work: str, span: tuple[int, int]) -> bool:
+    """ "Meeting — April 16, 2020" / "" / "Attendees: …": a date line followed by who attended titles minutes."""
+    line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
+    if line_end < 0:
+        return False
+    below = line_end + 1
+    while work.startswith("\n", below) or work.startswith(" \n", below):
+        below = work.find("\n", below) + 1
+    return _ATTENDANCE_LINE_RE.match(work, below) is not None
 
 
 def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:

@@ -179,8 +179,10 @@ def _worded_time(m: re.Match[str]) -> _Time | None:
     """ "half past two", "quarter to 7pm", "two o'clock": a clock in words; am or pm is settled later unless
     written."""
     if m.group("oclock_word"):
+        # "at six o'clock": said after "at", as plainly a clock as "half past six"
+        said_at = m.string[max(0, m.start() - 3) : m.start()].lower() == "at "
         return _Time(
-            m.span(), _Clock(_HOUR_WORDS[m.group("oclock_word").lower()], 0, False, strong=False), None
+            m.span(), _Clock(_HOUR_WORDS[m.group("oclock_word").lower()], 0, False, strong=said_at), None
         )
     word = m.group("hour").lower()
     hour = _HOUR_WORDS.get(word) or int(word)

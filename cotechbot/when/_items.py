@@ -237,6 +237,9 @@ def _numeric_item(m: re.Match[str], group: int, *, month_first: bool = False) ->
     return [_Item("day", m.span(), first=_Day(day, month, year, weekday, True), group=group, flags=flags)]
 
 
+_LATER_BEFORE_RE = re.compile(r"\blater(?:\s{1,3}on)?\s{1,3}$", re.IGNORECASE)
+
+
 def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     if m.group("dat"):
         offset = 2
@@ -253,6 +256,13 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     elif "morning" in word:
         part = "morning"
     said = "today" if offset == 0 else "tomorrow"
+    # "later on today we are hosting a film night": the rest of the day is still ahead
+    if (
+        offset == 0
+        and m.group("today")
+        and _LATER_BEFORE_RE.search(m.string, max(0, m.start() - 12), m.start())
+    ):
+        said = "later today"
     item = _Item(
         "relday",
         m.span(),
@@ -263,6 +273,24 @@ def _relday_item(m: re.Match[str], ctx: _Context, group: int) -> _Item:
     )
     item.flags.append("relative")
     return item
+
+
+def worded_date_item(m: re.Match[str], group: int) -> _Item | None:
+    """ "the first of April", "Wednesday July third": the day, its month and any year or weekday written."""
+    said = re.sub(r"[ -]+", " ", (m.group("ord") or m.group("ord2")).lower())
+    tens, _, unit = said.rpartition(" ")
+    number = P.ORDINAL_WORD_NUMBERS.get(unit, 0) + {"": 0, "twenty": 20, "thirty": 30}.get(tens, -99)
+    if said == "thirtieth":
+        number = 30
+    if not 1 <= number <= 31:
+        return None
+    month = P.MONTHS[(m.group("mon") or m.group("mon2"))[:3].lower().rstrip(".")]
+    year = int(m.group("year")) if m.group("year") else None
+    weekday = _weekday_index(m.group("wd")) if m.group("wd") else None
+    return _Item("day", m.span(), first=_Day(number, month, year, weekday, True), group=group)
+
+
+_ONE_WEEKEND_MODS = ("on", "this", "next", "coming", "this coming")
 
 
 def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
@@ -283,6 +311,19 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     lead = max(0, m.start() - 20)
     before = work[lead : m.start()]
     after = work[m.end() : m.end() + 20]
+    if (
+        mod in _ONE_WEEKEND_MODS
+        and part is None
+        and (pair := P.NEXT_DAY_PAIR_AFTER_RE.match(work, m.end())) is not None
+        and item.first is not None
+        and item.first.weekday is not None
+        and _weekday_index(pair.group("wd")) == (item.first.weekday + 1) % 7
+        and not P.RECURRING_BEFORE_RE.search(before)
+    ):
+        # "joining us this Saturday and Sunday": two days running, said of one week, are one span
+        item.last = _Day(0, None, None, _weekday_index(pair.group("wd")))
+        item.span = (m.start(), pair.end())
+        return item
     if (
         P.RECURRING_BEFORE_RE.search(before)
         or P.WEEKDAY_SPAN_BEFORE_RE.search(before)
@@ -307,6 +348,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         )
     elif not mod and P.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
+    elif (
+        not mod
+        and P.WEEKDAY_OPENS_SENTENCE_BEFORE_RE.search(work, lead, m.start())
+        and P.SUBJECT_AFTER_WEEKDAY_RE.match(work, m.end())
+    ):
+        item.weekday_mod = "on"  # "**Friday** we will meet at 18:00": a weekday opening what is said of it
     _read_recurrence(item, mod, work, lead, before)
     if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
         habit_from = max(0, m.start() - 40)

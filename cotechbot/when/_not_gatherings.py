@@ -405,7 +405,9 @@ RULE_HINTS = (
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
-    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
+    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|clocks?\s+go"
+    # ("Monday 19th May (to avoid the bank holiday)": the holiday is the reason for the day chosen, not the day)
+    r"|(?<!avoid\s)(?<!avoid\sthe\s)(?<!of\sthe\s)(?<!to\sthe\s)bank\s+holidays?"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
@@ -416,6 +418,11 @@ MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|d
 # says when a rule starts.
 FROM_OPENING_RE = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+)
+# After a date opening its sentence with "Starting": "…, we will meet weekly", "…, a weekly reading party": the
+# sessions of a series start that day.
+SESSIONS_START_AFTER_RE = re.compile(
+    r",?[ \t]{0,3}[^.;!?\n]{0,80}?\b(?:weekly|fortnightly|every\s+(?:other\s+)?week|each\s+week)\b", _I
 )
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).

@@ -187,7 +187,11 @@ def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
     # ("Monday,October 23": the comma may have no space after it)
     prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
-    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+    # ("Leeds 3 November 23, 2024": a number before a month written month first with its year is no day of it)
+    dm = (
+        rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+        rf"(?!{SP}{DAY},?{SP0}{YEAR})"
+    )
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
@@ -211,7 +215,8 @@ DATE_RE = re.compile(
     + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
     # 15. - 18. March 2012: days written with a full stop, as in German
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
+    # ("from Wednesday, the 26th, to Friday, the 28th of July": a comma may close the first day before "to")
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"
@@ -409,6 +414,15 @@ WEEKDAY_RE = re.compile(
     rf"(?<![\w-])(?:(?P<mod>next|this(?:{SP}coming)?|coming|on|last|every|each|most|alternate){SP})?(?P<wd>{WD})",
     _I,
 )
+# "Friday we will meet at 18:00", "**Tuesday** I'll host the call": a weekday opening its sentence (or line), its
+# subject right after, is said as "on Friday" is.
+WEEKDAY_OPENS_SENTENCE_BEFORE_RE = re.compile(
+    r"(?:^|[.!?][ \t]{1,3})[ \t]*(?:[-*>][ \t]{1,3})?(?:\*\*|__)?$", re.M
+)
+SUBJECT_AFTER_WEEKDAY_RE = re.compile(
+    r"(?:\*\*|__)?,?[ \t]{1,3}(?:we|i|you|they|there)(?:'(?:ll|re|m|d))?\b(?![ \t]{1,3}(?:was|were|had|did)\b)",
+    _I,
+)
 RELDAY_RE = re.compile(
     rf"\b(?:(?P<dat>the{SP}day{SP}after{SP}tomorrow)|(?P<tomorrow>tomorrow|tmrw)|(?P<today>today|tonight)"
     rf"|(?P<this>this{SP}(?:morning|afternoon|evening)))(?:'s)?"
@@ -489,6 +503,55 @@ SIGNAL_WORDS = (
     "christmas",
     "hallowe",
 )
+# The stems of the months whose names make a digit-free sentence worth reading for a date in words ("on the
+# first of April", "Wednesday July third"); "March" and "May" are words too often to be worth it.
+MONTH_SIGNAL_STEMS = ("uary", "ber", "april", "june", "july", "august")
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
+    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|twenty[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[ -]?first)"
+)
+ORDINAL_WORD_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        start=1,
+    )
+}
+# "the first of April", "Wednesday July third": a day of the month written as a word.
+WORDED_DATE_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<wd>{WD}),?{SP})?(?:(?:the{SP})?(?P<ord>{_ORDINAL_WORD}){SP}of{SP}(?P<mon>{MON})"
+    rf"|(?P<mon2>{MON}){SP}(?:the{SP})?(?P<ord2>{_ORDINAL_WORD})"
+    rf"(?![\w-]|{SP}(?:of|time|day|week|weekend|round|half|quarter|place|year|term|session|meeting)\b))"
+    rf"(?:,?{SP}(?P<year>{YEAR}))?",
+    _I,
+)
+# The first three letters of every word a date in words can begin with: weekdays, months, "the", ordinals.
+ORDINAL_OPENERS = frozenset(
+    ["fir", "sec", "thi", "fou", "fif", "six", "sev", "eig", "nin", "ten", "ele", "twe", "the"]
+)
+WORDED_DATE_OPENERS = DATE_OPENERS | ORDINAL_OPENERS
 HOLIDAY_DAYS = {
     "christmas eve": (12, 24),
     "christmas day": (12, 25),
@@ -732,6 +795,11 @@ WEEKDAY_ALTERNATIVE_GLUE_RE = re.compile(
 SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
+)
+# "on Saturday and Sunday": a second weekday joined to the first (see ``_items._weekday_item``).
+NEXT_DAY_PAIR_AFTER_RE = re.compile(
+    rf"[ \t]{{1,3}}(?:and|&)[ \t]{{1,3}}(?:on[ \t]{{1,3}})?(?P<wd>{WD})(?![ \t]{{0,3}}(?:[ \t]the)?[ \t]{{0,3}}\d)",
+    _I,
 )
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it; "On Sunday week, 8th October":

@@ -44,6 +44,7 @@ from cotechbot.when._items import (
     _relday_item,
     _weekday_item,
     offered_days,
+    worded_date_item,
 )
 from cotechbot.when._markup import ExactMoment, read_cooked, read_iso_stamps, read_markup, zone_named
 from cotechbot.when._model import (
@@ -188,13 +189,14 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
 
     lowered = work.lower()
     signals = _Signals(work, lowered)
-    if not (signals.digits or signals.words or exact):
+    if not (signals.digits or signals.words or signals.months or exact):
         return []
     starts = _sentence_starts(work, lowered, quoted)
     # Only sentences holding a tell-tale (or exact markup) are read at all.
     hot = sorted(
         {bisect.bisect_right(starts, at) - 1 for at in signals.digits}
         | {bisect.bisect_right(starts, at) - 1 for at in signals.words}
+        | {bisect.bisect_right(starts, at) - 1 for at in signals.months}
         | {bisect.bisect_right(starts, moment.span[0]) - 1 for moment in exact}
     )
     ends = [*starts[1:], len(work)]
@@ -231,23 +233,42 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)
+    if len(results) > 1:
+        results = _timed_days_once(results, across_sentences=True)
     return _once_each(results) if len(results) > 1 else results
+
+
+# How far before a month's name a date in words ("Wednesday, the twenty-first of") may start.
+_WORDED_LEAD = 40
 
 
 # "> we plan to meet this Saturday,\n> Feb. 5": a quoted mail's markers are margin, not words.
 _QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 
 
-def _timed_days_once(mentions: list[TimeMention]) -> list[TimeMention]:
+def _timed_days_once(mentions: list[TimeMention], *, across_sentences: bool = False) -> list[TimeMention]:
     """ "The meeting is tomorrow (Sunday, 8th July) at 7 PM UTC": a day a sentence gives a clock is not also an
-    all-day mention of that sentence."""
+    all-day mention of that sentence.  Across the sentences of a post ("… at 2:00 PM on Tuesday, September 1.
+    Join us if you can - that's tomorrow afternoon."), only a confident clock settles a day said again alone."""
     if len(mentions) < 2:
         return mentions
     # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
-    timed_days = {m.start.date() for m in mentions if not m.all_day and isinstance(m.start, datetime)}
-    if not timed_days:
+    timed = [
+        m
+        for m in mentions
+        if not m.all_day and isinstance(m.start, datetime) and (m.confident or not across_sentences)
+    ]
+    if not timed:
         return mentions
-    return [m for m in mentions if not (m.all_day and m.end is None and m.start in timed_days)]
+    timed_days = {m.start.date() for m in timed}
+    # "this Saturday and Sunday … begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": the clocked span
+    # over the same days
+    timed_spans = {(m.start.date(), m.end.date()) for m in timed if isinstance(m.end, datetime)}
+    return [
+        m
+        for m in mentions
+        if not (m.all_day and (m.start in timed_days if m.end is None else (m.start, m.end) in timed_spans))
+    ]
 
 
 def _once_each(results: list[TimeMention]) -> list[TimeMention]:
@@ -275,6 +296,27 @@ def _blank_noise(work: str) -> str:
     return _blanked(work, spans)
 
 
+def _month_start(lowered: str, at: int) -> int:
+    """Where the month's name whose stem was found at ``at`` starts ("ber" of "october"), or -1 (a "member")."""
+    if lowered.startswith("ber", at):
+        for head in ("septem", "octo", "novem", "decem"):
+            if lowered.startswith(head, at - len(head)):
+                return at - len(head)
+        return -1
+    if lowered.startswith("uary", at):
+        for head in ("jan", "febr"):
+            if lowered.startswith(head, at - len(head)):
+                return at - len(head)
+        return -1
+    return at
+
+
+def _ordinal_word_after(lowered: str, at: int) -> bool:
+    """Does the word after the month's name at ``at`` open like an ordinal ("July third", "June the 1st")?"""
+    space = lowered.find(" ", at, at + 10)
+    return space != -1 and lowered[space + 1 : space + 4] in P.ORDINAL_OPENERS
+
+
 class _Signals:
     """Where the cheap tell-tales are (digits, weekday stems, day-words), found once per text with C-speed
     scans, so the expensive patterns only run where something can match."""
@@ -283,6 +325,14 @@ class _Signals:
         self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
         self.words = word_positions(lowered, P.SIGNAL_WORDS)
+        # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
+        # (six scans, not ten: "-ber" and "-uary" end four months each; found at the ending, read from the start)
+        self.months = [
+            start
+            for at in word_positions(lowered, P.MONTH_SIGNAL_STEMS)
+            if (start := _month_start(lowered, at)) != -1
+            and (lowered.startswith(" of ", start - 4) or _ordinal_word_after(lowered, start))
+        ]
         self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
@@ -294,6 +344,9 @@ class _Signals:
 
     def words_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.words, start, end))
+
+    def months_in(self, start: int, end: int) -> list[int]:
+        return self._between(self.months, start, end)
 
     def or_in(self, start: int, end: int) -> bool:
         return bool(self._between(self.ors, start, end))
@@ -415,16 +468,34 @@ def _find(
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
                 found.items.extend(offered_days(m, ctx, next(groups), found.items, bounds))
+    for month in signals.months_in(start, end) if not found.items else ():
+        # "the first of April", "Wednesday July third": tried only at the few words before a month's name
+        for word in P.WORD_START_RE.finditer(work, max(start, month - _WORDED_LEAD), month + 1):
+            at = word.start()
+            if at != month and work[at : at + 3].lower() not in P.WORDED_DATE_OPENERS:
+                continue
+            m = P.WORDED_DATE_RE.match(work, at, end)
+            if m is not None and m.end() > month:
+                if not taken.overlaps(m.span()) and (worded := worded_date_item(m, next(groups))) is not None:
+                    taken.add(m.span())
+                    found.items.append(worded)
+                break
     if has_words:
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
+        joined_until = -1
         for m in P.WEEKDAY_RE.finditer(work, start, end):
+            if m.start() < joined_until:
+                continue  # the second day of "this Saturday and Sunday", read with the first
             if m.group("wd") == "sun" and work.endswith("the ", max(0, m.start("wd") - 4), m.start("wd")):
                 continue  # "as the sun is setting": the star, not Sunday
             if not taken.overlaps(m.span("wd")):
-                found.items.append(_weekday_item(m, work, next(groups)))
+                weekday = _weekday_item(m, work, next(groups))
+                if weekday.last is not None and weekday.recurrence is None:
+                    joined_until = weekday.span[1]
+                found.items.append(weekday)
     # a holiday named where no date is written ("Halloween Farmers' Market, Oct 29, 3-7pm" names the market)
     if (
         has_words
@@ -573,27 +644,32 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
         mark = m.group()
         if mark == "\n":
             if (
-                _LINE_MAY_JOIN_RE.match(work, after)
-                and (
-                    P.TIME_LABEL_RE.match(work, after)
-                    or _place_between_date_and_time_labels(work, at, after)
-                    or S.LINE_CONTINUES_RE.match(work, after)
-                    or (
-                        S.DAY_OPENS_LINE_RE.match(work, after)
-                        and S.MONTH_ENDS_LINE_RE.search(work, max(0, at - 16), at)
-                    )
-                    or (
-                        S.MONTH_YEAR_OPENS_LINE_RE.match(work, after)
-                        and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                (
+                    _LINE_MAY_JOIN_RE.match(work, after)
+                    and (
+                        P.TIME_LABEL_RE.match(work, after)
+                        or _place_between_date_and_time_labels(work, at, after)
+                        or S.LINE_CONTINUES_RE.match(work, after)
+                        or (
+                            S.DAY_OPENS_LINE_RE.match(work, after)
+                            and S.MONTH_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                        )
+                        or (
+                            S.MONTH_YEAR_OPENS_LINE_RE.match(work, after)
+                            and S.DAY_SPAN_ENDS_LINE_RE.search(work, max(0, at - 16), at)
+                        )
                     )
                 )
-            ) or (
-                lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
-                or (quoted and _quoted_line_wraps(work, at))
                 or (
-                    work[after : after + 1] in P.BULLETS
-                    and P.BULLET_CLOCK_LINE_RE.match(work, after)
-                    and P.SHORT_HEADING_RE.search(work, max(0, at - 40), at)
+                    lowered[max(0, at - 9) : at].rstrip(" \t\n").endswith(P.LINE_GOES_ON)
+                    # "… at six o'clock,\ntoday - wednesday july third.": a comma and a lower-case word wrap one sentence
+                    or (work[at - 1 : at] == "," and work[after : after + 1].islower())
+                    or (quoted and _quoted_line_wraps(work, at))
+                    or (
+                        work[after : after + 1] in P.BULLETS
+                        and P.BULLET_CLOCK_LINE_RE.match(work, after)
+                        and P.SHORT_HEADING_RE.search(work, max(0, at - 40), at)
+                    )
                 )
             ):
                 continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"

@@ -265,6 +265,21 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             kept[-1].span = (kept[-1].span[0], item.span[1])
             continue
         if (
+            item.kind == "relday"
+            and kept
+            and kept[-1].kind == "weekday"
+            and kept[-1].recurrence is None
+            and kept[-1].first is not None
+            and item.fixed is not None
+            and kept[-1].first.weekday == item.fixed.weekday()
+            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+        ):
+            # "on Friday (tomorrow) with a 6pm start": the day-word says which Friday; one day
+            close = work.find(")", item.span[1], item.span[1] + 2)
+            item.span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
+            kept[-1] = item
+            continue
+        if (
             item.kind == "weekday"
             and following is not None
             and following.kind == "day"
@@ -536,8 +551,14 @@ def _read_sentence(
             N.ORIGINAL_DATE_AFTER_RE.match(work, tail, after_end)
         ):
             continue  # "September 26, the original scheduled date for the meeting": the date moved away from
-        if item.time is None and _dates_its_own_post(item, ctx) and clauses.quiet():
-            continue  # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line
+        if (
+            item.time is None
+            and _dates_its_own_post(item, ctx)
+            and (clauses.quiet() or C.attendance_below(work, item.span))
+        ):
+            # "Tuesday, January 21, 2014" written that Tuesday: the post's own date line; "Meeting — April 16,
+            # 2020" over "Attendees: …" written that day: the minutes of a meeting held
+            continue
         if N.AVOID_BEFORE_RE.search(work, max(bounds[0], lead - _AVOID_REACH), lead):
             continue  # "schedule around the All Hands in London during June 13-16": a date to keep clear of
         if item.kind in ("day", "range") and C.under_an_avoid_heading(work, item.span):
@@ -551,7 +572,15 @@ def _read_sentence(
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
-            continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+            if not (
+                item.kind == "day"
+                and N.SESSIONS_START_AFTER_RE.match(work, tail, bounds[1])
+                and C.EVENT_RE.search(work, tail, bounds[1])
+            ):
+                continue  # "From 1 April the fee rises": when a rule starts, not a gathering
+            # "Starting March 7, participants will meet weekly": the first of the meetings
+            flags.append("series_start")
+            item = replace(item, flags=[*item.flags, "series_start"])
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and N.AFTER_BEFORE_RE.search(
@@ -651,6 +680,15 @@ def _read_sentence(
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
         gathering = chosen or holiday or clauses.gathering(offset)
+        if (
+            not gathering
+            and item.kind == "weekday"
+            and sentence_lowered.find("again", clause_start, offset) != -1
+            and C.EVENT_RE.search(sentence) is not None
+        ):
+            gathering = (
+                True  # "See you this Saturday, and again on Tuesday!": the gathering named before, again
+            )
         if (
             not deadline
             and not holiday

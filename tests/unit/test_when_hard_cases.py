@@ -2601,3 +2601,142 @@ def test_short_weekday_names_written_as_a_list_are_standing_days(text):
 def test_a_short_weekday_name_before_its_date_is_still_one_day():
     mentions = read("See you on Sat, 1 March at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
+
+
+def test_a_day_word_in_a_later_sentence_for_a_day_already_given_a_clock_is_not_an_extra_all_day():
+    assert confident(
+        "Our planning session starts at 3:00 PM on Friday, February 21. Come along if you can - that's tomorrow"
+        " afternoon."
+    ) == [("2025-02-21T15:00:00+00:00", None, False)]
+
+
+def test_a_number_before_a_month_day_and_year_is_not_a_day_of_that_month():
+    # a listing's count or edition number, then its date written month first
+    assert confident("Upcoming: Bristol 7 March 29, 2025") == [("2025-03-29", None, True)]
+
+
+def test_later_today_is_a_day_still_ahead():
+    assert confident("Later on today there is a talk in the hall.") == [("2025-02-20", None, True)]
+    assert confident("There was a talk in the hall today.") == []
+
+
+def test_a_date_line_over_who_attended_written_that_day_titles_minutes():
+    assert (
+        confident("Steering group meeting — 20 February 2025\n\nPresent: Ana, Bo, Chidi\nApologies: Dee")
+        == []
+    )
+    # the same title over an agenda, written days ahead, is the meeting
+    assert confident("Steering group meeting — 27 February 2025\n\nPresent: Ana, Bo, Chidi") == [
+        ("2025-02-27", None, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Saturday we'll gather at 10:30 by the allotment gate.", "**Saturday** we gather at 10:30 by the gate."],
+)
+def test_a_weekday_opening_its_sentence_is_said_as_on_that_day(text):
+    assert confident(text) == [("2025-02-22T10:30:00+00:00", None, False)]
+
+
+def test_a_weekday_opening_a_sentence_told_in_the_past_is_not_read():
+    assert confident("Saturday we were at the gate by 10:30.") == []
+
+
+def test_a_weekday_restated_by_a_day_word_after_it_is_one_day_for_the_sentences_clock():
+    assert confident("The quiz is on Friday (tomorrow), with a 7pm start.") == [
+        ("2025-02-21T19:00:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The canal clean-up is this Saturday, bring gloves.",
+        "We need volunteers at the community orchard this Saturday!",
+        "Helpers needed for the plant sale this Saturday.",
+    ],
+)
+def test_the_turnouts_residents_groups_call_for_are_gatherings(text):
+    assert confident(text) == [("2025-02-22", None, True)]
+
+
+def test_a_comma_closing_the_first_day_of_a_span_before_to_keeps_one_span():
+    assert confident("Workshops run from Monday, the 3rd, to Wednesday, the 5th of March.") == [
+        ("2025-03-03", "2025-03-05", True)
+    ]
+
+
+def test_a_date_opening_with_starting_before_weekly_gatherings_is_the_first_of_them():
+    assert confident("Starting March 11, the reading circle will meet weekly in the library.") == [
+        ("2025-03-11", None, True)
+    ]
+    # a rule that starts that day is still no gathering
+    assert confident("Starting March 11, the hall fee rises to £12 a week.") == []
+
+
+def test_have_been_asking_is_not_the_past_of_the_date_asked_about():
+    assert confident("Members have been asking about the seed swap on March 8.") == [
+        ("2025-03-08", None, True)
+    ]
+    assert confident("We have been running the seed swap since 3 February.") == []
+
+
+def test_a_bank_holiday_given_as_the_reason_for_a_day_does_not_make_it_paperwork():
+    assert confident("Session dates:\nMonday 10th March\nTuesday 6th May (to avoid the bank holiday)") == [
+        ("2025-03-10", None, True),
+        ("2025-05-06", None, True),
+    ]
+    assert confident("Monday 5th May is a bank holiday.") == []
+
+
+def test_a_holiday_with_its_date_in_brackets_names_the_day_of_what_is_invited_to():
+    assert confident("On Easter Monday (21st April) you are invited to an egg hunt on the green.") == [
+        ("2025-04-21", None, True)
+    ]
+    assert confident("Easter Monday (21st April) is a public holiday.") == []
+
+
+def test_two_weekdays_running_said_of_one_week_are_one_span():
+    assert confident("The visiting choir is joining us on Saturday and Sunday.") == [
+        ("2025-02-22", "2025-02-23", True)
+    ]
+    # a span the post also gives clocks for is read once, as the clocked span
+    assert confident(
+        "The hack weekend is this Saturday and Sunday. Hacking begins at 10 a.m. Saturday and ends at 4 p.m. Sunday."
+    ) == [("2025-02-22T10:00:00+00:00", "2025-02-23T16:00:00+00:00", False)]
+
+
+def test_two_weekdays_of_a_standing_pattern_stay_unread():
+    assert confident("The cafe is open Saturday and Sunday.") == []
+
+
+def test_a_weekday_said_again_of_a_gathering_named_earlier_in_the_sentence_is_read():
+    assert confident("Come along to the repair cafe this Saturday, and again on Tuesday!") == [
+        ("2025-02-22", None, True),
+        ("2025-02-25", None, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will hold the open day on the twenty-second of October.", ("2025-10-22", None, True)),
+        ("The swap shop is on Saturday April fifth.", ("2025-04-05", None, True)),
+        (
+            "the meeting is in the church hall at seven o'clock,\ntomorrow - friday february twenty-first.",
+            ("2025-02-21T19:00:00+00:00", None, False),
+        ),
+    ],
+)
+def test_days_and_clocks_written_in_words(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
+    assert confident("The June first round of voting went well.") == []
+
+
+def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
+    assert confident("Don't forget, it's tomorrow evening!") == [("2025-02-21", None, True)]
+    assert confident("Don't forget to renew your membership on Saturday.") == []
