@@ -550,7 +550,12 @@ def _read_sentence(
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
-        if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
+        if (
+            "series_start" not in item.flags
+            and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0])
+            # "From Tuesday 3rd to Thursday 5th March the team will be meeting": the span of a gathering
+            and not (item.kind == "range" and C.EVENT_RE.search(sentence))
+        ):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"

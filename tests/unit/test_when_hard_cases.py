@@ -2601,3 +2601,11 @@ def test_short_weekday_names_written_as_a_list_are_standing_days(text):
 def test_a_short_weekday_name_before_its_date_is_still_one_day():
     mentions = read("See you on Sat, 1 March at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
+
+
+def test_a_span_opened_by_from_that_a_gathering_fills_is_read():
+    assert confident(
+        "From Monday March 10th to Wednesday March 12th the whole board will be meeting in Leeds."
+    ) == [("2025-03-10", "2025-03-12", True)]
+    # a rule that starts is still not a gathering
+    assert confident("From 1 April the hall fee rises to ten pounds.") == []
