@@ -118,7 +118,9 @@ EVENT_RE = re.compile(
     # lessons and classes, a choir's rehearsals, a cycling club's rides
     r"|lessons?|classes|rehearsals?|choir|rides?"
     # the gatherings of campaigns and unions
-    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?)\b",
+    r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?"
+    # a ceremony people come to: "the official opening of our new pitch", "a grand opening"
+    r"|(?:official|grand)\s+(?:re-?)?opening)\b",
     _I,
 )
 

@@ -2609,3 +2609,14 @@ def test_a_span_opened_by_from_that_a_gathering_fills_is_read():
     ) == [("2025-03-10", "2025-03-12", True)]
     # a rule that starts is still not a gathering
     assert confident("From 1 April the hall fee rises to ten pounds.") == []
+
+
+def test_a_bank_holiday_names_the_day_not_someones_time_off():
+    assert confident(
+        "The cubs are going on a camp over the Easter Bank Holiday from Friday the 18th to Monday the 21st April."
+    ) == [("2025-04-18", "2025-04-21", True)]
+    assert confident(
+        "The grand opening of the new community garden will be on Bank Holiday Monday, May 5."
+    ) == [("2025-05-05", None, True)]
+    # someone's own holiday is still an absence
+    assert confident("I'm on holiday from Friday the 18th to Monday the 21st April.") == []
