@@ -306,6 +306,8 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     # "The dates … have been fixed today, and they are: 24th - 28th April"
     r"|(?:date|day)s?\b[^.;!?\n]{0,20}?\s(?:have|has)\s{1,3}been\s{1,3}(?:confirmed|set|fixed|agreed|chosen|decided)"
     r"[^.;!?\n]{0,20}?(?:they|it)\s{1,3}(?:are|is)\s{0,3}:?"
+    # "this has been confirmed to happen at the 14th of November": the day confirmed for it, whatever the tense
+    r"|confirmed\s{1,3}to\s{1,3}(?:happen|take\s{1,3}place|be\s{1,3}held)\s{1,3}(?:on|at)"
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
@@ -313,7 +315,7 @@ CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided"
 CHOSEN_DATE_AFTER_RE = re.compile(
     r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b"
     # "Thursday 11 February was chosen", "… has been agreed"
-    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:chosen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
+    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:cho+sen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
     _I,
 )
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.

@@ -2620,3 +2620,12 @@ def test_a_bank_holiday_names_the_day_not_someones_time_off():
     ) == [("2025-05-05", None, True)]
     # someone's own holiday is still an absence
     assert confident("I'm on holiday from Friday the 18th to Monday the 21st April.") == []
+
+
+def test_a_day_confirmed_or_chosen_for_a_gathering_is_ahead_whatever_the_tense():
+    assert confident("The workshop has been confirmed to happen on the 6th of March at the library.") == [
+        ("2025-03-06", None, True)
+    ]
+    assert confident("Yesterday we talked, and Thursday june 5th was choosen.") == [
+        ("2025-06-05", None, True)
+    ]
