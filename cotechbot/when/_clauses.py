@@ -89,7 +89,7 @@ PAST_RE = re.compile(
 FUTURE_RE = re.compile(
     r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
     r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
-    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
+    r"|(?:are|'re)\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
     r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
     _I,

@@ -2629,3 +2629,9 @@ def test_a_day_confirmed_or_chosen_for_a_gathering_is_ahead_whatever_the_tense()
     assert confident("Yesterday we talked, and Thursday june 5th was choosen.") == [
         ("2025-06-05", None, True)
     ]
+
+
+def test_we_re_hosting_says_ahead_like_we_are_hosting():
+    assert confident(
+        "As you may have heard, we're hosting the spring social on 8th March and we'd be glad if you came."
+    ) == [("2025-03-08", None, True)]
