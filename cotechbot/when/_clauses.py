@@ -51,7 +51,9 @@ NEW_DATE_BEFORE_RE = re.compile(
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
-    r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$",
+    r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$"
+    # "moved the meeting to the following week so it will now be on Tuesday 28th April"
+    r"|\b(?:will|'ll)\s+now\s+be\s+(?:on\s+)?(?:the\s+)?$",
     _I,
 )
 # Right before a date, in its clause: "the cancellation of the juniors' training this Tuesday" calls that day off.

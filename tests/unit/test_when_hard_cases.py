@@ -2635,3 +2635,9 @@ def test_we_re_hosting_says_ahead_like_we_are_hosting():
     assert confident(
         "As you may have heard, we're hosting the spring social on 8th March and we'd be glad if you came."
     ) == [("2025-03-08", None, True)]
+
+
+def test_after_a_move_the_day_it_will_now_be_on_is_the_new_date():
+    assert confident(
+        "To be fair to everyone we have moved the talk to the next week so it will now be on Tuesday 11th March."
+    ) == [("2025-03-11", None, True)]
