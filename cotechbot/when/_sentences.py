@@ -160,11 +160,36 @@ def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
     they ride with the first and are checked against it, never read as more events."""
     kept: list[_Time] = []
     for found in times:
+        if kept and _same_clock_zoned(kept[-1], found, work):
+            # "10pm/2200 hrs UTC", "2pm (14:00 UTC)": one clock written twice, the zone said once for both
+            kept[-1].start.zone = found.start.zone
+            if kept[-1].end is not None and found.end is not None:
+                kept[-1].end.zone = found.end.zone
+            kept[-1].equivalents.append(found)
+            continue
         if kept and _restates(kept[-1], found, work):
             kept[-1].equivalents.append(found)
             continue
         kept.append(found)
     return kept
+
+
+def _same_clock_zoned(clock: _Time, other: _Time, work: str) -> bool:
+    """A clock with no zone restated right after at the same hour in another notation, with a zone."""
+    return (
+        clock.start.zone is None
+        and not clock.equivalents
+        and other.start.zone is not None
+        and clock.start.meridiem_known
+        and (clock.start.hour, clock.start.minute) == (other.start.hour, other.start.minute)
+        and (clock.end is None) == (other.end is None)
+        and (
+            clock.end is None
+            or other.end is None
+            or (clock.end.hour, clock.end.minute) == (other.end.hour, other.end.minute)
+        )
+        and P.EQUIVALENT_GLUE_RE.fullmatch(work, clock.span[1], other.span[0]) is not None
+    )
 
 
 def _restates(clock: _Time, other: _Time, work: str) -> bool:

@@ -2641,3 +2641,14 @@ def test_after_a_move_the_day_it_will_now_be_on_is_the_new_date():
     assert confident(
         "To be fair to everyone we have moved the talk to the next week so it will now be on Tuesday 11th March."
     ) == [("2025-03-11", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Choir practice: 5 July 10pm/2200 hrs UTC", ("2025-07-05T22:00:00+00:00", None, False)),
+        ("The book club meets on 6 June at 2pm (14:00 UTC).", ("2025-06-06T14:00:00+00:00", None, False)),
+    ],
+)
+def test_one_clock_written_twice_takes_the_zone_said_once(text, expected):
+    assert confident(text) == [expected]
