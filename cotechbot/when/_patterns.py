@@ -178,7 +178,9 @@ _COORD_SEP = (
     rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
     rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
 )
-_NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
+# ("_15 March_": markdown italics; "Next meeting date25 March": a label run into its date, as a flattened table
+# leaves it)
+_NUM_START = r"(?:(?<![^\W_])|(?<=date))(?<![£$€.,:/#+-])"
 # "13-Jul-2017": a dashed day-month takes its year after another dash.
 _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
@@ -186,7 +188,8 @@ _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
     # ("Monday,October 23": the comma may have no space after it)
-    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
+    # ("Friday21st April": a weekday written out may run into its day, as a table flattened to text leaves it)
+    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP}|(?<=day)(?=\d))(?:the{SP})?|(?:the{SP}))?"
     dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
@@ -205,7 +208,8 @@ def _partial(i: int, *, weekday: bool) -> str:
 
 # Order matters: at one position the first alternative that matches wins, so longer shapes come first.
 DATE_RE = re.compile(
-    _NUM_START
+    r"(?:(?<![^\W_])date(?=\d))?"  # (the label run into its date is read from its own word start)
+    + _NUM_START
     + r"(?:"
     # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2 · Friday, Nov. 12, to Sunday, Nov. 14
     + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
@@ -463,8 +467,9 @@ NOISE_PATTERNS = [
 ISO_HINT_RE = re.compile(r"\d[Tt]\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
-# The first three letters of every word a date can begin with: weekdays, months and "the".
-DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
+# The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its
+# day).
+DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat"])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # Lower-case stems whose presence makes a digit-free sentence worth reading.
 SIGNAL_WORDS = (

@@ -2652,3 +2652,14 @@ def test_after_a_move_the_day_it_will_now_be_on_is_the_new_date():
 )
 def test_one_clock_written_twice_takes_the_zone_said_once(text, expected):
     assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chair\nSecretary\nNext meeting date14 March 2025", ("2025-03-14", None, True)),
+        ("Rehearsals will resume on Friday21st March.", ("2025-03-21", None, True)),
+    ],
+)
+def test_a_label_or_weekday_run_into_its_date_is_still_read(text, expected):
+    assert confident(text) == [expected]
