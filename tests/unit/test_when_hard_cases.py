@@ -2663,3 +2663,10 @@ def test_one_clock_written_twice_takes_the_zone_said_once(text, expected):
 )
 def test_a_label_or_weekday_run_into_its_date_is_still_read(text, expected):
     assert confident(text) == [expected]
+
+
+def test_a_capitalised_domain_is_a_place_not_a_domain_name():
+    assert confident("I urge you all to support the school strike on 8 March 12noon-2pm at The Domain.") == [
+        ("2025-03-08T12:00:00+00:00", "2025-03-08T14:00:00+00:00", False)
+    ]
+    assert confident("Our domain expires on 8 March.") == []
