@@ -311,7 +311,13 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
         CANCELLED_RE.search(below)
-        or (N.may_be_milestone(N.fold(below)) and N.MILESTONE_RE.search(below) and not EVENT_RE.search(below))
+        or (
+            # ("2 - 20 July" / "" / "Application period:": a label ending in a colon heads the lines after it)
+            not below.rstrip(" \t*_").endswith(":")
+            and N.may_be_milestone(N.fold(below))
+            and N.MILESTONE_RE.search(below)
+            and not EVENT_RE.search(below)
+        )
     )
 
 

@@ -2670,3 +2670,8 @@ def test_a_capitalised_domain_is_a_place_not_a_domain_name():
         ("2025-03-08T12:00:00+00:00", "2025-03-08T14:00:00+00:00", False)
     ]
     assert confident("Our domain expires on 8 March.") == []
+
+
+def test_a_label_ending_in_a_colon_below_a_date_heads_the_lines_after_it():
+    text = "Save the date!\n10 - 14 March 2025\n\nApplication period:\nJanuary - February 2025"
+    assert confident(text) == [("2025-03-10", "2025-03-14", True)]
