@@ -236,7 +236,8 @@ DATE_RE = re.compile(
     # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
     # "Sunday (13.09)" (day first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
-    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])"
+    # ("Friday 9.3": a month of one digit needs no closing stop; "Friday 9.30" is a clock)
+    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})(?:\.(?![\d.])|(?<=\.\d)(?![\d.:,]))"
     # "this Sunday (13.09)": the day and month in brackets after the weekday
     + rf"|\({SP0}(?P<n3b>\d{{1,2}})\.(?P<n4b>\d{{1,2}}){SP0}\)))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)

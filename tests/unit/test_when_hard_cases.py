@@ -2675,3 +2675,13 @@ def test_a_capitalised_domain_is_a_place_not_a_domain_name():
 def test_a_label_ending_in_a_colon_below_a_date_heads_the_lines_after_it():
     text = "Save the date!\n10 - 14 March 2025\n\nApplication period:\nJanuary - February 2025"
     assert confident(text) == [("2025-03-10", "2025-03-14", True)]
+
+
+def test_a_weekday_with_day_dot_month_of_one_digit_is_that_date():
+    text = "Friday 7.3\n\n18:00 - 18:30 Doors and coffee\n18:30 - 20:00 Talks"
+    assert confident(text) == [
+        ("2025-03-07T18:00:00+00:00", "2025-03-07T18:30:00+00:00", False),
+        ("2025-03-07T18:30:00+00:00", "2025-03-07T20:00:00+00:00", False),
+    ]
+    # two digits after the dot are a clock
+    assert confident("See you Friday 9.30 at the cafe.") == [("2025-02-21T09:30:00+00:00", None, False)]
