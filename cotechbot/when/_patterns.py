@@ -508,6 +508,11 @@ MONTH_HEADING_RE = re.compile(
     rf"^[#*>\s-]{{0,6}}(?:[A-Za-z'&]+[ \t]+){{0,5}}?(?P<mon>{MON})(?:[ \t]+(?P<year>(?:19|20)\d\d))?[ \t]*:?[ \t*#]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# "Sept 2018" / "11th - AGM": a line opened by a day of the month and a dash or a colon, under a month heading.
+ORDINAL_OPENS_LINE_RE = re.compile(
+    r"[ \t*>-]{0,6}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))[ \t]{0,3}[:-][ \t]{1,3}(?=[A-Za-z])",
+    re.IGNORECASE,
+)
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
 LINE_GOES_ON = (
     tuple(

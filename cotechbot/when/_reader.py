@@ -407,6 +407,18 @@ def _find(
                 found.items.append(
                     _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
                 )
+        if (
+            (line := P.ORDINAL_OPENS_LINE_RE.match(work, start, end))
+            and (start == 0 or work[start - 1] == "\n")
+            and not taken.overlaps(line.span("day"))
+            and P.MONTH_HEADING_RE.search(work, 0, start)
+        ):
+            # "Sept 2018" / "11th - AGM": a programme's day, in the month of the heading above (read in the passage)
+            taken.add(line.span("day"))
+            number = int(line.group("day")[:-2])
+            found.items.append(
+                _Item("day", line.span("day"), first=_Day(number, None, None, None, True), group=next(groups))
+            )
         for m in (
             *P.OFFERED_DAYS_RE.finditer(work, start, end),
             *P.OFFERED_DAYS_AFTER_RE.finditer(work, start, end),

@@ -2685,3 +2685,10 @@ def test_a_weekday_with_day_dot_month_of_one_digit_is_that_date():
     ]
     # two digits after the dot are a clock
     assert confident("See you Friday 9.30 at the cafe.") == [("2025-02-21T09:30:00+00:00", None, False)]
+
+
+def test_days_opening_their_lines_under_a_month_heading_are_in_that_month():
+    text = "April 2025\n\n8th - Spring quiz night\n\n22nd - Annual general meeting"
+    assert confident(text) == [("2025-04-08", None, True), ("2025-04-22", None, True)]
+    # with no month heading above, an ordinal opening a line counts steps
+    assert confident("Plan:\n1st - we agree the budget\n2nd - we vote") == []
