@@ -420,6 +420,9 @@ MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|d
 FROM_OPENING_RE = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
+# "Starting March 7, participants will meet weekly": a series of gatherings opens on the date (not "From 1 April").
+SERIES_FROM_OPENING_RE = re.compile(r"^\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
+SERIES_WORD_RE = re.compile(r"\b(?:weekly|fortnightly|monthly|each|every)\b", _I)
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
 TIMELINE_LABEL_AFTER_RE = re.compile(

@@ -580,6 +580,12 @@ def _read_sentence(
             and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0])
             # "From Tuesday 3rd to Thursday 5th March the team will be meeting": the span of a gathering
             and not (item.kind == "range" and C.EVENT_RE.search(sentence))
+            # "Starting March 7, participants will meet weekly": the first of a series of gatherings
+            and not (
+                N.SERIES_FROM_OPENING_RE.match(work, bounds[0], item.span[0])
+                and N.SERIES_WORD_RE.search(sentence)
+                and C.EVENT_RE.search(sentence)
+            )
         ):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):

@@ -2692,3 +2692,10 @@ def test_days_opening_their_lines_under_a_month_heading_are_in_that_month():
     assert confident(text) == [("2025-04-08", None, True), ("2025-04-22", None, True)]
     # with no month heading above, an ordinal opening a line counts steps
     assert confident("Plan:\n1st - we agree the budget\n2nd - we vote") == []
+
+
+def test_a_series_of_gatherings_starting_on_a_date_meets_first_that_day():
+    assert confident("Starting March 4, volunteers will meet weekly to tidy the flower beds.") == [
+        ("2025-03-04", None, True)
+    ]
+    assert confident("Starting March 4, every invoice must carry the new address.") == []
