@@ -122,7 +122,9 @@ EVENT_RE = re.compile(
     # the gatherings of campaigns and unions
     r"|rall(?:y|ies)|vigils?|pickets?|protests?|demonstrations?"
     # a ceremony people come to: "the official opening of our new pitch", "a grand opening"
-    r"|(?:official|grand)\s+(?:re-?)?opening)\b",
+    r"|(?:official|grand)\s+(?:re-?)?opening"
+    # a body's full sitting: "at the plenary on Wednesday morning"
+    r"|plenary|plenaries)\b",
     _I,
 )
 

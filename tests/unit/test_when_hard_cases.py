@@ -2699,3 +2699,9 @@ def test_a_series_of_gatherings_starting_on_a_date_meets_first_that_day():
         ("2025-03-04", None, True)
     ]
     assert confident("Starting March 4, every invoice must carry the new address.") == []
+
+
+def test_a_plenary_is_a_gathering():
+    assert confident("We should settle the budget at the plenary on Wednesday morning.") == [
+        ("2025-02-26", None, True)
+    ]
