@@ -131,7 +131,9 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
-    r"|\b(?:now|today)\s+(?:through|thru))"
+    r"|\b(?:now|today)\s+(?:through|thru)"
+    # German "bis 21. Juli anmelden", "bis zum 3. Mai": by that day
+    r"|\bbis(?:\s+(?:zum|spätestens))?)"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
     r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
     # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
@@ -205,6 +207,7 @@ DEADLINE_HINTS = (
     "vote",
     "thru",
     "through",
+    "bis",
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed

@@ -25,6 +25,10 @@ MONTHS = {
     "oct": 10,
     "nov": 11,
     "dec": 12,
+    # German names whose first three letters are not the English ones ("6. Oktober", "24. Dez.")
+    "mai": 5,
+    "okt": 10,
+    "dez": 12,
 }
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
@@ -36,7 +40,9 @@ WD = (
 )
 MON = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+    # German, as written "am 12. Januar", "vom 13. bis 16. Oktober"
+    r"|januar|februar|mai|juni|juli|oktober|dezember|(?:okt|dez)\.?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 )
 # "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
 # a month) written right before a capitalised weekday still ends there.
@@ -172,7 +178,7 @@ ZONE_PARTS_RE = re.compile(
     rf"(?P<abbr>[A-Z]+)(?:{SP0}(?P<sign>[+-]){SP0}(?P<oh>\d{{1,2}})(?::?(?P<om>\d\d))?)?",
 )
 
-_RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
+_RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru|bis){SP0}"
 # ("3rd 4th & 5th March": ordinals, each with its suffix, may be listed with nothing but a space between)
 _COORD_SEP = (
     rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
@@ -190,7 +196,8 @@ def _date(i: int) -> str:
     # ("Monday,October 23": the comma may have no space after it)
     # ("Friday21st April": a weekday written out may run into its day, as a table flattened to text leaves it)
     prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP}|(?<=day)(?=\d))(?:the{SP})?|(?:the{SP}))?"
-    dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+    # ("21. September": a day with a stop, as German writes it; "1. September 18th" numbers a list)
+    dm = rf"(?P<d{i}>{DAY})(?:\.(?={SP}[A-Za-z]{{4}})(?!{SP}{MON}{SP0}(?:3[01]|[12]\d|0?[1-9])(?!\d)))?{SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
@@ -535,6 +542,9 @@ SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\s))")
 # "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
 DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
+# "am 21. September", "vom 13. bis 16. Oktober": a day written with a stop, then its month (or "bis" and the last day).
+DAY_STOP_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])$")
+MONTH_OR_BIS_AFTER_RE = re.compile(rf"[ \t]{{1,3}}(?:{MON}(?![.:]?\d)|bis\b)", re.IGNORECASE)
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [

@@ -620,6 +620,13 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
                 and P.LOWER_WORD_AFTER_RE.match(work, after)
             ):
                 continue  # "Sunday the 27.05. at 10:00": the stop ends a date written day.month., not a sentence
+            if (
+                mark == "."
+                and work[at - 1 : at].isdigit()
+                and P.DAY_STOP_BEFORE_RE.search(work, max(0, at - 3), at)
+                and P.MONTH_OR_BIS_AFTER_RE.match(work, after)
+            ):
+                continue  # "am 21. September": the stop marks a day written as German does, not a sentence's end
             before = lowered[max(0, at - 8) : at].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence

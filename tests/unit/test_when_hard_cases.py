@@ -2705,3 +2705,19 @@ def test_a_plenary_is_a_gathering():
     assert confident("We should settle the budget at the plenary on Wednesday morning.") == [
         ("2025-02-26", None, True)
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Am Samstag, den 5. April, treffen wir uns im Garten.", [("2025-04-05", None, True)]),
+        ("Wir schlagen Dienstag den 10. Juni vor.", [("2025-06-10", None, True)]),
+        ("12. Juni oder 19. Juni?", [("2025-06-12", None, True), ("2025-06-19", None, True)]),
+        ("Das Treffen findet vom 3. bis 5. Oktober in Leipzig statt.", [("2025-10-03", "2025-10-05", True)]),
+        # "bis" before a date is a deadline; a list's number before a date is no day
+        ("Wer sich bis 21. Juli anmeldet, bekommt ein T-Shirt.", []),
+        ("1. September 18th: a talk on moss", [("2025-09-18", None, True)]),
+    ],
+)
+def test_days_written_with_a_stop_before_the_month_as_german_does(text, expected):
+    assert confident(text) == expected
