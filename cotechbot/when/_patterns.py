@@ -39,10 +39,10 @@ WD = (
     r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
 )
 MON = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
-    # German, as written "am 12. Januar", "vom 13. bis 16. Oktober"
-    r"|januar|februar|mai|juni|juli|oktober|dezember|(?:okt|dez)\.?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
+    # (written as a tree of prefixes, so each position costs a few tests; German names too: "am 12. Januar",
+    # "vom 13. bis 16. Oktober")
+    r"(?:jan(?:uary|uar|\.)?|feb(?:ruary|ruar|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|ma[yi]|jun(?:e|i|\.)?|jul(?:y|i|\.)?"
+    r"|aug(?:ust|\.)?|sep(?:tember|t\.?|\.)?|o[ck]t(?:ober|\.)?|nov(?:ember|\.)?|de[cz](?:ember|\.)?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 )
 # "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
 # a month) written right before a capitalised weekday still ends there.
