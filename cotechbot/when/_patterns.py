@@ -29,7 +29,23 @@ MONTHS = {
     "mai": 5,
     "okt": 10,
     "dez": 12,
+    # French ones ("le 12 juin", "23 février 2026"; "juillet" is told from "juin" by its fourth letter)
+    "jui": 6,
+    "fév": 2,
+    "fev": 2,
+    "avr": 4,
+    "aoû": 8,
+    "aou": 8,
+    "déc": 12,
 }
+
+
+def month_number(word: str) -> int:
+    """The month a name written in the text stands for ("Sept." 9, "juillet" 7)."""
+    key = word[:4].lower()
+    return 7 if key == "juil" else MONTHS[key[:3]]
+
+
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 # Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
@@ -39,10 +55,12 @@ WD = (
     r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
 )
 MON = (
-    # (written as a tree of prefixes, so each position costs a few tests; German names too: "am 12. Januar",
-    # "vom 13. bis 16. Oktober")
-    r"(?:jan(?:uary|uar|\.)?|feb(?:ruary|ruar|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|ma[yi]|jun(?:e|i|\.)?|jul(?:y|i|\.)?"
-    r"|aug(?:ust|\.)?|sep(?:tember|t\.?|\.)?|o[ck]t(?:ober|\.)?|nov(?:ember|\.)?|de[cz](?:ember|\.)?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
+    # (written as a tree of prefixes, so each position costs a few tests; German and French names too: "am 12.
+    # Januar", "vom 13. bis 16. Oktober", "le 12 juin")
+    r"(?:jan(?:uary|uar|vier|v\.|\.)?|feb(?:ruary|ruar|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|ma[yi]|jun(?:e|i|\.)?|jul(?:y|i|\.)?"
+    r"|aug(?:ust|\.)?|sep(?:tember|tembre|t\.?|\.)?|o[ck]t(?:ober|obre|\.)?|nov(?:ember|embre|\.)?|de[cz](?:ember|\.)?"
+    # French: juin, juillet, février, avril, août, décembre
+    r"|jui(?:n|llet)|f[eé]v(?:rier|\.)?|avr(?:il|\.)?|ao[uû]t|d[eé]c(?:embre|\.)?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 )
 # "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
 # a month) written right before a capitalised weekday still ends there.

@@ -2721,3 +2721,15 @@ def test_a_plenary_is_a_gathering():
 )
 def test_days_written_with_a_stop_before_the_month_as_german_does(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("La prochaine rencontre aura lieu le 23 février 2026.", ("2026-02-23", None, True)),
+        ("Nous organisons une fête le dimanche 8 juin au jardin.", ("2025-06-08", None, True)),
+        ("Rendez-vous le 14 juillet au parc.", ("2025-07-14", None, True)),
+    ],
+)
+def test_french_month_names_are_read(text, expected):
+    assert confident(text) == [expected]
