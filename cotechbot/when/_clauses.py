@@ -51,7 +51,9 @@ NEW_DATE_BEFORE_RE = re.compile(
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
-    r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$",
+    r"|\bnow\s+be\s+(?:held|run|hosted)\s+(?:at|on)\s+$"
+    # "moved the meeting to the following week so it will now be on Tuesday 28th April"
+    r"|\b(?:will|'ll)\s+now\s+be\s+(?:on\s+)?(?:the\s+)?$",
     _I,
 )
 # Right before a date, in its clause: "the cancellation of the juniors' training this Tuesday" calls that day off.
@@ -89,7 +91,7 @@ PAST_RE = re.compile(
 FUTURE_RE = re.compile(
     r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
     r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
-    r"|are\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
+    r"|(?:are|'re)\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
     r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
     _I,
@@ -128,7 +130,11 @@ EVENT_RE = re.compile(
     # renew…", an errand)
     r"|don'?t\s+forget(?!\s+to\b)"
     # "you are invited to decorate the tree", "we invite everyone to": an invitation is to a gathering
-    r"|(?:are|is|be)\s+(?:warmly\s+|cordially\s+|all\s+|also\s+)?invited|invit(?:e|ing)\s+(?:you|everyone|all|members))\b",
+    r"|(?:are|is|be)\s+(?:warmly\s+|cordially\s+|all\s+|also\s+)?invited|invit(?:e|ing)\s+(?:you|everyone|all|members)"
+    # a ceremony people come to: "the official opening of our new pitch", "a grand opening"
+    r"|(?:official|grand)\s+(?:re-?)?opening"
+    # a body's full sitting: "at the plenary on Wednesday morning"
+    r"|plenary|plenaries)\b",
     _I,
 )
 
@@ -332,7 +338,13 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
         CANCELLED_RE.search(below)
-        or (N.may_be_milestone(N.fold(below)) and N.MILESTONE_RE.search(below) and not EVENT_RE.search(below))
+        or (
+            # ("2 - 20 July" / "" / "Application period:": a label ending in a colon heads the lines after it)
+            not below.rstrip(" \t*_").endswith(":")
+            and N.may_be_milestone(N.fold(below))
+            and N.MILESTONE_RE.search(below)
+            and not EVENT_RE.search(below)
+        )
     )
 
 

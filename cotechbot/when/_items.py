@@ -19,7 +19,7 @@ def _weekday_index(word: str | None) -> int | None:
 
 
 def _month_index(word: str) -> int:
-    return P.MONTHS[word[:3].lower()]
+    return P.month_number(word)
 
 
 def _day_number(word: str) -> tuple[int, bool]:
@@ -718,13 +718,13 @@ def announced_month(
         if headings:
             heading = headings[-1]
             year = int(heading.group("year")) if heading.group("year") else None
-            return year, P.MONTHS[heading.group("mon")[:3].lower()], None
+            return year, P.month_number(heading.group("mon")), None
     named = list(
         P.MONTH_NAMED_ALONE_RE.finditer(work, max(bounds[0], m.start() - _MONTH_NAMED_REACH), m.start())
     )
     if named:
         # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
-        return None, P.MONTHS[named[-1].group("mon")[:3].lower()], None
+        return None, P.month_number(named[-1].group("mon")), None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
     if said is None:
         if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):

@@ -131,7 +131,9 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
-    r"|\b(?:now|today)\s+(?:through|thru))"
+    r"|\b(?:now|today)\s+(?:through|thru)"
+    # German "bis 21. Juli anmelden", "bis zum 3. Mai": by that day
+    r"|\bbis(?:\s+(?:zum|spätestens))?)"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
     r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
     # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
@@ -205,6 +207,7 @@ DEADLINE_HINTS = (
     "vote",
     "thru",
     "through",
+    "bis",
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
@@ -233,7 +236,7 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
+    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
     r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
@@ -306,6 +309,8 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     # "The dates … have been fixed today, and they are: 24th - 28th April"
     r"|(?:date|day)s?\b[^.;!?\n]{0,20}?\s(?:have|has)\s{1,3}been\s{1,3}(?:confirmed|set|fixed|agreed|chosen|decided)"
     r"[^.;!?\n]{0,20}?(?:they|it)\s{1,3}(?:are|is)\s{0,3}:?"
+    # "this has been confirmed to happen at the 14th of November": the day confirmed for it, whatever the tense
+    r"|confirmed\s{1,3}to\s{1,3}(?:happen|take\s{1,3}place|be\s{1,3}held)\s{1,3}(?:on|at)"
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
@@ -313,7 +318,7 @@ CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided"
 CHOSEN_DATE_AFTER_RE = re.compile(
     r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b"
     # "Thursday 11 February was chosen", "… has been agreed"
-    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:chosen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
+    r"|\s{1,3}(?:was|has\s{1,3}been|had\s{1,3}been)\s{1,3}(?:cho+sen|agreed(?!\s{1,3}(?:on|at|in|during))|picked|fixed|settled\s{1,3}on)\b",
     _I,
 )
 # A clock with seconds right after a date ("Sat Sep 24 14:03:35 UTC 2011") stamps a message or a log line.
@@ -405,7 +410,8 @@ RULE_HINTS = (
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
-    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|clocks?\s+go"
+    # (a domain name, not "The Domain", a park)
+    r"|expir\w*|(?-i:domains?)|certificates?|licen[cs]es?|subscriptions?|tax|vat|clocks?\s+go"
     # ("Monday 19th May (to avoid the bank holiday)": the holiday is the reason for the day chosen, not the day)
     r"|(?<!avoid\s)(?<!avoid\sthe\s)(?<!of\sthe\s)(?<!to\sthe\s)bank\s+holidays?"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
@@ -419,11 +425,9 @@ MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|d
 FROM_OPENING_RE = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
-# After a date opening its sentence with "Starting": "…, we will meet weekly", "…, a weekly reading party": the
-# sessions of a series start that day.
-SESSIONS_START_AFTER_RE = re.compile(
-    r",?[ \t]{0,3}[^.;!?\n]{0,80}?\b(?:weekly|fortnightly|every\s+(?:other\s+)?week|each\s+week)\b", _I
-)
+# "Starting March 7, participants will meet weekly": a series of gatherings opens on the date (not "From 1 April").
+SERIES_FROM_OPENING_RE = re.compile(r"^\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
+SERIES_WORD_RE = re.compile(r"\b(?:weekly|fortnightly|monthly|each|every)\b", _I)
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).
 TIMELINE_LABEL_AFTER_RE = re.compile(

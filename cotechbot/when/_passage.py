@@ -42,7 +42,7 @@ def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], wo
             continue
         heading = headings[i][1]
         assert item.first is not None
-        item.first.month = P.MONTHS[heading.group("mon")[:3].lower()]
+        item.first.month = P.month_number(heading.group("mon"))
         if heading.group("year"):
             item.first.year = int(heading.group("year"))
         item.flags.append("month_from_heading")

@@ -25,7 +25,27 @@ MONTHS = {
     "oct": 10,
     "nov": 11,
     "dec": 12,
+    # German names whose first three letters are not the English ones ("6. Oktober", "24. Dez.")
+    "mai": 5,
+    "okt": 10,
+    "dez": 12,
+    # French ones ("le 12 juin", "23 février 2026"; "juillet" is told from "juin" by its fourth letter)
+    "jui": 6,
+    "fév": 2,
+    "fev": 2,
+    "avr": 4,
+    "aoû": 8,
+    "aou": 8,
+    "déc": 12,
 }
+
+
+def month_number(word: str) -> int:
+    """The month a name written in the text stands for ("Sept." 9, "juillet" 7)."""
+    key = word[:4].lower()
+    return 7 if key == "juil" else MONTHS[key[:3]]
+
+
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 # Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
@@ -35,8 +55,12 @@ WD = (
     r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
 )
 MON = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
+    # (written as a tree of prefixes, so each position costs a few tests; German and French names too: "am 12.
+    # Januar", "vom 13. bis 16. Oktober", "le 12 juin")
+    r"(?:jan(?:uary|uar|vier|v\.|\.)?|feb(?:ruary|ruar|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|ma[yi]|jun(?:e|i|\.)?|jul(?:y|i|\.)?"
+    r"|aug(?:ust|\.)?|sep(?:tember|tembre|t\.?|\.)?|o[ck]t(?:ober|obre|\.)?|nov(?:ember|embre|\.)?|de[cz](?:ember|\.)?"
+    # French: juin, juillet, février, avril, août, décembre
+    r"|jui(?:n|llet)|f[eé]v(?:rier|\.)?|avr(?:il|\.)?|ao[uû]t|d[eé]c(?:embre|\.)?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 )
 # "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
 # a month) written right before a capitalised weekday still ends there.
@@ -172,13 +196,15 @@ ZONE_PARTS_RE = re.compile(
     rf"(?P<abbr>[A-Z]+)(?:{SP0}(?P<sign>[+-]){SP0}(?P<oh>\d{{1,2}})(?::?(?P<om>\d\d))?)?",
 )
 
-_RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru){SP0}"
+_RANGE_SEP = rf"{SP0}(?:-{{1,2}}|to|till|until|through|thru|bis){SP0}"
 # ("3rd 4th & 5th March": ordinals, each with its suffix, may be listed with nothing but a space between)
 _COORD_SEP = (
     rf"(?:{SP0},{SP0}(?:or{SP}|and{SP})?|{SP}(?:or|and|&){SP}|{SP0}[/&]{SP0}|\+"
     rf"|(?<=st|nd|rd|th)[ \t]{{1,2}}(?=\d{{1,2}}(?:st|nd|rd|th)\b))"
 )
-_NUM_START = r"(?<![^\W_])(?<![£$€.,:/#+-])"  # ("_15 March_": markdown italics)
+# ("_15 March_": markdown italics; "Next meeting date25 March": a label run into its date, as a flattened table
+# leaves it)
+_NUM_START = r"(?:(?<![^\W_])|(?<=date))(?<![£$€.,:/#+-])"
 # "13-Jul-2017": a dashed day-month takes its year after another dash.
 _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 
@@ -186,10 +212,12 @@ _YEAR_LEAD = rf"(?:,?{SP0}|(?<=[A-Za-z])-(?=\d{{4}}\b))"
 def _date(i: int) -> str:
     """One calendar date with optional weekday and year, its groups suffixed with ``i``."""
     # ("Monday,October 23": the comma may have no space after it)
-    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
-    # ("Leeds 3 November 23, 2024": a number before a month written month first with its year is no day of it)
+    # ("Friday21st April": a weekday written out may run into its day, as a table flattened to text leaves it)
+    prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP}|(?<=day)(?=\d))(?:the{SP})?|(?:the{SP}))?"
+    # ("Leeds 3 November 23, 2024": a number before a month written month first with its year is no day of it;
+    # "21. September": a day with a stop, as German writes it; "1. September 18th" numbers a list)
     dm = (
-        rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
+        rf"(?P<d{i}>{DAY})(?:\.(?={SP}[A-Za-z]{{4}})(?!{SP}{MON}{SP0}(?:3[01]|[12]\d|0?[1-9])(?!\d)))?{SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
         rf"(?!{SP}{DAY},?{SP0}{YEAR})"
     )
     md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
@@ -209,7 +237,8 @@ def _partial(i: int, *, weekday: bool) -> str:
 
 # Order matters: at one position the first alternative that matches wins, so longer shapes come first.
 DATE_RE = re.compile(
-    _NUM_START
+    r"(?:(?<![^\W_])date(?=\d))?"  # (the label run into its date is read from its own word start)
+    + _NUM_START
     + r"(?:"
     # Friday 29th April - Sunday 1st May 2022 · May 30 - June 2 · Friday, Nov. 12, to Sunday, Nov. 14
     + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
@@ -237,7 +266,8 @@ DATE_RE = re.compile(
     # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
     # "Sunday (13.09)" (day first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
-    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})\.(?![\d.])"
+    # ("Friday 9.3": a month of one digit needs no closing stop; "Friday 9.30" is a clock)
+    + rf"|(?:the{SP})?(?P<n3d>\d{{1,2}})\.(?P<n4d>\d{{1,2}})(?:\.(?![\d.])|(?<=\.\d)(?![\d.:,]))"
     # "this Sunday (13.09)": the day and month in brackets after the weekday
     + rf"|\({SP0}(?P<n3b>\d{{1,2}})\.(?P<n4b>\d{{1,2}}){SP0}\)))"
     # Tuesday 4th · Thursday the 12th (the month follows from the weekday)
@@ -477,8 +507,9 @@ NOISE_PATTERNS = [
 ISO_HINT_RE = re.compile(r"\d[Tt]\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
-# The first three letters of every word a date can begin with: weekdays, months and "the".
-DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
+# The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its
+# day).
+DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat"])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # Lower-case stems whose presence makes a digit-free sentence worth reading.
 SIGNAL_WORDS = (
@@ -565,6 +596,11 @@ MONTH_HEADING_RE = re.compile(
     rf"^[#*>\s-]{{0,6}}(?:[A-Za-z'&]+[ \t]+){{0,5}}?(?P<mon>{MON})(?:[ \t]+(?P<year>(?:19|20)\d\d))?[ \t]*:?[ \t*#]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# "Sept 2018" / "11th - AGM": a line opened by a day of the month and a dash or a colon, under a month heading.
+ORDINAL_OPENS_LINE_RE = re.compile(
+    r"[ \t*>-]{0,6}(?P<day>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))[ \t]{0,3}[:-][ \t]{1,3}(?=[A-Za-z])",
+    re.IGNORECASE,
+)
 # A line that stops on one of these words goes on on the next line ("Saturday 14th March from\n2-4.30 pm").
 LINE_GOES_ON = (
     tuple(
@@ -587,6 +623,9 @@ SENTENCE_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*(?=\s))")
 # "Sunday the 27.05. at 10:00": a day and month written with stops, then a lowercase word: the sentence goes on.
 DOTTED_DAY_MONTH_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])\.(?:1[0-2]|0?[1-9])$")
 LOWER_WORD_AFTER_RE = re.compile(r"[ \t]{1,3}(?-i:[a-z])")
+# "am 21. September", "vom 13. bis 16. Oktober": a day written with a stop, then its month (or "bis" and the last day).
+DAY_STOP_BEFORE_RE = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])$")
+MONTH_OR_BIS_AFTER_RE = re.compile(rf"[ \t]{{1,3}}(?:{MON}(?![.:]?\d)|bis\b)", re.IGNORECASE)
 # A full stop after these does not end a sentence ("3 p.m. on", "Oct. 3rd", "e.g. Tuesday").
 NOT_SENTENCE_END = frozenset(
     [

@@ -460,6 +460,18 @@ def _find(
                 found.items.append(
                     _Item("day", m.span(), first=_Day(number, None, None, None, True), group=next(groups))
                 )
+        if (
+            (line := P.ORDINAL_OPENS_LINE_RE.match(work, start, end))
+            and (start == 0 or work[start - 1] == "\n")
+            and not taken.overlaps(line.span("day"))
+            and P.MONTH_HEADING_RE.search(work, 0, start)
+        ):
+            # "Sept 2018" / "11th - AGM": a programme's day, in the month of the heading above (read in the passage)
+            taken.add(line.span("day"))
+            number = int(line.group("day")[:-2])
+            found.items.append(
+                _Item("day", line.span("day"), first=_Day(number, None, None, None, True), group=next(groups))
+            )
         for m in (
             *P.OFFERED_DAYS_RE.finditer(work, start, end),
             *P.OFFERED_DAYS_AFTER_RE.finditer(work, start, end),
@@ -684,6 +696,13 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
                 and P.LOWER_WORD_AFTER_RE.match(work, after)
             ):
                 continue  # "Sunday the 27.05. at 10:00": the stop ends a date written day.month., not a sentence
+            if (
+                mark == "."
+                and work[at - 1 : at].isdigit()
+                and P.DAY_STOP_BEFORE_RE.search(work, max(0, at - 3), at)
+                and P.MONTH_OR_BIS_AFTER_RE.match(work, after)
+            ):
+                continue  # "am 21. September": the stop marks a day written as German does, not a sentence's end
             before = lowered[max(0, at - 8) : at].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence

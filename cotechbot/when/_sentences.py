@@ -160,11 +160,36 @@ def _chain_equivalent_clocks(times: list[_Time], work: str) -> list[_Time]:
     they ride with the first and are checked against it, never read as more events."""
     kept: list[_Time] = []
     for found in times:
+        if kept and _same_clock_zoned(kept[-1], found, work):
+            # "10pm/2200 hrs UTC", "2pm (14:00 UTC)": one clock written twice, the zone said once for both
+            kept[-1].start.zone = found.start.zone
+            if kept[-1].end is not None and found.end is not None:
+                kept[-1].end.zone = found.end.zone
+            kept[-1].equivalents.append(found)
+            continue
         if kept and _restates(kept[-1], found, work):
             kept[-1].equivalents.append(found)
             continue
         kept.append(found)
     return kept
+
+
+def _same_clock_zoned(clock: _Time, other: _Time, work: str) -> bool:
+    """A clock with no zone restated right after at the same hour in another notation, with a zone."""
+    return (
+        clock.start.zone is None
+        and not clock.equivalents
+        and other.start.zone is not None
+        and clock.start.meridiem_known
+        and (clock.start.hour, clock.start.minute) == (other.start.hour, other.start.minute)
+        and (clock.end is None) == (other.end is None)
+        and (
+            clock.end is None
+            or other.end is None
+            or (clock.end.hour, clock.end.minute) == (other.end.hour, other.end.minute)
+        )
+        and P.EQUIVALENT_GLUE_RE.fullmatch(work, clock.span[1], other.span[0]) is not None
+    )
 
 
 def _restates(clock: _Time, other: _Time, work: str) -> bool:
@@ -571,16 +596,19 @@ def _read_sentence(
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
-        if "series_start" not in item.flags and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0]):
-            if not (
-                item.kind == "day"
-                and N.SESSIONS_START_AFTER_RE.match(work, tail, bounds[1])
-                and C.EVENT_RE.search(work, tail, bounds[1])
-            ):
-                continue  # "From 1 April the fee rises": when a rule starts, not a gathering
-            # "Starting March 7, participants will meet weekly": the first of the meetings
-            flags.append("series_start")
-            item = replace(item, flags=[*item.flags, "series_start"])
+        if (
+            "series_start" not in item.flags
+            and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0])
+            # "From Tuesday 3rd to Thursday 5th March the team will be meeting": the span of a gathering
+            and not (item.kind == "range" and C.EVENT_RE.search(sentence))
+            # "Starting March 7, participants will meet weekly": the first of a series of gatherings
+            and not (
+                N.SERIES_FROM_OPENING_RE.match(work, bounds[0], item.span[0])
+                and N.SERIES_WORD_RE.search(sentence)
+                and C.EVENT_RE.search(sentence)
+            )
+        ):
+            continue  # "From 1 April the fee rises": when a rule starts, not a gathering
         if any(hint in before_lowered for hint in N.EXAMPLE_HINTS) and N.EXAMPLE_BEFORE_RE.search(before):
             continue  # "for example, Tuesday@16:00 one week and Wednesday@17:00 the next"
         if item.kind == "relday" and N.AFTER_BEFORE_RE.search(

@@ -2740,3 +2740,135 @@ def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
 def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
     assert confident("Don't forget, it's tomorrow evening!") == [("2025-02-21", None, True)]
     assert confident("Don't forget to renew your membership on Saturday.") == []
+
+
+def test_a_span_opened_by_from_that_a_gathering_fills_is_read():
+    assert confident(
+        "From Monday March 10th to Wednesday March 12th the whole board will be meeting in Leeds."
+    ) == [("2025-03-10", "2025-03-12", True)]
+    # a rule that starts is still not a gathering
+    assert confident("From 1 April the hall fee rises to ten pounds.") == []
+
+
+def test_a_bank_holiday_names_the_day_not_someones_time_off():
+    assert confident(
+        "The cubs are going on a camp over the Easter Bank Holiday from Friday the 18th to Monday the 21st April."
+    ) == [("2025-04-18", "2025-04-21", True)]
+    assert confident(
+        "The grand opening of the new community garden will be on Bank Holiday Monday, May 5."
+    ) == [("2025-05-05", None, True)]
+    # someone's own holiday is still an absence
+    assert confident("I'm on holiday from Friday the 18th to Monday the 21st April.") == []
+
+
+def test_a_day_confirmed_or_chosen_for_a_gathering_is_ahead_whatever_the_tense():
+    assert confident("The workshop has been confirmed to happen on the 6th of March at the library.") == [
+        ("2025-03-06", None, True)
+    ]
+    assert confident("Yesterday we talked, and Thursday june 5th was choosen.") == [
+        ("2025-06-05", None, True)
+    ]
+
+
+def test_we_re_hosting_says_ahead_like_we_are_hosting():
+    assert confident(
+        "As you may have heard, we're hosting the spring social on 8th March and we'd be glad if you came."
+    ) == [("2025-03-08", None, True)]
+
+
+def test_after_a_move_the_day_it_will_now_be_on_is_the_new_date():
+    assert confident(
+        "To be fair to everyone we have moved the talk to the next week so it will now be on Tuesday 11th March."
+    ) == [("2025-03-11", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Choir practice: 5 July 10pm/2200 hrs UTC", ("2025-07-05T22:00:00+00:00", None, False)),
+        ("The book club meets on 6 June at 2pm (14:00 UTC).", ("2025-06-06T14:00:00+00:00", None, False)),
+    ],
+)
+def test_one_clock_written_twice_takes_the_zone_said_once(text, expected):
+    assert confident(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chair\nSecretary\nNext meeting date14 March 2025", ("2025-03-14", None, True)),
+        ("Rehearsals will resume on Friday21st March.", ("2025-03-21", None, True)),
+    ],
+)
+def test_a_label_or_weekday_run_into_its_date_is_still_read(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_a_capitalised_domain_is_a_place_not_a_domain_name():
+    assert confident("I urge you all to support the school strike on 8 March 12noon-2pm at The Domain.") == [
+        ("2025-03-08T12:00:00+00:00", "2025-03-08T14:00:00+00:00", False)
+    ]
+    assert confident("Our domain expires on 8 March.") == []
+
+
+def test_a_label_ending_in_a_colon_below_a_date_heads_the_lines_after_it():
+    text = "Save the date!\n10 - 14 March 2025\n\nApplication period:\nJanuary - February 2025"
+    assert confident(text) == [("2025-03-10", "2025-03-14", True)]
+
+
+def test_a_weekday_with_day_dot_month_of_one_digit_is_that_date():
+    text = "Friday 7.3\n\n18:00 - 18:30 Doors and coffee\n18:30 - 20:00 Talks"
+    assert confident(text) == [
+        ("2025-03-07T18:00:00+00:00", "2025-03-07T18:30:00+00:00", False),
+        ("2025-03-07T18:30:00+00:00", "2025-03-07T20:00:00+00:00", False),
+    ]
+    # two digits after the dot are a clock
+    assert confident("See you Friday 9.30 at the cafe.") == [("2025-02-21T09:30:00+00:00", None, False)]
+
+
+def test_days_opening_their_lines_under_a_month_heading_are_in_that_month():
+    text = "April 2025\n\n8th - Spring quiz night\n\n22nd - Annual general meeting"
+    assert confident(text) == [("2025-04-08", None, True), ("2025-04-22", None, True)]
+    # with no month heading above, an ordinal opening a line counts steps
+    assert confident("Plan:\n1st - we agree the budget\n2nd - we vote") == []
+
+
+def test_a_series_of_gatherings_starting_on_a_date_meets_first_that_day():
+    assert confident("Starting March 4, volunteers will meet weekly to tidy the flower beds.") == [
+        ("2025-03-04", None, True)
+    ]
+    assert confident("Starting March 4, every invoice must carry the new address.") == []
+
+
+def test_a_plenary_is_a_gathering():
+    assert confident("We should settle the budget at the plenary on Wednesday morning.") == [
+        ("2025-02-26", None, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Am Samstag, den 5. April, treffen wir uns im Garten.", [("2025-04-05", None, True)]),
+        ("Wir schlagen Dienstag den 10. Juni vor.", [("2025-06-10", None, True)]),
+        ("12. Juni oder 19. Juni?", [("2025-06-12", None, True), ("2025-06-19", None, True)]),
+        ("Das Treffen findet vom 3. bis 5. Oktober in Leipzig statt.", [("2025-10-03", "2025-10-05", True)]),
+        # "bis" before a date is a deadline; a list's number before a date is no day
+        ("Wer sich bis 21. Juli anmeldet, bekommt ein T-Shirt.", []),
+        ("1. September 18th: a talk on moss", [("2025-09-18", None, True)]),
+    ],
+)
+def test_days_written_with_a_stop_before_the_month_as_german_does(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("La prochaine rencontre aura lieu le 23 février 2026.", ("2026-02-23", None, True)),
+        ("Nous organisons une fête le dimanche 8 juin au jardin.", ("2025-06-08", None, True)),
+        ("Rendez-vous le 14 juillet au parc.", ("2025-07-14", None, True)),
+    ],
+)
+def test_french_month_names_are_read(text, expected):
+    assert confident(text) == [expected]
