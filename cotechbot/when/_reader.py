@@ -231,6 +231,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = S.day_restated_as_span_once(results, work)
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)
+    if len(results) > 1:
+        results = _timed_days_once(results, ctx.zone)
     return _once_each(results) if len(results) > 1 else results
 
 
@@ -238,13 +240,18 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
 _QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 
 
-def _timed_days_once(mentions: list[TimeMention]) -> list[TimeMention]:
+def _timed_days_once(mentions: list[TimeMention], zone: tzinfo | None = None) -> list[TimeMention]:
     """ "The meeting is tomorrow (Sunday, 8th July) at 7 PM UTC": a day a sentence gives a clock is not also an
-    all-day mention of that sentence."""
+    all-day mention of that sentence.  Over a whole post (``zone`` given) the same holds: a heading's bare
+    date above its "Time: Tues, July 16 @ 3pm" line is that meeting, and so is a local day written beside a
+    UTC stamp that falls on the next day there."""
     if len(mentions) < 2:
         return mentions
     # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
-    timed_days = {m.start.date() for m in mentions if not m.all_day and isinstance(m.start, datetime)}
+    timed = [m.start for m in mentions if not m.all_day and isinstance(m.start, datetime)]
+    timed_days = {start.date() for start in timed}
+    if zone is not None:
+        timed_days.update(start.astimezone(zone).date() for start in timed)
     if not timed_days:
         return mentions
     return [m for m in mentions if not (m.all_day and m.end is None and m.start in timed_days)]

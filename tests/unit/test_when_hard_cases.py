@@ -2601,3 +2601,13 @@ def test_short_weekday_names_written_as_a_list_are_standing_days(text):
 def test_a_short_weekday_name_before_its_date_is_still_one_day():
     mentions = read("See you on Sat, 1 March at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
+
+
+def test_a_day_named_in_one_sentence_and_given_a_clock_in_the_next_is_one_timed_mention():
+    assert confident("The branch meeting is tomorrow night.\n\n21/2/25 at 7 P.M.") == [
+        ("2025-02-21T19:00:00+00:00", None, False)
+    ]
+    assert confident(
+        "On Saturday neighbours will gather for the tenants' first meeting.\n"
+        "The meeting (6pm, Saturday 22nd February, Church Hall) is open to all."
+    ) == [("2025-02-22T18:00:00+00:00", None, False)]
