@@ -100,6 +100,10 @@ CLOCK = (
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    # "Meetup 14.04.2022 19h", "startet um 19h": an afternoon or evening hour with an "h" is a clock (a span
+    # of hours is "for 12h", "a 16h shift", "within 24h")
+    rf"|(?<!for )(?<!\ba )(?<!\ban )(?<!\bin )(?<!within )(?<!\bper )(?<!every )(?<!\blast )(?<!over )"
+    rf"(?:1[2-9]|2[0-3])h(?![\w:]|{SP0}(?:of|per|a|each|shifts?|days?|weeks?)\b)"
     # "at 1030 on Wednesday": a 4-digit clock after "at" when "on" follows (no count is "at 1030 on")
     rf"|(?<=\bat )(?:[01]\d|2[0-3])[0-5]\d(?={SP}on\b)"
     rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"

@@ -2611,3 +2611,11 @@ def test_a_day_named_in_one_sentence_and_given_a_clock_in_the_next_is_one_timed_
         "On Saturday neighbours will gather for the tenants' first meeting.\n"
         "The meeting (6pm, Saturday 22nd February, Church Hall) is open to all."
     ) == [("2025-02-22T18:00:00+00:00", None, False)]
+
+
+def test_an_evening_hour_written_with_an_h_is_a_clock():
+    assert confident("# Stammtisch 06.03.2025 20h\n\nWir treffen uns um 20h im Hinterzimmer.") == [
+        ("2025-03-06T20:00:00+00:00", None, False)
+    ]
+    # a span of hours is not a clock
+    assert confident("The relay on 6 March runs for 20h straight.") == [("2025-03-06", None, True)]
