@@ -268,6 +268,19 @@ def _line_end(work: str, at: int) -> int:
 _PROGRAMME_GAP = 6  # the most blank space between a programme's lines (a blank line, its spaces)
 
 
+# "👀 [8:00 am](…)", "| 12:00 – 15:30 | Lunch |": marks a programme line may open with before its clock
+_SESSION_LINE_MARKS = " \t•*-|[>"
+
+
+def _session_line_opening(before: str) -> bool:
+    """What stands on a programme's line before its clock: nothing but marks (bullets, a table's bar, a
+    link's bracket, an emoji), or a session's title in its own table cell ("Welcome - Kickoff | 11 AM CT")."""
+    rest = before.strip(_SESSION_LINE_MARKS)
+    if not rest or all(ord(c) > 0x2000 or c in _SESSION_LINE_MARKS for c in rest):
+        return True
+    return before.rstrip(" \t").endswith("|") and not any(c.isdigit() for c in before)
+
+
 def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
     each line that opens with a clock (and names no date) a session on that day."""
@@ -291,7 +304,7 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 or following.items
                 or not following.times
                 or not following.times[0].start.strong
-                or work[next_bounds[0] : following.times[0].span[0]].strip(" \t•*-")
+                or not _session_line_opening(work[next_bounds[0] : following.times[0].span[0]])
             ):
                 break
             sessions.append(following)

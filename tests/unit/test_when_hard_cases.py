@@ -2619,3 +2619,18 @@ def test_an_evening_hour_written_with_an_h_is_a_clock():
     ]
     # a span of hours is not a clock
     assert confident("The relay on 6 March runs for 20h straight.") == [("2025-03-06", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Saturday, March 8 | |\n| 10:00 – 11:00 | Welcome |\n| 11:30 – 12:30 | Workshops |",
+        "Saturday, March 8\n\nWelcome and coffee | 10:00 – 11:00\nWorkshops | 11:30 – 12:30",
+        "Saturday, March 8\n\n☕ [10:00 – 11:00](https://example.org/a)\n🔧 [11:30 – 12:30](https://example.org/b)",
+    ],
+)
+def test_a_programme_under_its_date_line_may_set_its_clocks_in_cells_links_or_after_a_title(text):
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T11:00:00+00:00", False),
+        ("2025-03-08T11:30:00+00:00", "2025-03-08T12:30:00+00:00", False),
+    ]
