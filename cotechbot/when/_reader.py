@@ -27,6 +27,7 @@ from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import (
     _bare_range,
+    _place,
     _time_range,
     _time_single,
     _worded_time,
@@ -511,6 +512,34 @@ def _find(
             found.times = S.join_bracketed_range(found.times, work)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
+    if found.times and work.startswith("|", start):
+        zone = _table_row_zone(work, start, end)
+        if zone is not None:
+            for clock in found.times:
+                clock.start.zone = clock.start.zone or zone
+
+
+# "| US / Pacific | Tue 12-Jan-2021 11:00 (11:00 AM) |": a table row whose first cell names a zone (a meeting
+# template's table of the one moment in many zones) gives that zone to the row's clock
+_TABLE_ZONE_CELL_RE = re.compile(r"\|[ \t]{0,3}(?P<label>[A-Za-z][A-Za-z /.]{1,28}?)[ \t]{0,20}\|")
+_TABLE_ZONE_LABELS = {
+    "us / pacific": "Pacific",
+    "us / mountain": "Mountain",
+    "us / central": "Central",
+    "us / eastern": "Eastern",
+    "eu / western": "Western European",
+    "eu / central": "Central European",
+    "eu / eastern": "Eastern European",
+}
+
+
+def _table_row_zone(work: str, start: int, end: int) -> str | None:
+    cell = _TABLE_ZONE_CELL_RE.match(work, start, end)
+    if cell is None:
+        return None
+    label = re.sub(r"\s+", " ", cell.group("label").strip().lower())
+    label = _TABLE_ZONE_LABELS.get(label, label)
+    return label if _place(label) is not None else None
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

@@ -2634,3 +2634,19 @@ def test_a_programme_under_its_date_line_may_set_its_clocks_in_cells_links_or_af
         ("2025-03-08T10:00:00+00:00", "2025-03-08T11:00:00+00:00", False),
         ("2025-03-08T11:30:00+00:00", "2025-03-08T12:30:00+00:00", False),
     ]
+
+
+def test_a_table_of_one_moment_in_many_zones_is_one_mention_each_row_in_its_own_zone():
+    table = (
+        "**UTC Thu 13-Mar-2025 17:00 (05:00 PM)**:\n\n"
+        "| Timezone      | Date/Time             |\n"
+        "|---------------|-----------------------|\n"
+        "| US / Pacific  | Thu 13-Mar-2025 10:00 (10:00 AM) |\n"
+        "| US / Eastern  | Thu 13-Mar-2025 13:00 (01:00 PM) |\n"
+        "| EU / Central  | Thu 13-Mar-2025 18:00 (06:00 PM) |\n"
+        "| Tokyo         | Fri 14-Mar-2025 02:00 (02:00 AM) |"
+    )
+    assert confident(table) == [("2025-03-13T17:00:00+00:00", None, False)]
+    assert confident("| US / Mountain | Thu 13-Mar-2025 11:00 (11:00 AM) |") == [
+        ("2025-03-13T11:00:00-06:00", None, False)
+    ]
