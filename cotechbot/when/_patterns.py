@@ -96,7 +96,9 @@ CLOCK = (
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     # ("1830 - 2000 local time": a 24 h clock with its zone in words)
-    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}|local{SP}time\b))(?:{SP0}(?:hrs|h)\b)?"
+    # ("at 1300 Berlin time": or in a place's time)
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}|local{SP}time\b|(?-i:{_PLACES}){SP0}-?{SP0}time\b))"
+    rf"(?:{SP0}(?:hrs|h)\b)?"
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"

@@ -2650,3 +2650,9 @@ def test_a_table_of_one_moment_in_many_zones_is_one_mention_each_row_in_its_own_
     assert confident("| US / Mountain | Thu 13-Mar-2025 11:00 (11:00 AM) |") == [
         ("2025-03-13T11:00:00-06:00", None, False)
     ]
+
+
+def test_a_four_digit_clock_before_a_places_time_is_that_clock():
+    assert confident("The board meets on Friday, March 7th at 1500 Berlin time.") == [
+        ("2025-03-07T15:00:00+01:00", None, False)
+    ]
