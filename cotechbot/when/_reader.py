@@ -188,6 +188,11 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(stamps)
 
     lowered = work.lower()
+    if any(f" {suffix} " in lowered for suffix in ("th", "st", "nd", "rd")):
+        # "SATURDAY 25 TH MARCH": an ordinal's suffix set apart from its number is still its suffix (moved
+        # before the space, so every position stays where it was)
+        work = _SPACED_ORDINAL_RE.sub(r"\g<day>\g<suffix> ", work)
+        lowered = work.lower()
     signals = _Signals(work, lowered)
     if not (signals.digits or signals.words or exact):
         return []
@@ -237,6 +242,10 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     return _once_each(results) if len(results) > 1 else results
 
 
+_SPACED_ORDINAL_RE = re.compile(
+    r"(?<![\d.,:/])(?P<day>[12]\d|3[01]|[1-9]) (?P<suffix>st|nd|rd|th)(?= )",
+    re.IGNORECASE,
+)
 # "> we plan to meet this Saturday,\n> Feb. 5": a quoted mail's markers are margin, not words.
 _QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 

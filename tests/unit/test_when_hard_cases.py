@@ -2656,3 +2656,9 @@ def test_a_four_digit_clock_before_a_places_time_is_that_clock():
     assert confident("The board meets on Friday, March 7th at 1500 Berlin time.") == [
         ("2025-03-07T15:00:00+01:00", None, False)
     ]
+
+
+def test_an_ordinal_suffix_set_apart_from_its_day_number_is_still_its_suffix():
+    assert confident("AUTUMN FAIR SATURDAY 22 ND MARCH At The Village Hall 2.00pm-4.30pm") == [
+        ("2025-03-22T14:00:00+00:00", "2025-03-22T16:30:00+00:00", False)
+    ]
