@@ -194,7 +194,8 @@ def _date(i: int) -> str:
     # ("Monday,October 23": the comma may have no space after it)
     prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
     dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
-    md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
+    # ("Wednesday March, 18th": a comma after the month before an ordinal day)
+    md = rf"(?P<ma{i}>{MON})(?:{SP}|,{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b))(?:the{SP})?(?P<da{i}>{DAY})"
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
 

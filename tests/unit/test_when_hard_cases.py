@@ -2662,3 +2662,9 @@ def test_an_ordinal_suffix_set_apart_from_its_day_number_is_still_its_suffix():
     assert confident("AUTUMN FAIR SATURDAY 22 ND MARCH At The Village Hall 2.00pm-4.30pm") == [
         ("2025-03-22T14:00:00+00:00", "2025-03-22T16:30:00+00:00", False)
     ]
+
+
+def test_a_comma_between_the_month_and_an_ordinal_day_keeps_them_one_date():
+    assert confident("A short user meeting is held on Wednesday March, 19th from 5.30pm -7pm.") == [
+        ("2025-03-19T17:30:00+00:00", "2025-03-19T19:00:00+00:00", False)
+    ]
