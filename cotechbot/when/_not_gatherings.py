@@ -401,11 +401,13 @@ RULE_HINTS = (
     "tariffs",
     "polic",
 )
+# "Monday 19th May (to avoid the bank holiday)", "because of the bank holiday": a date moved for the holiday
+_MOVED_FOR = r"(?<!avoid\sthe\s)(?<!avoiding\sthe\s)(?<!to\sthe\s)(?<!of\sthe\s)"
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
-    r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
+    rf"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|{_MOVED_FOR}bank\s+holidays?|clocks?\s+go"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,

@@ -2668,3 +2668,12 @@ def test_a_comma_between_the_month_and_an_ordinal_day_keeps_them_one_date():
     assert confident("A short user meeting is held on Wednesday March, 19th from 5.30pm -7pm.") == [
         ("2025-03-19T17:30:00+00:00", "2025-03-19T19:00:00+00:00", False)
     ]
+
+
+def test_a_date_moved_to_avoid_a_bank_holiday_is_still_the_gathering():
+    assert confident("Monday 24th March\nMonday 12th May (to avoid the bank holiday)\nMonday 30th June") == [
+        ("2025-03-24", None, True),
+        ("2025-05-12", None, True),
+        ("2025-06-30", None, True),
+    ]
+    assert confident("Monday 26th May is a bank holiday.") == []
