@@ -124,6 +124,17 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
+            # "We ask people to arrive at 10.30am – end around 3.30pm": the day's start and its end
+            first, last = clocks
+            if (
+                first.end is None
+                and last.end is None
+                and (last.start.zone is None or last.start.zone == first.start.zone)
+                and (last.start.hour, last.start.minute) > (first.start.hour, first.start.minute)
+            ):
+                last.start.zone = first.start.zone
+                clocks = [_Time((first.span[0], last.span[1]), first.start, last.start)]
         clock = clocks[0]
         if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
             return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's

@@ -285,10 +285,13 @@ LATER_CLOCK_ENDS_RE = re.compile(
 )
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
 CLOCK_THEN_END_RE = re.compile(
-    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    # ("arrive at 10.30am – end around 3.30pm": a dash before the end's word)
+    r"[ \t]{0,3}[,;\u2013-]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
     # ("from 10.00 am and be finished by 1.00 pm")
     r"(?:be[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
+    # ("start at 7pm and go on until at least 10pm", "running till 9pm")
+    r"|(?:go(?:es)?|going|run(?:s|ning)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )

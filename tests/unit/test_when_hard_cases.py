@@ -2677,3 +2677,24 @@ def test_a_date_moved_to_avoid_a_bank_holiday_is_still_the_gathering():
         ("2025-06-30", None, True),
     ]
     assert confident("Monday 26th May is a bank holiday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "On Friday March 7th we start at 7pm and go on until 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00", False),
+        ),
+        (
+            "Saturday 8 March at the hall. Please arrive at 10.30am – end around 3.30pm.",
+            ("2025-03-08T10:30:00+00:00", "2025-03-08T15:30:00+00:00", False),
+        ),
+        (
+            "Our stargazing evening is on March 7th at the park.\nWe'll start at 7pm and go to at least 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00", False),
+        ),
+    ],
+)
+def test_a_start_clock_then_words_that_run_it_on_to_an_end_clock_is_one_range(text, expected):
+    assert confident(text) == [expected]
