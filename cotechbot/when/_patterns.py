@@ -218,7 +218,9 @@ DATE_RE = re.compile(
     + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
     # 15. - 18. March 2012: days written with a full stop, as in German
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
+    # ("from Wednesday, the 26th, to Friday, the 28th of July": a comma before "to")
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}"
+    + rf"{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"

@@ -2698,3 +2698,9 @@ def test_a_date_moved_to_avoid_a_bank_holiday_is_still_the_gathering():
 )
 def test_a_start_clock_then_words_that_run_it_on_to_an_end_clock_is_one_range(text, expected):
     assert confident(text) == [expected]
+
+
+def test_days_with_weekdays_and_commas_either_side_of_to_are_one_span():
+    assert confident("Talks run from Wednesday, the 26th, to Friday, the 28th of March.") == [
+        ("2025-03-26", "2025-03-28", True)
+    ]
