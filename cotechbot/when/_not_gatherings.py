@@ -408,7 +408,9 @@ NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
     rf"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|{_MOVED_FOR}bank\s+holidays?|clocks?\s+go"
-    r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
+    # ("On October 12 the college is closed", "the library will be shut")
+    r"|(?:office|building|space4?|college|school|university|campus|library|hall|venue|centre|center|museum|church"
+    r"|club|pub|shop|store|studio|gym)\s+(?:is\s+|will\s+be\s+)?(?:closed|shut)|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
 )

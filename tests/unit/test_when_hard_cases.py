@@ -2704,3 +2704,10 @@ def test_days_with_weekdays_and_commas_either_side_of_to_are_one_span():
     assert confident("Talks run from Wednesday, the 26th, to Friday, the 28th of March.") == [
         ("2025-03-26", "2025-03-28", True)
     ]
+
+
+def test_a_day_a_place_is_closed_is_not_a_gathering_but_the_meeting_beside_it_is():
+    assert confident(
+        "We lose two rehearsals. On March 12 the college is closed. On March 19 we sing at the fair."
+    ) == [("2025-03-19", None, True)]
+    assert confident("The library will be shut on 12 March.") == []
