@@ -520,7 +520,9 @@ AVOID_HEADING_RE = re.compile(
 # whatever it announced.
 SENT_AFTER_RE = re.compile(
     r"[\s,]{0,3}(?:we|i|they|she|he)\s{1,3}(?:just\s{1,3}|also\s{1,3}|then\s{1,3})?"
-    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
+    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b"
+    # "Sam's March 10 email", "our Oct. 1 blog post": the date names a message, not a gathering
+    r"|\s{1,3}(?:blog\s{1,3})?(?:e-?mails?|messages?|posts?|letters?|newsletters?|memos?|bulletins?)\b(?!-)(?!\s*(?:office|box|code))",
     _I,
 )
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be

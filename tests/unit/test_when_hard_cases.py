@@ -2711,3 +2711,11 @@ def test_a_day_a_place_is_closed_is_not_a_gathering_but_the_meeting_beside_it_is
         "We lose two rehearsals. On March 12 the college is closed. On March 19 we sing at the fair."
     ) == [("2025-03-19", None, True)]
     assert confident("The library will be shut on 12 March.") == []
+
+
+def test_a_date_naming_a_message_is_not_a_gathering():
+    assert confident("Following up Sam's March 10 email, the virtual meeting keeps its dates: May 4-8.") == [
+        ("2025-05-04", "2025-05-08", True)
+    ]
+    assert confident("Details are in our March 1 blog post.") == []
+    assert confident("Saturday 8 March post-match social at the clubhouse.") == [("2025-03-08", None, True)]
