@@ -527,8 +527,12 @@ LINE_GOES_ON = (
 )
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
+# (a programme's line names its session after the clock, "• 9:45AM Pitch practice": a line of its own)
 BULLET_CLOCK_LINE_RE = re.compile(
-    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
+    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)"
+    r"(?:[ \t]*-[ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b)?)?+"
+    rf"(?![ \t]{{1,3}}(?!(?-i:Pacific|Eastern|Central|Mountain)|{ZONE_ABBR}\b)[A-Za-z]{{3,}})",
+    _I,
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 # ("[.!?]+(?=\s)|\n", spelt to open on one character set so the scan skips to its candidates)

@@ -2719,3 +2719,14 @@ def test_a_date_naming_a_message_is_not_a_gathering():
     ]
     assert confident("Details are in our March 1 blog post.") == []
     assert confident("Saturday 8 March post-match social at the clubhouse.") == [("2025-03-08", None, True)]
+
+
+def test_bulleted_programme_lines_naming_their_sessions_stay_apart():
+    text = "March 3\n\n  • 7:30AM Breakfast\n  • 9:45AM Pitch practice\n  • 12:15PM -1:00PM LUNCH"
+    assert confident(text) == [
+        ("2025-03-03T07:30:00+00:00", None, False),
+        ("2025-03-03T09:45:00+00:00", None, False),
+        ("2025-03-03T12:15:00+00:00", "2025-03-03T13:00:00+00:00", False),
+    ]
+    # one moment in two zones, bullet under bullet, is still one mention
+    assert confident("SUN 9 March:\n• 4pm UTC\n• 12pm EDT") == [("2025-03-09T16:00:00+00:00", None, False)]
