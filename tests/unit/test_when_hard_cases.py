@@ -2730,3 +2730,18 @@ def test_bulleted_programme_lines_naming_their_sessions_stay_apart():
     ]
     # one moment in two zones, bullet under bullet, is still one mention
     assert confident("SUN 9 March:\n• 4pm UTC\n• 12pm EDT") == [("2025-03-09T16:00:00+00:00", None, False)]
+
+
+def test_a_programme_may_follow_a_paragraph_describing_its_day():
+    text = (
+        "Saturday, March 8th\n"
+        "Bring the family for a day of music, stalls and talks at the old mill. Food will be served all day.\n"
+        "11 AM Choir in the yard\n"
+        "1-3PM craft stalls and tea\n"
+        "3:30-5 PM Open meeting"
+    )
+    assert confident(text) == [
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
+        ("2025-03-08T15:30:00+00:00", "2025-03-08T17:00:00+00:00", False),
+    ]
