@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterator
 from dataclasses import replace
 
 from cotechbot.when import _patterns as P
@@ -216,3 +217,53 @@ def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tu
         P.HEADING_DAY_REST_RE.fullmatch(_blanked(work[bounds[0] : bounds[1]], spans)) is not None
         and P.HEADING_GAP_RE.fullmatch(work, bounds[1], next_bounds[0]) is not None
     )
+
+
+def _table_columns_under_dated_headers(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "| |Mon 27 June|Tue 28 June|" / "|--|--|--|" / "|Check-ins|11am UTC|5pm UTC|": a table whose header row
+    dates its columns; each clock in a row below is on its column's day, and the header's days are headings,
+    not all-day events (a column with no clock has none)."""
+    for at, (_, bounds, found) in enumerate(read):
+        if (
+            len(found.items) < 2
+            or found.times
+            or not work.startswith("|", bounds[0])
+            or any(item.kind != "day" for item in found.items)
+        ):
+            continue
+        columns = {work.count("|", bounds[0], item.span[0]): item for item in found.items}
+        if len(columns) != len(found.items):
+            continue
+        made = 0
+        last_end = bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            # the rows below, one table: nothing but table lines between
+            between = work[last_end : next_bounds[0]]
+            if not work.startswith("|", next_bounds[0]) or any(
+                line.strip() and not line.lstrip().startswith("|") for line in between.split("\n")
+            ):
+                break
+            last_end = next_bounds[1]
+            if following.items:
+                break
+            clocks = following.times or [t for t in clocks_in(work, *next_bounds) if t.start.strong]
+            kept: list[_Time] = []
+            for clock in clocks:
+                header = columns.get(work.count("|", next_bounds[0], clock.span[0]))
+                if header is None:
+                    continue
+                kept.append(clock)
+                following.items.append(
+                    replace(
+                        header,
+                        span=(clock.span[0], clock.span[0]),
+                        flags=list(header.flags),
+                        group=next(groups),
+                    )
+                )
+            following.times = kept
+            made += len(kept)
+        if made:
+            found.items.clear()

@@ -68,6 +68,7 @@ from cotechbot.when._passage import (
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
+    _table_columns_under_dated_headers,
 )
 from cotechbot.when._sentences import _read_sentence
 from cotechbot.when._spans import (
@@ -221,6 +222,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _months_from_headings(read, work)
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
+        if "|" in work:
+            _table_columns_under_dated_headers(read, work, groups)
     _carry_lone_clocks(read, work)
     _carry_later_clock(read, work)
     _series_clock_for_its_first_day(read, ctx)

@@ -2745,3 +2745,17 @@ def test_a_programme_may_follow_a_paragraph_describing_its_day():
         ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
         ("2025-03-08T15:30:00+00:00", "2025-03-08T17:00:00+00:00", False),
     ]
+
+
+def test_clocks_in_a_table_are_on_the_days_heading_their_columns():
+    table = (
+        "| |Mon 3 March|Tue 4 March|Wed 5 March|\n"
+        "|--|--|--|--|\n"
+        "|Team check-ins|Option 1: 11am UTC (60 mins) <br>Option 2: 2pm UTC (60 mins)|5pm UTC (60 mins)|Open office|\n"
+        "|Notes|Shared doc|Shared doc|Shared doc|"
+    )
+    assert confident(table) == [
+        ("2025-03-03T11:00:00+00:00", None, False),
+        ("2025-03-03T14:00:00+00:00", None, False),
+        ("2025-03-04T17:00:00+00:00", None, False),
+    ]
