@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _resolve_day
 from cotechbot.when._clauses import clause_tense
 from cotechbot.when._clocks import clocks_in
@@ -94,7 +95,9 @@ _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gather
 _LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
 
 
-def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+def _carry_later_clock(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
     """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
     be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
     in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
@@ -137,6 +140,24 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                 last.start.zone = first.start.zone
                 clocks = [_Time((first.span[0], last.span[1]), first.start, last.start)]
         clock = clocks[0]
+        if len(clocks) > 1 and S.clocks_are_sessions(clocks, work) and not following.items:
+            if clause_tense(work, next_bounds[0], next_bounds[1]):
+                return
+            # "… the AGM on 17th February. Firstly 12-2pm at the Town Hall, and later from 7-9pm at the Arms":
+            # each clock is a session of the post's one day
+            day = days[0]
+            for session in clocks:
+                following.items.append(
+                    replace(
+                        day,
+                        span=(session.span[0], session.span[0]),
+                        flags=list(day.flags),
+                        group=next(groups),
+                    )
+                )
+            following.times = clocks
+            found.items.remove(day)
+            return
         if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
             return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
         if clock.end is None and n + 1 < len(later):

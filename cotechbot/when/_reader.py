@@ -225,7 +225,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
     _carry_lone_clocks(read, work)
-    _carry_later_clock(read, work)
+    _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:
         _weekly_slot_hours_for_dated_days(read, work)

@@ -484,6 +484,25 @@ _SESSION_ENDS_RE = re.compile(
 _DAY_SESSIONS_REACH = 160  # how far from the date the last of its sessions' clocks may stand
 
 
+def clocks_are_sessions(times: list[_Time], work: str) -> bool:
+    """Two to four clear clocks in one zone, each after the last in time and set apart from it by "and" and a
+    named thing or by a ";" (and no word of ending): the sessions of one day."""
+    if not 2 <= len(times) <= 4 or any(t.claimed or not t.start.strong for t in times):
+        return False
+    zone = times[0].start.zone
+    for prior, found in zip(times, times[1:], strict=False):
+        gap = work[prior.span[1] : found.span[0]]
+        prior_last = prior.end or prior.start
+        if (
+            found.start.zone != zone
+            or (found.start.hour, found.start.minute) <= (prior_last.hour, prior_last.minute)
+            or not _SESSIONS_GLUE_RE.search(gap)
+            or _SESSION_ENDS_RE.search(gap)
+        ):
+            return False
+    return True
+
+
 def sessions_of_a_dated_day(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:
     """ "Sunday, June 26: Pancake Breakfast starts at 9 a.m.; 3-5 p.m. Meat Draw": one date written first and
     given no clock, then two or more clear clocks in time order, each after the last and set apart by "and" and a

@@ -2759,3 +2759,14 @@ def test_clocks_in_a_table_are_on_the_days_heading_their_columns():
         ("2025-03-03T14:00:00+00:00", None, False),
         ("2025-03-04T17:00:00+00:00", None, False),
     ]
+
+
+def test_sessions_of_the_posts_one_day_may_be_given_in_a_later_sentence():
+    text = (
+        "Members are invited to the branch AGM on 12th March 2025. There are two venues to choose from. "
+        "Firstly 12-2pm at the library, and later from 7-9 p.m. at the community centre."
+    )
+    assert confident(text) == [
+        ("2025-03-12T12:00:00+00:00", "2025-03-12T14:00:00+00:00", False),
+        ("2025-03-12T19:00:00+00:00", "2025-03-12T21:00:00+00:00", False),
+    ]
