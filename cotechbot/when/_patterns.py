@@ -105,7 +105,7 @@ CLOCK = (
     # "Meetup 14.04.2022 19h", "startet um 19h": an afternoon or evening hour with an "h" is a clock (a span
     # of hours is "for 12h", "a 16h shift", "within 24h")
     rf"|(?<!for )(?<!\ba )(?<!\ban )(?<!\bin )(?<!within )(?<!\bper )(?<!every )(?<!\blast )(?<!over )"
-    rf"(?:1[2-9]|2[0-3])h(?![\w:]|{SP0}(?:of|per|a|each|shifts?|days?|weeks?)\b)"
+    rf"(?:1[2-9]|2[0-3])h(?![\w:]|{SP0}(?:of|per|a|each|shifts?|days?|weeks?|later|earlier|ago|long|straight|total|notice|in\s+advance)\b)"
     # "at 1030 on Wednesday": a 4-digit clock after "at" when "on" follows (no count is "at 1030 on")
     rf"|(?<=\bat )(?:[01]\d|2[0-3])[0-5]\d(?={SP}on\b)"
     rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
@@ -194,8 +194,12 @@ def _date(i: int) -> str:
     # ("Monday,October 23": the comma may have no space after it)
     prefix = rf"(?:(?P<wd{i}>{WD})(?:,{SP0}|{SP})(?:the{SP})?|(?:the{SP}))?"
     dm = rf"(?P<d{i}>{DAY}){SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
-    # ("Wednesday March, 18th": a comma after the month before an ordinal day)
-    md = rf"(?P<ma{i}>{MON})(?:{SP}|,{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b))(?:the{SP})?(?P<da{i}>{DAY})"
+    # ("Wednesday March, 18th": after a weekday, a comma after the month before an ordinal day; never "In March,
+    # 5th graders …")
+    md = (
+        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!)))"
+        rf"(?:the{SP})?(?P<da{i}>{DAY})"
+    )
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
 

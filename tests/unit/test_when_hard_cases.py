@@ -2770,3 +2770,10 @@ def test_sessions_of_the_posts_one_day_may_be_given_in_a_later_sentence():
         ("2025-03-12T12:00:00+00:00", "2025-03-12T14:00:00+00:00", False),
         ("2025-03-12T19:00:00+00:00", "2025-03-12T21:00:00+00:00", False),
     ]
+
+
+def test_an_ordinal_after_a_month_and_comma_with_no_weekday_or_an_hour_span_is_not_read():
+    assert confident("In March, 5th graders visit the museum.") == []
+    assert confident("The session on 6 March ends and 12h later the results are out.") == [
+        ("2025-03-06", None, True)
+    ]
