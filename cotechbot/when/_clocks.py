@@ -86,6 +86,14 @@ _PLACE_ZONES = {
     "melbourne": "Australia/Melbourne",
     "tokyo": "Asia/Tokyo",
     "india": "Asia/Kolkata",
+    "western european": "Europe/Lisbon",
+    "eastern european": "Europe/Helsinki",
+    "moscow": "Europe/Moscow",
+    "chennai": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "hangzhou": "Asia/Shanghai",
+    "shanghai": "Asia/Shanghai",
+    "beijing": "Asia/Shanghai",
 }
 _SUMMER_TWIN = {
     "GMT": "BST",

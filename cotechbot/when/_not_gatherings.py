@@ -406,15 +406,17 @@ RULE_HINTS = (
     "tariffs",
     "polic",
 )
+# "Monday 19th May (to avoid the bank holiday)", "because of the bank holiday": a date moved for the holiday
+_MOVED_FOR = r"(?<!avoid\sthe\s)(?<!avoiding\sthe\s)(?<!to\sthe\s)(?<!of\sthe\s)"
 # Dates of paperwork and of the calendar itself: when no time is given, these are not gatherings.
 NOT_A_GATHERING_RE = re.compile(
     r"\b(?:financial\s+year|year[\s-]end|lease|contract|tenancy|rent|invoic\w*|payments?|paid|renew(?:al|s|ed)?"
     r"|(?:last|first)\s+day|newsletter"
-    # (a domain name, not "The Domain", a park)
-    r"|expir\w*|(?-i:domains?)|certificates?|licen[cs]es?|subscriptions?|tax|vat|clocks?\s+go"
-    # ("Monday 19th May (to avoid the bank holiday)": the holiday is the reason for the day chosen, not the day)
-    r"|(?<!avoid\s)(?<!avoid\sthe\s)(?<!of\sthe\s)(?<!to\sthe\s)bank\s+holidays?"
-    r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
+    # (a domain name, not "The Domain", a park; "to avoid the bank holiday" is why a day was chosen)
+    rf"|expir\w*|(?-i:domains?)|certificates?|licen[cs]es?|subscriptions?|tax|vat|{_MOVED_FOR}bank\s+holidays?|clocks?\s+go"
+    # ("On October 12 the college is closed", "the library will be shut")
+    r"|(?:office|building|space4?|college|school|university|campus|library|hall|venue|centre|center|museum|church"
+    r"|club|pub|shop|store|studio|gym)\s+(?:is\s+|will\s+be\s+)?(?:closed|shut)|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
     _I,
 )
@@ -527,7 +529,9 @@ AVOID_HEADING_RE = re.compile(
 # whatever it announced.
 SENT_AFTER_RE = re.compile(
     r"[\s,]{0,3}(?:we|i|they|she|he)\s{1,3}(?:just\s{1,3}|also\s{1,3}|then\s{1,3})?"
-    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
+    r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b"
+    # "Sam's March 10 email", "our Oct. 1 blog post": the date names a message, not a gathering
+    r"|\s{1,3}(?:blog\s{1,3})?(?:e-?mails?|messages?|posts?|letters?|newsletters?|memos?|bulletins?)\b(?!-)(?!\s*(?:office|box|code))",
     _I,
 )
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be

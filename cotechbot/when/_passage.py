@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterator
 from dataclasses import replace
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _resolve_day
 from cotechbot.when._clauses import clause_tense
 from cotechbot.when._clocks import clocks_in
@@ -93,7 +95,9 @@ _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gather
 _LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
 
 
-def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+def _carry_later_clock(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
     """ "The group meets on Sunday 25th April. It is a distanced event. Please meet at the shed at 10am. We should
     be done by 11am.": a post that names one day, with no clock, and a few sentences on gives one clear clock
     in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
@@ -124,7 +128,36 @@ def _carry_later_clock(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
+            # "We ask people to arrive at 10.30am – end around 3.30pm": the day's start and its end
+            first, last = clocks
+            if (
+                first.end is None
+                and last.end is None
+                and (last.start.zone is None or last.start.zone == first.start.zone)
+                and (last.start.hour, last.start.minute) > (first.start.hour, first.start.minute)
+            ):
+                last.start.zone = first.start.zone
+                clocks = [_Time((first.span[0], last.span[1]), first.start, last.start)]
         clock = clocks[0]
+        if len(clocks) > 1 and S.clocks_are_sessions(clocks, work) and not following.items:
+            if clause_tense(work, next_bounds[0], next_bounds[1]):
+                return
+            # "… the AGM on 17th February. Firstly 12-2pm at the Town Hall, and later from 7-9pm at the Arms":
+            # each clock is a session of the post's one day
+            day = days[0]
+            for session in clocks:
+                following.items.append(
+                    replace(
+                        day,
+                        span=(session.span[0], session.span[0]),
+                        flags=list(day.flags),
+                        group=next(groups),
+                    )
+                )
+            following.times = clocks
+            found.items.remove(day)
+            return
         if len(clocks) != 1 or clause_tense(work, next_bounds[0], next_bounds[1]):
             return  # "Last year the bar stayed open until 11pm": a clock told of the past is not the day's
         if clock.end is None and n + 1 < len(later):
@@ -205,3 +238,53 @@ def _heads(work: str, bounds: tuple[int, int], found: _Sentence, next_bounds: tu
         P.HEADING_DAY_REST_RE.fullmatch(_blanked(work[bounds[0] : bounds[1]], spans)) is not None
         and P.HEADING_GAP_RE.fullmatch(work, bounds[1], next_bounds[0]) is not None
     )
+
+
+def _table_columns_under_dated_headers(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "| |Mon 27 June|Tue 28 June|" / "|--|--|--|" / "|Check-ins|11am UTC|5pm UTC|": a table whose header row
+    dates its columns; each clock in a row below is on its column's day, and the header's days are headings,
+    not all-day events (a column with no clock has none)."""
+    for at, (_, bounds, found) in enumerate(read):
+        if (
+            len(found.items) < 2
+            or found.times
+            or not work.startswith("|", bounds[0])
+            or any(item.kind != "day" for item in found.items)
+        ):
+            continue
+        columns = {work.count("|", bounds[0], item.span[0]): item for item in found.items}
+        if len(columns) != len(found.items):
+            continue
+        made = 0
+        last_end = bounds[1]
+        for _, next_bounds, following in read[at + 1 :]:
+            # the rows below, one table: nothing but table lines between
+            between = work[last_end : next_bounds[0]]
+            if not work.startswith("|", next_bounds[0]) or any(
+                line.strip() and not line.lstrip().startswith("|") for line in between.split("\n")
+            ):
+                break
+            last_end = next_bounds[1]
+            if following.items:
+                break
+            clocks = following.times or [t for t in clocks_in(work, *next_bounds) if t.start.strong]
+            kept: list[_Time] = []
+            for clock in clocks:
+                header = columns.get(work.count("|", next_bounds[0], clock.span[0]))
+                if header is None:
+                    continue
+                kept.append(clock)
+                following.items.append(
+                    replace(
+                        header,
+                        span=(clock.span[0], clock.span[0]),
+                        flags=list(header.flags),
+                        group=next(groups),
+                    )
+                )
+            following.times = kept
+            made += len(kept)
+        if made:
+            found.items.clear()

@@ -120,10 +120,16 @@ CLOCK = (
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
     rf"|(?:[01]?\d|2[0-3])\.[0-5]\d(?!\d|\.\d|{SP0}%)"
     # ("1830 - 2000 local time": a 24 h clock with its zone in words)
-    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}|local{SP}time\b))(?:{SP0}(?:hrs|h)\b)?"
+    # ("at 1300 Berlin time": or in a place's time)
+    rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:hrs\b|h\b|{ZONE_ABBR}|local{SP}time\b|(?-i:{_PLACES}){SP0}-?{SP0}time\b))"
+    rf"(?:{SP0}(?:hrs|h)\b)?"
     # "0800 + 1700 UTC", "1400 or 1600 UTC": the zone written once after the second
     rf"|(?:[01]\d|2[0-3])[0-5]\d(?={SP0}(?:\+|or|and|&){SP0}(?:[01]\d|2[0-3])[0-5]\d{SP0}{ZONE_ABBR})"
     rf"|(?:[01]?\d|2[0-3])h(?={SP0}{ZONE_ABBR}(?![A-Za-z]))"
+    # "Meetup 14.04.2022 19h", "startet um 19h": an afternoon or evening hour with an "h" is a clock (a span
+    # of hours is "for 12h", "a 16h shift", "within 24h")
+    rf"|(?<!for )(?<!\ba )(?<!\ban )(?<!\bin )(?<!within )(?<!\bper )(?<!every )(?<!\blast )(?<!over )"
+    rf"(?:1[2-9]|2[0-3])h(?![\w:]|{SP0}(?:of|per|a|each|shifts?|days?|weeks?|later|earlier|ago|long|straight|total|notice|in\s+advance)\b)"
     # "at 1030 on Wednesday": a 4-digit clock after "at" when "on" follows (no count is "at 1030 on")
     rf"|(?<=\bat )(?:[01]\d|2[0-3])[0-5]\d(?={SP}on\b)"
     rf"|(?:[01]?\d|2[0-3])(?={SP0}(?-i:UTC|GMT)(?![A-Za-z]))"
@@ -220,7 +226,12 @@ def _date(i: int) -> str:
         rf"(?P<d{i}>{DAY})(?:\.(?={SP}[A-Za-z]{{4}})(?!{SP}{MON}{SP0}(?:3[01]|[12]\d|0?[1-9])(?!\d)))?{SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
         rf"(?!{SP}{DAY},?{SP0}{YEAR})"
     )
-    md = rf"(?P<ma{i}>{MON}){SP}(?:the{SP})?(?P<da{i}>{DAY})"
+    # ("Wednesday March, 18th": after a weekday, a comma after the month before an ordinal day; never "In March,
+    # 5th graders …")
+    md = (
+        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!)))"
+        rf"(?:the{SP})?(?P<da{i}>{DAY})"
+    )
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
 
 
@@ -244,8 +255,9 @@ DATE_RE = re.compile(
     + rf"(?P<full>{_date(1)}(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_date(2)})"
     # 17th-19 May 2024 · Friday 17th - Sunday 19th May · 23-24th September
     # 15. - 18. March 2012: days written with a full stop, as in German
-    # ("from Wednesday, the 26th, to Friday, the 28th of July": a comma may close the first day before "to")
-    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
+    # ("from Wednesday, the 26th, to Friday, the 28th of July": a comma before "to")
+    + rf"|(?P<dmrange>{_partial(3, weekday=False)}\.?(?:,(?={SP0}(?:to|through|thru|till|until)\b))?{_RANGE_SEP}"
+    + rf"{_partial(4, weekday=False)}\.?{SP0}(?:of{SP})?"
     + rf"(?P<m4>{MON})(?:{_YEAR_LEAD}(?P<y4>{YEAR}))?)"
     # May 17-19, 2024 ("May 8th - 10.00 am until 1 pm": a clock after the dash is the day's hours, not a last day)
     + rf"|(?P<mdrange>(?:(?P<wd5>{WD}),?{SP})?(?P<m5>{MON}){SP}(?:the{SP})?(?P<d5>{DAY}){_RANGE_SEP}"
@@ -313,10 +325,13 @@ LATER_CLOCK_ENDS_RE = re.compile(
 )
 # "starts 18:00 UTC, closes at 19:00": a start and its end written as two clocks.
 CLOCK_THEN_END_RE = re.compile(
-    r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
+    # ("arrive at 10.30am – end around 3.30pm": a dash before the end's word)
+    r"[ \t]{0,3}[,;\u2013-]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
     # ("from 10.00 am and be finished by 1.00 pm")
     r"(?:be[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
+    # ("start at 7pm and go on until at least 10pm", "running till 9pm")
+    r"|(?:go(?:es)?|going|run(?:s|ning)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )
@@ -614,8 +629,12 @@ LINE_GOES_ON = (
 )
 BULLETS = frozenset("•*- \t")
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
+# (a programme's line names its session after the clock, "• 9:45AM Pitch practice": a line of its own)
 BULLET_CLOCK_LINE_RE = re.compile(
-    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I
+    rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)"
+    r"(?:[ \t]*-[ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b)?)?+"
+    rf"(?![ \t]{{1,3}}(?!(?-i:Pacific|Eastern|Central|Mountain)|{ZONE_ABBR}\b)[A-Za-z]{{3,}})",
+    _I,
 )
 SHORT_HEADING_RE = re.compile(r"(?:^|\n)[^\n]{1,24}:[ \t]*$|(?:^|\n)[ \t]*[•*-][ \t]*\d[^\n]{0,30}$")
 # ("[.!?]+(?=\s)|\n", spelt to open on one character set so the scan skips to its candidates)

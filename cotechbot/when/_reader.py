@@ -27,6 +27,7 @@ from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
 from cotechbot.when._clocks import (
     _bare_range,
+    _place,
     _time_range,
     _time_single,
     _worded_time,
@@ -68,6 +69,7 @@ from cotechbot.when._passage import (
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
+    _table_columns_under_dated_headers,
 )
 from cotechbot.when._sentences import _read_sentence
 from cotechbot.when._spans import (
@@ -188,6 +190,11 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(stamps)
 
     lowered = work.lower()
+    if any(f" {suffix} " in lowered for suffix in ("th", "st", "nd", "rd")):
+        # "SATURDAY 25 TH MARCH": an ordinal's suffix set apart from its number is still its suffix (moved
+        # before the space, so every position stays where it was)
+        work = _SPACED_ORDINAL_RE.sub(r"\g<day>\g<suffix> ", work)
+        lowered = work.lower()
     signals = _Signals(work, lowered)
     if not (signals.digits or signals.words or signals.months or exact):
         return []
@@ -217,8 +224,10 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _months_from_headings(read, work)
     if "\n" in work:
         _sessions_under_a_date_line(read, work)
+        if "|" in work:
+            _table_columns_under_dated_headers(read, work, groups)
     _carry_lone_clocks(read, work)
-    _carry_later_clock(read, work)
+    _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:
         _weekly_slot_hours_for_dated_days(read, work)
@@ -234,33 +243,39 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
     if "\n" in work and len(results) > 1:
         results = S.join_labelled_start_and_end(results, text, work)
     if len(results) > 1:
-        results = _timed_days_once(results, across_sentences=True)
+        results = _timed_days_once(results, ctx.zone)
     return _once_each(results) if len(results) > 1 else results
 
 
 # How far before a month's name a date in words ("Wednesday, the twenty-first of") may start.
 _WORDED_LEAD = 40
 
-
+_SPACED_ORDINAL_RE = re.compile(
+    r"(?<![\d.,:/])(?P<day>[12]\d|3[01]|[1-9]) (?P<suffix>st|nd|rd|th)(?= )",
+    re.IGNORECASE,
+)
 # "> we plan to meet this Saturday,\n> Feb. 5": a quoted mail's markers are margin, not words.
 _QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]{0,3}>)+", re.MULTILINE)
 
 
-def _timed_days_once(mentions: list[TimeMention], *, across_sentences: bool = False) -> list[TimeMention]:
+def _timed_days_once(mentions: list[TimeMention], zone: tzinfo | None = None) -> list[TimeMention]:
     """ "The meeting is tomorrow (Sunday, 8th July) at 7 PM UTC": a day a sentence gives a clock is not also an
-    all-day mention of that sentence.  Across the sentences of a post ("… at 2:00 PM on Tuesday, September 1.
-    Join us if you can - that's tomorrow afternoon."), only a confident clock settles a day said again alone."""
+    all-day mention of that sentence.  Over a whole post (``zone`` given) a confident clock settles a day said
+    again alone ("… at 2:00 PM on Tuesday, September 1. … that's tomorrow afternoon", a heading's bare date
+    above its "Time: Tues, July 16 @ 3pm" line), and so does a UTC stamp for the local day it falls on."""
     if len(mentions) < 2:
         return mentions
-    # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
     timed = [
         m
         for m in mentions
-        if not m.all_day and isinstance(m.start, datetime) and (m.confident or not across_sentences)
+        if not m.all_day and isinstance(m.start, datetime) and (m.confident or zone is None)
     ]
     if not timed:
         return mentions
+    # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
     timed_days = {m.start.date() for m in timed}
+    if zone is not None:
+        timed_days.update(m.start.astimezone(zone).date() for m in timed)
     # "this Saturday and Sunday … begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": the clocked span
     # over the same days
     timed_spans = {(m.start.date(), m.end.date()) for m in timed if isinstance(m.end, datetime)}
@@ -587,6 +602,34 @@ def _find(
             found.times = S.join_bracketed_range(found.times, work)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
+    if found.times and work.startswith("|", start):
+        zone = _table_row_zone(work, start, end)
+        if zone is not None:
+            for clock in found.times:
+                clock.start.zone = clock.start.zone or zone
+
+
+# "| US / Pacific | Tue 12-Jan-2021 11:00 (11:00 AM) |": a table row whose first cell names a zone (a meeting
+# template's table of the one moment in many zones) gives that zone to the row's clock
+_TABLE_ZONE_CELL_RE = re.compile(r"\|[ \t]{0,3}(?P<label>[A-Za-z][A-Za-z /.]{1,28}?)[ \t]{0,20}\|")
+_TABLE_ZONE_LABELS = {
+    "us / pacific": "Pacific",
+    "us / mountain": "Mountain",
+    "us / central": "Central",
+    "us / eastern": "Eastern",
+    "eu / western": "Western European",
+    "eu / central": "Central European",
+    "eu / eastern": "Eastern European",
+}
+
+
+def _table_row_zone(work: str, start: int, end: int) -> str | None:
+    cell = _TABLE_ZONE_CELL_RE.match(work, start, end)
+    if cell is None:
+        return None
+    label = re.sub(r"\s+", " ", cell.group("label").strip().lower())
+    label = _TABLE_ZONE_LABELS.get(label, label)
+    return label if _place(label) is not None else None
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

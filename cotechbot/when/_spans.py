@@ -98,7 +98,11 @@ LINE_CONTINUES_RE = re.compile(r"[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:through|thru
 # "- January 26 @ 1:00 PM" then "- until 2:00 PM": the end clock on the next (bulleted) line.
 CLOCK_THEN_UNTIL_LINE_RE = re.compile(r"[ \t,;]{0,3}\n[ \t]{0,3}(?:[-•*][ \t]{1,3})?(?:till|until)[ \t]{1,3}")
 # "2pm Carol Harris: Stella Reading …": a line that opens with its clock, as a programme's lines do.
-CLOCK_OPENS_LINE_RE = re.compile(rf"(?<=\n)[ \t•*-]{{0,8}}{_CLOCK_START}{CLOCK}", _I)
+# ("1-3PM table fair": a range whose first hour leaves out am/pm opens the line too)
+CLOCK_OPENS_LINE_RE = re.compile(
+    rf"(?<=\n)[ \t•*-]{{0,8}}{_CLOCK_START}(?:(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?[ \t]{{0,2}}-[ \t]{{0,2}})?{CLOCK}",
+    _I,
+)
 # "from \nFebruary \n19th to February 26th": a hard-wrapped mail splits a date between a month and its day.
 MONTH_ENDS_LINE_RE = re.compile(rf"(?<![\w.])(?-i:(?=[A-Z])){MON}[ \t]{{0,3}}$", _I)
 # the day ends a date: an ordinal, or punctuation or a span word after it ("March\n12 people came" is a count)
@@ -268,6 +272,31 @@ def _line_end(work: str, at: int) -> int:
 _PROGRAMME_GAP = 6  # the most blank space between a programme's lines (a blank line, its spaces)
 
 
+# "👀 [8:00 am](…)", "| 12:00 – 15:30 | Lunch |": marks a programme line may open with before its clock
+_SESSION_LINE_MARKS = " \t•*-|[>"
+
+
+def _session_line_opening(before: str) -> bool:
+    """What stands on a programme's line before its clock: nothing but marks (bullets, a table's bar, a
+    link's bracket, an emoji), or a session's title in its own table cell ("Welcome - Kickoff | 11 AM CT")."""
+    rest = before.strip(_SESSION_LINE_MARKS)
+    if not rest or all(ord(c) > 0x2000 or c in _SESSION_LINE_MARKS for c in rest):
+        return True
+    return before.rstrip(" \t").endswith("|") and not any(c.isdigit() for c in before)
+
+
+_DAY_DESCRIPTION = 400  # the most prose between a programme's date line and its first session
+
+
+def _describes_the_day(work: str, start: int, end: int) -> bool:
+    """Prose between a date line and its programme: one paragraph (no blank line) with no digit in it."""
+    return (
+        end - start <= _DAY_DESCRIPTION
+        and "\n\n" not in work[start:end].strip("\n")
+        and not any(c.isdigit() for c in work[start:end])
+    )
+
+
 def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Monday, 2 November" then "1.30pm AGM", "2pm Talk" on the lines below: a programme under its date line,
     each line that opens with a clock (and names no date) a session on that day."""
@@ -283,15 +312,31 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
         sessions: list[_Sentence] = []
         last_end = bounds[1]
         for _, next_bounds, following in read[at + 1 :]:
+            if (
+                not sessions
+                and not following.items
+                and not following.times
+                and _describes_the_day(work, last_end, next_bounds[1])
+            ):
+                # "Friday, September 9th" / "Meet up with friends … Member Meeting." / "10 AM registration opens"
+                last_end = next_bounds[1]
+                continue
             # the programme's lines follow one another, or are set apart by a blank line each
             # ("Sunday, 16 November" / "" / "9:00 AM - 9:30 AM Coffee" / "" / "9:30 AM - 12:45 PM AGM")
+            adjacent = (
+                next_bounds[0] - last_end <= _PROGRAMME_GAP and not work[last_end : next_bounds[0]].strip()
+            )
             if (
-                next_bounds[0] - last_end > _PROGRAMME_GAP
-                or work[last_end : next_bounds[0]].strip()
+                not (
+                    adjacent
+                    or not sessions
+                    and work[next_bounds[0] - 1] == "\n"
+                    and _describes_the_day(work, last_end, next_bounds[0])
+                )
                 or following.items
                 or not following.times
                 or not following.times[0].start.strong
-                or work[next_bounds[0] : following.times[0].span[0]].strip(" \t•*-")
+                or not _session_line_opening(work[next_bounds[0] : following.times[0].span[0]])
             ):
                 break
             sessions.append(following)
@@ -437,6 +482,25 @@ _SESSION_ENDS_RE = re.compile(
     re.IGNORECASE,
 )
 _DAY_SESSIONS_REACH = 160  # how far from the date the last of its sessions' clocks may stand
+
+
+def clocks_are_sessions(times: list[_Time], work: str) -> bool:
+    """Two to four clear clocks in one zone, each after the last in time and set apart from it by "and" and a
+    named thing or by a ";" (and no word of ending): the sessions of one day."""
+    if not 2 <= len(times) <= 4 or any(t.claimed or not t.start.strong for t in times):
+        return False
+    zone = times[0].start.zone
+    for prior, found in zip(times, times[1:], strict=False):
+        gap = work[prior.span[1] : found.span[0]]
+        prior_last = prior.end or prior.start
+        if (
+            found.start.zone != zone
+            or (found.start.hour, found.start.minute) <= (prior_last.hour, prior_last.minute)
+            or not _SESSIONS_GLUE_RE.search(gap)
+            or _SESSION_ENDS_RE.search(gap)
+        ):
+            return False
+    return True
 
 
 def sessions_of_a_dated_day(items: list[_Item], times: list[_Time], work: str) -> list[_Item]:

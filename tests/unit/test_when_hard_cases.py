@@ -2872,3 +2872,179 @@ def test_days_written_with_a_stop_before_the_month_as_german_does(text, expected
 )
 def test_french_month_names_are_read(text, expected):
     assert confident(text) == [expected]
+
+
+def test_a_day_named_in_one_sentence_and_given_a_clock_in_the_next_is_one_timed_mention():
+    assert confident("The branch meeting is tomorrow night.\n\n21/2/25 at 7 P.M.") == [
+        ("2025-02-21T19:00:00+00:00", None, False)
+    ]
+    assert confident(
+        "On Saturday neighbours will gather for the tenants' first meeting.\n"
+        "The meeting (6pm, Saturday 22nd February, Church Hall) is open to all."
+    ) == [("2025-02-22T18:00:00+00:00", None, False)]
+
+
+def test_an_evening_hour_written_with_an_h_is_a_clock():
+    assert confident("# Stammtisch 06.03.2025 20h\n\nWir treffen uns um 20h im Hinterzimmer.") == [
+        ("2025-03-06T20:00:00+00:00", None, False)
+    ]
+    # a span of hours is not a clock
+    assert confident("The relay on 6 March runs for 20h straight.") == [("2025-03-06", None, True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Saturday, March 8 | |\n| 10:00 – 11:00 | Welcome |\n| 11:30 – 12:30 | Workshops |",
+        "Saturday, March 8\n\nWelcome and coffee | 10:00 – 11:00\nWorkshops | 11:30 – 12:30",
+        "Saturday, March 8\n\n☕ [10:00 – 11:00](https://example.org/a)\n🔧 [11:30 – 12:30](https://example.org/b)",
+    ],
+)
+def test_a_programme_under_its_date_line_may_set_its_clocks_in_cells_links_or_after_a_title(text):
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T11:00:00+00:00", False),
+        ("2025-03-08T11:30:00+00:00", "2025-03-08T12:30:00+00:00", False),
+    ]
+
+
+def test_a_table_of_one_moment_in_many_zones_is_one_mention_each_row_in_its_own_zone():
+    table = (
+        "**UTC Thu 13-Mar-2025 17:00 (05:00 PM)**:\n\n"
+        "| Timezone      | Date/Time             |\n"
+        "|---------------|-----------------------|\n"
+        "| US / Pacific  | Thu 13-Mar-2025 10:00 (10:00 AM) |\n"
+        "| US / Eastern  | Thu 13-Mar-2025 13:00 (01:00 PM) |\n"
+        "| EU / Central  | Thu 13-Mar-2025 18:00 (06:00 PM) |\n"
+        "| Tokyo         | Fri 14-Mar-2025 02:00 (02:00 AM) |"
+    )
+    assert confident(table) == [("2025-03-13T17:00:00+00:00", None, False)]
+    assert confident("| US / Mountain | Thu 13-Mar-2025 11:00 (11:00 AM) |") == [
+        ("2025-03-13T11:00:00-06:00", None, False)
+    ]
+
+
+def test_a_four_digit_clock_before_a_places_time_is_that_clock():
+    assert confident("The board meets on Friday, March 7th at 1500 Berlin time.") == [
+        ("2025-03-07T15:00:00+01:00", None, False)
+    ]
+
+
+def test_an_ordinal_suffix_set_apart_from_its_day_number_is_still_its_suffix():
+    assert confident("AUTUMN FAIR SATURDAY 22 ND MARCH At The Village Hall 2.00pm-4.30pm") == [
+        ("2025-03-22T14:00:00+00:00", "2025-03-22T16:30:00+00:00", False)
+    ]
+
+
+def test_a_comma_between_the_month_and_an_ordinal_day_keeps_them_one_date():
+    assert confident("A short user meeting is held on Wednesday March, 19th from 5.30pm -7pm.") == [
+        ("2025-03-19T17:30:00+00:00", "2025-03-19T19:00:00+00:00", False)
+    ]
+
+
+def test_a_date_moved_to_avoid_a_bank_holiday_is_still_the_gathering():
+    assert confident("Monday 24th March\nMonday 12th May (to avoid the bank holiday)\nMonday 30th June") == [
+        ("2025-03-24", None, True),
+        ("2025-05-12", None, True),
+        ("2025-06-30", None, True),
+    ]
+    assert confident("Monday 26th May is a bank holiday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "On Friday March 7th we start at 7pm and go on until 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00", False),
+        ),
+        (
+            "Saturday 8 March at the hall. Please arrive at 10.30am – end around 3.30pm.",
+            ("2025-03-08T10:30:00+00:00", "2025-03-08T15:30:00+00:00", False),
+        ),
+        (
+            "Our stargazing evening is on March 7th at the park.\nWe'll start at 7pm and go to at least 10pm.",
+            ("2025-03-07T19:00:00+00:00", "2025-03-07T22:00:00+00:00", False),
+        ),
+    ],
+)
+def test_a_start_clock_then_words_that_run_it_on_to_an_end_clock_is_one_range(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_days_with_weekdays_and_commas_either_side_of_to_are_one_span():
+    assert confident("Talks run from Wednesday, the 26th, to Friday, the 28th of March.") == [
+        ("2025-03-26", "2025-03-28", True)
+    ]
+
+
+def test_a_day_a_place_is_closed_is_not_a_gathering_but_the_meeting_beside_it_is():
+    assert confident(
+        "We lose two rehearsals. On March 12 the college is closed. On March 19 we sing at the fair."
+    ) == [("2025-03-19", None, True)]
+    assert confident("The library will be shut on 12 March.") == []
+
+
+def test_a_date_naming_a_message_is_not_a_gathering():
+    assert confident("Following up Sam's March 10 email, the virtual meeting keeps its dates: May 4-8.") == [
+        ("2025-05-04", "2025-05-08", True)
+    ]
+    assert confident("Details are in our March 1 blog post.") == []
+    assert confident("Saturday 8 March post-match social at the clubhouse.") == [("2025-03-08", None, True)]
+
+
+def test_bulleted_programme_lines_naming_their_sessions_stay_apart():
+    text = "March 3\n\n  • 7:30AM Breakfast\n  • 9:45AM Pitch practice\n  • 12:15PM -1:00PM LUNCH"
+    assert confident(text) == [
+        ("2025-03-03T07:30:00+00:00", None, False),
+        ("2025-03-03T09:45:00+00:00", None, False),
+        ("2025-03-03T12:15:00+00:00", "2025-03-03T13:00:00+00:00", False),
+    ]
+    # one moment in two zones, bullet under bullet, is still one mention
+    assert confident("SUN 9 March:\n• 4pm UTC\n• 12pm EDT") == [("2025-03-09T16:00:00+00:00", None, False)]
+
+
+def test_a_programme_may_follow_a_paragraph_describing_its_day():
+    text = (
+        "Saturday, March 8th\n"
+        "Bring the family for a day of music, stalls and talks at the old mill. Food will be served all day.\n"
+        "11 AM Choir in the yard\n"
+        "1-3PM craft stalls and tea\n"
+        "3:30-5 PM Open meeting"
+    )
+    assert confident(text) == [
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
+        ("2025-03-08T15:30:00+00:00", "2025-03-08T17:00:00+00:00", False),
+    ]
+
+
+def test_clocks_in_a_table_are_on_the_days_heading_their_columns():
+    table = (
+        "| |Mon 3 March|Tue 4 March|Wed 5 March|\n"
+        "|--|--|--|--|\n"
+        "|Team check-ins|Option 1: 11am UTC (60 mins) <br>Option 2: 2pm UTC (60 mins)|5pm UTC (60 mins)|Open office|\n"
+        "|Notes|Shared doc|Shared doc|Shared doc|"
+    )
+    assert confident(table) == [
+        ("2025-03-03T11:00:00+00:00", None, False),
+        ("2025-03-03T14:00:00+00:00", None, False),
+        ("2025-03-04T17:00:00+00:00", None, False),
+    ]
+
+
+def test_sessions_of_the_posts_one_day_may_be_given_in_a_later_sentence():
+    text = (
+        "Members are invited to the branch AGM on 12th March 2025. There are two venues to choose from. "
+        "Firstly 12-2pm at the library, and later from 7-9 p.m. at the community centre."
+    )
+    assert confident(text) == [
+        ("2025-03-12T12:00:00+00:00", "2025-03-12T14:00:00+00:00", False),
+        ("2025-03-12T19:00:00+00:00", "2025-03-12T21:00:00+00:00", False),
+    ]
+
+
+def test_an_ordinal_after_a_month_and_comma_with_no_weekday_or_an_hour_span_is_not_read():
+    assert confident("In March, 5th graders visit the museum.") == []
+    assert confident("The session on 6 March ends and 12h later the results are out.") == [
+        ("2025-03-06", None, True)
+    ]
