@@ -4,7 +4,7 @@ they are resolved; the limits that bound every search."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 
@@ -157,6 +157,15 @@ class _Item:
     # A recurring series: "weekly", or "monthly:N" for the Nth weekday of the month (-1: the last).
     recurrence: str | None = None
     flags: list[str] = field(default_factory=list)
+
+    def at_clock(self, clock: _Time, group: int | None = None) -> _Item:
+        """This day again where a clock of its own is written (a session line, a table cell below a date)."""
+        return replace(
+            self,
+            span=(clock.span[0], clock.span[0]),
+            flags=list(self.flags),
+            group=self.group if group is None else group,
+        )
 
 
 @dataclass

@@ -146,15 +146,7 @@ def _carry_later_clock(
             # "… the AGM on 17th February. Firstly 12-2pm at the Town Hall, and later from 7-9pm at the Arms":
             # each clock is a session of the post's one day
             day = days[0]
-            for session in clocks:
-                following.items.append(
-                    replace(
-                        day,
-                        span=(session.span[0], session.span[0]),
-                        flags=list(day.flags),
-                        group=next(groups),
-                    )
-                )
+            following.items.extend(day.at_clock(session, next(groups)) for session in clocks)
             following.times = clocks
             found.items.remove(day)
             return
@@ -276,14 +268,7 @@ def _table_columns_under_dated_headers(
                 if header is None:
                     continue
                 kept.append(clock)
-                following.items.append(
-                    replace(
-                        header,
-                        span=(clock.span[0], clock.span[0]),
-                        flags=list(header.flags),
-                        group=next(groups),
-                    )
-                )
+                following.items.append(header.at_clock(clock, next(groups)))
             following.times = kept
             made += len(kept)
         if made:

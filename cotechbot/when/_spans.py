@@ -344,10 +344,7 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
         for following in sessions:
-            clock_at = following.times[0].span[0]
-            following.items.append(
-                replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
-            )
+            following.items.append(found.items[0].at_clock(following.times[0]))
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
 
 
