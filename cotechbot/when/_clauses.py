@@ -294,7 +294,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     line_end = work.find("\n", span[1], span[1] + 40)
     if (
         line_end < 0
-        or work[bounds[0] : span[0]].strip(" \t*#>|-")
+        or work[bounds[0] : span[0]].strip(P.LINE_MARKS)
         or work[span[1] : line_end].strip(" \t*:,.|-")
     ):
         return False
@@ -314,7 +314,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
 def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
     """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
     line_start = work.rfind("\n", 0, span[0]) + 1
-    if line_start == 0 or work[line_start : span[0]].strip(" \t*#>|-"):
+    if line_start == 0 or work[line_start : span[0]].strip(P.LINE_MARKS):
         return False
     above_end = line_start - 1
     while (blank_end := work.rfind("\n", max(0, above_end - 3), above_end)) >= 0 and not work[
@@ -353,7 +353,7 @@ def line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:
     line_end = work.find("\n", span[1])
     if (
         line_start == 0
-        or work[line_start : span[0]].strip(" \t*#>|-")
+        or work[line_start : span[0]].strip(P.LINE_MARKS)
         or work[span[1] : line_end if line_end >= 0 else len(work)].strip(" \t*#>|-.,")
     ):
         return False

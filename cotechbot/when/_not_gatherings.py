@@ -427,6 +427,14 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
     r"|done|complete[sd]?|finished|merged|shipped|tagged|frozen)\b",
     _I,
 )
+# Right after a date opening its line, what a timeline's label says is due then, whatever gathering it names:
+# "Dec. 15 – Reservations for business meetings are due", "June 14th – Submit all session information" (a step
+# told as an order to send something in).
+TIMELINE_DUE_AFTER_RE = re.compile(
+    r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off)\b)",
+    _I,
+)
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
 # anyone meets.
 DOCUMENT_AFTER_RE = re.compile(

@@ -514,6 +514,9 @@ LINE_GOES_ON = (
     + ("onday,", "esday,", "rsday,", "riday,", "urday,", "unday,")
 )
 BULLETS = frozenset("•*- \t")
+# What may stand before the words of a line (indent, list bullets, a heading's or a quote's marks, a table's bar):
+# a date after nothing but these opens its line.
+LINE_MARKS = " \t*#>|-•◦▪·"
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 BULLET_CLOCK_LINE_RE = re.compile(
     rf"[ \t]*[•*-][ \t]*(?:1[0-2]|0?[1-9]|1\d|2[0-3])(?:[:.][0-5]\d)?[ \t]*(?:[ap]\.?m\b|{ZONE_ABBR}\b)", _I

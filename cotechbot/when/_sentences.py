@@ -621,6 +621,10 @@ def _read_sentence(
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
             or C.line_above_names_a_deadline(work, item.span)
+            or (
+                not work[bounds[0] : lead].strip(P.LINE_MARKS)
+                and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
+            )
         ) and not (
             item.time is not None
             and S.TIMED_SPAN_END_BEFORE_RE.search(before)
@@ -682,7 +686,7 @@ def _read_sentence(
                 continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
             if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
                 continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
-            if not work[bounds[0] : lead].strip(" \t*#>|-") and N.TIMELINE_LABEL_AFTER_RE.match(
+            if not work[bounds[0] : lead].strip(P.LINE_MARKS) and N.TIMELINE_LABEL_AFTER_RE.match(
                 work, tail, min(bounds[1], tail + 90)
             ):
                 continue  # "Monday 27 June: Agenda sent out to members": a timeline's step, not a gathering

@@ -2601,3 +2601,17 @@ def test_short_weekday_names_written_as_a_list_are_standing_days(text):
 def test_a_short_weekday_name_before_its_date_is_still_one_day():
     mentions = read("See you on Sat, 1 March at 2pm.")
     assert [(m[0], "recurring" in m[3]) for m in mentions] == [("2025-03-01T14:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a round bullet opens the line as a dash does
+        "  • 3rd April 2025 — Abstracts deadline\n\n  • 20th May 2025 — Acceptance notified",
+        # a timeline step that is due, whatever gathering it names
+        "- Mar. 12 – Bookings for the members' meetings are due.\n- Apr. 30 – Bursary forms are due.",
+        "  • May 9th – Submit the talk abstract for the workshop and a short biography",
+    ],
+)
+def test_a_timeline_line_that_says_a_step_is_due_is_no_gathering(text):
+    assert confident(text) == []
