@@ -210,7 +210,9 @@ DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
     # "photos by e-mail, 22 March or sooner": nothing later than the date
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b"
-    r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b)",
+    r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b"
+    # "the 12 September will be the deadline for copy", "March 3 is the last day to apply": called the deadline
+    r"|(?:will\s+be|is)\s+(?:the\s+|our\s+)?(?:final\s+|new\s+)?(?:deadline|closing\s+date|cut-?off|last\s+day\s+(?:to|for))\b)",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".

@@ -479,6 +479,7 @@ def _read_sentence(
     has_brackets = "[" in sentence
     sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
+    deadline_end = -1  # where the last date read as a deadline ends
     for item in items:
         holiday = "holiday_named" in item.flags
         if holiday and item.time is None:
@@ -625,6 +626,12 @@ def _read_sentence(
                 not work[bounds[0] : lead].strip(P.LINE_MARKS)
                 and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
             )
+            # "before December 5 December 8", "by the 3rd or 4th": a date written right after a deadline is one too
+            or (
+                0 <= deadline_end <= lead
+                and lead - deadline_end <= 8
+                and _AFTER_A_DEADLINE_RE.fullmatch(work, deadline_end, lead) is not None
+            )
         ) and not (
             item.time is not None
             and S.TIMED_SPAN_END_BEFORE_RE.search(before)
@@ -632,6 +639,7 @@ def _read_sentence(
             or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
         )
         if deadline:
+            deadline_end = tail
             if not include_deadlines:
                 continue
             flags.append("deadline")
@@ -722,6 +730,11 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+# Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,
+# a slash or "or".
+_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:(?:,|/|or)\s{0,3})?", re.IGNORECASE)
 
 
 # How far before a date "schedule around …" is looked for.

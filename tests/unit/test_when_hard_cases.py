@@ -2615,3 +2615,17 @@ def test_a_short_weekday_name_before_its_date_is_still_one_day():
 )
 def test_a_timeline_line_that_says_a_step_is_due_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the date is called the deadline after it is written
+        "Remember that 14 March will be the deadline for talk proposals for the conference.",
+        "April 2 is the last day to book a place on the workshop.",
+        # a corrected date flattened beside the old one shares its "before"
+        "Send your poster titles to the organisers before March 20 March 27 2025",
+    ],
+)
+def test_a_date_called_the_deadline_or_corrected_beside_one_is_no_gathering(text):
+    assert confident(text) == []
