@@ -97,7 +97,9 @@ FUTURE_RE = re.compile(
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
     # "call for proposals" is a milestone, not a call
-    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    # ("call a day of strike action", "call a ballot": the verb, not a call)
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
+    r"|\s+an?\s+(?:\w+\s+)?(?:days?|strike|halt|vote|ballot|election|referendum)\b)"
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"

@@ -36,7 +36,20 @@ MILESTONE_RE = re.compile(
     # can be had, not when anyone gathers
     r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
     r"(?:(?:will|can|may|shall)\s{1,3}(?:also\s{1,3})?be|are|is)\s{1,3}(?:(?:now|also)\s{1,3})?"
-    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
+    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale)"
+    # "the proxy will be decommissioned on November 21st, and support … removed on January 17th": a service ended
+    r"|decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued|switched\s{1,3}off"
+    r"|shut\s{1,3}down|turned\s{1,3}off)"
+    # "the next draw takes place on Friday 8th April", "next week's draw": a prize draw, nobody gathers
+    r"|(?:next|weekly|monthly|final|(?:week|month)['\u2019]s)\s{1,3}draw"
+    # "I'm going to make a decision on the date on the 4th of July": when someone decides, not a gathering
+    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
+    # "a day of joint strike action on Thursday 31st October", "work-to-contract from Friday": industrial action
+    # is withheld work, not a gathering (a rally or a picket named is one)
+    r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
+    r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
+    # "Advent begins on November 29": a season of the church's year starts
+    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends))\b",
     _I,
 )
 
@@ -58,7 +71,8 @@ _MILESTONE_WORDS_TEXT = """
     submission entries sign restriction ban lockdown curfew moratori lifting easing work open closed
     removed membership sent mailed labo thanksgiving halloween memorial independence boxing friday year
     christmas easter holiday passover diwali eid hanukkah cfp notification milestone judging clock
-    period window draw available obtain collected picked sale
+    period window draw available obtain collected picked sale decommission removed retired deprecated
+    discontinued switched shut turned decision strike industrial contract rule advent lent ramadan
 """
 MILESTONE_WORDS = tuple(_MILESTONE_WORDS_TEXT.split())
 

@@ -2629,3 +2629,29 @@ def test_a_timeline_line_that_says_a_step_is_due_is_no_gathering(text):
 )
 def test_a_date_called_the_deadline_or_corrected_beside_one_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a service ended or taken away
+        "The old forum bridge will be decommissioned on March 14th, and the legacy app will be removed on May 2nd.",
+        "The mailing list archive will be retired on 9 April.",
+        # a prize draw
+        "Well done to this week's winners. The next draw takes place on Monday 10th March.",
+        # the day someone decides, not a gathering
+        "We will make a decision on the venue on the 7th of March, so please answer the poll before then.",
+        # industrial action is withheld work (with "call" as a verb, not a call)
+        "The union has voted to call a day of strike action on Tuesday 11th March.",
+        # a season of the church's year
+        "Lent begins on March 5 this year.",
+    ],
+)
+def test_a_step_in_a_process_is_no_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_rally_on_a_strike_day_is_still_a_gathering():
+    assert confident("Join the rally at noon on Tuesday 11th March, the first day of strike action.") == [
+        ("2025-03-11T12:00:00+00:00", None, False)
+    ]
