@@ -403,10 +403,16 @@ RECORD_HINTS = (
 RULE_FROM_BEFORE_RE = re.compile(
     r"\b(?:restrictions|rules|guidelines|regulations|fees|prices|charges|tariffs|polic(?:y|ies))"
     r"(?:\s{1,3}(?:will\s{1,3})?(?:apply|change|start|begin|come\s{1,3}into\s{1,3}force|take\s{1,3}effect))?"
-    r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$"
+    # "a return to our facilities is possible from the 4th July", "will be allowed again after 1 May": a permission
+    r"|\b(?:is|are|be|becomes?)\s{1,3}(?:again\s{1,3})?(?:possible|allowed|permitted)\s{1,3}(?:again\s{1,3})?"
+    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 RULE_HINTS = (
+    "possible",
+    "allowed",
+    "permitted",
     "restrictions",
     "rules",
     "guidelines",
@@ -423,7 +429,10 @@ NOT_A_GATHERING_RE = re.compile(
     r"|(?:last|first)\s+day|newsletter"
     r"|expir\w*|domains?|certificates?|licen[cs]es?|subscriptions?|tax|vat|bank\s+holidays?|clocks?\s+go"
     r"|(?:office|building|space4?)\s+(?:is\s+|will\s+be\s+)?closed|closure|birthdays?|anniversary|payday|salary"
-    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
+    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?)"
+    # "restart subs on the 1st April": a club's fees; "a final edition on 31 August" of a newsletter: an issue
+    r"|subs|dues|membership\s+fees?|editions?\s+of\s+(?:the\s+|our\s+)?(?:[\w'-]{1,20}\s+){0,3}?"
+    r"(?:news|newsletter|magazine|bulletin|gazette|journal|paper|digest))\b",
     _I,
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
@@ -543,6 +552,14 @@ SENT_AFTER_RE = re.compile(
     r"(?:sent|e-?mailed|mailed|posted|published|released|announced|circulated)\b",
     _I,
 )
+# Right before a date: "I will email again around 12th October", "we'll send the link on Friday": the day a message
+# is sent, whatever gathering it is about.
+ERRAND_BEFORE_RE = re.compile(
+    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send)(?:\s{1,3}(?:out|round|around))?"
+    r"(?:\s{1,3}[\w'-]{1,15}){0,3}?\s{1,3}(?:on|around|about)\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
+ERRAND_HINTS = ("mail", "write", "send")
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
 # available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
 # between, or the words are a condition: "if you're not available").

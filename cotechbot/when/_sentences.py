@@ -531,6 +531,8 @@ def _read_sentence(
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
         if C.unavailable_after(work, item.span[1], bounds[1]):
             continue  # "This Friday, I'm not available until after 3pm": someone unavailable, not a gathering
+        if any(hint in before_lowered for hint in N.ERRAND_HINTS) and N.ERRAND_BEFORE_RE.search(before):
+            continue  # "I will email again around 12th October about the meeting": the day a message is sent
         if N.SENT_AFTER_RE.match(work, tail, after_end):
             continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
         if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (

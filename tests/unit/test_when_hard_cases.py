@@ -2655,3 +2655,19 @@ def test_a_rally_on_a_strike_day_is_still_a_gathering():
     assert confident("Join the rally at noon on Tuesday 11th March, the first day of strike action.") == [
         ("2025-03-11T12:00:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a message sent on the day, whatever gathering it is about
+        "I will email everyone again around 10th March with the link to join the meeting.",
+        # a permission that starts on the day
+        "Use of the club room for social events will be possible again from the 1st March.",
+        # a club's fees and a newsletter's issue
+        "We will collect subs again on the 3rd March for the new season of matches.",
+        "Please send items for the spring edition of the Parish News and a summer edition on 20 March.",
+    ],
+)
+def test_an_errand_a_permission_fees_or_an_issue_is_no_gathering(text):
+    assert confident(text) == []
