@@ -24,6 +24,8 @@ CANCELLED_RE = re.compile(
     r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
     r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
+    # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
+    r"|had\s+(?:been\s+)?(?:scheduled|planned|arranged|booked)"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
@@ -63,7 +65,10 @@ CANCELLATION_OF_BEFORE_RE = re.compile(
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 # ("scheduled to take place from January 23 to 26, is being pushed forward": a span's days, not a move)
 MOVED_FROM_BEFORE_RE = re.compile(
-    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)\bfrom\s+(?:the\s+)?$", _I
+    # ("cancel the meeting which is planned from May 4th to 8th": the span planned, called off whole)
+    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)(?<!planned\s)(?<!booked\s)"
+    r"(?<!arranged\s)(?<!due\s)(?<!set\s)(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)\bfrom\s+(?:the\s+)?$",
+    _I,
 )
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(

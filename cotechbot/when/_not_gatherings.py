@@ -249,7 +249,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
+    # ("has to be back in NYC on 5/14", "back home on Friday": travel)
+    r"|back(?:\s+in\s+the\s+office|\s+home|\s+(?:in|to)\s+(?-i:[A-Z])[\w.'-]{1,20}(?:\s+(?-i:[A-Z])[\w.'-]{1,20})?)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
     r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"

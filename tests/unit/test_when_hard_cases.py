@@ -2671,3 +2671,19 @@ def test_a_rally_on_a_strike_day_is_still_a_gathering():
 )
 def test_an_errand_a_permission_fees_or_an_issue_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what had been planned is not what will happen
+        "The committee meeting had been scheduled for 12 March, but too few members could come.",
+        "Here is what we had scheduled for the workshop March 3-9.",
+        # travel home
+        "I have to be back in Leeds on 14 March for the week.",
+        # a span planned and called off whole, not moved from its first day to its last
+        "We have decided to cancel the spring retreat which is planned from April 4th to 8th.",
+    ],
+)
+def test_a_date_that_had_been_planned_travel_or_a_span_called_off_is_no_gathering(text):
+    assert confident(text) == []
