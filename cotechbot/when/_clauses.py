@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from datetime import datetime
 
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
@@ -373,12 +374,21 @@ def stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int])
     something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
     if "iso" not in mention.flags:
         return False
+    if isinstance(mention.start, datetime) and mention.start.second:
+        return True  # "[[DateTime(2007-06-17T00:29:54Z)]]": a stamp to the second records when something was written
     before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
     return bool(
         N.SENT_OUT_BEFORE_RE.search(before)
+        or _STARTED_AT_BEFORE_RE.search(before)
         or N.DEADLINE_BEFORE_RE.search(before)
         or N.RECORD_BEFORE_RE.search(before)
     )
+
+
+# "Meeting started at 2022-04-20T00:00+0000": a log's record of when something began or ended.
+_STARTED_AT_BEFORE_RE = re.compile(
+    r"\b(?:started|began|ended|finished|closed|opened)\s{1,3}(?:at|on)\s*$", _I
+)
 
 
 def _found_between(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -2687,3 +2687,14 @@ def test_an_errand_a_permission_fees_or_an_issue_is_no_gathering(text):
 )
 def test_a_date_that_had_been_planned_travel_or_a_span_called_off_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sounds good to me. -- mjones [[DateTime(2025-03-02T10:17:43Z)]]",
+        "10:00:02 <meetbot> Meeting started at 2025-03-04T10:00+0000",
+    ],
+)
+def test_a_stamp_to_the_second_or_of_a_start_logged_is_a_record(text):
+    assert confident(text) == []
