@@ -70,6 +70,9 @@ ZONE_WORDS = (
     r"(?![A-Za-z])|(?-i:UK)"
     # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
     rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"
+    # "1:00 PM US/Eastern", "19:00 Europe/Paris": a zone written by its IANA name
+    r"|(?-i:(?:Europe|America|US|Canada|Asia|Australia|Africa|Pacific|Atlantic)/[A-Z][A-Za-z_]{2,20}(?:/[A-Z][A-Za-z_]{2,20})?)"
+    r"(?![A-Za-z/])"
 )
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"

@@ -2698,3 +2698,12 @@ def test_a_date_that_had_been_planned_travel_or_a_span_called_off_is_no_gatherin
 )
 def test_a_stamp_to_the_second_or_of_a_start_logged_is_a_record(text):
     assert confident(text) == []
+
+
+def test_clock_lines_in_different_zones_under_a_date_are_one_moment():
+    table = "The call will be held:\n\n    MARCH 20, 2025\n\n    9:00 AM US/Eastern\n\n    {utc} UTC\n\n    14:00 Europe/Paris"
+    assert confident(table.format(utc="13:00")) == [("2025-03-20T13:00:00+00:00", None, False)]
+    # clocks that disagree make the moment a contradiction, not several events
+    assert confident(table.format(utc="14:00")) == []
+    # a programme under its date line is still one session a line
+    assert len(confident("Saturday 22 March\n10:00 Welcome\n10:30 Talks\n12:00 Lunch")) == 3
