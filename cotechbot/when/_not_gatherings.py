@@ -495,6 +495,8 @@ ORIGINAL_DATE_AFTER_RE = re.compile(
 OPENING_HOURS_RE = re.compile(
     r"\b(?:(?:will|to|shall|may)\s{1,3}(?:be\s{1,3})?(?:close|open)\s{1,3}(?:early|late)|clos(?:es|ing)\s{1,3}early"
     r"|late[\s-]night\s{1,3}(?:opening|shopping)|opening\s{1,3}(?:hours|times)|operating\s{1,3}hours"
+    # "the museum is open daily 10 a.m. to 4 p.m. and 12-4 p.m. on Sunday"
+    r"|open\s{1,3}(?:daily|every\s{1,3}day|seven\s{1,3}days|7\s{1,3}days)"
     r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
     r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
     _I,

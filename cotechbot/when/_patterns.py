@@ -662,7 +662,10 @@ RECURRING_BEFORE_RE = re.compile(
     r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most|1st|2nd|3rd|4th)\s+$"
     # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date
     r"|\bevery\s+(?:\d{1,2}|two|three|four|five|six|other|second|third|alternate)\s+weeks?\s+$"
-    r"|\b(?:fortnightly|bi-?weekly)\s+$",
+    r"|\b(?:fortnightly|bi-?weekly)\s+$"
+    # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
+    r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
+    r"|\b(?:usually|normally|typically|generally|regularly)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$",
     _I,
 )
 # Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.

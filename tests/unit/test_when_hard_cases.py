@@ -2707,3 +2707,17 @@ def test_clock_lines_in_different_zones_under_a_date_are_one_moment():
     assert confident(table.format(utc="14:00")) == []
     # a programme under its date line is still one session a line
     assert len(confident("Saturday 22 March\n10:00 Welcome\n10:30 Talks\n12:00 Lunch")) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a habit, told with "most weeks" or "usually", names no one day
+        "The reading group meets most weeks on Tuesday from 6-7pm in the library.",
+        "The choir usually meets on Thursday at 7.30pm in the church hall.",
+        # a place's daily hours
+        "The garden centre is open daily 9 a.m. to 5 p.m. and 10-4 p.m. on Sunday.",
+    ],
+)
+def test_a_habit_or_daily_hours_name_no_one_day(text):
+    assert confident(text) == []
