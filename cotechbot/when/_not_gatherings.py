@@ -145,7 +145,8 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
-    r"|\b(?:now|today)\s+(?:through|thru))"
+    # ("elections … will be through July 7th": open until then)
+    r"|\b(?:now|today|will\s+be|be\s+open)\s+(?:through|thru))"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
     r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
     # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
@@ -198,7 +199,16 @@ AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # comes after or before is a reference point.
 AFTER_DATE_BEFORE_RE = re.compile(
     r"(?:\bafter|(?:day|days|week|weeks|weekend|night|evening)\s{1,3}(?:preceding|following|nearest(?:\s{1,3}to)?"
-    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?$",
+    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?"
+    # "any day after next Monday (10/26)": the weekday the date restates stands between
+    r"(?:(?:(?:next|this|on)\s{1,3})?(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{0,3}\(?\s{0,3})?$",
+    _I,
+)
+# Right before a span of days: "converge on a date and time between July 16 and 27", "pick a day between": a
+# window to choose one day in, not a gathering over all of it.
+CHOOSE_WITHIN_BEFORE_RE = re.compile(
+    r"\b(?:a|one)\s{1,3}(?:date|day|time|slot)(?:\s{1,3}and\s{1,3}(?:a\s{1,3})?(?:date|day|time))?"
+    r"\s{1,3}(?:sometime\s{1,3})?between\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.

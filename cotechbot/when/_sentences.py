@@ -564,9 +564,11 @@ def _read_sentence(
             # starts, whatever clock the sentence gives
             continue
         if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
-            work, max(bounds[0], item.span[0] - 20), item.span[0]
+            work, max(bounds[0], item.span[0] - 36), item.span[0]
         ):
             continue  # "the next day of action after 20 September": a reference point, not a gathering
+        if item.kind == "range" and "between" in before_lowered and N.CHOOSE_WITHIN_BEFORE_RE.search(before):
+            continue  # "converge on a date and time between July 16 and 27": a window to choose a day in
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(

@@ -2721,3 +2721,18 @@ def test_clock_lines_in_different_zones_under_a_date_are_one_moment():
 )
 def test_a_habit_or_daily_hours_name_no_one_day(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reference point, its weekday written before it
+        "A catch-up any day after next Monday (3 March) should work for me.",
+        # a window to choose one day in
+        "Sam set up a poll so we can agree on a date and time between March 10 and 20.",
+        # open until the day
+        "Voting for the new trustees of the hall will be through March 9th.",
+    ],
+)
+def test_a_day_after_a_window_to_choose_in_or_open_through_is_no_gathering(text):
+    assert confident(text) == []
