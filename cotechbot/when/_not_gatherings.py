@@ -95,6 +95,11 @@ HOLIDAY_AFTER_RE = re.compile(
     r"|gathering|meet))",
     _I,
 )
+# The writer's own trip: "I will visit Spain", "I'm travelling", "I'll be flying".
+_MY_TRIP = (
+    r"\bI(?:\s+will|\s+am|['\u2019](?:ll|m))\s+(?:be\s+)?(?:(?:visit(?:ing)?|in)\s+(?-i:[A-Z][a-z]{1,20})"
+    r"|travel(?:l?ing)?\b|fly(?:ing)?\b)"
+)
 # A clause that says someone is away: "I'm on vacation from June 25", "out of office, 1st May", "when I return to
 # the office on October 9".  The dates after it (with no gathering named in between) are the absence.
 ABSENCE_RE = re.compile(
@@ -103,9 +108,13 @@ ABSENCE_RE = re.compile(
     r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
     r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off)"
     # "Jonathan will be gone Friday the 3rd": anyone's absence, whoever is named
-    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?(?:gone|absent))\b",
+    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?(?:gone|absent)"
+    # "I will visit Spain (Santiago), August 3-8 in LA": the writer's own trip (not "we will visit the museum")
+    r"|" + _MY_TRIP + r")\b",
     _I,
 )
+# Right after a date: "During June 3-5 I will visit Spain": the writer's own trip.
+MY_TRIP_AFTER_RE = re.compile(r"[\s,]{0,3}" + _MY_TRIP, _I)
 # "rescheduling them", "postpone it": a gathering being moved, whatever it is called.
 RESCHEDULING_RE = re.compile(r"\b(?:re-?schedul|postpon)\w{0,5}\b", _I)
 ABSENCE_HINTS = (
@@ -121,6 +130,9 @@ ABSENCE_HINTS = (
     "off",
     "gone",
     "absent",
+    "visit",
+    "travel",
+    "fly",
 )
 # "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
 SO_CALLED_OFF_AFTER_RE = re.compile(

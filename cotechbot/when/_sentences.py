@@ -600,6 +600,8 @@ def _read_sentence(
             work, item.span[1], so_end
         ):
             continue  # "This Friday is the 7th, so we don't meet"
+        if N.MY_TRIP_AFTER_RE.match(work, tail, after_end):
+            continue  # "During June 3-5 I will visit Spain": the writer's own trip, not a gathering
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if "cancel" in before_lowered and C.CANCELLATION_OF_BEFORE_RE.search(before):

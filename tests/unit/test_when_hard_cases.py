@@ -2736,3 +2736,12 @@ def test_a_habit_or_daily_hours_name_no_one_day(text):
 )
 def test_a_day_after_a_window_to_choose_in_or_open_through_is_no_gathering(text):
     assert confident(text) == []
+
+
+def test_the_writers_own_trip_is_no_gathering():
+    assert confident("Over March 3-5 I will visit Portugal (Lisbon and Braga), then April 7-9 in Lyon.") == []
+    assert confident("On 12 March I'm flying to Oslo, so I can't host the call.") == []
+    # a group's outing is a gathering
+    assert confident("We will visit the museum on Saturday 8 March at 10am.") == [
+        ("2025-03-08T10:00:00+00:00", None, False)
+    ]
