@@ -748,6 +748,13 @@ WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s
 WEEKDAY_RESTATED_RE = re.compile(
     r"(?:\s{1,3}week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
 )
+# "Friday training from 12th September", "Tuesday club nights starting 4 March": a weekday naming a series, whose
+# first day follows; the day must fall on that weekday.
+WEEKDAY_SERIES_FROM_RE = re.compile(
+    r"[ \t]{1,3}(?-i:[a-zA-Z][a-z-]{2,20})(?:[ \t]{1,3}(?-i:[a-zA-Z][a-z-]{2,20}))?[ \t]{1,3}"
+    r"(?:from|starting(?:[ \t]{1,3}on)?|beginning)[ \t]{1,3}(?:the[ \t]{1,3})?",
+    _I,
+)
 # "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.

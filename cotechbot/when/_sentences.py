@@ -254,6 +254,19 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             close = work.find(")", item.span[1], item.span[1] + 2)
             kept[-1].span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
             continue
+        if (
+            item.kind == "weekday"
+            and item.weekday_mod is None
+            and following is not None
+            and following.kind == "day"
+            and following.first is not None
+            and following.first.month is not None
+            and following.first.weekday is None
+            and item.first is not None
+            and P.WEEKDAY_SERIES_FROM_RE.fullmatch(work, item.span[1], following.span[0])
+        ):
+            following.first.weekday = item.first.weekday  # "Friday training from 12th September": a Friday
+            continue
         if item.kind == "weekday" and _names_again(kept, item):
             continue  # "this Monday's meeting … for this coming Monday only": one Monday
         if (

@@ -2745,3 +2745,11 @@ def test_the_writers_own_trip_is_no_gathering():
     assert confident("We will visit the museum on Saturday 8 March at 10am.") == [
         ("2025-03-08T10:00:00+00:00", None, False)
     ]
+
+
+def test_a_weekday_naming_a_series_must_fit_its_first_day():
+    # 15 March 2025 is a Saturday: the text contradicts itself
+    assert confident("- Friday training from 15th March") == []
+    assert confident("Tuesday club nights starting on 4 March, 7.30pm") == [
+        ("2025-03-04T19:30:00+00:00", None, False)
+    ]
