@@ -216,6 +216,8 @@ AFTER_DATE_BEFORE_RE = re.compile(
     r"(?:(?:(?:next|this|on)\s{1,3})?(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{0,3}\(?\s{0,3})?$",
     _I,
 )
+# Substrings without which AFTER_DATE_BEFORE_RE cannot match: a cheap test before the regex.
+AFTER_DATE_HINTS = ("after", "preceding", "following", "nearest", "closest")
 # Right before a span of days: "converge on a date and time between July 16 and 27", "pick a day between": a
 # window to choose one day in, not a gathering over all of it.
 CHOOSE_WITHIN_BEFORE_RE = re.compile(

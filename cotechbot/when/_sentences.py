@@ -576,8 +576,10 @@ def _read_sentence(
             # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
             # starts, whatever clock the sentence gives
             continue
-        if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
-            work, max(bounds[0], item.span[0] - 36), item.span[0]
+        if (
+            item.kind in ("day", "range")
+            and any(hint in sentence_lowered[max(0, offset - 36) : offset] for hint in N.AFTER_DATE_HINTS)
+            and N.AFTER_DATE_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 36), item.span[0])
         ):
             continue  # "the next day of action after 20 September": a reference point, not a gathering
         if item.kind == "range" and "between" in before_lowered and N.CHOOSE_WITHIN_BEFORE_RE.search(before):

@@ -97,3 +97,8 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
                 found += len(expected)
                 assert [m.span() for m in C.clock_matches(pattern, text, start, end, starts)] == expected
     assert found > 100
+
+
+def test_after_date_hints_cover_every_alternative_of_the_pattern():
+    parsed = _parser.parse(N.AFTER_DATE_BEFORE_RE.pattern, N.AFTER_DATE_BEFORE_RE.flags)
+    assert _covered(list(parsed), N.AFTER_DATE_HINTS)
