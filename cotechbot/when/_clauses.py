@@ -157,7 +157,7 @@ class Clauses:
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
-        self._may_be_milestone: bool | None = None
+        self._may_be_milestone: tuple[bool, bool] | None = None
 
     def bounds(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._cuts, offset) - 1
@@ -201,9 +201,7 @@ class Clauses:
         if start not in self._milestone:
             if self._may_be_milestone is None:
                 self._may_be_milestone = N.may_be_milestone(N.fold(self._sentence))
-            self._milestone[start] = (
-                self._may_be_milestone and N.MILESTONE_RE.search(self._sentence, start, end) is not None
-            )
+            self._milestone[start] = N.milestone_in(self._sentence, start, end, self._may_be_milestone)
         return self._milestone[start]
 
     def shares_milestone(self, offset: int) -> bool:
@@ -290,8 +288,7 @@ def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
     return (
-        N.may_be_milestone(N.fold(sentence[clause_start:at]))
-        and N.MILESTONE_RE.search(sentence, clause_start, at) is not None
+        N.milestone_in(sentence, clause_start, at, N.may_be_milestone(N.fold(sentence[clause_start:at])))
         and EVENT_RE.search(sentence, clause_start, at) is None
     )
 
@@ -315,7 +312,10 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
         CANCELLED_RE.search(below)
-        or (N.may_be_milestone(N.fold(below)) and N.MILESTONE_RE.search(below) and not EVENT_RE.search(below))
+        or (
+            N.milestone_in(below, 0, len(below), N.may_be_milestone(N.fold(below)))
+            and not EVENT_RE.search(below)
+        )
     )
 
 

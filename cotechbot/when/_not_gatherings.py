@@ -36,21 +36,42 @@ MILESTONE_RE = re.compile(
     # can be had, not when anyone gathers
     r"|(?:tickets?|memberships?|permits?|forms?|copies|passes|badges|vouchers?|keys|allotments?|plots?)\s{1,3}"
     r"(?:(?:will|can|may|shall)\s{1,3}(?:also\s{1,3})?be|are|is)\s{1,3}(?:(?:now|also)\s{1,3})?"
-    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale)"
-    # "the proxy will be decommissioned on November 21st, and support … removed on January 17th": a service ended
-    r"|decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued|switched\s{1,3}off"
-    r"|shut\s{1,3}down|turned\s{1,3}off)"
-    # "the next draw takes place on Friday 8th April", "next week's draw": a prize draw, nobody gathers
+    r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
+    _I,
+)
+# More steps, in a pattern of their own behind their own words (so the common text that holds none of them pays
+# nothing for them): a service ended ("the proxy will be decommissioned on November 21st, and support … removed on
+# January 17th"), a prize draw ("the next draw takes place on Friday 8th April"), the day someone decides ("I'm going
+# to make a decision on the date on the 4th of July"), industrial action, which is withheld work ("a day of joint
+# strike action on Thursday 31st October", "work-to-contract from Friday"; a rally or a picket named is a
+# gathering), a season of the church's year starting ("Advent begins on November 29").
+MORE_MILESTONE_RE = re.compile(
+    r"\b(?:decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued"
+    r"|switched\s{1,3}off|shut\s{1,3}down|turned\s{1,3}off)"
     r"|(?:next|weekly|monthly|final|(?:week|month)['\u2019]s)\s{1,3}draw"
-    # "I'm going to make a decision on the date on the 4th of July": when someone decides, not a gathering
     r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
-    # "a day of joint strike action on Thursday 31st October", "work-to-contract from Friday": industrial action
-    # is withheld work, not a gathering (a rally or a picket named is one)
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
-    # "Advent begins on November 29": a season of the church's year starts
     r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends))\b",
     _I,
+)
+MORE_MILESTONE_WORDS = (
+    "decommission",
+    "removed",
+    "retired",
+    "deprecated",
+    "discontinued",
+    "switched",
+    "shut",
+    "turned",
+    "draw",
+    "decision",
+    "strike",
+    "industrial",
+    "work",
+    "advent",
+    "lent",
+    "ramadan",
 )
 
 # Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
@@ -71,15 +92,24 @@ _MILESTONE_WORDS_TEXT = """
     submission entries sign restriction ban lockdown curfew moratori lifting easing work open closed
     removed membership sent mailed labo thanksgiving halloween memorial independence boxing friday year
     christmas easter holiday passover diwali eid hanukkah cfp notification milestone judging clock
-    period window draw available obtain collected picked sale decommission removed retired deprecated
-    discontinued switched shut turned decision strike industrial contract rule advent lent ramadan
+    period window draw available obtain collected picked sale
 """
 MILESTONE_WORDS = tuple(_MILESTONE_WORDS_TEXT.split())
 
 
-def may_be_milestone(folded: str) -> bool:
-    """Could MILESTONE_RE match in this folded text (False: it cannot)?"""
-    return any(word in folded for word in MILESTONE_WORDS)
+def may_be_milestone(folded: str) -> tuple[bool, bool]:
+    """Could MILESTONE_RE, and could MORE_MILESTONE_RE, match in this folded text (False: it cannot)?"""
+    return any(word in folded for word in MILESTONE_WORDS), any(
+        word in folded for word in MORE_MILESTONE_WORDS
+    )
+
+
+def milestone_in(text: str, start: int, end: int, may: tuple[bool, bool]) -> bool:
+    """Is a milestone named in ``text[start:end]`` (``may``: what ``may_be_milestone`` says of the text)?"""
+    return bool(
+        (may[0] and MILESTONE_RE.search(text, start, end) is not None)
+        or (may[1] and MORE_MILESTONE_RE.search(text, start, end) is not None)
+    )
 
 
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
