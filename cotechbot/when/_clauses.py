@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from datetime import datetime
 
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
@@ -24,6 +25,8 @@ CANCELLED_RE = re.compile(
     r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
     r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
+    # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
+    r"|had\s+(?:been\s+)?(?:scheduled|planned|arranged|booked)"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
@@ -65,7 +68,10 @@ CANCELLATION_OF_BEFORE_RE = re.compile(
 # "moved from 5 March to 12 March": a span read from a move is the old date and the new one.
 # ("scheduled to take place from January 23 to 26, is being pushed forward": a span's days, not a move)
 MOVED_FROM_BEFORE_RE = re.compile(
-    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)\bfrom\s+(?:the\s+)?$", _I
+    # ("cancel the meeting which is planned from May 4th to 8th": the span planned, called off whole)
+    r"(?<!place\s)(?<!held\s)(?<!run\s)(?<!runs\s)(?<!running\s)(?<!scheduled\s)(?<!planned\s)(?<!booked\s)"
+    r"(?<!arranged\s)(?<!due\s)(?<!set\s)(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)\bfrom\s+(?:the\s+)?$",
+    _I,
 )
 # Sentence context: who is speaking about when.
 PAST_RE = re.compile(
@@ -99,7 +105,9 @@ FUTURE_RE = re.compile(
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
 EVENT_RE = re.compile(
     # "call for proposals" is a milestone, not a call
-    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
+    # ("call a day of strike action", "call a ballot": the verb, not a call)
+    r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
+    r"|\s+an?\s+(?:\w+\s+)?(?:days?|strike|halt|vote|ballot|election|referendum)\b)"
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
@@ -165,7 +173,7 @@ class Clauses:
         self._sentence_tense: bool | None = None
         self._sentence_read = False
         self._deadline_words: list[int] | None = None
-        self._may_be_milestone: bool | None = None
+        self._may_be_milestone: tuple[bool, bool] | None = None
 
     def bounds(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._cuts, offset) - 1
@@ -209,9 +217,7 @@ class Clauses:
         if start not in self._milestone:
             if self._may_be_milestone is None:
                 self._may_be_milestone = N.may_be_milestone(N.fold(self._sentence))
-            self._milestone[start] = (
-                self._may_be_milestone and N.MILESTONE_RE.search(self._sentence, start, end) is not None
-            )
+            self._milestone[start] = N.milestone_in(self._sentence, start, end, self._may_be_milestone)
         return self._milestone[start]
 
     def shares_milestone(self, offset: int) -> bool:
@@ -297,17 +303,19 @@ def clause_tense(text: str, start: int, end: int) -> bool | None:
 def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
-    if not N.may_be_milestone(N.fold(sentence[clause_start:at])):
-        return False
-    named = [m for m in N.MILESTONE_RE.finditer(sentence, clause_start, at)]
-    if not named or EVENT_RE.search(sentence, clause_start, at) is not None:
+    may = N.may_be_milestone(N.fold(sentence[clause_start:at]))
+    if (
+        not N.milestone_in(sentence, clause_start, at, may)
+        or EVENT_RE.search(sentence, clause_start, at) is not None
+    ):
         return False
     # "On Good Friday (2nd April) you are invited…": a holiday with its date in brackets only names the day
-    last = named[-1]
+    named = list(N.MILESTONE_RE.finditer(sentence, clause_start, at)) if may[0] else []
     return not (
         len(named) == 1
-        and _HOLIDAY_NAME_RE.fullmatch(last.group())
-        and _BRACKET_OPEN_RE.fullmatch(sentence, last.end(), at)
+        and not (may[1] and N.MORE_MILESTONE_RE.search(sentence, clause_start, at))
+        and _HOLIDAY_NAME_RE.fullmatch(named[0].group())
+        and _BRACKET_OPEN_RE.fullmatch(sentence, named[0].end(), at)
     )
 
 
@@ -325,7 +333,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     line_end = work.find("\n", span[1], span[1] + 40)
     if (
         line_end < 0
-        or work[bounds[0] : span[0]].strip(" \t*#>|-")
+        or work[bounds[0] : span[0]].strip(P.LINE_MARKS)
         or work[span[1] : line_end].strip(" \t*:,.|-")
     ):
         return False
@@ -341,8 +349,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
         or (
             # ("2 - 20 July" / "" / "Application period:": a label ending in a colon heads the lines after it)
             not below.rstrip(" \t*_").endswith(":")
-            and N.may_be_milestone(N.fold(below))
-            and N.MILESTONE_RE.search(below)
+            and N.milestone_in(below, 0, len(below), N.may_be_milestone(N.fold(below)))
             and not EVENT_RE.search(below)
         )
     )
@@ -351,7 +358,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
 def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
     """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
     line_start = work.rfind("\n", 0, span[0]) + 1
-    if line_start == 0 or work[line_start : span[0]].strip(" \t*#>|-"):
+    if line_start == 0 or work[line_start : span[0]].strip(P.LINE_MARKS):
         return False
     above_end = line_start - 1
     while (blank_end := work.rfind("\n", max(0, above_end - 3), above_end)) >= 0 and not work[
@@ -390,7 +397,7 @@ def line_above_is_an_issue_title(work: str, span: tuple[int, int]) -> bool:
     line_end = work.find("\n", span[1])
     if (
         line_start == 0
-        or work[line_start : span[0]].strip(" \t*#>|-")
+        or work[line_start : span[0]].strip(P.LINE_MARKS)
         or work[span[1] : line_end if line_end >= 0 else len(work)].strip(" \t*#>|-.,")
     ):
         return False
@@ -403,12 +410,21 @@ def stamp_of_an_errand(mention: TimeMention, work: str, bounds: tuple[int, int])
     something is sent or due; markup ([date], local-date spans) is written to announce, and always counts."""
     if "iso" not in mention.flags:
         return False
+    if isinstance(mention.start, datetime) and mention.start.second:
+        return True  # "[[DateTime(2007-06-17T00:29:54Z)]]": a stamp to the second records when something was written
     before = work[max(bounds[0], mention.span[0] - 60) : mention.span[0]]
     return bool(
         N.SENT_OUT_BEFORE_RE.search(before)
+        or _STARTED_AT_BEFORE_RE.search(before)
         or N.DEADLINE_BEFORE_RE.search(before)
         or N.RECORD_BEFORE_RE.search(before)
     )
+
+
+# "Meeting started at 2022-04-20T00:00+0000": a log's record of when something began or ended.
+_STARTED_AT_BEFORE_RE = re.compile(
+    r"\b(?:started|began|ended|finished|closed|opened)\s{1,3}(?:at|on)\s*$", _I
+)
 
 
 def _found_between(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -296,6 +296,8 @@ def _zone_readings(name: str | None, ctx: _Context, on_day: date, flags: list[st
     words = name.lower()
     if words.startswith(("our", "local", "forum")):
         return [ctx.zone]
+    if "/" in name and (named := zone_named(name.strip())) is not None:
+        return [named]  # "US/Eastern", "Europe/Paris": a zone by its IANA name
     if name.startswith("Europe/"):
         return [zone_named(name) or ctx.zone]
     place = _place(name)

@@ -39,6 +39,41 @@ MILESTONE_RE = re.compile(
     r"(?:available|obtain(?:ed|able)|collected|picked\s{1,3}up|on\s{1,3}sale))\b",
     _I,
 )
+# More steps, in a pattern of their own behind their own words (so the common text that holds none of them pays
+# nothing for them): a service ended ("the proxy will be decommissioned on November 21st, and support … removed on
+# January 17th"), a prize draw ("the next draw takes place on Friday 8th April"), the day someone decides ("I'm going
+# to make a decision on the date on the 4th of July"), industrial action, which is withheld work ("a day of joint
+# strike action on Thursday 31st October", "work-to-contract from Friday"; a rally or a picket named is a
+# gathering), a season of the church's year starting ("Advent begins on November 29").
+MORE_MILESTONE_RE = re.compile(
+    r"\b(?:decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued"
+    r"|switched\s{1,3}off|shut\s{1,3}down|turned\s{1,3}off)"
+    r"|(?:next|weekly|monthly|final|(?:week|month)['\u2019]s)\s{1,3}draw"
+    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
+    r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
+    r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
+    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends))\b",
+    _I,
+)
+MORE_MILESTONE_WORDS = (
+    "decommission",
+    "removed",
+    "retired",
+    "deprecated",
+    "discontinued",
+    "switched",
+    "shut",
+    "turned",
+    "draw",
+    "decision",
+    "strike",
+    "industrial",
+    "contract",
+    "rule",
+    "advent",
+    "lent",
+    "ramadan",
+)
 
 # Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
 # folded first, so that ``fold`` turns every character an IGNORECASE letter matches into that very letter.
@@ -63,9 +98,19 @@ _MILESTONE_WORDS_TEXT = """
 MILESTONE_WORDS = tuple(_MILESTONE_WORDS_TEXT.split())
 
 
-def may_be_milestone(folded: str) -> bool:
-    """Could MILESTONE_RE match in this folded text (False: it cannot)?"""
-    return any(word in folded for word in MILESTONE_WORDS)
+def may_be_milestone(folded: str) -> tuple[bool, bool]:
+    """Could MILESTONE_RE, and could MORE_MILESTONE_RE, match in this folded text (False: it cannot)?"""
+    return any(word in folded for word in MILESTONE_WORDS), any(
+        word in folded for word in MORE_MILESTONE_WORDS
+    )
+
+
+def milestone_in(text: str, start: int, end: int, may: tuple[bool, bool]) -> bool:
+    """Is a milestone named in ``text[start:end]`` (``may``: what ``may_be_milestone`` says of the text)?"""
+    return bool(
+        (may[0] and MILESTONE_RE.search(text, start, end) is not None)
+        or (may[1] and MORE_MILESTONE_RE.search(text, start, end) is not None)
+    )
 
 
 # "Monday September 4 is Labor Day", "(April 10--12) is Easter", "7/3, but that is a holiday": a date named as a public holiday, whatever
@@ -81,6 +126,11 @@ HOLIDAY_AFTER_RE = re.compile(
     r"|gathering|meet))",
     _I,
 )
+# The writer's own trip: "I will visit Spain", "I'm travelling", "I'll be flying".
+_MY_TRIP = (
+    r"\bI(?:\s+will|\s+am|['\u2019](?:ll|m))\s+(?:be\s+)?(?:(?:visit(?:ing)?|in)\s+(?-i:[A-Z][a-z]{1,20})"
+    r"|travel(?:l?ing)?\b|fly(?:ing)?\b)"
+)
 # A clause that says someone is away: "I'm on vacation from June 25", "out of office, 1st May", "when I return to
 # the office on October 9".  The dates after it (with no gathering named in between) are the absence.
 ABSENCE_RE = re.compile(
@@ -89,9 +139,13 @@ ABSENCE_RE = re.compile(
     r"|return(?:s|ing)?\s+to\s+(?:the\s+)?(?:office|work)|back\s+(?:in|at)\s+(?:the\s+)?(?:office|work)"
     r"|(?:i'm|i\s+am|i'll\s+be|i\s+will\s+be|we're|we'll\s+be)\s+(?:away|off)"
     # "Jonathan will be gone Friday the 3rd": anyone's absence, whoever is named
-    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?(?:gone|absent))\b",
+    r"|(?:will|'ll|won't|is|are|am|'s|'re|'m)\s+(?:be\s+)?(?:gone|absent)"
+    # "I will visit Spain (Santiago), August 3-8 in LA": the writer's own trip (not "we will visit the museum")
+    r"|" + _MY_TRIP + r")\b",
     _I,
 )
+# Right after a date: "During June 3-5 I will visit Spain": the writer's own trip.
+MY_TRIP_AFTER_RE = re.compile(r"[\s,]{0,3}" + _MY_TRIP, _I)
 # "rescheduling them", "postpone it": a gathering being moved, whatever it is called.
 RESCHEDULING_RE = re.compile(r"\b(?:re-?schedul|postpon)\w{0,5}\b", _I)
 ABSENCE_HINTS = (
@@ -107,6 +161,9 @@ ABSENCE_HINTS = (
     "off",
     "gone",
     "absent",
+    "visit",
+    "travel",
+    "fly",
 )
 # "This Friday is the 7th, so we don't meet": a consequence clause later in the sentence calls the date off.
 SO_CALLED_OFF_AFTER_RE = re.compile(
@@ -131,7 +188,8 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
-    r"|\b(?:now|today)\s+(?:through|thru)"
+    # ("elections … will be through July 7th": open until then)
+    r"|\b(?:now|today|will\s+be|be\s+open)\s+(?:through|thru)"
     # German "bis 21. Juli anmelden", "bis zum 3. Mai": by that day
     r"|\bbis(?:\s+(?:zum|spätestens))?)"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
@@ -186,7 +244,18 @@ AFTER_BEFORE_RE = re.compile(r"\b(?:after|from|since)\s*$", _I)
 # comes after or before is a reference point.
 AFTER_DATE_BEFORE_RE = re.compile(
     r"(?:\bafter|(?:day|days|week|weeks|weekend|night|evening)\s{1,3}(?:preceding|following|nearest(?:\s{1,3}to)?"
-    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?$",
+    r"|closest\s{1,3}to))\s{1,3}(?:the\s{1,3})?"
+    # "any day after next Monday (10/26)": the weekday the date restates stands between
+    r"(?:(?:(?:next|this|on)\s{1,3})?(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{0,3}\(?\s{0,3})?$",
+    _I,
+)
+# Substrings without which AFTER_DATE_BEFORE_RE cannot match: a cheap test before the regex.
+AFTER_DATE_HINTS = ("after", "preceding", "following", "nearest", "closest")
+# Right before a span of days: "converge on a date and time between July 16 and 27", "pick a day between": a
+# window to choose one day in, not a gathering over all of it.
+CHOOSE_WITHIN_BEFORE_RE = re.compile(
+    r"\b(?:a|one)\s{1,3}(?:date|day|time|slot)(?:\s{1,3}and\s{1,3}(?:a\s{1,3})?(?:date|day|time))?"
+    r"\s{1,3}(?:sometime\s{1,3})?between\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 # Substrings without which DEADLINE_BEFORE_RE cannot match: a cheap test before the regex.
@@ -213,7 +282,9 @@ DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
     # "photos by e-mail, 22 March or sooner": nothing later than the date
     r"[\s*_]*[,(]?\s*(?:at\s+the\s+(?:latest|very\s+latest)|latest\b|deadline\b|on\s+or\s+before\b"
-    r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b)",
+    r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b"
+    # "the 12 September will be the deadline for copy", "March 3 is the last day to apply": called the deadline
+    r"|(?:will\s+be|is)\s+(?:the\s+|our\s+)?(?:final\s+|new\s+)?(?:deadline|closing\s+date|cut-?off|last\s+day\s+(?:to|for))\b)",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
@@ -236,7 +307,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
+    # ("has to be back in NYC on 5/14", "back home on Friday": travel)
+    r"|back(?:\s+in\s+the\s+office|\s+home|\s+(?:in|to)\s+(?-i:[A-Z])[\w.'-]{1,20}(?:\s+(?-i:[A-Z])[\w.'-]{1,20})?)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
     r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
@@ -392,10 +464,16 @@ RECORD_HINTS = (
 RULE_FROM_BEFORE_RE = re.compile(
     r"\b(?:restrictions|rules|guidelines|regulations|fees|prices|charges|tariffs|polic(?:y|ies))"
     r"(?:\s{1,3}(?:will\s{1,3})?(?:apply|change|start|begin|come\s{1,3}into\s{1,3}force|take\s{1,3}effect))?"
-    r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$",
+    r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$"
+    # "a return to our facilities is possible from the 4th July", "will be allowed again after 1 May": a permission
+    r"|\b(?:is|are|be|becomes?)\s{1,3}(?:again\s{1,3})?(?:possible|allowed|permitted)\s{1,3}(?:again\s{1,3})?"
+    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
 RULE_HINTS = (
+    "possible",
+    "allowed",
+    "permitted",
     "restrictions",
     "rules",
     "guidelines",
@@ -417,7 +495,10 @@ NOT_A_GATHERING_RE = re.compile(
     # ("On October 12 the college is closed", "the library will be shut")
     r"|(?:office|building|space4?|college|school|university|campus|library|hall|venue|centre|center|museum|church"
     r"|club|pub|shop|store|studio|gym)\s+(?:is\s+|will\s+be\s+)?(?:closed|shut)|closure|birthdays?|anniversary|payday|salary"
-    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?))\b",
+    r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?)"
+    # "restart subs on the 1st April": a club's fees; "a final edition on 31 August" of a newsletter: an issue
+    r"|subs|dues|membership\s+fees?|editions?\s+of\s+(?:the\s+|our\s+)?(?:[\w'-]{1,20}\s+){0,3}?"
+    r"(?:news|newsletter|magazine|bulletin|gazette|journal|paper|digest))\b",
     _I,
 )
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
@@ -438,6 +519,14 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
     r"|(?:published|circulated|made\s+available|announced|notified)"
     # "05/31: Endgame done", "3 June - docs complete": a step finished that day
     r"|done|complete[sd]?|finished|merged|shipped|tagged|frozen)\b",
+    _I,
+)
+# Right after a date opening its line, what a timeline's label says is due then, whatever gathering it names:
+# "Dec. 15 – Reservations for business meetings are due", "June 14th – Submit all session information" (a step
+# told as an order to send something in).
+TIMELINE_DUE_AFTER_RE = re.compile(
+    r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off)\b)",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
@@ -474,6 +563,8 @@ ORIGINAL_DATE_AFTER_RE = re.compile(
 OPENING_HOURS_RE = re.compile(
     r"\b(?:(?:will|to|shall|may)\s{1,3}(?:be\s{1,3})?(?:close|open)\s{1,3}(?:early|late)|clos(?:es|ing)\s{1,3}early"
     r"|late[\s-]night\s{1,3}(?:opening|shopping)|opening\s{1,3}(?:hours|times)|operating\s{1,3}hours"
+    # "the museum is open daily 10 a.m. to 4 p.m. and 12-4 p.m. on Sunday"
+    r"|open\s{1,3}(?:daily|every\s{1,3}day|seven\s{1,3}days|7\s{1,3}days)"
     r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
     r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
     _I,
@@ -534,6 +625,14 @@ SENT_AFTER_RE = re.compile(
     r"|\s{1,3}(?:blog\s{1,3})?(?:e-?mails?|messages?|posts?|letters?|newsletters?|memos?|bulletins?)\b(?!-)(?!\s*(?:office|box|code))",
     _I,
 )
+# Right before a date: "I will email again around 12th October", "we'll send the link on Friday": the day a message
+# is sent, whatever gathering it is about.
+ERRAND_BEFORE_RE = re.compile(
+    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send)(?:\s{1,3}(?:out|round|around))?"
+    r"(?:\s{1,3}[\w'-]{1,15}){0,3}?\s{1,3}(?:on|around|about)\s{1,3}(?:the\s{1,3})?$",
+    _I,
+)
+ERRAND_HINTS = ("mail", "write", "send")
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
 # available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
 # between, or the words are a condition: "if you're not available").

@@ -94,6 +94,9 @@ ZONE_WORDS = (
     r"(?![A-Za-z])|(?-i:UK)"
     # "6am Colorado, 9pm Tokyo, 12noon UTC": a city named alone in a list of clocks
     rf"|(?-i:{_CITIES})(?={SP0}(?:[,;/)|]|\.(?![A-Za-z0-9])|$))"
+    # "1:00 PM US/Eastern", "19:00 Europe/Paris": a zone written by its IANA name
+    r"|(?-i:(?:Europe|America|US|Canada|Asia|Australia|Africa|Pacific|Atlantic)/[A-Z][A-Za-z_]{2,20}(?:/[A-Z][A-Za-z_]{2,20})?)"
+    r"(?![A-Za-z/])"
 )
 # An offset is glued to its sign ("UTC+1", "UTC +05:30", "UTC+ 1"), so "1500 UTC - 1630 UTC" stays a range.
 _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
@@ -628,6 +631,9 @@ LINE_GOES_ON = (
     + ("onday,", "esday,", "rsday,", "riday,", "urday,", "unday,")
 )
 BULLETS = frozenset("•*- \t")
+# What may stand before the words of a line (indent, list bullets, a heading's or a quote's marks, a table's bar):
+# a date after nothing but these opens its line.
+LINE_MARKS = " \t*#>|-•◦▪·"
 # "SUN:" then "• 4pm UTC", "• 12pm EDT" on the lines below: one moment under its heading.
 # (a programme's line names its session after the clock, "• 9:45AM Pitch practice": a line of its own)
 BULLET_CLOCK_LINE_RE = re.compile(
@@ -777,7 +783,10 @@ RECURRING_BEFORE_RE = re.compile(
     r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most|1st|2nd|3rd|4th)\s+$"
     # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date
     r"|\bevery\s+(?:\d{1,2}|two|three|four|five|six|other|second|third|alternate)\s+weeks?\s+$"
-    r"|\b(?:fortnightly|bi-?weekly)\s+$",
+    r"|\b(?:fortnightly|bi-?weekly)\s+$"
+    # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
+    r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
+    r"|\b(?:usually|normally|typically|generally|regularly)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$",
     _I,
 )
 # Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.
@@ -864,6 +873,13 @@ WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s
 # the weekday a week on, restated the same way.
 WEEKDAY_RESTATED_RE = re.compile(
     r"(?:\s{1,3}week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
+)
+# "Friday training from 12th September", "Tuesday club nights starting 4 March": a weekday naming a series, whose
+# first day follows; the day must fall on that weekday.
+WEEKDAY_SERIES_FROM_RE = re.compile(
+    r"[ \t]{1,3}(?-i:[a-zA-Z][a-z-]{2,20})(?:[ \t]{1,3}(?-i:[a-zA-Z][a-z-]{2,20}))?[ \t]{1,3}"
+    r"(?:from|starting(?:[ \t]{1,3}on)?|beginning)[ \t]{1,3}(?:the[ \t]{1,3})?",
+    _I,
 )
 # "Monday and Tuesday (Apr 24 and 25)": weekdays listed together, whose dates follow as a list.
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)

@@ -279,6 +279,19 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             close = work.find(")", item.span[1], item.span[1] + 2)
             kept[-1].span = (kept[-1].span[0], close + 1 if close != -1 else item.span[1])
             continue
+        if (
+            item.kind == "weekday"
+            and item.weekday_mod is None
+            and following is not None
+            and following.kind == "day"
+            and following.first is not None
+            and following.first.month is not None
+            and following.first.weekday is None
+            and item.first is not None
+            and P.WEEKDAY_SERIES_FROM_RE.fullmatch(work, item.span[1], following.span[0])
+        ):
+            following.first.weekday = item.first.weekday  # "Friday training from 12th September": a Friday
+            continue
         if item.kind == "weekday" and _names_again(kept, item):
             continue  # "this Monday's meeting … for this coming Monday only": one Monday
         if (
@@ -519,6 +532,7 @@ def _read_sentence(
     has_brackets = "[" in sentence
     sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
+    deadline_end = -1  # where the last date read as a deadline ends
     for item in items:
         holiday = "holiday_named" in item.flags
         if holiday and item.time is None:
@@ -570,6 +584,8 @@ def _read_sentence(
             continue  # "the original date for the town hall of Monday, March 21": the date moved away from
         if C.unavailable_after(work, item.span[1], bounds[1]):
             continue  # "This Friday, I'm not available until after 3pm": someone unavailable, not a gathering
+        if any(hint in before_lowered for hint in N.ERRAND_HINTS) and N.ERRAND_BEFORE_RE.search(before):
+            continue  # "I will email again around 12th October about the meeting": the day a message is sent
         if N.SENT_AFTER_RE.match(work, tail, after_end):
             continue  # "On Jan 17, we sent out an email announcing the summit": the day a message went out
         if sentence_lowered.find("original", tail - bounds[0], after_end - bounds[0]) != -1 and (
@@ -617,10 +633,14 @@ def _read_sentence(
             # "after tomorrow, the next meeting would be…", "move to 9:30am … after today": the day a change
             # starts, whatever clock the sentence gives
             continue
-        if item.kind in ("day", "range") and N.AFTER_DATE_BEFORE_RE.search(
-            work, max(bounds[0], item.span[0] - 20), item.span[0]
+        if (
+            item.kind in ("day", "range")
+            and any(hint in sentence_lowered[max(0, offset - 36) : offset] for hint in N.AFTER_DATE_HINTS)
+            and N.AFTER_DATE_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 36), item.span[0])
         ):
             continue  # "the next day of action after 20 September": a reference point, not a gathering
+        if item.kind == "range" and "between" in before_lowered and N.CHOOSE_WITHIN_BEFORE_RE.search(before):
+            continue  # "converge on a date and time between July 16 and 27": a window to choose a day in
         if N.YEARLY_AFTER_RE.match(work, tail, min(bounds[1], tail + 20)):
             continue  # "On September 18 each year, people celebrate…": a yearly custom, not one day's gathering
         if item.time is None and N.DOCUMENT_AFTER_RE.match(
@@ -652,6 +672,8 @@ def _read_sentence(
             work, item.span[1], so_end
         ):
             continue  # "This Friday is the 7th, so we don't meet"
+        if N.MY_TRIP_AFTER_RE.match(work, tail, after_end):
+            continue  # "During June 3-5 I will visit Spain": the writer's own trip, not a gathering
         if clauses.away(offset):
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if "cancel" in before_lowered and C.CANCELLATION_OF_BEFORE_RE.search(before):
@@ -678,6 +700,16 @@ def _read_sentence(
             or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
             or clauses.deadline_word_between(clause_start, offset)
             or C.line_above_names_a_deadline(work, item.span)
+            or (
+                not work[bounds[0] : lead].strip(P.LINE_MARKS)
+                and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
+            )
+            # "before December 5 December 8", "by the 3rd or 4th": a date written right after a deadline is one too
+            or (
+                0 <= deadline_end <= lead
+                and lead - deadline_end <= 8
+                and _AFTER_A_DEADLINE_RE.fullmatch(work, deadline_end, lead) is not None
+            )
         ) and not (
             item.time is not None
             and S.TIMED_SPAN_END_BEFORE_RE.search(before)
@@ -685,6 +717,7 @@ def _read_sentence(
             or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
         )
         if deadline:
+            deadline_end = tail
             if not include_deadlines:
                 continue
             flags.append("deadline")
@@ -748,7 +781,7 @@ def _read_sentence(
                 continue  # "the posters will be printed and put up on Friday": an errand, not a gathering
             if item.time is None and N.ERRAND_AFTER_RE.match(work, tail, min(bounds[1], tail + 40)):
                 continue  # "On October the 1st, we will be emailing every member": an errand, not a gathering
-            if not work[bounds[0] : lead].strip(" \t*#>|-") and N.TIMELINE_LABEL_AFTER_RE.match(
+            if not work[bounds[0] : lead].strip(P.LINE_MARKS) and N.TIMELINE_LABEL_AFTER_RE.match(
                 work, tail, min(bounds[1], tail + 90)
             ):
                 continue  # "Monday 27 June: Agenda sent out to members": a timeline's step, not a gathering
@@ -784,6 +817,11 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+# Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,
+# a slash or "or".
+_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:(?:,|/|or)\s{0,3})?", re.IGNORECASE)
 
 
 # How far before a date "schedule around …" is looked for.

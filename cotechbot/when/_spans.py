@@ -343,9 +343,33 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
             last_end = next_bounds[1]
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
+        if _one_moment_in_zones(sessions, work):
+            # "AUGUST 18, 2022" / "1:00 PM US/Eastern" / "10:00 AM US/Pacific" / "17:00 GMT": one moment in
+            # several zones (checked to agree), not a programme
+            zoned = [following.times[0] for following in sessions if following.times[0].start.zone]
+            zoned[0].equivalents.extend(zoned[1:])
+            found.times.append(zoned[0])
+            for following in sessions:
+                following.times.clear()
+            continue
         for following in sessions:
             following.items.append(found.items[0].at_clock(following.times[0]))
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
+
+
+def _one_moment_in_zones(sessions: list[_Sentence], work: str) -> bool:
+    """Lines under a date that are mostly a lone clock and its zone, each zone different: the date's one moment
+    written for several places (a line whose clock names no zone, "03:00 [next day] …", rides along)."""
+    zones: set[str] = set()
+    for following in sessions:
+        clock = following.times[0]
+        if clock.start.zone is None:
+            continue
+        line_end = work.find("\n", clock.span[1])
+        if len(following.times) > 1 or clock.start.zone in zones or work[clock.span[1] : line_end].strip():
+            return False
+        zones.add(clock.start.zone)
+    return len(zones) >= 2 and 2 * len(zones) > len(sessions)
 
 
 # "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.

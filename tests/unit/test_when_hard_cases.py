@@ -3048,3 +3048,155 @@ def test_an_ordinal_after_a_month_and_comma_with_no_weekday_or_an_hour_span_is_n
     assert confident("The session on 6 March ends and 12h later the results are out.") == [
         ("2025-03-06", None, True)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a round bullet opens the line as a dash does
+        "  • 3rd April 2025 — Abstracts deadline\n\n  • 20th May 2025 — Acceptance notified",
+        # a timeline step that is due, whatever gathering it names
+        "- Mar. 12 – Bookings for the members' meetings are due.\n- Apr. 30 – Bursary forms are due.",
+        "  • May 9th – Submit the talk abstract for the workshop and a short biography",
+    ],
+)
+def test_a_timeline_line_that_says_a_step_is_due_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the date is called the deadline after it is written
+        "Remember that 14 March will be the deadline for talk proposals for the conference.",
+        "April 2 is the last day to book a place on the workshop.",
+        # a corrected date flattened beside the old one shares its "before"
+        "Send your poster titles to the organisers before March 20 March 27 2025",
+    ],
+)
+def test_a_date_called_the_deadline_or_corrected_beside_one_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a service ended or taken away
+        "The old forum bridge will be decommissioned on March 14th, and the legacy app will be removed on May 2nd.",
+        "The mailing list archive will be retired on 9 April.",
+        # a prize draw
+        "Well done to this week's winners. The next draw takes place on Monday 10th March.",
+        # the day someone decides, not a gathering
+        "We will make a decision on the venue on the 7th of March, so please answer the poll before then.",
+        # industrial action is withheld work (with "call" as a verb, not a call)
+        "The union has voted to call a day of strike action on Tuesday 11th March.",
+        # a season of the church's year
+        "Lent begins on March 5 this year.",
+    ],
+)
+def test_a_step_in_a_process_is_no_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_rally_on_a_strike_day_is_still_a_gathering():
+    assert confident("Join the rally at noon on Tuesday 11th March, the first day of strike action.") == [
+        ("2025-03-11T12:00:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a message sent on the day, whatever gathering it is about
+        "I will email everyone again around 10th March with the link to join the meeting.",
+        # a permission that starts on the day
+        "Use of the club room for social events will be possible again from the 1st March.",
+        # a club's fees and a newsletter's issue
+        "We will collect subs again on the 3rd March for the new season of matches.",
+        "Please send items for the spring edition of the Parish News and a summer edition on 20 March.",
+    ],
+)
+def test_an_errand_a_permission_fees_or_an_issue_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what had been planned is not what will happen
+        "The committee meeting had been scheduled for 12 March, but too few members could come.",
+        "Here is what we had scheduled for the workshop March 3-9.",
+        # travel home
+        "I have to be back in Leeds on 14 March for the week.",
+        # a span planned and called off whole, not moved from its first day to its last
+        "We have decided to cancel the spring retreat which is planned from April 4th to 8th.",
+    ],
+)
+def test_a_date_that_had_been_planned_travel_or_a_span_called_off_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sounds good to me. -- mjones [[DateTime(2025-03-02T10:17:43Z)]]",
+        "10:00:02 <meetbot> Meeting started at 2025-03-04T10:00+0000",
+    ],
+)
+def test_a_stamp_to_the_second_or_of_a_start_logged_is_a_record(text):
+    assert confident(text) == []
+
+
+def test_clock_lines_in_different_zones_under_a_date_are_one_moment():
+    table = "The call will be held:\n\n    MARCH 20, 2025\n\n    9:00 AM US/Eastern\n\n    {utc} UTC\n\n    14:00 Europe/Paris"
+    assert confident(table.format(utc="13:00")) == [("2025-03-20T13:00:00+00:00", None, False)]
+    # clocks that disagree make the moment a contradiction, not several events
+    assert confident(table.format(utc="14:00")) == []
+    # a programme under its date line is still one session a line
+    assert len(confident("Saturday 22 March\n10:00 Welcome\n10:30 Talks\n12:00 Lunch")) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a habit, told with "most weeks" or "usually", names no one day
+        "The reading group meets most weeks on Tuesday from 6-7pm in the library.",
+        "The choir usually meets on Thursday at 7.30pm in the church hall.",
+        # a place's daily hours
+        "The garden centre is open daily 9 a.m. to 5 p.m. and 10-4 p.m. on Sunday.",
+    ],
+)
+def test_a_habit_or_daily_hours_name_no_one_day(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reference point, its weekday written before it
+        "A catch-up any day after next Monday (3 March) should work for me.",
+        # a window to choose one day in
+        "Sam set up a poll so we can agree on a date and time between March 10 and 20.",
+        # open until the day
+        "Voting for the new trustees of the hall will be through March 9th.",
+    ],
+)
+def test_a_day_after_a_window_to_choose_in_or_open_through_is_no_gathering(text):
+    assert confident(text) == []
+
+
+def test_the_writers_own_trip_is_no_gathering():
+    assert confident("Over March 3-5 I will visit Portugal (Lisbon and Braga), then April 7-9 in Lyon.") == []
+    assert confident("On 12 March I'm flying to Oslo, so I can't host the call.") == []
+    # a group's outing is a gathering
+    assert confident("We will visit the museum on Saturday 8 March at 10am.") == [
+        ("2025-03-08T10:00:00+00:00", None, False)
+    ]
+
+
+def test_a_weekday_naming_a_series_must_fit_its_first_day():
+    # 15 March 2025 is a Saturday: the text contradicts itself
+    assert confident("- Friday training from 15th March") == []
+    assert confident("Tuesday club nights starting on 4 March, 7.30pm") == [
+        ("2025-03-04T19:30:00+00:00", None, False)
+    ]

@@ -42,6 +42,8 @@ def test_milestone_words_cover_every_alternative_of_the_pattern():
     assert _covered(list(parsed), N.MILESTONE_WORDS)
     # and the check itself is not vacuous: dropping a word leaves its alternative uncovered
     assert not _covered(list(parsed), tuple(w for w in N.MILESTONE_WORDS if w != "freeze"))
+    more = _parser.parse(N.MORE_MILESTONE_RE.pattern, N.MORE_MILESTONE_RE.flags)
+    assert _covered(list(more), N.MORE_MILESTONE_WORDS)
 
 
 def test_fold_turns_every_character_an_ignorecase_letter_matches_into_that_letter():
@@ -61,7 +63,9 @@ def test_milestone_prefilter_admits_every_match_on_the_corpus_texts():
     for text in texts:
         for m in N.MILESTONE_RE.finditer(text):
             found += 1
-            assert N.may_be_milestone(N.fold(m.group())), m.group()
+            assert N.may_be_milestone(N.fold(m.group()))[0], m.group()
+        for m in N.MORE_MILESTONE_RE.finditer(text):
+            assert N.may_be_milestone(N.fold(m.group()))[1], m.group()
     assert found > 100
 
 
@@ -97,3 +101,8 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
                 found += len(expected)
                 assert [m.span() for m in C.clock_matches(pattern, text, start, end, starts)] == expected
     assert found > 100
+
+
+def test_after_date_hints_cover_every_alternative_of_the_pattern():
+    parsed = _parser.parse(N.AFTER_DATE_BEFORE_RE.pattern, N.AFTER_DATE_BEFORE_RE.flags)
+    assert _covered(list(parsed), N.AFTER_DATE_HINTS)
