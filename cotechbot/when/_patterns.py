@@ -90,7 +90,10 @@ _CLOCK_START = r"(?<![^\W_])(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00|\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
+    # ("9.pm", "8;00am": a stray full stop before the pm, a semicolon typed for the colon)
+    rf"(?:1[0-2]|0?[1-9])(?:[:.;][0-5]\d(?::00|\.(?={_DOTTED_AP}))?|\.(?=[ap]\.?m))?{SP0}{_AP}"
+    # "at 4p?": one letter for am/pm, only after "at"
+    r"|(?<=\bat )(?:1[0-2]|0?[1-9])(?::[0-5]\d)?[ap](?![\w:]|\.\w)"
     # "12.00 noon", "12:00 midday": one clock said twice
     rf"|12[:.]00{SP0}(?:noon|midday)\b"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
@@ -164,7 +167,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h;]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?\.?{SP0}(?:(?P<ap>[ap])(?:\.?m)?\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12(?:[:.]00)?{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )

@@ -2740,3 +2740,21 @@ def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
 def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
     assert confident("Don't forget, it's tomorrow evening!") == [("2025-02-21", None, True)]
     assert confident("Don't forget to renew your membership on Saturday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stray full stop between the hour and its pm
+        (
+            "The carol service is on Saturday at 8.pm in the chapel.",
+            ("2025-02-22T20:00:00+00:00", None, False),
+        ),
+        # a semicolon typed for a colon, only before am/pm
+        ("Doors open Saturday from 9;30am for the swap.", ("2025-02-22T09:30:00+00:00", None, False)),
+        # a one-letter "p" after "at"
+        ("Can we meet next Tuesday at 3p?", ("2025-02-25T15:00:00+00:00", None, False)),
+    ],
+)
+def test_clocks_typed_oddly(text, expected):
+    assert confident(text) == [expected]
