@@ -76,7 +76,9 @@ _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
 ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
 # "9:00 AM - Mexico time; 10:00 AM - EST": a zone may also follow a dash.
 _ZONE_TAIL = (
-    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-])))?"
+    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-]))"
+    # "15:00 - 17:00 (Add to calendar) GMT": a short aside in brackets between the clock and its zone
+    rf"|{SP0}\([^()\n]{{1,24}}\){SP0}(?-i:{ZONE_ABBR})(?![A-Za-z+-]))?"
 )
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").

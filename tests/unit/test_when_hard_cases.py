@@ -2758,3 +2758,12 @@ def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
 )
 def test_clocks_typed_oddly(text, expected):
     assert confident(text) == [expected]
+
+
+def test_a_zone_written_after_an_aside_in_brackets_is_the_clocks_zone():
+    assert confident("Sat, 1 Mar 2025, 19:00 - 21:00 (add to your diary) CET") == [
+        ("2025-03-01T19:00:00+01:00", "2025-03-01T21:00:00+01:00", False)
+    ]
+    assert confident("The call is on Saturday at 4pm (sharp, please) EST.") == [
+        ("2025-02-22T16:00:00-05:00", None, False)
+    ]
