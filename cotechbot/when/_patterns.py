@@ -291,7 +291,10 @@ CLOCK_THEN_END_RE = re.compile(
     r"[ \t]{0,3}[,;]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
     # ("from 10.00 am and be finished by 1.00 pm")
     r"(?:be[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up)"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
+    # "start at 7pm and go on to at least 10pm", "… and run until 4pm"
+    r"|(?:go(?:es|ing)?|run(?:s|ning)?|carry(?:ing)?[ \t]{1,3}on|last(?:s|ing)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)"
+    r"(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )

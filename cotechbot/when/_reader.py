@@ -526,6 +526,11 @@ def _find(
             or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
             found.times.extend(clocks_in(work, start, end, digits))
+            if len(found.times) > 1:
+                # "It starts at 7pm and ends at 10pm.": a start and its end, for the day of the sentence before
+                if work.find("(", start, end) != -1:
+                    found.times = S.drop_restated_twins(found.times, work)
+                found.times = _join_start_and_end(found.times, work)
             _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
@@ -573,6 +578,8 @@ def _find(
         found.times = _join_start_and_end(found.times, work)
         if work.find("(", start, end) != -1:
             found.times = S.join_bracketed_range(found.times, work)
+            # ("start at 1900 (7pm), go to 2200 (10pm)": a clock restated in brackets, then its end)
+            found.times = _join_start_and_end(S.drop_restated_twins(found.times, work), work)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
 

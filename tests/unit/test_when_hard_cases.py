@@ -2767,3 +2767,21 @@ def test_a_zone_written_after_an_aside_in_brackets_is_the_clocks_zone():
     assert confident("The call is on Saturday at 4pm (sharp, please) EST.") == [
         ("2025-02-22T16:00:00-05:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The star party is on Saturday 1 March.\nDoors open at 1800 (6pm) and we go on until 2100 (9pm).",
+        "The star party is on Saturday 1 March.\nIt starts at 6pm and ends at 9pm.",
+        "On Saturday 1 March we start at 18:00 (6pm) and run until 21:00 (9pm).",
+    ],
+)
+def test_a_start_and_an_end_each_perhaps_restated_in_brackets_are_one_range(text):
+    assert confident(text) == [("2025-03-01T18:00:00+00:00", "2025-03-01T21:00:00+00:00", False)]
+
+
+def test_a_clock_restated_in_brackets_is_one_clock():
+    assert confident("On Saturday 1 March we start at 18:00 (6pm).") == [
+        ("2025-03-01T18:00:00+00:00", None, False)
+    ]
