@@ -531,6 +531,7 @@ def _find(
                 if work.find("(", start, end) != -1:
                     found.times = S.drop_restated_twins(found.times, work)
                 found.times = _join_start_and_end(found.times, work)
+                found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
             _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
@@ -580,6 +581,7 @@ def _find(
             found.times = S.join_bracketed_range(found.times, work)
             # ("start at 1900 (7pm), go to 2200 (10pm)": a clock restated in brackets, then its end)
             found.times = _join_start_and_end(S.drop_restated_twins(found.times, work), work)
+        found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
 

@@ -2785,3 +2785,14 @@ def test_a_clock_restated_in_brackets_is_one_clock():
     assert confident("On Saturday 1 March we start at 18:00 (6pm).") == [
         ("2025-03-01T18:00:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plant sale on Saturday 1 March. Volunteers welcome! 10am – 1pm, setting up from 9am.",
+        "The open day is Saturday 1 March, 10am to 1pm (registration opens at 9:30am).",
+    ],
+)
+def test_a_clock_for_setting_up_or_checking_in_is_not_the_gatherings(text):
+    assert confident(text) == [("2025-03-01T10:00:00+00:00", "2025-03-01T13:00:00+00:00", False)]
