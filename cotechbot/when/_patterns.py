@@ -821,3 +821,9 @@ WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.
 ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)
+# "| US / Pacific | Thu 13-Jul-2017 13:00 |", "UTC: Friday 3 May, 16:00": a zone heading its line (a table's first
+# cell, a label) is the zone of that line's clocks.
+ROW_ZONE_RE = re.compile(
+    rf"[ \t]{{0,3}}(?:[|*-][ \t]{{0,3}})?(?P<zone>{ZONE_ABBR}|(?:(?-i:US){SP0}/?{SP0})?(?-i:Pacific|Eastern|Central|Mountain))"
+    rf"(?:{SP}time)?[ \t]{{0,8}}[|:](?![\d/])"
+)

@@ -582,8 +582,19 @@ def _find(
             # ("start at 1900 (7pm), go to 2200 (10pm)": a clock restated in brackets, then its end)
             found.times = _join_start_and_end(S.drop_restated_twins(found.times, work), work)
         found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
+    if found.times and (row := P.ROW_ZONE_RE.match(work, work.rfind("\n", 0, start) + 1, end)) is not None:
+        _zone_from_row(found.times, re.sub(r"\s*/\s*", " ", row.group("zone")))
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
+
+
+def _zone_from_row(times: list[_Time], zone: str) -> None:
+    """ "| US / Pacific | Thu 13-Jul-2017 13:00 |": the line's clocks that name no zone are in the zone heading it."""
+    for t in times:
+        if t.start.zone is None and (t.end is None or t.end.zone is None):
+            t.start.zone = zone
+            if t.end is not None:
+                t.end.zone = zone
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

@@ -2796,3 +2796,14 @@ def test_a_clock_restated_in_brackets_is_one_clock():
 )
 def test_a_clock_for_setting_up_or_checking_in_is_not_the_gatherings(text):
     assert confident(text) == [("2025-03-01T10:00:00+00:00", "2025-03-01T13:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| CET | Sat 1-Mar-2025 19:00 |", ("2025-03-01T19:00:00+01:00", None, False)),
+        ("UTC: Saturday 5 July, 18:30", ("2025-07-05T18:30:00+00:00", None, False)),
+    ],
+)
+def test_a_zone_heading_a_line_is_its_clocks_zone(text, expected):
+    assert confident(text) == [expected]
