@@ -827,3 +827,8 @@ ROW_ZONE_RE = re.compile(
     rf"[ \t]{{0,3}}(?:[|*-][ \t]{{0,3}})?(?P<zone>{ZONE_ABBR}|(?:(?-i:US){SP0}/?{SP0})?(?-i:Pacific|Eastern|Central|Mountain))"
     rf"(?:{SP}time)?[ \t]{{0,8}}[|:](?![\d/])"
 )
+# "setting up any time from midday", "(check in starts at 5:30pm)", "registration opens 9:30": a clock for getting
+# ready, written before it.
+SETUP_BEFORE_RE = re.compile(
+    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b[^.;:!?()\n\d]{0,28}$", _I
+)

@@ -614,11 +614,6 @@ def drop_restated_twins(times: list[_Time], work: str) -> list[_Time]:
 
 
 _SETUP_HINTS = ("set", "check", "registration", "doors")
-# "setting up any time from midday", "(check in starts at 5:30pm)", "registration opens 9:30": a clock for getting
-# ready, written before it.
-_SETUP_BEFORE_RE = re.compile(
-    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b[^.;:!?()\n\d]{0,28}$", re.IGNORECASE
-)
 
 
 def drop_setup_clocks(times: list[_Time], work: str, lowered: str, start: int, end: int) -> list[_Time]:
@@ -626,7 +621,7 @@ def drop_setup_clocks(times: list[_Time], work: str, lowered: str, start: int, e
     gathering's own clock, a clock for setting up or checking in is not the gathering's."""
     if len(times) < 2 or not any(lowered.find(hint, start, end) != -1 for hint in _SETUP_HINTS):
         return times
-    setup = [t for t in times if _SETUP_BEFORE_RE.search(work, max(start, t.span[0] - 40), t.span[0])]
+    setup = [t for t in times if P.SETUP_BEFORE_RE.search(work, max(start, t.span[0] - 40), t.span[0])]
     if not setup or len(setup) == len(times):
         return times
     return [t for t in times if all(t is not s for s in setup)]

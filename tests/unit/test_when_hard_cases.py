@@ -2807,3 +2807,8 @@ def test_a_clock_for_setting_up_or_checking_in_is_not_the_gatherings(text):
 )
 def test_a_zone_heading_a_line_is_its_clocks_zone(text, expected):
     assert confident(text) == [expected]
+
+
+def test_a_check_in_clock_gives_way_to_the_gatherings_own_clock_on_the_next_line():
+    text = "Date: Saturday, March 1, 2025\nTime: check-in from 9:00 a.m.\nThe workshop runs 9:30 – 11:30 a.m."
+    assert confident(text) == [("2025-03-01T09:30:00+00:00", "2025-03-01T11:30:00+00:00", False)]
