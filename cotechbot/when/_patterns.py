@@ -95,7 +95,8 @@ CLOCK = (
     # ("9.pm", "8;00am": a stray full stop before the pm, a semicolon typed for the colon)
     rf"(?:1[0-2]|0?[1-9])(?:[:.;][0-5]\d(?::00|\.(?={_DOTTED_AP}))?|\.(?=[ap]\.?m))?{SP0}{_AP}"
     # "at 4p?": one letter for am/pm, only after "at"
-    r"|(?<=\bat )(?:1[0-2]|0?[1-9])(?::[0-5]\d)?[ap](?![\w:]|\.\w)"
+    # (not pence: "at 4p each", "at 5p a bag")
+    r"|(?<=\bat )(?:1[0-2]|0?[1-9])(?::[0-5]\d)?[ap](?![\w:]|\.\w|[ \t]{1,3}(?:each|per|a|an|off)\b)"
     # "12.00 noon", "12:00 midday": one clock said twice
     rf"|12[:.]00{SP0}(?:noon|midday)\b"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"

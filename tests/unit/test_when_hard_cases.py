@@ -2812,3 +2812,9 @@ def test_a_zone_heading_a_line_is_its_clocks_zone(text, expected):
 def test_a_check_in_clock_gives_way_to_the_gatherings_own_clock_on_the_next_line():
     text = "Date: Saturday, March 1, 2025\nTime: check-in from 9:00 a.m.\nThe workshop runs 9:30 – 11:30 a.m."
     assert confident(text) == [("2025-03-01T09:30:00+00:00", "2025-03-01T11:30:00+00:00", False)]
+
+
+def test_pence_after_at_are_no_clock():
+    assert confident("On Saturday 1 March the seedlings are priced at 5p each.") == [
+        ("2025-03-01", None, True)
+    ]
