@@ -26,13 +26,27 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+WEEKDAYS = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "tu": 1,
+    "th": 3,
+    "tu.": 1,
+    "th.": 3,
+}
 
 # Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
 # Only an abbreviation takes a full stop ("Oct. 3rd"); "October." ends a sentence.
 WD = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
+    r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?"
+    # "Tu 13th", "Th 5th": the two-letter forms of a calendar's header, capitalised, before a day
+    r"|(?-i:Tu|Th)\.?(?=[ \t]{1,2}(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b))(?![a-z])"
 )
 MON = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -487,7 +501,7 @@ ISO_HINT_RE = re.compile(r"\d[Tt]\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months and "the".
-DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the"])
+DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "tu ", "th "])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # Lower-case stems whose presence makes a digit-free sentence worth reading.
 SIGNAL_WORDS = (

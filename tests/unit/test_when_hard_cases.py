@@ -2818,3 +2818,10 @@ def test_pence_after_at_are_no_clock():
     assert confident("On Saturday 1 March the seedlings are priced at 5p each.") == [
         ("2025-03-01", None, True)
     ]
+
+
+def test_a_two_letter_weekday_before_a_day_is_that_weekday():
+    assert confident("Could we move the call to Tu 25th?") == [("2025-02-25", None, True)]
+    assert confident("Could we move the call to Th 27th at 3pm?") == [
+        ("2025-02-27T15:00:00+00:00", None, False)
+    ]
