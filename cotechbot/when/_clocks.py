@@ -138,6 +138,8 @@ def _zone_text(m: re.Match[str]) -> str | None:
     zone = m.group("zone")
     if not zone:
         return None
+    if zone[-1:] != ")" and ")" in zone:
+        zone = zone.rpartition(")")[2]  # ("15:00 (Add to calendar) GMT": the zone after the aside)
     return zone.strip().strip("()").strip().lstrip("-").strip() or None
 
 

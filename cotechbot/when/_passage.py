@@ -56,7 +56,11 @@ _HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
     sentence before it, when that one named a day but no time."""
-    for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+    for at, ((index, bounds, found), (next_index, next_bounds, following)) in enumerate(
+        zip(read, read[1:], strict=False)
+    ):
+        if found.items and found.times and following.times and not following.items:
+            _gathering_after_setup(found, read[at + 1], index, bounds, work)
         heading = _heads(work, bounds, found, next_bounds)
         clocks = following.times
         if heading and clocks and clocks[0].start.zone:
@@ -89,6 +93,31 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                 clock.start.strong = True  # it is the day's clock now, however it was written
             found.times.extend(clocks)
             following.times.clear()
+
+
+def _gathering_after_setup(
+    found: _Sentence,
+    after: tuple[int, tuple[int, int], _Sentence],
+    index: int,
+    bounds: tuple[int, int],
+    work: str,
+) -> None:
+    """ "Time: Check in begins at 1:00 p.m. / Meeting runs from 1:30 – 5:00 p.m.": the day's clock just carried is
+    for checking in or setting up, and the next line gives the gathering's own clock: that one is the day's."""
+    after_index, after_bounds, following = after
+    if (
+        after_index == index + 1
+        and not following.items
+        and len(following.times) == 1
+        and "\n\n" not in work[bounds[1] - 1 : after_bounds[0] + 1]
+        and all(P.SETUP_BEFORE_RE.search(work, max(0, t.span[0] - 40), t.span[0]) for t in found.times)
+        and not P.SETUP_BEFORE_RE.search(
+            work, max(after_bounds[0], following.times[0].span[0] - 40), following.times[0].span[0]
+        )
+    ):
+        following.times[0].start.strong = True
+        found.times[:] = following.times
+        following.times.clear()
 
 
 _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start

@@ -46,13 +46,27 @@ def month_number(word: str) -> int:
     return 7 if key == "juil" else MONTHS[key[:3]]
 
 
-WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+WEEKDAYS = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "tu": 1,
+    "th": 3,
+    "tu.": 1,
+    "th.": 3,
+}
 
 # Abbreviations people really type: Tues, Weds, Thurs, Sept; a trailing full stop is allowed.
 # Only an abbreviation takes a full stop ("Oct. 3rd"); "October." ends a sentence.
 WD = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?)(?![a-z])"
+    r"|(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.?"
+    # "Tu 13th", "Th 5th": the two-letter forms of a calendar's header, capitalised, before a day
+    r"|(?-i:Tu|Th)\.?(?=[ \t]{1,2}(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b))(?![a-z])"
 )
 MON = (
     # (written as a tree of prefixes, so each position costs a few tests; German and French names too: "am 12.
@@ -103,7 +117,9 @@ _OFFSET = r"(?:0?\d|1[0-4])(?::?[0-5]\d)?(?!\d)"
 ZONE = rf"(?:{ZONE_ABBR}(?:{SP0}[+-]{_OFFSET}|[+-]{SP0}{_OFFSET})?(?![A-Za-z])|{ZONE_WORDS})"
 # "9:00 AM - Mexico time; 10:00 AM - EST": a zone may also follow a dash.
 _ZONE_TAIL = (
-    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-])))?"
+    rf"(?P<zone>{SP0}\({SP0}{ZONE}{SP0}\)|{SP0}{ZONE}|{SP0}-{SP0}(?:{ZONE_WORDS}|{ZONE_ABBR}(?![A-Za-z+-]))"
+    # "15:00 - 17:00 (Add to calendar) GMT": a short aside in brackets between the clock and its zone
+    rf"|{SP0}\([^()\n]{{1,24}}\){SP0}(?-i:{ZONE_ABBR})(?![A-Za-z+-]))?"
 )
 
 # After am/pm: no lowercase letter ("3 amazing"), but a glued zone is fine ("10amPT").
@@ -117,7 +133,11 @@ _CLOCK_START = r"(?<![^\W_])(?<![£$€.:#+])(?<!\d,)(?<!\d/)"
 CLOCK = (
     r"(?:"
     # "06:00:00 PM", "19:00:00": seconds as a calendar export writes them
-    rf"(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d(?::00|\.(?={_DOTTED_AP}))?)?{SP0}{_AP}"
+    # ("9.pm", "8;00am": a stray full stop before the pm, a semicolon typed for the colon)
+    rf"(?:1[0-2]|0?[1-9])(?:[:.;][0-5]\d(?::00|\.(?={_DOTTED_AP}))?|\.(?=[ap]\.?m))?{SP0}{_AP}"
+    # "at 4p?": one letter for am/pm, only after "at"
+    # (not pence: "at 4p each", "at 5p a bag")
+    r"|(?<=\bat )(?:1[0-2]|0?[1-9])(?::[0-5]\d)?[ap](?![\w:]|\.\w|[ \t]{1,3}(?:each|per|a|an|off)\b)"
     # "12.00 noon", "12:00 midday": one clock said twice
     rf"|12[:.]00{SP0}(?:noon|midday)\b"
     rf"|(?:[01]?\d|2[0-3])[:h][0-5]\d(?::00)?(?![\d:])(?:{SP0}(?:hrs|h)\b)?"
@@ -197,7 +217,7 @@ WORDED_TIME_RE = re.compile(
 WORDED_TIME_HINTS = ("half", "quarter", "clock")
 # Parses one side of a range or a single clock once it has been found.
 CLOCK_PARTS_RE = re.compile(
-    rf"(?P<h>\d{{1,2}})(?:[:.h]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?{SP0}(?:(?P<ap>[ap])\.?m\.?)?{SP0}(?:hrs|h)?"
+    rf"(?P<h>\d{{1,2}})(?:[:.h;]?(?P<m>\d\d)(?::00|\.(?={SP0}[ap]))?)?\.?{SP0}(?:(?P<ap>[ap])(?:\.?m)?\.?)?{SP0}(?:hrs|h)?"
     rf"|(?:12(?:[:.]00)?{SP0})?(?P<noon>noon|midday)|(?P<midnight>midnight)",
     _I,
 )
@@ -333,8 +353,9 @@ CLOCK_THEN_END_RE = re.compile(
     # ("from 10.00 am and be finished by 1.00 pm")
     r"(?:be[ \t]{1,3})?"
     r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
-    # ("start at 7pm and go on until at least 10pm", "running till 9pm")
-    r"|(?:go(?:es)?|going|run(?:s|ning)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
+    # "start at 7pm and go on to at least 10pm", "… and run until 4pm"
+    r"|(?:go(?:es|ing)?|run(?:s|ning)?|carry(?:ing)?[ \t]{1,3}on|last(?:s|ing)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)"
+    r"(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
     r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
     _I,
 )
@@ -527,7 +548,7 @@ ISO_HINT_RE = re.compile(r"\d[Tt]\d")
 DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its
 # day).
-DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat"])
+DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat", "tu ", "th "])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # Lower-case stems whose presence makes a digit-free sentence worth reading.
 SIGNAL_WORDS = (
@@ -887,3 +908,14 @@ WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
 # "(or the 9th if that clashes)": another day of the month just named.
 ALT_DAY_RE = re.compile(rf"\bor\s+(?:on\s+)?(?:{WD}\s+)?the\s+(?P<day>{DAY})", _I)
+# "| US / Pacific | Thu 13-Jul-2017 13:00 |", "UTC: Friday 3 May, 16:00": a zone heading its line (a table's first
+# cell, a label) is the zone of that line's clocks.
+ROW_ZONE_RE = re.compile(
+    rf"[ \t]{{0,3}}(?:[|*-][ \t]{{0,3}})?(?P<zone>{ZONE_ABBR}|(?:(?-i:US){SP0}/?{SP0})?(?-i:Pacific|Eastern|Central|Mountain))"
+    rf"(?:{SP}time)?[ \t]{{0,8}}[|:](?![\d/])"
+)
+# "setting up any time from midday", "(check in starts at 5:30pm)", "registration opens 9:30": a clock for getting
+# ready, written before it.
+SETUP_BEFORE_RE = re.compile(
+    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b[^.;:!?()\n\d]{0,28}$", _I
+)

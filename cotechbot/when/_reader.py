@@ -553,6 +553,12 @@ def _find(
             or S.CLOCK_OPENS_LINE_RE.match(work, start, end)  # "2pm Carol Harris: …", a programme's line
         ):
             found.times.extend(clocks_in(work, start, end, digits))
+            if len(found.times) > 1:
+                # "It starts at 7pm and ends at 10pm.": a start and its end, for the day of the sentence before
+                if work.find("(", start, end) != -1:
+                    found.times = S.drop_restated_twins(found.times, work)
+                found.times = _join_start_and_end(found.times, work)
+                found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
             _bare_ends(found.times, work, end)
         return
     if signals.or_in(start, end):
@@ -600,6 +606,11 @@ def _find(
         found.times = _join_start_and_end(found.times, work)
         if work.find("(", start, end) != -1:
             found.times = S.join_bracketed_range(found.times, work)
+            # ("start at 1900 (7pm), go to 2200 (10pm)": a clock restated in brackets, then its end)
+            found.times = _join_start_and_end(S.drop_restated_twins(found.times, work), work)
+        found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
+    if found.times and (row := P.ROW_ZONE_RE.match(work, work.rfind("\n", 0, start) + 1, end)) is not None:
+        _zone_from_row(found.times, re.sub(r"\s*/\s*", " ", row.group("zone")))
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
     if found.times and work.startswith("|", start):
@@ -630,6 +641,15 @@ def _table_row_zone(work: str, start: int, end: int) -> str | None:
     label = re.sub(r"\s+", " ", cell.group("label").strip().lower())
     label = _TABLE_ZONE_LABELS.get(label, label)
     return label if _place(label) is not None else None
+
+
+def _zone_from_row(times: list[_Time], zone: str) -> None:
+    """ "| US / Pacific | Thu 13-Jul-2017 13:00 |": the line's clocks that name no zone are in the zone heading it."""
+    for t in times:
+        if t.start.zone is None and (t.end is None or t.end.zone is None):
+            t.start.zone = zone
+            if t.end is not None:
+                t.end.zone = zone
 
 
 def _join_start_and_end(times: list[_Time], work: str) -> list[_Time]:

@@ -658,3 +658,55 @@ def weekdays_of_week_commencing(items: list[_Item], work: str) -> None:
         item.kind, item.span = "range", (m.start(), item.span[1])
         item.first = _Day(first.day + a, first.month, first.year, a, False)
         item.last = _Day(first.day + b, first.month, first.year, b, False)
+
+
+_TWIN_OPEN_RE = re.compile(r"[ \t]{0,2}\([ \t]{0,2}")
+_TWIN_CLOSE_RE = re.compile(r"[ \t]{0,2}\)")
+# "1900 (7pm)": a four-digit 24 h clock, read only because its twin in brackets says it is one.
+_HHMM_BEFORE_TWIN_RE = re.compile(r"(?<![\w.:/-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)[ \t]{0,2}\([ \t]{0,2}$")
+
+
+def drop_restated_twins(times: list[_Time], work: str) -> list[_Time]:
+    """ "start at 19:00 (7pm)", "1900 (7pm)", "7pm (19:00)": one clock restated in brackets is one clock, its
+    span taking in the brackets (so what follows the brackets follows the clock)."""
+    times.sort(key=lambda t: t.span)
+    kept: list[_Time] = []
+    for found in times:
+        close = _TWIN_CLOSE_RE.match(work, found.span[1]) if found.end is None else None
+        if close is None:
+            kept.append(found)
+            continue
+        moment = (found.start.hour, found.start.minute)
+        prior = kept[-1] if kept else None
+        if (
+            prior is not None
+            and prior.end is None
+            and _TWIN_OPEN_RE.fullmatch(work, prior.span[1], found.span[0])
+            and (prior.start.hour, prior.start.minute) == moment
+            and found.start.meridiem_known
+            and (prior.start.zone is None or found.start.zone is None or prior.start.zone == found.start.zone)
+        ):
+            prior.start.meridiem_known = True
+            prior.start.strong = True
+            prior.start.zone = prior.start.zone or found.start.zone
+            kept[-1] = replace(prior, span=(prior.span[0], close.end()))
+            continue
+        lead = _HHMM_BEFORE_TWIN_RE.search(work, max(0, found.span[0] - 10), found.span[0])
+        if lead and (int(lead.group("h")), int(lead.group("m"))) == moment and found.start.meridiem_known:
+            found = replace(found, span=(lead.start(), close.end()))
+        kept.append(found)
+    return kept
+
+
+_SETUP_HINTS = ("set", "check", "registration", "doors")
+
+
+def drop_setup_clocks(times: list[_Time], work: str, lowered: str, start: int, end: int) -> list[_Time]:
+    """ "2 – 6pm so setting up any time from midday", "6pm to 6pm (check in starts at 5:30pm)": beside the
+    gathering's own clock, a clock for setting up or checking in is not the gathering's."""
+    if len(times) < 2 or not any(lowered.find(hint, start, end) != -1 for hint in _SETUP_HINTS):
+        return times
+    setup = [t for t in times if P.SETUP_BEFORE_RE.search(work, max(start, t.span[0] - 40), t.span[0])]
+    if not setup or len(setup) == len(times):
+        return times
+    return [t for t in times if all(t is not s for s in setup)]

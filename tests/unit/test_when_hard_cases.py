@@ -3200,3 +3200,88 @@ def test_a_weekday_naming_a_series_must_fit_its_first_day():
     assert confident("Tuesday club nights starting on 4 March, 7.30pm") == [
         ("2025-03-04T19:30:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stray full stop between the hour and its pm
+        (
+            "The carol service is on Saturday at 8.pm in the chapel.",
+            ("2025-02-22T20:00:00+00:00", None, False),
+        ),
+        # a semicolon typed for a colon, only before am/pm
+        ("Doors open Saturday from 9;30am for the swap.", ("2025-02-22T09:30:00+00:00", None, False)),
+        # a one-letter "p" after "at"
+        ("Can we meet next Tuesday at 3p?", ("2025-02-25T15:00:00+00:00", None, False)),
+    ],
+)
+def test_clocks_typed_oddly(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_a_zone_written_after_an_aside_in_brackets_is_the_clocks_zone():
+    assert confident("Sat, 1 Mar 2025, 19:00 - 21:00 (add to your diary) CET") == [
+        ("2025-03-01T19:00:00+01:00", "2025-03-01T21:00:00+01:00", False)
+    ]
+    assert confident("The call is on Saturday at 4pm (sharp, please) EST.") == [
+        ("2025-02-22T16:00:00-05:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The star party is on Saturday 1 March.\nDoors open at 1800 (6pm) and we go on until 2100 (9pm).",
+        "The star party is on Saturday 1 March.\nIt starts at 6pm and ends at 9pm.",
+        "On Saturday 1 March we start at 18:00 (6pm) and run until 21:00 (9pm).",
+    ],
+)
+def test_a_start_and_an_end_each_perhaps_restated_in_brackets_are_one_range(text):
+    assert confident(text) == [("2025-03-01T18:00:00+00:00", "2025-03-01T21:00:00+00:00", False)]
+
+
+def test_a_clock_restated_in_brackets_is_one_clock():
+    assert confident("On Saturday 1 March we start at 18:00 (6pm).") == [
+        ("2025-03-01T18:00:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plant sale on Saturday 1 March. Volunteers welcome! 10am – 1pm, setting up from 9am.",
+        "The open day is Saturday 1 March, 10am to 1pm (registration opens at 9:30am).",
+    ],
+)
+def test_a_clock_for_setting_up_or_checking_in_is_not_the_gatherings(text):
+    assert confident(text) == [("2025-03-01T10:00:00+00:00", "2025-03-01T13:00:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("| CET | Sat 1-Mar-2025 19:00 |", ("2025-03-01T19:00:00+01:00", None, False)),
+        ("UTC: Saturday 5 July, 18:30", ("2025-07-05T18:30:00+00:00", None, False)),
+    ],
+)
+def test_a_zone_heading_a_line_is_its_clocks_zone(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_a_check_in_clock_gives_way_to_the_gatherings_own_clock_on_the_next_line():
+    text = "Date: Saturday, March 1, 2025\nTime: check-in from 9:00 a.m.\nThe workshop runs 9:30 – 11:30 a.m."
+    assert confident(text) == [("2025-03-01T09:30:00+00:00", "2025-03-01T11:30:00+00:00", False)]
+
+
+def test_pence_after_at_are_no_clock():
+    assert confident("On Saturday 1 March the seedlings are priced at 5p each.") == [
+        ("2025-03-01", None, True)
+    ]
+
+
+def test_a_two_letter_weekday_before_a_day_is_that_weekday():
+    assert confident("Could we move the call to Tu 25th?") == [("2025-02-25", None, True)]
+    assert confident("Could we move the call to Th 27th at 3pm?") == [
+        ("2025-02-27T15:00:00+00:00", None, False)
+    ]
