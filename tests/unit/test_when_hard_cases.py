@@ -3048,3 +3048,27 @@ def test_an_ordinal_after_a_month_and_comma_with_no_weekday_or_an_hour_span_is_n
     assert confident("The session on 6 March ends and 12h later the results are out.") == [
         ("2025-03-06", None, True)
     ]
+
+
+def test_a_count_before_a_date_with_its_own_weekday_leaves_the_date():
+    assert confident("Workshop 2, Thursday March 13th: bring a laptop") == [("2025-03-13", None, True)]
+    assert confident("See items 1, 2 and 3rd May.") == []
+
+
+def test_a_slashed_pair_opening_a_clocked_list_is_two_sessions():
+    assert confident("Stall days 3/4th & Wed 12th March 2025 - 10am-12pm at the market.") == [
+        ("2025-03-03T10:00:00+00:00", "2025-03-03T12:00:00+00:00", False),
+        ("2025-03-04T10:00:00+00:00", "2025-03-04T12:00:00+00:00", False),
+        ("2025-03-12T10:00:00+00:00", "2025-03-12T12:00:00+00:00", False),
+    ]
+
+
+def test_a_clock_with_a_colon_opening_a_list_of_dated_days_is_each_days_clock():
+    text = (
+        'Both calls start at 3PM GMT: <br>Part 1, Tuesday March 11th: <a href="https://x.org/a">link</a>'
+        '<br>Part 2, Wednesday March 12th: <a href="https://x.org/b">link</a>'
+    )
+    assert confident(text) == [
+        ("2025-03-11T15:00:00+00:00", None, False),
+        ("2025-03-12T15:00:00+00:00", None, False),
+    ]
