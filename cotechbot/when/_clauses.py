@@ -93,7 +93,9 @@ FUTURE_RE = re.compile(
     r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
     r"|(?:are|'re)\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
-    r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled)\b|'ll\b",
+    r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled"
+    # "SCOUTS STARTS AGAIN Tuesday 6th Jan": a group resuming, said on the day it does
+    r"|(?:starts?|begins?|opens?)\s+again|re-?(?:starts?|starting|opens?|opening|commences?)|resum(?:es|ing))\b|'ll\b",
     _I,
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
