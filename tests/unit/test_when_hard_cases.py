@@ -3076,5 +3076,5 @@ def test_a_clock_with_a_colon_opening_a_list_of_dated_days_is_each_days_clock():
 
 def test_a_group_resuming_on_the_day_of_writing_is_not_the_posts_own_date():
     now = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
-    assert confident("CHOIR STARTS AGAIN Tuesday 4th March 2025", now) == [("2025-03-04", None, True)]
+    assert confident("BROWNIES START AGAIN Tuesday 4th March 2025", now) == [("2025-03-04", None, True)]
     assert confident("Tuesday 4th March 2025", now) == []
