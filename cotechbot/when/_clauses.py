@@ -102,7 +102,7 @@ FUTURE_RE = re.compile(
 EVENT_RE = re.compile(
     # "call for proposals" is a milestone, not a call
     r"\b(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers))"
-    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conference|webinar|talk|hangout"
+    r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conf(?:erence)?|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
     r"|breakfast|coffee|catch[\s-]?up|get[\s-]together|round[\s-]?table|stand[\s-]?up|sprint|demo|presentation"
     r"|congress|celebrat(?:e|es|ing|ion|ions)|see\s+you|join(?:ing)?\s+us|huddle|jitsi|zoom|video|space4|retro|standup|circle|co-?working"

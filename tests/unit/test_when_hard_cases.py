@@ -3078,3 +3078,8 @@ def test_a_group_resuming_on_the_day_of_writing_is_not_the_posts_own_date():
     now = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
     assert confident("BROWNIES START AGAIN Tuesday 4th March 2025", now) == [("2025-03-04", None, True)]
     assert confident("Tuesday 4th March 2025", now) == []
+
+
+def test_conf_is_short_for_a_conference():
+    text = "The board proposed to hold the dev conf on June 14th, which is the anniversary of the project."
+    assert confident(text) == [("2025-06-14", None, True)]
