@@ -263,6 +263,14 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?<=\()talk(?:\s*[|·•/]\s*contribs)?\))\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
     _I,
 )
+# The vague week of RECORD_BEFORE_RE ("the week of", "w/c"), as it matched.
+WEEK_OF_RE = re.compile(r"\s*(?:the\s+)?(?:week\s+(?:of|beginning|commencing|starting)|w/c)\b", _I)
+# Gatherings named as nouns, one or several ("hold the review meetings").
+GATHERINGS_RE = re.compile(
+    r"\b(?:meeting|session|workshop|event|conference|meetup|sprint|gathering|retreat|hackathon|summit|class|course)"
+    r"(?:s|es)?\b",
+    _I,
+)
 # Between two dates: "the 3rd or 4th", "21st, 28th": the second shares what the words before the first say of it.
 SHORT_COORDINATION_RE = re.compile(r"\s{0,2}(?:,|/|&|or|and)\s{0,2}(?:(?:or|and)\s{1,2})?", _I)
 # A past reference, whatever the tense of the rest of the sentence: "as decided at the meeting on 17 June",

@@ -550,7 +550,17 @@ def _read_sentence(
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
         before = work[max(bounds[0], lead - 60) : lead]
         before_lowered = before.lower()
-        if (any(word in before_lowered for word in N.RECORD_HINTS) and N.RECORD_BEFORE_RE.search(before)) or (
+        if (
+            any(word in before_lowered for word in N.RECORD_HINTS)
+            and (record := N.RECORD_BEFORE_RE.search(before))
+            # "hold the meetings in the week of 14-20 January": a gathering's week written out as its days is
+            # those days ("what nights work in the week of 4-8 May?" still only offers a window)
+            and not (
+                item.kind == "range"
+                and N.WEEK_OF_RE.match(record.group())
+                and N.GATHERINGS_RE.search(before, 0, record.start())
+            )
+        ) or (
             # "can't make the 3rd or 4th", "the week of 21st or 28th": a date joined to one of those is one too
             0 <= record_end <= lead
             and lead - record_end <= 8

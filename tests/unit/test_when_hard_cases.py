@@ -3083,3 +3083,10 @@ def test_a_group_resuming_on_the_day_of_writing_is_not_the_posts_own_date():
 def test_conf_is_short_for_a_conference():
     text = "The board proposed to hold the dev conf on June 14th, which is the anniversary of the project."
     assert confident(text) == [("2025-06-14", None, True)]
+
+
+def test_a_gatherings_week_written_out_as_its_days_is_those_days():
+    assert confident("We will run the training sessions in the week of 10-14 March 2025.") == [
+        ("2025-03-10", "2025-03-14", True)
+    ]
+    assert confident("Which evenings suit you in the week of 10-14 March?") == []
