@@ -713,6 +713,8 @@ GLUE_BEFORE_RE = re.compile(
 )
 # "at 4PM GMT:" / "Day 1, Wednesday …": a clock with a colon that opens a list of dated days (each perhaps labelled)
 CLOCK_OPENS_LIST_RE = re.compile(r"[\s*_]{0,3}:[\s*_]*(?:(?:\w{1,12}\s){0,2}\w{1,12}\s?[,:.-]\s*)?")
+# "All sessions start at 7pm:" / "Sessions at 7pm on:": the rest of a clock's line, ended by a colon.
+CLOCK_LINE_ENDS_IN_COLON_RE = re.compile(r"[^\n:.!?]{0,24}:[ \t*_]*\n?")
 # "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.
 ZONE_AFTER_DATE_RE = re.compile(rf"[ \t]{{1,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z0-9+-])")
 # "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.

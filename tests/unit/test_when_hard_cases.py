@@ -3090,3 +3090,21 @@ def test_a_gatherings_week_written_out_as_its_days_is_those_days():
         ("2025-03-10", "2025-03-14", True)
     ]
     assert confident("Which evenings suit you in the week of 10-14 March?") == []
+
+
+def test_a_clock_line_ended_by_a_colon_gives_its_clock_to_the_dated_lines_under_it():
+    text = "Our tasting evenings begin at 6:30pm:\n- Thursday 6 March\n- Thursday 20 March\n\nAll welcome."
+    assert confident(text) == [
+        ("2025-03-06T18:30:00+00:00", None, False),
+        ("2025-03-20T18:30:00+00:00", None, False),
+    ]
+    zoned = "Calls at 3pm UTC / 4pm CET on:\n* Monday 10 March\n* Monday 17 March"
+    assert confident(zoned) == [
+        ("2025-03-10T15:00:00+00:00", None, False),
+        ("2025-03-17T15:00:00+00:00", None, False),
+    ]
+    # a list of deadlines under no clock line is left as it was
+    assert confident("Dates:\n- Thursday 6 March\n- Thursday 20 March") == [
+        ("2025-03-06", None, True),
+        ("2025-03-20", None, True),
+    ]
