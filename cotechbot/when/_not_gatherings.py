@@ -236,7 +236,9 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    r"|back(?:\s+in\s+the\s+office)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
+    # ("We will be back on Monday 10th September": a group resuming, not someone's return)
+    r"|back\s+in\s+the\s+office|(?<!we\sare\s)(?<!we're\s)(?<!we'll\sbe\s)(?<!we\swill\sbe\s)(?<!we\sshall\sbe\s)back"
+    r"|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
     r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"

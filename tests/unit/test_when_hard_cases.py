@@ -3108,3 +3108,10 @@ def test_a_clock_line_ended_by_a_colon_gives_its_clock_to_the_dated_lines_under_
         ("2025-03-06", None, True),
         ("2025-03-20", None, True),
     ]
+
+
+def test_we_will_be_back_on_a_day_is_a_group_resuming():
+    now = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
+    text = "No rehearsal this week, sorry. We will be back on Tuesday 11th March."
+    assert confident(text, now) == [("2025-03-11", None, True)]
+    assert confident("I will be back on Tuesday 11th March.", now) == []
