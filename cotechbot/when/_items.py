@@ -162,6 +162,18 @@ def _end_of_clocked_list(work: str, prior: _Item, item: _Item) -> bool:
     )
 
 
+def _start_of_clocked_list(work: str, prior: _Item, item: _Item, following: list[_Item]) -> bool:
+    """ "8/9th & Fri 14th Feb, 11am-1pm": the first two days of one list of sessions, a later day of it written
+    after them and the clock after that, stay apart."""
+    return (
+        bool(following)
+        and following[0].group == item.group == prior.group
+        and following[0].kind == "day"
+        and S.SPAN_PAIR_JOIN_RE.fullmatch(work, item.span[1], following[0].span[0]) is not None
+        and _clock_beside(work, prior.span[0], following[0].span[1])
+    )
+
+
 def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     """ "Tues 4th or Thurs 6th April": every day takes the month and year written once at the end."""
     last = _day(m, 8)
@@ -170,12 +182,18 @@ def _list_items(m: re.Match[str], group: int) -> list[_Item]:
     list_start = m.start("list")
     list_text = m.group("list")
     partials: list[tuple[_Day, tuple[int, int]]] = []
-    for item in P.LIST_ITEM_RE.finditer(list_text):
+    found = list(P.LIST_ITEM_RE.finditer(list_text))
+    for at, item in enumerate(found):
         number, ordinal = _day_number(item.group("d0"))
         weekday = _weekday_index(item.group("wd0"))
-        # "items 1, 2 and 3rd May" mixes counts with dates; "7/8th June" is two days written short
-        slashed_pair = number + 1 == last.day and list_text.rstrip().endswith("/")
+        # "items 1, 2 and 3rd May" mixes counts with dates; "7/8th June", "8/9th & Fri 14th Feb" hold two days
+        # written short
+        following = _day_number(found[at + 1].group("d0"))[0] if at + 1 < len(found) else last.day
+        slashed_pair = number + 1 == following and list_text.startswith("/", item.end())
         if not ordinal and weekday is None and last.ordinal and not slashed_pair:
+            # "Day 1, Wednesday Oct 28th": a count before a date that names its own weekday leaves the date
+            if not partials and m.group("wd8") and list_text.startswith(",", item.end()):
+                return [_Item("day", (list_start + len(list_text), m.end()), first=last, group=group)]
             return []
         partials.append(
             (
@@ -507,7 +525,7 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
     "&", "/" or "+" are one event over both; "Saturday and Sunday, November 2 and 3" gives each day its
     weekday."""
     joined: list[_Item] = []
-    for item in items:
+    for at, item in enumerate(items):
         prior = joined[-1] if joined else None
         if (
             prior is not None
@@ -516,6 +534,7 @@ def _join_consecutive_days(items: list[_Item], work: str) -> list[_Item]:
             and prior.first is not None
             and item.first is not None
             and not _end_of_clocked_list(work, prior, item)
+            and not _start_of_clocked_list(work, prior, item, items[at + 1 : at + 2])
         ):
             year = prior.first.year or item.first.year
             prior.kind, prior.span = "range", (prior.span[0], item.span[1])

@@ -307,8 +307,11 @@ RECORD_BEFORE_RE = re.compile(
     r"|effective(?:\s+from)?|valid\s+(?:from|until)|invoice[sd]?|paid|from\s+the"
     # absence, not a gathering
     # ("meetings kick off on Nov. 2": a start, not time off)
-    # ("has to be back in NYC on 5/14", "back home on Friday": travel)
-    r"|back(?:\s+in\s+the\s+office|\s+home|\s+(?:in|to)\s+(?-i:[A-Z])[\w.'-]{1,20}(?:\s+(?-i:[A-Z])[\w.'-]{1,20})?)?|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
+    # ("has to be back in NYC on 5/14", "back home on Friday": travel; "We will be back on Monday 10th September":
+    # a group resuming, not someone's return)
+    r"|back\s+in\s+the\s+office|(?<!we\sare\s)(?<!we're\s)(?<!we'll\sbe\s)(?<!we\swill\sbe\s)(?<!we\sshall\sbe\s)back"
+    r"(?:\s+home|\s+(?:in|to)\s+(?-i:[A-Z])[\w.'-]{1,20}(?:\s+(?-i:[A-Z])[\w.'-]{1,20})?)?"
+    r"|returning|return|away|(?<!kick\s)(?<!kicks\s)(?<!kick-)off|leave|(?<!bank\s)holiday|vacation|ooo"
     # travel and logistics, vague weeks, what is posted or sent rather than held
     # ("Please arrive on Saturday 15th from 10am": when attendees are asked to come, not someone's travel)
     r"|(?<!please\s)arriv\w{0,3}(?:\s+(?:late|early|back|only|just))?(?:\s+(?:around|about|at|by))?|leaving|depart\w{0,3}|travell?ing|flying|landing"
@@ -333,6 +336,14 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:financial|fiscal|tax|accounting)\s+year(?:[\s-]end)?(?:\s+(?:ends?|ending|is))?\s*\(?"
     # "WilliamH (talk) 21:00, 30 July 2012 (UTC)": a wiki talk-page signature
     r"|(?<=\()talk(?:\s*[|·•/]\s*contribs)?\))\s*[:*_]*\s*(?:on\s+|from\s+)?(?:the\s+)?$",
+    _I,
+)
+# The vague week of RECORD_BEFORE_RE ("the week of", "w/c"), as it matched.
+WEEK_OF_RE = re.compile(r"\s*(?:the\s+)?(?:week\s+(?:of|beginning|commencing|starting)|w/c)\b", _I)
+# Gatherings named as nouns, one or several ("hold the review meetings").
+GATHERINGS_RE = re.compile(
+    r"\b(?:meeting|session|workshop|event|conference|meetup|sprint|gathering|retreat|hackathon|summit|class|course)"
+    r"(?:s|es)?\b",
     _I,
 )
 # Between two dates: "the 3rd or 4th", "21st, 28th": the second shares what the words before the first say of it.

@@ -5,6 +5,7 @@ series' clock for the day it starts; and the day line heading the sentence under
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,6 +23,7 @@ from cotechbot.when._model import (
     _Sentence,
     _Time,
 )
+from cotechbot.when._sentences import _chain_equivalent_clocks
 
 
 def _months_from_headings(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
@@ -118,6 +120,55 @@ def _gathering_after_setup(
         following.times[0].start.strong = True
         found.times[:] = following.times
         following.times.clear()
+
+
+_LISTED_DAY_LINE = 80  # "- Tuesday 4 March (room 2)" with room to spare
+
+
+def _clock_opening_dated_lines(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "All sessions start at 7pm:" / "- Tuesday 4 March" / "- Tuesday 11 March": a line holding one clock (or one
+    moment in several zones) and no day, ended by a colon, gives its clock to each short dated line listed under
+    it."""
+    for k, (_, bounds, found) in enumerate(read[:-1]):
+        clocks = found.times
+        if (
+            not (len(clocks) == 1 or clocks and all(t.start.zone for t in clocks))
+            or found.items
+            or found.exact
+            or found.deltas
+            or not all(t.start.strong for t in clocks)
+            or not P.CLOCK_LINE_ENDS_IN_COLON_RE.fullmatch(work, clocks[-1].span[1], bounds[1])
+        ):
+            continue
+        listed = []
+        previous_end = bounds[1]
+        for _, next_bounds, following in read[k + 1 :]:
+            if (
+                work[previous_end : next_bounds[0]].strip(" \t*_")
+                or work[previous_end - 1 : next_bounds[0]].count("\n") != 1
+                or next_bounds[1] - next_bounds[0] > _LISTED_DAY_LINE
+                or following.times
+                or following.exact
+                or not following.items
+                or any(
+                    item.kind != "day" or not (item.first and item.first.month) for item in following.items
+                )
+            ):
+                break
+            listed.append(following)
+            previous_end = next_bounds[1]
+        if len(listed) < 2:
+            continue
+        # "7pm GMT / 8pm CET": one moment in several zones
+        moment = _chain_equivalent_clocks(copy.deepcopy(clocks), work)
+        if len(moment) != 1:
+            continue
+        for following in listed:
+            for item in following.items:
+                item.time = replace(moment[0], claimed=True)
+                item.time_adjacent = False
+                item.flags.append("time_distant")
+        found.times = []
 
 
 _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start

@@ -472,7 +472,7 @@ MONTH_FIRST_END_RE = re.compile(rf"{MON}{SP0}(?:the{SP})?{DAY}$", _I)
 # of days (read only in a few characters beside the list)
 CLOCK_BEFORE_LIST_RE = re.compile(r"\d\s?(?:[ap]\.?\s?m\b\.?|o'clock)\s*(?:on\s+)?$", _I)
 CLOCK_AFTER_LIST_RE = re.compile(
-    r"(?:st|nd|rd|th)?\s?[,;]?\s?(?:at\s|from\s)?\s?\d{1,2}(?:[:.]\d\d)?\s?"
+    r"(?:st|nd|rd|th)?\s?[,;-]?\s?(?:at\s|from\s)?\s?\d{1,2}(?:[:.]\d\d)?\s?"
     r"(?:[ap]\.?\s?m\b|[-\u2013]\s?\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?\s?m\b)",
     _I,
 )
@@ -738,6 +738,10 @@ GLUE_BEFORE_RE = re.compile(
     r"\s*[*_]{0,2}\s*[,)]?\s*(?:(?:onwards|sharp|start|kick-?off|prompt|ish)\s*,?\s*)?-?\s*(?:on\s+|,\s*|\|\s*)?(?:the\s+)?",
     _I,
 )
+# "at 4PM GMT:" / "Day 1, Wednesday …": a clock with a colon that opens a list of dated days (each perhaps labelled)
+CLOCK_OPENS_LIST_RE = re.compile(r"[\s*_]{0,3}:[\s*_]*(?:(?:\w{1,12}\s){0,2}\w{1,12}\s?[,:.-]\s*)?")
+# "All sessions start at 7pm:" / "Sessions at 7pm on:": the rest of a clock's line, ended by a colon.
+CLOCK_LINE_ENDS_IN_COLON_RE = re.compile(r"[^\n:.!?]{0,24}:[ \t*_]*\n?")
 # "8PM Tuesday October 20th UTC": a zone abbreviation straight after a date that follows its clock.
 ZONE_AFTER_DATE_RE = re.compile(rf"[ \t]{{1,3}}(?P<zone>{ZONE_ABBR})(?![A-Za-z0-9+-])")
 # "Sunday July 28th. 12.00. Fete.": a sentence that is nothing but a clock.

@@ -66,6 +66,7 @@ from cotechbot.when._model import (
 from cotechbot.when._passage import (
     _carry_later_clock,
     _carry_lone_clocks,
+    _clock_opening_dated_lines,
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
@@ -227,6 +228,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
     _carry_lone_clocks(read, work)
+    if "\n" in work and ":" in work:
+        _clock_opening_dated_lines(read, work)
     _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:

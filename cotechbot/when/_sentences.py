@@ -105,6 +105,25 @@ def _attach_times(items: list[_Item], times: list[_Time], work: str, today: date
         _give(ordered[0], clear[0])
         for item in ordered[0]:
             item.flags.append("time_distant")
+    elif (
+        len(ordered) > 1
+        and len(clear) == 1
+        and not clear[0].claimed
+        and ":" in work[clear[0].span[1] : ordered[0][0].span[0]]
+        and all(i.time is None and i.kind == "day" and i.first and i.first.month for g in ordered for i in g)
+        and P.CLOCK_OPENS_LIST_RE.fullmatch(
+            work,
+            (clear[0].equivalents[-1] if clear[0].equivalents else clear[0]).span[1],
+            ordered[0][0].span[0],
+        )
+    ):
+        # "join at 9AM PDT / 4PM GMT:" / "Day 1, Wednesday Oct 28th: <link>" / "Day 2, Thursday Oct 29th": one
+        # clock that opens a list of dated days is the clock of each
+        for n, members in enumerate(ordered):
+            _give(members, clear[0])
+            for item in members:
+                item.flags.append("time_distant")
+                item.time_adjacent = item.time_adjacent and n == 0
 
 
 def _one_day_restated(ordered: list[list[_Item]], today: date) -> list[list[_Item]]:
@@ -545,7 +564,17 @@ def _read_sentence(
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
         before = work[max(bounds[0], lead - 60) : lead]
         before_lowered = before.lower()
-        if (any(word in before_lowered for word in N.RECORD_HINTS) and N.RECORD_BEFORE_RE.search(before)) or (
+        if (
+            any(word in before_lowered for word in N.RECORD_HINTS)
+            and (record := N.RECORD_BEFORE_RE.search(before))
+            # "hold the meetings in the week of 14-20 January": a gathering's week written out as its days is
+            # those days ("what nights work in the week of 4-8 May?" still only offers a window)
+            and not (
+                item.kind == "range"
+                and N.WEEK_OF_RE.match(record.group())
+                and N.GATHERINGS_RE.search(before, 0, record.start())
+            )
+        ) or (
             # "can't make the 3rd or 4th", "the week of 21st or 28th": a date joined to one of those is one too
             0 <= record_end <= lead
             and lead - record_end <= 8

@@ -3285,3 +3285,70 @@ def test_a_two_letter_weekday_before_a_day_is_that_weekday():
     assert confident("Could we move the call to Th 27th at 3pm?") == [
         ("2025-02-27T15:00:00+00:00", None, False)
     ]
+
+
+def test_a_count_before_a_date_with_its_own_weekday_leaves_the_date():
+    assert confident("Workshop 2, Thursday March 13th: bring a laptop") == [("2025-03-13", None, True)]
+    assert confident("See items 1, 2 and 3rd May.") == []
+
+
+def test_a_slashed_pair_opening_a_clocked_list_is_two_sessions():
+    assert confident("Stall days 3/4th & Wed 12th March 2025 - 10am-12pm at the market.") == [
+        ("2025-03-03T10:00:00+00:00", "2025-03-03T12:00:00+00:00", False),
+        ("2025-03-04T10:00:00+00:00", "2025-03-04T12:00:00+00:00", False),
+        ("2025-03-12T10:00:00+00:00", "2025-03-12T12:00:00+00:00", False),
+    ]
+
+
+def test_a_clock_with_a_colon_opening_a_list_of_dated_days_is_each_days_clock():
+    text = (
+        'Both calls start at 3PM GMT: <br>Part 1, Tuesday March 11th: <a href="https://x.org/a">link</a>'
+        '<br>Part 2, Wednesday March 12th: <a href="https://x.org/b">link</a>'
+    )
+    assert confident(text) == [
+        ("2025-03-11T15:00:00+00:00", None, False),
+        ("2025-03-12T15:00:00+00:00", None, False),
+    ]
+
+
+def test_a_group_resuming_on_the_day_of_writing_is_not_the_posts_own_date():
+    now = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+    assert confident("BROWNIES START AGAIN Tuesday 4th March 2025", now) == [("2025-03-04", None, True)]
+    assert confident("Tuesday 4th March 2025", now) == []
+
+
+def test_conf_is_short_for_a_conference():
+    text = "The board proposed to hold the dev conf on June 14th, which is the anniversary of the project."
+    assert confident(text) == [("2025-06-14", None, True)]
+
+
+def test_a_gatherings_week_written_out_as_its_days_is_those_days():
+    assert confident("We will run the training sessions in the week of 10-14 March 2025.") == [
+        ("2025-03-10", "2025-03-14", True)
+    ]
+    assert confident("Which evenings suit you in the week of 10-14 March?") == []
+
+
+def test_a_clock_line_ended_by_a_colon_gives_its_clock_to_the_dated_lines_under_it():
+    text = "Our tasting evenings begin at 6:30pm:\n- Thursday 6 March\n- Thursday 20 March\n\nAll welcome."
+    assert confident(text) == [
+        ("2025-03-06T18:30:00+00:00", None, False),
+        ("2025-03-20T18:30:00+00:00", None, False),
+    ]
+    zoned = "Calls at 3pm UTC / 4pm CET on:\n* Monday 10 March\n* Monday 17 March"
+    assert confident(zoned) == [
+        ("2025-03-10T15:00:00+00:00", None, False),
+        ("2025-03-17T15:00:00+00:00", None, False),
+    ]
+    # a list of deadlines under no clock line is left as it was
+    assert confident("Dates:\n- Thursday 6 March\n- Thursday 20 March") == [
+        ("2025-03-06", None, True),
+        ("2025-03-20", None, True),
+    ]
+
+
+def test_we_will_be_back_on_a_day_is_a_group_resuming():
+    now = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
+    text = "No rehearsal this week, sorry. We will be back on Tuesday 11th March."
+    assert confident(text, now) == [("2025-03-11", None, True)]
+    assert confident("I will be back on Tuesday 11th March.", now) == []
