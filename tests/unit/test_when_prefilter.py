@@ -97,3 +97,80 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
                 found += len(expected)
                 assert [m.span() for m in C.clock_matches(pattern, text, start, end, starts)] == expected
     assert found > 100
+
+
+def test_items_the_sentence_reader_skips_never_resolve_to_a_mention(monkeypatch):
+    """``never_resolves`` lets the sentence reader skip an item before weighing its clause: for every shape of
+    weekday and day-word item (modifier, series, part of the day, with and without a clock), whatever tense,
+    gathering words and flags the clause gives, ``_resolve`` without the gate gives nothing for the items it
+    names, and the gate is not vacuous."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from cotechbot.when import _calendar as K_
+    from cotechbot.when._model import _Clock, _Context, _Day, _Item, _Time
+
+    gate = K_.never_resolves
+    monkeypatch.setattr(K_, "never_resolves", lambda item: False)
+    ctx = _Context(
+        now=datetime(2024, 3, 1, 12, tzinfo=UTC),
+        today=date(2024, 3, 1),
+        zone=UTC,
+        zone_name="UTC",
+        reference_year=None,
+    )
+    mods = (
+        None,
+        "next",
+        "this",
+        "coming",
+        "this coming",
+        "on",
+        "next week",
+        "last",
+        "every",
+        "each",
+        "most",
+        "alternate",
+        "today",
+        "tomorrow",
+    )
+    clocks = (
+        None,
+        _Time((20, 24), _Clock(15, 0, True), None),
+        _Time((20, 24), _Clock(7, 30, False), None),
+        _Time((20, 24), _Clock(10, 0, True), _Clock(11, 0, True)),
+    )
+    parts = (None, "morning", "afternoon", "evening")
+    skipped = kept = 0
+    for kind in ("weekday", "relday"):
+        for mod in mods:
+            for recurrence in (None, "weekly", "monthly:1", "monthly:-1"):
+                if kind == "relday" and recurrence is not None:
+                    continue
+                for clock in clocks:
+                    for part in parts:
+                        for weekday in range(7) if kind == "weekday" else (None,):
+                            item = _Item(
+                                kind,
+                                (0, 10),
+                                first=_Day(0, None, None, weekday) if weekday is not None else None,
+                                fixed=ctx.today + timedelta(days=1 if mod == "tomorrow" else 0),
+                                weekday_mod=mod,
+                                part_of_day=part,
+                                time=clock,
+                                recurrence=recurrence,
+                            )
+                            results = [
+                                K_._resolve(
+                                    item, "Tuesday at 3pm xxxxxxxxxx", ctx, past, gathering, list(flags)
+                                )
+                                for past in (False, True)
+                                for gathering in (False, True)
+                                for flags in ([], ["relative"], ["series_start"])
+                            ]
+                            if gate(item):
+                                skipped += 1
+                                assert not any(results), item
+                            elif any(results):
+                                kept += 1
+    assert skipped > 100 and kept > 100
