@@ -321,7 +321,7 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
                 continue
             if at in missed:
                 continue
-            m = P.DATE_RE.match(work, at, end)
+            m = P.DATE_RE.match(work, at, end) if P.DATE_START_RE.match(work, at, end) else None
             if m is None:
                 if at != digit:  # (only a word before the digit can come up again, for the next digit)
                     missed.add(at)

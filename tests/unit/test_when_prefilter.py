@@ -8,6 +8,9 @@ import sys
 from re import _constants as K  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cotechbot.when import _not_gatherings as N
 from tests.conftest import REPO_ROOT
 
@@ -174,3 +177,73 @@ def test_items_the_sentence_reader_skips_never_resolve_to_a_mention(monkeypatch)
                             elif any(results):
                                 kept += 1
     assert skipped > 100 and kept > 100
+
+
+_DATE_PIECES = [
+    "5",
+    "17",
+    "2024",
+    "3rd",
+    "4th",
+    "15.",
+    " ",
+    "  ",
+    "   ",
+    "\n",
+    ",",
+    ", ",
+    "-",
+    " - ",
+    "/",
+    ".",
+    "&",
+    "+",
+    " or ",
+    " and ",
+    " to ",
+    " till ",
+    " of ",
+    "the ",
+    "(",
+    ")",
+    "May",
+    "Oct.",
+    "September",
+    "Tues",
+    "Thursday",
+    "Sunday",
+    "Mon",
+    "mar",
+    "market",
+    "theatre",
+    "07",
+    "06/03",
+    "27.05.",
+    "13.09",
+]
+
+
+def _date_starts_hold(text: str) -> int:
+    from cotechbot.when import _patterns as P
+
+    found = 0
+    for at in range(len(text)):
+        if P.DATE_RE.match(text, at):
+            found += 1
+            assert P.DATE_START_RE.match(text, at), text[at : at + 40]
+    return found
+
+
+def test_every_date_match_opens_as_the_date_start_gate_allows():
+    """The reader tries DATE_RE only where DATE_START_RE matches: at every position of every corpus text where
+    DATE_RE matches, so does the gate."""
+    from cotechbot.when._model import _NORMALISE
+
+    found = sum(_date_starts_hold(text.translate(_NORMALISE)) for text in _corpus_texts())
+    assert found > 3000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
+def test_date_start_gate_admits_every_date_match_in_pieced_text(pieces):
+    _date_starts_hold("".join(pieces))
