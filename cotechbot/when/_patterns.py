@@ -472,16 +472,18 @@ WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # those DATE_RE allows there: a day number is followed (after its suffix and spaces) by a month, "of", a
 # dash, "to"/"till"/"until"/"through", or a list's comma, "or", "and", "&", "/", "+" or next ordinal; a
 # weekday by a number, "the", a month or a bracket; a month by a number, "the" or a bracket; "the" by a number
-# or a month.  (Wider than DATE_RE, never narrower: test_when_prefilter checks it on every corpus text.)
+# or a month.  One pattern for a start on a digit, one for a start on a word: wider than DATE_RE, never
+# narrower (test_when_prefilter checks both on every corpus text).
 _MONTH_STEMS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-DATE_START_RE = re.compile(
+DIGIT_DATE_START_RE = re.compile(
     r"(?:19|20)\d\d[-/]"
     r"|\d{1,2}(?:[/.]\d|(?!\d)(?:st|nd|rd|th)?\.?\s*(?:[-,/&+\d]|"
     + _MONTH_STEMS
-    + r"|of|to|til|unt|thr|or|and))"
-    rf"|{WD},?\s*(?:\d|the|\(|{_MONTH_STEMS})"
-    rf"|{MON}\s*(?:\d|the|\()"
-    rf"|the\s+(?:\d|{_MONTH_STEMS})",
+    + r"|of|to|til|unt|thr|or|and))",
+    _I,
+)
+WORD_DATE_START_RE = re.compile(
+    rf"{WD},?\s*(?:\d|the|\(|{_MONTH_STEMS})|{MON}\s*(?:\d|the|\()|the\s+(?:\d|{_MONTH_STEMS})",
     _I,
 )
 # Lower-case stems whose presence makes a digit-free sentence worth reading.

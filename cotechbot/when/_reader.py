@@ -317,11 +317,15 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
             continue
         for word in P.WORD_START_RE.finditer(work, max(covered, digit - _DATE_LEAD), digit + 1):
             at = word.start()
-            if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
+            if at == digit:
+                gate = P.DIGIT_DATE_START_RE
+            elif work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
+            else:
+                gate = P.WORD_DATE_START_RE
             if at in missed:
                 continue
-            m = P.DATE_RE.match(work, at, end) if P.DATE_START_RE.match(work, at, end) else None
+            m = P.DATE_RE.match(work, at, end) if gate.match(work, at, end) else None
             if m is None:
                 if at != digit:  # (only a word before the digit can come up again, for the next digit)
                     missed.add(at)
