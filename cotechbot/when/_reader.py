@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 
+from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
@@ -336,6 +337,12 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     return found
 
 
+# A letter run of every alternative of P.RELDAY_RE, P.WEEKDAY_RE (its weekday) and P.IN_DELTA_RE (its unit).
+_RELDAY_STEMS = ("today", "tonight", "tomorrow", "tmrw", "morning", "afternoon", "evening")
+_WEEKDAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DELTA_STEMS = ("min", "hour", "hrs")
+
+
 def _find(
     work: str,
     bounds: tuple[int, int],
@@ -351,6 +358,9 @@ def _find(
     start, end = bounds
     digits = signals.digits_in(start, end)
     has_words = signals.words_in(start, end)
+    # (each word pattern below needs one of its stems in the sentence, folded as IGNORECASE matches letters)
+    folded = N.fold(work[start:end]) if has_words else ""
+    may_delta = has_words and any(stem in folded for stem in _DELTA_STEMS)
     taken = _Taken()
     for m in _date_matches(work, start, end, digits):
         group = next(groups)
@@ -419,11 +429,12 @@ def _find(
             if not taken.overlaps(m.span("days")):
                 taken.add(m.span("days"))
                 found.items.extend(offered_days(m, ctx, next(groups), found.items, bounds))
-    if has_words:
+    if has_words and any(stem in folded for stem in _RELDAY_STEMS):
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
+    if has_words and any(stem in folded for stem in _WEEKDAY_STEMS):
         for m in P.WEEKDAY_RE.finditer(work, start, end):
             if m.group("wd") == "sun" and work.endswith("the ", max(0, m.start("wd") - 4), m.start("wd")):
                 continue  # "as the sun is setting": the star, not Sunday
@@ -450,7 +461,7 @@ def _find(
                 )
     if not found.items:
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
-        if has_words:
+        if may_delta:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
         if digits and (
             headed
@@ -500,7 +511,7 @@ def _find(
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(clock)
-    if has_words:
+    if may_delta:
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)

@@ -248,3 +248,27 @@ def test_every_date_match_opens_as_the_date_start_gate_allows():
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
 def test_date_start_gate_admits_every_date_match_in_pieced_text(pieces):
     _date_starts_hold("".join(pieces))
+
+
+def test_the_stems_the_reader_checks_are_in_every_match_of_its_word_patterns():
+    """_find runs P.RELDAY_RE, P.WEEKDAY_RE and P.IN_DELTA_RE only where the folded sentence holds one of their
+    stems (each alternative spells one out whole): every match on every corpus text, and on odd casings,
+    holds one."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when import _reader as R
+
+    texts = [
+        *_corpus_texts(),
+        "TOMORROW tmrw ToNiGhT this  EVENING ſat frı SUN. in 5 MINS in an hour in 2 hrs",
+    ]
+    for pattern, stems, minimum in (
+        (P.RELDAY_RE, R._RELDAY_STEMS, 100),
+        (P.WEEKDAY_RE, R._WEEKDAY_STEMS, 1000),
+        (P.IN_DELTA_RE, R._DELTA_STEMS, 10),
+    ):
+        found = 0
+        for text in texts:
+            for m in pattern.finditer(text):
+                found += 1
+                assert any(stem in N.fold(m.group()) for stem in stems), m.group()
+        assert found > minimum
