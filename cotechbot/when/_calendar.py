@@ -149,12 +149,34 @@ def _resolve_partial(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> 
     return None
 
 
+# "last Monday", "every Tuesday" (as a weekday said once): a weekday with one of these never names a day ahead.
+_NOT_ONE_DAY_AHEAD = ("last", "every", "each", "most", "alternate")
+
+
+def never_resolves(item: _Item) -> bool:
+    """Whether ``_resolve`` gives this item no mention whatever its clause says (tense, gathering words, flags):
+    a series or a day-word with no clock ("every Tuesday", a bare "today"), a weekday of the past or of a habit
+    ("last Monday"), a weekday with no clock not said of one particular day.  The sentence reader skips such an
+    item before weighing its words."""
+    if item.kind == "weekday":
+        if item.recurrence is not None:
+            return item.time is None
+        return item.weekday_mod in _NOT_ONE_DAY_AHEAD or (
+            item.time is None and item.weekday_mod not in _NAMED_WEEKDAY
+        )
+    if item.kind == "relday":
+        return item.time is None and item.weekday_mod == "today" and item.part_of_day != "evening"
+    return False
+
+
 def _resolve(
     item: _Item, text: str, ctx: _Context, past: bool, gathering: bool, flags: list[str]
 ) -> list[TimeMention]:
     """The mentions one item stands for: usually one, none when doubtful, one per day for "23rd and 24th, 10-4"."""
     first: date | None
     last: date | None
+    if never_resolves(item):
+        return []
     if item.kind == "weekday" and item.recurrence is not None:
         return _next_occurrence(item, text, ctx, past, flags)
     if item.kind == "weekday":
@@ -301,7 +323,7 @@ def _resolve_weekday(item: _Item, ctx: _Context, past: bool, has_event_word: boo
     """ "next Thursday", "on Tuesday at 3pm": the next such day after the post, never a recurring one."""
     assert item.first is not None and item.first.weekday is not None
     mod = item.weekday_mod
-    if past or mod in ("last", "every", "each", "most", "alternate"):
+    if past or mod in _NOT_ONE_DAY_AHEAD:
         return None
     # With no time, only "next/this/on Thursday" said of a gathering ("see you next Thursday") counts.
     if item.time is None and not (mod in _NAMED_WEEKDAY and has_event_word):

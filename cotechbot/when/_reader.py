@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 
+from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _exact_mention
@@ -388,11 +389,15 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
             continue
         for word in P.WORD_START_RE.finditer(work, max(covered, digit - _DATE_LEAD), digit + 1):
             at = word.start()
-            if at != digit and work[at : at + 3].lower() not in P.DATE_OPENERS:
+            if at == digit:
+                gate = P.DIGIT_DATE_START_RE
+            elif work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
+            else:
+                gate = P.WORD_DATE_START_RE
             if at in missed:
                 continue
-            m = P.DATE_RE.match(work, at, end)
+            m = P.DATE_RE.match(work, at, end) if gate.match(work, at, end) else None
             if m is None:
                 if at != digit:  # (only a word before the digit can come up again, for the next digit)
                     missed.add(at)
@@ -401,6 +406,14 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
                 covered = m.end()
                 break
     return found
+
+
+# A letter run of every alternative of P.RELDAY_RE, P.WEEKDAY_RE (its weekday) and P.IN_DELTA_RE (its unit).
+_RELDAY_STEMS = ("today", "tonight", "tomorrow", "tmrw", "morning", "afternoon", "evening")
+_WEEKDAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# (and "Tu 13th", "Th. 5th": a calendar header's two-letter weekdays, which WEEKDAY_RE reads only capitalised)
+_TWO_LETTER_WEEKDAY_RE = re.compile(r"T[uh]\.?[ \t]")
+_DELTA_STEMS = ("min", "hour", "hrs")
 
 
 def _find(
@@ -418,6 +431,9 @@ def _find(
     start, end = bounds
     digits = signals.digits_in(start, end)
     has_words = signals.words_in(start, end)
+    # (each word pattern below needs one of its stems in the sentence, folded as IGNORECASE matches letters)
+    folded = N.fold(work[start:end]) if has_words else ""
+    may_delta = has_words and any(stem in folded for stem in _DELTA_STEMS)
     taken = _Taken()
     for m in _date_matches(work, start, end, digits):
         group = next(groups)
@@ -510,11 +526,14 @@ def _find(
                     taken.add(m.span())
                     found.items.append(worded)
                 break
-    if has_words:
+    if has_words and any(stem in folded for stem in _RELDAY_STEMS):
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
+    if has_words and (
+        any(stem in folded for stem in _WEEKDAY_STEMS) or _TWO_LETTER_WEEKDAY_RE.search(work, start, end)
+    ):
         joined_until = -1
         for m in P.WEEKDAY_RE.finditer(work, start, end):
             if m.start() < joined_until:
@@ -547,7 +566,7 @@ def _find(
                 )
     if not found.items:
         # Without a date a clock can only finish the sentence before ("…next Thursday? 2pm works for me.").
-        if has_words:
+        if may_delta:
             found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
         if digits and (
             headed
@@ -603,7 +622,7 @@ def _find(
         if clock and not taken.overlaps(m.span()) and not clocks.overlaps(m.span()):
             clocks.add(m.span())
             found.times.append(clock)
-    if has_words:
+    if may_delta:
         found.deltas.extend(P.IN_DELTA_RE.finditer(work, start, end))
     if len(found.times) > 1:
         found.times = _join_start_and_end(found.times, work)

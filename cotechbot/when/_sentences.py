@@ -20,6 +20,7 @@ from cotechbot.when._calendar import (
     _resolve,
     _resolve_day,
     _safe_date,
+    never_resolves,
 )
 from cotechbot.when._items import _day_number
 from cotechbot.when._model import (
@@ -541,6 +542,8 @@ def _read_sentence(
     items.extend(_alternate_items(found, items))
     items = _anchor_weekdays(items, ctx)
     _series_starts(items, sentence, ctx)
+    if not found.exact and not found.deltas and all(never_resolves(item) for item in items):
+        return []  # "Every Tuesday we run an open office hour", "I learnt something today": nothing to weigh
 
     mentions = [m for m in found.exact if not C.stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):
@@ -582,6 +585,8 @@ def _read_sentence(
         ):
             record_end = tail
             continue
+        if never_resolves(item):
+            continue  # no clause can make it a mention (what follows only rules items out or flags them)
         if (
             item.time is None
             and any(word in before_lowered for word in N.RULE_HINTS)

@@ -8,6 +8,9 @@ import sys
 from re import _constants as K  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cotechbot.when import _not_gatherings as N
 from tests.conftest import REPO_ROOT
 
@@ -106,3 +109,177 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
 def test_after_date_hints_cover_every_alternative_of_the_pattern():
     parsed = _parser.parse(N.AFTER_DATE_BEFORE_RE.pattern, N.AFTER_DATE_BEFORE_RE.flags)
     assert _covered(list(parsed), N.AFTER_DATE_HINTS)
+
+
+def test_items_the_sentence_reader_skips_never_resolve_to_a_mention(monkeypatch):
+    """``never_resolves`` lets the sentence reader skip an item before weighing its clause: for every shape of
+    weekday and day-word item (modifier, series, part of the day, with and without a clock), whatever tense,
+    gathering words and flags the clause gives, ``_resolve`` without the gate gives nothing for the items it
+    names, and the gate is not vacuous."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from cotechbot.when import _calendar as K_
+    from cotechbot.when._model import _Clock, _Context, _Day, _Item, _Time
+
+    gate = K_.never_resolves
+    monkeypatch.setattr(K_, "never_resolves", lambda item: False)
+    ctx = _Context(
+        now=datetime(2024, 3, 1, 12, tzinfo=UTC),
+        today=date(2024, 3, 1),
+        zone=UTC,
+        zone_name="UTC",
+        reference_year=None,
+    )
+    mods = (
+        None,
+        "next",
+        "this",
+        "coming",
+        "this coming",
+        "on",
+        "next week",
+        "last",
+        "every",
+        "each",
+        "most",
+        "alternate",
+        "today",
+        "tomorrow",
+    )
+    clocks = (
+        None,
+        _Time((20, 24), _Clock(15, 0, True), None),
+        _Time((20, 24), _Clock(7, 30, False), None),
+        _Time((20, 24), _Clock(10, 0, True), _Clock(11, 0, True)),
+    )
+    parts = (None, "morning", "afternoon", "evening")
+    skipped = kept = 0
+    for kind in ("weekday", "relday"):
+        for mod in mods:
+            for recurrence in (None, "weekly", "monthly:1", "monthly:-1"):
+                if kind == "relday" and recurrence is not None:
+                    continue
+                for clock in clocks:
+                    for part in parts:
+                        for weekday in range(7) if kind == "weekday" else (None,):
+                            item = _Item(
+                                kind,
+                                (0, 10),
+                                first=_Day(0, None, None, weekday) if weekday is not None else None,
+                                fixed=ctx.today + timedelta(days=1 if mod == "tomorrow" else 0),
+                                weekday_mod=mod,
+                                part_of_day=part,
+                                time=clock,
+                                recurrence=recurrence,
+                            )
+                            results = [
+                                K_._resolve(
+                                    item, "Tuesday at 3pm xxxxxxxxxx", ctx, past, gathering, list(flags)
+                                )
+                                for past in (False, True)
+                                for gathering in (False, True)
+                                for flags in ([], ["relative"], ["series_start"])
+                            ]
+                            if gate(item):
+                                skipped += 1
+                                assert not any(results), item
+                            elif any(results):
+                                kept += 1
+    assert skipped > 100 and kept > 100
+
+
+_DATE_PIECES = [
+    "5",
+    "17",
+    "2024",
+    "3rd",
+    "4th",
+    "15.",
+    " ",
+    "  ",
+    "   ",
+    "\n",
+    ",",
+    ", ",
+    "-",
+    " - ",
+    "/",
+    ".",
+    "&",
+    "+",
+    " or ",
+    " and ",
+    " to ",
+    " till ",
+    " of ",
+    "the ",
+    "(",
+    ")",
+    "May",
+    "Oct.",
+    "September",
+    "Tues",
+    "Thursday",
+    "Sunday",
+    "Mon",
+    "mar",
+    "market",
+    "theatre",
+    "07",
+    "06/03",
+    "27.05.",
+    "13.09",
+]
+
+
+def _date_starts_hold(text: str) -> int:
+    from cotechbot.when import _patterns as P
+
+    found = 0
+    for at in range(len(text)):
+        if P.DATE_RE.match(text, at):
+            found += 1
+            gate = P.DIGIT_DATE_START_RE if re.match(r"\d", text[at]) else P.WORD_DATE_START_RE
+            assert gate.match(text, at), text[at : at + 40]
+    return found
+
+
+def test_every_date_match_opens_as_the_date_start_gate_allows():
+    """The reader tries DATE_RE only where DIGIT_DATE_START_RE (at a digit) or WORD_DATE_START_RE (at a word)
+    matches: at every position of every corpus text where DATE_RE matches, so does the gate."""
+    from cotechbot.when._model import _NORMALISE
+
+    found = sum(_date_starts_hold(text.translate(_NORMALISE)) for text in _corpus_texts())
+    assert found > 3000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
+def test_date_start_gate_admits_every_date_match_in_pieced_text(pieces):
+    _date_starts_hold("".join(pieces))
+
+
+def test_the_stems_the_reader_checks_are_in_every_match_of_its_word_patterns():
+    """_find runs P.RELDAY_RE, P.WEEKDAY_RE and P.IN_DELTA_RE only where the folded sentence holds one of their
+    stems (each alternative spells one out whole; WEEKDAY_RE's capitalised "Tu 13th" has a gate of its own): every
+    match on every corpus text, and on odd casings, holds one."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when import _reader as R
+
+    texts = [
+        *_corpus_texts(),
+        "TOMORROW tmrw ToNiGhT this  EVENING ſat frı SUN. in 5 MINS in an hour in 2 hrs Tu 13th Th. 5th",
+    ]
+    for pattern, stems, minimum in (
+        (P.RELDAY_RE, R._RELDAY_STEMS, 100),
+        (P.WEEKDAY_RE, R._WEEKDAY_STEMS, 1000),
+        (P.IN_DELTA_RE, R._DELTA_STEMS, 10),
+    ):
+        found = 0
+        for text in texts:
+            for m in pattern.finditer(text):
+                found += 1
+                assert any(stem in N.fold(m.group()) for stem in stems) or (
+                    pattern is P.WEEKDAY_RE and R._TWO_LETTER_WEEKDAY_RE.match(text, m.start("wd"))
+                ), m.group()
+        assert found > minimum
