@@ -3048,3 +3048,14 @@ def test_an_ordinal_after_a_month_and_comma_with_no_weekday_or_an_hour_span_is_n
     assert confident("The session on 6 March ends and 12h later the results are out.") == [
         ("2025-03-06", None, True)
     ]
+
+
+def test_the_weekend_of_a_saturday_is_saturday_and_sunday():
+    assert confident("Our members' gathering is planned for the weekend of March 8, 2025.") == [
+        ("2025-03-08", "2025-03-09", True)
+    ]
+
+
+def test_the_posts_own_date_in_brackets_after_a_title_is_not_an_event():
+    now = datetime(2025, 3, 2, 17, 0, tzinfo=UTC)
+    assert confident("Choir practice moves to Wed. March 5 (Mar 2 2025)", now) == [("2025-03-05", None, True)]
