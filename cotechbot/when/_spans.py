@@ -473,7 +473,10 @@ def _bare_hour_after(clock: _Time, work: str) -> _Time | None:
 
 # Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).
 _SESSIONS_GLUE_RE = re.compile(
-    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}", re.IGNORECASE
+    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}"
+    # "… at 11:30 am, march across the bridge starting at 1 pm, and …": a comma and a new doing
+    r"|,[ \t]{1,3}(?-i:[a-z]{3,})[ \t]{1,3}(?-i:[a-z]{2,})",
+    re.IGNORECASE,
 )
 # …but a clock said to end, close or send people home is the day's end, not a session.
 _SESSION_ENDS_RE = re.compile(

@@ -3059,3 +3059,16 @@ def test_the_weekend_of_a_saturday_is_saturday_and_sunday():
 def test_the_posts_own_date_in_brackets_after_a_title_is_not_an_event():
     now = datetime(2025, 3, 2, 17, 0, tzinfo=UTC)
     assert confident("Choir practice moves to Wed. March 5 (Mar 2 2025)", now) == [("2025-03-05", None, True)]
+
+
+def test_clocks_in_a_later_sentence_joined_by_commas_are_the_days_stages():
+    text = (
+        "Climate walk: Saturday 8 March\n"
+        "Come along! We gather by the old mill at 10 am, walk along the canal towpath leaving at 11 am, "
+        "and share a picnic in the park at 1 pm."
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T13:00:00+00:00", None, False),
+    ]
