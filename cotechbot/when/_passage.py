@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -55,8 +56,11 @@ _HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
-    sentence before it, when that one named a day but no time."""
-    for (index, bounds, found), (next_index, next_bounds, following) in zip(read, read[1:], strict=False):
+    sentence before it, when that one named a day but no time; a "Rain date: …" line it finishes shares its
+    hours with the date line right above it."""
+    for at, ((index, bounds, found), (next_index, next_bounds, following)) in enumerate(
+        zip(read, read[1:], strict=False)
+    ):
         heading = _heads(work, bounds, found, next_bounds)
         clocks = following.times
         if heading and clocks and clocks[0].start.zone:
@@ -87,8 +91,22 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         ):
             for clock in clocks:
                 clock.start.strong = True  # it is the day's clock now, however it was written
-            found.times.extend(clocks)
+            carried = list(clocks)
+            found.times.extend(carried)
             following.times.clear()
+            if at and _RAIN_DATE_RE.match(work, bounds[0], bounds[1]):
+                _, above_bounds, above = read[at - 1]
+                if (
+                    above.items
+                    and not above.times
+                    and work.count("\n", above_bounds[1] - 1, bounds[0] + 1) == 1
+                    and all(item.kind == "day" for item in above.items)
+                ):
+                    above.times.extend(replace(clock) for clock in carried)
+
+
+# "Rain Date: June 2nd", "(Rain date - Sunday 3rd)": the same gathering's fallback day, at the same hours
+_RAIN_DATE_RE = re.compile(r"[\s(*•-]*rain\s?(?:date|day)\b", re.IGNORECASE)
 
 
 _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start

@@ -3072,3 +3072,13 @@ def test_clocks_in_a_later_sentence_joined_by_commas_are_the_days_stages():
         ("2025-03-08T11:00:00+00:00", None, False),
         ("2025-03-08T13:00:00+00:00", None, False),
     ]
+
+
+def test_a_rain_date_line_shares_its_hours_with_the_date_line_above():
+    text = (
+        "Plant sale\n\nSaturday 15 March 2025\nRain date: Sunday 16 March 2025\n9:30 - 1:00 pm\nChurch hall"
+    )
+    assert confident(text) == [
+        ("2025-03-15T09:30:00+00:00", "2025-03-15T13:00:00+00:00", False),
+        ("2025-03-16T09:30:00+00:00", "2025-03-16T13:00:00+00:00", False),
+    ]
