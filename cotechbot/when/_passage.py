@@ -109,6 +109,45 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
 _RAIN_DATE_RE = re.compile(r"[\s(*•-]*rain\s?(?:date|day)\b", re.IGNORECASE)
 
 
+_USUAL_CLOCK_TO_LIST = 200  # how far above the first of the date lines the usual clock may be said
+
+
+def _usual_clock_over_date_lines(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Meetings (held online at 7.30pm)\n\nTuesday 29 September\n\nTuesday 10 November": one clear clock said
+    of no day, right above two or more lines that are each only a date, is the hour of each of those days that
+    gives none of its own."""
+    for k, (_, bounds, found) in enumerate(read):
+        if found.items or found.exact or found.deltas or "\n" not in work[bounds[1] - 1 : bounds[1] + 1]:
+            continue
+        clocks = found.times or clocks_in(work, *bounds)
+        if len(clocks) != 1 or not clocks[0].start.strong:
+            continue
+        clock = clocks[0]
+        lines: list[_Sentence] = []
+        end = bounds[1]
+        for _, line_bounds, line in read[k + 1 :]:
+            if line_bounds[0] - end > _USUAL_CLOCK_TO_LIST or line.exact or line.deltas:
+                break
+            if not line.items:
+                if line.times or lines:
+                    break
+                continue  # "Agendas and minutes are on the website": a line between the clock and the list
+            if work[line_bounds[0] - 1] != "\n" or "\n" not in work[
+                line_bounds[1] - 1 : line_bounds[1] + 1
+            ] + ("\n" if line_bounds[1] == len(work) else ""):
+                break
+            if any(item.kind != "day" or item.recurrence is not None for item in line.items):
+                break
+            lines.append(line)
+            end = line_bounds[1]
+        bare = [line for line in lines if not line.times]
+        if len(lines) < 2 or len(bare) < 2 or clause_tense(work, bounds[0], bounds[1]):
+            continue
+        for line in bare:
+            line.times.append(replace(clock))
+        found.times.clear()
+
+
 _LATER_CLOCK_REACH = 400  # how far after the day the sentence giving its gathering's clock may start
 _LATER_CLOCK_SENTENCES = 3  # …and how many sentences (with a digit or a day-word) on
 

@@ -71,6 +71,7 @@ from cotechbot.when._passage import (
     _months_from_headings,
     _series_clock_for_its_first_day,
     _table_columns_under_dated_headers,
+    _usual_clock_over_date_lines,
 )
 from cotechbot.when._sentences import _read_sentence
 from cotechbot.when._spans import (
@@ -228,6 +229,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
     _carry_lone_clocks(read, work)
+    if "\n" in work:
+        _usual_clock_over_date_lines(read, work)
     _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:

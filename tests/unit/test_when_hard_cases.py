@@ -3082,3 +3082,18 @@ def test_a_rain_date_line_shares_its_hours_with_the_date_line_above():
         ("2025-03-15T09:30:00+00:00", "2025-03-15T13:00:00+00:00", False),
         ("2025-03-16T09:30:00+00:00", "2025-03-16T13:00:00+00:00", False),
     ]
+
+
+def test_a_usual_clock_above_a_list_of_date_lines_is_each_days_hour():
+    text = (
+        "Book club evenings\n\n"
+        "(we meet in the back room of the library at 6.45pm)\n\n"
+        "Tuesday 4 March\n\n"
+        "Tuesday 1 April - author visit - 7.15pm\n\n"
+        "Tuesday 6 May"
+    )
+    assert sorted(confident(text)) == [
+        ("2025-03-04T18:45:00+00:00", None, False),
+        ("2025-04-01T19:15:00+01:00", None, False),
+        ("2025-05-06T18:45:00+01:00", None, False),
+    ]
