@@ -345,3 +345,52 @@ def _table_columns_under_dated_headers(
             made += len(kept)
         if made:
             found.items.clear()
+
+
+def _date_cells_over_clock_cells(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "Sunday 5 March | Saturday 8 April | Sunday 7 May" / "11:00 - 13:00 | 14:00 - 16:00 | 18.30-20.30": a run
+    of "|"-separated cells that are only dates, then a row of as many "|"-separated clocks, is a table without a
+    header row; the clocks go to the dates in order."""
+    at = 0
+    while at < len(read):
+        rows: list[_Sentence] = []
+        end = at
+        while end < len(read):
+            _, bounds, found = read[end]
+            if (
+                not found.items
+                or found.times
+                or found.exact
+                or found.deltas
+                or "|" not in work[bounds[0] : bounds[1]]
+                or any(item.kind != "day" or item.recurrence is not None for item in found.items)
+            ):
+                break
+            rows.append(found)
+            end += 1
+        if not rows or end >= len(read):
+            at = end + 1
+            continue
+        _, clock_bounds, cells = read[end]
+        days = [item for row in rows for item in row.items]
+        clocks = sorted(cells.times or clocks_in(work, *clock_bounds), key=lambda t: t.span)
+        if (
+            cells.items
+            or len(days) < 3
+            or len(clocks) != len(days)
+            or any(
+                work.count("|", a.span[1], b.span[0]) != 1 for a, b in zip(clocks, clocks[1:], strict=False)
+            )
+        ):
+            at = end + 1
+            continue
+        for day, clock in zip(days, clocks, strict=True):
+            cells.items.append(
+                replace(day, span=(clock.span[0], clock.span[0]), flags=list(day.flags), group=next(groups))
+            )
+        cells.times = clocks
+        for row in rows:
+            row.items.clear()
+        at = end + 1

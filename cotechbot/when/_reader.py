@@ -67,6 +67,7 @@ from cotechbot.when._model import (
 from cotechbot.when._passage import (
     _carry_later_clock,
     _carry_lone_clocks,
+    _date_cells_over_clock_cells,
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
@@ -228,6 +229,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _sessions_under_a_date_line(read, work)
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
+            _date_cells_over_clock_cells(read, work, groups)
     _carry_lone_clocks(read, work)
     if "\n" in work:
         _usual_clock_over_date_lines(read, work)

@@ -3097,3 +3097,16 @@ def test_a_usual_clock_above_a_list_of_date_lines_is_each_days_hour():
         ("2025-04-01T19:15:00+01:00", None, False),
         ("2025-05-06T18:45:00+01:00", None, False),
     ]
+
+
+def test_a_row_of_date_cells_over_a_row_of_clock_cells_pairs_them_in_order():
+    text = (
+        "Saturday 8 March | Sunday 23 March |\n"
+        "Wednesday 2 April |\n"
+        "10:00 - 12:00 | 14.00-15.30 | 19:00 - 21:00 |"
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:00:00+00:00", False),
+        ("2025-03-23T14:00:00+00:00", "2025-03-23T15:30:00+00:00", False),
+        ("2025-04-02T19:00:00+01:00", "2025-04-02T21:00:00+01:00", False),
+    ]
