@@ -119,13 +119,9 @@ def _usual_clock_over_date_lines(read: list[tuple[int, tuple[int, int], _Sentenc
     for k, (_, bounds, found) in enumerate(read):
         if found.items or found.exact or found.deltas or "\n" not in work[bounds[1] - 1 : bounds[1] + 1]:
             continue
-        clocks = found.times or clocks_in(work, *bounds)
-        if len(clocks) != 1 or not clocks[0].start.strong:
-            continue
-        clock = clocks[0]
         lines: list[_Sentence] = []
         end = bounds[1]
-        for _, line_bounds, line in read[k + 1 :]:
+        for _, line_bounds, line in itertools.islice(read, k + 1, None):
             if line_bounds[0] - end > _USUAL_CLOCK_TO_LIST or line.exact or line.deltas:
                 break
             if not line.items:
@@ -141,8 +137,12 @@ def _usual_clock_over_date_lines(read: list[tuple[int, tuple[int, int], _Sentenc
             lines.append(line)
             end = line_bounds[1]
         bare = [line for line in lines if not line.times]
-        if len(lines) < 2 or len(bare) < 2 or clause_tense(work, bounds[0], bounds[1]):
+        if len(lines) < 2 or len(bare) < 2:
             continue
+        clocks = found.times or clocks_in(work, *bounds)
+        if len(clocks) != 1 or not clocks[0].start.strong or clause_tense(work, bounds[0], bounds[1]):
+            continue
+        clock = clocks[0]
         for line in bare:
             line.times.append(replace(clock))
         found.times.clear()

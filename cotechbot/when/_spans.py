@@ -339,8 +339,11 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 or not _session_line_opening(work[next_bounds[0] : following.times[0].span[0]])
             ):
                 break
-            sessions.append(following)
             last_end = next_bounds[1]
+            if _PROGRAMME_END_LINE_RE.match(work, following.times[0].span[1], next_bounds[1]):
+                following.times.clear()  # "12:30pm Hacking ends", "12:10 PM Cut off hacking": a close, not a session
+                continue
+            sessions.append(following)
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
         for following in sessions:
@@ -349,6 +352,12 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 replace(found.items[0], span=(clock_at, clock_at), flags=list(found.items[0].flags))
             )
         found.items.clear()  # the date line is the programme's heading, not an all-day event besides it
+
+
+# A programme line saying something stops ("Hacking ends", "Cut off hacking and build", "Registration closes").
+_PROGRAMME_END_LINE_RE = re.compile(
+    r"[ \t:.-]*(?:(?:[A-Za-z]+[ \t]){0,2}(?:ends|closes)\b|(?:cut[ \t-]?off|end[ \t]of|deadline)\b)", _I
+)
 
 
 # "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.

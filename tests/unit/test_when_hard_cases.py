@@ -3110,3 +3110,11 @@ def test_a_row_of_date_cells_over_a_row_of_clock_cells_pairs_them_in_order():
         ("2025-03-23T14:00:00+00:00", "2025-03-23T15:30:00+00:00", False),
         ("2025-04-02T19:00:00+01:00", "2025-04-02T21:00:00+01:00", False),
     ]
+
+
+def test_a_programme_line_saying_something_ends_is_not_a_session():
+    text = "Saturday 8 March\n9:00am Doors open and coffee\n1:00pm Building time ends\n2:30pm Demos and wrap-up talk"
+    assert confident(text) == [
+        ("2025-03-08T09:00:00+00:00", None, False),
+        ("2025-03-08T14:30:00+00:00", None, False),
+    ]
