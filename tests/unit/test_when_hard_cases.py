@@ -3118,3 +3118,9 @@ def test_a_programme_line_saying_something_ends_is_not_a_session():
         ("2025-03-08T09:00:00+00:00", None, False),
         ("2025-03-08T14:30:00+00:00", None, False),
     ]
+
+
+def test_a_months_possessive_gives_the_day_of_the_month_said_after_it():
+    text = "The March walk is on Saturday 8 March. April's will be on the 12th of the month from the station."
+    assert confident(text) == [("2025-03-08", None, True), ("2025-04-12", None, True)]
+    assert confident("We meet on the 12th of the month at the station.") == []
