@@ -185,6 +185,8 @@ def _carry_later_clock(
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) == 2:
+            clocks.sort(key=lambda t: t.span)  # (ranges are found before single clocks)
         if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
             # "We ask people to arrive at 10.30am – end around 3.30pm": the day's start and its end
             first, last = clocks
@@ -196,6 +198,12 @@ def _carry_later_clock(
             ):
                 last.start.zone = first.start.zone
                 clocks = [_Time((first.span[0], last.span[1]), first.start, last.start)]
+            elif (
+                first.end is None
+                and last.end is not None
+                and (last.start.hour, last.start.minute) > (first.start.hour, first.start.minute)
+            ):
+                clocks = [first]  # "Starting 3pm and running till 8-9pm": an end said only roughly stays open
         clock = clocks[0]
         if len(clocks) > 1 and S.clocks_are_sessions(clocks, work) and not following.items:
             if clause_tense(work, next_bounds[0], next_bounds[1]):

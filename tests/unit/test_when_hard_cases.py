@@ -3124,3 +3124,8 @@ def test_a_months_possessive_gives_the_day_of_the_month_said_after_it():
     text = "The March walk is on Saturday 8 March. April's will be on the 12th of the month from the station."
     assert confident(text) == [("2025-03-08", None, True), ("2025-04-12", None, True)]
     assert confident("We meet on the 12th of the month at the station.") == []
+
+
+def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
+    text = "Saturday 15 March is our spring social! Food and games. Starting 4pm and going on till 10-11pm."
+    assert confident(text) == [("2025-03-15T16:00:00+00:00", None, False)]
