@@ -745,6 +745,8 @@ def announced_month(
         # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
         return None, P.month_number(named[-1].group("mon")), None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
+    if said is None and P.OF_THE_MONTH_RE.match(work, m.end()):
+        return None  # "we meet on the 10th of the month": a monthly day, no one month's
     if said is None:
         if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):
             return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)

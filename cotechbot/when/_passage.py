@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import copy
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -57,7 +58,8 @@ _HEADING_DAY_LINE = 60  # "Saturday, 14th of September 2024" with room to spare
 
 def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
     """ "Same time next Thursday? 2pm works for me.": a short sentence holding only a clock finishes the
-    sentence before it, when that one named a day but no time."""
+    sentence before it, when that one named a day but no time; a "Rain date: …" line it finishes shares its
+    hours with the date line right above it."""
     for at, ((index, bounds, found), (next_index, next_bounds, following)) in enumerate(
         zip(read, read[1:], strict=False)
     ):
@@ -93,8 +95,61 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
         ):
             for clock in clocks:
                 clock.start.strong = True  # it is the day's clock now, however it was written
-            found.times.extend(clocks)
+            carried = list(clocks)
+            found.times.extend(carried)
             following.times.clear()
+            if at and _RAIN_DATE_RE.match(work, bounds[0], bounds[1]):
+                _, above_bounds, above = read[at - 1]
+                if (
+                    above.items
+                    and not above.times
+                    and work.count("\n", above_bounds[1] - 1, bounds[0] + 1) == 1
+                    and all(item.kind == "day" for item in above.items)
+                ):
+                    above.times.extend(replace(clock) for clock in carried)
+
+
+# "Rain Date: June 2nd", "(Rain date - Sunday 3rd)": the same gathering's fallback day, at the same hours
+_RAIN_DATE_RE = re.compile(r"[\s(*•-]*rain\s?(?:date|day)\b", re.IGNORECASE)
+
+
+_USUAL_CLOCK_TO_LIST = 200  # how far above the first of the date lines the usual clock may be said
+
+
+def _usual_clock_over_date_lines(read: list[tuple[int, tuple[int, int], _Sentence]], work: str) -> None:
+    """ "Meetings (held online at 7.30pm)\n\nTuesday 29 September\n\nTuesday 10 November": one clear clock said
+    of no day, right above two or more lines that are each only a date, is the hour of each of those days that
+    gives none of its own."""
+    for k, (_, bounds, found) in enumerate(read):
+        if found.items or found.exact or found.deltas or "\n" not in work[bounds[1] - 1 : bounds[1] + 1]:
+            continue
+        lines: list[_Sentence] = []
+        end = bounds[1]
+        for _, line_bounds, line in itertools.islice(read, k + 1, None):
+            if line_bounds[0] - end > _USUAL_CLOCK_TO_LIST or line.exact or line.deltas:
+                break
+            if not line.items:
+                if line.times or lines:
+                    break
+                continue  # "Agendas and minutes are on the website": a line between the clock and the list
+            if work[line_bounds[0] - 1] != "\n" or "\n" not in work[
+                line_bounds[1] - 1 : line_bounds[1] + 1
+            ] + ("\n" if line_bounds[1] == len(work) else ""):
+                break
+            if any(item.kind != "day" or item.recurrence is not None for item in line.items):
+                break
+            lines.append(line)
+            end = line_bounds[1]
+        bare = [line for line in lines if not line.times]
+        if len(lines) < 2 or len(bare) < 2:
+            continue
+        clocks = found.times or clocks_in(work, *bounds)
+        if len(clocks) != 1 or not clocks[0].start.strong or clause_tense(work, bounds[0], bounds[1]):
+            continue
+        clock = clocks[0]
+        for line in bare:
+            line.times.append(replace(clock))
+        found.times.clear()
 
 
 def _gathering_after_setup(
@@ -208,6 +263,8 @@ def _carry_later_clock(
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) == 2:
+            clocks.sort(key=lambda t: t.span)  # (ranges are found before single clocks)
         if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
             # "We ask people to arrive at 10.30am – end around 3.30pm": the day's start and its end
             first, last = clocks
@@ -219,6 +276,12 @@ def _carry_later_clock(
             ):
                 last.start.zone = first.start.zone
                 clocks = [_Time((first.span[0], last.span[1]), first.start, last.start)]
+            elif (
+                first.end is None
+                and last.end is not None
+                and (last.start.hour, last.start.minute) > (first.start.hour, first.start.minute)
+            ):
+                clocks = [first]  # "Starting 3pm and running till 8-9pm": an end said only roughly stays open
         clock = clocks[0]
         if len(clocks) > 1 and S.clocks_are_sessions(clocks, work) and not following.items:
             if clause_tense(work, next_bounds[0], next_bounds[1]):
@@ -353,3 +416,52 @@ def _table_columns_under_dated_headers(
             made += len(kept)
         if made:
             found.items.clear()
+
+
+def _date_cells_over_clock_cells(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "Sunday 5 March | Saturday 8 April | Sunday 7 May" / "11:00 - 13:00 | 14:00 - 16:00 | 18.30-20.30": a run
+    of "|"-separated cells that are only dates, then a row of as many "|"-separated clocks, is a table without a
+    header row; the clocks go to the dates in order."""
+    at = 0
+    while at < len(read):
+        rows: list[_Sentence] = []
+        end = at
+        while end < len(read):
+            _, bounds, found = read[end]
+            if (
+                not found.items
+                or found.times
+                or found.exact
+                or found.deltas
+                or "|" not in work[bounds[0] : bounds[1]]
+                or any(item.kind != "day" or item.recurrence is not None for item in found.items)
+            ):
+                break
+            rows.append(found)
+            end += 1
+        if not rows or end >= len(read):
+            at = end + 1
+            continue
+        _, clock_bounds, cells = read[end]
+        days = [item for row in rows for item in row.items]
+        clocks = sorted(cells.times or clocks_in(work, *clock_bounds), key=lambda t: t.span)
+        if (
+            cells.items
+            or len(days) < 3
+            or len(clocks) != len(days)
+            or any(
+                work.count("|", a.span[1], b.span[0]) != 1 for a, b in zip(clocks, clocks[1:], strict=False)
+            )
+        ):
+            at = end + 1
+            continue
+        for day, clock in zip(days, clocks, strict=True):
+            cells.items.append(
+                replace(day, span=(clock.span[0], clock.span[0]), flags=list(day.flags), group=next(groups))
+            )
+        cells.times = clocks
+        for row in rows:
+            row.items.clear()
+        at = end + 1

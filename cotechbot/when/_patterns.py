@@ -381,6 +381,8 @@ ORDINAL_DAY_RE = re.compile(
 _ORDINAL = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
 _ANNOUNCED_DAY_END = (
     r"(?=[ \t]{0,3}(?:[.,;:!?)\n]|$|(?:at|from|between|in|when|with|-)(?![\w-])"
+    # "December's will be on the 10th of the month": the month named before it (never a series' day alone)
+    r"|of[ \t]{1,3}the[ \t]{1,3}month\b"
     r"|(?:and|or)[ \t]{1,3}(?:(?-i:[A-Z])|the\b|on\b|at\b)))"
 )
 OFFERED_DAYS_RE = re.compile(
@@ -424,7 +426,9 @@ QUESTION_AFTER_RE = re.compile(r"[ \t]{0,3}\?")
 # "The next month, March, will be…", "an October event": a month named alone (capitalised, no day beside it), the
 # month of a day written alone after it.
 MONTH_NAMED_ALONE_RE = re.compile(
-    r"(?<![\w-])(?<!\d[ \t])(?<!(?:st|nd|rd|th|of)[ \t])(?<![.!?\n][ \t])(?<!\n)(?-i:(?=[A-Z]))"
+    # (at a sentence's start only as the possessive, "December's will be on the 10th": not "May I …")
+    r"(?<![\w-])(?<!\d[ \t])(?<!(?:st|nd|rd|th|of)[ \t])"
+    rf"(?:(?<![.!?\n][ \t])(?<!\n)|(?={MON}['’]s\b))(?-i:(?=[A-Z]))"
     rf"(?P<mon>{MON})(?!{SP0}(?:\d|the\b)|[ \t]{{1,3}}(?:19|20)\d\d)",
     _I,
 )

@@ -20,7 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from datetime import datetime, tzinfo
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
@@ -68,10 +69,12 @@ from cotechbot.when._passage import (
     _carry_later_clock,
     _carry_lone_clocks,
     _clock_opening_dated_lines,
+    _date_cells_over_clock_cells,
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
     _table_columns_under_dated_headers,
+    _usual_clock_over_date_lines,
 )
 from cotechbot.when._sentences import _read_sentence
 from cotechbot.when._spans import (
@@ -228,9 +231,12 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _sessions_under_a_date_line(read, work)
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
+            _date_cells_over_clock_cells(read, work, groups)
     _carry_lone_clocks(read, work)
     if "\n" in work and ":" in work:
         _clock_opening_dated_lines(read, work)
+    if "\n" in work:
+        _usual_clock_over_date_lines(read, work)
     _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:
@@ -248,7 +254,54 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = S.join_labelled_start_and_end(results, text, work)
     if len(results) > 1:
         results = _timed_days_once(results, ctx.zone)
+    if "weekend of" in lowered:
+        results = _weekend_of(results, lowered)
+    if len(results) > 1 and "(" in work:
+        results = _posts_own_date_after_title(results, work, ctx)
     return _once_each(results) if len(results) > 1 else results
+
+
+_WEEKEND_OF_RE = re.compile(r"\bweekend\s+of\s+(?:the\s+)?$")
+
+
+def _weekend_of(results: list[TimeMention], lowered: str) -> list[TimeMention]:
+    """ "The meeting is the weekend of November 7": a Saturday or Sunday named as its weekend is the
+    Saturday and the Sunday."""
+    out = []
+    for m in results:
+        if (
+            m.all_day
+            and m.end is None
+            and m.start.weekday() in (5, 6)
+            and _WEEKEND_OF_RE.search(lowered, max(0, m.span[0] - 20), m.span[0])
+        ):
+            saturday = m.start - timedelta(days=m.start.weekday() - 5)
+            m = replace(m, start=saturday, end=saturday + timedelta(days=1))
+        out.append(m)
+    return out
+
+
+def _posts_own_date_after_title(results: list[TimeMention], work: str, ctx: _Context) -> list[TimeMention]:
+    """ "Rehearsal on Thursday, Dec. 7 (Dec 3 2017)": a full date in brackets closing the first line, after
+    another date on it, that is the day the post was written, is the post's own stamp, not an event."""
+    first_line = work.find("\n")
+    first_line = len(work) if first_line < 0 else first_line
+    out = []
+    for m in results:
+        if (
+            m.all_day
+            and m.end is None
+            and m.start == ctx.today
+            and m.span[1] <= first_line
+            and work[m.span[0] - 1 : m.span[0]] == "("
+            and work[m.span[1] : m.span[1] + 1] == ")"
+            and not work[m.span[1] + 1 : first_line].strip()
+            and any(o.span[1] < m.span[0] for o in results)
+            and re.search(r"\d{4}$", work[m.span[0] : m.span[1]])
+        ):
+            continue
+        out.append(m)
+    return out
 
 
 # How far before a month's name a date in words ("Wednesday, the twenty-first of") may start.

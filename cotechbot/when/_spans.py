@@ -339,8 +339,11 @@ def _sessions_under_a_date_line(read: list[tuple[int, tuple[int, int], _Sentence
                 or not _session_line_opening(work[next_bounds[0] : following.times[0].span[0]])
             ):
                 break
-            sessions.append(following)
             last_end = next_bounds[1]
+            if _PROGRAMME_END_LINE_RE.match(work, following.times[0].span[1], next_bounds[1]):
+                following.times.clear()  # "12:30pm Hacking ends", "12:10 PM Cut off hacking": a close, not a session
+                continue
+            sessions.append(following)
         if len(sessions) < 2:
             continue  # one clock below is carried up by _carry_lone_clocks
         if _one_moment_in_zones(sessions, work):
@@ -370,6 +373,12 @@ def _one_moment_in_zones(sessions: list[_Sentence], work: str) -> bool:
             return False
         zones.add(clock.start.zone)
     return len(zones) >= 2 and 2 * len(zones) > len(sessions)
+
+
+# A programme line saying something stops ("Hacking ends", "Cut off hacking and build", "Registration closes").
+_PROGRAMME_END_LINE_RE = re.compile(
+    r"[ \t:.-]*(?:(?:[A-Za-z]+[ \t]){0,2}(?:ends|closes)\b|(?:cut[ \t-]?off|end[ \t]of|deadline)\b)", _I
+)
 
 
 # "Fridays 4-5 PM CEST": a weekly slot, its weekday written in the plural right before its clock.
@@ -494,7 +503,10 @@ def _bare_hour_after(clock: _Time, work: str) -> _Time | None:
 
 # Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).
 _SESSIONS_GLUE_RE = re.compile(
-    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}", re.IGNORECASE
+    r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}"
+    # "… at 11:30 am, march across the bridge starting at 1 pm, and …": a comma and a new doing
+    r"|,[ \t]{1,3}(?-i:[a-z]{3,})[ \t]{1,3}(?-i:[a-z]{2,})",
+    re.IGNORECASE,
 )
 # …but a clock said to end, close or send people home is the day's end, not a session.
 _SESSION_ENDS_RE = re.compile(

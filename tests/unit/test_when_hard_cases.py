@@ -3352,3 +3352,84 @@ def test_we_will_be_back_on_a_day_is_a_group_resuming():
     text = "No rehearsal this week, sorry. We will be back on Tuesday 11th March."
     assert confident(text, now) == [("2025-03-11", None, True)]
     assert confident("I will be back on Tuesday 11th March.", now) == []
+
+
+def test_the_weekend_of_a_saturday_is_saturday_and_sunday():
+    assert confident("Our members' gathering is planned for the weekend of March 8, 2025.") == [
+        ("2025-03-08", "2025-03-09", True)
+    ]
+
+
+def test_the_posts_own_date_in_brackets_after_a_title_is_not_an_event():
+    now = datetime(2025, 3, 2, 17, 0, tzinfo=UTC)
+    assert confident("Choir practice moves to Wed. March 5 (Mar 2 2025)", now) == [("2025-03-05", None, True)]
+
+
+def test_clocks_in_a_later_sentence_joined_by_commas_are_the_days_stages():
+    text = (
+        "Climate walk: Saturday 8 March\n"
+        "Come along! We gather by the old mill at 10 am, walk along the canal towpath leaving at 11 am, "
+        "and share a picnic in the park at 1 pm."
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", None, False),
+        ("2025-03-08T11:00:00+00:00", None, False),
+        ("2025-03-08T13:00:00+00:00", None, False),
+    ]
+
+
+def test_a_rain_date_line_shares_its_hours_with_the_date_line_above():
+    text = (
+        "Plant sale\n\nSaturday 15 March 2025\nRain date: Sunday 16 March 2025\n9:30 - 1:00 pm\nChurch hall"
+    )
+    assert confident(text) == [
+        ("2025-03-15T09:30:00+00:00", "2025-03-15T13:00:00+00:00", False),
+        ("2025-03-16T09:30:00+00:00", "2025-03-16T13:00:00+00:00", False),
+    ]
+
+
+def test_a_usual_clock_above_a_list_of_date_lines_is_each_days_hour():
+    text = (
+        "Book club evenings\n\n"
+        "(we meet in the back room of the library at 6.45pm)\n\n"
+        "Tuesday 4 March\n\n"
+        "Tuesday 1 April - author visit - 7.15pm\n\n"
+        "Tuesday 6 May"
+    )
+    assert sorted(confident(text)) == [
+        ("2025-03-04T18:45:00+00:00", None, False),
+        ("2025-04-01T19:15:00+01:00", None, False),
+        ("2025-05-06T18:45:00+01:00", None, False),
+    ]
+
+
+def test_a_row_of_date_cells_over_a_row_of_clock_cells_pairs_them_in_order():
+    text = (
+        "Saturday 8 March | Sunday 23 March |\n"
+        "Wednesday 2 April |\n"
+        "10:00 - 12:00 | 14.00-15.30 | 19:00 - 21:00 |"
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:00:00+00:00", False),
+        ("2025-03-23T14:00:00+00:00", "2025-03-23T15:30:00+00:00", False),
+        ("2025-04-02T19:00:00+01:00", "2025-04-02T21:00:00+01:00", False),
+    ]
+
+
+def test_a_programme_line_saying_something_ends_is_not_a_session():
+    text = "Saturday 8 March\n9:00am Doors open and coffee\n1:00pm Building time ends\n2:30pm Demos and wrap-up talk"
+    assert confident(text) == [
+        ("2025-03-08T09:00:00+00:00", None, False),
+        ("2025-03-08T14:30:00+00:00", None, False),
+    ]
+
+
+def test_a_months_possessive_gives_the_day_of_the_month_said_after_it():
+    text = "The March walk is on Saturday 8 March. April's will be on the 12th of the month from the station."
+    assert confident(text) == [("2025-03-08", None, True), ("2025-04-12", None, True)]
+    assert confident("We meet on the 12th of the month at the station.") == []
+
+
+def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
+    text = "Saturday 15 March is our spring social! Food and games. Starting 4pm and going on till 10-11pm."
+    assert confident(text) == [("2025-03-15T16:00:00+00:00", None, False)]
