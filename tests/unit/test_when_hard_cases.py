@@ -2740,3 +2740,26 @@ def test_an_ordinal_word_after_a_month_that_counts_something_else_is_no_day():
 def test_what_readers_are_told_not_to_forget_is_a_gathering_but_not_an_errand():
     assert confident("Don't forget, it's tomorrow evening!") == [("2025-02-21", None, True)]
     assert confident("Don't forget to renew your membership on Saturday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir treffen uns am Donnerstag, 6. März um 19 Uhr.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        ("Vorschlag: 4. März oder 11. März?", [("2025-03-04", None, True), ("2025-03-11", None, True)]),
+        ("Rendez-vous le mardi 4 mars à 19h30 au local.", [("2025-03-04T19:30:00+00:00", None, False)]),
+        ("La réunion aura lieu du 3 au 5 mars.", [("2025-03-03", "2025-03-05", True)]),
+        ("Nos vemos el jueves 6 de marzo a las 18:00.", [("2025-03-06T18:00:00+00:00", None, False)]),
+        ("Próxima reunião quinta-feira dia 06/03 às 18h.", [("2025-03-06T18:00:00+00:00", None, False)]),
+        ("We komen samen op donderdag 6 maart om 19:00.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        (
+            "次回は3月6日(木) 19:00〜21:00です。",
+            [("2025-03-06T19:00:00+00:00", "2025-03-06T21:00:00+00:00", False)],
+        ),
+        ("다음 모임은 2025년 3월 6일입니다.", [("2025-03-06", None, True)]),
+        ("Der Tag am 12. Februar war ein Erfolg.", []),
+        ("1. Mai we go, and the Mars rover lands.", []),
+    ],
+)
+def test_dates_and_clocks_in_other_languages(text, expected):
+    assert confident(text) == expected
