@@ -104,8 +104,8 @@ _FOREIGN_RE = re.compile(
     r"|\s*[(（]\s*(?:第[一二三四五]\s*)?(?P<cweekday>[月火水木金土日])(?:曜日?)?\s*[)）]"
     # "19:00 ~ 21:00", "9/14(土)か9/28(土)"
     r"|(?<=\d)\s*(?P<tilde>[~〜～])\s*(?=\d)|(?<=[)）\d])(?P<ka>か)(?=\d)"
-    # "a été", "war": the past tense, that a day it names is over
-    r"|\b(?P<past>a\s+été|était|war|fue|foi|fand)\b"
+    # "a été", "fue": the past tense, that a day it names is over
+    r"|\b(?P<past>a\s+été|était|fue|foi)\b"
     # "오늘 3시 반", "3시 30분"
     r"|(?P<kday>오늘|내일)?\s*(?P<khour>[0-2]?\d)\s*시\s*(?:(?P<khalf>반)|(?P<kminute>[0-5]?\d)\s*분)?",
     re.IGNORECASE,
