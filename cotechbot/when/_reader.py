@@ -37,6 +37,7 @@ from cotechbot.when._clocks import (
     clock_starts,
     clocks_in,
 )
+from cotechbot.when._foreign import to_english
 from cotechbot.when._items import (
     _continued_days,
     _day_month_item,
@@ -118,7 +119,17 @@ def read_times(
         zone_name=zone_name,
         reference_year=reference_year,
     )
-    mentions = _read(text, ctx, include_deadlines=include_deadlines)
+    english = to_english(text)
+    if english is None:
+        mentions = _read(text, ctx, include_deadlines=include_deadlines)
+    else:
+        # "am Dienstag, den 12. Januar um 19h": read in English, reported as spans of the text as written
+        rewritten, starts, ends = english
+        mentions = [
+            replace(m, span=(a, b), text=text[a:b])
+            for m in _read(rewritten, ctx, include_deadlines=include_deadlines)
+            for a, b in ((starts[m.span[0]], ends[m.span[1]]),)
+        ]
     if not include_past:
         mentions = [m for m in mentions if "past" not in m.flags]
     return mentions

@@ -3433,3 +3433,26 @@ def test_a_months_possessive_gives_the_day_of_the_month_said_after_it():
 def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
     text = "Saturday 15 March is our spring social! Food and games. Starting 4pm and going on till 10-11pm."
     assert confident(text) == [("2025-03-15T16:00:00+00:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir treffen uns am Donnerstag, 6. März um 19 Uhr.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        ("Vorschlag: 4. März oder 11. März?", [("2025-03-04", None, True), ("2025-03-11", None, True)]),
+        ("Rendez-vous le mardi 4 mars à 19h30 au local.", [("2025-03-04T19:30:00+00:00", None, False)]),
+        ("La réunion aura lieu du 3 au 5 mars.", [("2025-03-03", "2025-03-05", True)]),
+        ("Nos vemos el jueves 6 de marzo a las 18:00.", [("2025-03-06T18:00:00+00:00", None, False)]),
+        ("Próxima reunião quinta-feira dia 06/03 às 18h.", [("2025-03-06T18:00:00+00:00", None, False)]),
+        ("We komen samen op donderdag 6 maart om 19:00.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        (
+            "次回は3月6日(木) 19:00〜21:00です。",
+            [("2025-03-06T19:00:00+00:00", "2025-03-06T21:00:00+00:00", False)],
+        ),
+        ("다음 모임은 2025년 3월 6일입니다.", [("2025-03-06", None, True)]),
+        ("Der Tag am 12. Februar war ein Erfolg.", []),
+        ("1. Mai we go, and the Mars rover lands.", []),
+    ],
+)
+def test_dates_and_clocks_in_other_languages(text, expected):
+    assert confident(text) == expected
