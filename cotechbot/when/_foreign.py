@@ -166,10 +166,10 @@ def _english(m: re.Match[str]) -> str | None:
             return f"{lead}{start} to {end}"
         return f"{lead}{start}"
     if g["dday"]:
-        day, month = int(g["dday"]), int(g["dmonth"])
-        if not (1 <= day <= 31 and 1 <= month <= 12):
+        day_number, month_number = int(g["dday"]), int(g["dmonth"])
+        if not (1 <= day_number <= 31 and 1 <= month_number <= 12):
             return None
-        return f"{day} {_NUMBERED_MONTHS[month - 1]}"
+        return f"{day_number} {_NUMBERED_MONTHS[month_number - 1]}"
     if g["cday"]:
         year = f", {g['cyear']}" if g["cyear"] else ""
         return f" {_NUMBERED_MONTHS[int(g['cmonth']) - 1]} {int(g['cday'])}{year} "
@@ -182,14 +182,14 @@ def _english(m: re.Match[str]) -> str | None:
     if g["past"]:
         return "was"
     if g["khour"]:
-        minute = "30" if g["khalf"] else (g["kminute"] or "00").zfill(2)
-        day = {"오늘": "today ", "내일": "tomorrow "}.get(g["kday"] or "", "")
-        hour = int(g["khour"])
-        if hour > 24:
+        minutes = "30" if g["khalf"] else (g["kminute"] or "00").zfill(2)
+        day_word = {"오늘": "today ", "내일": "tomorrow "}.get(g["kday"] or "", "")
+        hour_number = int(g["khour"])
+        if hour_number > 24:
             return None
         # "3시": a meeting's hour said without 오전/오후 is in the working day
-        suffix = "pm" if 1 <= hour <= 7 else ""
-        return f" {day}at {hour}:{minute}{suffix} "
+        suffix = "pm" if 1 <= hour_number <= 7 else ""
+        return f" {day_word}at {hour_number}:{minutes}{suffix} "
     return None
 
 

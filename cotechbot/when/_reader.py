@@ -334,19 +334,19 @@ def _timed_days_once(mentions: list[TimeMention], zone: tzinfo | None = None) ->
     if len(mentions) < 2:
         return mentions
     timed = [
-        m
+        (m.start, m.end)
         for m in mentions
         if not m.all_day and isinstance(m.start, datetime) and (m.confident or zone is None)
     ]
     if not timed:
         return mentions
     # the day as written, in the clock's own zone ("11pm PST" is that evening, whatever London's date)
-    timed_days = {m.start.date() for m in timed}
+    timed_days = {start.date() for start, _ in timed}
     if zone is not None:
-        timed_days.update(m.start.astimezone(zone).date() for m in timed)
+        timed_days.update(start.astimezone(zone).date() for start, _ in timed)
     # "this Saturday and Sunday … begins at 2 p.m. Saturday and concludes at 2 p.m. Sunday": the clocked span
     # over the same days
-    timed_spans = {(m.start.date(), m.end.date()) for m in timed if isinstance(m.end, datetime)}
+    timed_spans = {(start.date(), end.date()) for start, end in timed if isinstance(end, datetime)}
     return [
         m
         for m in mentions
@@ -584,10 +584,13 @@ def _find(
             at = word.start()
             if at != month and work[at : at + 3].lower() not in P.WORDED_DATE_OPENERS:
                 continue
-            m = P.WORDED_DATE_RE.match(work, at, end)
-            if m is not None and m.end() > month:
-                if not taken.overlaps(m.span()) and (worded := worded_date_item(m, next(groups))) is not None:
-                    taken.add(m.span())
+            worded_match = P.WORDED_DATE_RE.match(work, at, end)
+            if worded_match is not None and worded_match.end() > month:
+                if (
+                    not taken.overlaps(worded_match.span())
+                    and (worded := worded_date_item(worded_match, next(groups))) is not None
+                ):
+                    taken.add(worded_match.span())
                     found.items.append(worded)
                 break
     if has_words and any(stem in folded for stem in _RELDAY_STEMS):
