@@ -564,11 +564,13 @@ WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # narrower (test_when_prefilter checks both on every corpus text).
 # (every month a date may name, in every language MON reads)
 _MONTH_STEMS = "(?:" + "|".join(sorted(MONTHS)) + ")"
+# The digit gate opens with DATE_RE's own start (every match at a digit passes it: "date" can only be read from a
+# word start), so a number after "4." or "10-" ("4.2 of the draft", "22.04 and") is never tried.
 DIGIT_DATE_START_RE = re.compile(
-    r"(?:19|20)\d\d[-/]"
+    _NUM_START + r"(?:(?:19|20)\d\d[-/]"
     r"|\d{1,2}(?:[/.]\d|(?!\d)(?:st|nd|rd|th)?\.?\s*(?:[-,/&+\d]|"
     + _MONTH_STEMS
-    + r"|of|to|til|unt|thr|or|and|bis))",
+    + r"|of|to|til|unt|thr|or|and|bis)))",
     _I,
 )
 WORD_DATE_START_RE = re.compile(

@@ -253,6 +253,20 @@ def test_every_date_match_opens_as_the_date_start_gate_allows():
     assert found > 3000
 
 
+def test_date_re_opens_with_the_number_start_the_digit_gate_opens_with():
+    """DIGIT_DATE_START_RE opens with P._NUM_START, a lookbehind-only start DATE_RE itself opens with after its
+    optional "date" (which no digit starts): at a digit, whatever DATE_RE's start rejects, the gate rejects."""
+    from cotechbot.when import _patterns as P
+
+    head = r"(?:(?<![^\W_])date(?=\d))?" + P._NUM_START + "(?:"
+    assert P.DATE_RE.pattern.startswith(head) and P.DATE_RE.pattern.endswith(")")
+    assert P.DIGIT_DATE_START_RE.pattern.startswith(P._NUM_START + "(?:")
+    top = list(_parser.parse(P.DATE_RE.pattern, P.DATE_RE.flags))
+    assert len(top) == 4 and top[3][0] is K.BRANCH  # ("date"?, word start, number start, then every date)
+    assert P.DATE_RE.match("2 of May") and P.DATE_RE.match("4.2 of May", 2) is None
+    assert P.DIGIT_DATE_START_RE.match("4.2 of May", 2) is None
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
 def test_date_start_gate_admits_every_date_match_in_pieced_text(pieces):
