@@ -547,7 +547,9 @@ NOISE_PATTERNS = [
         ),
     ),
 ]
-ISO_HINT_RE = re.compile(r"\d[Tt]\d")
+# "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
+# then the digit before it looked back at: the same texts as r"\d[Tt]\d")
+ISO_HINT_RE = re.compile(r"[Tt](?<=\d[Tt])\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its

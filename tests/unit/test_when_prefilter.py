@@ -297,3 +297,20 @@ def test_the_stems_the_reader_checks_are_in_every_match_of_its_word_patterns():
                     pattern is P.WEEKDAY_RE and R._TWO_LETTER_WEEKDAY_RE.match(text, m.start("wd"))
                 ), m.group()
         assert found > minimum
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789٣Tt x-:", max_size=16))
+def test_iso_hint_finds_a_digit_t_digit_wherever_there_is_one(text):
+    """ISO_HINT_RE, spelt from its "T", is searched for where r"\\d[Tt]\\d" would be: same answer on any text."""
+    from cotechbot.when import _patterns as P
+
+    assert bool(P.ISO_HINT_RE.search(text)) == bool(re.search(r"\d[Tt]\d", text))
+
+
+def test_iso_hint_finds_a_digit_t_digit_in_every_corpus_text_that_has_one():
+    from cotechbot.when import _patterns as P
+
+    texts = _corpus_texts()
+    assert all(bool(P.ISO_HINT_RE.search(t)) == bool(re.search(r"\d[Tt]\d", t)) for t in texts)
+    assert sum(bool(P.ISO_HINT_RE.search(t)) for t in texts) > 5
