@@ -567,10 +567,11 @@ WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # (every month a date may name, in every language MON reads)
 _MONTH_STEMS = "(?:" + "|".join(sorted(MONTHS)) + ")"
 # The digit gate opens with DATE_RE's own start (every match at a digit passes it: "date" can only be read from a
-# word start), so a number after "4." or "10-" ("4.2 of the draft", "22.04 and") is never tried.
+# word start), so a number after "4." or "10-" ("4.2 of the draft", the "04" of "22.04") is never tried.
 DIGIT_DATE_START_RE = re.compile(
     _NUM_START + r"(?:(?:19|20)\d\d[-/]"
-    r"|\d{1,2}(?:[/.]\d|(?!\d)(?:st|nd|rd|th)?\.?\s*(?:[-,/&+\d]|"
+    # (a day's number with a stop and a digit after it opens a date only as "22.04.24", day.month.year)
+    r"|\d{1,2}(?:/\d|\.\d{1,2}\.\d\d|(?!\d)(?:st|nd|rd|th)?(?:\.(?!\d))?\s*(?:[-,/&+\d]|"
     + _MONTH_STEMS
     + r"|of|to|til|unt|thr|or|and|bis)))",
     _I,
