@@ -92,6 +92,7 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
         "MIDDAY-5, FROM 1600-1800",
         "BETWEEN 11 AND 1pm",
         "١٢:٣٠ and 12.00 Noon",
+        "Meeting ID 845 1234 5678, passcode 9921, at 1830 UTC, 45pm 0800 + 1700 UTC 123 12345 at 12",
     ]
     found = 0
     monkeypatch.setattr(C, "_SPARSE_CLOCK_STARTS", 0)  # (always tried one start at a time)
@@ -306,6 +307,27 @@ def test_the_stems_the_reader_checks_are_in_every_match_of_its_word_patterns():
         assert found > minimum
 
 
+_CLOCK_PIECES = [
+    *"0123456789",
+    "٣",
+    "²",
+    *":.;-h ",
+    "am",
+    "pm",
+    " UTC",
+    " hrs",
+    " noon",
+    " o'clock",
+    " to ",
+    " and ",
+    "at ",
+    "from ",
+    "between ",
+    " on",
+    ".",
+]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="0123456789٣Tt x-:", max_size=16))
 def test_iso_hint_finds_a_digit_t_digit_wherever_there_is_one(text):
@@ -321,3 +343,19 @@ def test_iso_hint_finds_a_digit_t_digit_in_every_corpus_text_that_has_one():
     texts = _corpus_texts()
     assert all(bool(P.ISO_HINT_RE.search(t)) == bool(re.search(r"\d[Tt]\d", t)) for t in texts)
     assert sum(bool(P.ISO_HINT_RE.search(t)) for t in texts) > 5
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_CLOCK_PIECES]), max_size=14), st.integers(0, 40))
+def test_every_clock_match_opening_on_a_digit_opens_on_a_run_that_may_open_a_clock(pieces, cut):
+    """Every match of the clock patterns at a digit run's start (the text cut anywhere, as a sentence's end cuts
+    it) is at a run ``_may_open_clock`` admits, in text pieced from digits, separators, am/pm, zones and words."""
+    from cotechbot.when import _clocks as C
+    from cotechbot.when import _patterns as P
+
+    text = "".join(pieces)
+    end = min(cut, len(text))
+    for run in P.DIGIT_RUN_RE.finditer(text, 0, end):
+        for pattern in (P.TIME_RE, P.TIME_RANGE_RE):
+            if pattern.match(text, run.start(), end):
+                assert C._may_open_clock(text, run.start(), end), (text, end, run.start())
