@@ -359,3 +359,18 @@ def test_every_clock_match_opening_on_a_digit_opens_on_a_run_that_may_open_a_clo
         for pattern in (P.TIME_RE, P.TIME_RANGE_RE):
             if pattern.match(text, run.start(), end):
                 assert C._may_open_clock(text, run.start(), end), (text, end, run.start())
+
+
+def test_every_dotted_am_pm_match_holds_a_dotted_m():
+    """_sentence_starts tries P.DOTTED_AP_AFTER_RE only in a text holding ".m.": every match holds one."""
+    from cotechbot.when import _patterns as P
+
+    assert (
+        P.DOTTED_AP_AFTER_RE.pattern == r"[ \t]{1,2}(?-i:[ap]\.m\.)" and not P.DOTTED_AP_AFTER_RE.flags & re.I
+    )
+    found = 0
+    for text in [*_corpus_texts(), "at 11.20. a.m. and 4. p.m.", "4. A.M."]:
+        for m in P.DOTTED_AP_AFTER_RE.finditer(text):
+            found += 1
+            assert ".m." in m.group()
+    assert found >= 2
