@@ -357,11 +357,24 @@ def _check_season(abbr: str, on_day: date, flags: list[str]) -> None:
 
 
 # Every match of P.TIME_RE and P.TIME_RANGE_RE starts at the first digit of a run of digits (a clock never
-# follows a digit), or at "between", "from", "noon", "midday" or "midnight" (IGNORECASE, found in the folded
+# follows a digit) that can open a clock (``_may_open_clock``), or at "between", "from", "noon", "midday" or "midnight" (IGNORECASE, found in the folded
 # text, which keeps every offset: only U+0130 lowers to two characters, and ``fold`` maps it to one first).
 _CLOCK_START_WORDS = ("between", "from", "noon", "mid")
 # At most one start in this many characters: tried one by one; more: the whole stretch is searched.
 _SPARSE_CLOCK_STARTS = 8
+
+
+def _may_open_clock(work: str, at: int, end: int) -> bool:
+    """Can the digit run at ``at`` (cut at ``end``, as the patterns see it) open a clock?  A clock's hour is one
+    digit, two from 0-2, or four from 0-2 (a 24 h "1830"), and no digit follows them: a run of three digits,
+    five or more, or of two or four opening on 3-9 ("45", "4000", "5678") opens none."""
+    if not work[at + 1 : min(at + 2, end)].isdecimal():
+        return True
+    if work[at] not in "012":
+        return False
+    if not work[at + 2 : min(at + 3, end)].isdecimal():
+        return True
+    return work[at + 3 : min(at + 4, end)].isdecimal() and not work[at + 4 : min(at + 5, end)].isdecimal()
 
 
 def clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[int] | None:
@@ -369,6 +382,7 @@ def clock_starts(work: str, start: int, end: int, digits: list[int]) -> list[int
     None where digits are dense (a run of numbers): the engine's own scan is cheaper there."""
     if len(digits) * _SPARSE_CLOCK_STARTS > end - start:
         return None
+    digits = [at for at in digits if _may_open_clock(work, at, end)]
     found = [*digits, *(start + at for at in word_positions(N.fold(work[start:end]), _CLOCK_START_WORDS))]
     if len(found) > len(digits):
         if len(found) * _SPARSE_CLOCK_STARTS > end - start:

@@ -547,7 +547,9 @@ NOISE_PATTERNS = [
         ),
     ),
 ]
-ISO_HINT_RE = re.compile(r"\d[Tt]\d")
+# "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
+# then the digit before it looked back at: the same texts as r"\d[Tt]\d")
+ISO_HINT_RE = re.compile(r"[Tt](?<=\d[Tt])\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
 # The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its
@@ -564,11 +566,15 @@ WORD_START_RE = re.compile(r"(?<![\w])[\w]")
 # narrower (test_when_prefilter checks both on every corpus text).
 # (every month a date may name, in every language MON reads)
 _MONTH_STEMS = "(?:" + "|".join(sorted(MONTHS)) + ")"
+# The digit gate opens with DATE_RE's own start (every match at a digit passes it: "date" can only be read from a
+# word start), so a number after "4." or "10-" ("4.2 of the draft", the "04" of "22.04") is never tried.
 DIGIT_DATE_START_RE = re.compile(
-    r"(?:19|20)\d\d[-/]"
-    r"|\d{1,2}(?:[/.]\d|(?!\d)(?:st|nd|rd|th)?\.?\s*(?:[-,/&+\d]|"
+    _NUM_START + r"(?:(?:19|20)\d\d[-/]"
+    # (a day's number with a stop and a digit after it opens a date only as "22.04.24", day.month.year; a dash
+    # before a percentage, "10-15% last", opens none)
+    r"|\d{1,2}(?:/\d|\.\d{1,2}\.\d\d|(?!\d)(?:st|nd|rd|th)?(?:\.(?!\d))?\s*(?:-(?!\s*\d+%)|[,/&+\d]|"
     + _MONTH_STEMS
-    + r"|of|to|til|unt|thr|or|and|bis))",
+    + r"|of|to|til|unt|thr|or|and|bis)))",
     _I,
 )
 WORD_DATE_START_RE = re.compile(

@@ -801,6 +801,7 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
     starts = [0]
     dotted_days = [d.span() for d in S.DOTTED_DAY_RANGE_RE.finditer(work)] if ". -" in work else []
+    dotted_ap = ".m." in work  # (P.DOTTED_AP_AFTER_RE matches only where "a.m." or "p.m." is written)
     for m in P.SENTENCE_END_RE.finditer(work):
         at, after = m.span()
         if dotted_days and any(a < at < b for a, b in dotted_days):
@@ -838,7 +839,7 @@ def _sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]
             ):
                 continue  # "Date: …" then "Time: …" on the next line is one statement; so is "…14th march from\n2-4pm"
         else:
-            if mark == "." and P.DOTTED_AP_AFTER_RE.match(work, after):
+            if mark == "." and dotted_ap and P.DOTTED_AP_AFTER_RE.match(work, after):
                 continue  # "from 11.20. a.m.": the clock goes on
             if (
                 mark == "."

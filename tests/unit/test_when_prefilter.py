@@ -92,6 +92,7 @@ def test_every_clock_match_starts_where_the_reader_tries_clocks(monkeypatch):
         "MIDDAY-5, FROM 1600-1800",
         "BETWEEN 11 AND 1pm",
         "١٢:٣٠ and 12.00 Noon",
+        "Meeting ID 845 1234 5678, passcode 9921, at 1830 UTC, 45pm 0800 + 1700 UTC 123 12345 at 12",
     ]
     found = 0
     monkeypatch.setattr(C, "_SPARSE_CLOCK_STARTS", 0)  # (always tried one start at a time)
@@ -195,6 +196,13 @@ _DATE_PIECES = [
     "3rd",
     "4th",
     "15.",
+    "22.04",
+    "4.2",
+    ".24",
+    ".2024",
+    "%",
+    "-15%",
+    " - 5% ",
     " ",
     "  ",
     "   ",
@@ -253,6 +261,20 @@ def test_every_date_match_opens_as_the_date_start_gate_allows():
     assert found > 3000
 
 
+def test_date_re_opens_with_the_number_start_the_digit_gate_opens_with():
+    """DIGIT_DATE_START_RE opens with P._NUM_START, a lookbehind-only start DATE_RE itself opens with after its
+    optional "date" (which no digit starts): at a digit, whatever DATE_RE's start rejects, the gate rejects."""
+    from cotechbot.when import _patterns as P
+
+    head = r"(?:(?<![^\W_])date(?=\d))?" + P._NUM_START + "(?:"
+    assert P.DATE_RE.pattern.startswith(head) and P.DATE_RE.pattern.endswith(")")
+    assert P.DIGIT_DATE_START_RE.pattern.startswith(P._NUM_START + "(?:")
+    top = list(_parser.parse(P.DATE_RE.pattern, P.DATE_RE.flags))
+    assert len(top) == 4 and top[3][0] is K.BRANCH  # ("date"?, word start, number start, then every date)
+    assert P.DATE_RE.match("2 of May") and P.DATE_RE.match("4.2 of May", 2) is None
+    assert P.DIGIT_DATE_START_RE.match("4.2 of May", 2) is None
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
 def test_date_start_gate_admits_every_date_match_in_pieced_text(pieces):
@@ -283,3 +305,72 @@ def test_the_stems_the_reader_checks_are_in_every_match_of_its_word_patterns():
                     pattern is P.WEEKDAY_RE and R._TWO_LETTER_WEEKDAY_RE.match(text, m.start("wd"))
                 ), m.group()
         assert found > minimum
+
+
+_CLOCK_PIECES = [
+    *"0123456789",
+    "٣",
+    "²",
+    *":.;-h ",
+    "am",
+    "pm",
+    " UTC",
+    " hrs",
+    " noon",
+    " o'clock",
+    " to ",
+    " and ",
+    "at ",
+    "from ",
+    "between ",
+    " on",
+    ".",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789٣Tt x-:", max_size=16))
+def test_iso_hint_finds_a_digit_t_digit_wherever_there_is_one(text):
+    """ISO_HINT_RE, spelt from its "T", is searched for where r"\\d[Tt]\\d" would be: same answer on any text."""
+    from cotechbot.when import _patterns as P
+
+    assert bool(P.ISO_HINT_RE.search(text)) == bool(re.search(r"\d[Tt]\d", text))
+
+
+def test_iso_hint_finds_a_digit_t_digit_in_every_corpus_text_that_has_one():
+    from cotechbot.when import _patterns as P
+
+    texts = _corpus_texts()
+    assert all(bool(P.ISO_HINT_RE.search(t)) == bool(re.search(r"\d[Tt]\d", t)) for t in texts)
+    assert sum(bool(P.ISO_HINT_RE.search(t)) for t in texts) > 5
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_CLOCK_PIECES]), max_size=14), st.integers(0, 40))
+def test_every_clock_match_opening_on_a_digit_opens_on_a_run_that_may_open_a_clock(pieces, cut):
+    """Every match of the clock patterns at a digit run's start (the text cut anywhere, as a sentence's end cuts
+    it) is at a run ``_may_open_clock`` admits, in text pieced from digits, separators, am/pm, zones and words."""
+    from cotechbot.when import _clocks as C
+    from cotechbot.when import _patterns as P
+
+    text = "".join(pieces)
+    end = min(cut, len(text))
+    for run in P.DIGIT_RUN_RE.finditer(text, 0, end):
+        for pattern in (P.TIME_RE, P.TIME_RANGE_RE):
+            if pattern.match(text, run.start(), end):
+                assert C._may_open_clock(text, run.start(), end), (text, end, run.start())
+
+
+def test_every_dotted_am_pm_match_holds_a_dotted_m():
+    """_sentence_starts tries P.DOTTED_AP_AFTER_RE only in a text holding ".m.": every match holds one."""
+    from cotechbot.when import _patterns as P
+
+    assert (
+        P.DOTTED_AP_AFTER_RE.pattern == r"[ \t]{1,2}(?-i:[ap]\.m\.)" and not P.DOTTED_AP_AFTER_RE.flags & re.I
+    )
+    found = 0
+    for text in [*_corpus_texts(), "at 11.20. a.m. and 4. p.m.", "4. A.M."]:
+        for m in P.DOTTED_AP_AFTER_RE.finditer(text):
+            found += 1
+            assert ".m." in m.group()
+    assert found >= 2
