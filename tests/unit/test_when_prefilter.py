@@ -362,7 +362,7 @@ def test_every_clock_match_opening_on_a_digit_opens_on_a_run_that_may_open_a_clo
 
 
 def test_every_dotted_am_pm_match_holds_a_dotted_m():
-    """_sentence_starts tries P.DOTTED_AP_AFTER_RE only in a text holding ".m.": every match holds one."""
+    """sentence_starts tries P.DOTTED_AP_AFTER_RE only in a text holding ".m.": every match holds one."""
     from cotechbot.when import _patterns as P
 
     assert (
