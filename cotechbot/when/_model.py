@@ -213,3 +213,10 @@ def word_positions(lowered: str, words: tuple[str, ...]) -> list[int]:
             at = lowered.find(word, at + 1)
     found.sort()
     return found
+
+
+def _gap(work: str, a: int, b: int) -> str | None:
+    """The text between two spans, when it is short enough to glue them (``_GLUE_MAX``)."""
+    if b < a or b - a > _GLUE_MAX:
+        return None
+    return work[a:b]
