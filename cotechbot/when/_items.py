@@ -11,6 +11,7 @@ from datetime import timedelta
 from cotechbot.when import _clauses as C
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
+from cotechbot.when import _weekday_words as W
 from cotechbot.when._model import _AMBIGUOUS_MONTH_WORDS, _Context, _Day, _Item
 
 
@@ -332,20 +333,20 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     if (
         mod in _ONE_WEEKEND_MODS
         and part is None
-        and (pair := P.NEXT_DAY_PAIR_AFTER_RE.match(work, m.end())) is not None
+        and (pair := W.NEXT_DAY_PAIR_AFTER_RE.match(work, m.end())) is not None
         and item.first is not None
         and item.first.weekday is not None
         and _weekday_index(pair.group("wd")) == (item.first.weekday + 1) % 7
-        and not P.RECURRING_BEFORE_RE.search(before)
+        and not W.RECURRING_BEFORE_RE.search(before)
     ):
         # "joining us this Saturday and Sunday": two days running, said of one week, are one span
         item.last = _Day(0, None, None, _weekday_index(pair.group("wd")))
         item.span = (m.start(), pair.end())
         return item
     if (
-        P.RECURRING_BEFORE_RE.search(before)
-        or P.WEEKDAY_SPAN_BEFORE_RE.search(before)
-        or P.WEEKDAY_SPAN_AFTER_RE.match(after)
+        W.RECURRING_BEFORE_RE.search(before)
+        or W.WEEKDAY_SPAN_BEFORE_RE.search(before)
+        or W.WEEKDAY_SPAN_AFTER_RE.match(after)
     ):
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day
@@ -353,18 +354,18 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     elif (
         mod in ("", "on")
         and _alternating_after(work, m.end())
-        and not P.SERIES_START_BEFORE_RE.search(before)
+        and not W.SERIES_START_BEFORE_RE.search(before)
     ):
         item.weekday_mod = "every"  # "a seminar (Wednesday, 3:30 pm) every other week": no sure next date
     elif (
         mod in ("", "on")
         and "week" in before + after
-        and (P.NEXT_WEEK_BEFORE_RE.search(before) or P.NEXT_WEEK_AFTER_RE.match(after))
+        and (W.NEXT_WEEK_BEFORE_RE.search(before) or W.NEXT_WEEK_AFTER_RE.match(after))
     ):
         item.weekday_mod = (
             "next week"  # "next week Monday", "on Tuesday next week": in the week after this one
         )
-    elif not mod and P.ATTENDING_BEFORE_RE.search(before):
+    elif not mod and W.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
     elif (
         not mod
@@ -375,19 +376,19 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
     _read_recurrence(item, mod, work, lead, before)
     if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
         habit_from = max(0, m.start() - 40)
-        if (habit := P.HABIT_BEFORE_RE.search(work, habit_from, m.start())) and not P.HABIT_COUNTED_RE.search(
+        if (habit := W.HABIT_BEFORE_RE.search(work, habit_from, m.start())) and not W.HABIT_COUNTED_RE.search(
             work, habit_from, habit.start()
         ):
             item.weekday_mod, item.recurrence = "every", "weekly"  # "our meetings are on Wednesday at 1pm"
         elif "weekly" in work[max(0, m.start() - _WEEKLY_REACH) : m.start()].lower() and (
-            (weekly := P.WEEKLY_BEFORE_RE.search(work, max(0, m.start() - _WEEKLY_REACH), m.start()))
-            and not P.HABIT_COUNTED_RE.search(work, weekly.end(), m.start())
+            (weekly := W.WEEKLY_BEFORE_RE.search(work, max(0, m.start() - _WEEKLY_REACH), m.start()))
+            and not W.HABIT_COUNTED_RE.search(work, weekly.end(), m.start())
         ):
             item.weekday_mod, item.recurrence = (
                 "every",
                 "weekly",
             )  # "our weekly meetup, Tuesday at 7": the habit
-        elif "/" in work[m.end() : m.end() + _SEASONS_REACH] and P.BOTH_SEASONS_AFTER_RE.match(
+        elif "/" in work[m.end() : m.end() + _SEASONS_REACH] and W.BOTH_SEASONS_AFTER_RE.match(
             work, m.end(), m.end() + _SEASONS_REACH
         ):
             item.weekday_mod, item.recurrence = (
@@ -400,7 +401,7 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
                 "days" in (listed := work[max(0, m.start() - _LISTED_REACH) : m.start()].lower())
                 or "ings" in listed
             )
-            and P.PLURAL_SLOT_LISTED_BEFORE_RE.search(work, max(0, m.start() - _LISTED_REACH), m.start())
+            and W.PLURAL_SLOT_LISTED_BEFORE_RE.search(work, max(0, m.start() - _LISTED_REACH), m.start())
         ):
             item.weekday_mod, item.recurrence = (
                 "every",
@@ -408,8 +409,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
             )  # "Mondays at 9.30am, Saturday at 6.30pm": a timetable's slot, listed after a weekly one
         elif mod == "" and (
             "," in (short := work[max(0, m.start() - _SHORT_LIST_REACH) : m.start()])
-            and P.SHORT_WEEKDAYS_LISTED_BEFORE_RE.search(short)
-            or P.SHORT_WEEKDAY_LISTED_AFTER_RE.match(work, m.end(), m.end() + 12)
+            and W.SHORT_WEEKDAYS_LISTED_BEFORE_RE.search(short)
+            or W.SHORT_WEEKDAY_LISTED_AFTER_RE.match(work, m.end(), m.end() + 12)
         ):
             item.weekday_mod, item.recurrence = (
                 "every",
@@ -438,9 +439,9 @@ def _alternating_after(work: str, end: int) -> bool:
     window = work[end : end + _ALTERNATING_REACH].lower()
     if "week" not in window and "fortnight" not in window:
         return False
-    found = P.ALTERNATING_AFTER_RE.match(work, end, end + _ALTERNATING_REACH)
+    found = W.ALTERNATING_AFTER_RE.match(work, end, end + _ALTERNATING_REACH)
     # "on Thursday, once every 4 weeks, starting on January 16": the dated first day is read instead
-    return found is not None and P.SERIES_START_AFTER_RE.match(work, found.end(), found.end() + 40) is None
+    return found is not None and W.SERIES_START_AFTER_RE.match(work, found.end(), found.end() + 40) is None
 
 
 _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
@@ -449,8 +450,8 @@ _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "four
 def _read_recurrence(item: _Item, mod: str, work: str, lead: int, before: str) -> None:
     """ "every Tuesday" is weekly; "the first Thursday of the month" monthly. Other patterns ("every other
     Tuesday", "Monday to Friday") have no next occurrence anyone could be sure of, and stay unread."""
-    of_month = P.OF_THE_MONTH_RE.match(work, item.span[1])
-    nth = P.NTH_WEEKDAY_BEFORE_RE.search(before)
+    of_month = W.OF_THE_MONTH_RE.match(work, item.span[1])
+    nth = W.NTH_WEEKDAY_BEFORE_RE.search(before)
     if of_month is not None and mod == "last":
         item.recurrence = "monthly:-1"  # "last Friday of the month": "last" was read as the weekday's word
         item.span = (item.span[0], of_month.end())
@@ -745,7 +746,7 @@ def announced_month(
         # "The next month, March, will be the fair on the 26th", "an October event? … on the 24th"
         return None, P.month_number(named[-1].group("mon")), None
     said = P.THIS_OR_NEXT_MONTH_RE.search(work, near, min(bounds[1], m.end() + _ANNOUNCED_REACH))
-    if said is None and P.OF_THE_MONTH_RE.match(work, m.end()):
+    if said is None and W.OF_THE_MONTH_RE.match(work, m.end()):
         return None  # "we meet on the 10th of the month": a monthly day, no one month's
     if said is None:
         if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):

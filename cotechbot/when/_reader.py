@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
+from cotechbot.when import _gates as G
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
@@ -408,12 +409,12 @@ class _Signals:
     def __init__(self, work: str, lowered: str) -> None:
         self.lowered = lowered
         self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
-        self.words = word_positions(lowered, P.SIGNAL_WORDS)
+        self.words = word_positions(lowered, G.SIGNAL_WORDS)
         # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
         # (six scans, not ten: "-ber" and "-uary" end four months each; found at the ending, read from the start)
         self.months = [
             start
-            for at in word_positions(lowered, P.MONTH_SIGNAL_STEMS)
+            for at in word_positions(lowered, G.MONTH_SIGNAL_STEMS)
             if (start := _month_start(lowered, at)) != -1
             and (lowered.startswith(" of ", start - 4) or _ordinal_word_after(lowered, start))
         ]
@@ -455,11 +456,11 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
         for word in P.WORD_START_RE.finditer(work, max(covered, digit - _DATE_LEAD), digit + 1):
             at = word.start()
             if at == digit:
-                gate = P.DIGIT_DATE_START_RE
+                gate = G.DIGIT_DATE_START_RE
             elif work[at : at + 3].lower() not in P.DATE_OPENERS:
                 continue
             else:
-                gate = P.WORD_DATE_START_RE
+                gate = G.WORD_DATE_START_RE
             if at in missed:
                 continue
             m = P.DATE_RE.match(work, at, end) if gate.match(work, at, end) else None

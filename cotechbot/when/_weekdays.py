@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from cotechbot.when import _patterns as P
+from cotechbot.when import _weekday_words as W
 from cotechbot.when._calendar import _nth_weekday, _resolve_day
 from cotechbot.when._model import _Context, _Day, _gap, _Item
 
@@ -35,7 +36,7 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             and following.first.month is not None
             and following.first.weekday is None
             and item.first is not None
-            and P.WEEKDAY_SERIES_FROM_RE.fullmatch(work, item.span[1], following.span[0])
+            and W.WEEKDAY_SERIES_FROM_RE.fullmatch(work, item.span[1], following.span[0])
         ):
             following.first.weekday = item.first.weekday  # "Friday training from 12th September": a Friday
             continue
@@ -45,7 +46,7 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             item.kind == "weekday"
             and kept
             and kept[-1].kind == "relday"
-            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+            and W.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
         ):
             kept[-1].span = (kept[-1].span[0], item.span[1])
             continue
@@ -57,7 +58,7 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             and kept[-1].first is not None
             and item.fixed is not None
             and kept[-1].first.weekday == item.fixed.weekday()
-            and P.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+            and W.WEEKDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
         ):
             # "on Friday (tomorrow) with a 6pm start": the day-word says which Friday; one day
             close = work.find(")", item.span[1], item.span[1] + 2)
@@ -71,11 +72,11 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             and not (
                 kept
                 and kept[-1].kind == "weekday"
-                and P.WEEKDAY_LIST_GLUE_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+                and W.WEEKDAY_LIST_GLUE_RE.fullmatch(work, kept[-1].span[1], item.span[0])
             )
             and following.first is not None
             and item.first is not None
-            and P.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
+            and W.WEEKDAY_RESTATED_RE.fullmatch(work, item.span[1], following.span[0])
         ):
             if following.first.weekday is None:
                 following.first.weekday = item.first.weekday
@@ -190,7 +191,7 @@ def _continue_series(items: list[_Item], work: str) -> None:
             before.recurrence == "weekly"
             and item.kind == "weekday"
             and item.weekday_mod in (None, "on")
-            and P.SERIES_CONTINUED_RE.fullmatch(work, before.span[1], item.span[0])
+            and W.SERIES_CONTINUED_RE.fullmatch(work, before.span[1], item.span[0])
         ):
             item.recurrence = "weekly"
             item.weekday_mod = "every"
@@ -207,7 +208,7 @@ def _share_on(items: list[_Item], work: str) -> None:
             and item.weekday_mod is None
             and item.recurrence is None
             and (gap := _gap(work, before.span[1], item.span[0])) is not None
-            and P.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
+            and W.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
         ):
             item.weekday_mod = "on"
 
@@ -220,5 +221,5 @@ def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:
         and date_item.first.month is not None
         and weekday.weekday_mod in (None, "on")
         and weekday.part_of_day is None
-        and P.WEEKDAY_AFTER_RE.fullmatch(work, date_item.span[1], weekday.span[0]) is not None
+        and W.WEEKDAY_AFTER_RE.fullmatch(work, date_item.span[1], weekday.span[0]) is not None
     )

@@ -11,6 +11,7 @@ from re import _parser  # type: ignore[attr-defined]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cotechbot.when import _gates as G
 from cotechbot.when import _not_gatherings as N
 from tests.conftest import REPO_ROOT
 
@@ -247,7 +248,7 @@ def _date_starts_hold(text: str) -> int:
     for at in range(len(text)):
         if P.DATE_RE.match(text, at):
             found += 1
-            gate = P.DIGIT_DATE_START_RE if re.match(r"\d", text[at]) else P.WORD_DATE_START_RE
+            gate = G.DIGIT_DATE_START_RE if re.match(r"\d", text[at]) else G.WORD_DATE_START_RE
             assert gate.match(text, at), text[at : at + 40]
     return found
 
@@ -268,11 +269,11 @@ def test_date_re_opens_with_the_number_start_the_digit_gate_opens_with():
 
     head = r"(?:(?<![^\W_])date(?=\d))?" + P._NUM_START + "(?:"
     assert P.DATE_RE.pattern.startswith(head) and P.DATE_RE.pattern.endswith(")")
-    assert P.DIGIT_DATE_START_RE.pattern.startswith(P._NUM_START + "(?:")
+    assert G.DIGIT_DATE_START_RE.pattern.startswith(P._NUM_START + "(?:")
     top = list(_parser.parse(P.DATE_RE.pattern, P.DATE_RE.flags))
     assert len(top) == 4 and top[3][0] is K.BRANCH  # ("date"?, word start, number start, then every date)
     assert P.DATE_RE.match("2 of May") and P.DATE_RE.match("4.2 of May", 2) is None
-    assert P.DIGIT_DATE_START_RE.match("4.2 of May", 2) is None
+    assert G.DIGIT_DATE_START_RE.match("4.2 of May", 2) is None
 
 
 @settings(max_examples=400, deadline=None)
