@@ -46,12 +46,7 @@ _ENGLISH: dict[str, str] = {
 # the English month names a day-first date in another language may also use ("29. September")
 _ENGLISH.update({m.lower(): m for m in ("April", "August", "September", "November", "December")})
 _MONTH_WORDS = "|".join(
-    sorted(
-        {w for ws in _MONTHS.values() for w in ws.split()}
-        | {"april", "august", "september", "november", "december"},
-        key=len,
-        reverse=True,
-    )
+    sorted((w for w, english in _ENGLISH.items() if english in _MONTHS), key=len, reverse=True)
 )
 _WEEKDAY_WORDS = "|".join(sorted((w for ws in _WEEKDAYS.values() for w in ws.split()), key=len, reverse=True))
 _NUMBERED_MONTHS = list(_MONTHS)
@@ -151,13 +146,14 @@ def _english(m: re.Match[str]) -> str | None:
     if g["hour"]:
         text = m.group()
         marked = g["min2"] is None or (g["endhour"] is not None and g["endmin2"] is None)
-        if not marked and not _AT_RE.match(text):
+        said_at = _AT_RE.match(text) is not None
+        if not marked and not said_at:
             # "16:00" is English already; only "16h", "19 Uhr" or "às 16:00" need rewriting
             return None
         start = _clock(g["hour"], g["minute"] or g["min2"])
         if start is None:
             return None
-        lead = "at " if _AT_RE.match(text) else ""
+        lead = "at " if said_at else ""
         if g["endhour"]:
             end = _clock(g["endhour"], g["endminute"] or g["endmin2"])
             if end is None:
@@ -205,7 +201,8 @@ def _looks_foreign(text: str) -> bool:
 
 _NON_ENGLISH_LETTER_RE = re.compile(r"[À-ɏ\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _ASCII_FOREIGN_RE = re.compile(
-    rf"\b(?:{_WEEKDAY_WORDS}|{'|'.join(w for w in _ENGLISH if w.isascii() and w.title() != _ENGLISH[w])}|uhr)\b",
+    # (every foreign weekday and month name written in ASCII: the weekdays are in _ENGLISH too)
+    rf"\b(?:{'|'.join(w for w in _ENGLISH if w.isascii() and w.title() != _ENGLISH[w])}|uhr)\b",
     re.IGNORECASE,
 )
 

@@ -35,15 +35,15 @@ WORD_DATE_START_RE = re.compile(
     rf"{WD},?\s*(?:\d|the|\(|{_MONTH_STEMS})|{MON}\s*(?:\d|the|\()|the\s+(?:\d|{_MONTH_STEMS})|date\d",
     _I,
 )
+# A letter run of every alternative of P.RELDAY_RE, P.WEEKDAY_RE (its weekday) and P.IN_DELTA_RE (its unit).
+RELDAY_STEMS = ("today", "tonight", "tomorrow", "tmrw", "morning", "afternoon", "evening")
+WEEKDAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# (and "Tu 13th", "Th. 5th": a calendar header's two-letter weekdays, which WEEKDAY_RE reads only capitalised)
+TWO_LETTER_WEEKDAY_RE = re.compile(r"T[uh]\.?[ \t]")
+DELTA_STEMS = ("min", "hour", "hrs")
 # Lower-case stems whose presence makes a digit-free sentence worth reading.
 SIGNAL_WORDS = (
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
+    *WEEKDAY_STEMS,
     "today",
     "tonight",
     "this evening",  # "this evening's workshop": a day-word with no digit to make the sentence worth reading

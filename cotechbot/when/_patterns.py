@@ -556,11 +556,6 @@ DIGIT_RUN_RE = re.compile(r"\d\d*")
 # day).
 DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat", "tu ", "th "])
 WORD_START_RE = re.compile(r"(?<![\w])[\w]")
-_ORDINAL_WORD = (
-    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth"
-    r"|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
-    r"|twenty[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[ -]?first)"
-)
 ORDINAL_WORD_NUMBERS = {
     word: n
     for n, word in enumerate(
@@ -589,6 +584,13 @@ ORDINAL_WORD_NUMBERS = {
         start=1,
     )
 }
+_ORDINAL_WORD = (
+    "(?:"
+    + "|".join(ORDINAL_WORD_NUMBERS)
+    + "|twenty[ -]?(?:"
+    + "|".join(list(ORDINAL_WORD_NUMBERS)[:9])
+    + ")|thirtieth|thirty[ -]?first)"
+)
 # "the first of April", "Wednesday July third": a day of the month written as a word.
 WORDED_DATE_RE = re.compile(
     rf"(?<![\w-])(?:(?P<wd>{WD}),?{SP})?(?:(?:the{SP})?(?P<ord>{_ORDINAL_WORD}){SP}of{SP}(?P<mon>{MON})"
@@ -598,9 +600,7 @@ WORDED_DATE_RE = re.compile(
     _I,
 )
 # The first three letters of every word a date in words can begin with: weekdays, months, "the", ordinals.
-ORDINAL_OPENERS = frozenset(
-    ["fir", "sec", "thi", "fou", "fif", "six", "sev", "eig", "nin", "ten", "ele", "twe", "the"]
-)
+ORDINAL_OPENERS = frozenset(word[:3] for word in ORDINAL_WORD_NUMBERS) | {"the"}
 WORDED_DATE_OPENERS = DATE_OPENERS | ORDINAL_OPENERS
 HOLIDAY_DAYS = {
     "christmas eve": (12, 24),

@@ -474,14 +474,6 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     return found
 
 
-# A letter run of every alternative of P.RELDAY_RE, P.WEEKDAY_RE (its weekday) and P.IN_DELTA_RE (its unit).
-_RELDAY_STEMS = ("today", "tonight", "tomorrow", "tmrw", "morning", "afternoon", "evening")
-_WEEKDAY_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# (and "Tu 13th", "Th. 5th": a calendar header's two-letter weekdays, which WEEKDAY_RE reads only capitalised)
-_TWO_LETTER_WEEKDAY_RE = re.compile(r"T[uh]\.?[ \t]")
-_DELTA_STEMS = ("min", "hour", "hrs")
-
-
 def _find(
     work: str,
     bounds: tuple[int, int],
@@ -499,7 +491,7 @@ def _find(
     has_words = signals.words_in(start, end)
     # (each word pattern below needs one of its stems in the sentence, folded as IGNORECASE matches letters)
     folded = N.fold(work[start:end]) if has_words else ""
-    may_delta = has_words and any(stem in folded for stem in _DELTA_STEMS)
+    may_delta = has_words and any(stem in folded for stem in G.DELTA_STEMS)
     taken = _Taken()
     for m in _date_matches(work, start, end, digits):
         group = next(groups)
@@ -595,13 +587,13 @@ def _find(
                     taken.add(worded_match.span())
                     found.items.append(worded)
                 break
-    if has_words and any(stem in folded for stem in _RELDAY_STEMS):
+    if has_words and any(stem in folded for stem in G.RELDAY_STEMS):
         for m in P.RELDAY_RE.finditer(work, start, end):
             if not taken.overlaps(m.span()):
                 taken.add(m.span())
                 found.items.append(_relday_item(m, ctx, next(groups)))
     if has_words and (
-        any(stem in folded for stem in _WEEKDAY_STEMS) or _TWO_LETTER_WEEKDAY_RE.search(work, start, end)
+        any(stem in folded for stem in G.WEEKDAY_STEMS) or G.TWO_LETTER_WEEKDAY_RE.search(work, start, end)
     ):
         joined_until = -1
         for m in P.WEEKDAY_RE.finditer(work, start, end):
