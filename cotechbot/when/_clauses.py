@@ -306,26 +306,20 @@ def milestone_leads_to(sentence: str, clause_start: int, at: int) -> bool:
     """ "voting will be opened on Thursday 16th March … announced at the AGM": the words leading up to a date say
     what it is; a milestone named before it, with no gathering before it, makes it the milestone's day."""
     may = N.may_be_milestone(N.fold(sentence[clause_start:at]))
-    if (
-        not N.milestone_in(sentence, clause_start, at, may)
-        or EVENT_RE.search(sentence, clause_start, at) is not None
-    ):
+    named = list(N.MILESTONE_RE.finditer(sentence, clause_start, at)) if may[0] else []
+    more = may[1] and N.MORE_MILESTONE_RE.search(sentence, clause_start, at) is not None
+    if not (named or more) or EVENT_RE.search(sentence, clause_start, at) is not None:
         return False
     # "On Good Friday (2nd April) you are invited…": a holiday with its date in brackets only names the day
-    named = list(N.MILESTONE_RE.finditer(sentence, clause_start, at)) if may[0] else []
     return not (
         len(named) == 1
-        and not (may[1] and N.MORE_MILESTONE_RE.search(sentence, clause_start, at))
+        and not more
         and _HOLIDAY_NAME_RE.fullmatch(named[0].group())
         and _BRACKET_OPEN_RE.fullmatch(sentence, named[0].end(), at)
     )
 
 
-_HOLIDAY_NAME_RE = re.compile(
-    r"labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
-    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)",
-    _I,
-)
+_HOLIDAY_NAME_RE = re.compile(N.HOLIDAY_NAMES, _I)
 _BRACKET_OPEN_RE = re.compile(r"[ \t]{0,3}\([ \t]{0,3}")
 
 

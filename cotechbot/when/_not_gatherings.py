@@ -10,6 +10,11 @@ import re
 
 _I = re.IGNORECASE
 
+# The holidays a date may be named by ("Good Friday", "Boxing Day"): milestones of the calendar, not gatherings.
+HOLIDAY_NAMES = (
+    r"labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
+    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)"
+)
 # Milestones whatever the clock: a clause about these (and no gathering) dates a step in a process, not people
 # meeting: freezes, end of life, software released, schedules announced, votes and nominations opening or
 # closing, restrictions lifting, works starting, a place (re)opening, calendars cleaned, public holidays.
@@ -20,8 +25,7 @@ MILESTONE_RE = re.compile(
     r"|nominations?|(?:restrictions?|bans?|lockdowns?|curfews?|moratori(?:um|ums|a))\s{1,3}(?:(?:are|is|will|to)\s{1,3})?(?:be\s{1,3}|due\s{1,3}to\s{1,3})?(?:lift|eas|end|relax)\w{0,3}"
     r"|(?:lifting|easing|end)\s{1,3}of\s{1,3}(?:the\s{1,3})?(?:\w{1,20}\s{1,3})?restrictions|(?:building|engineering|road)\s+works|works?\s+(?:will\s+)?(?:begin|start)s?"
     r"|re-?open\w{0,3}|opened|open\s+again|closed\s+for|removed\s+from|membership\s+year|sent\s+(?:an?\s+)?e-?mail|e-?mailed"
-    r"|labou?r\s+day|thanksgiving|halloween|memorial\s+day|independence\s+day|boxing\s+day|good\s+friday"
-    r"|new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|easter\s+(?:sunday|monday|weekend)|public\s+holidays?"
+    r"|" + HOLIDAY_NAMES + r"|public\s+holidays?"
     r"|national\s+holidays?|(?:is|are)\s+(?:easter|christmas|passover|diwali|eid|hanukkah)"
     # steps of a call for papers or a competition: "CFP notifications: Tuesday", "judging will begin on 1 June",
     # "winners will be announced on 3 February", "we will close a milestone"; and the clocks changing

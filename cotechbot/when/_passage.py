@@ -457,10 +457,7 @@ def _date_cells_over_clock_cells(
         ):
             at = end + 1
             continue
-        for day, clock in zip(days, clocks, strict=True):
-            cells.items.append(
-                replace(day, span=(clock.span[0], clock.span[0]), flags=list(day.flags), group=next(groups))
-            )
+        cells.items.extend(day.at_clock(clock, next(groups)) for day, clock in zip(days, clocks, strict=True))
         cells.times = clocks
         for row in rows:
             row.items.clear()
