@@ -520,15 +520,24 @@ _DAY_SESSIONS_REACH = 160  # how far from the date the last of its sessions' clo
 def clocks_are_sessions(times: list[_Time], work: str) -> bool:
     """Two to four clear clocks in one zone, each after the last in time and set apart from it by "and" and a
     named thing or by a ";" (and no word of ending): the sessions of one day."""
-    if not 2 <= len(times) <= 4 or any(t.claimed or not t.start.strong for t in times):
+    return 2 <= len(times) <= 4 and _sessions_in_order(times, work, may_meet_range_end=False)
+
+
+def _sessions_in_order(times: list[_Time], work: str, *, may_meet_range_end: bool) -> bool:
+    """Clear clocks no one has claimed, in one zone, each after the last in time (with ``may_meet_range_end``, one
+    may start where the range before it ends) and set apart from it by "and" and a named thing or by a ";", with
+    no word of ending between them."""
+    if any(t.claimed or not t.start.strong for t in times):
         return False
     zone = times[0].start.zone
     for prior, found in zip(times, times[1:], strict=False):
         gap = work[prior.span[1] : found.span[0]]
         prior_last = prior.end or prior.start
+        starts, last = (found.start.hour, found.start.minute), (prior_last.hour, prior_last.minute)
         if (
             found.start.zone != zone
-            or (found.start.hour, found.start.minute) <= (prior_last.hour, prior_last.minute)
+            or starts < last
+            or (starts == last and not (may_meet_range_end and prior.end is not None))
             or not _SESSIONS_GLUE_RE.search(gap)
             or _SESSION_ENDS_RE.search(gap)
         ):
@@ -547,24 +556,7 @@ def sessions_of_a_dated_day(items: list[_Item], times: list[_Time], work: str) -
         return []
     if times[-1].span[1] - item.span[1] > _DAY_SESSIONS_REACH or times[0].span[0] < item.span[1]:
         return []
-    zone = times[0].start.zone
-    for prior, found in zip(times, times[1:], strict=False):
-        gap = work[prior.span[1] : found.span[0]]
-        prior_last = prior.end or prior.start
-        if (
-            found.claimed
-            or not found.start.strong
-            or found.start.zone != zone
-            or (found.start.hour, found.start.minute) < (prior_last.hour, prior_last.minute)
-            or (
-                prior.end is None
-                and (found.start.hour, found.start.minute) == (prior.start.hour, prior.start.minute)
-            )
-            or not _SESSIONS_GLUE_RE.search(gap)
-            or _SESSION_ENDS_RE.search(gap)
-        ):
-            return []
-    if times[0].claimed or not times[0].start.strong:
+    if not _sessions_in_order(times, work, may_meet_range_end=True):
         return []
     for found in times:
         found.claimed = True
