@@ -323,6 +323,13 @@ _HOLIDAY_NAME_RE = re.compile(N.HOLIDAY_NAMES, _I)
 _BRACKET_OPEN_RE = re.compile(r"[ \t]{0,3}\([ \t]{0,3}")
 
 
+def _past_blank_lines(work: str, at: int) -> int:
+    """Where the next line holding something starts, from the start of a line ``at``."""
+    while work.startswith("\n", at) or work.startswith(" \n", at):
+        at = work.index("\n", at) + 1
+    return at
+
+
 def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
     """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
     happens then; a call-off, or a milestone with no gathering named, is no event."""
@@ -333,11 +340,7 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
         or work[span[1] : line_end].strip(" \t*:,.|-")
     ):
         return False
-    below_start = line_end + 1
-    while work.startswith("\n", below_start) or work.startswith(" \n", below_start):
-        below_start = (
-            work.index("\n", below_start) + 1
-        )  # "26th April" / "" / "Please note…": blank lines between
+    below_start = _past_blank_lines(work, line_end + 1)  # "26th April" / "" / "Please note…"
     below_end = work.find("\n", below_start, below_start + 200)
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
     return bool(
@@ -500,10 +503,7 @@ def attendance_below(work: str, span: tuple[int, int]) -> bool:
     line_end = work.find("\n", span[1], span[1] + _TITLE_LINE)
     if line_end < 0:
         return False
-    below = line_end + 1
-    while work.startswith("\n", below) or work.startswith(" \n", below):
-        below = work.find("\n", below) + 1
-    return _ATTENDANCE_LINE_RE.match(work, below) is not None
+    return _ATTENDANCE_LINE_RE.match(work, _past_blank_lines(work, line_end + 1)) is not None
 
 
 def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, int]) -> bool:

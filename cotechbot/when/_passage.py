@@ -167,10 +167,8 @@ def _gathering_after_setup(
         and not following.items
         and len(following.times) == 1
         and "\n\n" not in work[bounds[1] - 1 : after_bounds[0] + 1]
-        and all(P.SETUP_BEFORE_RE.search(work, max(0, t.span[0] - 40), t.span[0]) for t in found.times)
-        and not P.SETUP_BEFORE_RE.search(
-            work, max(after_bounds[0], following.times[0].span[0] - 40), following.times[0].span[0]
-        )
+        and all(S.for_setting_up(work, t, 0) for t in found.times)
+        and not S.for_setting_up(work, following.times[0], after_bounds[0])
     ):
         following.times[0].start.strong = True
         found.times[:] = following.times

@@ -703,6 +703,14 @@ def drop_restated_twins(times: list[_Time], work: str) -> list[_Time]:
 
 
 _SETUP_HINTS = ("set", "check", "registration", "doors")
+# How far before a clock the words for getting ready ("setting up any time from", "check in starts at") are looked for.
+_SETUP_REACH = 40
+
+
+def for_setting_up(work: str, clock: _Time, floor: int) -> bool:
+    """Is ``clock`` one for setting up, checking in or opening the doors (said just before it, not before
+    ``floor``)?"""
+    return P.SETUP_BEFORE_RE.search(work, max(floor, clock.span[0] - _SETUP_REACH), clock.span[0]) is not None
 
 
 def drop_setup_clocks(times: list[_Time], work: str, lowered: str, start: int, end: int) -> list[_Time]:
@@ -710,7 +718,7 @@ def drop_setup_clocks(times: list[_Time], work: str, lowered: str, start: int, e
     gathering's own clock, a clock for setting up or checking in is not the gathering's."""
     if len(times) < 2 or not any(lowered.find(hint, start, end) != -1 for hint in _SETUP_HINTS):
         return times
-    setup = [t for t in times if P.SETUP_BEFORE_RE.search(work, max(start, t.span[0] - 40), t.span[0])]
+    setup = [t for t in times if for_setting_up(work, t, start)]
     if not setup or len(setup) == len(times):
         return times
     return [t for t in times if all(t is not s for s in setup)]
