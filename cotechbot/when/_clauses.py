@@ -170,6 +170,7 @@ class Clauses:
         self._milestone: dict[int, bool] = {}
         self._hours: dict[int, bool] = {}
         self._quiet: bool | None = None
+        self._names_gathering: bool | None = None
         self._may_be_away: bool | None = None
         self._absences: dict[int, tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._sentence_tense: bool | None = None
@@ -235,10 +236,16 @@ class Clauses:
         # (each clause's words are read once, so a clause of many dates stays linear)
         return self.milestone(before_start) and not self.gathering(before_start)
 
+    def names_gathering(self) -> bool:
+        """Does the sentence name a gathering anywhere (read once per sentence)?"""
+        if self._names_gathering is None:
+            self._names_gathering = EVENT_RE.search(self._sentence) is not None
+        return self._names_gathering
+
     def quiet(self) -> bool:
         """Does the whole sentence name no gathering and say nothing ahead (read once per sentence)?"""
         if self._quiet is None:
-            self._quiet = EVENT_RE.search(self._sentence) is None and FUTURE_RE.search(self._sentence) is None
+            self._quiet = not self.names_gathering() and FUTURE_RE.search(self._sentence) is None
         return self._quiet
 
     def opening_hours(self, offset: int) -> bool:

@@ -437,12 +437,12 @@ def _read_sentence(
             "series_start" not in item.flags
             and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0])
             # "From Tuesday 3rd to Thursday 5th March the team will be meeting": the span of a gathering
-            and not (item.kind == "range" and C.EVENT_RE.search(sentence))
+            and not (item.kind == "range" and clauses.names_gathering())
             # "Starting March 7, participants will meet weekly": the first of a series of gatherings
             and not (
                 N.SERIES_FROM_OPENING_RE.match(work, bounds[0], item.span[0])
                 and N.SERIES_WORD_RE.search(sentence)
-                and C.EVENT_RE.search(sentence)
+                and clauses.names_gathering()
             )
         ):
             continue  # "From 1 April the fee rises": when a rule starts, not a gathering
@@ -566,7 +566,7 @@ def _read_sentence(
             not gathering
             and item.kind == "weekday"
             and sentence_lowered.find("again", clause_start, offset) != -1
-            and C.EVENT_RE.search(sentence) is not None
+            and clauses.names_gathering()
         ):
             gathering = (
                 True  # "See you this Saturday, and again on Tuesday!": the gathering named before, again
@@ -631,7 +631,7 @@ def _read_sentence(
     if found.exact:
         mentions = _stamps_win(mentions, found.exact, ctx)
     mentions = _join_timed_spans(mentions, text, work)
-    if found.deltas and (C.EVENT_RE.search(sentence) or P.STARTING_RE.search(sentence)):
+    if found.deltas and (clauses.names_gathering() or P.STARTING_RE.search(sentence)):
         for m in found.deltas:
             counted = _delta_mention(m, text, ctx, clauses.past(m.start() - bounds[0]))
             if counted is not None and _moment_key(counted) not in seen:
