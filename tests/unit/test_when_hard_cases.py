@@ -3473,3 +3473,10 @@ def test_dates_and_clocks_in_other_languages(text, expected):
 )
 def test_a_weekday_owning_a_gathering_names_that_gatherings_day(text, expected):
     assert confident(text) == expected
+
+
+def test_tomorrow_is_ahead_whatever_the_tense_of_its_clause():
+    assert confident("I spent the afternoon setting out chairs for the quiz tomorrow.") == [
+        ("2025-02-21", None, True)
+    ]
+    assert confident("We met for the quiz today and it went well.") == []
