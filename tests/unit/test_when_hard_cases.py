@@ -3480,3 +3480,8 @@ def test_tomorrow_is_ahead_whatever_the_tense_of_its_clause():
         ("2025-02-21", None, True)
     ]
     assert confident("We met for the quiz today and it went well.") == []
+
+
+def test_a_weekday_said_again_after_again_is_another_occurrence():
+    text = "The social was a hit on Saturday night, so we will hold it again this Saturday."
+    assert confident(text) == [("2025-02-22", None, True)]
