@@ -192,7 +192,8 @@ def _resolve(
         # A bare "today" with no time is happening now or done: nothing to remind.  "Tomorrow's call" and
         # "mapping TONIGHT" are days to mark: the evening of the posting day is still ahead.
         bare_today = item.weekday_mod == "today" and item.part_of_day != "evening"
-        if past or (item.time is None and (bare_today or not gathering)):
+        # "I helped set up the hall for the exhibition tomorrow": whatever the clause's tense, tomorrow is ahead
+        if (past and item.weekday_mod != "tomorrow") or (item.time is None and (bare_today or not gathering)):
             return []
         first, last = item.fixed, None
     elif item.kind == "range":

@@ -373,6 +373,13 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         and P.SUBJECT_AFTER_WEEKDAY_RE.match(work, m.end())
     ):
         item.weekday_mod = "on"  # "**Friday** we will meet at 18:00": a weekday opening what is said of it
+    if (
+        item.weekday_mod in (None, "on", "next", "this", "coming", "this coming")
+        and part is None
+        and W.owns_a_gathering(work, m.end())
+    ):
+        # "following Monday's committee meeting": the day of the one gathering it owns
+        item.weekday_mod = item.weekday_mod or "on"
     _read_recurrence(item, mod, work, lead, before)
     if mod in ("", "on") and item.weekday_mod in (None, "on") and item.recurrence is None:
         habit_from = max(0, m.start() - 40)

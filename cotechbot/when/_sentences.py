@@ -12,6 +12,7 @@ from cotechbot.when import _clauses as C
 from cotechbot.when import _not_gatherings as N
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
+from cotechbot.when import _weekday_words as W
 from cotechbot.when._calendar import (
     _dates_its_own_post,
     _delta_mention,
@@ -335,6 +336,8 @@ def _read_sentence(
     mentions = [m for m in found.exact if not C.stamp_of_an_errand(m, work, bounds)]
     if N.MESSAGE_HEADER_RE.search(sentence):
         return []  # a quoted e-mail's "On … wrote:" line dates the message, not a gathering
+    if "YYYY" in sentence or "yyyy" in sentence:
+        return []  # "Schedule for Wednesday's Meeting (YYYY-MM-DD 16:00 UTC)": a template's placeholder date
     seen = {_moment_key(m) for m in mentions}
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
@@ -374,6 +377,14 @@ def _read_sentence(
             continue
         if never_resolves(item):
             continue  # no clause can make it a mention (what follows only rules items out or flags them)
+        if (
+            item.kind == "weekday"
+            and item.time is None
+            and work[item.span[0] : item.span[0] + 3].lower() in P.WEEKDAYS  # said bare, with no "on"/"next"
+            and W.owns_a_gathering(work, item.span[1])
+            and C.FUTURE_RE.search(sentence) is None
+        ):
+            continue  # "… in Saturday's Drop-in session": which Saturday's, only words of what is ahead say
         if (
             item.time is None
             and any(word in before_lowered for word in N.RULE_HINTS)
@@ -435,6 +446,8 @@ def _read_sentence(
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if (
             "series_start" not in item.flags
+            # "After next Tuesday's membership meeting, …": what follows the gathering, which is on that day
+            and not (item.kind == "weekday" and W.owns_a_gathering(work, item.span[1]))
             and N.FROM_OPENING_RE.match(work, bounds[0], item.span[0])
             # "From Tuesday 3rd to Thursday 5th March the team will be meeting": the span of a gathering
             and not (item.kind == "range" and clauses.names_gathering())

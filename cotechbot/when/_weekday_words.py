@@ -66,6 +66,24 @@ SERIES_START_BEFORE_RE = re.compile(
     r"\b(?:start(?:s|ing)?|beginning|from|commencing)\s{1,3}(?:on\s{1,3})?(?:this\s{1,3}|next\s{1,3})?$", _I
 )
 
+# "Monday's committee meeting", "after next Tuesday’s membership meeting", "Saturday’s One Nation march": a weekday
+# in the possessive, a few words before the gathering it owns, names that one gathering's day (the next such
+# day, unless the clause tells it in the past); "Wednesday's weekly session" is the habit, no one day.
+POSSESSIVE_GATHERING_AFTER_RE = re.compile(
+    r"['’]s[ \t]{1,3}(?:(?!(?:weekly|fortnightly|monthly|regular|usual|normal)\b)[\w-]{1,20}[ \t]{1,3}){0,4}?"
+    r"(?:meeting|call|meet-?up|session|workshop|social|party|rally|march|protest|vigil|picket|demonstration"
+    r"|assembly|agm|gathering|event|conference|talks?|rehearsal|practice|class|lesson|training|track|dinner"
+    r"|lunch|breakfast|quiz|concert|festival|fair|sprint|hackathon|webinar|hangout|stand-?up|retro|seminar"
+    r"|panel|potluck|picnic|celebration|ceremony|service|workday|work[ \t]party|clean-?up)s?\b",
+    _I,
+)
+
+
+def owns_a_gathering(work: str, end: int) -> bool:
+    """Is the weekday ending at ``end`` said in the possessive of a gathering ("Monday's committee meeting")?"""
+    return work[end : end + 1] in ("'", "’") and POSSESSIVE_GATHERING_AFTER_RE.match(work, end) is not None
+
+
 # "next week Monday", "Tuesday next week", "Friday of next week": a weekday of the week after the post's.
 NEXT_WEEK_BEFORE_RE = re.compile(r"\bnext[ \t]{1,3}week[ \t,]{0,3}(?:on[ \t]{1,3})?$", _I)
 NEXT_WEEK_AFTER_RE = re.compile(r"[ \t,]{0,3}(?:of[ \t]{1,3})?next[ \t]{1,3}week\b", _I)

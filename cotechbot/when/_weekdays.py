@@ -4,6 +4,7 @@ dated day, a plain weekday anchored to the week of a date in the same sentence, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -40,7 +41,7 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
         ):
             following.first.weekday = item.first.weekday  # "Friday training from 12th September": a Friday
             continue
-        if item.kind == "weekday" and _names_again(kept, item):
+        if item.kind == "weekday" and _names_again(kept, item, work):
             continue  # "this Monday's meeting … for this coming Monday only": one Monday
         if (
             item.kind == "weekday"
@@ -88,9 +89,10 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
 _SAME_WEEK_MODS = (None, "on", "this", "this coming", "coming")
 
 
-def _names_again(kept: list[_Item], item: _Item) -> bool:
+def _names_again(kept: list[_Item], item: _Item, work: str) -> bool:
     """A weekday said again in the same sentence ("this Monday … this coming Monday") is the same day, when
-    neither is "next", "last" or a series."""
+    neither is "next", "last" or a series, and nothing between says it happens "again" ("a success on Friday
+    night and we will run it again this Friday": two Fridays)."""
     assert item.first is not None
     return item.weekday_mod in _SAME_WEEK_MODS and any(
         earlier.kind == "weekday"
@@ -99,8 +101,12 @@ def _names_again(kept: list[_Item], item: _Item) -> bool:
         and earlier.weekday_mod in _SAME_WEEK_MODS
         and earlier.recurrence is None
         and item.recurrence is None
+        and _AGAIN_RE.search(work, earlier.span[1], item.span[0]) is None
         for earlier in kept
     )
+
+
+_AGAIN_RE = re.compile(r"\bagain\b", re.IGNORECASE)
 
 
 def _series_starts(items: list[_Item], sentence: str, ctx: _Context) -> None:

@@ -3456,3 +3456,32 @@ def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
 )
 def test_dates_and_clocks_in_other_languages(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will circulate the budget following Monday's board meeting.", [("2025-02-24", None, True)]),
+        (
+            "After next Tuesday’s members meeting, the proposal will go to a ballot.",
+            [("2025-02-25", None, True)],
+        ),
+        ("Priya gave a lovely demo in Saturday's open session.", []),  # nothing said of what is ahead
+        ("At Wednesday's weekly session we will try the new room.", []),  # the habit, no one Wednesday
+        ("Agenda for Tuesday's Steering Meeting (YYYY-MM-DD 15:00 UTC)", []),  # a template's placeholder
+    ],
+)
+def test_a_weekday_owning_a_gathering_names_that_gatherings_day(text, expected):
+    assert confident(text) == expected
+
+
+def test_tomorrow_is_ahead_whatever_the_tense_of_its_clause():
+    assert confident("I spent the afternoon setting out chairs for the quiz tomorrow.") == [
+        ("2025-02-21", None, True)
+    ]
+    assert confident("We met for the quiz today and it went well.") == []
+
+
+def test_a_weekday_said_again_after_again_is_another_occurrence():
+    text = "The social was a hit on Saturday night, so we will hold it again this Saturday."
+    assert confident(text) == [("2025-02-22", None, True)]
