@@ -3456,3 +3456,14 @@ def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
 )
 def test_dates_and_clocks_in_other_languages(text, expected):
     assert confident(text) == expected
+
+
+def test_a_session_followed_by_another_in_a_later_sentence_gives_the_day_two_timed_events():
+    text = (
+        "The garden group has two things on Saturday 8 March. Everyone is welcome. "
+        "There is a tour of the beds from 10am-12pm followed by a seed swap in the hall from 1-3pm."
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:00:00+00:00", False),
+        ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
+    ]
