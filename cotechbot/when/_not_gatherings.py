@@ -188,6 +188,8 @@ POSTPONED_UNTIL_BEFORE_RE = re.compile(
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?<!followed )\bby(?:\s{0,2}:)?|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
+    # "entries hand-in 22/11/2023", "hand in date: 4 March": the day work is handed in
+    r"|\bhand[- ]?in(?:\s+(?:date|day))?(?:\s*:)?(?:\s+(?:on|by))?"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
@@ -281,6 +283,7 @@ DEADLINE_HINTS = (
     "thru",
     "through",
     "bis",
+    "hand",
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
@@ -541,7 +544,10 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
 # told as an order to send something in).
 TIMELINE_DUE_AFTER_RE = re.compile(
     r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
-    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off)\b)",
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off"
+    # "20th April – Conference Registration Closes": the day sign-up stops, whatever it is for
+    r"|(?:registration|bookings?|entries|applications?|submissions?|nominations?|sign-?ups?)\s+(?:closes?|closed|ends?)"
+    r")\b)",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day

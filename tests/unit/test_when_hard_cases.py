@@ -3467,3 +3467,15 @@ def test_a_session_followed_by_another_in_a_later_sentence_gives_the_day_two_tim
         ("2025-03-08T10:00:00+00:00", "2025-03-08T12:00:00+00:00", False),
         ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
     ]
+
+
+def test_a_hand_in_date_is_a_deadline_not_a_gathering():
+    text = (
+        "The spring print competition is judged on 12/3/2025 and the theme is Reflections, hand-in 26/2/2025."
+    )
+    assert confident(text) == [("2025-03-12", None, True)]
+
+
+def test_a_timeline_line_saying_registration_closes_is_not_a_gathering():
+    text = "1st March 2025 - Festival Registration Closes\n\n14th June 2025 - Festival day one, opening talk"
+    assert confident(text) == [("2025-06-14", None, True)]
