@@ -546,6 +546,8 @@ NOISE_PATTERNS = [
             r"\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}+\]", _I
         ),
     ),
+    # "~~30th of May at the usual slot~~": struck through, so withdrawn (the ends hug words; "~~ News ~~" is trim)
+    ("~~", re.compile(r"~~(?=[^\s~])[^~\n]{1,300}?(?<=[^\s~])~~")),
 ]
 # "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
 # then the digit before it looked back at: the same texts as r"\d[Tt]\d")

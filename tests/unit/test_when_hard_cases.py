@@ -3479,3 +3479,9 @@ def test_a_hand_in_date_is_a_deadline_not_a_gathering():
 def test_a_timeline_line_saying_registration_closes_is_not_a_gathering():
     text = "1st March 2025 - Festival Registration Closes\n\n14th June 2025 - Festival day one, opening talk"
     assert confident(text) == [("2025-06-14", None, True)]
+
+
+def test_a_struck_through_date_is_withdrawn():
+    text = "We were going to meet ~~Tuesday 4 March at 6pm~~ but the room is taken, so it is **Thursday 6 March at 6pm**."
+    assert confident(text) == [("2025-03-06T18:00:00+00:00", None, False)]
+    assert confident("~~ Spring fair on Saturday 8 March ~~") == [("2025-03-08", None, True)]
