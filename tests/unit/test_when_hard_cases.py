@@ -3485,3 +3485,10 @@ def test_a_struck_through_date_is_withdrawn():
     text = "We were going to meet ~~Tuesday 4 March at 6pm~~ but the room is taken, so it is **Thursday 6 March at 6pm**."
     assert confident(text) == [("2025-03-06T18:00:00+00:00", None, False)]
     assert confident("~~ Spring fair on Saturday 8 March ~~") == [("2025-03-08", None, True)]
+
+
+def test_a_calendar_entry_dashed_from_one_timed_day_to_another_weeks_later_is_one_span():
+    text = "When: Mon March 3 09:00 - Fri April 11 17:00"
+    assert confident(text) == [("2025-03-03T09:00:00+00:00", "2025-04-11T17:00:00+01:00", False)]
+    moved = confident("The session moved from Tue 4 March 18:00 to Tue 8 April 18:00.")
+    assert ("2025-03-04T18:00:00+00:00", "2025-04-08T18:00:00+01:00", False) not in moved
