@@ -366,7 +366,9 @@ PAST_REFERENCE_BEFORE_RE = re.compile(
     # "some photos and video of our march and rally on Saturday": pictures of a gathering show it held (not "a
     # slideshow of pictures from Pompeii at our meeting on 1 October", where the date is the showing's)
     r"|\b(?:photos?|pictures?|pics|videos?|footage)(?:\s{1,3}and\s{1,3}(?:photos?|pictures?|pics|videos?|footage))?"
-    r"\s{1,3}(?:of|from)\s{1,3}(?:our|the|last|that|yesterday's)\s(?:(?!\bat\s)[^.;!?\n]){0,45}$",
+    r"\s{1,3}(?:of|from)\s{1,3}(?:our|the|last|that|yesterday's)\s(?:(?!\bat\s)[^.;!?\n]){0,45}$"
+    # "Last session: March 3rd", "Previous meeting - 12 Feb": a label naming the one already held
+    r"|\b(?:last|previous)\s{1,3}(?:session|meeting|call|gathering)[ \t]{0,2}[:\u2013\u2014-][ \t*_]{0,4}$",
     _I,
 )
 PAST_REFERENCE_HINTS = (
@@ -389,6 +391,8 @@ PAST_REFERENCE_HINTS = (
     "notes",
     "recap",
     "write",
+    "last",
+    "previous",
 )
 # The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
 # dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.

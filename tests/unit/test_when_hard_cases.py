@@ -3492,3 +3492,11 @@ def test_a_calendar_entry_dashed_from_one_timed_day_to_another_weeks_later_is_on
     assert confident(text) == [("2025-03-03T09:00:00+00:00", "2025-04-11T17:00:00+01:00", False)]
     moved = confident("The session moved from Tue 4 March 18:00 to Tue 8 April 18:00.")
     assert ("2025-03-04T18:00:00+00:00", "2025-04-08T18:00:00+01:00", False) not in moved
+
+
+def test_a_date_labelled_as_the_last_meeting_is_the_one_already_held():
+    text = "Next meeting: Thursday 6 March at 7pm.\nLast meeting: 9 January."
+    assert [(start, flags) for start, _, _, flags in read(text)] == [
+        ("2025-03-06T19:00:00+00:00", []),
+        ("2025-01-09", ["past"]),
+    ]
