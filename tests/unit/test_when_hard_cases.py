@@ -3500,3 +3500,13 @@ def test_a_date_labelled_as_the_last_meeting_is_the_one_already_held():
         ("2025-03-06T19:00:00+00:00", []),
         ("2025-01-09", ["past"]),
     ]
+
+
+def test_a_later_clock_reaches_the_one_day_past_a_bare_weekday_line_or_a_repeated_tonight():
+    text = "March 15\n\nSaturday\n\nPlant Sale\n\nOpen to everyone\n\nfrom 2.00pm"
+    assert confident(text) == [("2025-03-15T14:00:00+00:00", None, False)]
+    text = (
+        "No talk tonight. Our speaker is away till Thursday. "
+        "So we are having an open social meeting tonight.\n\n7:00pm - 9:00pm"
+    )
+    assert confident(text) == [("2025-02-20T19:00:00+00:00", "2025-02-20T21:00:00+00:00", False)]
