@@ -3510,3 +3510,12 @@ def test_a_later_clock_reaches_the_one_day_past_a_bare_weekday_line_or_a_repeate
         "So we are having an open social meeting tonight.\n\n7:00pm - 9:00pm"
     )
     assert confident(text) == [("2025-02-20T19:00:00+00:00", "2025-02-20T21:00:00+00:00", False)]
+
+
+def test_a_clock_for_a_slightly_later_clock_starts_when_people_gather():
+    assert confident("Burns supper on Saturday 22 March, 7 for 7.30pm at the club.") == [
+        ("2025-03-22T19:00:00+00:00", None, False)
+    ]
+    assert confident("Committee meal Friday 14 March at 7pm for 2 hours.") == [
+        ("2025-03-14T19:00:00+00:00", None, False)
+    ]
