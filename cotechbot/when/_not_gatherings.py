@@ -209,11 +209,14 @@ EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
 EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
 # Before a bare timestamp: when something is sent or published, not when anyone meets.
 SENT_OUT_BEFORE_RE = re.compile(
-    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
+    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline"
+    # "we will send a final update at 15:00 today": the time a message goes, not a gathering's
+    r"|\bsend\s{1,3}(?:(?:you|everyone|all)\s{1,3})?(?:a|an|the|our)\s{1,3}(?:[a-z]+\s{1,3})?"
+    r"(?:update|reminder|e-?mail|message|notice|newsletter|link)s?)\b"
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline", "send")
 # Substrings without which MADE_PUBLIC_BEFORE_RE cannot match: a cheap test before the regex.
 MADE_PUBLIC_HINTS = (
     "print",

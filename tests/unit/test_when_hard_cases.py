@@ -3519,3 +3519,9 @@ def test_a_clock_for_a_slightly_later_clock_starts_when_people_gather():
     assert confident("Committee meal Friday 14 March at 7pm for 2 hours.") == [
         ("2025-03-14T19:00:00+00:00", None, False)
     ]
+
+
+def test_the_time_a_message_is_sent_is_not_a_gathering():
+    assert confident(
+        "Rehearsal is on Saturday 8 March. We will send a short reminder at 9am on Friday 7 March."
+    ) == [("2025-03-08", None, True)]
