@@ -637,7 +637,10 @@ MINUTES_TITLE_RE = re.compile(
 # Christmas (26th of December)": a date named only to be kept clear of.
 AVOID_BEFORE_RE = re.compile(
     r"\b(?:schedul\w{0,3}\s{1,3}around|(?:run|runs|running)\s{1,3}into\s{1,3}(?:a\s{1,3})?(?:conflicts?|clash(?:es)?)"
-    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$",
+    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$"
+    # "particularly avoid Marathon Monday 4/15": a day named to be kept clear of (not "avoid the rush by meeting
+    # on …", nor past a comma: "to avoid the bank holiday, we meet on …")
+    r"|\bavoid(?:s|ing)?\b(?:(?!\b(?:by|but|so|instead|meet\w*|hold\w*|move\w*)\b)[^.,;:!?\n]){0,40}$",
     _I,
 )
 # A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".

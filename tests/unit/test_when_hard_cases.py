@@ -3525,3 +3525,10 @@ def test_the_time_a_message_is_sent_is_not_a_gathering():
     assert confident(
         "Rehearsal is on Saturday 8 March. We will send a short reminder at 9am on Friday 7 March."
     ) == [("2025-03-08", None, True)]
+
+
+def test_a_day_named_to_be_avoided_is_not_offered():
+    assert confident("We should avoid Monday 5 May but Tuesday 6 May works for the plant swap.") == [
+        ("2025-05-06", None, True)
+    ]
+    assert confident("To avoid the bank holiday, we meet on Tuesday 6 May.") == [("2025-05-06", None, True)]
