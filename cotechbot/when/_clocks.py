@@ -257,9 +257,16 @@ def _time_range(m: re.Match[str]) -> _Time | None:
             left.hour, right.hour = left.hour + 12, right.hour + 12
         left.meridiem_known = right.meridiem_known = True
     left.strong = right.strong = True
+    if m.group("sep").lower() == "for":
+        # "7.00 for 7.30pm", "6.30 for 7pm start": gather at the first clock for a start at the second, soon after
+        late = (right.hour * 60 + right.minute) - (left.hour * 60 + left.minute)
+        return _Time(m.span(), left, None) if 0 < late <= _GATHER_FOR_START else None
     if (right.hour, right.minute) <= (left.hour, left.minute) and not (right.hour < 6):
         return None
     return _Time(m.span(), left, right)
+
+
+_GATHER_FOR_START = 60  # minutes from "7.00 for" to the "7.30pm" it gathers for, at most
 
 
 def _settle_clock(clock: _Clock, part_of_day: str | None, flags: list[str]) -> tuple[int, int]:

@@ -188,6 +188,8 @@ POSTPONED_UNTIL_BEFORE_RE = re.compile(
 # Immediately before a date: the date is when something is due, not when people meet.
 DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?<!followed )\bby(?:\s{0,2}:)?|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
+    # "entries hand-in 22/11/2023", "hand in date: 4 March": the day work is handed in
+    r"|\bhand[- ]?in(?:\s+(?:date|day))?(?:\s*:)?(?:\s+(?:on|by))?"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
@@ -207,11 +209,14 @@ EXAMPLE_HINTS = ("example", "e.g", "eg.", "such as")
 EXAMPLE_BEFORE_RE = re.compile(r"\b(?:for\s+example|e\.g\.?|eg\.|such\s+as)\b[^.;!?\n]{0,40}$", _I)
 # Before a bare timestamp: when something is sent or published, not when anyone meets.
 SENT_OUT_BEFORE_RE = re.compile(
-    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline)\b"
+    r"(?:\b(?:goes|go|going|sent|send|be\s+sent|comes?)\s+out|\bpublish\w*|\breleas\w*|\bdue|\bdeadline"
+    # "we will send a final update at 15:00 today": the time a message goes, not a gathering's
+    r"|\bsend\s{1,3}(?:(?:you|everyone|all)\s{1,3})?(?:a|an|the|our)\s{1,3}(?:[a-z]+\s{1,3})?"
+    r"(?:update|reminder|e-?mail|message|notice|newsletter|link)s?)\b"
     r"[^.;!?\n]{0,25}$",
     _I,
 )
-SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline")
+SENT_OUT_HINTS = ("out", "publish", "releas", "due", "deadline", "send")
 # Substrings without which MADE_PUBLIC_BEFORE_RE cannot match: a cheap test before the regex.
 MADE_PUBLIC_HINTS = (
     "print",
@@ -281,6 +286,7 @@ DEADLINE_HINTS = (
     "thru",
     "through",
     "bis",
+    "hand",
 )
 DEADLINE_AFTER_RE = re.compile(
     # "Friday 4 December (on or before)": the date is the last day allowed
@@ -363,7 +369,9 @@ PAST_REFERENCE_BEFORE_RE = re.compile(
     # "some photos and video of our march and rally on Saturday": pictures of a gathering show it held (not "a
     # slideshow of pictures from Pompeii at our meeting on 1 October", where the date is the showing's)
     r"|\b(?:photos?|pictures?|pics|videos?|footage)(?:\s{1,3}and\s{1,3}(?:photos?|pictures?|pics|videos?|footage))?"
-    r"\s{1,3}(?:of|from)\s{1,3}(?:our|the|last|that|yesterday's)\s(?:(?!\bat\s)[^.;!?\n]){0,45}$",
+    r"\s{1,3}(?:of|from)\s{1,3}(?:our|the|last|that|yesterday's)\s(?:(?!\bat\s)[^.;!?\n]){0,45}$"
+    # "Last session: March 3rd", "Previous meeting - 12 Feb": a label naming the one already held
+    r"|\b(?:last|previous)\s{1,3}(?:session|meeting|call|gathering)[ \t]{0,2}[:\u2013\u2014-][ \t*_]{0,4}$",
     _I,
 )
 PAST_REFERENCE_HINTS = (
@@ -386,6 +394,8 @@ PAST_REFERENCE_HINTS = (
     "notes",
     "recap",
     "write",
+    "last",
+    "previous",
 )
 # The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
 # dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.
@@ -541,7 +551,10 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
 # told as an order to send something in).
 TIMELINE_DUE_AFTER_RE = re.compile(
     r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
-    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off)\b)",
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off"
+    # "20th April – Conference Registration Closes": the day sign-up stops, whatever it is for
+    r"|(?:registration|bookings?|entries|applications?|submissions?|nominations?|sign-?ups?)\s+(?:closes?|closed|ends?)"
+    r")\b)",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day
@@ -624,7 +637,10 @@ MINUTES_TITLE_RE = re.compile(
 # Christmas (26th of December)": a date named only to be kept clear of.
 AVOID_BEFORE_RE = re.compile(
     r"\b(?:schedul\w{0,3}\s{1,3}around|(?:run|runs|running)\s{1,3}into\s{1,3}(?:a\s{1,3})?(?:conflicts?|clash(?:es)?)"
-    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$",
+    r"|(?:conflicts?|clash(?:es)?)\s{1,3}with)\b[^.;!?\n]{0,60}$"
+    # "particularly avoid Marathon Monday 4/15": a day named to be kept clear of (not "avoid the rush by meeting
+    # on …", nor past a comma: "to avoid the bank holiday, we meet on …")
+    r"|\bavoid(?:s|ing)?\b(?:(?!\b(?:by|but|so|instead|meet\w*|hold\w*|move\w*)\b)[^.,;:!?\n]){0,40}$",
     _I,
 )
 # A list's heading, within a few lines above: "Dates to AVOID:" over "* June 8-12, 2026 (IVOA Meeting)".

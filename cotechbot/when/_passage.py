@@ -21,6 +21,7 @@ from cotechbot.when._model import (
     _NAMED_WEEKDAY,
     _blanked,
     _Context,
+    _Item,
     _Sentence,
     _Time,
 )
@@ -236,6 +237,8 @@ def _carry_later_clock(
     in a sentence naming no day, gives that day its time; a clock said to be the end, in the sentence right
     after, ends it."""
     dated = [k for k, (_, _, found) in enumerate(read) if found.items or found.exact or found.deltas]
+    if len(dated) > 1:
+        dated = _one_day_said_again(read, dated)
     if len(dated) != 1:
         return
     k = dated[0]
@@ -308,6 +311,37 @@ def _carry_later_clock(
         following.times.clear()
         found.times.append(clock)
         return
+
+
+def _one_day_said_again(read: list[tuple[int, tuple[int, int], _Sentence]], dated: list[int]) -> list[int]:
+    """ "June 22" / "Saturday" / …, "No set topic tonight … a social meeting tonight.": a bare weekday with no
+    clock, which names no day by itself, and "today"/"tonight" said again leave the post one day, said last at
+    the sentence kept."""
+
+    def bare(item: _Item) -> bool:
+        return item.kind == "weekday" and item.weekday_mod is None and item.recurrence is None
+
+    kept = [
+        k
+        for k in dated
+        if read[k][2].exact
+        or read[k][2].deltas
+        or read[k][2].times
+        or not all(bare(item) for item in read[k][2].items)
+    ]
+    if len(kept) > 1:
+        days = {
+            item.fixed
+            if item.kind == "relday" and not found.times and not found.exact and not found.deltas
+            else None
+            for k in kept
+            for found in (read[k][2],)
+            for item in found.items
+            if not bare(item)
+        }
+        if len(days) == 1 and None not in days:
+            return kept[-1:]
+    return kept
 
 
 _SERIES_TO_FIRST_DAY = 200  # how far after a series' sentence the sentence naming its first day may start

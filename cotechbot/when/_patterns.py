@@ -178,7 +178,7 @@ _FROM_24H_END = rf"|(?(left24){_HHMM}(?![\d:]|[.,/]\d)|(?!))"
 
 TIME_RANGE_RE = re.compile(
     rf"{_CLOCK_START}(?:(?P<between>between){SP}|(?P<from>from){SP})?(?P<left>{_FROM_24H_START}|{CLOCK}|{_BARE_HOUR})"
-    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through){SP0}"
+    rf"(?P<left_zone>{SP0}{ZONE_ABBR}(?![A-Za-z]))?{SP0}(?P<sep>-{{1,2}}|to|till|til|until|and|through|for){SP0}"
     # ("from 10 am to approx. 1 pm": an end given roughly is still the end)
     rf"(?:(?:approx\.?|approximately|about|around|roughly|ca\.){SP})?"
     # "10-23h": a range ending on a 24 h hour with an "h" (a short "2-3h" is a duration, never read)
@@ -546,6 +546,8 @@ NOISE_PATTERNS = [
             r"\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}+\]", _I
         ),
     ),
+    # "~~30th of May at the usual slot~~": struck through, so withdrawn (the ends hug words; "~~ News ~~" is trim)
+    ("~~", re.compile(r"~~(?=[^\s~])[^~\n]{1,300}?(?<=[^\s~])~~")),
 ]
 # "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
 # then the digit before it looked back at: the same texts as r"\d[Tt]\d")

@@ -720,7 +720,17 @@ def _join_timed_spans(mentions: list[TimeMention], text: str, work: str) -> list
         lambda prior, mention: (
             isinstance(prior.start, datetime)
             and isinstance(mention.start, datetime)
-            and timedelta(0) < mention.start - prior.start <= timedelta(days=14)
-            and _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0]) is not None
+            and timedelta(0) < mention.start - prior.start <= _LONG_TIMED_SPAN
+            and (joiner := _SPAN_JOIN_RE.fullmatch(work, prior.span[1], mention.span[0])) is not None
+            # "When: Fri April 23 14:30 - Tue May 25 15:30": a dash joins a calendar entry's ends however far
+            # apart; "to" over more than a fortnight may be a move ("from 4 March 6pm to 1 April 6pm")
+            and (
+                mention.start - prior.start <= timedelta(days=14)
+                or _DASH_JOIN_RE.fullmatch(joiner.group()) is not None
+            )
         ),
     )
+
+
+_LONG_TIMED_SPAN = timedelta(days=62)
+_DASH_JOIN_RE = re.compile(r"\s*-{1,2}\s*")

@@ -504,6 +504,8 @@ def _bare_hour_after(clock: _Time, work: str) -> _Time | None:
 # Between two clocks of one day's sessions: "and" then a named thing, or a ";" (a list of the day's doings).
 _SESSIONS_GLUE_RE = re.compile(
     r";|\band[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}"
+    # "a study tour from 1-5pm followed by a public meeting from 6-8pm": the next session named after it
+    r"|\bfollowed[ \t]{1,3}by[ \t]{1,3}(?:an?[ \t]{1,3}|the[ \t]{1,3})?[A-Za-z]{2,}"
     # "… at 11:30 am, march across the bridge starting at 1 pm, and …": a comma and a new doing
     r"|,[ \t]{1,3}(?-i:[a-z]{3,})[ \t]{1,3}(?-i:[a-z]{2,})",
     re.IGNORECASE,

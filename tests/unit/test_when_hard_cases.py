@@ -3485,3 +3485,79 @@ def test_tomorrow_is_ahead_whatever_the_tense_of_its_clause():
 def test_a_weekday_said_again_after_again_is_another_occurrence():
     text = "The social was a hit on Saturday night, so we will hold it again this Saturday."
     assert confident(text) == [("2025-02-22", None, True)]
+
+
+def test_a_session_followed_by_another_in_a_later_sentence_gives_the_day_two_timed_events():
+    text = (
+        "The garden group has two things on Saturday 8 March. Everyone is welcome. "
+        "There is a tour of the beds from 10am-12pm followed by a seed swap in the hall from 1-3pm."
+    )
+    assert confident(text) == [
+        ("2025-03-08T10:00:00+00:00", "2025-03-08T12:00:00+00:00", False),
+        ("2025-03-08T13:00:00+00:00", "2025-03-08T15:00:00+00:00", False),
+    ]
+
+
+def test_a_hand_in_date_is_a_deadline_not_a_gathering():
+    text = (
+        "The spring print competition is judged on 12/3/2025 and the theme is Reflections, hand-in 26/2/2025."
+    )
+    assert confident(text) == [("2025-03-12", None, True)]
+
+
+def test_a_timeline_line_saying_registration_closes_is_not_a_gathering():
+    text = "1st March 2025 - Festival Registration Closes\n\n14th June 2025 - Festival day one, opening talk"
+    assert confident(text) == [("2025-06-14", None, True)]
+
+
+def test_a_struck_through_date_is_withdrawn():
+    text = "We were going to meet ~~Tuesday 4 March at 6pm~~ but the room is taken, so it is **Thursday 6 March at 6pm**."
+    assert confident(text) == [("2025-03-06T18:00:00+00:00", None, False)]
+    assert confident("~~ Spring fair on Saturday 8 March ~~") == [("2025-03-08", None, True)]
+
+
+def test_a_calendar_entry_dashed_from_one_timed_day_to_another_weeks_later_is_one_span():
+    text = "When: Mon March 3 09:00 - Fri April 11 17:00"
+    assert confident(text) == [("2025-03-03T09:00:00+00:00", "2025-04-11T17:00:00+01:00", False)]
+    moved = confident("The session moved from Tue 4 March 18:00 to Tue 8 April 18:00.")
+    assert ("2025-03-04T18:00:00+00:00", "2025-04-08T18:00:00+01:00", False) not in moved
+
+
+def test_a_date_labelled_as_the_last_meeting_is_the_one_already_held():
+    text = "Next meeting: Thursday 6 March at 7pm.\nLast meeting: 9 January."
+    assert [(start, flags) for start, _, _, flags in read(text)] == [
+        ("2025-03-06T19:00:00+00:00", []),
+        ("2025-01-09", ["past"]),
+    ]
+
+
+def test_a_later_clock_reaches_the_one_day_past_a_bare_weekday_line_or_a_repeated_tonight():
+    text = "March 15\n\nSaturday\n\nPlant Sale\n\nOpen to everyone\n\nfrom 2.00pm"
+    assert confident(text) == [("2025-03-15T14:00:00+00:00", None, False)]
+    text = (
+        "No talk tonight. Our speaker is away till Thursday. "
+        "So we are having an open social meeting tonight.\n\n7:00pm - 9:00pm"
+    )
+    assert confident(text) == [("2025-02-20T19:00:00+00:00", "2025-02-20T21:00:00+00:00", False)]
+
+
+def test_a_clock_for_a_slightly_later_clock_starts_when_people_gather():
+    assert confident("Burns supper on Saturday 22 March, 7 for 7.30pm at the club.") == [
+        ("2025-03-22T19:00:00+00:00", None, False)
+    ]
+    assert confident("Committee meal Friday 14 March at 7pm for 2 hours.") == [
+        ("2025-03-14T19:00:00+00:00", None, False)
+    ]
+
+
+def test_the_time_a_message_is_sent_is_not_a_gathering():
+    assert confident(
+        "Rehearsal is on Saturday 8 March. We will send a short reminder at 9am on Friday 7 March."
+    ) == [("2025-03-08", None, True)]
+
+
+def test_a_day_named_to_be_avoided_is_not_offered():
+    assert confident("We should avoid Monday 5 May but Tuesday 6 May works for the plant swap.") == [
+        ("2025-05-06", None, True)
+    ]
+    assert confident("To avoid the bank holiday, we meet on Tuesday 6 May.") == [("2025-05-06", None, True)]
