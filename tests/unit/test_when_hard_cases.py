@@ -3456,3 +3456,26 @@ def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
 )
 def test_dates_and_clocks_in_other_languages(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "month"),
+    [
+        ("the second of juillet", 7),
+        ("the second of juin", 6),
+        ("the second of Sept.", 9),
+        ("the second of Dezember", 12),
+        ("October the second", 10),
+    ],
+)
+def test_a_day_in_words_takes_the_month_its_whole_name_says(words, month):
+    # (reached only through the worded-date pattern: the reader tries it beside English month names alone, so
+    # "juillet" is checked at the item: its first three letters are those of "juin")
+    from cotechbot.when._items import worded_date_item
+    from cotechbot.when._patterns import WORDED_DATE_RE
+
+    matched = WORDED_DATE_RE.match(words)
+    assert matched is not None
+    item = worded_date_item(matched, 0)
+    assert item is not None and item.first is not None
+    assert (item.first.day, item.first.month) == (2, month)
