@@ -3479,3 +3479,14 @@ def test_a_day_in_words_takes_the_month_its_whole_name_says(words, month):
     item = worded_date_item(matched, 0)
     assert item is not None and item.first is not None
     assert (item.first.day, item.first.month) == (2, month)
+
+
+def test_a_clocks_line_at_the_very_end_of_a_post_is_read_to_its_last_character():
+    # whether the line under a date holds nothing but its clock and zone is judged on the whole line, also when
+    # no newline ends it: here the last line says more than its clock, so the lines are not one moment
+    text = "Thursday 6 March\n16:00 GMT\n17:00 CET\n12:00 EST x"
+    assert read(text) == read(text + "\n")
+    assert confident(text) == [
+        ("2025-03-06T16:00:00+00:00", None, False),
+        ("2025-03-06T12:00:00-05:00", None, False),
+    ]
