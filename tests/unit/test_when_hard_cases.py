@@ -3490,3 +3490,16 @@ def test_a_clocks_line_at_the_very_end_of_a_post_is_read_to_its_last_character()
         ("2025-03-06T16:00:00+00:00", None, False),
         ("2025-03-06T12:00:00-05:00", None, False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you get the forms back to me by Monday or the 4th April?",
+        "Send your vote in by 2 April or Monday or the 4th April.",
+        "Entries are due by 2 April, or Monday, or the 4th April.",
+    ],
+)
+def test_a_deadline_reaches_each_date_of_its_or_chain_past_a_bare_weekday(text):
+    # the bare weekday gives no mention of its own, but the dates written after it are still due by, not held
+    assert confident(text) == []
