@@ -519,12 +519,13 @@ NOT_A_GATHERING_RE = re.compile(
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
 # "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
-# says when a rule starts.
+# says when a rule starts.  (Matched from the sentence's start to the date's, so no "^": without MULTILINE it
+# holds only at the start of the whole post, and a later line or sentence would never match.)
 FROM_OPENING_RE = re.compile(
-    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+    r"\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # "Starting March 7, participants will meet weekly": a series of gatherings opens on the date (not "From 1 April").
-SERIES_FROM_OPENING_RE = re.compile(r"^\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
+SERIES_FROM_OPENING_RE = re.compile(r"\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
 SERIES_WORD_RE = re.compile(r"\b(?:weekly|fortnightly|monthly|each|every)\b", _I)
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).

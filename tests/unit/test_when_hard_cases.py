@@ -3503,3 +3503,10 @@ def test_a_clocks_line_at_the_very_end_of_a_post_is_read_to_its_last_character()
 def test_a_deadline_reaches_each_date_of_its_or_chain_past_a_bare_weekday(text):
     # the bare weekday gives no mention of its own, but the dates written after it are still due by, not held
     assert confident(text) == []
+
+
+def test_a_from_date_opening_a_later_line_says_when_a_change_starts_as_on_the_first_line():
+    change = "From 3 March the choir will be rehearsing in the upstairs room."
+    assert confident(change) == []
+    assert confident("Choir news\n\n" + change + "\nSee you there!") == []
+    assert confident("Choir news\n\n- " + change) == []
