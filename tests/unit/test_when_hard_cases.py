@@ -3510,3 +3510,18 @@ def test_a_from_date_opening_a_later_line_says_when_a_change_starts_as_on_the_fi
     assert confident(change) == []
     assert confident("Choir news\n\n" + change + "\nSee you there!") == []
     assert confident("Choir news\n\n- " + change) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La fête du quartier aura lieu du 4 au 6 novembre.", [("2025-11-04", "2025-11-06", True)]),
+        ("Stammtisch vom 4. bis 6. Oktober.", [("2025-10-04", "2025-10-06", True)]),
+        ("Atelier le 7 juillet.", [("2025-07-07", None, True)]),
+        ("Treffen am 7. Juli.", [("2025-07-07", None, True)]),
+    ],
+)
+def test_every_german_and_french_month_the_reader_knows_is_rewritten_alike(text, expected):
+    # one list of German and French month names serves both the month pattern and the rewrite into English, so
+    # a French November range reads as a range like the other months' do
+    assert confident(text) == expected
