@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from cotechbot.when._patterns import LINE_MARKS
+
 _I = re.IGNORECASE
 
 # The holidays a date may be named by ("Good Friday", "Boxing Day"): milestones of the calendar, not gatherings.
@@ -293,8 +295,10 @@ DEADLINE_AFTER_RE = re.compile(
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
 DEADLINE_HEADING_RE = re.compile(
-    # "Camera ready due:", "Paper deadline": a step named before its due word
-    r"^[\s#*_>|-]{0,8}(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
+    # "Camera ready due:", "Paper deadline": a step named before its due word (after the marks a line may open
+    # with, the same as the date's line below: "• Deadline:" / "◦ 26 March")
+    rf"^[\s_{re.escape(LINE_MARKS)}]{{0,8}}"
+    r"(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
     r"[\s*_:|-]{0,6}$",
     _I,
 )

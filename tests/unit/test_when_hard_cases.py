@@ -3525,3 +3525,10 @@ def test_every_german_and_french_month_the_reader_knows_is_rewritten_alike(text,
     # one list of German and French month names serves both the month pattern and the rewrite into English, so
     # a French November range reads as a range like the other months' do
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize("bullet", ["-", "•", "·"])
+def test_a_deadline_heading_opened_by_a_round_bullet_rules_the_date_listed_under_it(bullet):
+    # the heading's line may open with the same marks as the date's line under it
+    text = f"Key dates\n{bullet} Deadline:\n  {bullet} 26 March to give enough time\n{bullet} Event: 3 April at 7pm"
+    assert confident(text) == [("2025-04-03T19:00:00+01:00", None, False)]
