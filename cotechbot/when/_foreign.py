@@ -14,19 +14,24 @@ from __future__ import annotations
 
 import re
 
+from cotechbot.when._patterns import GERMAN_FRENCH_MONTHS
+
+# (the German and French names the reader's month pattern knows itself are listed once, in
+# _patterns.GERMAN_FRENCH_MONTHS, and added below; these are the other languages' and those MON leaves alone:
+# "märz", "mars" (the planet), the Austrian "jänner")
 _MONTHS = {
-    "January": "januar jänner janvier enero janeiro gennaio januari",
-    "February": "februar feber février fevrier febrero fevereiro febbraio februari",
+    "January": "jänner enero janeiro gennaio januari",
+    "February": "feber febrero fevereiro febbraio februari",
     "March": "märz maerz mars marzo março marco maart",
-    "April": "avril abril aprile",
-    "May": "mai mayo maio maggio mei",
-    "June": "juni juin junio junho giugno",
-    "July": "juli juillet julio julho luglio",
-    "August": "août aout agosto augustus",
-    "September": "septembre septiembre setiembre setembro settembre",
-    "October": "oktober octobre octubre outubro ottobre",
+    "April": "abril aprile",
+    "May": "mayo maio maggio mei",
+    "June": "junio junho giugno",
+    "July": "julio julho luglio",
+    "August": "agosto augustus",
+    "September": "septiembre setiembre setembro settembre",
+    "October": "octubre outubro ottobre",
     "November": "noviembre novembro",
-    "December": "dezember décembre decembre diciembre dezembro dicembre",
+    "December": "diciembre dezembro dicembre",
 }
 _WEEKDAYS = {
     "Monday": "montag lundi lunes segunda-feira segunda lunedì lunedi maandag",
@@ -43,6 +48,7 @@ _ENGLISH: dict[str, str] = {
     for english, words in table.items()
     for word in words.split()
 }
+_ENGLISH.update((word, list(_MONTHS)[number - 1]) for word, number in GERMAN_FRENCH_MONTHS.items())
 # the English month names a day-first date in another language may also use ("29. September")
 _ENGLISH.update({m.lower(): m for m in ("April", "August", "September", "November", "December")})
 _MONTH_WORDS = "|".join(

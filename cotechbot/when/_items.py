@@ -303,7 +303,7 @@ def worded_date_item(m: re.Match[str], group: int) -> _Item | None:
         number = 30
     if not 1 <= number <= 31:
         return None
-    month = P.MONTHS[(m.group("mon") or m.group("mon2"))[:3].lower().rstrip(".")]
+    month = _month_index(m.group("mon") or m.group("mon2"))
     year = int(m.group("year")) if m.group("year") else None
     weekday = _weekday_index(m.group("wd")) if m.group("wd") else None
     return _Item("day", m.span(), first=_Day(number, month, year, weekday, True), group=group)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from cotechbot.when._patterns import LINE_MARKS
+
 _I = re.IGNORECASE
 
 # The holidays a date may be named by ("Good Friday", "Boxing Day"): milestones of the calendar, not gatherings.
@@ -299,8 +301,10 @@ DEADLINE_AFTER_RE = re.compile(
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
 DEADLINE_HEADING_RE = re.compile(
-    # "Camera ready due:", "Paper deadline": a step named before its due word
-    r"^[\s#*_>|-]{0,8}(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
+    # "Camera ready due:", "Paper deadline": a step named before its due word (after the marks a line may open
+    # with, the same as the date's line below: "• Deadline:" / "◦ 26 March")
+    rf"^[\s_{re.escape(LINE_MARKS)}]{{0,8}}"
+    r"(?:[\w'-]{1,20}[ \t]{1,3}){0,4}(?:deadlines?|due(?:\s+dates?)?|closing\s+dates?|cut-?off(?:\s+dates?)?)"
     r"[\s*_:|-]{0,6}$",
     _I,
 )
@@ -529,12 +533,13 @@ NOT_A_GATHERING_RE = re.compile(
 # A sentence that quotes a message header ("On Tue, 5 Mar 2024 at 10:15, Sam wrote:", "Sent: …") dates a message.
 MESSAGE_HEADER_RE = re.compile(r"\bwrote:|^\s*(?:>\s*)?(?:sent|received|posted|date\s+sent)\s*:", _I)
 # "From 1 April the fee rises", "After 7 October the old calls are removed": an opening "From/After <date>"
-# says when a rule starts.
+# says when a rule starts.  (Matched from the sentence's start to the date's, so no "^": without MULTILINE it
+# holds only at the start of the whole post, and a later line or sentence would never match.)
 FROM_OPENING_RE = re.compile(
-    r"^\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
+    r"\s*(?:[-*>]\s*)?(?:from|after|starting|beginning|as\s+of)\s+(?:on\s+)?(?:the\s+)?$", _I
 )
 # "Starting March 7, participants will meet weekly": a series of gatherings opens on the date (not "From 1 April").
-SERIES_FROM_OPENING_RE = re.compile(r"^\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
+SERIES_FROM_OPENING_RE = re.compile(r"\s*(?:[-*>]\s*)?(?:starting|beginning)\s+(?:on\s+)?(?:the\s+)?$", _I)
 SERIES_WORD_RE = re.compile(r"\b(?:weekly|fortnightly|monthly|each|every)\b", _I)
 # Right after a date opening its line: "Monday 27 June: Agenda sent out to members", "5pm, 13 June: Closing date
 # for proposals": a timeline's label says the step is a deadline or an errand (it is read only with no gathering).

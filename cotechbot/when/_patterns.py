@@ -12,6 +12,33 @@ import re
 
 _I = re.IGNORECASE
 
+# The German and French month names read beside the English ones ("6. Oktober", "le 12 juin", "23 février
+# 2026"), each with its month: MON reads them, ``month_number`` numbers them and _foreign rewrites the same words
+# into English (with those of the languages MON does not read).
+GERMAN_FRENCH_MONTHS = {
+    "januar": 1,
+    "janvier": 1,
+    "februar": 2,
+    "février": 2,
+    "fevrier": 2,
+    "avril": 4,
+    "mai": 5,
+    "juni": 6,
+    "juin": 6,
+    "juli": 7,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "oktober": 10,
+    "octobre": 10,
+    "novembre": 11,
+    "dezember": 12,
+    "décembre": 12,
+    "decembre": 12,
+}
+# The first three letters of every month name MON reads, and the month they stand for (an abbreviation such as
+# "Okt.", "déc." is numbered by them; "juin" and "juillet" share "jui", so a whole name is looked up first).
 MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -25,25 +52,15 @@ MONTHS = {
     "oct": 10,
     "nov": 11,
     "dec": 12,
-    # German names whose first three letters are not the English ones ("6. Oktober", "24. Dez.")
-    "mai": 5,
-    "okt": 10,
-    "dez": 12,
-    # French ones ("le 12 juin", "23 février 2026"; "juillet" is told from "juin" by its fourth letter)
-    "jui": 6,
-    "fév": 2,
-    "fev": 2,
-    "avr": 4,
-    "aoû": 8,
-    "aou": 8,
-    "déc": 12,
 }
+for _name, _number in GERMAN_FRENCH_MONTHS.items():
+    MONTHS.setdefault(_name[:3], _number)
 
 
 def month_number(word: str) -> int:
-    """The month a name written in the text stands for ("Sept." 9, "juillet" 7)."""
-    key = word[:4].lower()
-    return 7 if key == "juil" else MONTHS[key[:3]]
+    """The month a name written in the text stands for ("Sept." 9, "juillet" 7, "Dez." 12)."""
+    key = word.lower().rstrip(".")
+    return GERMAN_FRENCH_MONTHS.get(key) or MONTHS[key[:3]]
 
 
 WEEKDAYS = {
@@ -68,14 +85,40 @@ WD = (
     # "Tu 13th", "Th 5th": the two-letter forms of a calendar's header, capitalised, before a day
     r"|(?-i:Tu|Th)\.?(?=[ \t]{1,2}(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b))(?![a-z])"
 )
-MON = (
-    # (written as a tree of prefixes, so each position costs a few tests; German and French names too: "am 12.
-    # Januar", "vom 13. bis 16. Oktober", "le 12 juin")
-    r"(?:jan(?:uary|uar|vier|v\.|\.)?|feb(?:ruary|ruar|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|ma[yi]|jun(?:e|i|\.)?|jul(?:y|i|\.)?"
-    r"|aug(?:ust|\.)?|sep(?:tember|tembre|t\.?|\.)?|o[ck]t(?:ober|obre|\.)?|nov(?:ember|embre|\.)?|de[cz](?:ember|\.)?"
-    # French: juin, juillet, février, avril, août, décembre
-    r"|jui(?:n|llet)|f[eé]v(?:rier|\.)?|avr(?:il|\.)?|ao[uû]t|d[eé]c(?:embre|\.)?)(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
-)
+
+
+def _word_tree(words: list[str]) -> str:
+    """An alternation of ``words`` written as a tree of their prefixes, longest reading first ("jan(?:uary|\\.)?"),
+    so a position where none starts costs a test or two per first letter, not one per word."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def written(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + written(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return written(tree)
+
+
+# Every way a month is written that MON reads: the English names and their abbreviations (with or without a
+# stop: "Sept.", "Oct 3rd"), the German and French abbreviations, and the German and French names above.
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+_MONTH_SPELLINGS = [
+    *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
+    *("november", "december"),
+    *(abbreviation + stop for abbreviation in _MONTH_ABBREVIATIONS for stop in ("", ".")),
+    *("janv.", "okt", "okt.", "dez", "dez.", "fév", "fév.", "fev", "fev.", "avr", "avr.", "déc", "déc."),
+    *GERMAN_FRENCH_MONTHS,
+]
+MON = "(?:" + _word_tree(_MONTH_SPELLINGS) + r")(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"
 # "Tuesday January 15thTuesday March 12th": flattened HTML glues a date to the next weekday; a day (or, in MON,
 # a month) written right before a capitalised weekday still ends there.
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)(?:st|nd|rd|th)?(?!(?!(?-i:Mon|Tue|Wed|Thu|Fri|Sat|Sun))[a-z])"

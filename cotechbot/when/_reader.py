@@ -692,15 +692,10 @@ def _find(
             # ("start at 1900 (7pm), go to 2200 (10pm)": a clock restated in brackets, then its end)
             found.times = _join_start_and_end(S.drop_restated_twins(found.times, work), work)
         found.times = S.drop_setup_clocks(found.times, work, signals.lowered, start, end)
-    if found.times and (row := P.ROW_ZONE_RE.match(work, work.rfind("\n", 0, start) + 1, end)) is not None:
-        _zone_from_row(found.times, re.sub(r"\s*/\s*", " ", row.group("zone")))
+    if found.times and (zone := _zone_heading_the_line(work, start, end)) is not None:
+        _zone_from_row(found.times, zone)
     if found.times and any(signals.lowered.find(word, start, end) != -1 for word in (" by ", " at ")):
         _bare_ends(found.times, work, end)
-    if found.times and work.startswith("|", start):
-        zone = _table_row_zone(work, start, end)
-        if zone is not None:
-            for clock in found.times:
-                clock.start.zone = clock.start.zone or zone
 
 
 # "| US / Pacific | Tue 12-Jan-2021 11:00 (11:00 AM) |": a table row whose first cell names a zone (a meeting
@@ -717,8 +712,14 @@ _TABLE_ZONE_LABELS = {
 }
 
 
-def _table_row_zone(work: str, start: int, end: int) -> str | None:
-    cell = _TABLE_ZONE_CELL_RE.match(work, start, end)
+def _zone_heading_the_line(work: str, start: int, end: int) -> str | None:
+    """The zone a line's first words name for its clocks: a zone or its label opening the line ("UTC: Friday 3
+    May, 16:00", "| PST | …"), or a table row's first cell naming a zone or a place ("| US / Pacific | …",
+    "| EU / Central | …", "| Berlin | …")."""
+    row = P.ROW_ZONE_RE.match(work, work.rfind("\n", 0, start) + 1, end)
+    if row is not None:
+        return re.sub(r"\s*/\s*", " ", row.group("zone"))
+    cell = _TABLE_ZONE_CELL_RE.match(work, start, end) if work.startswith("|", start) else None
     if cell is None:
         return None
     label = re.sub(r"\s+", " ", cell.group("label").strip().lower())

@@ -376,7 +376,11 @@ def _read_sentence(
             record_end = tail
             continue
         if never_resolves(item):
-            continue  # no clause can make it a mention (what follows only rules items out or flags them)
+            # no clause can make it a mention (what follows only rules items out or flags them); a deadline
+            # still reaches the dates joined after it ("by Monday or the 3rd April")
+            if _said_as_deadline(item, work, bounds, before, clauses, (clause_start, offset), deadline_end):
+                deadline_end = tail
+            continue
         if (
             item.kind == "weekday"
             and item.time is None
@@ -526,29 +530,8 @@ def _read_sentence(
             past = (
                 False  # "the board decided to reschedule the AGM to the 19th November": the new date is ahead
             )
-        deadline = (
-            (
-                any(word in before_lowered for word in N.DEADLINE_HINTS)
-                and N.DEADLINE_BEFORE_RE.search(before) is not None
-            )
-            or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
-            or clauses.deadline_word_between(clause_start, offset)
-            or C.line_above_names_a_deadline(work, item.span)
-            or (
-                not work[bounds[0] : lead].strip(P.LINE_MARKS)
-                and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
-            )
-            # "before December 5 December 8", "by the 3rd or 4th": a date written right after a deadline is one too
-            or (
-                0 <= deadline_end <= lead
-                and lead - deadline_end <= 8
-                and _AFTER_A_DEADLINE_RE.fullmatch(work, deadline_end, lead) is not None
-            )
-        ) and not (
-            item.time is not None
-            and S.TIMED_SPAN_END_BEFORE_RE.search(before)
-            or S.STARTED_THEN_ENDS_BEFORE_RE.search(before)
-            or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
+        deadline = _said_as_deadline(
+            item, work, bounds, before, clauses, (clause_start, offset), deadline_end
         )
         if deadline:
             deadline_end = tail
@@ -654,8 +637,49 @@ def _read_sentence(
 
 
 # Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,
-# a slash or "or".
-_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:(?:,|/|or)\s{0,3})?", re.IGNORECASE)
+# a slash, "or" or a list's ", or".
+_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:/\s{0,3}|,\s{0,3}(?:or\s{0,3})?|or\s{0,3})?", re.IGNORECASE)
+
+
+def _said_as_deadline(
+    item: _Item,
+    work: str,
+    bounds: tuple[int, int],
+    before: str,
+    clauses: C.Clauses,
+    clause_to_item: tuple[int, int],
+    deadline_end: int,
+) -> bool:
+    """Is the item (its date and any clock) a deadline: "by 3 April", "deadline: …", a "### Deadline" heading
+    above it, or a date joined right after the last deadline's (``deadline_end``, -1 for none)?
+    ``clause_to_item`` is the sentence's offsets of the item's clause start and of the item."""
+    lead = min(item.span[0], item.time.span[0]) if item.time else item.span[0]
+    tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
+    before_lowered = before.lower()
+    return (
+        (
+            any(word in before_lowered for word in N.DEADLINE_HINTS)
+            and N.DEADLINE_BEFORE_RE.search(before) is not None
+        )
+        or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
+        or clauses.deadline_word_between(*clause_to_item)
+        or C.line_above_names_a_deadline(work, item.span)
+        or (
+            not work[bounds[0] : lead].strip(P.LINE_MARKS)
+            and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
+        )
+        # "before December 5 December 8", "by the 3rd or 4th": a date written right after a deadline is one too
+        or (
+            0 <= deadline_end <= lead
+            and lead - deadline_end <= 8
+            and _AFTER_A_DEADLINE_RE.fullmatch(work, deadline_end, lead) is not None
+        )
+    ) and not (
+        item.time is not None
+        and S.TIMED_SPAN_END_BEFORE_RE.search(before)
+        or S.STARTED_THEN_ENDS_BEFORE_RE.search(before)
+        or N.POSTPONED_UNTIL_BEFORE_RE.search(before)
+    )
 
 
 # How far before a date "schedule around …" is looked for.

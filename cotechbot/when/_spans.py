@@ -368,7 +368,7 @@ def _one_moment_in_zones(sessions: list[_Sentence], work: str) -> bool:
         clock = following.times[0]
         if clock.start.zone is None:
             continue
-        line_end = work.find("\n", clock.span[1])
+        line_end = _line_end(work, clock.span[1])
         if len(following.times) > 1 or clock.start.zone in zones or work[clock.span[1] : line_end].strip():
             return False
         zones.add(clock.start.zone)

@@ -3561,3 +3561,79 @@ def test_a_day_named_to_be_avoided_is_not_offered():
         ("2025-05-06", None, True)
     ]
     assert confident("To avoid the bank holiday, we meet on Tuesday 6 May.") == [("2025-05-06", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("words", "month"),
+    [
+        ("the second of juillet", 7),
+        ("the second of juin", 6),
+        ("the second of Sept.", 9),
+        ("the second of Dezember", 12),
+        ("October the second", 10),
+    ],
+)
+def test_a_day_in_words_takes_the_month_its_whole_name_says(words, month):
+    # (reached only through the worded-date pattern: the reader tries it beside English month names alone, so
+    # "juillet" is checked at the item: its first three letters are those of "juin")
+    from cotechbot.when._items import worded_date_item
+    from cotechbot.when._patterns import WORDED_DATE_RE
+
+    matched = WORDED_DATE_RE.match(words)
+    assert matched is not None
+    item = worded_date_item(matched, 0)
+    assert item is not None and item.first is not None
+    assert (item.first.day, item.first.month) == (2, month)
+
+
+def test_a_clocks_line_at_the_very_end_of_a_post_is_read_to_its_last_character():
+    # whether the line under a date holds nothing but its clock and zone is judged on the whole line, also when
+    # no newline ends it: here the last line says more than its clock, so the lines are not one moment
+    text = "Thursday 6 March\n16:00 GMT\n17:00 CET\n12:00 EST x"
+    assert read(text) == read(text + "\n")
+    assert confident(text) == [
+        ("2025-03-06T16:00:00+00:00", None, False),
+        ("2025-03-06T12:00:00-05:00", None, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you get the forms back to me by Monday or the 4th April?",
+        "Send your vote in by 2 April or Monday or the 4th April.",
+        "Entries are due by 2 April, or Monday, or the 4th April.",
+    ],
+)
+def test_a_deadline_reaches_each_date_of_its_or_chain_past_a_bare_weekday(text):
+    # the bare weekday gives no mention of its own, but the dates written after it are still due by, not held
+    assert confident(text) == []
+
+
+def test_a_from_date_opening_a_later_line_says_when_a_change_starts_as_on_the_first_line():
+    change = "From 3 March the choir will be rehearsing in the upstairs room."
+    assert confident(change) == []
+    assert confident("Choir news\n\n" + change + "\nSee you there!") == []
+    assert confident("Choir news\n\n- " + change) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La fête du quartier aura lieu du 4 au 6 novembre.", [("2025-11-04", "2025-11-06", True)]),
+        ("Stammtisch vom 4. bis 6. Oktober.", [("2025-10-04", "2025-10-06", True)]),
+        ("Atelier le 7 juillet.", [("2025-07-07", None, True)]),
+        ("Treffen am 7. Juli.", [("2025-07-07", None, True)]),
+    ],
+)
+def test_every_german_and_french_month_the_reader_knows_is_rewritten_alike(text, expected):
+    # one list of German and French month names serves both the month pattern and the rewrite into English, so
+    # a French November range reads as a range like the other months' do
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize("bullet", ["-", "•", "·"])
+def test_a_deadline_heading_opened_by_a_round_bullet_rules_the_date_listed_under_it(bullet):
+    # the heading's line may open with the same marks as the date's line under it
+    text = f"Key dates\n{bullet} Deadline:\n  {bullet} 26 March to give enough time\n{bullet} Event: 3 April at 7pm"
+    assert confident(text) == [("2025-04-03T19:00:00+01:00", None, False)]
