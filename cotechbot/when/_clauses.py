@@ -101,7 +101,10 @@ FUTURE_RE = re.compile(
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
     r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled"
     # "SCOUTS STARTS AGAIN Tuesday 6th Jan": a group resuming, said on the day it does
-    r"|(?:starts?|begins?|opens?)\s+again|re-?(?:starts?|starting|opens?|opening|commences?)|resum(?:es|ing))\b|'ll\b",
+    r"|(?:starts?|begins?|opens?)\s+again|re-?(?:starts?|starting|opens?|opening|commences?)|resum(?:es|ing)"
+    # "We were thinking 10th - 11th or 17th - 18th Nov?", "we're aiming for 11-12th October": a proposal, whatever
+    # the tense of its verb
+    r"|(?:was|were|am|are|'m|'re)\s+(?:just\s+|also\s+)?(?:thinking|considering|aiming)|aim(?:s|ing)?\s+(?:for|to))\b|'ll\b",
     _I,
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.

@@ -3456,3 +3456,11 @@ def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
 )
 def test_dates_and_clocks_in_other_languages(text, expected):
     assert confident(text) == expected
+
+
+def test_a_date_proposed_with_a_past_tense_verb_of_thinking_or_aiming_is_still_ahead():
+    text = "We were thinking 6th - 7th or 13th - 14th March, which would suit?"
+    assert confident(text) == [("2025-03-06", "2025-03-07", True), ("2025-03-13", "2025-03-14", True)]
+    text = "The board said last week that we're aiming for 15-16th March."
+    assert confident(text) == [("2025-03-15", "2025-03-16", True)]
+    assert confident("We were at the hall on 12 February.") == []
