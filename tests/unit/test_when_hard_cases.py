@@ -3464,3 +3464,12 @@ def test_a_date_proposed_with_a_past_tense_verb_of_thinking_or_aiming_is_still_a
     text = "The board said last week that we're aiming for 15-16th March."
     assert confident(text) == [("2025-03-15", "2025-03-16", True)]
     assert confident("We were at the hall on 12 February.") == []
+
+
+def test_the_day_a_group_decided_to_hold_its_gathering_on_is_ahead():
+    assert confident("After the vote we decided to hold it on 22 March.") == [("2025-03-22", None, True)]
+    assert confident("The members agreed to run the fair on Saturday 5 April.") == [
+        ("2025-04-05", None, True)
+    ]
+    # the day is behind the post: a decision about a gathering already held
+    assert confident("We decided to hold it on 10 February.") == []
