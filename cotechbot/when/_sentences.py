@@ -587,6 +587,9 @@ def _read_sentence(
                 item.kind == "day"
                 and item.time is None
                 and "series_start" not in item.flags
+                # ("has moved from 11 March to 16 November": the "from" is the old date's, the new one is read;
+                # "on hold from 17 December to 21 January" is still a pause)
+                and not ("moved" in item.flags and _MOVED_FROM_RE.search(before))
                 and N.PERIOD_START_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 25), item.span[0])
             ):
                 continue  # "for a fire from Oct 1st", "retire the list starting December 1st": a period starts
@@ -638,6 +641,13 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+# Right before the old date of a move: "has moved from", "was postponed from the".
+_MOVED_FROM_RE = re.compile(
+    r"\b(?:moved|moving|postponed|rescheduled|changed|shifted|(?:pushed|put)\s+back|brought\s+forward)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,

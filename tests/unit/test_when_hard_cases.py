@@ -3473,3 +3473,8 @@ def test_the_day_a_group_decided_to_hold_its_gathering_on_is_ahead():
     ]
     # the day is behind the post: a decision about a gathering already held
     assert confident("We decided to hold it on 10 February.") == []
+
+
+def test_a_move_from_one_date_to_another_gives_the_new_date_even_with_no_gathering_named():
+    assert confident("The Spring Bash has moved from 8 March to 15 March.") == [("2025-03-15", None, True)]
+    assert confident("Our lunches are on hold from 6 March to 20 March.") == []
