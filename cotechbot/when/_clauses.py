@@ -226,6 +226,15 @@ class Clauses:
             self._milestone[start] = N.milestone_in(self._sentence, start, end, self._may_be_milestone)
         return self._milestone[start]
 
+    def milestones_only_holidays(self, offset: int) -> bool:
+        """Are the milestones of the clause at ``offset`` all holidays named ("Christmas Day", "Good Friday")?"""
+        start, end = self.bounds(offset)
+        may = self._may_be_milestone or (False, False)
+        if may[1] and N.MORE_MILESTONE_RE.search(self._sentence, start, end) is not None:
+            return False
+        named = N.MILESTONE_RE.finditer(self._sentence, start, end) if may[0] else ()
+        return all(_HOLIDAY_NAME_RE.fullmatch(m.group()) for m in named)
+
     def shares_milestone(self, offset: int) -> bool:
         """ "release the beta on 3 March and the final version on 10 March": a clause opened by "and" that has no
         verb or gathering of its own before ``offset`` shares the milestone of the clause before it."""

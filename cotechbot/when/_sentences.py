@@ -571,17 +571,22 @@ def _read_sentence(
             gathering = (
                 True  # "See you this Saturday, and again on Tuesday!": the gathering named before, again
             )
+        # "the answer is 6pm on Christmas Eve, Sunday 24 December": a holiday has no clock, so a clocked day it
+        # names is when something happens on it (other milestones, "Voting opens 10am", keep their clocks)
+        milestone = clauses.milestone(offset) and not (
+            item.time is not None and clauses.milestones_only_holidays(offset)
+        )
         if (
             not deadline
             and not holiday
-            and clauses.milestone(offset)
+            and milestone
             and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):
             continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
             if item.kind in ("day", "range") and clauses.paperwork(offset):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
-            if clauses.milestone(offset) or clauses.shares_milestone(offset):
+            if milestone or clauses.shares_milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if (
                 item.kind == "day"

@@ -3478,3 +3478,11 @@ def test_the_day_a_group_decided_to_hold_its_gathering_on_is_ahead():
 def test_a_move_from_one_date_to_another_gives_the_new_date_even_with_no_gathering_named():
     assert confident("The Spring Bash has moved from 8 March to 15 March.") == [("2025-03-15", None, True)]
     assert confident("Our lunches are on hold from 6 March to 20 March.") == []
+
+
+def test_a_clocked_day_named_by_its_holiday_is_when_something_happens_that_day():
+    text = "People keep asking about carols: it is 7pm on Christmas Eve, Wednesday 24 December."
+    assert confident(text) == [("2025-12-24T19:00:00+00:00", None, False)]
+    text = "Christmas Day Said Mass (Thursday 25 Dec, 9:00am): a quiet start to the day."
+    assert confident(text) == [("2025-12-25T09:00:00+00:00", None, False)]
+    assert confident("Boxing Day, Friday 26 December: the office is closed.") == []
