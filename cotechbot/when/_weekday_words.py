@@ -118,3 +118,5 @@ WEEKDAY_SERIES_FROM_RE = re.compile(
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
+# What closes a bracketed weekday that restates the date before it: "7 November (Thursday)", "(Thurs.)".
+BRACKET_CLOSES_RE = re.compile(r"[.,?!]?\s{0,3}\)")

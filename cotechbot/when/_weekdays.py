@@ -18,6 +18,10 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     kept: list[_Item] = []
     for item, following in zip(items, [*items[1:], None], strict=False):
         if item.kind == "weekday" and kept and _restates_after(kept[-1], item, work):
+            if work.find("(", kept[-1].span[1], item.span[0]) != -1 and not W.BRACKET_CLOSES_RE.match(
+                work, item.span[1]
+            ):
+                continue  # "Saturday 1st April (Sunday if really wet)": a fallback day aside, not the date's weekday
             day = kept[-1].first
             assert day is not None and item.first is not None
             if day.weekday is None:

@@ -3486,3 +3486,10 @@ def test_a_clocked_day_named_by_its_holiday_is_when_something_happens_that_day()
     text = "Christmas Day Said Mass (Thursday 25 Dec, 9:00am): a quiet start to the day."
     assert confident(text) == [("2025-12-25T09:00:00+00:00", None, False)]
     assert confident("Boxing Day, Friday 26 December: the office is closed.") == []
+
+
+def test_a_weekday_opening_a_bracketed_aside_after_a_date_is_a_fallback_not_its_weekday():
+    text = "Help is needed this coming Saturday 8th March (Sunday if it pours) starting at 10am for the work party."
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
+    # a weekday closing the bracket restates the date, and here contradicts it
+    assert confident("The work party is on Saturday 8th March (Sunday) starting at 10am.") == []
