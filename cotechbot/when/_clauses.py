@@ -50,7 +50,9 @@ CANCELLED_RE = re.compile(
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+|next\s+week\s+)?$"
+    # ("moved to weekend of June 9th": the new date's weekend)
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
+    r"(?:the\s+|next\s+week\s+)?(?:weekend\s+of\s+(?:the\s+)?)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"

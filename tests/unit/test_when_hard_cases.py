@@ -3493,3 +3493,9 @@ def test_a_weekday_opening_a_bracketed_aside_after_a_date_is_a_fallback_not_its_
     assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
     # a weekday closing the bracket restates the date, and here contradicts it
     assert confident("The work party is on Saturday 8th March (Sunday) starting at 10am.") == []
+
+
+def test_a_gathering_moved_to_the_weekend_of_a_date_is_that_weekend():
+    text = "Date changed: the Anniversary Weekend has moved to weekend of March 15th."
+    assert confident(text) == [("2025-03-15", "2025-03-16", True)]
+    assert confident("The Anniversary Weekend planned for the weekend of March 15th is cancelled.") == []
