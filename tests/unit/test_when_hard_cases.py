@@ -3499,3 +3499,11 @@ def test_a_gathering_moved_to_the_weekend_of_a_date_is_that_weekend():
     text = "Date changed: the Anniversary Weekend has moved to weekend of March 15th."
     assert confident(text) == [("2025-03-15", "2025-03-16", True)]
     assert confident("The Anniversary Weekend planned for the weekend of March 15th is cancelled.") == []
+
+
+def test_a_year_typo_that_makes_a_day_that_does_not_exist_is_corrected_by_its_weekday():
+    now = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
+    text = "The workshop is on Thursday, February 29, 2023 at 6pm."
+    assert confident(text, now) == [("2024-02-29T18:00:00+00:00", None, False)]
+    # the weekday fits no nearby year: no guess
+    assert confident("The workshop is on Friday, February 29, 2023 at 6pm.", now) == []
