@@ -792,5 +792,7 @@ ROW_ZONE_RE = re.compile(
 # "setting up any time from midday", "(check in starts at 5:30pm)", "registration opens 9:30": a clock for getting
 # ready, written before it.
 SETUP_BEFORE_RE = re.compile(
-    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b[^.;:!?()\n\d]{0,28}$", _I
+    # ("Check-in: 5:00pm", "Doors: 6pm": the label's colon)
+    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b:?[^.;:!?()\n\d]{0,28}$",
+    _I,
 )

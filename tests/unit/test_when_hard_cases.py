@@ -3507,3 +3507,10 @@ def test_a_year_typo_that_makes_a_day_that_does_not_exist_is_corrected_by_its_we
     assert confident(text, now) == [("2024-02-29T18:00:00+00:00", None, False)]
     # the weekday fits no nearby year: no guess
     assert confident("The workshop is on Friday, February 29, 2023 at 6pm.", now) == []
+
+
+def test_a_check_in_line_between_a_date_line_and_a_time_line_does_not_give_the_days_clock():
+    text = "  • Date: Saturday, March 8\n  • Check-in: 9:30am\n  • Time: 10am – 1pm"
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+    text = "  • Date: Saturday, March 8\n  • Doors: 6:30pm"
+    assert confident(text) == [("2025-03-08T18:30:00+00:00", None, False)]
