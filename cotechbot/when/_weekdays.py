@@ -215,6 +215,18 @@ def _share_on(items: list[_Item], work: str) -> None:
             and W.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
         ):
             item.weekday_mod = "on"
+        elif (
+            # "Thursday or Friday morning next week": both days are in next week
+            item.kind == "weekday"
+            and item.weekday_mod == "next week"
+            and before.kind == "weekday"
+            and before.weekday_mod is None
+            and before.recurrence is None
+            and before.part_of_day is None
+            and (gap := _gap(work, before.span[1], item.span[0])) is not None
+            and W.WEEKDAYS_OR_GLUE_RE.fullmatch(gap)
+        ):
+            before.weekday_mod = "next week"
 
 
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:

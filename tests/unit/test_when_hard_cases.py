@@ -3514,3 +3514,9 @@ def test_a_check_in_line_between_a_date_line_and_a_time_line_does_not_give_the_d
     assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
     text = "  • Date: Saturday, March 8\n  • Doors: 6:30pm"
     assert confident(text) == [("2025-03-08T18:30:00+00:00", None, False)]
+
+
+def test_weekdays_offered_together_before_next_week_are_both_in_next_week():
+    text = "Let's hold the online meeting Tuesday or Wednesday morning next week."
+    assert confident(text) == [("2025-02-25", None, True), ("2025-02-26", None, True)]
+    assert confident("The call could be on Friday morning next week.") == [("2025-02-28", None, True)]
