@@ -296,8 +296,9 @@ DATE_RE = re.compile(
     + rf"|(?P<mbr>(?P<m13>{MON}){SP0}\({SP0}(?P<d13>{DAY})(?:{_RANGE_SEP}(?P<d14>{DAY}))?{SP0}\))"
     # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
-    # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
-    + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
+    # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK; 03-21-2025 (with dashes, only before a
+    # year written in full)
+    + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.]|-(?=\d{{1,2}}-(?:19|20)\d\d(?![\d-])))(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
     # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
     # "Sunday (13.09)" (day first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"

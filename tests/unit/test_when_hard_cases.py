@@ -3520,3 +3520,16 @@ def test_weekdays_offered_together_before_next_week_are_both_in_next_week():
     text = "Let's hold the online meeting Tuesday or Wednesday morning next week."
     assert confident(text) == [("2025-02-25", None, True), ("2025-02-26", None, True)]
     assert confident("The call could be on Friday morning next week.") == [("2025-02-28", None, True)]
+
+
+def test_a_numeric_date_written_with_dashes_and_a_full_year_is_read():
+    assert confident("### Hackathon date\n\n14-03-2025\n\n### Location\n\nLeeds") == [
+        ("2025-03-14", None, True)
+    ]
+    new_york = [
+        (j["start"], j["end"], j["all_day"])
+        for m in read_times("### Hackathon date\n\n03-21-2025", FEB, "America/New_York")
+        for j in (mention_as_json(m),)
+    ]
+    assert new_york == [("2025-03-21", None, True)]
+    assert confident("Ticket 14-03-20256 was closed.") == []
