@@ -404,6 +404,8 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
+# Right before a date: "Agenda for 26th July", "the agenda for the": the day of the meeting the agenda is for.
+AGENDA_FOR_BEFORE_RE = re.compile(r"\bagenda\s{1,3}for\s{1,3}(?:the\s{1,3})?$", _I)
 CHOSEN_DATE_HINTS = (
     "chosen",
     "confirmed",

@@ -561,7 +561,9 @@ def _read_sentence(
         if chosen and not (past and _nearer_behind(item, ctx)):
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
-        gathering = chosen or holiday or clauses.gathering(offset)
+        # "Add the Release Planning Agenda for 26th July 2021": an agenda is for a meeting, held that day
+        agenda = "agenda" in before_lowered and N.AGENDA_FOR_BEFORE_RE.search(before) is not None
+        gathering = chosen or holiday or agenda or clauses.gathering(offset)
         if (
             not gathering
             and item.kind == "weekday"
@@ -573,8 +575,10 @@ def _read_sentence(
             )
         # "the answer is 6pm on Christmas Eve, Sunday 24 December": a holiday has no clock, so a clocked day it
         # names is when something happens on it (other milestones, "Voting opens 10am", keep their clocks)
-        milestone = clauses.milestone(offset) and not (
-            item.time is not None and clauses.milestones_only_holidays(offset)
+        milestone = (
+            not agenda
+            and clauses.milestone(offset)
+            and not (item.time is not None and clauses.milestones_only_holidays(offset))
         )
         if (
             not deadline

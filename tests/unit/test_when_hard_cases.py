@@ -3533,3 +3533,10 @@ def test_a_numeric_date_written_with_dashes_and_a_full_year_is_read():
     ]
     assert new_york == [("2025-03-21", None, True)]
     assert confident("Ticket 14-03-20256 was closed.") == []
+
+
+def test_the_date_an_agenda_is_for_is_the_meetings_day_whatever_the_meeting_is_called():
+    assert confident("Add the Release Planning Agenda for 10th March 2025") == [("2025-03-10", None, True)]
+    assert confident("Draft agenda for the 4 March budget freeze review") == [("2025-03-04", None, True)]
+    # the agenda's own deadline is not the meeting
+    assert confident("Please add items to the agenda by 4 March.") == []
