@@ -3540,3 +3540,12 @@ def test_the_date_an_agenda_is_for_is_the_meetings_day_whatever_the_meeting_is_c
     assert confident("Draft agenda for the 4 March budget freeze review") == [("2025-03-04", None, True)]
     # the agenda's own deadline is not the meeting
     assert confident("Please add items to the agenda by 4 March.") == []
+
+
+def test_a_series_next_day_dated_in_full_is_that_one_day_not_the_series():
+    text = "Our meetings are the 2nd Tuesday of each month at 7pm. The next meeting will be held on Tuesday, March 11."
+    mentions = read(text)
+    assert [(start, end, all_day) for start, end, all_day, _ in mentions] == [
+        ("2025-03-11T19:00:00+00:00", None, False)
+    ]
+    assert "recurring" not in mentions[0][3]
