@@ -249,10 +249,11 @@ def _date(i: int) -> str:
         rf"(?P<d{i}>{DAY})(?:\.(?={SP}[A-Za-z]{{4}})(?!{SP}{MON}{SP0}(?:3[01]|[12]\d|0?[1-9])(?!\d)))?{SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
         rf"(?!{SP}{DAY},?{SP0}{YEAR})"
     )
-    # ("Wednesday March, 18th": after a weekday, a comma after the month before an ordinal day; never "In March,
-    # 5th graders …")
+    # ("Wednesday March, 18th", "on November, 5th": after a weekday or "on", a comma after the month before an
+    # ordinal day; never "In March, 5th graders …")
     md = (
-        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!)))"
+        rf"(?:(?<=\bon )(?P<on{i}>))?"
+        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?(on{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!))))"
         rf"(?:the{SP})?(?P<da{i}>{DAY})"
     )
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"

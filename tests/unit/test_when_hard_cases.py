@@ -3549,3 +3549,9 @@ def test_a_series_next_day_dated_in_full_is_that_one_day_not_the_series():
         ("2025-03-11T19:00:00+00:00", None, False)
     ]
     assert "recurring" not in mentions[0][3]
+
+
+def test_a_month_then_a_comma_then_an_ordinal_day_after_on_is_a_date():
+    text = "We'll have a live session on March, 6th.\n\n- Please join the call at 10:30am."
+    assert confident(text) == [("2025-03-06T10:30:00+00:00", None, False)]
+    assert confident("In March, 5th graders will visit the museum.") == []
