@@ -130,6 +130,8 @@ EVENT_RE = re.compile(
     # "Field Day", "will throw open its doors", "we are hosting"
     r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
     r"|throws?\s+open|(?:is|are|be)\s+hosting"
+    # "a reminder that this is happening tomorrow": the thread's gathering, said to happen
+    r"|(?:it|this)(?:'s|\s+is)\s+(?:still\s+)?happening"
     # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
     r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
     # lessons and classes, a choir's rehearsals, a cycling club's rides

@@ -3555,3 +3555,11 @@ def test_a_month_then_a_comma_then_an_ordinal_day_after_on_is_a_date():
     text = "We'll have a live session on March, 6th.\n\n- Please join the call at 10:30am."
     assert confident(text) == [("2025-03-06T10:30:00+00:00", None, False)]
     assert confident("In March, 5th graders will visit the museum.") == []
+
+
+def test_a_thread_saying_it_is_happening_on_a_day_names_its_gathering():
+    assert confident("Gentle reminder that this is happening tomorrow in the AM :)") == [
+        ("2025-02-21", None, True)
+    ]
+    assert confident("Yes, it's still happening on Saturday.") == [("2025-02-22", None, True)]
+    assert confident("The server migration is happening tomorrow.") == []
