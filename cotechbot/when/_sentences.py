@@ -588,7 +588,13 @@ def _read_sentence(
         ):
             continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
-            if item.kind in ("day", "range") and clauses.paperwork(offset):
+            if (
+                item.kind in ("day", "range")
+                and clauses.paperwork(offset)
+                and not _paperwork_of_a_later_date(
+                    work, (bounds[0] + clause_start, bounds[0] + clause_end), (lead, tail), items
+                )
+            ):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
             if milestone or clauses.shares_milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
@@ -650,6 +656,27 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+# How far before a later date its paperwork may be said ("payment by Thurs 25th Oct").
+_PAPERWORK_REACH = 30
+
+
+def _paperwork_of_a_later_date(
+    work: str, clause: tuple[int, int], date: tuple[int, int], items: list[_Item]
+) -> bool:
+    """ "Fri 30th Nov – Scout Gang Show (Booking now – payment by Thurs 25th Oct)": every paperwork word of the
+    clause comes after the date, each right before a later date of its own, so it is that date's, not this one's
+    (one before the date is the date's own: "our lease runs to 31st December")."""
+    if N.NOT_A_GATHERING_RE.search(work, clause[0], date[0]):
+        return False
+    found = list(N.NOT_A_GATHERING_RE.finditer(work, date[1], clause[1]))
+    starts = sorted(item.span[0] for item in items if item.span[0] >= date[1])
+    for m in found:
+        at = bisect.bisect_left(starts, m.end())
+        if at == len(starts) or starts[at] - m.end() > _PAPERWORK_REACH:
+            return False
+    return bool(found)
 
 
 # Right before the old date of a move: "has moved from", "was postponed from the".

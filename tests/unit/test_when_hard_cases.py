@@ -3563,3 +3563,9 @@ def test_a_thread_saying_it_is_happening_on_a_day_names_its_gathering():
     ]
     assert confident("Yes, it's still happening on Saturday.") == [("2025-02-22", None, True)]
     assert confident("The server migration is happening tomorrow.") == []
+
+
+def test_a_paperwork_word_said_of_a_later_date_does_not_rule_out_the_date_before_it():
+    text = "Sat 15th March – Cubs Gang Show (booking open now – payment by Fri 7th March at the latest)"
+    assert confident(text) == [("2025-03-15", None, True)]
+    assert confident("Our lease runs to 31st March (payment by 1st March).") == []
