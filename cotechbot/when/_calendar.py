@@ -52,7 +52,11 @@ def _resolve_day(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date
     if day.year is not None:
         stated = _safe_date(day.year, day.month, day.day)
         if stated is None:
-            return None
+            # "Thursday, February 29, 2023" written in February 2024: a year typo making a day that does not exist
+            corrected = _correct_year(day, None, ctx, past) if day.weekday is not None else None
+            if corrected is not None:
+                flags.append(f"year_corrected:{day.year}->{corrected.year}")
+            return corrected
         if day.weekday is not None and stated.weekday() != day.weekday:
             flags.append("weekday_mismatch")
             corrected = _correct_year(day, stated, ctx, past)
@@ -104,12 +108,12 @@ def _resolve_day(day: _Day, ctx: _Context, past: bool, flags: list[str]) -> date
     return chosen
 
 
-def _correct_year(day: _Day, stated: date, ctx: _Context, past: bool) -> date | None:
+def _correct_year(day: _Day, stated: date | None, ctx: _Context, past: bool) -> date | None:
     """A year typo ("Tuesday 5th March 2014" in a 2024 poll): the nearby year the weekday agrees with."""
     candidates: list[int] = []
     if ctx.reference_year is not None and ctx.reference_year != day.year:
         candidates.append(ctx.reference_year)
-    if not past and stated < ctx.today:
+    if not past and (stated is None or stated < ctx.today):
         candidates.extend(
             y for y in (ctx.today.year, ctx.today.year + 1) if _one_digit_apart(y, day.year or 0)
         )

@@ -50,7 +50,9 @@ CANCELLED_RE = re.compile(
 # "the committee scheduled for Tuesday 13th has been postponed": "scheduled for" names the old date, not the new
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?(?:the\s+|next\s+week\s+)?$"
+    # ("moved to weekend of June 9th": the new date's weekend)
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
+    r"(?:the\s+|next\s+week\s+)?(?:weekend\s+of\s+(?:the\s+)?)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
     # "postponed … so it will now be held at 2:00 pm next Sunday 27th September"
@@ -101,7 +103,10 @@ FUTURE_RE = re.compile(
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"
     r"|provisional(?:ly)?|pencilled|penciled|confirmed\s+for|moved\s+to|moving\s+to|postponed\s+to|rescheduled"
     # "SCOUTS STARTS AGAIN Tuesday 6th Jan": a group resuming, said on the day it does
-    r"|(?:starts?|begins?|opens?)\s+again|re-?(?:starts?|starting|opens?|opening|commences?)|resum(?:es|ing))\b|'ll\b",
+    r"|(?:starts?|begins?|opens?)\s+again|re-?(?:starts?|starting|opens?|opening|commences?)|resum(?:es|ing)"
+    # "We were thinking 10th - 11th or 17th - 18th Nov?", "we're aiming for 11-12th October": a proposal, whatever
+    # the tense of its verb
+    r"|(?:was|were|am|are|'m|'re)\s+(?:just\s+|also\s+)?(?:thinking|considering|aiming)|aim(?:s|ing)?\s+(?:for|to))\b|'ll\b",
     _I,
 )
 # Words that say a weekday or a day-word is about a gathering rather than an errand.
@@ -125,6 +130,8 @@ EVENT_RE = re.compile(
     # "Field Day", "will throw open its doors", "we are hosting"
     r"|exhibitions?|fundraisers?|field\s+day|(?:film|movie|dvd|games?|quiz|music|social)\s+night"
     r"|throws?\s+open|(?:is|are|be)\s+hosting"
+    # "a reminder that this is happening tomorrow": the thread's gathering, said to happen
+    r"|(?:it|this)(?:'s|\s+is)\s+(?:still\s+)?happening"
     # "first one is tonight", "the next one will be on Tuesday": one of a series of gatherings just named
     r"|(?:first|next)\s+one\s+(?:is|will\s+be)"
     # lessons and classes, a choir's rehearsals, a cycling club's rides
@@ -222,6 +229,15 @@ class Clauses:
                 self._may_be_milestone = N.may_be_milestone(N.fold(self._sentence))
             self._milestone[start] = N.milestone_in(self._sentence, start, end, self._may_be_milestone)
         return self._milestone[start]
+
+    def milestones_only_holidays(self, offset: int) -> bool:
+        """Are the milestones of the clause at ``offset`` all holidays named ("Christmas Day", "Good Friday")?"""
+        start, end = self.bounds(offset)
+        may = self._may_be_milestone or (False, False)
+        if may[1] and N.MORE_MILESTONE_RE.search(self._sentence, start, end) is not None:
+            return False
+        named = N.MILESTONE_RE.finditer(self._sentence, start, end) if may[0] else ()
+        return all(_HOLIDAY_NAME_RE.fullmatch(m.group()) for m in named)
 
     def shares_milestone(self, offset: int) -> bool:
         """ "release the beta on 3 March and the final version on 10 March": a clause opened by "and" that has no

@@ -32,7 +32,7 @@ DIGIT_DATE_START_RE = re.compile(
     _I,
 )
 WORD_DATE_START_RE = re.compile(
-    rf"{WD},?\s*(?:\d|the|\(|{_MONTH_STEMS})|{MON}\s*(?:\d|the|\()|the\s+(?:\d|{_MONTH_STEMS})|date\d",
+    rf"{WD},?\s*(?:\d|the|\(|{_MONTH_STEMS})|{MON},?\s*(?:\d|the|\()|the\s+(?:\d|{_MONTH_STEMS})|date\d",
     _I,
 )
 # A letter run of every alternative of P.RELDAY_RE, P.WEEKDAY_RE (its weekday) and P.IN_DELTA_RE (its unit).

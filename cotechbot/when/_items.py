@@ -359,8 +359,12 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         item.weekday_mod = "every"  # "a seminar (Wednesday, 3:30 pm) every other week": no sure next date
     elif (
         mod in ("", "on")
-        and "week" in before + after
-        and (W.NEXT_WEEK_BEFORE_RE.search(before) or W.NEXT_WEEK_AFTER_RE.match(after))
+        and "week" in before + work[m.end() : item.span[1] + 20]
+        and (
+            W.NEXT_WEEK_BEFORE_RE.search(before)
+            # ("Friday morning next week": said after the day's part, of the day)
+            or W.NEXT_WEEK_AFTER_RE.match(work, item.span[1], item.span[1] + 20)
+        )
     ):
         item.weekday_mod = (
             "next week"  # "next week Monday", "on Tuesday next week": in the week after this one

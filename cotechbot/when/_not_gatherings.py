@@ -412,10 +412,26 @@ CHOSEN_DATE_BEFORE_RE = re.compile(
     r"[^.;!?\n]{0,20}?(?:they|it)\s{1,3}(?:are|is)\s{0,3}:?"
     # "this has been confirmed to happen at the 14th of November": the day confirmed for it, whatever the tense
     r"|confirmed\s{1,3}to\s{1,3}(?:happen|take\s{1,3}place|be\s{1,3}held)\s{1,3}(?:on|at)"
+    # "we decided to do it on November 27/28", "members voted to hold the AGM on": the day decided for a gathering
+    r"|(?:decided|agreed|voted|chose|opted)\s{1,3}to\s{1,3}(?:hold|do|have|run|host|meet|organi[sz]e|schedule)\b"
+    r"[^.;!?\n]{0,30}?\s(?:on|for)"
     r")\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
-CHOSEN_DATE_HINTS = ("chosen", "confirmed", "set ", "fixed", "agreed", "decided", "preferred")
+# Right before a date: "Agenda for 26th July", "the agenda for the": the day of the meeting the agenda is for.
+AGENDA_FOR_BEFORE_RE = re.compile(r"\bagenda\s{1,3}for\s{1,3}(?:the\s{1,3})?$", _I)
+CHOSEN_DATE_HINTS = (
+    "chosen",
+    "confirmed",
+    "set ",
+    "fixed",
+    "agreed",
+    "decided",
+    "preferred",
+    "voted",
+    "chose",
+    "opted",
+)
 CHOSEN_DATE_AFTER_RE = re.compile(
     r"\s{1,3}as\s{1,3}(?:the|our)\s{1,3}(?:new\s{1,3})?(?:date|day|time)\s{1,3}(?:for|of)\b"
     # "Thursday 11 February was chosen", "… has been agreed"

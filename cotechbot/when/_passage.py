@@ -99,6 +99,10 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
             carried = list(clocks)
             found.times.extend(carried)
             following.times.clear()
+            if at + 2 < len(read):
+                # "Date: Thursday, February 29" / "Check-in: 5:00pm" / "Time: 5:30pm - 7:30pm": the clock carried
+                # was for checking in; the line after it gives the gathering's own
+                _gathering_after_setup(found, read[at + 2], next_index, next_bounds, work)
             if at and _RAIN_DATE_RE.match(work, bounds[0], bounds[1]):
                 _, above_bounds, above = read[at - 1]
                 if (

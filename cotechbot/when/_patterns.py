@@ -292,10 +292,11 @@ def _date(i: int) -> str:
         rf"(?P<d{i}>{DAY})(?:\.(?={SP}[A-Za-z]{{4}})(?!{SP}{MON}{SP0}(?:3[01]|[12]\d|0?[1-9])(?!\d)))?{SP0}(?:of{SP}|-|,(?={SP}{MON}{SP0}[.,]))?{SP0}(?P<m{i}>{MON})"
         rf"(?!{SP}{DAY},?{SP0}{YEAR})"
     )
-    # ("Wednesday March, 18th": after a weekday, a comma after the month before an ordinal day; never "In March,
-    # 5th graders …")
+    # ("Wednesday March, 18th", "on November, 5th": after a weekday or "on", a comma after the month before an
+    # ordinal day; never "In March, 5th graders …")
     md = (
-        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!)))"
+        rf"(?:(?<=\bon )(?P<on{i}>))?"
+        rf"(?P<ma{i}>{MON})(?:{SP}|(?(wd{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?(on{i}),{SP0}(?=\d{{1,2}}(?:st|nd|rd|th)\b)|(?!))))"
         rf"(?:the{SP})?(?P<da{i}>{DAY})"
     )
     return rf"{prefix}(?:{dm}|{md})(?:{_YEAR_LEAD}(?P<y{i}>{YEAR}))?"
@@ -339,8 +340,9 @@ DATE_RE = re.compile(
     + rf"|(?P<mbr>(?P<m13>{MON}){SP0}\({SP0}(?P<d13>{DAY})(?:{_RANGE_SEP}(?P<d14>{DAY}))?{SP0}\))"
     # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
     + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
-    # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK
-    + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.])(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
+    # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK; 03-21-2025 (with dashes, only before a
+    # year written in full)
+    + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.]|-(?=\d{{1,2}}-(?:19|20)\d\d(?![\d-])))(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"
     # Mon 6/3 (no year: the weekday decides between day-first and month-first); "Sunday the 27.05.",
     # "Sunday (13.09)" (day first)
     + rf"|(?P<wdnum>(?P<wd11>{WD}),?{SP}(?:(?P<n3>\d{{1,2}})/(?P<n4>\d{{1,2}})(?![\d/])"
@@ -837,5 +839,7 @@ ROW_ZONE_RE = re.compile(
 # "setting up any time from midday", "(check in starts at 5:30pm)", "registration opens 9:30": a clock for getting
 # ready, written before it.
 SETUP_BEFORE_RE = re.compile(
-    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b[^.;:!?()\n\d]{0,28}$", _I
+    # ("Check-in: 5:00pm", "Doors: 6pm": the label's colon)
+    r"\b(?:set(?:ting)?[ -]?up|check(?:ing)?[ -]?in|registration|doors)\b:?[^.;:!?()\n\d]{0,28}$",
+    _I,
 )

@@ -358,7 +358,9 @@ def _timed_days_once(mentions: list[TimeMention], zone: tzinfo | None = None) ->
 
 def _once_each(results: list[TimeMention]) -> list[TimeMention]:
     """A moment written twice ("this Saturday, Feb. 5", a heading and its body) is one mention: the first,
-    unless a later one is confident where the first is not."""
+    unless a later one is confident where the first is not, or is the dated day of a series whose next
+    occurrence the first was ("Meetings are the 3rd Thursday at 2:00. The next meeting will be held on Thursday,
+    November 20": that one day is said)."""
     kept: dict[tuple[object, object, bool], int] = {}
     unique: list[TimeMention] = []
     for mention in results:
@@ -367,7 +369,9 @@ def _once_each(results: list[TimeMention]) -> list[TimeMention]:
         if at is None:
             kept[key] = len(unique)
             unique.append(mention)
-        elif mention.confident and not unique[at].confident:
+        elif (mention.confident and not unique[at].confident) or (
+            unique[at].recurring and not mention.recurring and mention.confident
+        ):
             unique[at] = mention
     return unique
 

@@ -557,7 +557,9 @@ def _read_sentence(
         if chosen and not (past and _nearer_behind(item, ctx)):
             past = False  # "the date was confirmed as 4 July": the day chosen for a gathering is ahead
             flags = [flag for flag in flags if flag != "past"]
-        gathering = chosen or holiday or clauses.gathering(offset)
+        # "Add the Release Planning Agenda for 26th July 2021": an agenda is for a meeting, held that day
+        agenda = "agenda" in before_lowered and N.AGENDA_FOR_BEFORE_RE.search(before) is not None
+        gathering = chosen or holiday or agenda or clauses.gathering(offset)
         if (
             not gathering
             and item.kind == "weekday"
@@ -567,22 +569,38 @@ def _read_sentence(
             gathering = (
                 True  # "See you this Saturday, and again on Tuesday!": the gathering named before, again
             )
+        # "the answer is 6pm on Christmas Eve, Sunday 24 December": a holiday has no clock, so a clocked day it
+        # names is when something happens on it (other milestones, "Voting opens 10am", keep their clocks)
+        milestone = (
+            not agenda
+            and clauses.milestone(offset)
+            and not (item.time is not None and clauses.milestones_only_holidays(offset))
+        )
         if (
             not deadline
             and not holiday
-            and clauses.milestone(offset)
+            and milestone
             and C.milestone_leads_to(sentence, clause_start, lead - bounds[0])
         ):
             continue  # "we plan to announce the schedule on July 28, before the conference": the announcing
         if not (gathering or deadline):
-            if item.kind in ("day", "range") and clauses.paperwork(offset):
+            if (
+                item.kind in ("day", "range")
+                and clauses.paperwork(offset)
+                and not _paperwork_of_a_later_date(
+                    work, (bounds[0] + clause_start, bounds[0] + clause_end), (lead, tail), items
+                )
+            ):
                 continue  # "our lease runs to 31st December", "tickets go on sale…": nobody gathers
-            if clauses.milestone(offset) or clauses.shares_milestone(offset):
+            if milestone or clauses.shares_milestone(offset):
                 continue  # "feature freeze is Feb 8th", "Voting opens 10am", "Monday September 4 is Labor Day"
             if (
                 item.kind == "day"
                 and item.time is None
                 and "series_start" not in item.flags
+                # ("has moved from 11 March to 16 November": the "from" is the old date's, the new one is read;
+                # "on hold from 17 December to 21 January" is still a pause)
+                and not ("moved" in item.flags and _MOVED_FROM_RE.search(before))
                 and N.PERIOD_START_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 25), item.span[0])
             ):
                 continue  # "for a fire from Oct 1st", "retire the list starting December 1st": a period starts
@@ -634,6 +652,34 @@ def _read_sentence(
                 seen.add(_moment_key(counted))
                 mentions.append(counted)
     return mentions
+
+
+# How far before a later date its paperwork may be said ("payment by Thurs 25th Oct").
+_PAPERWORK_REACH = 30
+
+
+def _paperwork_of_a_later_date(
+    work: str, clause: tuple[int, int], date: tuple[int, int], items: list[_Item]
+) -> bool:
+    """ "Fri 30th Nov – Scout Gang Show (Booking now – payment by Thurs 25th Oct)": every paperwork word of the
+    clause comes after the date, each right before a later date of its own, so it is that date's, not this one's
+    (one before the date is the date's own: "our lease runs to 31st December")."""
+    if N.NOT_A_GATHERING_RE.search(work, clause[0], date[0]):
+        return False
+    found = list(N.NOT_A_GATHERING_RE.finditer(work, date[1], clause[1]))
+    starts = sorted(item.span[0] for item in items if item.span[0] >= date[1])
+    for m in found:
+        at = bisect.bisect_left(starts, m.end())
+        if at == len(starts) or starts[at] - m.end() > _PAPERWORK_REACH:
+            return False
+    return bool(found)
+
+
+# Right before the old date of a move: "has moved from", "was postponed from the".
+_MOVED_FROM_RE = re.compile(
+    r"\b(?:moved|moving|postponed|rescheduled|changed|shifted|(?:pushed|put)\s+back|brought\s+forward)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,

@@ -105,6 +105,8 @@ NTH_WEEKDAY_BEFORE_RE = re.compile(
 OF_THE_MONTH_RE = re.compile(r"\s{1,3}of\s{1,3}(?:the|each|every)\s{1,3}month\b", _I)
 # "every Tuesday at 3pm and Thursday at 12pm": a weekday listed after a recurring one recurs too.
 # "on Wednesday or Saturday", "Wednesday, if not then Saturday": a second weekday offered beside the first.
+# Between two weekdays offered together: "Thursday or Friday", "Tue/Wed", "Monday and Tuesday".
+WEEKDAYS_OR_GLUE_RE = re.compile(r"[ \t]{0,3}(?:,[ \t]{0,3})?(?:or|and|&|/)[ \t]{0,3}", _I)
 WEEKDAY_ALTERNATIVE_GLUE_RE = re.compile(
     r"[ \t]{0,3},?[ \t]{0,3}(?:or|and|&|/|if[ \t]{1,3}not(?:[ \t]{1,3}then)?|failing[ \t]{1,3}that|otherwise)"
     r"[ \t]{0,3},?[ \t]{0,3}(?:on[ \t]{1,3})?",
@@ -136,3 +138,5 @@ WEEKDAY_SERIES_FROM_RE = re.compile(
 WEEKDAY_LIST_GLUE_RE = re.compile(r"\s*(?:,|and|&|or)\s*(?:on\s+)?", _I)
 # "7 November (Thursday)", "the 4th of June, Friday,": a weekday said after its date.
 WEEKDAY_AFTER_RE = re.compile(r"\s*[(,]?\s*", _I)
+# What closes a bracketed weekday that restates the date before it: "7 November (Thursday)", "(Thurs.)".
+BRACKET_CLOSES_RE = re.compile(r"[.,?!]?\s{0,3}\)")

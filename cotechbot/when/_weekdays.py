@@ -19,6 +19,10 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     kept: list[_Item] = []
     for item, following in zip(items, [*items[1:], None], strict=False):
         if item.kind == "weekday" and kept and _restates_after(kept[-1], item, work):
+            if work.find("(", kept[-1].span[1], item.span[0]) != -1 and not W.BRACKET_CLOSES_RE.match(
+                work, item.span[1]
+            ):
+                continue  # "Saturday 1st April (Sunday if really wet)": a fallback day aside, not the date's weekday
             day = kept[-1].first
             assert day is not None and item.first is not None
             if day.weekday is None:
@@ -217,6 +221,18 @@ def _share_on(items: list[_Item], work: str) -> None:
             and W.WEEKDAY_ALTERNATIVE_GLUE_RE.fullmatch(gap)
         ):
             item.weekday_mod = "on"
+        elif (
+            # "Thursday or Friday morning next week": both days are in next week
+            item.kind == "weekday"
+            and item.weekday_mod == "next week"
+            and before.kind == "weekday"
+            and before.weekday_mod is None
+            and before.recurrence is None
+            and before.part_of_day is None
+            and (gap := _gap(work, before.span[1], item.span[0])) is not None
+            and W.WEEKDAYS_OR_GLUE_RE.fullmatch(gap)
+        ):
+            before.weekday_mod = "next week"
 
 
 def _restates_after(date_item: _Item, weekday: _Item, work: str) -> bool:

@@ -3637,3 +3637,116 @@ def test_a_deadline_heading_opened_by_a_round_bullet_rules_the_date_listed_under
     # the heading's line may open with the same marks as the date's line under it
     text = f"Key dates\n{bullet} Deadline:\n  {bullet} 26 March to give enough time\n{bullet} Event: 3 April at 7pm"
     assert confident(text) == [("2025-04-03T19:00:00+01:00", None, False)]
+
+
+def test_a_date_proposed_with_a_past_tense_verb_of_thinking_or_aiming_is_still_ahead():
+    text = "We were thinking 6th - 7th or 13th - 14th March, which would suit?"
+    assert confident(text) == [("2025-03-06", "2025-03-07", True), ("2025-03-13", "2025-03-14", True)]
+    text = "The board said last week that we're aiming for 15-16th March."
+    assert confident(text) == [("2025-03-15", "2025-03-16", True)]
+    assert confident("We were at the hall on 12 February.") == []
+
+
+def test_the_day_a_group_decided_to_hold_its_gathering_on_is_ahead():
+    assert confident("After the vote we decided to hold it on 22 March.") == [("2025-03-22", None, True)]
+    assert confident("The members agreed to run the fair on Saturday 5 April.") == [
+        ("2025-04-05", None, True)
+    ]
+    # the day is behind the post: a decision about a gathering already held
+    assert confident("We decided to hold it on 10 February.") == []
+
+
+def test_a_move_from_one_date_to_another_gives_the_new_date_even_with_no_gathering_named():
+    assert confident("The Spring Bash has moved from 8 March to 15 March.") == [("2025-03-15", None, True)]
+    assert confident("Our lunches are on hold from 6 March to 20 March.") == []
+
+
+def test_a_clocked_day_named_by_its_holiday_is_when_something_happens_that_day():
+    text = "People keep asking about carols: it is 7pm on Christmas Eve, Wednesday 24 December."
+    assert confident(text) == [("2025-12-24T19:00:00+00:00", None, False)]
+    text = "Christmas Day Said Mass (Thursday 25 Dec, 9:00am): a quiet start to the day."
+    assert confident(text) == [("2025-12-25T09:00:00+00:00", None, False)]
+    assert confident("Boxing Day, Friday 26 December: the office is closed.") == []
+
+
+def test_a_weekday_opening_a_bracketed_aside_after_a_date_is_a_fallback_not_its_weekday():
+    text = "Help is needed this coming Saturday 8th March (Sunday if it pours) starting at 10am for the work party."
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", None, False)]
+    # a weekday closing the bracket restates the date, and here contradicts it
+    assert confident("The work party is on Saturday 8th March (Sunday) starting at 10am.") == []
+
+
+def test_a_gathering_moved_to_the_weekend_of_a_date_is_that_weekend():
+    text = "Date changed: the Anniversary Weekend has moved to weekend of March 15th."
+    assert confident(text) == [("2025-03-15", "2025-03-16", True)]
+    assert confident("The Anniversary Weekend planned for the weekend of March 15th is cancelled.") == []
+
+
+def test_a_year_typo_that_makes_a_day_that_does_not_exist_is_corrected_by_its_weekday():
+    now = datetime(2024, 2, 10, 12, 0, tzinfo=UTC)
+    text = "The workshop is on Thursday, February 29, 2023 at 6pm."
+    assert confident(text, now) == [("2024-02-29T18:00:00+00:00", None, False)]
+    # the weekday fits no nearby year: no guess
+    assert confident("The workshop is on Friday, February 29, 2023 at 6pm.", now) == []
+
+
+def test_a_check_in_line_between_a_date_line_and_a_time_line_does_not_give_the_days_clock():
+    text = "  • Date: Saturday, March 8\n  • Check-in: 9:30am\n  • Time: 10am – 1pm"
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T13:00:00+00:00", False)]
+    text = "  • Date: Saturday, March 8\n  • Doors: 6:30pm"
+    assert confident(text) == [("2025-03-08T18:30:00+00:00", None, False)]
+
+
+def test_weekdays_offered_together_before_next_week_are_both_in_next_week():
+    text = "Let's hold the online meeting Tuesday or Wednesday morning next week."
+    assert confident(text) == [("2025-02-25", None, True), ("2025-02-26", None, True)]
+    assert confident("The call could be on Friday morning next week.") == [("2025-02-28", None, True)]
+
+
+def test_a_numeric_date_written_with_dashes_and_a_full_year_is_read():
+    assert confident("### Hackathon date\n\n14-03-2025\n\n### Location\n\nLeeds") == [
+        ("2025-03-14", None, True)
+    ]
+    new_york = [
+        (j["start"], j["end"], j["all_day"])
+        for m in read_times("### Hackathon date\n\n03-21-2025", FEB, "America/New_York")
+        for j in (mention_as_json(m),)
+    ]
+    assert new_york == [("2025-03-21", None, True)]
+    assert confident("Ticket 14-03-20256 was closed.") == []
+
+
+def test_the_date_an_agenda_is_for_is_the_meetings_day_whatever_the_meeting_is_called():
+    assert confident("Add the Release Planning Agenda for 10th March 2025") == [("2025-03-10", None, True)]
+    assert confident("Draft agenda for the 4 March budget freeze review") == [("2025-03-04", None, True)]
+    # the agenda's own deadline is not the meeting
+    assert confident("Please add items to the agenda by 4 March.") == []
+
+
+def test_a_series_next_day_dated_in_full_is_that_one_day_not_the_series():
+    text = "Our meetings are the 2nd Tuesday of each month at 7pm. The next meeting will be held on Tuesday, March 11."
+    mentions = read(text)
+    assert [(start, end, all_day) for start, end, all_day, _ in mentions] == [
+        ("2025-03-11T19:00:00+00:00", None, False)
+    ]
+    assert "recurring" not in mentions[0][3]
+
+
+def test_a_month_then_a_comma_then_an_ordinal_day_after_on_is_a_date():
+    text = "We'll have a live session on March, 6th.\n\n- Please join the call at 10:30am."
+    assert confident(text) == [("2025-03-06T10:30:00+00:00", None, False)]
+    assert confident("In March, 5th graders will visit the museum.") == []
+
+
+def test_a_thread_saying_it_is_happening_on_a_day_names_its_gathering():
+    assert confident("Gentle reminder that this is happening tomorrow in the AM :)") == [
+        ("2025-02-21", None, True)
+    ]
+    assert confident("Yes, it's still happening on Saturday.") == [("2025-02-22", None, True)]
+    assert confident("The server migration is happening tomorrow.") == []
+
+
+def test_a_paperwork_word_said_of_a_later_date_does_not_rule_out_the_date_before_it():
+    text = "Sat 15th March – Cubs Gang Show (booking open now – payment by Fri 7th March at the latest)"
+    assert confident(text) == [("2025-03-15", None, True)]
+    assert confident("Our lease runs to 31st March (payment by 1st March).") == []
