@@ -57,7 +57,6 @@ from cotechbot.when._model import (
     _EARLIEST_NOW,
     _LATEST_NOW,
     _LONE_CLOCK_SENTENCE,
-    _NORMALISE,
     TimeMention,
     _blanked,
     _Context,
@@ -65,6 +64,7 @@ from cotechbot.when._model import (
     _Item,
     _Sentence,
     _Time,
+    normalised,
     word_positions,
 )
 from cotechbot.when._passage import (
@@ -187,7 +187,7 @@ class _Taken:
 
 
 def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
-    work = text.translate(_NORMALISE)
+    work = normalised(text)
     quoted = work.startswith(">") or "\n>" in work
     if quoted:
         work = _QUOTE_MARKS_RE.sub(lambda m: " " * len(m.group()), work)
@@ -208,7 +208,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(stamps)
 
     lowered = work.lower()
-    if any(f" {suffix} " in lowered for suffix in ("th", "st", "nd", "rd")):
+    if " th " in lowered or " st " in lowered or " nd " in lowered or " rd " in lowered:
         # "SATURDAY 25 TH MARCH": an ordinal's suffix set apart from its number is still its suffix (moved
         # before the space, so every position stays where it was)
         work = _SPACED_ORDINAL_RE.sub(r"\g<day>\g<suffix> ", work)
@@ -418,7 +418,6 @@ class _Signals:
             if (start := _month_start(lowered, at)) != -1
             and (lowered.startswith(" of ", start - 4) or _ordinal_word_after(lowered, start))
         ]
-        self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
     def _between(positions: list[int], start: int, end: int) -> list[int]:
@@ -434,7 +433,9 @@ class _Signals:
         return self._between(self.months, start, end)
 
     def or_in(self, start: int, end: int) -> bool:
-        return bool(self._between(self.ors, start, end))
+        """Does an "or " start in the span (it may run past its end)?  Asked only of sentences holding a date,
+        so it is a scan of the sentence, not a list of every "or " ("for", "more") in the post."""
+        return self.lowered.find("or ", start, end + 2) != -1
 
 
 # The clock words of P.CLOCK: a sentence with no digit holds a clock only if it names one of them.
