@@ -202,7 +202,7 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(read_markup(work))
         work = _blanked(work, [moment.span for moment in exact])
     work = _blank_noise(work)
-    if P.ISO_HINT_RE.search(work):
+    if (P.ASCII_ISO_HINT_RE if work.isascii() else P.ISO_HINT_RE).search(work):
         stamps = list(read_iso_stamps(work, ctx.zone))
         work = _blanked(work, [moment.span for moment in stamps])
         exact.extend(stamps)
@@ -408,7 +408,8 @@ class _Signals:
 
     def __init__(self, work: str, lowered: str) -> None:
         self.lowered = lowered
-        self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
+        digit_runs = P.ASCII_DIGIT_RUN_RE if work.isascii() else P.DIGIT_RUN_RE
+        self.digits = [m.start() for m in digit_runs.finditer(work)]
         self.words = word_positions(lowered, G.SIGNAL_WORDS)
         # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
         # (six scans, not ten: "-ber" and "-uary" end four months each; found at the ending, read from the start)

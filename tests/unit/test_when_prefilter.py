@@ -412,3 +412,14 @@ def test_clause_word_lists_open_only_where_a_word_starts():
         bare = re.compile(pattern.pattern.replace(r"\b(?=\w)(?:", r"\b(?:", 1), pattern.flags)
         for text in _corpus_texts():
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
+
+
+@given(st.text(alphabet="0123456789tT-: \n٣x", max_size=40))
+def test_ascii_spellings_of_the_digit_scans_find_the_same_in_ascii_text(text):
+    from cotechbot.when import _patterns as P
+
+    if text.isascii():
+        assert [m.span() for m in P.ASCII_DIGIT_RUN_RE.finditer(text)] == [
+            m.span() for m in P.DIGIT_RUN_RE.finditer(text)
+        ]
+        assert bool(P.ASCII_ISO_HINT_RE.search(text)) == bool(P.ISO_HINT_RE.search(text))
