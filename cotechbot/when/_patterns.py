@@ -599,6 +599,10 @@ NOISE_PATTERNS = [
 ISO_HINT_RE = re.compile(r"[Tt](?<=\d[Tt])\d")
 # (spelt "\d\d*", not "\d+": a pattern that opens on a character set lets the scan skip to its candidates)
 DIGIT_RUN_RE = re.compile(r"\d\d*")
+# In ASCII text (the usual post), where \d is [0-9], the same two scans spelt with a range, which sre tests faster
+# than the Unicode digit category: the same matches there.
+ASCII_DIGIT_RUN_RE = re.compile(r"[0-9][0-9]*")
+ASCII_ISO_HINT_RE = re.compile(r"[0-9][Tt][0-9]")
 # The first three letters of every word a date can begin with: weekdays, months, "the" (and "date", run into its
 # day).
 DATE_OPENERS = frozenset(list(WEEKDAYS) + list(MONTHS) + ["the", "dat", "tu ", "th "])

@@ -57,7 +57,6 @@ from cotechbot.when._model import (
     _EARLIEST_NOW,
     _LATEST_NOW,
     _LONE_CLOCK_SENTENCE,
-    _NORMALISE,
     TimeMention,
     _blanked,
     _Context,
@@ -65,6 +64,7 @@ from cotechbot.when._model import (
     _Item,
     _Sentence,
     _Time,
+    normalised,
     word_positions,
 )
 from cotechbot.when._passage import (
@@ -187,7 +187,7 @@ class _Taken:
 
 
 def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMention]:
-    work = text.translate(_NORMALISE)
+    work = normalised(text)
     quoted = work.startswith(">") or "\n>" in work
     if quoted:
         work = _QUOTE_MARKS_RE.sub(lambda m: " " * len(m.group()), work)
@@ -202,13 +202,13 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         exact.extend(read_markup(work))
         work = _blanked(work, [moment.span for moment in exact])
     work = _blank_noise(work)
-    if P.ISO_HINT_RE.search(work):
+    if (P.ASCII_ISO_HINT_RE if work.isascii() else P.ISO_HINT_RE).search(work):
         stamps = list(read_iso_stamps(work, ctx.zone))
         work = _blanked(work, [moment.span for moment in stamps])
         exact.extend(stamps)
 
     lowered = work.lower()
-    if any(f" {suffix} " in lowered for suffix in ("th", "st", "nd", "rd")):
+    if " th " in lowered or " st " in lowered or " nd " in lowered or " rd " in lowered:
         # "SATURDAY 25 TH MARCH": an ordinal's suffix set apart from its number is still its suffix (moved
         # before the space, so every position stays where it was)
         work = _SPACED_ORDINAL_RE.sub(r"\g<day>\g<suffix> ", work)
@@ -412,7 +412,8 @@ class _Signals:
 
     def __init__(self, work: str, lowered: str) -> None:
         self.lowered = lowered
-        self.digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work)]
+        digit_runs = P.ASCII_DIGIT_RUN_RE if work.isascii() else P.DIGIT_RUN_RE
+        self.digits = [m.start() for m in digit_runs.finditer(work)]
         self.words = word_positions(lowered, G.SIGNAL_WORDS)
         # a month's name counts only where a day in words may stand beside it: "… of April", "July third"
         # (six scans, not ten: "-ber" and "-uary" end four months each; found at the ending, read from the start)
@@ -422,7 +423,6 @@ class _Signals:
             if (start := _month_start(lowered, at)) != -1
             and (lowered.startswith(" of ", start - 4) or _ordinal_word_after(lowered, start))
         ]
-        self.ors = word_positions(lowered, ("or ",))
 
     @staticmethod
     def _between(positions: list[int], start: int, end: int) -> list[int]:
@@ -438,7 +438,9 @@ class _Signals:
         return self._between(self.months, start, end)
 
     def or_in(self, start: int, end: int) -> bool:
-        return bool(self._between(self.ors, start, end))
+        """Does an "or " start in the span (it may run past its end)?  Asked only of sentences holding a date,
+        so it is a scan of the sentence, not a list of every "or " ("for", "more") in the post."""
+        return self.lowered.find("or ", start, end + 2) != -1
 
 
 # The clock words of P.CLOCK: a sentence with no digit holds a clock only if it names one of them.

@@ -351,7 +351,6 @@ def _read_sentence(
             continue  # "Christmas Eve" named alone is a holiday; with a clock ("… at 4.30pm") it dates a gathering
         offset = item.span[0] - bounds[0]
         clause_start, clause_end = clauses.bounds(offset)
-        past = clauses.past(offset)
         flags = list(item.flags)
         lead = min(item.span[0], item.time.span[0]) if item.time else item.span[0]
         tail = max(item.span[1], item.time.span[1]) if item.time else item.span[1]
@@ -516,6 +515,8 @@ def _read_sentence(
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if "cancel" in before_lowered and C.CANCELLATION_OF_BEFORE_RE.search(before):
             continue  # "with the cancellation of the juniors' training this Tuesday": called off
+        # (the clause's tense is read only for a date none of the checks above has ruled out)
+        past = clauses.past(offset)
         if clauses.cancelled(offset) and not C.NEW_DATE_BEFORE_RE.search(before):
             if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar

@@ -374,3 +374,52 @@ def test_every_dotted_am_pm_match_holds_a_dotted_m():
             found += 1
             assert ".m." in m.group()
     assert found >= 2
+
+
+def _opens_with_a_word_character(items: list) -> bool:
+    """Does every string matching this parsed sequence open with a word character (after its look-behinds)?"""
+    for op, av in items:
+        if op is K.ASSERT_NOT or (op is K.ASSERT and av[0] < 0):
+            continue  # a look-behind consumes nothing and decides nothing about the first character
+        if op is K.LITERAL:
+            return chr(av).isalnum() or chr(av) == "_"
+        if op is K.IN:
+            return all(
+                (kind is K.LITERAL and (chr(c).isalnum() or chr(c) == "_"))
+                or (kind is K.RANGE and all(chr(c).isalnum() for c in range(c[0], c[1] + 1)))
+                for kind, c in av
+            )
+        if op is K.SUBPATTERN:
+            return _opens_with_a_word_character(list(av[3]))
+        if op is K.BRANCH:
+            return all(_opens_with_a_word_character(list(alt)) for alt in av[1])
+        return False
+    return False
+
+
+def test_clause_word_lists_open_only_where_a_word_starts():
+    # r"\b(?=\w)" before the first group passes over a word's end: it may hide no match, so every alternative of
+    # the group must open with a word character
+    from cotechbot.when import _clauses as C
+
+    for pattern in (C.CANCELLED_RE, C.PAST_RE, C.EVENT_RE):
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        first = list(parsed.data[0][1][1][0]) if parsed.data[0][0] is K.BRANCH else list(parsed.data)
+        assert first[0] == (K.AT, K.AT_BOUNDARY), pattern.pattern[:40]
+        assert first[1][0] is K.ASSERT and first[1][1][0] == 1, pattern.pattern[:40]  # the look-ahead (?=\w)
+        assert _opens_with_a_word_character(first[2:]), pattern.pattern[:40]
+        # and without the look-ahead the pattern finds the very same matches in every corpus text
+        bare = re.compile(pattern.pattern.replace(r"\b(?=\w)(?:", r"\b(?:", 1), pattern.flags)
+        for text in _corpus_texts():
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
+
+
+@given(st.text(alphabet="0123456789tT-: \n٣x", max_size=40))
+def test_ascii_spellings_of_the_digit_scans_find_the_same_in_ascii_text(text):
+    from cotechbot.when import _patterns as P
+
+    if text.isascii():
+        assert [m.span() for m in P.ASCII_DIGIT_RUN_RE.finditer(text)] == [
+            m.span() for m in P.DIGIT_RUN_RE.finditer(text)
+        ]
+        assert bool(P.ASCII_ISO_HINT_RE.search(text)) == bool(P.ISO_HINT_RE.search(text))
