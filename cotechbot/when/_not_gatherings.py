@@ -197,9 +197,12 @@ DEADLINE_BEFORE_RE = re.compile(
     # German "bis 21. Juli anmelden", "bis zum 3. Mai": by that day
     r"|\bbis(?:\s+(?:zum|spätestens))?)"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
-    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
-    # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{1,4})?[*_]*$",
+    # ("by about 8 o'clock tonight": a rough deadline is still one)
+    r"\s*[*_]*\s*(?:(?:about|around|roughly|approximately)\s+)?(?:on\s+)?(?:the\s+)?"
+    r"(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
+    # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line); "held until
+    # next Monday 6th March", "by end of business Thursday** (January 7)": the date restating the weekday
+    r"(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?:[*_]{0,3}\s{1,3}\(|\s{1,4}))?[*_]*$",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.

@@ -3456,3 +3456,15 @@ def test_a_later_start_with_a_rough_end_range_keeps_the_start_open_ended():
 )
 def test_dates_and_clocks_in_other_languages(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The room is reserved for us until next Tuesday 4th March, so we need to decide soon.",
+        "Please add your name to the rota by **close of play Friday** (February 28) so I can plan.",
+        "I'll confirm the venue by about 6 o'clock tomorrow evening, once the landlord replies.",
+    ],
+)
+def test_a_deadline_said_loosely_is_still_a_deadline(text):
+    assert confident(text) == []
