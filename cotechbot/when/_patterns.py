@@ -546,6 +546,11 @@ NOISE_PATTERNS = [
             r"\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}+\]", _I
         ),
     ),
+    # "~~I propose Monday Feb. 22nd at noon~~", "<del>Tuesday 4th</del>": struck-through text is withdrawn
+    ("~~", re.compile(r"~~(?=\S)[^~\n]{1,800}?~~")),
+    ("<del>", re.compile(r"<del>[^<]{1,800}?</del>", _I)),
+    ("<s>", re.compile(r"<s>[^<]{1,800}?</s>", _I)),
+    ("<strike>", re.compile(r"<strike>[^<]{1,800}?</strike>", _I)),
 ]
 # "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
 # then the digit before it looked back at: the same texts as r"\d[Tt]\d")

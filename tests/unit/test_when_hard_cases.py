@@ -3468,3 +3468,11 @@ def test_dates_and_clocks_in_other_languages(text, expected):
 )
 def test_a_deadline_said_loosely_is_still_a_deadline(text):
     assert confident(text) == []
+
+
+def test_a_struck_through_date_is_withdrawn():
+    text = "Edit: ~~the social is on Friday 28 February at 7pm~~ the social is on Saturday 1 March at 7pm."
+    assert confident(text) == [("2025-03-01T19:00:00+00:00", None, False)]
+    assert confident("Workshop <del>Tuesday 4 March</del> Wednesday 5 March, 2pm.") == [
+        ("2025-03-05T14:00:00+00:00", None, False)
+    ]
