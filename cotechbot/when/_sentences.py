@@ -499,7 +499,13 @@ def _read_sentence(
             continue  # "I'm on vacation from June 25 - July 10": someone's absence, not a gathering
         if "cancel" in before_lowered and C.CANCELLATION_OF_BEFORE_RE.search(before):
             continue  # "with the cancellation of the juniors' training this Tuesday": called off
-        if clauses.cancelled(offset) and not C.NEW_DATE_BEFORE_RE.search(before):
+        if clauses.cancelled(offset) and (
+            not C.NEW_DATE_BEFORE_RE.search(before)
+            or (
+                C.FOR_BEFORE_RE.search(before)
+                and not C.CANCELLED_RE.search(sentence, clause_start, lead - bounds[0])
+            )
+        ):
             if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
             # "moved from 5 March to 12 March": the new date alone

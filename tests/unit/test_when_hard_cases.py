@@ -3476,3 +3476,27 @@ def test_a_struck_through_date_is_withdrawn():
     assert confident("Workshop <del>Tuesday 4 March</del> Wednesday 5 March, 2pm.") == [
         ("2025-03-05T14:00:00+00:00", None, False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The board meeting for March 4 was cancelled as too few could come.", []),
+        ("The board meeting for March 4 has been rescheduled for March 11.", [("2025-03-11", None, True)]),
+        ("We had a litter-pick scheduled for tomorrow evening but snow is forecast so we cancelled.", []),
+        (
+            "Spring Plant Swap 8th - 9th March\nThis event has been cancelled this year. Dates for 2026 TBC.",
+            [],
+        ),
+        (
+            "## When\n\n20 February 2025, 6pm GMT\n\n## Notices\n### Today's meeting is cancelled, sorry all",
+            [],
+        ),
+        (
+            "Today's meeting is cancelled; we will meet on Thursday 27 February at 6pm instead.",
+            [("2025-02-27T18:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_gathering_called_off_after_its_date_is_named(text, expected):
+    assert confident(text) == expected
