@@ -56,7 +56,13 @@ MORE_MILESTONE_RE = re.compile(
     r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
-    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends))\b",
+    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends)"
+    # "Decision on Monday 7 June", "a decision will be made by Friday": the day someone decides
+    r"|decision\s{1,3}(?:(?:will|is\s{1,3}to)\s{1,3}be\s{1,3}(?:made|taken)\s{1,3})?(?:on|by)"
+    # "Registration for the fun run begins Monday, July 30", "Registration ends at 4 p.m.": the desk opens or shuts
+    r"|registrations?\s{1,3}(?:for\s{1,3}[^.;!?\n]{1,40}?\s)?(?:(?:will|is)\s{1,3})?(?:begin|start|end)(?:s|ing)?"
+    # "we shall start selling programmes on Monday 27 June", "tickets go on sale": a sale opens
+    r"|(?:start|begin)(?:s|ning|ing)?\s{1,3}selling|sales?\s{1,3}(?:will\s{1,3})?(?:start|begin|open)s?)\b",
     _I,
 )
 MORE_MILESTONE_WORDS = (
@@ -77,6 +83,10 @@ MORE_MILESTONE_WORDS = (
     "advent",
     "lent",
     "ramadan",
+    "decision",
+    "registration",
+    "selling",
+    "sale",
 )
 
 # Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
@@ -190,6 +200,8 @@ DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?<!followed )\bby(?:\s{0,2}:)?|\bbefore|\bprior(?:\s+to)?|\bdeadline\b[^.!?\n]{0,40}|\bdue(?:\s+(?:on|by))?|\bnot?\s+later\s+than"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
+    # "merged no earlier than 2020 Oct 8": the first day allowed, a bound like a deadline
+    r"|\bno\s+(?:earlier|sooner)\s+than"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
     # ("elections … will be through July 7th": open until then)
@@ -202,7 +214,9 @@ DEADLINE_BEFORE_RE = re.compile(
     r"(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
     # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line); "held until
     # next Monday 6th March", "by end of business Thursday** (January 7)": the date restating the weekday
-    r"(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?:[*_]{0,3}\s{1,3}\(|\s{1,4}))?[*_]*$",
+    r"(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?:[*_]{0,3}\s{1,3}\(|\s{1,4}))?"
+    # ("no earlier than 2020 Oct 8": the year written first)
+    r"(?:(?:19|20)\d\d\s{1,3})?[*_]*$",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
@@ -273,6 +287,8 @@ DEADLINE_HINTS = (
     "deadline",
     "due",
     "later",
+    "earlier",
+    "sooner",
     "clos",
     "until",
     "till",
@@ -485,10 +501,15 @@ RULE_FROM_BEFORE_RE = re.compile(
     r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$"
     # "a return to our facilities is possible from the 4th July", "will be allowed again after 1 May": a permission
     r"|\b(?:is|are|be|becomes?)\s{1,3}(?:again\s{1,3})?(?:possible|allowed|permitted)\s{1,3}(?:again\s{1,3})?"
-    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$",
+    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$"
+    # "the proposal will come into effect on the 28th of February", "takes effect from 1 May": a change starts
+    r"|\b(?:(?:come|comes|coming|came)\s{1,3}into\s{1,3}(?:effect|force)|(?:take|takes|taking|took)\s{1,3}effect)"
+    r"\s{1,3}(?:(?:on|from|as\s{1,3}of)\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )
 RULE_HINTS = (
+    "effect",
+    "force",
     "possible",
     "allowed",
     "permitted",

@@ -3500,3 +3500,22 @@ def test_a_struck_through_date_is_withdrawn():
 )
 def test_a_gathering_called_off_after_its_date_is_named(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the vote passes, the new constitution will come into effect on the 1st of April.", []),
+        ("Final decision on Friday 28 February, once we know the numbers.", []),
+        ("Registration for the spring fun run begins Monday, March 3 at the leisure centre desk.", []),
+        ("Registration ends at 5 p.m. on Friday, Feb. 28. No late entries.", []),
+        ("We will start selling raffle tickets on Saturday 1 March.", []),
+        ("Please hold off: this should be merged no earlier than 2025 Mar 3.", []),
+        (
+            "Registration for the repair workshop begins at 9am on Saturday 1 March.",
+            [("2025-03-01T09:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_step_that_is_not_a_gathering_is_no_event(text, expected):
+    assert confident(text) == expected
