@@ -61,8 +61,8 @@ MORE_MILESTONE_RE = re.compile(
     r"|decision\s{1,3}(?:(?:will|is\s{1,3}to)\s{1,3}be\s{1,3}(?:made|taken)\s{1,3})?(?:on|by)"
     # "Registration for the fun run begins Monday, July 30", "Registration ends at 4 p.m.": the desk opens or shuts
     r"|registrations?\s{1,3}(?:for\s{1,3}[^.;!?\n]{1,40}?\s)?(?:(?:will|is)\s{1,3})?(?:begin|start|end)(?:s|ing)?"
-    # "we shall start selling programmes on Monday 27 June", "tickets go on sale": a sale opens
-    r"|(?:start|begin)(?:s|ning|ing)?\s{1,3}selling|sales?\s{1,3}(?:will\s{1,3})?(?:start|begin|open)s?)\b",
+    # "we shall start selling programmes on Monday 27 June": selling starts (a "plant sale" is a gathering)
+    r"|(?:start|begin)(?:s|ning|ing)?\s{1,3}selling)\b",
     _I,
 )
 MORE_MILESTONE_WORDS = (
@@ -86,7 +86,6 @@ MORE_MILESTONE_WORDS = (
     "decision",
     "registration",
     "selling",
-    "sale",
 )
 
 # Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
