@@ -309,6 +309,13 @@ DEADLINE_AFTER_RE = re.compile(
     r"|(?:will\s+be|is)\s+(?:the\s+|our\s+)?(?:final\s+|new\s+)?(?:deadline|closing\s+date|cut-?off|last\s+day\s+(?:to|for))\b)",
     _I,
 )
+# The label a date follows on its line: "Notification of acceptance to present: December 1, 2019", "Voting: 1st
+# April (12pm) - 5th April (5pm)": a step of a process named first, whatever gathering the label mentions.
+STEP_LABEL_BEFORE_RE = re.compile(
+    r"[ \t*#>|\u2022-]{0,8}(?:deadlines?|notifications?|nominations?|voting|votes|ballots?|submissions?|applications?"
+    r"|results|(?:last|final)\s{1,3}day)\b[^\n:]{0,80}:[ \t*_]*$",
+    _I,
+)
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
 DEADLINE_HEADING_RE = re.compile(
     # "Camera ready due:", "Paper deadline": a step named before its due word
@@ -564,7 +571,9 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
 # told as an order to send something in).
 TIMELINE_DUE_AFTER_RE = re.compile(
     r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
-    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off)\b)",
+    # ("Sun 12 May: Registration due for each accepted paper", "12 May: Final day for early registration")
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|due\s+(?:for|from|by)|(?:last|final)\s+day\s+(?:for|to)|deadline|due\s+date"
+    r"|closing\s+date|cut-?off)\b)",
     _I,
 )
 # Right after a date: "see our Oct. 1 blog post", "the 3 May newsletter": the date names a document, not a day

@@ -528,6 +528,10 @@ def _read_sentence(
             or clauses.deadline_word_between(clause_start, offset)
             or C.line_above_names_a_deadline(work, item.span)
             or (
+                ":" in before
+                and N.STEP_LABEL_BEFORE_RE.match(work, work.rfind("\n", 0, lead) + 1, lead) is not None
+            )
+            or (
                 not work[bounds[0] : lead].strip(P.LINE_MARKS)
                 and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None
             )
@@ -646,9 +650,9 @@ def _read_sentence(
     return mentions
 
 
-# Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,
-# a slash or "or".
-_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:(?:,|/|or)\s{0,3})?", re.IGNORECASE)
+# Between a deadline's date and a date written right after it (a correction, an alternative, the window's end):
+# nothing, or a comma, a slash, "or" or a dash ("Voting: 1st April (12pm) - 5th April (5pm)").
+_AFTER_A_DEADLINE_RE = re.compile(r"[\s)]{0,3}(?:(?:,|/|or|-)\s{0,3})?", re.IGNORECASE)
 
 
 # How far before a date "schedule around …" is looked for.

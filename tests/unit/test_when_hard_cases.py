@@ -3519,3 +3519,15 @@ def test_a_gathering_called_off_after_its_date_is_named(text, expected):
 )
 def test_a_step_that_is_not_a_gathering_is_no_event(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Notification of acceptance to speak at the conference: March 14, 2025",
+        "Ballot: 3rd March (9am) - 7th March (5pm)",
+        "Mon 10 March 2025:  Payment due for every accepted stall\nMon 10 March 2025:  Final day for early booking",
+    ],
+)
+def test_a_step_of_a_process_labelled_on_its_line_is_no_event(text):
+    assert confident(text) == []
