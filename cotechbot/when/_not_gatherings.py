@@ -157,6 +157,9 @@ ABSENCE_RE = re.compile(
     r"|" + _MY_TRIP + r")\b",
     _I,
 )
+# Before a date, in a sentence that gives both ends of a stay: "Arrival is recommended for Sunday 23rd and
+# departure on Sunday 30th": when people travel, not when they gather.
+ARRIVAL_OR_DEPARTURE_BEFORE_RE = re.compile(r"\b(?:arrivals?|departures?)\b(?P<between>[^.;!?\n]{0,50})$", _I)
 # Right after a date: "During June 3-5 I will visit Spain": the writer's own trip.
 MY_TRIP_AFTER_RE = re.compile(r"[\s,]{0,3}" + _MY_TRIP, _I)
 # "rescheduling them", "postpone it": a gathering being moved, whatever it is called.

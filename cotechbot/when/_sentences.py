@@ -493,6 +493,14 @@ def _read_sentence(
             work, item.span[1], so_end
         ):
             continue  # "This Friday is the 7th, so we don't meet"
+        if (
+            "arriv" in sentence_lowered
+            and "depart" in sentence_lowered
+            and (travel := N.ARRIVAL_OR_DEPARTURE_BEFORE_RE.search(before)) is not None
+            # ("departure after lunch on Friday the 27th": a meal said as the time of day)
+            and C.EVENT_RE.search(_MEAL_AS_TIME_RE.sub(" ", travel.group("between"))) is None
+        ):
+            continue  # "Arrival is recommended for Sunday 23rd and departure on Sunday 30th": a stay's ends
         if N.MY_TRIP_AFTER_RE.match(work, tail, after_end):
             continue  # "During June 3-5 I will visit Spain": the writer's own trip, not a gathering
         if clauses.away(offset):
@@ -653,6 +661,10 @@ def _read_sentence(
 # Between a deadline's date and a date written right after it (a correction, an alternative, the window's end):
 # nothing, or a comma, a slash, "or" or a dash ("Voting: 1st April (12pm) - 5th April (5pm)").
 _AFTER_A_DEADLINE_RE = re.compile(r"[\s)]{0,3}(?:(?:,|/|or|-)\s{0,3})?", re.IGNORECASE)
+
+
+# "after lunch", "before breakfast": a meal said as the time of day, not a gathering.
+_MEAL_AS_TIME_RE = re.compile(r"\b(?:after|before)\s{1,3}(?:breakfast|lunch|dinner)\b", re.IGNORECASE)
 
 
 # How far before a date "schedule around …" is looked for.

@@ -3531,3 +3531,21 @@ def test_a_step_that_is_not_a_gathering_is_no_event(text, expected):
 )
 def test_a_step_of_a_process_labelled_on_its_line_is_no_event(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Arrival is best on Sunday 2nd March and departure on Saturday 8th March.", []),
+        (
+            "Arrival in the evening of Sunday the 2nd, departure after breakfast on Saturday the 8th of March.",
+            [],
+        ),
+        (
+            "Arrival on Sunday 2 March; the workshop runs on Monday 3 March; departure on Tuesday 4 March.",
+            [("2025-03-03", None, True)],
+        ),
+    ],
+)
+def test_the_ends_of_a_stay_are_travel_not_gatherings(text, expected):
+    assert confident(text) == expected
