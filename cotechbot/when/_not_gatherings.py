@@ -386,7 +386,7 @@ PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
     # ("will be discussed at the 6th July meeting": a meeting still to come)
     # "working groups established at the November 12 Planning Meeting": set up at a meeting already held
-    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up|recordings?)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$"
     # "some photos and video of our march and rally on Saturday": pictures of a gathering show it held (not "a
     # slideshow of pictures from Pompeii at our meeting on 1 October", where the date is the showing's)
@@ -414,6 +414,7 @@ PAST_REFERENCE_HINTS = (
     "notes",
     "recap",
     "write",
+    "recording",
 )
 # The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
 # dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.

@@ -3549,3 +3549,8 @@ def test_a_step_of_a_process_labelled_on_its_line_is_no_event(text):
 )
 def test_the_ends_of_a_stay_are_travel_not_gatherings(text, expected):
     assert confident(text) == expected
+
+
+def test_the_recording_of_a_meeting_dates_the_meeting_held():
+    now = datetime(2025, 2, 11, 12, 0, tzinfo=UTC)
+    assert confident("The recording for February 11, 2025 is up on the wiki for download.", now) == []
