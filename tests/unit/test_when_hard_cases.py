@@ -3553,4 +3553,4 @@ def test_the_ends_of_a_stay_are_travel_not_gatherings(text, expected):
 
 def test_the_recording_of_a_meeting_dates_the_meeting_held():
     now = datetime(2025, 2, 11, 12, 0, tzinfo=UTC)
-    assert confident("The recording for February 11, 2025 is up on the wiki for download.", now) == []
+    assert confident("The recording for February 11, 2025 is available to download from the wiki.", now) == []
