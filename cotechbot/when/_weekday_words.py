@@ -24,7 +24,9 @@ RECURRING_BEFORE_RE = re.compile(
     r"|\b(?:fortnightly|bi-?weekly)\s+$"
     # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
     r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
-    r"|\b(?:usually|normally|typically|generally|regularly)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$",
+    r"|\b(?:usually|normally|typically|generally|regularly|always)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$"
+    # "come along on a Tuesday or Friday morning": any such day, not one
+    r"|\bon\s+an?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:or|and)\s+)?$",
     _I,
 )
 # Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.

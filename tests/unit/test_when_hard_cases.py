@@ -3554,3 +3554,14 @@ def test_the_ends_of_a_stay_are_travel_not_gatherings(text, expected):
 def test_the_recording_of_a_meeting_dates_the_meeting_held():
     now = datetime(2025, 2, 11, 12, 0, tzinfo=UTC)
     assert confident("The recording for February 11, 2025 is available to download from the wiki.", now) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helpers are always welcome: come along on a Tuesday or Saturday morning from 10am.",
+        "The slot moves by two hours each time, but always on Wednesday in UTC: 14:00, 16:00, 18:00.",
+    ],
+)
+def test_any_such_weekday_is_a_habit_not_one_day(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
