@@ -3560,7 +3560,7 @@ def test_the_recording_of_a_meeting_dates_the_meeting_held():
     "text",
     [
         "Helpers are always welcome: come along on a Tuesday or Saturday morning from 10am.",
-        "The slot moves by two hours each time, but always on Wednesday in UTC: 14:00, 16:00, 18:00.",
+        "Each later meeting will start four hours on (but always on Wednesday in UTC time).",
     ],
 )
 def test_any_such_weekday_is_a_habit_not_one_day(text):
