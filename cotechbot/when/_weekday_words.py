@@ -98,6 +98,13 @@ SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$",
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
 )
+# "on the Thursday prior to the GM", "the Sunday after our AGM": a weekday told by another gathering whose date is
+# not written here, not the next such day.
+DAY_BY_ANOTHER_AFTER_RE = re.compile(
+    r"(?:[ \t]{1,3}(?:morning|afternoon|evening|night))?[ \t]{1,3}(?:prior[ \t]{1,3}to|before|after|preceding|following)"
+    r"[ \t]{1,3}(?:the|our|each|every|this|that)\b",
+    _I,
+)
 # "on Saturday and Sunday": a second weekday joined to the first (see ``_items._weekday_item``).
 NEXT_DAY_PAIR_AFTER_RE = re.compile(
     rf"[ \t]{{1,3}}(?:and|&)[ \t]{{1,3}}(?:on[ \t]{{1,3}})?(?P<wd>{WD})(?![ \t]{{0,3}}(?:[ \t]the)?[ \t]{{0,3}}\d)",

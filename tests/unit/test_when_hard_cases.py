@@ -3565,3 +3565,14 @@ def test_the_recording_of_a_meeting_dates_the_meeting_held():
 )
 def test_any_such_weekday_is_a_habit_not_one_day(text):
     assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If it is after 6pm on the Thursday prior to the AGM, we may not be able to check your membership.",
+        "Set-up help is needed at 8am on the Friday before the festival.",
+    ],
+)
+def test_a_weekday_told_by_another_gathering_is_not_the_next_one(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
