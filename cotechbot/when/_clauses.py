@@ -547,3 +547,31 @@ def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, in
 
 # How far a to-do line's words are looked at around a date on it.
 _TASK_REACH = 200
+
+
+# A document's front matter: a "date:" key among keys a page or a record is described by ("title:", "author:",
+# "tags:", "deadline:" …) dates the page, not a gathering (not "date:" / "time:" / "venue:", an event's own card).
+_FRONT_MATTER_DATE_RE = re.compile(r"[ \t+]{0,2}date:[ \t]")
+_FRONT_MATTER_KEY_RE = re.compile(
+    r"^[ \t+]{0,2}(?:title|subtitle|layout|author|authors|tags|categories|category|slug|draft|permalink|status|topic"
+    r"|description|deadline|size|type|lang|summary):",
+    re.MULTILINE,
+)
+_EVENT_CARD_KEY_RE = re.compile(
+    r"^[ \t+*-]{0,3}(?:time|venue|location|place|where|when|starts?|ends?):", _I | re.MULTILINE
+)
+# How far above and below a "date:" line the other keys are looked for.
+_FRONT_MATTER_REACH = 300
+
+
+def dates_front_matter(work: str, span: tuple[int, int]) -> bool:
+    """ "title: …" / "date: 2023-01-06 09:00:00": a date on a lowercase "date:" line among a page's other keys."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if not _FRONT_MATTER_DATE_RE.match(work, line_start, span[0]):
+        return False
+    around_start = max(0, line_start - _FRONT_MATTER_REACH)
+    around_end = min(len(work), span[1] + _FRONT_MATTER_REACH)
+    return (
+        _FRONT_MATTER_KEY_RE.search(work, around_start, around_end) is not None
+        and _EVENT_CARD_KEY_RE.search(work, around_start, around_end) is None
+    )

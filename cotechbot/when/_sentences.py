@@ -339,6 +339,7 @@ def _read_sentence(
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
     has_brackets = "[" in sentence
+    has_date_key = "date:" in sentence
     sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     deadline_end = -1  # where the last date read as a deadline ends
@@ -429,6 +430,8 @@ def _read_sentence(
             continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
         if has_brackets and C.on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
+        if has_date_key and C.dates_front_matter(work, item.span):
+            continue  # "title: …" / "date: 2023-01-06 09:00:00": a page's front matter, not a gathering
         if C.on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:

@@ -3576,3 +3576,10 @@ def test_any_such_weekday_is_a_habit_not_one_day(text):
 )
 def test_a_weekday_told_by_another_gathering_is_not_the_next_one(text):
     assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+def test_a_pages_front_matter_date_is_metadata():
+    text = 'title: "Spring meetup announced"\nauthor: sam\ndate: 2025-02-21 10:00:00\ntags: [news]'
+    assert confident(text) == []
+    card = "date: 2025-02-27\ntime: 7pm\nvenue: the Red Lion"
+    assert confident(card) == [("2025-02-27T19:00:00+00:00", None, False)]
