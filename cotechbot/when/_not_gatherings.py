@@ -617,7 +617,11 @@ OPENING_HOURS_RE = re.compile(
     # "the museum is open daily 10 a.m. to 4 p.m. and 12-4 p.m. on Sunday"
     r"|open\s{1,3}(?:daily|every\s{1,3}day|seven\s{1,3}days|7\s{1,3}days)"
     r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
-    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
+    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual)"
+    # "the space is officially closed to non-keyholders from 5pm Friday", "we aim to be open for visitors": whoever
+    # the place is named by, its door shut or open
+    r"|(?:is|are|will\s{1,3}be|be)\s{1,3}(?:(?:officially|now|also|fully)\s{1,3})?closed\s{1,3}(?:to|for|from|over|between|until)"
+    r"|(?:is|are|be)\s{1,3}open\s{1,3}(?:to|for)\s{1,3}(?:visitors|the\s{1,3}public|non-?members))\b",
     _I,
 )
 # Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is

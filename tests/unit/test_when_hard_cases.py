@@ -3583,3 +3583,18 @@ def test_a_pages_front_matter_date_is_metadata():
     assert confident(text) == []
     card = "date: 2025-02-27\ntime: 7pm\nvenue: the Red Lion"
     assert confident(card) == [("2025-02-27T19:00:00+00:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The makerspace is closed to non-members from 6pm Friday 28th Feb to 9am Monday 3rd March.", []),
+        ("Our studio will be open for visitors on Saturday 1st and Sunday 2nd March.", []),
+        (
+            "The hall is closed for the AGM on Saturday 1 March at 2pm.",
+            [("2025-03-01T14:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_place_shut_or_open_is_not_a_gathering(text, expected):
+    assert confident(text) == expected
