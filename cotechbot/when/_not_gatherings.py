@@ -57,6 +57,8 @@ MORE_MILESTONE_RE = re.compile(
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
     r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends)"
+    # "The start date for the working group is June 1": when a body's term or a process starts
+    r"|(?:start|starting|end|ending)\s{1,3}date\s{1,3}(?:for|of)"
     # "Decision on Monday 7 June", "a decision will be made by Friday": the day someone decides
     r"|decision\s{1,3}(?:(?:will|is\s{1,3}to)\s{1,3}be\s{1,3}(?:made|taken)\s{1,3})?(?:on|by)"
     # "Registration for the fun run begins Monday, July 30", "Registration ends at 4 p.m.": the desk opens or shuts
@@ -84,6 +86,7 @@ MORE_MILESTONE_WORDS = (
     "lent",
     "ramadan",
     "decision",
+    "date",
     "registration",
     "selling",
 )

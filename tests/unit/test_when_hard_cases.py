@@ -3598,3 +3598,8 @@ def test_a_pages_front_matter_date_is_metadata():
 )
 def test_a_place_shut_or_open_is_not_a_gathering(text, expected):
     assert confident(text) == expected
+
+
+def test_the_start_date_of_a_body_is_not_a_gathering():
+    assert confident("The start date for the new steering group is March 3, 2025.") == []
+    assert confident("The start date for the course is Monday 3 March 2025.") == [("2025-03-03", None, True)]
