@@ -434,6 +434,14 @@ def _read_sentence(
             continue  # "title: …" / "date: 2023-01-06 09:00:00": a page's front matter, not a gathering
         if C.on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
+        if (
+            has_brackets
+            and item.time is not None
+            and work[lead - 1 : lead] == "["
+            and work[tail : tail + 1] == "]"
+            and work[lead : lead + 4].isdigit()
+        ):
+            continue  # "[2025/03/24 00:25] (current)": a log's or a wiki revision's stamp, year first in brackets
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if (

@@ -3603,3 +3603,8 @@ def test_a_place_shut_or_open_is_not_a_gathering(text, expected):
 def test_the_start_date_of_a_body_is_not_a_gathering():
     assert confident("The start date for the new steering group is March 3, 2025.") == []
     assert confident("The start date for the course is Monday 3 March 2025.") == [("2025-03-03", None, True)]
+
+
+def test_a_year_first_stamp_in_brackets_is_a_log_line():
+    text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
+    assert confident(text) == []
