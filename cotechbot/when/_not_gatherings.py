@@ -623,7 +623,7 @@ OPENING_HOURS_RE = re.compile(
     r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual)"
     # "the space is officially closed to non-keyholders from 5pm Friday", "we aim to be open for visitors": whoever
     # the place is named by, its door shut or open
-    r"|(?:is|are|will\s{1,3}be|be)\s{1,3}(?:(?:officially|now|also|fully)\s{1,3})?closed\s{1,3}(?:to|for|from|over|between|until)"
+    r"|(?:is|are|will\s{1,3}be|be)\s{1,3}(?:(?:officially|now|also|fully)\s{1,3})?closed\s{1,3}(?:to|from|over|between|until)"
     r"|(?:is|are|be)\s{1,3}open\s{1,3}(?:to|for)\s{1,3}(?:visitors|the\s{1,3}public|non-?members))\b",
     _I,
 )
