@@ -31,7 +31,8 @@ CANCELLED_RE = re.compile(
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
     r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
     # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
-    r"|had\s+(?:been\s+)?(?:scheduled|planned|arranged|booked)"
+    # ("we had a meetup scheduled for tomorrow but…": the gathering named between)
+    r"|had\s+(?:been\s+)?(?:(?:an?|the|our)\s+(?:[\w'-]{1,20}\s+){0,3}?)?(?:scheduled|planned|arranged|booked)"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
@@ -66,6 +67,9 @@ NEW_DATE_BEFORE_RE = re.compile(
     r"|\b(?:will|'ll)\s+now\s+be\s+(?:on\s+)?(?:the\s+)?$",
     _I,
 )
+# Right before a date: "for" names the new date only when the call-off is said before it ("rescheduled for the
+# 9th"); "the call for November 19 was cancelled" names the date called off.
+FOR_BEFORE_RE = re.compile(r"\bfor\s+(?:on\s+)?(?:the\s+)?$", _I)
 # Right before a date, in its clause: "the cancellation of the juniors' training this Tuesday" calls that day off.
 # (not "after the cancellation of last week's talk the speaker will now come on 5 March": a new date)
 CANCELLATION_OF_BEFORE_RE = re.compile(
@@ -358,16 +362,33 @@ def _past_blank_lines(work: str, at: int) -> int:
     return at
 
 
+# The line under a title that calls the titled gathering off: "This event has been cancelled for 2020."
+_THIS_CALLED_OFF_RE = re.compile(
+    r"[ \t*_>#-]{0,6}(?:this|the)\s{1,3}(?:year's\s{1,3})?(?:[\w'-]{1,20}\s{1,3}){0,2}?"
+    r"(?:event|meeting|call|session|gathering|workshop|class|social|talk|show|course|festival|fair|party)"
+    r"\s{1,3}(?:has\s{1,3}been|is|was|will\s{1,3}be|had\s{1,3}to\s{1,3}be)\s{1,3}(?:now\s{1,3})?"
+    r"(?:cancell?ed|called\s{1,3}off|postponed)\b",
+    _I,
+)
+_SENTENCE_END_RE = re.compile(r"[.!?]\s")
+# The longest title line whose gathering the line below may call off.
+_CALLED_OFF_TITLE = 80
+
+
 def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
     """ "3 July" / "Nominations close 10am": a date alone on its line heads the line below, which says what
-    happens then; a call-off, or a milestone with no gathering named, is no event."""
+    happens then; a call-off, or a milestone with no gathering named, is no event.  A title with its date
+    ("Young Gardeners 16th - 19th April") is called off by a line below saying "This event has been cancelled"."""
     line_end = work.find("\n", span[1], span[1] + 40)
-    if (
-        line_end < 0
-        or work[bounds[0] : span[0]].strip(P.LINE_MARKS)
-        or work[span[1] : line_end].strip(" \t*:,.|-")
-    ):
+    if line_end < 0 or work[span[1] : line_end].strip(" \t*:,.|-"):
         return False
+    if work[bounds[0] : span[0]].strip(P.LINE_MARKS):
+        line_start = work.rfind("\n", 0, span[0]) + 1
+        return (
+            line_end - line_start <= _CALLED_OFF_TITLE
+            and _SENTENCE_END_RE.search(work, line_start, span[0]) is None
+            and _THIS_CALLED_OFF_RE.match(work, _past_blank_lines(work, line_end + 1)) is not None
+        )
     below_start = _past_blank_lines(work, line_end + 1)  # "26th April" / "" / "Please note…"
     below_end = work.find("\n", below_start, below_start + 200)
     below = work[below_start : below_end if below_end >= 0 else min(len(work), below_start + 200)]
@@ -547,3 +568,31 @@ def on_a_line_opened_by(opening: re.Pattern[str], work: str, span: tuple[int, in
 
 # How far a to-do line's words are looked at around a date on it.
 _TASK_REACH = 200
+
+
+# A document's front matter: a "date:" key among keys a page or a record is described by ("title:", "author:",
+# "tags:", "deadline:" …) dates the page, not a gathering (not "date:" / "time:" / "venue:", an event's own card).
+_FRONT_MATTER_DATE_RE = re.compile(r"[ \t+]{0,2}date:[ \t]")
+_FRONT_MATTER_KEY_RE = re.compile(
+    r"^[ \t+]{0,2}(?:title|subtitle|layout|author|authors|tags|categories|category|slug|draft|permalink|status|topic"
+    r"|description|deadline|size|type|lang|summary):",
+    re.MULTILINE,
+)
+_EVENT_CARD_KEY_RE = re.compile(
+    r"^[ \t+*-]{0,3}(?:time|venue|location|place|where|when|starts?|ends?):", _I | re.MULTILINE
+)
+# How far above and below a "date:" line the other keys are looked for.
+_FRONT_MATTER_REACH = 300
+
+
+def dates_front_matter(work: str, span: tuple[int, int]) -> bool:
+    """ "title: …" / "date: 2023-01-06 09:00:00": a date on a lowercase "date:" line among a page's other keys."""
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if not _FRONT_MATTER_DATE_RE.match(work, line_start, span[0]):
+        return False
+    around_start = max(0, line_start - _FRONT_MATTER_REACH)
+    around_end = min(len(work), span[1] + _FRONT_MATTER_REACH)
+    return (
+        _FRONT_MATTER_KEY_RE.search(work, around_start, around_end) is not None
+        and _EVENT_CARD_KEY_RE.search(work, around_start, around_end) is None
+    )

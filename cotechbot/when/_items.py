@@ -347,6 +347,7 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         W.RECURRING_BEFORE_RE.search(before)
         or W.WEEKDAY_SPAN_BEFORE_RE.search(before)
         or W.WEEKDAY_SPAN_AFTER_RE.match(after)
+        or (before.lower().endswith("the ") and W.DAY_BY_ANOTHER_AFTER_RE.match(work, m.end()))
     ):
         item.weekday_mod = (
             "every"  # "every Tuesday", "first Monday", "Monday to Friday": a pattern, not a day

@@ -58,7 +58,15 @@ MORE_MILESTONE_RE = re.compile(
     r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
-    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends))\b",
+    r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends)"
+    # "The start date for the working group is June 1": when a body's term or a process starts
+    r"|(?:start|starting|end|ending)\s{1,3}date\s{1,3}(?:for|of)"
+    # "Decision on Monday 7 June", "a decision will be made by Friday": the day someone decides
+    r"|decision\s{1,3}(?:(?:will|is\s{1,3}to)\s{1,3}be\s{1,3}(?:made|taken)\s{1,3})?(?:on|by)"
+    # "Registration for the fun run begins Monday, July 30", "Registration ends at 4 p.m.": the desk opens or shuts
+    r"|registrations?\s{1,3}(?:for\s{1,3}[^.;!?\n]{1,40}?\s)?(?:(?:will|is)\s{1,3})?(?:begin|start|end)(?:s|ing)?"
+    # "we shall start selling programmes on Monday 27 June": selling starts (a "plant sale" is a gathering)
+    r"|(?:start|begin)(?:s|ning|ing)?\s{1,3}selling)\b",
     _I,
 )
 MORE_MILESTONE_WORDS = (
@@ -79,6 +87,10 @@ MORE_MILESTONE_WORDS = (
     "advent",
     "lent",
     "ramadan",
+    "decision",
+    "date",
+    "registration",
+    "selling",
 )
 
 # Unicode letters that IGNORECASE matches to an ASCII letter without lowering to it (or lowering to two characters):
@@ -150,6 +162,9 @@ ABSENCE_RE = re.compile(
     r"|" + _MY_TRIP + r")\b",
     _I,
 )
+# Before a date, in a sentence that gives both ends of a stay: "Arrival is recommended for Sunday 23rd and
+# departure on Sunday 30th": when people travel, not when they gather.
+ARRIVAL_OR_DEPARTURE_BEFORE_RE = re.compile(r"\b(?:arrivals?|departures?)\b(?P<between>[^.;!?\n]{0,50})$", _I)
 # Right after a date: "During June 3-5 I will visit Spain": the writer's own trip.
 MY_TRIP_AFTER_RE = re.compile(r"[\s,]{0,3}" + _MY_TRIP, _I)
 # "rescheduling them", "postpone it": a gathering being moved, whatever it is called.
@@ -194,6 +209,8 @@ DEADLINE_BEFORE_RE = re.compile(
     r"|\bhand[- ]?in(?:\s+(?:date|day))?(?:\s*:)?(?:\s+(?:on|by))?"
     r"|\bclos(?:es|ing|e)(?:\s+(?:on|at))?|\buntil|\btill|\bend(?:s|ing|ed)?(?:\s+on)?|\bexpir\w{0,3}(?:\s+on)?"
     r"|\bruns?\s+out(?:\s+on)?|\bcut-?off(?:\s+date)?:?|\bvote\s+(?:on|by)|\bup\s+to"
+    # "merged no earlier than 2020 Oct 8": the first day allowed, a bound like a deadline
+    r"|\bno\s+(?:earlier|sooner)\s+than"
     r"|\bdue\s+to\s+(?:launch|go\s+live|ship|be\s+(?:released|published|launched|out))(?:\s+on)?"
     # "Now through December 31, there is a poll": a window open from now until the date
     # ("elections … will be through July 7th": open until then)
@@ -201,9 +218,14 @@ DEADLINE_BEFORE_RE = re.compile(
     # German "bis 21. Juli anmelden", "bis zum 3. Mai": by that day
     r"|\bbis(?:\s+(?:zum|spätestens))?)"
     # "by end of day 30 August", "by close of business Friday": the end of the day is still the deadline
-    r"\s*[*_]*\s*(?:on\s+)?(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
-    # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line)
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s{1,4})?[*_]*$",
+    # ("by about 8 o'clock tonight": a rough deadline is still one)
+    r"\s*[*_]*\s*(?:(?:about|around|roughly|approximately)\s+)?(?:on\s+)?(?:the\s+)?"
+    r"(?:(?:end|close)\s+of\s+(?:the\s+)?(?:(?:day|business|play)\s+(?:on\s+)?)?)?"
+    # "end on Tuesday, \nApril 29": a weekday read apart from its date (wrapped onto the next line); "held until
+    # next Monday 6th March", "by end of business Thursday** (January 7)": the date restating the weekday
+    r"(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?:[*_]{0,3}\s{1,3}\(|\s{1,4}))?"
+    # ("no earlier than 2020 Oct 8": the year written first)
+    r"(?:(?:19|20)\d\d\s{1,3})?[*_]*$",
     _I,
 )
 # "For example, Tuesday@16:00": a date offered as an illustration is nobody's appointment.
@@ -277,6 +299,8 @@ DEADLINE_HINTS = (
     "deadline",
     "due",
     "later",
+    "earlier",
+    "sooner",
     "clos",
     "until",
     "till",
@@ -297,6 +321,13 @@ DEADLINE_AFTER_RE = re.compile(
     r"|or\s+(?:sooner|earlier|before)\b|expir(?:y|ation|es)\b"
     # "the 12 September will be the deadline for copy", "March 3 is the last day to apply": called the deadline
     r"|(?:will\s+be|is)\s+(?:the\s+|our\s+)?(?:final\s+|new\s+)?(?:deadline|closing\s+date|cut-?off|last\s+day\s+(?:to|for))\b)",
+    _I,
+)
+# The label a date follows on its line: "Notification of acceptance to present: December 1, 2019", "Voting: 1st
+# April (12pm) - 5th April (5pm)": a step of a process named first, whatever gathering the label mentions.
+STEP_LABEL_BEFORE_RE = re.compile(
+    r"[ \t*#>|\u2022-]{0,8}(?:deadlines?|notifications?|nominations?|voting|votes|ballots?|submissions?|applications?"
+    r"|results|(?:last|final)\s{1,3}day)\b[^\n:]{0,80}:[ \t*_]*$",
     _I,
 )
 # A heading or label line over a date line: "### Deadline" / "May 26 to give enough time".
@@ -368,7 +399,7 @@ PAST_REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:as\s+(?:agreed|decided|discussed|identified|mentioned|noted|minuted|requested|promised)"
     # ("will be discussed at the 6th July meeting": a meeting still to come)
     # "working groups established at the November 12 Planning Meeting": set up at a meeting already held
-    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up)\s+(?:of|for|from)"
+    r"|(?<!\bbe\s)(?:brought\s+up|raised|discussed|agreed|decided|established|approved|adopted|elected)\s+(?:in|at|during)|(?:minutes|notes|recap|write-?up|recordings?)\s+(?:of|for|from)"
     r")\b[^.;!?\n]{0,45}$"
     # "some photos and video of our march and rally on Saturday": pictures of a gathering show it held (not "a
     # slideshow of pictures from Pompeii at our meeting on 1 October", where the date is the showing's)
@@ -400,6 +431,7 @@ PAST_REFERENCE_HINTS = (
     "write",
     "last",
     "previous",
+    "recording",
 )
 # The date chosen for a gathering, whatever the tense of the choosing: "date confirmed as 4 July", "our chosen
 # dates, 22 November", "we set 28 May as the time for a test run" name a day still ahead.
@@ -512,10 +544,15 @@ RULE_FROM_BEFORE_RE = re.compile(
     r"\s{1,3}(?:from|as\s{1,3}of|starting)\s{1,3}(?:on\s{1,3})?(?:the\s{1,3})?$"
     # "a return to our facilities is possible from the 4th July", "will be allowed again after 1 May": a permission
     r"|\b(?:is|are|be|becomes?)\s{1,3}(?:again\s{1,3})?(?:possible|allowed|permitted)\s{1,3}(?:again\s{1,3})?"
-    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$",
+    r"(?:from|after|as\s{1,3}of)\s{1,3}(?:the\s{1,3})?$"
+    # "the proposal will come into effect on the 28th of February", "takes effect from 1 May": a change starts
+    r"|\b(?:(?:come|comes|coming|came)\s{1,3}into\s{1,3}(?:effect|force)|(?:take|takes|taking|took)\s{1,3}effect)"
+    r"\s{1,3}(?:(?:on|from|as\s{1,3}of)\s{1,3})?(?:the\s{1,3})?$",
     _I,
 )
 RULE_HINTS = (
+    "effect",
+    "force",
     "possible",
     "allowed",
     "permitted",
@@ -572,7 +609,9 @@ TIMELINE_LABEL_AFTER_RE = re.compile(
 # told as an order to send something in).
 TIMELINE_DUE_AFTER_RE = re.compile(
     r"[\s*_]{0,3}[:|\u2013\u2014-][\s*_]{1,3}(?:(?:submit|send\s+in|return|upload|pay)\b"
-    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|deadline|due\s+date|closing\s+date|cut-?off"
+    # ("Sun 12 May: Registration due for each accepted paper", "12 May: Final day for early registration")
+    r"|[^\n:]{0,60}?\b(?:(?:is|are)\s+due|due\s+(?:for|from|by)|(?:last|final)\s+day\s+(?:for|to)|deadline|due\s+date"
+    r"|closing\s+date|cut-?off"
     # "20th April – Conference Registration Closes": the day sign-up stops, whatever it is for
     r"|(?:registration|bookings?|entries|applications?|submissions?|nominations?|sign-?ups?)\s+(?:closes?|closed|ends?)"
     r")\b)",
@@ -615,7 +654,11 @@ OPENING_HOURS_RE = re.compile(
     # "the museum is open daily 10 a.m. to 4 p.m. and 12-4 p.m. on Sunday"
     r"|open\s{1,3}(?:daily|every\s{1,3}day|seven\s{1,3}days|7\s{1,3}days)"
     r"|(?:shop|store|stores|co-?op|cafe|café|library|bar|club|restaurant|office|centre|center|pool|museum)s?\s{1,3}"
-    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual))\b",
+    r"(?:will\s{1,3}be|is|are)\s{1,3}(?:(?:now|also)\s{1,3})?open\s{1,3}(?:from|between|until|till|during|as\s{1,3}usual)"
+    # "the space is officially closed to non-keyholders from 5pm Friday", "we aim to be open for visitors": whoever
+    # the place is named by, its door shut or open
+    r"|(?:is|are|will\s{1,3}be|be)\s{1,3}(?:(?:officially|now|also|fully)\s{1,3})?closed\s{1,3}(?:to|from|over|between|until)"
+    r"|(?:is|are|be)\s{1,3}open\s{1,3}(?:to|for)\s{1,3}(?:visitors|the\s{1,3}public|non-?members))\b",
     _I,
 )
 # Right after a date: "the weekend (Feb 11+12) isn't an option", "Friday 7th doesn't work for me": the date is

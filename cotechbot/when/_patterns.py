@@ -591,8 +591,12 @@ NOISE_PATTERNS = [
             r"\[/?(?:poll|quote|details|wrap|chat|spoiler|img|url|email|size|color)\b[^\]\n]{0,800}+\]", _I
         ),
     ),
-    # "~~30th of May at the usual slot~~": struck through, so withdrawn (the ends hug words; "~~ News ~~" is trim)
+    # "~~30th of May at the usual slot~~", "<del>Tuesday 4th</del>": struck through, so withdrawn (the tildes hug
+    # words: "~~ News ~~" is trim)
     ("~~", re.compile(r"~~(?=[^\s~])[^~\n]{1,300}?(?<=[^\s~])~~")),
+    ("<del>", re.compile(r"<del>[^<]{1,800}?</del>", _I)),
+    ("<s>", re.compile(r"<s>[^<]{1,800}?</s>", _I)),
+    ("<strike>", re.compile(r"<strike>[^<]{1,800}?</strike>", _I)),
 ]
 # "2024-03-01T18:00": a digit, "T", a digit (spelt from the "T", a rarer candidate for the scan than a digit, and
 # then the digit before it looked back at: the same texts as r"\d[Tt]\d")

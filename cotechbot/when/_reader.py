@@ -21,7 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from cotechbot.when import _gates as G
 from cotechbot.when import _not_gatherings as N
@@ -271,7 +271,25 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         results = _weekend_of(results, lowered)
     if len(results) > 1 and "(" in work:
         results = _posts_own_date_after_title(results, work, ctx)
+    if results and "cancel" in lowered and _TODAY_CALLED_OFF_RE.search(work):
+        # "11 September 2025 - 1030 EST" / "TODAY'S MEETING IS CANCELLED": the day of writing is called off
+        results = [m for m in results if _day_in(m.start, ctx) != ctx.today]
     return _once_each(results) if len(results) > 1 else results
+
+
+# "Today's meeting is cancelled", "the call today has been cancelled": whatever date the post gives the day of
+# writing, the gathering on it is off.
+_TODAY_CALLED_OFF_RE = re.compile(
+    r"\b(?:(?:today|tonight)'s\s{1,3}(?:[\w'-]{1,20}\s{1,3}){0,2}?(?:meeting|call|session|class|event|gathering|social|talk)"
+    r"|(?:meeting|call|session|class|event|gathering|social|talk)\s{1,3}(?:for\s{1,3})?(?:today|tonight))"
+    r"\s{1,3}(?:is|has\s{1,3}been|will\s{1,3}be)\s{1,3}(?:now\s{1,3})?cancell?ed\b",
+    re.IGNORECASE,
+)
+
+
+def _day_in(moment: datetime | date, ctx: _Context) -> date:
+    """The forum's day a mention starts on."""
+    return moment.astimezone(ctx.zone).date() if isinstance(moment, datetime) else moment
 
 
 _WEEKEND_OF_RE = re.compile(r"\bweekend\s+of\s+(?:the\s+)?$")

@@ -342,6 +342,7 @@ def _read_sentence(
     read_from: list[tuple[int, TimeMention]] = []
     clauses = C.Clauses(sentence)
     has_brackets = "[" in sentence
+    has_date_key = "date:" in sentence
     sentence_lowered = sentence.lower()
     record_end = -1  # where the last date the words before it call a record, an absence or a vague week ends
     deadline_end = -1  # where the last date read as a deadline ends
@@ -443,8 +444,18 @@ def _read_sentence(
             continue  # "Sept 2, 2008 Hackerspace Meeting Agenda \ Minutes": the record of a meeting held
         if has_brackets and C.on_a_line_opened_by(N.TASK_LINE_RE, work, item.span):
             continue  # "- [x] update the roadmap on Wednesday the 26th": when a task is done, not a gathering
+        if has_date_key and C.dates_front_matter(work, item.span):
+            continue  # "title: …" / "date: 2023-01-06 09:00:00": a page's front matter, not a gathering
         if C.on_a_line_opened_by(N.VERSION_LINE_RE, work, item.span):
             continue  # "1.23.0-alpha.2 -> Week 4 // Tue September 14": when a version is cut, not a gathering
+        if (
+            has_brackets
+            and item.time is not None
+            and work[lead - 1 : lead] == "["
+            and work[tail : tail + 1] == "]"
+            and work[lead : lead + 4].isdigit()
+        ):
+            continue  # "[2025/03/24 00:25] (current)": a log's or a wiki revision's stamp, year first in brackets
         if item.time is not None and item.time.end is None and item.time.start.minute % 5:
             continue  # "Wednesday, 18 February, 2009, 2:18 PM": when a message was sent; nobody meets at 2:18
         if (
@@ -509,6 +520,14 @@ def _read_sentence(
             work, item.span[1], so_end
         ):
             continue  # "This Friday is the 7th, so we don't meet"
+        if (
+            "arriv" in sentence_lowered
+            and "depart" in sentence_lowered
+            and (travel := N.ARRIVAL_OR_DEPARTURE_BEFORE_RE.search(before)) is not None
+            # ("departure after lunch on Friday the 27th": a meal said as the time of day)
+            and C.EVENT_RE.search(_MEAL_AS_TIME_RE.sub(" ", travel.group("between"))) is None
+        ):
+            continue  # "Arrival is recommended for Sunday 23rd and departure on Sunday 30th": a stay's ends
         if N.MY_TRIP_AFTER_RE.match(work, tail, after_end):
             continue  # "During June 3-5 I will visit Spain": the writer's own trip, not a gathering
         if clauses.away(offset):
@@ -517,7 +536,13 @@ def _read_sentence(
             continue  # "with the cancellation of the juniors' training this Tuesday": called off
         # (the clause's tense is read only for a date none of the checks above has ruled out)
         past = clauses.past(offset)
-        if clauses.cancelled(offset) and not C.NEW_DATE_BEFORE_RE.search(before):
+        if clauses.cancelled(offset) and (
+            not C.NEW_DATE_BEFORE_RE.search(before)
+            or (
+                C.FOR_BEFORE_RE.search(before)
+                and not C.CANCELLED_RE.search(sentence, clause_start, lead - bounds[0])
+            )
+        ):
             if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
             # "moved from 5 March to 12 March": the new date alone
@@ -683,9 +708,15 @@ _MOVED_FROM_RE = re.compile(
 )
 
 
-# Between a deadline's date and a date written right after it (a correction, an alternative): nothing, or a comma,
-# a slash, "or" or a list's ", or".
-_AFTER_A_DEADLINE_RE = re.compile(r"\s{0,3}(?:/\s{0,3}|,\s{0,3}(?:or\s{0,3})?|or\s{0,3})?", re.IGNORECASE)
+# Between a deadline's date and a date written right after it (a correction, an alternative, the window's end):
+# nothing, or a comma, a slash, "or", a list's ", or" or a dash ("Voting: 1st April (12pm) - 5th April (5pm)").
+_AFTER_A_DEADLINE_RE = re.compile(
+    r"[\s)]{0,3}(?:/\s{0,3}|,\s{0,3}(?:or\s{0,3})?|(?:or|-)\s{0,3})?", re.IGNORECASE
+)
+
+
+# "after lunch", "before breakfast": a meal said as the time of day, not a gathering.
+_MEAL_AS_TIME_RE = re.compile(r"\b(?:after|before)\s{1,3}(?:breakfast|lunch|dinner)\b", re.IGNORECASE)
 
 
 def _said_as_deadline(
@@ -711,6 +742,10 @@ def _said_as_deadline(
         or N.DEADLINE_AFTER_RE.match(work, tail, min(bounds[1], tail + 30)) is not None
         or clauses.deadline_word_between(*clause_to_item)
         or C.line_above_names_a_deadline(work, item.span)
+        or (
+            ":" in before
+            and N.STEP_LABEL_BEFORE_RE.match(work, work.rfind("\n", 0, lead) + 1, lead) is not None
+        )
         or (
             not work[bounds[0] : lead].strip(P.LINE_MARKS)
             and N.TIMELINE_DUE_AFTER_RE.match(work, tail, min(bounds[1], tail + 90)) is not None

@@ -24,7 +24,9 @@ RECURRING_BEFORE_RE = re.compile(
     r"|\b(?:fortnightly|bi-?weekly)\s+$"
     # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
     r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
-    r"|\b(?:usually|normally|typically|generally|regularly)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$",
+    r"|\b(?:usually|normally|typically|generally|regularly|always)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$"
+    # "come along on a Tuesday or Friday morning": any such day, not one
+    r"|\bon\s+an?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:or|and)\s+)?$",
     _I,
 )
 # Later in a weekday's sentence: "(Wednesday, 3:30 pm) every other week", "on Thursday, fortnightly": weeks skipped.
@@ -115,6 +117,13 @@ WEEKDAY_ALTERNATIVE_GLUE_RE = re.compile(
 SERIES_CONTINUED_RE = re.compile(r"[^.;!?\n]{0,40}?(?:\band|&|,)\s*(?:on\s+)?$", _I)
 WEEKDAY_SPAN_AFTER_RE = re.compile(
     rf"^\s*(?:-|to|through|thru|till|until|and|&)\s*{WD}|^s\b|^\s*(?:mornings?|afternoons?|evenings?)s\b", _I
+)
+# "on the Thursday prior to the GM", "the Sunday after our AGM": a weekday told by another gathering whose date is
+# not written here, not the next such day.
+DAY_BY_ANOTHER_AFTER_RE = re.compile(
+    r"(?:[ \t]{1,3}(?:morning|afternoon|evening|night))?[ \t]{1,3}(?:prior[ \t]{1,3}to|before|after|preceding|following)"
+    r"[ \t]{1,3}(?:the|our|each|every|this|that)\b",
+    _I,
 )
 # "on Saturday and Sunday": a second weekday joined to the first (see ``_items._weekday_item``).
 NEXT_DAY_PAIR_AFTER_RE = re.compile(

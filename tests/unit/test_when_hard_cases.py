@@ -3750,3 +3750,155 @@ def test_a_paperwork_word_said_of_a_later_date_does_not_rule_out_the_date_before
     text = "Sat 15th March – Cubs Gang Show (booking open now – payment by Fri 7th March at the latest)"
     assert confident(text) == [("2025-03-15", None, True)]
     assert confident("Our lease runs to 31st March (payment by 1st March).") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The room is reserved for us until next Tuesday 4th March, so we need to decide soon.",
+        "Please add your name to the rota by **close of play Friday** (February 28) so I can plan.",
+        "I'll confirm the venue by about 6 o'clock tomorrow evening, once the landlord replies.",
+    ],
+)
+def test_a_deadline_said_loosely_is_still_a_deadline(text):
+    assert confident(text) == []
+
+
+def test_a_date_struck_through_or_deleted_in_html_is_withdrawn():
+    text = "Edit: ~~the social is on Friday 28 February at 7pm~~ the social is on Saturday 1 March at 7pm."
+    assert confident(text) == [("2025-03-01T19:00:00+00:00", None, False)]
+    assert confident("Workshop <del>Tuesday 4 March</del> Wednesday 5 March, 2pm.") == [
+        ("2025-03-05T14:00:00+00:00", None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The board meeting for March 4 was cancelled as too few could come.", []),
+        ("The board meeting for March 4 has been rescheduled for March 11.", [("2025-03-11", None, True)]),
+        ("We had a litter-pick scheduled for tomorrow evening but snow is forecast so we cancelled.", []),
+        (
+            "Spring Plant Swap 8th - 9th March\nThis event has been cancelled this year. Dates for 2026 TBC.",
+            [],
+        ),
+        (
+            "## When\n\n20 February 2025, 6pm GMT\n\n## Notices\n### Today's meeting is cancelled, sorry all",
+            [],
+        ),
+        (
+            "Today's meeting is cancelled; we will meet on Thursday 27 February at 6pm instead.",
+            [("2025-02-27T18:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_gathering_called_off_after_its_date_is_named(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the vote passes, the new constitution will come into effect on the 1st of April.", []),
+        ("Final decision on Friday 28 February, once we know the numbers.", []),
+        ("Registration for the spring fun run begins Monday, March 3 at the leisure centre desk.", []),
+        ("Registration ends at 5 p.m. on Friday, Feb. 28. No late entries.", []),
+        ("We will start selling raffle tickets on Saturday 1 March.", []),
+        ("Please hold off: this should be merged no earlier than 2025 Mar 3.", []),
+        (
+            "Registration for the repair workshop begins at 9am on Saturday 1 March.",
+            [("2025-03-01T09:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_step_that_is_not_a_gathering_is_no_event(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Notification of acceptance to speak at the conference: March 14, 2025",
+        "Ballot: 3rd March (9am) - 7th March (5pm)",
+        "Mon 10 March 2025:  Payment due for every accepted stall\nMon 10 March 2025:  Final day for early booking",
+    ],
+)
+def test_a_step_of_a_process_labelled_on_its_line_is_no_event(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Arrival is best on Sunday 2nd March and departure on Saturday 8th March.", []),
+        (
+            "Arrival in the evening of Sunday the 2nd, departure after breakfast on Saturday the 8th of March.",
+            [],
+        ),
+        (
+            "Arrival on Sunday 2 March; the workshop runs on Monday 3 March; departure on Tuesday 4 March.",
+            [("2025-03-03", None, True)],
+        ),
+    ],
+)
+def test_the_ends_of_a_stay_are_travel_not_gatherings(text, expected):
+    assert confident(text) == expected
+
+
+def test_the_recording_of_a_meeting_dates_the_meeting_held():
+    now = datetime(2025, 2, 11, 12, 0, tzinfo=UTC)
+    assert confident("The recording for February 11, 2025 is available to download from the wiki.", now) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helpers are always welcome: come along on a Tuesday or Saturday morning from 10am.",
+        "Each later meeting will start four hours on (but always on Wednesday in UTC time).",
+    ],
+)
+def test_any_such_weekday_is_a_habit_not_one_day(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If it is after 6pm on the Thursday prior to the AGM, we may not be able to check your membership.",
+        "Set-up help is needed at 8am on the Friday before the festival.",
+    ],
+)
+def test_a_weekday_told_by_another_gathering_is_not_the_next_one(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+def test_a_pages_front_matter_date_is_metadata():
+    text = 'title: "Spring meetup announced"\nauthor: sam\ndate: 2025-02-21 10:00:00\ntags: [news]'
+    assert confident(text) == []
+    card = "date: 2025-02-27\ntime: 7pm\nvenue: the Red Lion"
+    assert confident(card) == [("2025-02-27T19:00:00+00:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The makerspace is closed to non-members from 6pm Friday 28th Feb to 9am Monday 3rd March.", []),
+        ("Our studio will be open for visitors on Saturday 1st and Sunday 2nd March.", []),
+        (
+            "The hall is closed for the AGM on Saturday 1 March at 2pm.",
+            [("2025-03-01T14:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_place_shut_or_open_is_not_a_gathering(text, expected):
+    assert confident(text) == expected
+
+
+def test_the_start_date_of_a_body_is_not_a_gathering():
+    assert confident("The start date for the new steering group is March 3, 2025.") == []
+    assert confident("The start date for the course is Monday 3 March 2025.") == [("2025-03-03", None, True)]
+
+
+def test_a_year_first_stamp_in_brackets_is_a_log_line():
+    text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
+    assert confident(text) == []
