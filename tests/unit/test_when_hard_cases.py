@@ -3902,3 +3902,68 @@ def test_the_start_date_of_a_body_is_not_a_gathering():
 def test_a_year_first_stamp_in_brackets_is_a_log_line():
     text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L'assemblea serà el dissabte 8 de març al casal.", [("2025-03-08", None, True)]),
+        ("Ens veiem dijous 6 de març a les 19 h.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        ("La trobada de socis és el 12 d'abril.", [("2025-04-12", None, True)]),
+        ("Ka tū te hui ā-rohe ā te Rāhoroi 8 Poutū-te-rangi.", [("2025-03-08", None, True)]),
+    ],
+)
+def test_catalan_and_maori_month_and_weekday_names(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On se retrouve demain à 18h au local.", [("2025-02-21T18:00:00+00:00", None, False)]),
+        ("Wir sehen uns morgen um 19 Uhr im Café.", [("2025-02-21T19:00:00+00:00", None, False)]),
+        ("Nos reunimos mañana a las 7 de la tarde.", [("2025-02-21T19:00:00+00:00", None, False)]),
+        ("Nos reunimos por la mañana, como siempre.", []),
+        ("Réunion mardi prochain à 18h30.", [("2025-02-25T18:30:00+00:00", None, False)]),
+        ("La asamblea será el próximo martes a las 19 horas.", [("2025-02-25T19:00:00+00:00", None, False)]),
+        ("Das Treffen im Café war letzten Dienstag um 19 Uhr.", []),
+        ("次回は明日の午後7時からです。", [("2025-02-21T19:00:00+00:00", None, False)]),
+    ],
+)
+def test_days_said_as_words_in_other_languages(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Riunione giovedì 6 marzo ore 18.", [("2025-03-06T18:00:00+00:00", None, False)]),
+        ("Ledenvergadering op 6 maart om 14 uur.", [("2025-03-06T14:00:00+00:00", None, False)]),
+        ("Stammtisch am 5. März ab 19.30 Uhr", [("2025-03-05T19:30:00+00:00", None, False)]),
+        (
+            "Oficina no dia 5 de março, de 09h as 17h.",
+            [("2025-03-05T09:00:00+00:00", "2025-03-05T17:00:00+00:00", False)],
+        ),
+        # hours long, not a time of the day
+        ("Réunion le samedi 8 mars, pendant 2 heures au maximum.", [("2025-03-08", None, True)]),
+        # a dash is no sign of English
+        (
+            "Ludwigsburg – Montag, 26. Mai, 15 Uhr, Treffen der Gruppe.",
+            [("2025-05-26T15:00:00+01:00", None, False)],
+        ),
+    ],
+)
+def test_clocks_said_in_other_languages(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La reunió es va fer el 5 de març a la biblioteca.",
+        "Als Treffpunkt fanden wir am Samstag um 8 Uhr den Eingang der Bibliothek.",
+        "La fecha límite para inscribirse en la asamblea es el 5 de marzo.",
+    ],
+)
+def test_past_tense_and_deadline_words_in_other_languages(text):
+    assert confident(text) == []

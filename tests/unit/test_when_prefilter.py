@@ -423,3 +423,17 @@ def test_ascii_spellings_of_the_digit_scans_find_the_same_in_ascii_text(text):
             m.span() for m in P.DIGIT_RUN_RE.finditer(text)
         ]
         assert bool(P.ASCII_ISO_HINT_RE.search(text)) == bool(P.ISO_HINT_RE.search(text))
+
+
+def test_foreign_ascii_hints_admit_every_german_and_dutch_weekday_and_clock_word():
+    """A post with no accented letter reaches the foreign rewrite only through _looks_foreign's hints: every
+    German and Dutch weekday (and "Uhr", "uur", "ore") holds one, written lower case or capitalised."""
+    from cotechbot.when import _foreign as F
+
+    for word in F._WEEKDAYS_BY_LANGUAGE["german"] + F._WEEKDAYS_BY_LANGUAGE["dutch"]:
+        for written in (word, word.capitalize()):
+            assert F._looks_foreign(f"Treffen {written} 12 Mai"), written
+    assert F._looks_foreign("Treffen 12 Mai, 19 Uhr")
+    assert F._looks_foreign("vergadering 12 mei, 19 uur")
+    assert F._looks_foreign("riunione alle ore 18")
+    assert not F._looks_foreign("We meet on Tuesday 12 May at 7pm – see you there.")
