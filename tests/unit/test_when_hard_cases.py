@@ -3902,3 +3902,15 @@ def test_the_start_date_of_a_body_is_not_a_gathering():
 def test_a_year_first_stamp_in_brackets_is_a_log_line():
     text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The summer camp is moving from 4-6 July to 11-13 July.", [("2025-07-11", "2025-07-13", True)]),
+        ("Our away day has moved from 9-10 May to May 16-17.", [("2025-05-16", "2025-05-17", True)]),
+        ("The workshop has moved from 3 March to 10 March.", [("2025-03-10", None, True)]),
+    ],
+)
+def test_a_span_moved_from_is_left_whole(text, expected):
+    assert confident(text) == expected
