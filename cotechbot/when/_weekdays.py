@@ -165,7 +165,17 @@ def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
     plain = [
         i for i in items if i.kind == "weekday" and i.weekday_mod in (None, "on") and i.recurrence is None
     ]
-    if not plain:
+    # "14th-17th November (arrive on Mon 14th …)": a weekday and a day with no month, one of those days too
+    partial = [
+        i
+        for i in items
+        if i.kind == "day"
+        and i.first is not None
+        and i.first.month is None
+        and i.first.weekday is not None
+        and i.recurrence is None
+    ]
+    if not (plain or partial):
         return items
     days: list[date] = []
     for item in items:
@@ -190,6 +200,17 @@ def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
         (day,) = matching
         item.kind = "day"
         item.first = _Day(day.day, day.month, day.year, day.weekday(), False)
+        item.flags.append("weekday_in_context")
+    for item in partial:
+        assert item.first is not None
+        matching = {d for d in days if d.weekday() == item.first.weekday and d.day == item.first.day}
+        if len(matching) != 1:
+            continue
+        if item.time is None:
+            restating.append(item)
+            continue
+        (day,) = matching
+        item.first = _Day(day.day, day.month, day.year, day.weekday(), item.first.ordinal)
         item.flags.append("weekday_in_context")
     return [item for item in items if all(item is not other for other in restating)]
 

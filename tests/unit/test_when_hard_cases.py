@@ -3914,3 +3914,14 @@ def test_a_year_first_stamp_in_brackets_is_a_log_line():
 )
 def test_a_span_moved_from_is_left_whole(text, expected):
     assert confident(text) == expected
+
+
+def test_a_weekday_and_day_without_month_is_one_of_the_dated_days_beside_it():
+    now = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # Friday 14 March 2025 and Friday 14 November 2025
+    text = "Retreat: 14th-16th November 2025 (arrive any time on Fri 14th, leave by noon on Sun 16th)."
+    assert confident(text, now) == [("2025-11-14", "2025-11-16", True)]
+    text = "Retreat: 14th-16th November 2025, with a ceilidh on Sat 15th at 8pm."
+    assert confident(text, now) == [
+        ("2025-11-14", "2025-11-16", True),
+        ("2025-11-15T20:00:00+00:00", None, False),
+    ]
