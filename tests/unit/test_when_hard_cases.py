@@ -3925,3 +3925,22 @@ def test_a_weekday_and_day_without_month_is_one_of_the_dated_days_beside_it():
         ("2025-11-14", "2025-11-16", True),
         ("2025-11-15T20:00:00+00:00", None, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Coffee morning on Saturday 8 March, either 10am or 11am.",
+            [("2025-03-08T10:00:00+00:00", None, False), ("2025-03-08T11:00:00+00:00", None, False)],
+        ),
+        (
+            "The next board call is on 2025-03-05. Its start will be confirmed later, but will be either 14:00 or"
+            " 14:30.",
+            [("2025-03-05T14:00:00+00:00", None, False), ("2025-03-05T14:30:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_clocks_offered_with_either_or_are_each_a_candidate(text, expected):
+    assert confident(text) == expected
+    assert all("candidate" in flags for *_, flags in read(text))
