@@ -3944,3 +3944,18 @@ def test_a_weekday_and_day_without_month_is_one_of_the_dated_days_beside_it():
 def test_clocks_offered_with_either_or_are_each_a_candidate(text, expected):
     assert confident(text) == expected
     assert all("candidate" in flags for *_, flags in read(text))
+
+
+def test_a_clock_said_roughly_belongs_to_the_date_before_it():
+    text = (
+        "Set-up is on Friday 28 March at 9am, and the plant sale on Saturday 29 March at approximately 10am."
+    )
+    assert confident(text) == [
+        ("2025-03-28T09:00:00+00:00", None, False),
+        ("2025-03-29T10:00:00+00:00", None, False),
+    ]
+    text = "We walk on Saturday 8 March at about 2pm and on Sunday 9 March at around 11am."
+    assert confident(text) == [
+        ("2025-03-08T14:00:00+00:00", None, False),
+        ("2025-03-09T11:00:00+00:00", None, False),
+    ]
