@@ -3959,3 +3959,11 @@ def test_a_clock_said_roughly_belongs_to_the_date_before_it():
         ("2025-03-08T14:00:00+00:00", None, False),
         ("2025-03-09T11:00:00+00:00", None, False),
     ]
+
+
+def test_a_weekday_and_its_part_of_the_day_before_a_date_are_that_dates():
+    text = "The course starts Monday morning, 24 March at 09:00 and ends on Saturday afternoon 29 March at 14:00."
+    assert confident(text) == [("2025-03-24T09:00:00+00:00", "2025-03-29T14:00:00+00:00", False)]
+    text = "See you Tuesday evening, 25 March at 7pm."  # 25 March 2025 is a Tuesday
+    assert confident(text) == [("2025-03-25T19:00:00+00:00", None, False)]
+    assert "conflict" in read("See you Wednesday evening, 25 March at 7pm.")[0][3]
