@@ -3967,3 +3967,8 @@ def test_a_weekday_and_its_part_of_the_day_before_a_date_are_that_dates():
     text = "See you Tuesday evening, 25 March at 7pm."  # 25 March 2025 is a Tuesday
     assert confident(text) == [("2025-03-25T19:00:00+00:00", None, False)]
     assert "conflict" in read("See you Wednesday evening, 25 March at 7pm.")[0][3]
+
+
+def test_an_end_said_some_days_later_closes_the_span_begun():
+    text = "The summer school starts on Monday 7 July at 10:00 and ends four days later on Friday 11 July at 15:00."
+    assert confident(text) == [("2025-07-07T10:00:00+01:00", "2025-07-11T15:00:00+01:00", False)]
