@@ -288,6 +288,21 @@ def _carry_later_clock(
             ):
                 clocks = [first]  # "Starting 3pm and running till 8-9pm": an end said only roughly stays open
         clock = clocks[0]
+        if len(clocks) > 1 and not following.items and _clocks_offered(clocks, work):
+            if clause_tense(work, next_bounds[0], next_bounds[1]):
+                return
+            # "… meeting will be on 2011-01-05. The start time will be either 14:00 or 14:30.": each clock is a
+            # candidate for the post's one day
+            day = days[0]
+            zone = clocks[-1].start.zone
+            for offered in clocks:
+                offered.start.zone = offered.start.zone or zone
+                following.items.append(
+                    replace(day.at_clock(offered, next(groups)), flags=[*day.flags, "candidate"])
+                )
+            following.times = clocks
+            found.items.remove(day)
+            return
         if len(clocks) > 1 and S.clocks_are_sessions(clocks, work) and not following.items:
             if clause_tense(work, next_bounds[0], next_bounds[1]):
                 return
@@ -315,6 +330,26 @@ def _carry_later_clock(
         following.times.clear()
         found.times.append(clock)
         return
+
+
+def _clocks_offered(clocks: list[_Time], work: str) -> bool:
+    """ "either 14:00 or 14:30", "either 2pm, 3pm or 4pm UTC": single clocks offered with "either" and joined by
+    "or" (the last "or", after commas), zoned alike or the zone written once after the last.  (Without "either",
+    "Stalls open at 10am or 11am" may not be the gathering's clock.)"""
+    if any(t.end is not None for t in clocks) or not _EITHER_BEFORE_RE.search(
+        work, max(0, clocks[0].span[0] - 16), clocks[0].span[0]
+    ):
+        return False
+    zones = {t.start.zone for t in clocks[:-1]} - {None}
+    if zones and zones != {clocks[-1].start.zone}:
+        return False
+    glue = [work[a.span[1] : b.span[0]] for a, b in zip(clocks, clocks[1:], strict=False)]
+    return _OR_GLUE_RE.fullmatch(glue[-1]) is not None and all(_LIST_GLUE_RE.fullmatch(g) for g in glue[:-1])
+
+
+_EITHER_BEFORE_RE = re.compile(r"\beither\s{1,3}(?:at\s{1,3})?$", re.IGNORECASE)
+_OR_GLUE_RE = re.compile(r"\s{0,3},?\s{0,3}or\s{1,3}", re.IGNORECASE)
+_LIST_GLUE_RE = re.compile(r"\s{0,3},\s{0,3}")
 
 
 def _one_day_said_again(read: list[tuple[int, tuple[int, int], _Sentence]], dated: list[int]) -> list[int]:

@@ -762,7 +762,9 @@ CLAUSE_END_RE = re.compile(
 # suits me at 3pm").
 GLUE_AFTER_RE = re.compile(
     r"\s*[,;:]?\s*(?:(?:at|@|from|between|starting(?:\s+at)?|starts?\s+at|start(?:ing)?\s+from"
-    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    r"|kick(?:s|ing)?\s+off\s+at|beginning\s+at|both|each|all|either|-|\(|\)|,|\||•|·|time\s*:|\*\*"
+    # "on Saturday 29 March at about 2pm": a clock said roughly
+    r"|about|around|approx(?:imately|\.)?|roughly|circa"
     # "at the regular time of 3pm", "at the new time of 11:00": the clock named as the meeting's time
     r"|(?:the\s+)?(?:usual|regular|normal|new|same)\s+time(?:\s+of)?"
     r"|(?:works?|suits?)(?:\s+(?:best|better|well|(?:for\s+)?(?:me|us|everyone))){0,2}\s*:?)\s*){0,4}",

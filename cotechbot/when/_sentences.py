@@ -545,6 +545,8 @@ def _read_sentence(
         ):
             if item.kind != "range" or item.last is None or not C.MOVED_FROM_BEFORE_RE.search(before):
                 continue  # "the call on 17th September is cancelled": nothing to put in a calendar
+            if _TO_THE_NEW_DATE_RE.match(work, item.span[1], bounds[1]):
+                continue  # "moving from 3-4 October to 7-8 October": the old span whole, the new one is read next
             # "moved from 5 March to 12 March": the new date alone
             item = replace(item, kind="day", first=item.last, last=None, flags=[*item.flags, "moved"])
             past = False  # "has been moved … to 12 March": the tense is the move's, the date is ahead
@@ -705,6 +707,12 @@ def _paperwork_of_a_later_date(
 _MOVED_FROM_RE = re.compile(
     r"\b(?:moved|moving|postponed|rescheduled|changed|shifted|(?:pushed|put)\s+back|brought\s+forward)\s+from\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+
+
+# Right after a span moved from: "to" and the new date ("from 3-4 October to 7-8 October", "… to the 7th").
+_TO_THE_NEW_DATE_RE = re.compile(
+    rf"\s{{1,3}}(?:to|until|till)\s{{1,3}}(?:the\s{{1,3}})?(?:\d|{P.MON}|{P.WD})", re.IGNORECASE
 )
 
 

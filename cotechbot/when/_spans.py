@@ -64,10 +64,9 @@ BEGINS_BEFORE_RE = re.compile(
 THEN_ENDS_RE = re.compile(
     r"[ \t,;]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|will)[ \t]{1,3}){0,2}"
     r"(?:(?:conclude|end|finish|close)(?:s|es)?|wraps?[ \t]{1,3}up)"
-    + _AROUND_A_MEAL
-    + r"(?:[ \t]{1,3}(?:at|on|by))?"
-    + _PART_OF_DAY_OF
-    + r"[ \t]{0,3}",
+    # "and ends six days later on Saturday": how long after the start
+    r"(?:[ \t]{1,3}(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[ \t]{1,3}(?:days?|weeks?)"
+    r"[ \t]{1,3}later)?" + _AROUND_A_MEAL + r"(?:[ \t]{1,3}(?:at|on|by))?" + _PART_OF_DAY_OF + r"[ \t]{0,3}",
     _I,
 )
 # "starts at 10am on Friday and ends at 4pm on Sunday": the end clock names a day of its own after it.

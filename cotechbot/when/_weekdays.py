@@ -13,6 +13,9 @@ from cotechbot.when import _weekday_words as W
 from cotechbot.when._calendar import _nth_weekday, _resolve_day
 from cotechbot.when._model import _Context, _Day, _gap, _Item
 
+_PART_OF_DAY_END_RE = re.compile(r"\s(?:morning|afternoon|evening|night)$", re.IGNORECASE)
+_WEEKDAY_DATE_GAP_RE = re.compile(r"[ \t]{0,3},?[ \t]{1,3}(?:the[ \t]{1,3})?")
+
 
 def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
     """ "this Thursday (5th June)" and "tomorrow (Thursday)" name one day twice: keep the date."""
@@ -44,6 +47,23 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             and W.WEEKDAY_SERIES_FROM_RE.fullmatch(work, item.span[1], following.span[0])
         ):
             following.first.weekday = item.first.weekday  # "Friday training from 12th September": a Friday
+            continue
+        if (
+            item.kind == "weekday"
+            and item.weekday_mod in (None, "on")
+            and item.recurrence is None
+            and following is not None
+            and following.kind == "day"
+            and following.first is not None
+            and following.first.month is not None
+            and following.first.weekday is None
+            and item.first is not None
+            and _PART_OF_DAY_END_RE.search(work, item.span[0], item.span[1])
+            and _WEEKDAY_DATE_GAP_RE.fullmatch(work, item.span[1], following.span[0])
+        ):
+            # "starts Monday morning September 24th": the weekday, its part of the day, then the date: one day
+            following.first.weekday = item.first.weekday
+            following.span = (item.span[0], following.span[1])
             continue
         if item.kind == "weekday" and _names_again(kept, item, work):
             continue  # "this Monday's meeting … for this coming Monday only": one Monday
@@ -165,7 +185,17 @@ def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
     plain = [
         i for i in items if i.kind == "weekday" and i.weekday_mod in (None, "on") and i.recurrence is None
     ]
-    if not plain:
+    # "14th-17th November (arrive on Mon 14th …)": a weekday and a day with no month, one of those days too
+    partial = [
+        i
+        for i in items
+        if i.kind == "day"
+        and i.first is not None
+        and i.first.month is None
+        and i.first.weekday is not None
+        and i.recurrence is None
+    ]
+    if not (plain or partial):
         return items
     days: list[date] = []
     for item in items:
@@ -190,6 +220,17 @@ def _anchor_weekdays(items: list[_Item], ctx: _Context) -> list[_Item]:
         (day,) = matching
         item.kind = "day"
         item.first = _Day(day.day, day.month, day.year, day.weekday(), False)
+        item.flags.append("weekday_in_context")
+    for item in partial:
+        assert item.first is not None
+        matching = {d for d in days if d.weekday() == item.first.weekday and d.day == item.first.day}
+        if len(matching) != 1:
+            continue
+        if item.time is None:
+            restating.append(item)
+            continue
+        (day,) = matching
+        item.first = _Day(day.day, day.month, day.year, day.weekday(), item.first.ordinal)
         item.flags.append("weekday_in_context")
     return [item for item in items if all(item is not other for other in restating)]
 

@@ -3967,3 +3967,73 @@ def test_clocks_said_in_other_languages(text, expected):
 )
 def test_past_tense_and_deadline_words_in_other_languages(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The summer camp is moving from 4-6 July to 11-13 July.", [("2025-07-11", "2025-07-13", True)]),
+        ("Our away day has moved from 9-10 May to May 16-17.", [("2025-05-16", "2025-05-17", True)]),
+        ("The workshop has moved from 3 March to 10 March.", [("2025-03-10", None, True)]),
+    ],
+)
+def test_a_span_moved_from_is_left_whole(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_weekday_and_day_without_month_is_one_of_the_dated_days_beside_it():
+    now = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # Friday 14 March 2025 and Friday 14 November 2025
+    text = "Retreat: 14th-16th November 2025 (arrive any time on Fri 14th, leave by noon on Sun 16th)."
+    assert confident(text, now) == [("2025-11-14", "2025-11-16", True)]
+    text = "Retreat: 14th-16th November 2025, with a ceilidh on Sat 15th at 8pm."
+    assert confident(text, now) == [
+        ("2025-11-14", "2025-11-16", True),
+        ("2025-11-15T20:00:00+00:00", None, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Coffee morning on Saturday 8 March, either 10am or 11am.",
+            [("2025-03-08T10:00:00+00:00", None, False), ("2025-03-08T11:00:00+00:00", None, False)],
+        ),
+        (
+            "The next board call is on 2025-03-05. Its start will be confirmed later, but will be either 14:00 or"
+            " 14:30.",
+            [("2025-03-05T14:00:00+00:00", None, False), ("2025-03-05T14:30:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_clocks_offered_with_either_or_are_each_a_candidate(text, expected):
+    assert confident(text) == expected
+    assert all("candidate" in flags for *_, flags in read(text))
+
+
+def test_a_clock_said_roughly_belongs_to_the_date_before_it():
+    text = (
+        "Set-up is on Friday 28 March at 9am, and the plant sale on Saturday 29 March at approximately 10am."
+    )
+    assert confident(text) == [
+        ("2025-03-28T09:00:00+00:00", None, False),
+        ("2025-03-29T10:00:00+00:00", None, False),
+    ]
+    text = "We walk on Saturday 8 March at about 2pm and on Sunday 9 March at around 11am."
+    assert confident(text) == [
+        ("2025-03-08T14:00:00+00:00", None, False),
+        ("2025-03-09T11:00:00+00:00", None, False),
+    ]
+
+
+def test_a_weekday_and_its_part_of_the_day_before_a_date_are_that_dates():
+    text = "The course starts Monday morning, 24 March at 09:00 and ends on Saturday afternoon 29 March at 14:00."
+    assert confident(text) == [("2025-03-24T09:00:00+00:00", "2025-03-29T14:00:00+00:00", False)]
+    text = "See you Tuesday evening, 25 March at 7pm."  # 25 March 2025 is a Tuesday
+    assert confident(text) == [("2025-03-25T19:00:00+00:00", None, False)]
+    assert "conflict" in read("See you Wednesday evening, 25 March at 7pm.")[0][3]
+
+
+def test_an_end_said_some_days_later_closes_the_span_begun():
+    text = "The summer school starts on Monday 7 July at 10:00 and ends four days later on Friday 11 July at 15:00."
+    assert confident(text) == [("2025-07-07T10:00:00+01:00", "2025-07-11T15:00:00+01:00", False)]
