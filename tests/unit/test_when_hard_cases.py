@@ -3902,3 +3902,10 @@ def test_the_start_date_of_a_body_is_not_a_gathering():
 def test_a_year_first_stamp_in_brackets_is_a_log_line():
     text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
     assert confident(text) == []
+
+
+def test_a_year_first_date_with_stops_is_a_date():
+    assert confident("Next community call: 2025.03.04 at 14:00 UTC") == [
+        ("2025-03-04T14:00:00+00:00", None, False)
+    ]
+    assert confident("Please upgrade to 2025.03.04.1 before the call") == []
