@@ -372,6 +372,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         )
     elif not mod and W.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
+    elif not mod and W.MOVED_TO_BEFORE_RE.search(before) and W.CLAUSE_ENDS_AFTER_RE.match(work, item.span[1]):
+        item.weekday_mod = "on"  # "Moved to Friday.": the new day of a move, as "on Friday" is
     elif (
         not mod
         and P.WEEKDAY_OPENS_SENTENCE_BEFORE_RE.search(work, lead, m.start())

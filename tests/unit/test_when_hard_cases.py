@@ -3909,3 +3909,16 @@ def test_a_year_first_date_with_stops_is_a_date():
         ("2025-03-04T14:00:00+00:00", None, False)
     ]
     assert confident("Please upgrade to 2025.03.04.1 before the call") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sorry, the workshop clashes with the AGM. Moved to Monday.", [("2025-02-24", None, True)]),
+        ("Our meeting has been rescheduled for Saturday.", [("2025-02-22", None, True)]),
+        ("The deadline for abstracts was Thursday. Moved to Monday.", []),
+        ("Moved to Thursday Net Policy", []),
+    ],
+)
+def test_a_bare_weekday_a_gathering_is_moved_to_is_its_new_day(text, expected):
+    assert confident(text) == expected
