@@ -3922,3 +3922,16 @@ def test_a_year_first_date_with_stops_is_a_date():
 )
 def test_a_bare_weekday_a_gathering_is_moved_to_is_its_new_day(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The room is booked for the session on the 27th.", [("2025-02-27", None, True)]),
+        ("Bring a laptop to the workshop on the 3rd in the small hall.", [("2025-03-03", None, True)]),
+        ("The meeting on the 12th went really well.", []),
+        ("The meeting on the 5th floor is open.", []),
+    ],
+)
+def test_a_day_alone_after_the_gathering_it_dates_is_the_next_such_day(text, expected):
+    assert confident(text) == expected
