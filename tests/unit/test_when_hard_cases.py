@@ -3935,3 +3935,15 @@ def test_a_bare_weekday_a_gathering_is_moved_to_is_its_new_day(text, expected):
 )
 def test_a_day_alone_after_the_gathering_it_dates_is_the_next_such_day(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thursday 6 March, 7pm - venue to be decided.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        ("Devroom: Sunday 9 March, online room to be announced.", [("2025-03-09", None, True)]),
+        ("We discussed the rota at the meeting on 3 February.", []),
+    ],
+)
+def test_a_passive_after_be_is_still_to_come(text, expected):
+    assert confident(text) == expected
