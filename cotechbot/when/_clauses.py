@@ -161,7 +161,9 @@ EVENT_RE = re.compile(
     # a ceremony people come to: "the official opening of our new pitch", "a grand opening"
     r"|(?:official|grand)\s+(?:re-?)?opening"
     # a body's full sitting: "at the plenary on Wednesday morning"
-    r"|plenary|plenaries)\b",
+    r"|plenary|plenaries"
+    # a team's look back together ("Week 10 Release Retrospective"; "retro" and "sprint" are above)
+    r"|retrospectives?)\b",
     _I,
 )
 

@@ -3947,3 +3947,8 @@ def test_a_day_alone_after_the_gathering_it_dates_is_the_next_such_day(text, exp
 )
 def test_a_passive_after_be_is_still_to_come(text, expected):
     assert confident(text) == expected
+
+
+def test_a_retrospective_is_a_gathering():
+    text = "- **Thursday 6th March 2025**: Release 4.2 Retrospective\n- **Thursday 13th March 2025**: Release 4.3 Code Freeze"
+    assert confident(text) == [("2025-03-06", None, True)]
