@@ -114,6 +114,8 @@ _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", 
 _MONTH_SPELLINGS = [
     *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
     *("november", "december"),
+    # ("Febuary": the misspelling, dropping the r no one says, is common enough to be read as the month)
+    "febuary",
     *(abbreviation + stop for abbreviation in _MONTH_ABBREVIATIONS for stop in ("", ".")),
     *("janv.", "okt", "okt.", "dez", "dez.", "fév", "fév.", "fev", "fev.", "avr", "avr.", "déc", "déc."),
     *GERMAN_FRENCH_MONTHS,

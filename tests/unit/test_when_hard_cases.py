@@ -3952,3 +3952,7 @@ def test_a_passive_after_be_is_still_to_come(text, expected):
 def test_a_retrospective_is_a_gathering():
     text = "- **Thursday 6th March 2025**: Release 4.2 Retrospective\n- **Thursday 13th March 2025**: Release 4.3 Code Freeze"
     assert confident(text) == [("2025-03-06", None, True)]
+
+
+def test_febuary_misspelt_is_still_the_month():
+    assert confident("Book club meets on Febuary 27, 2025") == [("2025-02-27", None, True)]
