@@ -88,7 +88,8 @@ MOVED_FROM_BEFORE_RE = re.compile(
 PAST_RE = re.compile(
     r"\b(?=\w)(?:was|were|had\s+(?!to\b)|did|met|held|took\s+place|happened|went|came|attended|enjoyed|gathered"
     r"|ran|began|(?<!getting\s)(?<!get\s)started|arrived|attracted|celebrated|finished|ended|concluded|passed|yesterday|ago|(?:have|has)\s+been(?!\s+[a-z]{2,}ing\b)|last\s+(?:week|month|year|time)|recap"
-    r"|write-?up|agreed|decided|discussed|talked|chatted|released|announced"
+    # ("will be discussed", "venue to be decided": a passive after a bare "be" is still to come)
+    r"|write-?up|(?<!\bbe\s)(?:agreed|decided|discussed|talked|chatted|released|announced)"
     # "some people showed at 5 PM", "a dozen turned up": who came, told afterwards
     r"|showed(?:\s+up)?|turned\s+up"
     r"|thanks?\s+(?:to\s+)?(?:everyone|all|you)\s+(?:who|for)\s+(?:came|joined|coming|joining|attending)"
@@ -160,7 +161,9 @@ EVENT_RE = re.compile(
     # a ceremony people come to: "the official opening of our new pitch", "a grand opening"
     r"|(?:official|grand)\s+(?:re-?)?opening"
     # a body's full sitting: "at the plenary on Wednesday morning"
-    r"|plenary|plenaries)\b",
+    r"|plenary|plenaries"
+    # a team's look back together ("Week 10 Release Retrospective"; "retro" and "sprint" are above)
+    r"|retrospectives?)\b",
     _I,
 )
 

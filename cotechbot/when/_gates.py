@@ -23,7 +23,7 @@ _MONTH_STEMS = "(?:" + "|".join(sorted(MONTHS)) + ")"
 # The digit gate opens with DATE_RE's own start (every match at a digit passes it: "date" can only be read from a
 # word start), so a number after "4." or "10-" ("4.2 of the draft", the "04" of "22.04") is never tried.
 DIGIT_DATE_START_RE = re.compile(
-    _NUM_START + r"(?:(?:19|20)\d\d[-/]"
+    _NUM_START + r"(?:(?:19|20)\d\d(?:[-/]|\.\d\d\.)"
     # (a day's number with a stop and a digit after it opens a date only as "22.04.24", day.month.year; a dash
     # before a percentage, "10-15% last", opens none)
     r"|\d{1,2}(?:/\d|\.\d{1,2}\.\d\d|(?!\d)(?:st|nd|rd|th)?(?:\.(?!\d))?\s*(?:-(?!\s*\d+%)|[,/&+\d]|"

@@ -372,6 +372,8 @@ def _weekday_item(m: re.Match[str], work: str, group: int) -> _Item:
         )
     elif not mod and W.ATTENDING_BEFORE_RE.search(before):
         item.weekday_mod = "on"  # "I'll be there Saturday": the next Saturday, as "on Saturday" is
+    elif not mod and W.MOVED_TO_BEFORE_RE.search(before) and W.CLAUSE_ENDS_AFTER_RE.match(work, item.span[1]):
+        item.weekday_mod = "on"  # "Moved to Friday.": the new day of a move, as "on Friday" is
     elif (
         not mod
         and P.WEEKDAY_OPENS_SENTENCE_BEFORE_RE.search(work, lead, m.start())
@@ -761,7 +763,11 @@ def announced_month(
     if said is None and W.OF_THE_MONTH_RE.match(work, m.end()):
         return None  # "we meet on the 10th of the month": a monthly day, no one month's
     if said is None:
-        if _gathering_asked_about(m, bounds) or _gathering_ahead_on(m, bounds):
+        if (
+            _gathering_asked_about(m, bounds)
+            or _gathering_ahead_on(m, bounds)
+            or _gathering_named_on(m, bounds)
+        ):
             return None, None, None  # "a meetup online on the 5th?": the next 5th (this month, or the next)
         return None
     if said.group("which").lower() == "next":
@@ -787,6 +793,22 @@ def _gathering_ahead_on(m: re.Match[str], bounds: tuple[int, int]) -> bool:
         P.INVITED_ON_RE.search(work, start, m.start()) is not None
         and C.PAST_RE.search(work, bounds[0], bounds[1]) is None
     )
+
+
+# "the agenda for the meeting on the 26th", "our next call on the 3rd": a gathering named right before the day
+_GATHERING_NAMED_BEFORE_RE = re.compile(
+    r"\b(?:meeting|call|session|workshop|meet-?up|gathering|assembly|agm|social|class|rehearsal)s?[ \t]{1,3}$",
+    re.IGNORECASE,
+)
+
+
+def _gathering_named_on(m: re.Match[str], bounds: tuple[int, int]) -> bool:
+    """ "I've posted the agenda for the meeting on the 26th": a day alone that dates the gathering named right
+    before it is the next such day (told in the past, the sentence reads it backwards: "the meeting on the
+    3rd went well")."""
+    if not m.group("announced").lower().startswith("on"):
+        return False
+    return _GATHERING_NAMED_BEFORE_RE.search(m.string, max(bounds[0], m.start() - 30), m.start()) is not None
 
 
 def _gathering_asked_about(m: re.Match[str], bounds: tuple[int, int]) -> bool:

@@ -114,6 +114,8 @@ _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", 
 _MONTH_SPELLINGS = [
     *("january", "february", "march", "april", "may", "june", "july", "august", "september", "october"),
     *("november", "december"),
+    # ("Febuary": the misspelling, dropping the r no one says, is common enough to be read as the month)
+    "febuary",
     *(abbreviation + stop for abbreviation in _MONTH_ABBREVIATIONS for stop in ("", ".")),
     *("janv.", "okt", "okt.", "dez", "dez.", "fév", "fév.", "fev", "fev.", "avr", "avr.", "déc", "déc."),
     *GERMAN_FRENCH_MONTHS,
@@ -338,8 +340,10 @@ DATE_RE = re.compile(
     + rf"|(?P<single>{_date(9)})"
     # "in June (8-11) and October (19-23)", "in March (22nd)": a month with its day or days in brackets
     + rf"|(?P<mbr>(?P<m13>{MON}){SP0}\({SP0}(?P<d13>{DAY})(?:{_RANGE_SEP}(?P<d14>{DAY}))?{SP0}\))"
-    # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this)
-    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-])"
+    # 2024-07-02, 2024/07/02 (the T-form with a clock is read as a timestamp before this); 2024.07.02, year
+    # first with stops as East Asia and Hungary write it, only with a two-digit month and day ("2024.1.2" is
+    # more often a version)
+    + r"|(?P<iso>(?P<iy>(?:19|20)\d\d)(?P<isep>[-/]|\.(?=\d\d\.\d\d(?![\d.]\d)))(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>0?[1-9]|[12]\d|3[01]))(?![\d/-]|\.\d)"
     # 02/07/2024, 2/7/24, 02.07.2024: day first, as written in the UK; 03-21-2025 (with dashes, only before a
     # year written in full)
     + rf"|(?P<numeric>(?:(?P<wd12>{WD}),?{SP})?(?P<n1>\d{{1,2}})(?P<nsep>[/.]|-(?=\d{{1,2}}-(?:19|20)\d\d(?![\d-])))(?P<n2>\d{{1,2}})(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d))(?![\d/.]\d|\d)"

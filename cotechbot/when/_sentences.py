@@ -591,6 +591,14 @@ def _read_sentence(
         if (
             not gathering
             and item.kind == "weekday"
+            and item.time is None
+            and W.MOVED_TO_BEFORE_RE.search(work, max(bounds[0], item.span[0] - 40), item.span[0])
+        ):
+            # "I can't host the meeting on Thursday. Moved to Friday.": what is moved is the gathering just named
+            gathering = C.EVENT_RE.search(work, max(0, bounds[0] - _MOVED_REACH), bounds[0]) is not None
+        if (
+            not gathering
+            and item.kind == "weekday"
             and sentence_lowered.find("again", clause_start, offset) != -1
             and clauses.names_gathering()
         ):
@@ -681,6 +689,9 @@ def _read_sentence(
                 mentions.append(counted)
     return mentions
 
+
+# How far before a move told alone ("Moved to Friday.") the gathering it moves may be named.
+_MOVED_REACH = 160
 
 # How far before a later date its paperwork may be said ("payment by Thurs 25th Oct").
 _PAPERWORK_REACH = 30

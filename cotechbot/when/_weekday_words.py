@@ -17,6 +17,16 @@ ATTENDING_BEFORE_RE = re.compile(
     r"|(?:day|date)\s{1,3}(?:is|will\s{1,3}be|is\s{1,3}going\s{1,3}to\s{1,3}be))\s{1,3}$",
     _I,
 )
+# "Moved to Friday.", "the call has been rescheduled for Thursday": the new day of a move told as done, written
+# bare, is said as "on Friday" is (as ``_patterns.MOVED_TO_DAYS_RE`` reads "changed to the 17th").
+MOVED_TO_BEFORE_RE = re.compile(
+    r"\b(?:moved|changed|re-?scheduled|postponed|pushed\s{1,3}back|brought\s{1,3}forward|put\s{1,3}back)"
+    r"\s{1,3}(?:to|for|until|till)\s{1,3}$",
+    _I,
+)
+# (only where the weekday ends its clause: "Moved to Thursday Net Policy" under a dated heading is a session's
+# new slot in that week, not the next Thursday)
+CLAUSE_ENDS_AFTER_RE = re.compile(r"[ \t]{0,3}(?:[.,;:!?)]|$)", re.M)
 RECURRING_BEFORE_RE = re.compile(
     r"\b(?:every|each|alternate|other|first|second|third|fourth|last|most|1st|2nd|3rd|4th)\s+$"
     # "every 3 weeks on Tuesday", "meets fortnightly on Thursday": a series with no sure next date

@@ -4037,3 +4037,57 @@ def test_a_weekday_and_its_part_of_the_day_before_a_date_are_that_dates():
 def test_an_end_said_some_days_later_closes_the_span_begun():
     text = "The summer school starts on Monday 7 July at 10:00 and ends four days later on Friday 11 July at 15:00."
     assert confident(text) == [("2025-07-07T10:00:00+01:00", "2025-07-11T15:00:00+01:00", False)]
+
+
+def test_a_year_first_date_with_stops_is_a_date():
+    assert confident("Next community call: 2025.03.04 at 14:00 UTC") == [
+        ("2025-03-04T14:00:00+00:00", None, False)
+    ]
+    assert confident("Please upgrade to 2025.03.04.1 before the call") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sorry, the workshop clashes with the AGM. Moved to Monday.", [("2025-02-24", None, True)]),
+        ("Our meeting has been rescheduled for Saturday.", [("2025-02-22", None, True)]),
+        ("The deadline for abstracts was Thursday. Moved to Monday.", []),
+        ("Moved to Thursday Net Policy", []),
+    ],
+)
+def test_a_bare_weekday_a_gathering_is_moved_to_is_its_new_day(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The room is booked for the session on the 27th.", [("2025-02-27", None, True)]),
+        ("Bring a laptop to the workshop on the 3rd in the small hall.", [("2025-03-03", None, True)]),
+        ("The meeting on the 12th went really well.", []),
+        ("The meeting on the 5th floor is open.", []),
+    ],
+)
+def test_a_day_alone_after_the_gathering_it_dates_is_the_next_such_day(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thursday 6 March, 7pm - venue to be decided.", [("2025-03-06T19:00:00+00:00", None, False)]),
+        ("Devroom: Sunday 9 March, online room to be announced.", [("2025-03-09", None, True)]),
+        ("We discussed the rota at the meeting on 3 February.", []),
+    ],
+)
+def test_a_passive_after_be_is_still_to_come(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_retrospective_is_a_gathering():
+    text = "- **Thursday 6th March 2025**: Release 4.2 Retrospective\n- **Thursday 13th March 2025**: Release 4.3 Code Freeze"
+    assert confident(text) == [("2025-03-06", None, True)]
+
+
+def test_febuary_misspelt_is_still_the_month():
+    assert confident("Book club meets on Febuary 27, 2025") == [("2025-02-27", None, True)]
