@@ -196,8 +196,9 @@ def _english(m: re.Match[str]) -> str | None:
 
 
 def _looks_foreign(text: str) -> bool:
-    if not text.isascii():
-        return _NON_ENGLISH_LETTER_RE.search(text) is not None
+    if not text.isascii() and _NON_ENGLISH_LETTER_RE.search(text) is not None:
+        return True
+    # ("Montag, 22. Juli, 15 Uhr" after an en dash or a curly quote: no accented letter, but German all the same)
     # German and Dutch weekdays, "6 de marzo", "12. Januar", "6. Oktober", "19 Uhr"
     hinted = (
         "tag" in text or "dag" in text or " de " in text or ". Jan" in text or "Okt" in text or "Uhr" in text

@@ -3902,3 +3902,13 @@ def test_the_start_date_of_a_body_is_not_a_gathering():
 def test_a_year_first_stamp_in_brackets_is_a_log_line():
     text = "wiki:agenda [2025/02/21 10:30] (current) - added item 4 by sam"
     assert confident(text) == []
+
+
+def test_a_german_clock_is_read_when_the_line_has_a_dash_but_no_accent():
+    now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+    text = "Stuttgart – Dienstag, 1. April, 18 Uhr, Treffen im Vereinsheim."
+    found = [
+        (j["start"], j["end"], j["all_day"])
+        for j in (mention_as_json(m) for m in read_times(text, now, "Europe/Berlin"))
+    ]
+    assert found == [("2025-04-01T18:00:00+02:00", None, False)]
