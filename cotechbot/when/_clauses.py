@@ -29,7 +29,9 @@ CANCELLED_RE = re.compile(
     # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
     r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
-    r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
+    r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|hold|tak(?:e|en)|happen(?:ed)?|run)"
+    # "the concert which was due for 25th June", "AASL was due to hold its AGM on…": the plan as it stood
+    r"|was\s+(?:due|supposed|meant)\s+(?:to\s+be\s+)?(?:for|on)\b"
     # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
     # ("we had a meetup scheduled for tomorrow but…": the gathering named between)
     r"|had\s+(?:been\s+)?(?:(?:an?|the|our)\s+(?:[\w'-]{1,20}\s+){0,3}?)?(?:scheduled|planned|arranged|booked)"
@@ -57,7 +59,8 @@ CANCELLED_RE = re.compile(
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
     # ("moved to weekend of June 9th": the new date's weekend)
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
+    # ("the concert which was due for 25th June": the old date)
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?<!due\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
     r"(?:the\s+|next\s+week\s+)?(?:weekend\s+of\s+(?:the\s+)?)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"

@@ -753,7 +753,9 @@ NOT_SENTENCE_END = frozenset(
     ]
 )
 CLAUSE_END_RE = re.compile(
-    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
+    # ("postponed the concert which was due for 25th June......Richard will now visit on 29th October": an
+    # ellipsis before a capital ends what was said)
+    r"(?:\.{2,}|…)\s*(?=(?-i:[A-Z]))|;|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
     _I,
 )
 

@@ -3912,3 +3912,18 @@ def test_a_german_clock_is_read_when_the_line_has_a_dash_but_no_accent():
         for j in (mention_as_json(m) for m in read_times(text, now, "Europe/Berlin"))
     ]
     assert found == [("2025-04-01T18:00:00+02:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The club was due to hold its open evening at 7pm on Friday 7 March, but it is off.", []),
+        (
+            "We had to postpone the quiz which was due for 6th March... It will now be on 3rd April.",
+            [("2025-04-03", None, True)],
+        ),
+        ("The talk was supposed to be on Tuesday 11 March; sadly the speaker is ill.", []),
+    ],
+)
+def test_what_was_due_on_a_day_is_the_plan_given_up(text, expected):
+    assert confident(text) == expected
