@@ -21,6 +21,7 @@ from cotechbot.when._model import (
     _NAMED_WEEKDAY,
     _blanked,
     _Context,
+    _Day,
     _Item,
     _Sentence,
     _Time,
@@ -112,6 +113,86 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                     and all(item.kind == "day" for item in above.items)
                 ):
                     above.times.extend(replace(clock) for clock in carried)
+
+
+_TITLE_LINES_UNDER_DAY = 2  # "31st January" / "Saturday Workshop with" / "Janet Clare" / "10am - 4pm"
+_TITLE_LINE = 60  # the longest title line between a programme's day line and its clock line
+_NO_DIGIT_LINE_RE = re.compile(r"[^\d\n]{1,60}\n")
+
+
+def _clock_under_a_titled_day(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, ctx: _Context
+) -> None:
+    """ "14th March" / "Saturday Sewing Day" / "10 a.m. - 4 p.m.": in a programme, a line that is only a date,
+    then a line or two giving the item's title (which may open with the date's own weekday), then a line that
+    is only a clock: the clock is the dated day's."""
+    for k, (_, bounds, found) in enumerate(read):
+        if (
+            len(found.items) != 1
+            or found.times
+            or found.exact
+            or found.deltas
+            or found.items[0].kind != "day"
+            or found.items[0].first is None
+            or found.items[0].first.month is None
+            or work[bounds[1] - 1 : bounds[1]] != "\n"
+            or bounds[1] - bounds[0] > _HEADING_DAY_LINE
+            or work[bounds[0] : found.items[0].span[0]].strip(P.LINE_MARKS)
+            or work[found.items[0].span[1] : bounds[1]].strip(" \t\n*_:,.")
+        ):
+            continue
+        day = found.items[0].first
+        # the title lines: not read at all (no digit, no day) or read as one weekday opening the line that the
+        # date falls on ("Saturday Sewing Day"); then the clock line
+        at, restated = bounds[1], None
+        lines = 0
+        for _, next_bounds, following in read[k + 1 :]:
+            while lines <= _TITLE_LINES_UNDER_DAY and at < next_bounds[0]:
+                m = _NO_DIGIT_LINE_RE.match(work, at, next_bounds[0])
+                if m is None or not m.group().strip():
+                    break
+                at, lines = m.end(), lines + 1
+            if at != next_bounds[0] or lines > _TITLE_LINES_UNDER_DAY:
+                break
+            if (
+                restated is None
+                and len(following.items) == 1
+                and not following.times
+                and following.items[0].kind == "weekday"
+                and following.items[0].weekday_mod is None
+                and following.items[0].recurrence is None
+                and following.items[0].first is not None
+                and not work[next_bounds[0] : following.items[0].span[0]].strip(P.LINE_MARKS)
+                and work[next_bounds[1] - 1 : next_bounds[1]] == "\n"
+                and next_bounds[1] - next_bounds[0] <= _TITLE_LINE
+            ):
+                resolved = _resolve_day(replace(day), ctx, False, [])
+                if resolved is None or resolved.weekday() != following.items[0].first.weekday:
+                    break
+                restated = following
+                at, lines = next_bounds[1], lines + 1
+                continue
+            clocks = following.times
+            if (
+                lines
+                and not following.items
+                and not following.exact
+                and len(clocks) == 1
+                and clocks[0].start.strong
+                and not work[next_bounds[0] : clocks[0].span[0]].strip()
+                and not work[clocks[0].span[1] : next_bounds[1]].strip(" \t\n.")
+            ):
+                if restated is not None:
+                    restated.items.clear()
+                    day.weekday = day.weekday if day.weekday is not None else _resolved_weekday(day, ctx)
+                found.times.extend(clocks)
+                following.times.clear()
+            break
+
+
+def _resolved_weekday(day: _Day, ctx: _Context) -> int | None:
+    resolved = _resolve_day(replace(day), ctx, False, [])
+    return None if resolved is None else resolved.weekday()
 
 
 # "Rain Date: June 2nd", "(Rain date - Sunday 3rd)": the same gathering's fallback day, at the same hours

@@ -71,6 +71,7 @@ from cotechbot.when._passage import (
     _carry_later_clock,
     _carry_lone_clocks,
     _clock_opening_dated_lines,
+    _clock_under_a_titled_day,
     _date_cells_over_clock_cells,
     _heads,
     _months_from_headings,
@@ -245,6 +246,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
             _date_cells_over_clock_cells(read, work, groups)
+    if "\n" in work:
+        _clock_under_a_titled_day(read, work, ctx)
     _carry_lone_clocks(read, work)
     if "\n" in work and ":" in work:
         _clock_opening_dated_lines(read, work)

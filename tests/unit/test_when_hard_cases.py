@@ -3927,3 +3927,15 @@ def test_a_german_clock_is_read_when_the_line_has_a_dash_but_no_accent():
 )
 def test_what_was_due_on_a_day_is_the_plan_given_up(text, expected):
     assert confident(text) == expected
+
+
+def test_a_programme_days_clock_comes_after_its_title_lines():
+    now = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
+    text = (
+        "8th February\nSaturday Knitting Circle\nwith Ann Smith\n2 p.m. - 4 p.m.\nBring your own needles\n\n"
+        "15th March\nSpring Walk\n10.30 a.m.\nMeet at the church gate"
+    )
+    assert confident(text, now) == [
+        ("2025-02-08T14:00:00+00:00", "2025-02-08T16:00:00+00:00", False),
+        ("2025-03-15T10:30:00+00:00", None, False),
+    ]
