@@ -3939,3 +3939,9 @@ def test_a_programme_days_clock_comes_after_its_title_lines():
         ("2025-02-08T14:00:00+00:00", "2025-02-08T16:00:00+00:00", False),
         ("2025-03-15T10:30:00+00:00", None, False),
     ]
+
+
+def test_a_dotted_am_glued_to_its_hour_does_not_end_the_sentence():
+    assert confident("Craft morning on Saturday 8 March, 9.30a.m. - 12 p.m. in the hall") == [
+        ("2025-03-08T09:30:00+00:00", "2025-03-08T12:00:00+00:00", False)
+    ]
