@@ -3945,3 +3945,23 @@ def test_a_dotted_am_glued_to_its_hour_does_not_end_the_sentence():
     assert confident("Craft morning on Saturday 8 March, 9.30a.m. - 12 p.m. in the hall") == [
         ("2025-03-08T09:30:00+00:00", "2025-03-08T12:00:00+00:00", False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written on Thursday 20 February: the date written out says which day
+        (
+            "Come to the open meeting on Thursday next week, 6 March, at 7pm.",
+            [("2025-03-06T19:00:00+00:00", None, False)],
+        ),
+        (
+            "Our repair cafe is open 10:00 to 13:00 tomorrow, 22nd February 2025.",
+            [("2025-02-22T10:00:00+00:00", "2025-02-22T13:00:00+00:00", False)],
+        ),
+        # a quoted invitation's "tomorrow" was said the day before: the meeting it dates is over
+        ("> please join us from 09:00 to 10:00 UTC tomorrow, 20th February 2025.", []),
+    ],
+)
+def test_a_relative_day_restated_by_its_date_is_that_date(text, expected):
+    assert confident(text) == expected
