@@ -374,6 +374,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:can(?:'?t|\s*not)|unable\s+to|won'?t\s+be\s+able\s+to)\s+attend(?:\s+[\w'-]{1,20}){0,4}"
     r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
+    # "none of the coaches are available on Friday", "nobody is free on the 9th": no one to run it that day
+    r"|(?:none(?:\s+of(?:\s+[\w'’-]{1,20}){1,3}?)?|no(?:\s+|-)one|nobody)\s+(?:is|are|will\s+be|would\s+be)\s+(?:available|free|around)"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
     r"|(?:added|created|uploaded|submitted|posted|written|published|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
     # "the end of our financial year (31st March)", "tax year ending 5 April": the accounts' calendar, even in a

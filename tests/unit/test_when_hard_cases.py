@@ -3965,3 +3965,14 @@ def test_a_dotted_am_glued_to_its_hour_does_not_end_the_sentence():
 )
 def test_a_relative_day_restated_by_its_date_is_that_date(text, expected):
     assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadly none of the leaders are available on Saturday 8 March, so there is no walk.",
+        "We looked at the week after, but nobody is free on Tuesday 11th March.",
+    ],
+)
+def test_a_day_no_one_is_free_is_no_gathering(text):
+    assert confident(text) == []
