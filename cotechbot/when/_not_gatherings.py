@@ -752,7 +752,9 @@ WENT_AFTER_RE = re.compile(
     r"[\s,)]{0,3}(?:(?:was|were)\s{1,3}(?:(?:a|an|such\s{1,3}a|so|very|really|truly|hugely)\s{1,3})?"
     r"(?:great|huge|big|real|resounding|terrific|successful|success|well[\s-]attended|packed|fun|brilliant|excellent"
     r"|fantastic|wonderful|lovely|enjoyable|productive|memorable)"
-    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly))\b",
+    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly)"
+    # "July 23rd saw the annual fete", "Saturday saw over 40 of us at the hall": the day as the subject of "saw"
+    r"|saw)\b",
     _I,
 )
 # Right before a span of days: "put someone up during the period August 5th to 10th", "for the period 1-14 May":

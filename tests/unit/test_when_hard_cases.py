@@ -3976,3 +3976,9 @@ def test_a_relative_day_restated_by_its_date_is_that_date(text, expected):
 )
 def test_a_day_no_one_is_free_is_no_gathering(text):
     assert confident(text) == []
+
+
+def test_a_day_that_saw_something_is_over():
+    now = datetime(2025, 8, 20, 12, 0, tzinfo=UTC)
+    assert confident("July 26th saw the village show return after a year away.", now) == []
+    assert confident("Saturday 16 August saw over forty volunteers at the canal clean-up.", now) == []
