@@ -406,6 +406,22 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
     )
 
 
+_REST_OF_DAY_LINE = 120  # how far after the date line's first sentence its line may run on
+
+
+def rest_of_day_line_calls_off(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
+    """ "Mon 23 October        Half-term.  NO REHEARSAL": a schedule's line opened by its date, whose later
+    sentence on that line calls the day's gathering off."""
+    if bounds[1] >= len(work) or work[bounds[1] - 1] == "\n":
+        return False  # the date's sentence ends its line: nothing more on it
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if work[line_start : span[0]].strip(P.LINE_MARKS):
+        return False
+    line_end = work.find("\n", bounds[1], bounds[1] + _REST_OF_DAY_LINE)
+    rest = work[bounds[1] : line_end if line_end >= 0 else min(len(work), bounds[1] + _REST_OF_DAY_LINE)]
+    return CANCELLED_RE.search(rest) is not None
+
+
 def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:
     """ "### Deadline" / "May 26 to give enough time": a date opening the line under a deadline heading is due."""
     line_start = work.rfind("\n", 0, span[0]) + 1

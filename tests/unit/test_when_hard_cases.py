@@ -3982,3 +3982,11 @@ def test_a_day_that_saw_something_is_over():
     now = datetime(2025, 8, 20, 12, 0, tzinfo=UTC)
     assert confident("July 26th saw the village show return after a year away.", now) == []
     assert confident("Saturday 16 August saw over forty volunteers at the canal clean-up.", now) == []
+
+
+def test_a_schedule_line_whose_rest_calls_the_day_off():
+    text = "Mon 3 March        Rehearsal 7-9pm\nMon 10 March       Half-term.  NO REHEARSAL\nMon 17 March       Rehearsal 7-9pm"
+    assert confident(text) == [
+        ("2025-03-03T19:00:00+00:00", "2025-03-03T21:00:00+00:00", False),
+        ("2025-03-17T19:00:00+00:00", "2025-03-17T21:00:00+00:00", False),
+    ]
