@@ -35,6 +35,9 @@ CANCELLED_RE = re.compile(
     # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
     # ("we had a meetup scheduled for tomorrow but…": the gathering named between)
     r"|had\s+(?:been\s+)?(?:(?:an?|the|our)\s+(?:[\w'-]{1,20}\s+){0,3}?)?(?:scheduled|planned|arranged|booked)"
+    # "Delay the meeting from Thursday, November 23 to a later date", "postponed until further notice": moved
+    # away to no day yet
+    r"|(?:to|until|till)\s+a\s+(?:later|future)\s+date|until\s+further\s+notice"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"

@@ -3990,3 +3990,14 @@ def test_a_schedule_line_whose_rest_calls_the_day_off():
         ("2025-03-03T19:00:00+00:00", "2025-03-03T21:00:00+00:00", False),
         ("2025-03-17T19:00:00+00:00", "2025-03-17T21:00:00+00:00", False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delay the litter pick from Saturday 8 March to a later date.",
+        "The quiz night on Friday 7 March is put off until further notice.",
+    ],
+)
+def test_a_gathering_moved_to_no_day_yet_has_no_date(text):
+    assert confident(text) == []
