@@ -580,6 +580,8 @@ NOT_A_GATHERING_RE = re.compile(
     r"|(?:office|building|space4?|college|school|university|campus|library|hall|venue|centre|center|museum|church"
     r"|club|pub|shop|store|studio|gym)\s+(?:is\s+|will\s+be\s+)?(?:closed|shut)|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?)"
+    # "Server Maintenance 2023-09-19", "a planned outage on Sunday": a service's work, nobody gathers
+    r"|(?:planned|scheduled|server|network|power)\s+outages?|(?:server|site|system|systems|scheduled|planned)\s+maintenance"
     # "restart subs on the 1st April": a club's fees; "a final edition on 31 August" of a newsletter: an issue
     r"|subs|dues|membership\s+fees?|editions?\s+of\s+(?:the\s+|our\s+)?(?:[\w'-]{1,20}\s+){0,3}?"
     r"(?:news|newsletter|magazine|bulletin|gazette|journal|paper|digest))\b",

@@ -4001,3 +4001,14 @@ def test_a_schedule_line_whose_rest_calls_the_day_off():
 )
 def test_a_gathering_moved_to_no_day_yet_has_no_date(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scheduled maintenance on Saturday 8 March from 22:00 to 23:00 UTC: the forum will be read-only.",
+        "There is a planned power outage on Tuesday 11 March.",
+    ],
+)
+def test_a_services_maintenance_is_no_gathering(text):
+    assert confident(text) == []
