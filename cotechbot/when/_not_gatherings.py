@@ -727,11 +727,12 @@ SENT_AFTER_RE = re.compile(
 # Right before a date: "I will email again around 12th October", "we'll send the link on Friday": the day a message
 # is sent, whatever gathering it is about.
 ERRAND_BEFORE_RE = re.compile(
-    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send)(?:\s{1,3}(?:out|round|around))?"
+    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send|contact|phone|text|message|remind)(?:\s{1,3}(?:out|round|around))?"
     r"(?:\s{1,3}[\w'-]{1,15}){0,3}?\s{1,3}(?:on|around|about)\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
-ERRAND_HINTS = ("mail", "write", "send")
+# ("I am going to contact the caretaker on Monday to book the room": the day a message is sent)
+ERRAND_HINTS = ("mail", "write", "send", "contact", "phone", "text", "message", "remind")
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
 # available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
 # between, or the words are a condition: "if you're not available").

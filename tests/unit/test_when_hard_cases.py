@@ -4012,3 +4012,14 @@ def test_a_gathering_moved_to_no_day_yet_has_no_date(text):
 )
 def test_a_services_maintenance_is_no_gathering(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am going to contact the caretaker on Monday 3rd March to book the hall.",
+        "I'll phone the printers on Tuesday 4 March about the posters.",
+    ],
+)
+def test_the_day_someone_gets_in_touch_is_an_errand(text):
+    assert confident(text) == []
