@@ -38,6 +38,10 @@ CANCELLED_RE = re.compile(
     # "Delay the meeting from Thursday, November 23 to a later date", "postponed until further notice": moved
     # away to no day yet
     r"|(?:to|until|till)\s+a\s+(?:later|future)\s+date|until\s+further\s+notice"
+    # "we have decided to postpone the meeting planned for Thursday 27 May", "Will NOT Be Opening … Tonight"
+    # (not "we will postpone the start of this Monday's meeting to 14:30": the day kept, its clock moved)
+    r"|postpone(?![^.;!?\n]{0,60}?\s(?:to|until|till)\s+(?:the\s+)?(?:\d|next|following|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|(?:will\s+not|won't)\s+(?:now\s+)?be\s+opening"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"

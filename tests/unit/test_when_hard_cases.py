@@ -4023,3 +4023,18 @@ def test_a_services_maintenance_is_no_gathering(text):
 )
 def test_the_day_someone_gets_in_touch_is_an_errand(text):
     assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sadly we have had to postpone the talk planned for Thursday 6 March.", []),
+        ("Saturday 8 March - the observatory will not be opening for the star party tonight", []),
+        (
+            "We will postpone the start of Monday's call to 15:00 UTC, on Monday 3 March only.",
+            [("2025-03-03T15:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_gathering_postponed_or_not_opening_is_off(text, expected):
+    assert confident(text) == expected
