@@ -4038,3 +4038,8 @@ def test_the_day_someone_gets_in_touch_is_an_errand(text):
 )
 def test_a_gathering_postponed_or_not_opening_is_off(text, expected):
     assert confident(text) == expected
+
+
+def test_a_weekday_said_of_the_day_before_it_does_not_start_a_date():
+    text = "The social is on Monday 24th March: 24th March is a Monday, 26th is a Wednesday."
+    assert confident(text) == [("2025-03-24", None, True)]
