@@ -568,8 +568,9 @@ ISO_STAMP_RE = re.compile(
     r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?!(?<!Z)[\w:]|(?<=Z)(?!(?:19|20)\d\d-)[\w:])",
     _I,
 )
-# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow or "to".
-STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|to|until|till)\s{0,3})?", _I)
+# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow, "to" or an ISO
+# interval's slash.
+STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|/|to|until|till)\s{0,3})?", _I)
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
 # Code is quoted, not meant: blanked before anything else is read.

@@ -4043,3 +4043,20 @@ def test_a_gathering_postponed_or_not_opening_is_off(text, expected):
 def test_a_weekday_said_of_the_day_before_it_does_not_start_a_date():
     text = "The social is on Monday 24th March: 24th March is a Monday, 26th is a Wednesday."
     assert confident(text) == [("2025-03-24", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Proposed slot: 2025-03-05T18:00/19:30, online.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:30:00+00:00", False),
+        ),
+        (
+            "Proposed slot: 2025-03-05T18:00Z/2025-03-05T19:30Z, online.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:30:00+00:00", False),
+        ),
+    ],
+)
+def test_an_iso_interval_is_one_span(text, expected):
+    assert confident(text) == [expected]
