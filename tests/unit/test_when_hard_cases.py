@@ -4060,3 +4060,8 @@ def test_a_weekday_said_of_the_day_before_it_does_not_start_a_date():
 )
 def test_an_iso_interval_is_one_span(text, expected):
     assert confident(text) == [expected]
+
+
+def test_a_clock_changed_from_one_to_another_is_the_new_clock():
+    text = "Please note the call time shifts from 15:00 UTC to 16:00 UTC for the call on Monday 3 March."
+    assert confident(text) == [("2025-03-03T16:00:00+00:00", None, False)]
