@@ -349,6 +349,8 @@ def _carry_later_clock(
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) > 1:
+            clocks = _without_asides_in_the_span(clocks, work)
         if len(clocks) == 2:
             clocks.sort(key=lambda t: t.span)  # (ranges are found before single clocks)
         if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
@@ -396,6 +398,31 @@ def _carry_later_clock(
         following.times.clear()
         found.times.append(clock)
         return
+
+
+def _without_asides_in_the_span(clocks: list[_Time], work: str) -> list[_Time]:
+    """ "From 8:30am to 4:00pm (with a break for a community meal at 12:30pm)": a clock in brackets right after
+    the one clock range, within its hours, is an aside about the day, not another session."""
+    spans = [t for t in clocks if t.end is not None]
+    if len(spans) != 1:
+        return clocks
+    span = spans[0]
+    assert span.end is not None
+    kept = [span]
+    for t in clocks:
+        if t is span:
+            continue
+        gap = work[span.span[1] : t.span[0]]
+        if not (
+            t.end is None
+            and "(" in gap
+            and ")" not in gap[gap.rfind("(") :]
+            and (span.start.hour, span.start.minute)
+            <= (t.start.hour, t.start.minute)
+            <= (span.end.hour, span.end.minute)
+        ):
+            kept.append(t)
+    return kept if len(kept) < len(clocks) else clocks
 
 
 def _one_day_said_again(read: list[tuple[int, tuple[int, int], _Sentence]], dated: list[int]) -> list[int]:

@@ -4065,3 +4065,10 @@ def test_an_iso_interval_is_one_span(text, expected):
 def test_a_clock_changed_from_one_to_another_is_the_new_clock():
     text = "Please note the call time shifts from 15:00 UTC to 16:00 UTC for the call on Monday 3 March."
     assert confident(text) == [("2025-03-03T16:00:00+00:00", None, False)]
+
+
+def test_a_bracketed_clock_inside_the_days_hours_is_an_aside():
+    text = (
+        "Garden work party on Saturday 8 March.\n\nWe will dig from 10am to 3pm (soup is served at 12.30pm)."
+    )
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T15:00:00+00:00", False)]
