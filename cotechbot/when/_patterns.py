@@ -395,13 +395,13 @@ LATER_CLOCK_ENDS_RE = re.compile(
 CLOCK_THEN_END_RE = re.compile(
     # ("arrive at 10.30am – end around 3.30pm": a dash before the end's word)
     r"[ \t]{0,3}[,;\u2013-]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
-    # ("from 10.00 am and be finished by 1.00 pm")
-    r"(?:be[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
+    # ("from 10.00 am and be finished by 1.00 pm", "will commence at 12.30pm and will have concluded by 1.30pm")
+    r"(?:have[ \t]{1,3})?(?:be[ \t]{1,3})?"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|conclude[sd]?|concluding|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
     # "start at 7pm and go on to at least 10pm", "… and run until 4pm"
     r"|(?:go(?:es|ing)?|run(?:s|ning)?|carry(?:ing)?[ \t]{1,3}on|last(?:s|ing)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)"
     r"(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
-    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}(?:no[ \t]{1,3}later[ \t]{1,3}than[ \t]{1,3})?",
     _I,
 )
 # "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.

@@ -4072,3 +4072,8 @@ def test_a_bracketed_clock_inside_the_days_hours_is_an_aside():
         "Garden work party on Saturday 8 March.\n\nWe will dig from 10am to 3pm (soup is served at 12.30pm)."
     )
     assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T15:00:00+00:00", False)]
+
+
+def test_a_start_and_an_end_said_as_concluded_by_no_later_than():
+    text = "The AGM is on Tuesday 11 March. It will start at 7pm and will have concluded by no later than 8.30pm."
+    assert confident(text) == [("2025-03-11T19:00:00+00:00", "2025-03-11T20:30:00+00:00", False)]
