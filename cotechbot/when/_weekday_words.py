@@ -25,6 +25,9 @@ RECURRING_BEFORE_RE = re.compile(
     # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
     r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
     r"|\b(?:usually|normally|typically|generally|regularly|always)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$"
+    # "The current meeting day is Thursday", "our club night is Tuesday": the standing day of a group
+    r"|\b(?:meeting|club|practice|training|usual|regular|normal|current)\s+(?:days?|nights?|evenings?)\s+(?:is|are)"
+    r"\s+(?:now\s+|still\s+|usually\s+)?(?:on\s+)?$"
     # "come along on a Tuesday or Friday morning": any such day, not one
     r"|\bon\s+an?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:or|and)\s+)?$",
     _I,

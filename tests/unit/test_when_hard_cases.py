@@ -4077,3 +4077,14 @@ def test_a_bracketed_clock_inside_the_days_hours_is_an_aside():
 def test_a_start_and_an_end_said_as_concluded_by_no_later_than():
     text = "The AGM is on Tuesday 11 March. It will start at 7pm and will have concluded by no later than 8.30pm."
     assert confident(text) == [("2025-03-11T19:00:00+00:00", "2025-03-11T20:30:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our meeting day is Tuesday, from 7pm in the library.",
+        "Club night is still Wednesday at 8pm.",
+    ],
+)
+def test_a_groups_standing_day_is_a_habit(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
