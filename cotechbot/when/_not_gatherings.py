@@ -343,7 +343,9 @@ DEADLINE_HEADING_RE = re.compile(
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
 DEADLINE_WORD_RE = re.compile(
     # "extended the postmark date to Monday, February 25": the last day a ballot may be posted
-    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
+    # ("Target May 29", "target date: 3 March": when a task should be done; not "agreed to target 20th October"
+    # for a meeting)
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|target\s+date|(?-i:Target)(?=[ \t]{0,3}:?[ \t]{0,3}(?:\d|(?-i:[A-Z])))|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
     _I,
 )
 # Immediately before a date: a date that records something rather than gathers anyone.

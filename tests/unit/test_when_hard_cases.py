@@ -4088,3 +4088,18 @@ def test_a_start_and_an_end_said_as_concluded_by_no_later_than():
 )
 def test_a_groups_standing_day_is_a_habit(text):
     assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Book the hall for the spring fair.\nTarget: March 7", []),
+        ("The target date for the new rota is Friday 7 March.", []),
+        (
+            "We agreed to target 7th March at 7pm for the next meeting.",
+            [("2025-03-07T19:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_target_date_is_when_a_task_is_due(text, expected):
+    assert confident(text) == expected
