@@ -132,7 +132,8 @@ FUTURE_RE = re.compile(
 EVENT_RE = re.compile(
     # "call for proposals" is a milestone, not a call
     # ("call a day of strike action", "call a ballot": the verb, not a call)
-    r"\b(?=\w)(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
+    # ("we will make a final call on the 31st", "a judgement call": a decision, not a call)
+    r"\b(?=\w)(?:(?<!\bfinal\s)(?<!\bjudgement\s)(?<!\bjudgment\s)call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
     r"|\s+an?\s+(?:\w+\s+)?(?:days?|strike|halt|vote|ballot|election|referendum)\b)"
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conf(?:erence)?|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"

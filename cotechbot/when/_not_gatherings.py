@@ -55,7 +55,8 @@ MORE_MILESTONE_RE = re.compile(
     r"\b(?:decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued"
     r"|switched\s{1,3}off|shut\s{1,3}down|turned\s{1,3}off)"
     r"|(?:next|weekly|monthly|final|(?:week|month)['\u2019]s)\s{1,3}draw"
-    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
+    # ("we will make a final call on the 31st August": the same)
+    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:(?:final\s{1,3})?decision|final\s{1,3}call)\s{1,3}(?:on|about|regarding)"
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
     r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends)"
@@ -80,6 +81,7 @@ MORE_MILESTONE_WORDS = (
     "turned",
     "draw",
     "decision",
+    "final",
     "strike",
     "industrial",
     "contract",

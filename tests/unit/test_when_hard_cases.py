@@ -4103,3 +4103,10 @@ def test_a_groups_standing_day_is_a_habit(text):
 )
 def test_a_target_date_is_when_a_task_is_due(text, expected):
     assert confident(text) == expected
+
+
+def test_a_final_call_on_a_day_is_a_decision_not_a_call():
+    text = (
+        "We hope the camp can go ahead; we will make a final call on the 7th March once the forecast is out."
+    )
+    assert confident(text) == []
