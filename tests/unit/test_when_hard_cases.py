@@ -4110,3 +4110,8 @@ def test_a_final_call_on_a_day_is_a_decision_not_a_call():
         "We hope the camp can go ahead; we will make a final call on the 7th March once the forecast is out."
     )
     assert confident(text) == []
+
+
+def test_a_day_we_cannot_meet_on_is_out_and_the_other_offered():
+    text = "If we can't meet on Tuesday 4th March, and Thursday 6th March suits, shall we meet then instead?"
+    assert confident(text) == [("2025-03-06", None, True)]
