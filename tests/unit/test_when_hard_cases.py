@@ -4115,3 +4115,7 @@ def test_a_final_call_on_a_day_is_a_decision_not_a_call():
 def test_a_day_we_cannot_meet_on_is_out_and_the_other_offered():
     text = "If we can't meet on Tuesday 4th March, and Thursday 6th March suits, shall we meet then instead?"
     assert confident(text) == [("2025-03-06", None, True)]
+
+
+def test_a_day_a_task_cannot_be_done_on_is_out():
+    assert confident("The painting can't be done on Saturday 8 March because of the rain forecast.") == []
