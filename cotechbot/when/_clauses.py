@@ -27,7 +27,9 @@ CANCELLED_RE = re.compile(
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
     r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
     # "if we cannot meet on Wednesday 31st, …", "it can't be done on Tuesday, April 19": the day is out
-    r"|(?:can't|can’t|cannot|can\s+not)\s+(?:meet|be\s+(?:done|held|run))"
+    # (not "since we can't meet in person, the gathering moves online: …": the gathering goes on)
+    r"|(?:can't|can’t|cannot|can\s+not)\s+(?:meet(?!\s+(?:up\s+)?(?:in\s+person|face[\s-]to[\s-]face|physically|in\s+real\s+life|irl)\b)"
+    r"|be\s+(?:done|held|run)(?!\s+(?:in\s+person|face[\s-]to[\s-]face|physically)\b))"
     # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
     r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"

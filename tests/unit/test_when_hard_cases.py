@@ -4119,3 +4119,8 @@ def test_a_day_we_cannot_meet_on_is_out_and_the_other_offered():
 
 def test_a_day_a_task_cannot_be_done_on_is_out():
     assert confident("The painting can't be done on Saturday 8 March because of the rain forecast.") == []
+
+
+def test_a_gathering_that_cannot_meet_in_person_still_happens():
+    text = "As we can't meet in person, the book club meets online on Tuesday 4th March at 7pm."
+    assert confident(text) == [("2025-03-04T19:00:00+00:00", None, False)]
