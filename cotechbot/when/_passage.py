@@ -14,7 +14,7 @@ from dataclasses import replace
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _resolve_day
-from cotechbot.when._clauses import clause_tense
+from cotechbot.when._clauses import EVENT_RE, clause_tense
 from cotechbot.when._clocks import clocks_in
 from cotechbot.when._model import (
     _LONE_CLOCK_SENTENCE,
@@ -193,6 +193,41 @@ def _clock_under_a_titled_day(
 def _resolved_weekday(day: _Day, ctx: _Context) -> int | None:
     resolved = _resolve_day(replace(day), ctx, False, [])
     return None if resolved is None else resolved.weekday()
+
+
+_SESSION_LINE = 40  # "Rehearsal 2.30-5.30", "Concert 6.30 p.m." with room to spare
+# A line that is only a gathering named and its clock: "Rehearsal 2.30-5.30", "Concert 6.30 p.m.".
+_GATHERING_THEN_CLOCK_RE = re.compile(r"[ \t*•-]{0,4}(?:[A-Z][a-z]{2,20}[ \t]{1,3}){1,2}$")
+
+
+def _session_line_under_a_dated_line(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "Sat 21 April   'Come and Sing', St. Augustin's 4-6 p.m." / "" / "Concert 6.30 p.m.": a schedule's dated
+    line with its own clock, then a short line that only names a gathering and its clock: another gathering of
+    that day."""
+    for (_, bounds, found), (_, next_bounds, following) in zip(read, read[1:], strict=False):
+        if (
+            len(found.items) != 1
+            or found.items[0].kind != "day"
+            or len(found.times) != 1
+            or following.items
+            or following.exact
+            or len(following.times) != 1
+            or not following.times[0].start.strong
+            or next_bounds[1] - next_bounds[0] > _SESSION_LINE
+            or work[bounds[0] - 1 : bounds[0]] not in ("", "\n")
+            or work[next_bounds[0] - 1] != "\n"
+            or work[bounds[1] : next_bounds[0]].strip()
+            or work.count("\n", bounds[1] - 1, next_bounds[0]) > 2
+            or work[following.times[0].span[1] : next_bounds[1]].strip(" \t\n.")
+        ):
+            continue
+        clock = following.times[0]
+        label = _GATHERING_THEN_CLOCK_RE.fullmatch(work, next_bounds[0], clock.span[0])
+        if label is None or EVENT_RE.search(label.group()) is None:
+            continue
+        following.items.append(found.items[0].at_clock(clock, next(groups)))
 
 
 # "Rain Date: June 2nd", "(Rain date - Sunday 3rd)": the same gathering's fallback day, at the same hours

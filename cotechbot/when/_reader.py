@@ -76,6 +76,7 @@ from cotechbot.when._passage import (
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
+    _session_line_under_a_dated_line,
     _table_columns_under_dated_headers,
     _usual_clock_over_date_lines,
 )
@@ -253,6 +254,8 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         _clock_opening_dated_lines(read, work)
     if "\n" in work:
         _usual_clock_over_date_lines(read, work)
+    if "\n" in work:
+        _session_line_under_a_dated_line(read, work, groups)
     _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:

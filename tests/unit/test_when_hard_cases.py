@@ -4124,3 +4124,11 @@ def test_a_day_a_task_cannot_be_done_on_is_out():
 def test_a_gathering_that_cannot_meet_in_person_still_happens():
     text = "As we can't meet in person, the book club meets online on Tuesday 4th March at 7pm."
     assert confident(text) == [("2025-03-04T19:00:00+00:00", None, False)]
+
+
+def test_a_gathering_and_its_clock_on_the_line_under_a_dated_line_is_that_days():
+    text = "Sat 8 March        Spring Concert, Town Hall 7.30 p.m.\n\nRehearsal 2.30-5.00\n\nSat 15 March       No event"
+    assert confident(text) == [
+        ("2025-03-08T19:30:00+00:00", None, False),
+        ("2025-03-08T14:30:00+00:00", "2025-03-08T17:00:00+00:00", False),
+    ]
