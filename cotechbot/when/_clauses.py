@@ -26,13 +26,26 @@ CANCELLED_RE = re.compile(
     # "we must cancel the March 7 meeting", "the plenary will not take place", "we don't meet this Friday"
     r"|cancel(?:s|l?ing)?|not\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place|won't\s+(?:now\s+)?(?:be\s+)?tak(?:e|ing)\s+place"
     r"|(?:don't|do\s+not|won't|will\s+not)\s+(?:be\s+)?meet(?:ing)?"
+    # "if we cannot meet on Wednesday 31st, …", "it can't be done on Tuesday, April 19": the day is out
+    # (not "since we can't meet in person, the gathering moves online: …": the gathering goes on)
+    r"|(?:can't|can’t|cannot|can\s+not)\s+(?:meet(?!\s+(?:up\s+)?(?:in\s+person|face[\s-]to[\s-]face|physically|in\s+real\s+life|irl)\b)"
+    r"|be\s+(?:done|held|run)(?!\s+(?:in\s+person|face[\s-]to[\s-]face|physically)\b))"
     # "will not go ahead", "will no longer take place", "has been scrapped", "we're skipping the meeting"
     r"|(?:not|won't)\s+(?:now\s+)?go(?:ing)?\s+ahead|(?:will\s+not|won't)\s+(?:now\s+)?(?:occur|be\s+occurring)"
     # "the meeting was due to have been held on Monday 23rd": said as what would have been; "on hold from 17 Dec"
-    r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|tak(?:e|en)|happen(?:ed)?|run)"
+    r"|was\s+(?:due|supposed|meant|set)\s+to\s+(?:have\s+)?(?:been\s+)?(?:be\s+)?(?:held|hold|tak(?:e|en)|happen(?:ed)?|run)"
+    # "the concert which was due for 25th June", "AASL was due to hold its AGM on…": the plan as it stood
+    r"|was\s+(?:due|supposed|meant)\s+(?:to\s+be\s+)?(?:for|on)\b"
     # "the meeting had been scheduled for 5/7", "what we had planned for Sept 1-14": what was to have been
     # ("we had a meetup scheduled for tomorrow but…": the gathering named between)
     r"|had\s+(?:been\s+)?(?:(?:an?|the|our)\s+(?:[\w'-]{1,20}\s+){0,3}?)?(?:scheduled|planned|arranged|booked)"
+    # "Delay the meeting from Thursday, November 23 to a later date", "postponed until further notice": moved
+    # away to no day yet
+    r"|(?:to|until|till)\s+a\s+(?:later|future)\s+date|until\s+further\s+notice"
+    # "we have decided to postpone the meeting planned for Thursday 27 May", "Will NOT Be Opening … Tonight"
+    # (not "we will postpone the start of this Monday's meeting to 14:30": the day kept, its clock moved)
+    r"|postpone(?![^.;!?\n]{0,60}?\s(?:to|until|till)\s+(?:the\s+)?(?:\d|next|following|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|(?:will\s+not|won't)\s+(?:now\s+)?be\s+opening"
     r"|on\s+hold|(?:will\s+not|won't|is\s+not|isn't)\s+(?:now\s+)?be\s+possible|no\s+longer\s+(?:be\s+)?(?:tak(?:e|ing)\s+place|happening|going\s+ahead)"
     r"|scrapped|skip(?:s|ping|ped)?\s+(?:the|this|next|our)\s+(?:[\w'’-]{1,20}\s+)?"
     r"(?:meeting|call|session|gathering|social|talk|class|practice|rehearsal|quiz|workshop|event|service)s?\b"
@@ -57,7 +70,8 @@ CANCELLED_RE = re.compile(
 # ("rescheduled to 19th November" names the new one).
 NEW_DATE_BEFORE_RE = re.compile(
     # ("moved to weekend of June 9th": the new date's weekend)
-    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
+    # ("the concert which was due for 25th June": the old date)
+    r"\b(?<!\bscheduled\s)(?<!planned\s)(?<!booked\s)(?<!due\s)(?:to|until|till|for|instead|now)\s+(?:on\s+)?"
     r"(?:the\s+|next\s+week\s+)?(?:weekend\s+of\s+(?:the\s+)?)?$"
     # "canceled and replaced with a special meeting on September 13th": the replacement's date
     r"|\breplaced\s+(?:with|by)\s+[^.;!?\n]{0,40}?\bon\s+(?:the\s+)?$"
@@ -123,7 +137,8 @@ FUTURE_RE = re.compile(
 EVENT_RE = re.compile(
     # "call for proposals" is a milestone, not a call
     # ("call a day of strike action", "call a ballot": the verb, not a call)
-    r"\b(?=\w)(?:call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
+    # ("we will make a final call on the 31st", "a judgement call": a decision, not a call)
+    r"\b(?=\w)(?:(?<!\bfinal\s)(?<!\bjudgement\s)(?<!\bjudgment\s)call(?!\s+for\s+(?:\w+\s+)?(?:proposals|papers|participation|nominations|submissions|talks|speakers)"
     r"|\s+an?\s+(?:\w+\s+)?(?:days?|strike|halt|vote|ballot|election|referendum)\b)"
     r"|meeting|meet(?:-?up)?|meet|chat|session|gathering|workshop|event|conf(?:erence)?|webinar|talk|hangout"
     r"|social(?!\s+distanc)|agm|assembly|drinks|party|launch|festival|summit|hack\s?day|hackathon|retreat|training|lunch|dinner"
@@ -404,6 +419,22 @@ def line_below_says_no_gathering(work: str, bounds: tuple[int, int], span: tuple
             and not EVENT_RE.search(below)
         )
     )
+
+
+_REST_OF_DAY_LINE = 120  # how far after the date line's first sentence its line may run on
+
+
+def rest_of_day_line_calls_off(work: str, bounds: tuple[int, int], span: tuple[int, int]) -> bool:
+    """ "Mon 23 October        Half-term.  NO REHEARSAL": a schedule's line opened by its date, whose later
+    sentence on that line calls the day's gathering off."""
+    if bounds[1] >= len(work) or work[bounds[1] - 1] == "\n":
+        return False  # the date's sentence ends its line: nothing more on it
+    line_start = work.rfind("\n", 0, span[0]) + 1
+    if work[line_start : span[0]].strip(P.LINE_MARKS):
+        return False
+    line_end = work.find("\n", bounds[1], bounds[1] + _REST_OF_DAY_LINE)
+    rest = work[bounds[1] : line_end if line_end >= 0 else min(len(work), bounds[1] + _REST_OF_DAY_LINE)]
+    return CANCELLED_RE.search(rest) is not None
 
 
 def line_above_names_a_deadline(work: str, span: tuple[int, int]) -> bool:

@@ -261,11 +261,20 @@ def _time_range(m: re.Match[str]) -> _Time | None:
         # "7.00 for 7.30pm", "6.30 for 7pm start": gather at the first clock for a start at the second, soon after
         late = (right.hour * 60 + right.minute) - (left.hour * 60 + left.minute)
         return _Time(m.span(), left, None) if 0 < late <= _GATHER_FOR_START else None
+    if m.group("from") and _CLOCK_CHANGED_BEFORE_RE.search(m.string, max(0, m.start() - 40), m.start()):
+        # "the time shifts from 15:00 UTC to 16:00 UTC", "moved the call from 3pm to 4pm": the old clock and the
+        # new one, not a span; the new one stands
+        return _Time((m.start("right"), m.end()), right, None)
     if (right.hour, right.minute) <= (left.hour, left.minute) and not (right.hour < 6):
         return None
     return _Time(m.span(), left, right)
 
 
+# Right before "from <clock> to <clock>": a clock being changed.
+_CLOCK_CHANGED_BEFORE_RE = re.compile(
+    r"\b(?:shift(?:s|ed|ing)?|chang(?:e|es|ed|ing)|mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?)\s+(?:[\w'’-]{1,15}\s+){0,3}$",
+    re.IGNORECASE,
+)
 _GATHER_FOR_START = 60  # minutes from "7.00 for" to the "7.30pm" it gathers for, at most
 
 

@@ -131,6 +131,8 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
         weekday_word = m.group("wd10")
         if not ordinal and weekday_word.islower():
             return []  # "sat 3 exams"
+        if _PREDICATE_BEFORE_RE.search(m.string, max(0, m.start() - 8), m.start()):
+            return []  # "25th June is a Saturday, 27th is a Monday": the weekday is said of the day before it
         return [
             _Item(
                 "day",
@@ -140,6 +142,10 @@ def _items_from_date(m: re.Match[str], group: int, *, month_first: bool = False)
             )
         ]
     return []
+
+
+# Right before a weekday: "is a", "was a", "'s a": the weekday is said of what came before it.
+_PREDICATE_BEFORE_RE = re.compile(r"(?:\bis|\bwas|\bbe|['’]s)\s{1,3}an?\s{1,3}$", re.IGNORECASE)
 
 
 def _clock_beside(work: str, start: int, end: int) -> bool:

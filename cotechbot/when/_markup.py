@@ -262,4 +262,15 @@ def _iso_stamps(work: str, forum_zone: tzinfo) -> Iterator[ExactMoment]:
             delta = timedelta(hours=int(o.group("h")), minutes=int(o.group("m")))
             zone = timezone(-delta if o.group("sign") == "-" else delta)
             flags = ("iso", f"tz:{offset}")
-        yield ExactMoment(datetime.combine(day, clock, tzinfo=zone), None, False, m.span(), flags)
+        start = datetime.combine(day, clock, tzinfo=zone)
+        # "2023-06-28T19:00/20:00": an ISO 8601 interval whose end gives only the clock, on the same day
+        tail = _ISO_END_CLOCK_RE.match(work, m.end()) if work.startswith("/", m.end()) else None
+        end_clock = _parse_clock(tail.group("time")) if tail is not None else None
+        if tail is not None and end_clock is not None and end_clock > clock:
+            end = datetime.combine(day, end_clock, tzinfo=zone)
+            yield ExactMoment(start, end, False, (m.start(), tail.end()), flags)
+            continue
+        yield ExactMoment(start, None, False, m.span(), flags)
+
+
+_ISO_END_CLOCK_RE = re.compile(r"/(?P<time>[0-2]\d:[0-5]\d)(?::00)?(?![\w:/])")

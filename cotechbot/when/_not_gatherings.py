@@ -55,7 +55,8 @@ MORE_MILESTONE_RE = re.compile(
     r"\b(?:decommission\w{0,4}|(?:be|been|being|is|are|gets?)\s{1,3}(?:removed|retired|deprecated|discontinued"
     r"|switched\s{1,3}off|shut\s{1,3}down|turned\s{1,3}off)"
     r"|(?:next|weekly|monthly|final|(?:week|month)['\u2019]s)\s{1,3}draw"
-    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:final\s{1,3})?decision\s{1,3}(?:on|about|regarding)"
+    # ("we will make a final call on the 31st August": the same)
+    r"|(?:make|making|take|taking|reach|reaching)\s{1,3}(?:a|the|our|my)\s{1,3}(?:(?:final\s{1,3})?decision|final\s{1,3}call)\s{1,3}(?:on|about|regarding)"
     r"|strike\s{1,3}(?:action|days?)|days?\s{1,3}of\s{1,3}(?:\w{1,12}\s{1,3})?strike|industrial\s{1,3}action"
     r"|work(?:ing)?[\s-]{1,3}to[\s-]{1,3}(?:contract|rule)"
     r"|(?:advent|lent|ramadan)\s{1,3}(?:begins|starts|ends)"
@@ -80,6 +81,7 @@ MORE_MILESTONE_WORDS = (
     "turned",
     "draw",
     "decision",
+    "final",
     "strike",
     "industrial",
     "contract",
@@ -343,7 +345,9 @@ DEADLINE_HEADING_RE = re.compile(
 YEARLY_AFTER_RE = re.compile(r"[\s,]{0,3}(?:(?:each|every)\s{1,3}year|annually|yearly)\b", _I)
 DEADLINE_WORD_RE = re.compile(
     # "extended the postmark date to Monday, February 25": the last day a ballot may be posted
-    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
+    # ("Target May 29", "target date: 3 March": when a task should be done; not "agreed to target 20th October"
+    # for a meeting)
+    r"\b(?:deadline|due\s+date|closing\s+date|final\s+date|target\s+date|(?-i:Target)(?=[ \t]{0,3}:?[ \t]{0,3}(?:\d|(?-i:[A-Z])))|cut-?off|submissions?\s+close|postmark(?:ed)?\s+(?:date|by))\b",
     _I,
 )
 # Immediately before a date: a date that records something rather than gathers anyone.
@@ -374,6 +378,8 @@ RECORD_BEFORE_RE = re.compile(
     r"|(?:can(?:'?t|\s*not)|unable\s+to|won'?t\s+be\s+able\s+to)\s+attend(?:\s+[\w'-]{1,20}){0,4}"
     r"|instead\s+of|rather\s+than|(?<!\bif\s)(?<!\bor\s)(?<!\bwhy\s)not(?:\s+on)?|can(?:'?t|\s*not)\s+(?:make|do)(?:\s+\w+){0,2}|unable\s+to\s+(?:make|do)|not\s+available"
     r"|won'?t\s+be\s+(?:available|around|free|there)|unavailable|closed"
+    # "none of the coaches are available on Friday", "nobody is free on the 9th": no one to run it that day
+    r"|(?:none(?:\s+of(?:\s+[\w'’-]{1,20}){1,3}?)?|no(?:\s+|-)one|nobody)\s+(?:is|are|will\s+be|would\s+be)\s+(?:available|free|around)"
     # "Added by Harry Wood on July 28, 2008", "created by jdoe on …": who made a page and when
     r"|(?:added|created|uploaded|submitted|posted|written|published|last\s+modified)\s+by\s+[\w@.'-]{1,30}(?:\s+[\w@.'-]{1,30}){0,2}\s+on"
     # "the end of our financial year (31st March)", "tax year ending 5 April": the accounts' calendar, even in a
@@ -578,6 +584,8 @@ NOT_A_GATHERING_RE = re.compile(
     r"|(?:office|building|space4?|college|school|university|campus|library|hall|venue|centre|center|museum|church"
     r"|club|pub|shop|store|studio|gym)\s+(?:is\s+|will\s+be\s+)?(?:closed|shut)|closure|birthdays?|anniversary|payday|salary"
     r"|signed|filed|filing|released?|applications?\s+(?:open|close)|on\s+sale|registration\s+(?:opens?|closes?)"
+    # "Server Maintenance 2023-09-19", "a planned outage on Sunday": a service's work, nobody gathers
+    r"|(?:planned|scheduled|server|network|power)\s+outages?|(?:server|site|system|systems|scheduled|planned)\s+maintenance"
     # "restart subs on the 1st April": a club's fees; "a final edition on 31 August" of a newsletter: an issue
     r"|subs|dues|membership\s+fees?|editions?\s+of\s+(?:the\s+|our\s+)?(?:[\w'-]{1,20}\s+){0,3}?"
     r"(?:news|newsletter|magazine|bulletin|gazette|journal|paper|digest))\b",
@@ -723,11 +731,12 @@ SENT_AFTER_RE = re.compile(
 # Right before a date: "I will email again around 12th October", "we'll send the link on Friday": the day a message
 # is sent, whatever gathering it is about.
 ERRAND_BEFORE_RE = re.compile(
-    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send)(?:\s{1,3}(?:out|round|around))?"
+    r"(?:\b(?:will|shall|going\s{1,3}to)|['\u2019]ll)\s{1,3}(?:\w{1,12}\s{1,3})?(?:e-?mail|write|send|contact|phone|text|message|remind)(?:\s{1,3}(?:out|round|around))?"
     r"(?:\s{1,3}[\w'-]{1,15}){0,3}?\s{1,3}(?:on|around|about)\s{1,3}(?:the\s{1,3})?$",
     _I,
 )
-ERRAND_HINTS = ("mail", "write", "send")
+# ("I am going to contact the caretaker on Monday to book the room": the day a message is sent)
+ERRAND_HINTS = ("mail", "write", "send", "contact", "phone", "text", "message", "remind")
 # After a date, in the same sentence: "This Friday, I'm not available until 3pm", "Nov 6-8, so the office won't be
 # available then": someone or somewhere unavailable that day, not a gathering (unless a gathering is named
 # between, or the words are a condition: "if you're not available").
@@ -750,7 +759,9 @@ WENT_AFTER_RE = re.compile(
     r"[\s,)]{0,3}(?:(?:was|were)\s{1,3}(?:(?:a|an|such\s{1,3}a|so|very|really|truly|hugely)\s{1,3})?"
     r"(?:great|huge|big|real|resounding|terrific|successful|success|well[\s-]attended|packed|fun|brilliant|excellent"
     r"|fantastic|wonderful|lovely|enjoyable|productive|memorable)"
-    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly))\b",
+    r"|went\s{1,3}(?:very\s{1,3}|really\s{1,3})?(?:well|off\s{1,3}well|brilliantly|smoothly)"
+    # "July 23rd saw the annual fete", "Saturday saw over 40 of us at the hall": the day as the subject of "saw"
+    r"|saw)\b",
     _I,
 )
 # Right before a span of days: "put someone up during the period August 5th to 10th", "for the period 1-14 May":

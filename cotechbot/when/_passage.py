@@ -14,13 +14,14 @@ from dataclasses import replace
 from cotechbot.when import _patterns as P
 from cotechbot.when import _spans as S
 from cotechbot.when._calendar import _resolve_day
-from cotechbot.when._clauses import clause_tense
+from cotechbot.when._clauses import EVENT_RE, clause_tense
 from cotechbot.when._clocks import clocks_in
 from cotechbot.when._model import (
     _LONE_CLOCK_SENTENCE,
     _NAMED_WEEKDAY,
     _blanked,
     _Context,
+    _Day,
     _Item,
     _Sentence,
     _Time,
@@ -112,6 +113,121 @@ def _carry_lone_clocks(read: list[tuple[int, tuple[int, int], _Sentence]], work:
                     and all(item.kind == "day" for item in above.items)
                 ):
                     above.times.extend(replace(clock) for clock in carried)
+
+
+_TITLE_LINES_UNDER_DAY = 2  # "31st January" / "Saturday Workshop with" / "Janet Clare" / "10am - 4pm"
+_TITLE_LINE = 60  # the longest title line between a programme's day line and its clock line
+_NO_DIGIT_LINE_RE = re.compile(r"[^\d\n]{1,60}\n")
+
+
+def _clock_under_a_titled_day(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, ctx: _Context
+) -> None:
+    """ "14th March" / "Saturday Sewing Day" / "10 a.m. - 4 p.m.": in a programme, a line that is only a date,
+    then a line or two giving the item's title (which may open with the date's own weekday), then a line that
+    is only a clock: the clock is the dated day's."""
+    for k, (_, bounds, found) in enumerate(read):
+        if (
+            len(found.items) != 1
+            or found.times
+            or found.exact
+            or found.deltas
+            or found.items[0].kind != "day"
+            or found.items[0].first is None
+            or found.items[0].first.month is None
+            or work[bounds[1] - 1 : bounds[1]] != "\n"
+            or bounds[1] - bounds[0] > _HEADING_DAY_LINE
+            or work[bounds[0] : found.items[0].span[0]].strip(P.LINE_MARKS)
+            or work[found.items[0].span[1] : bounds[1]].strip(" \t\n*_:,.")
+        ):
+            continue
+        day = found.items[0].first
+        # the title lines: not read at all (no digit, no day) or read as one weekday opening the line that the
+        # date falls on ("Saturday Sewing Day"); then the clock line
+        at, restated = bounds[1], None
+        lines = 0
+        for _, next_bounds, following in read[k + 1 :]:
+            while lines <= _TITLE_LINES_UNDER_DAY and at < next_bounds[0]:
+                m = _NO_DIGIT_LINE_RE.match(work, at, next_bounds[0])
+                if m is None or not m.group().strip():
+                    break
+                at, lines = m.end(), lines + 1
+            if at != next_bounds[0] or lines > _TITLE_LINES_UNDER_DAY:
+                break
+            if (
+                restated is None
+                and len(following.items) == 1
+                and not following.times
+                and following.items[0].kind == "weekday"
+                and following.items[0].weekday_mod is None
+                and following.items[0].recurrence is None
+                and following.items[0].first is not None
+                and not work[next_bounds[0] : following.items[0].span[0]].strip(P.LINE_MARKS)
+                and work[next_bounds[1] - 1 : next_bounds[1]] == "\n"
+                and next_bounds[1] - next_bounds[0] <= _TITLE_LINE
+            ):
+                resolved = _resolve_day(replace(day), ctx, False, [])
+                if resolved is None or resolved.weekday() != following.items[0].first.weekday:
+                    break
+                restated = following
+                at, lines = next_bounds[1], lines + 1
+                continue
+            clocks = following.times
+            if (
+                lines
+                and not following.items
+                and not following.exact
+                and len(clocks) == 1
+                and clocks[0].start.strong
+                and not work[next_bounds[0] : clocks[0].span[0]].strip()
+                and not work[clocks[0].span[1] : next_bounds[1]].strip(" \t\n.")
+            ):
+                if restated is not None:
+                    restated.items.clear()
+                    day.weekday = day.weekday if day.weekday is not None else _resolved_weekday(day, ctx)
+                found.times.extend(clocks)
+                following.times.clear()
+            break
+
+
+def _resolved_weekday(day: _Day, ctx: _Context) -> int | None:
+    resolved = _resolve_day(replace(day), ctx, False, [])
+    return None if resolved is None else resolved.weekday()
+
+
+_SESSION_LINE = 40  # "Rehearsal 2.30-5.30", "Concert 6.30 p.m." with room to spare
+# A line that is only a gathering named and its clock: "Rehearsal 2.30-5.30", "Concert 6.30 p.m.".
+_GATHERING_THEN_CLOCK_RE = re.compile(r"[ \t*•-]{0,4}(?:[A-Z][a-z]{2,20}[ \t]{1,3}){1,2}$")
+
+
+def _session_line_under_a_dated_line(
+    read: list[tuple[int, tuple[int, int], _Sentence]], work: str, groups: Iterator[int]
+) -> None:
+    """ "Sat 21 April   'Come and Sing', St. Augustin's 4-6 p.m." / "" / "Concert 6.30 p.m.": a schedule's dated
+    line with its own clock, then a short line that only names a gathering and its clock: another gathering of
+    that day."""
+    for (_, bounds, found), (_, next_bounds, following) in zip(read, read[1:], strict=False):
+        if (
+            len(found.items) != 1
+            or found.items[0].kind != "day"
+            or len(found.times) != 1
+            or following.items
+            or following.exact
+            or len(following.times) != 1
+            or not following.times[0].start.strong
+            or next_bounds[1] - next_bounds[0] > _SESSION_LINE
+            or work[bounds[0] - 1 : bounds[0]] not in ("", "\n")
+            or work[next_bounds[0] - 1] != "\n"
+            or work[bounds[1] : next_bounds[0]].strip()
+            or work.count("\n", bounds[1] - 1, next_bounds[0]) > 2
+            or work[following.times[0].span[1] : next_bounds[1]].strip(" \t\n.")
+        ):
+            continue
+        clock = following.times[0]
+        label = _GATHERING_THEN_CLOCK_RE.fullmatch(work, next_bounds[0], clock.span[0])
+        if label is None or EVENT_RE.search(label.group()) is None:
+            continue
+        following.items.append(found.items[0].at_clock(clock, next(groups)))
 
 
 # "Rain Date: June 2nd", "(Rain date - Sunday 3rd)": the same gathering's fallback day, at the same hours
@@ -268,6 +384,8 @@ def _carry_later_clock(
         clocks = [t for t in (following.times or clocks_in(work, *next_bounds)) if t.start.strong]
         if not clocks:
             continue
+        if len(clocks) > 1:
+            clocks = _without_asides_in_the_span(clocks, work)
         if len(clocks) == 2:
             clocks.sort(key=lambda t: t.span)  # (ranges are found before single clocks)
         if len(clocks) == 2 and P.CLOCK_THEN_END_RE.fullmatch(work, clocks[0].span[1], clocks[1].span[0]):
@@ -350,6 +468,31 @@ def _clocks_offered(clocks: list[_Time], work: str) -> bool:
 _EITHER_BEFORE_RE = re.compile(r"\beither\s{1,3}(?:at\s{1,3})?$", re.IGNORECASE)
 _OR_GLUE_RE = re.compile(r"\s{0,3},?\s{0,3}or\s{1,3}", re.IGNORECASE)
 _LIST_GLUE_RE = re.compile(r"\s{0,3},\s{0,3}")
+
+
+def _without_asides_in_the_span(clocks: list[_Time], work: str) -> list[_Time]:
+    """ "From 8:30am to 4:00pm (with a break for a community meal at 12:30pm)": a clock in brackets right after
+    the one clock range, within its hours, is an aside about the day, not another session."""
+    spans = [t for t in clocks if t.end is not None]
+    if len(spans) != 1:
+        return clocks
+    span = spans[0]
+    assert span.end is not None
+    kept = [span]
+    for t in clocks:
+        if t is span:
+            continue
+        gap = work[span.span[1] : t.span[0]]
+        if not (
+            t.end is None
+            and "(" in gap
+            and ")" not in gap[gap.rfind("(") :]
+            and (span.start.hour, span.start.minute)
+            <= (t.start.hour, t.start.minute)
+            <= (span.end.hour, span.end.minute)
+        ):
+            kept.append(t)
+    return kept if len(kept) < len(clocks) else clocks
 
 
 def _one_day_said_again(read: list[tuple[int, tuple[int, int], _Sentence]], dated: list[int]) -> list[int]:

@@ -399,13 +399,13 @@ LATER_CLOCK_ENDS_RE = re.compile(
 CLOCK_THEN_END_RE = re.compile(
     # ("arrive at 10.30am – end around 3.30pm": a dash before the end's word)
     r"[ \t]{0,3}[,;\u2013-]?[ \t]{0,3}(?:and[ \t]{1,3})?(?:(?:it|we|the\s+\w+)[ \t]{1,3})?(?:will[ \t]{1,3})?"
-    # ("from 10.00 am and be finished by 1.00 pm")
-    r"(?:be[ \t]{1,3})?"
-    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
+    # ("from 10.00 am and be finished by 1.00 pm", "will commence at 12.30pm and will have concluded by 1.30pm")
+    r"(?:have[ \t]{1,3})?(?:be[ \t]{1,3})?"
+    r"(?:close[sd]?|closing|ends?|ending|finish(?:es|ing|ed)?|conclude[sd]?|concluding|wraps?[ \t]{1,3}up|wrapping[ \t]{1,3}up"
     # "start at 7pm and go on to at least 10pm", "… and run until 4pm"
     r"|(?:go(?:es|ing)?|run(?:s|ning)?|carry(?:ing)?[ \t]{1,3}on|last(?:s|ing)?)(?:[ \t]{1,3}on)?[ \t]{1,3}(?:to|until|till)"
     r"(?:[ \t]{1,3}at[ \t]{1,3}least)?)"
-    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}",
+    r"[ \t]{1,3}(?:at|by|around|about)?[ \t]{0,3}(?:no[ \t]{1,3}later[ \t]{1,3}than[ \t]{1,3})?",
     _I,
 )
 # "starts at 7pm on Friday 24 September and ends at 10pm": the day between the start and the end.
@@ -572,8 +572,9 @@ ISO_STAMP_RE = re.compile(
     r"(?P<time>[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?)(?P<offset>Z|[+-][0-2]\d:?[0-5]\d)?(?!(?<!Z)[\w:]|(?<=Z)(?!(?:19|20)\d\d-)[\w:])",
     _I,
 )
-# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow or "to".
-STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|to|until|till)\s{0,3})?", _I)
+# Between two stamps that make one span: nothing (flattened local dates), a dash, an arrow, "to" or an ISO
+# interval's slash.
+STAMP_JOIN_RE = re.compile(r"\s{0,3}(?:(?:->|→|-{1,2}|/|to|until|till)\s{0,3})?", _I)
 MARKUP_JOIN_RE = re.compile(r"^\s?(?:->|→|-{1,2}|to|until|till)\s?$", _I)
 
 # Code is quoted, not meant: blanked before anything else is read.
@@ -757,7 +758,9 @@ NOT_SENTENCE_END = frozenset(
     ]
 )
 CLAUSE_END_RE = re.compile(
-    r";|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
+    # ("postponed the concert which was due for 25th June......Richard will now visit on 29th October": an
+    # ellipsis before a capital ends what was said)
+    r"(?:\.{2,}|…)\s*(?=(?-i:[A-Z]))|;|\s(?:but|whereas|while)\s|,\s(?:and|but|so)\s|\sand\s(?=(?:the|then|we|i|it)\s)|,\s(?=(?:we|we'll|let's)\s)",
     _I,
 )
 

@@ -71,10 +71,12 @@ from cotechbot.when._passage import (
     _carry_later_clock,
     _carry_lone_clocks,
     _clock_opening_dated_lines,
+    _clock_under_a_titled_day,
     _date_cells_over_clock_cells,
     _heads,
     _months_from_headings,
     _series_clock_for_its_first_day,
+    _session_line_under_a_dated_line,
     _table_columns_under_dated_headers,
     _usual_clock_over_date_lines,
 )
@@ -245,11 +247,15 @@ def _read(text: str, ctx: _Context, *, include_deadlines: bool) -> list[TimeMent
         if "|" in work:
             _table_columns_under_dated_headers(read, work, groups)
             _date_cells_over_clock_cells(read, work, groups)
+    if "\n" in work:
+        _clock_under_a_titled_day(read, work, ctx)
     _carry_lone_clocks(read, work)
     if "\n" in work and ":" in work:
         _clock_opening_dated_lines(read, work)
     if "\n" in work:
         _usual_clock_over_date_lines(read, work)
+    if "\n" in work:
+        _session_line_under_a_dated_line(read, work, groups)
     _carry_later_clock(read, work, groups)
     _series_clock_for_its_first_day(read, ctx)
     if "days " in lowered:

@@ -87,6 +87,12 @@ def sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:
             before = lowered[max(0, at - 8) : at].rsplit(None, 1)
             if before and before[-1].lstrip("([\"'") in P.NOT_SENTENCE_END:
                 continue  # "(Oct. 7)", "[Nov. 7]": an abbreviation after a bracket ends no sentence
+            if (
+                before
+                and before[-1][-3:] in ("a.m", "p.m")
+                and before[-1][:-3].replace(":", "").replace(".", "").isdigit()
+            ):
+                continue  # "10a.m. - 4 p.m.": a dotted am/pm glued to its hour ends no sentence either
         starts.append(after)
     return starts
 

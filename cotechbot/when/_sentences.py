@@ -515,6 +515,8 @@ def _read_sentence(
             continue  # "Monday September 4 is Labor Day": the day is named as a holiday
         if C.line_below_says_no_gathering(work, bounds, item.span):
             continue  # "13th August" / "No talk - August Break": a date heading what the line below calls off
+        if C.rest_of_day_line_calls_off(work, bounds, item.span):
+            continue  # "Mon 23 October   Half-term.  NO REHEARSAL": the rest of the day's line calls it off
         so_end = min(bounds[1], item.span[1] + _AFTER_REACH)
         if "so" in work[item.span[1] : so_end] and N.SO_CALLED_OFF_AFTER_RE.search(
             work, item.span[1], so_end

@@ -35,6 +35,9 @@ RECURRING_BEFORE_RE = re.compile(
     # "the seminar occurs most weeks on Tuesday", "we usually meet on Monday": a habit, no one day
     r"|\b(?:most|many|some|all|other)\s+weeks?\s+(?:on\s+)?$"
     r"|\b(?:usually|normally|typically|generally|regularly|always)\s+(?:(?:meets?|held|runs?|happens?)\s+)?(?:on\s+)?$"
+    # "The current meeting day is Thursday", "our club night is Tuesday": the standing day of a group
+    r"|\b(?:meeting|club|practice|training|usual|regular|normal|current)\s+(?:days?|nights?|evenings?)\s+(?:is|are)"
+    r"\s+(?:now\s+|still\s+|usually\s+)?(?:on\s+)?$"
     # "come along on a Tuesday or Friday morning": any such day, not one
     r"|\bon\s+an?\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:or|and)\s+)?$",
     _I,
@@ -143,9 +146,13 @@ NEXT_DAY_PAIR_AFTER_RE = re.compile(
 WEEKDAY_SPAN_BEFORE_RE = re.compile(rf"{WD}\s*(?:-|to|through|thru|till|until)\s*$", _I)
 # "this Thursday (5th June)": a weekday restated by the date right after it; "On Sunday week, 8th October":
 # the weekday a week on, restated the same way.
+# ("Thursday next week, 18 March": the date says which Thursday)
 WEEKDAY_RESTATED_RE = re.compile(
-    r"(?:\s{1,3}week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?", _I
+    r"(?:\s{1,3}(?:(?:next|this)\s{1,3})?week\b)?\s*[(,-]?\s*(?:(?:ie|i\.e\.|that\s+is|so)\s*,?\s*)?(?:the\s+)?",
+    _I,
 )
+# "tomorrow, 2nd January", "today (5 March)": a day-word and the date written out right after it
+RELDAY_RESTATED_RE = re.compile(r"\s{0,3}[,(]\s{0,3}(?:(?:ie|i\.e\.|that\s+is)\s*,?\s*)?(?:the\s+)?", _I)
 # "Friday training from 12th September", "Tuesday club nights starting 4 March": a weekday naming a series, whose
 # first day follows; the day must fall on that weekday.
 WEEKDAY_SERIES_FROM_RE = re.compile(

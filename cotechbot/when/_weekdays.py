@@ -76,6 +76,22 @@ def _drop_restated_weekdays(items: list[_Item], work: str) -> list[_Item]:
             kept[-1].span = (kept[-1].span[0], item.span[1])
             continue
         if (
+            item.kind == "day"
+            and kept
+            and kept[-1].kind == "relday"
+            and item.first is not None
+            and item.first.month is not None
+            and kept[-1].fixed is not None
+            and (item.first.day, item.first.month, item.first.year or kept[-1].fixed.year)
+            != (kept[-1].fixed.day, kept[-1].fixed.month, kept[-1].fixed.year)
+            and W.RELDAY_RESTATED_RE.fullmatch(work, kept[-1].span[1], item.span[0])
+        ):
+            # "from 17:00 UTC tomorrow, 2nd January 2018" written on 2 January: the date written out says which
+            # day (a quoted mail's "tomorrow" was said on another day than the post's)
+            item.span = (kept[-1].span[0], item.span[1])
+            kept[-1] = item
+            continue
+        if (
             item.kind == "relday"
             and kept
             and kept[-1].kind == "weekday"

@@ -4091,3 +4091,233 @@ def test_a_retrospective_is_a_gathering():
 
 def test_febuary_misspelt_is_still_the_month():
     assert confident("Book club meets on Febuary 27, 2025") == [("2025-02-27", None, True)]
+
+
+def test_a_german_clock_is_read_when_the_line_has_a_dash_but_no_accent():
+    now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+    text = "Stuttgart – Dienstag, 1. April, 18 Uhr, Treffen im Vereinsheim."
+    found = [
+        (j["start"], j["end"], j["all_day"])
+        for j in (mention_as_json(m) for m in read_times(text, now, "Europe/Berlin"))
+    ]
+    assert found == [("2025-04-01T18:00:00+02:00", None, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The club was due to hold its open evening at 7pm on Friday 7 March, but it is off.", []),
+        (
+            "We had to postpone the quiz which was due for 6th March... It will now be on 3rd April.",
+            [("2025-04-03", None, True)],
+        ),
+        ("The talk was supposed to be on Tuesday 11 March; sadly the speaker is ill.", []),
+    ],
+)
+def test_what_was_due_on_a_day_is_the_plan_given_up(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_programme_days_clock_comes_after_its_title_lines():
+    now = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
+    text = (
+        "8th February\nSaturday Knitting Circle\nwith Ann Smith\n2 p.m. - 4 p.m.\nBring your own needles\n\n"
+        "15th March\nSpring Walk\n10.30 a.m.\nMeet at the church gate"
+    )
+    assert confident(text, now) == [
+        ("2025-02-08T14:00:00+00:00", "2025-02-08T16:00:00+00:00", False),
+        ("2025-03-15T10:30:00+00:00", None, False),
+    ]
+
+
+def test_a_dotted_am_glued_to_its_hour_does_not_end_the_sentence():
+    assert confident("Craft morning on Saturday 8 March, 9.30a.m. - 12 p.m. in the hall") == [
+        ("2025-03-08T09:30:00+00:00", "2025-03-08T12:00:00+00:00", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # written on Thursday 20 February: the date written out says which day
+        (
+            "Come to the open meeting on Thursday next week, 6 March, at 7pm.",
+            [("2025-03-06T19:00:00+00:00", None, False)],
+        ),
+        (
+            "Our repair cafe is open 10:00 to 13:00 tomorrow, 22nd February 2025.",
+            [("2025-02-22T10:00:00+00:00", "2025-02-22T13:00:00+00:00", False)],
+        ),
+        # a quoted invitation's "tomorrow" was said the day before: the meeting it dates is over
+        ("> please join us from 09:00 to 10:00 UTC tomorrow, 20th February 2025.", []),
+    ],
+)
+def test_a_relative_day_restated_by_its_date_is_that_date(text, expected):
+    assert confident(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadly none of the leaders are available on Saturday 8 March, so there is no walk.",
+        "We looked at the week after, but nobody is free on Tuesday 11th March.",
+    ],
+)
+def test_a_day_no_one_is_free_is_no_gathering(text):
+    assert confident(text) == []
+
+
+def test_a_day_that_saw_something_is_over():
+    now = datetime(2025, 8, 20, 12, 0, tzinfo=UTC)
+    assert confident("July 26th saw the village show return after a year away.", now) == []
+    assert confident("Saturday 16 August saw over forty volunteers at the canal clean-up.", now) == []
+
+
+def test_a_schedule_line_whose_rest_calls_the_day_off():
+    text = "Mon 3 March        Rehearsal 7-9pm\nMon 10 March       Half-term.  NO REHEARSAL\nMon 17 March       Rehearsal 7-9pm"
+    assert confident(text) == [
+        ("2025-03-03T19:00:00+00:00", "2025-03-03T21:00:00+00:00", False),
+        ("2025-03-17T19:00:00+00:00", "2025-03-17T21:00:00+00:00", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delay the litter pick from Saturday 8 March to a later date.",
+        "The quiz night on Friday 7 March is put off until further notice.",
+    ],
+)
+def test_a_gathering_moved_to_no_day_yet_has_no_date(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scheduled maintenance on Saturday 8 March from 22:00 to 23:00 UTC: the forum will be read-only.",
+        "There is a planned power outage on Tuesday 11 March.",
+    ],
+)
+def test_a_services_maintenance_is_no_gathering(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am going to contact the caretaker on Monday 3rd March to book the hall.",
+        "I'll phone the printers on Tuesday 4 March about the posters.",
+    ],
+)
+def test_the_day_someone_gets_in_touch_is_an_errand(text):
+    assert confident(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sadly we have had to postpone the talk planned for Thursday 6 March.", []),
+        ("Saturday 8 March - the observatory will not be opening for the star party tonight", []),
+        (
+            "We will postpone the start of Monday's call to 15:00 UTC, on Monday 3 March only.",
+            [("2025-03-03T15:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_gathering_postponed_or_not_opening_is_off(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_weekday_said_of_the_day_before_it_does_not_start_a_date():
+    text = "The social is on Monday 24th March: 24th March is a Monday, 26th is a Wednesday."
+    assert confident(text) == [("2025-03-24", None, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Proposed slot: 2025-03-05T18:00/19:30, online.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:30:00+00:00", False),
+        ),
+        (
+            "Proposed slot: 2025-03-05T18:00Z/2025-03-05T19:30Z, online.",
+            ("2025-03-05T18:00:00+00:00", "2025-03-05T19:30:00+00:00", False),
+        ),
+    ],
+)
+def test_an_iso_interval_is_one_span(text, expected):
+    assert confident(text) == [expected]
+
+
+def test_a_clock_changed_from_one_to_another_is_the_new_clock():
+    text = "Please note the call time shifts from 15:00 UTC to 16:00 UTC for the call on Monday 3 March."
+    assert confident(text) == [("2025-03-03T16:00:00+00:00", None, False)]
+
+
+def test_a_bracketed_clock_inside_the_days_hours_is_an_aside():
+    text = (
+        "Garden work party on Saturday 8 March.\n\nWe will dig from 10am to 3pm (soup is served at 12.30pm)."
+    )
+    assert confident(text) == [("2025-03-08T10:00:00+00:00", "2025-03-08T15:00:00+00:00", False)]
+
+
+def test_a_start_and_an_end_said_as_concluded_by_no_later_than():
+    text = "The AGM is on Tuesday 11 March. It will start at 7pm and will have concluded by no later than 8.30pm."
+    assert confident(text) == [("2025-03-11T19:00:00+00:00", "2025-03-11T20:30:00+00:00", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our meeting day is Tuesday, from 7pm in the library.",
+        "Club night is still Wednesday at 8pm.",
+    ],
+)
+def test_a_groups_standing_day_is_a_habit(text):
+    assert [m for m in read_times(text, FEB, LONDON) if not m.recurring and m.confident] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Book the hall for the spring fair.\nTarget: March 7", []),
+        ("The target date for the new rota is Friday 7 March.", []),
+        (
+            "We agreed to target 7th March at 7pm for the next meeting.",
+            [("2025-03-07T19:00:00+00:00", None, False)],
+        ),
+    ],
+)
+def test_a_target_date_is_when_a_task_is_due(text, expected):
+    assert confident(text) == expected
+
+
+def test_a_final_call_on_a_day_is_a_decision_not_a_call():
+    text = (
+        "We hope the camp can go ahead; we will make a final call on the 7th March once the forecast is out."
+    )
+    assert confident(text) == []
+
+
+def test_a_day_we_cannot_meet_on_is_out_and_the_other_offered():
+    text = "If we can't meet on Tuesday 4th March, and Thursday 6th March suits, shall we meet then instead?"
+    assert confident(text) == [("2025-03-06", None, True)]
+
+
+def test_a_day_a_task_cannot_be_done_on_is_out():
+    assert confident("The painting can't be done on Saturday 8 March because of the rain forecast.") == []
+
+
+def test_a_gathering_that_cannot_meet_in_person_still_happens():
+    text = "As we can't meet in person, the book club meets online on Tuesday 4th March at 7pm."
+    assert confident(text) == [("2025-03-04T19:00:00+00:00", None, False)]
+
+
+def test_a_gathering_and_its_clock_on_the_line_under_a_dated_line_is_that_days():
+    text = "Sat 8 March        Spring Concert, Town Hall 7.30 p.m.\n\nRehearsal 2.30-5.00\n\nSat 15 March       No event"
+    assert confident(text) == [
+        ("2025-03-08T19:30:00+00:00", None, False),
+        ("2025-03-08T14:30:00+00:00", "2025-03-08T17:00:00+00:00", False),
+    ]
