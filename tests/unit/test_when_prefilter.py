@@ -423,3 +423,20 @@ def test_ascii_spellings_of_the_digit_scans_find_the_same_in_ascii_text(text):
             m.span() for m in P.DIGIT_RUN_RE.finditer(text)
         ]
         assert bool(P.ASCII_ISO_HINT_RE.search(text)) == bool(P.ISO_HINT_RE.search(text))
+
+
+@given(
+    st.text(
+        alphabet="\u2010\u2013\u2014\u2212\u2018\u2019\u00a0\u2009\u202f\u200b\u3000\t\r -' £aé\n",
+        max_size=30,
+    )
+)
+def test_normalised_replaces_what_translating_would(text):
+    """normalised() replaces each mapped character where the text holds it instead of translating the whole
+    text: the same string, since no replacement is itself mapped."""
+    from cotechbot.when._model import _NORMALISE, _NORMALISE_PAIRS, normalised
+
+    assert not {ord(to) for _, to in _NORMALISE_PAIRS} & set(_NORMALISE)
+    assert len(_NORMALISE_PAIRS) == len(_NORMALISE)
+    assert normalised(text) == text.translate(_NORMALISE)
+    assert normalised(text + "x") == (text + "x").translate(_NORMALISE)
