@@ -398,7 +398,7 @@ def _blank_noise(work: str) -> str:
     """Blank links, addresses and tags: digits there are never dates we should act on."""
     spans: list[tuple[int, int]] = []
     for hint, pattern in P.NOISE_PATTERNS:
-        if hint in work:
+        if hint in work if isinstance(hint, str) else hint.search(work):
             spans.extend(m.span() for m in pattern.finditer(work))
     return _blanked(work, spans)
 

@@ -440,3 +440,29 @@ def test_normalised_replaces_what_translating_would(text):
     assert len(_NORMALISE_PAIRS) == len(_NORMALISE)
     assert normalised(text) == text.translate(_NORMALISE)
     assert normalised(text + "x") == (text + "x").translate(_NORMALISE)
+
+
+def _email_hint_holds(text: str) -> bool:
+    from cotechbot.when import _patterns as P
+
+    found = P.EMAIL_RE.search(text) is not None
+    if found:
+        assert P.EMAIL_DOMAIN_HINT_RE.search(text), text
+    return found
+
+
+def test_every_email_match_holds_what_its_hint_searches_for():
+    """_blank_noise runs EMAIL_RE only in a text where EMAIL_DOMAIN_HINT_RE finds its "@", domain part and stop:
+    every corpus text (and odd ones) EMAIL_RE finds an address in."""
+    extra = ["@name.", "a@b.c", "x@-.y", "é@ß.ü", "a@b@c.d", "a" * 70 + "@b.c", "a@" + "b" * 70 + ".c"]
+    assert sum(_email_hint_holds(text) for text in [*_corpus_texts(), *extra]) > 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["@", ".", "-", "+", "_", "a", "é", "5", " ", "\n", "ab" * 20, "x" * 63]), max_size=14
+    )
+)
+def test_email_hint_finds_something_wherever_an_email_matches_in_pieced_text(pieces):
+    _email_hint_holds("".join(pieces))
