@@ -524,3 +524,84 @@ def test_date_matches_skip_no_word_an_earlier_digit_left_untried():
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16))
 def test_date_matches_are_those_of_trying_every_word_in_pieced_text(pieces):
     _date_matches_hold("".join(pieces))
+
+
+_LINE_PIECES = [
+    "\n",
+    " ",
+    "\t",
+    "*",
+    "**",
+    "-",
+    "•",
+    "_",
+    "Time",
+    "time",
+    "TIMES",
+    "ſtart",
+    "Starts",
+    "From",
+    "Duration",
+    "hours",
+    "Location",
+    "venue",
+    "PLACE",
+    "Where",
+    "Address",
+    "through",
+    "Through",
+    "thru",
+    "till",
+    "until",
+    "Until",
+    "Dec",
+    "Déc",
+    "Août",
+    "Avr",
+    "Juin",
+    "Okt",
+    "Sept",
+    "MAY",
+    "march",
+    "The",
+    "I'm",
+    "3rd",
+    "12",
+    ":",
+    ",",
+    ".",
+    " 2024",
+    " to ",
+]
+
+
+def _line_gate_holds(text: str) -> int:
+    from cotechbot.when import _sentence_ends as E
+
+    found = 0
+    for line_start in [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]:
+        if E._LINE_MAY_JOIN_RE.match(text, line_start):
+            found += 1
+            assert E._line_may_join(text, line_start), text[line_start : line_start + 40]
+        elif text[line_start : line_start + 1] == "\n":
+            # (where a blank line follows, only the label pattern is asked: the others open with no newline)
+            assert not E._line_may_join(text, line_start), text[line_start : line_start + 40]
+    return found
+
+
+def test_line_join_gate_admits_every_line_the_gate_pattern_matches():
+    """sentence_starts asks _line_may_join, which answers from a line's first two characters where they open no
+    label, span word or month, and asks only the label pattern before a blank line: at every line of every corpus
+    text where _LINE_MAY_JOIN_RE matches, so does it; and its openers hold every month's first two letters."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when import _sentence_ends as E
+    from cotechbot.when._model import _NORMALISE
+
+    assert all(month[:2] in E._JOINING_LINE_OPENERS for month in P.MONTHS)
+    assert sum(_line_gate_holds(text.translate(_NORMALISE)) for text in _corpus_texts()) > 200
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=10))
+def test_line_join_gate_admits_every_line_the_gate_pattern_matches_in_pieced_text(pieces):
+    _line_gate_holds("".join(pieces))
