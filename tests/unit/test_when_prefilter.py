@@ -376,42 +376,56 @@ def test_every_dotted_am_pm_match_holds_a_dotted_m():
     assert found >= 2
 
 
-def _opens_with_a_word_character(items: list) -> bool:
-    """Does every string matching this parsed sequence open with a word character (after its look-behinds)?"""
+def _opens_with_a_word_character(items: list, also: str = "") -> bool:
+    """Does every string matching this parsed sequence open with a word character (or one of ``also``), after its
+    look-behinds?"""
+
+    def opener(c: int) -> bool:
+        return chr(c).isalnum() or chr(c) == "_" or chr(c) in also
+
     for op, av in items:
         if op is K.ASSERT_NOT or (op is K.ASSERT and av[0] < 0):
             continue  # a look-behind consumes nothing and decides nothing about the first character
         if op is K.LITERAL:
-            return chr(av).isalnum() or chr(av) == "_"
+            return opener(av)
         if op is K.IN:
             return all(
-                (kind is K.LITERAL and (chr(c).isalnum() or chr(c) == "_"))
-                or (kind is K.RANGE and all(chr(c).isalnum() for c in range(c[0], c[1] + 1)))
+                (kind is K.LITERAL and opener(c))
+                or (kind is K.RANGE and all(opener(code) for code in range(c[0], c[1] + 1)))
                 for kind, c in av
             )
         if op is K.SUBPATTERN:
-            return _opens_with_a_word_character(list(av[3]))
+            return _opens_with_a_word_character(list(av[3]), also)
         if op is K.BRANCH:
-            return all(_opens_with_a_word_character(list(alt)) for alt in av[1])
+            return all(_opens_with_a_word_character(list(alt), also) for alt in av[1])
         return False
     return False
 
 
 def test_clause_word_lists_open_only_where_a_word_starts():
     # r"\b(?=\w)" before the first group passes over a word's end: it may hide no match, so every alternative of
-    # the group must open with a word character
+    # the group must open with a word character (FUTURE_RE's r"\b(?=[\w'])": or an apostrophe, "we're")
     from cotechbot.when import _clauses as C
 
-    for pattern in (C.CANCELLED_RE, C.PAST_RE, C.EVENT_RE):
+    for pattern, ahead, also in (
+        (C.CANCELLED_RE, r"\b(?=\w)(?:", ""),
+        (C.PAST_RE, r"\b(?=\w)(?:", ""),
+        (C.EVENT_RE, r"\b(?=\w)(?:", ""),
+        (C.FUTURE_RE, r"\b(?=[\w'])(?:", "'"),
+    ):
+        assert pattern.pattern.startswith(ahead), pattern.pattern[:40]
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         first = list(parsed.data[0][1][1][0]) if parsed.data[0][0] is K.BRANCH else list(parsed.data)
         assert first[0] == (K.AT, K.AT_BOUNDARY), pattern.pattern[:40]
-        assert first[1][0] is K.ASSERT and first[1][1][0] == 1, pattern.pattern[:40]  # the look-ahead (?=\w)
-        assert _opens_with_a_word_character(first[2:]), pattern.pattern[:40]
+        assert first[1][0] is K.ASSERT and first[1][1][0] == 1, pattern.pattern[:40]  # the look-ahead
+        assert _opens_with_a_word_character(first[2:], also), pattern.pattern[:40]
         # and without the look-ahead the pattern finds the very same matches in every corpus text
-        bare = re.compile(pattern.pattern.replace(r"\b(?=\w)(?:", r"\b(?:", 1), pattern.flags)
-        for text in _corpus_texts():
+        bare = re.compile(pattern.pattern.replace(ahead, r"\b(?:", 1), pattern.flags)
+        for text in [*_corpus_texts(), "we're meeting, they 're having, I'm thinking, we'll, 'll"]:
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
+    assert not _opens_with_a_word_character(
+        list(_parser.parse(C.FUTURE_RE.pattern, C.FUTURE_RE.flags).data[0][1][1][0])[2:]
+    )  # (the apostrophe is needed: "'re meeting")
 
 
 @given(st.text(alphabet="0123456789tT-: \n٣x", max_size=40))
