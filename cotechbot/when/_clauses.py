@@ -16,8 +16,8 @@ _I = re.IGNORECASE
 # The clause word lists CANCELLED_RE, PAST_RE and EVENT_RE open with r"\b(?=\w)": every alternative of their
 # first group opens with a letter, so only a word's start can begin one, and a word's end is passed over before
 # the long case-blind alternation is tried there (the same matches, about a third faster; tests/unit/
-# test_when_prefilter.py checks every alternative opens with a word character).  Not FUTURE_RE: its "'re
-# meeting" opens on the apostrophe of "we're".
+# test_when_prefilter.py checks every alternative opens with a word character).  FUTURE_RE's "'re meeting"
+# opens on the apostrophe of "we're", so it looks ahead for a word character or an apostrophe.
 # A clause that calls a date off: the date is not an event, unless it is the new date ("postponed to …").
 CANCELLED_RE = re.compile(
     # ("note changed date": the date written is the new one)
@@ -121,7 +121,7 @@ PAST_RE = re.compile(
     _I,
 )
 FUTURE_RE = re.compile(
-    r"\b(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
+    r"\b(?=[\w'])(?:will|shall|going\s+to|gonna|next|upcoming|coming|plan(?:ning|ned)?\s+to|hope|hoping|would|could|can"
     r"|let'?s|please|pencil|save\s+the\s+date|scheduled|propose[sd]?|suggest(?:ed|ing)?|is\s+on|are\s+on|be\s+held"
     r"|(?:are|'re)\s+(?:meeting|having|holding|hosting|running|organi[sz]ing)|(?:is|are)\s+(?:happening|taking\s+place|being\s+held)"
     r"|join|register|book|rsvp|see\s+you|looking\s+forward|likely\s+to\s+be|available|free\s+on|tbc|tba"

@@ -76,16 +76,17 @@ _NORMALISE = str.maketrans(
         "\r": " ",
     }
 )
-# (its ASCII entries, applied by ``normalised`` to ASCII text without translating it character by character)
-_NORMALISE_ASCII = tuple((chr(code), to) for code, to in _NORMALISE.items() if code < 128)
+# (its entries as (character, replacement) pairs: no replacement is itself an entry, so replacing the characters one
+# after another is the same as translating; the ASCII ones apart for the usual plain-ASCII post)
+_NORMALISE_PAIRS = tuple((chr(code), to) for code, to in _NORMALISE.items())
+_NORMALISE_ASCII = tuple((char, to) for char, to in _NORMALISE_PAIRS if char.isascii())
 
 
 def normalised(text: str) -> str:
-    """``text`` with _NORMALISE applied: the usual plain-ASCII post only needs its tabs and carriage returns
-    replaced (two C-speed scans), not the per-character translation a post with typographic marks needs."""
-    if not text.isascii():
-        return text.translate(_NORMALISE)
-    for char, to in _NORMALISE_ASCII:
+    """``text`` with _NORMALISE applied, each character it maps replaced only where the text holds it (C-speed
+    scans): translating character by character through the mapping costs about 30 µs for a post of 300
+    characters, and most posts hold none of them but a tab or a typographic quote."""
+    for char, to in _NORMALISE_ASCII if text.isascii() else _NORMALISE_PAIRS:
         if char in text:
             text = text.replace(char, to)
     return text

@@ -583,11 +583,17 @@ CODE_RE = re.compile(
 )
 EVENT_TAG_RE = re.compile(r"\[event\b(?P<attrs>[^\]\n]{0,800}+)\]", _I)
 # Text that never holds a date for us: links, e-mail addresses, HTML tags, BBCode tags and their attributes.
-# Each pattern comes with a substring that must be present for it to be worth running.
-NOISE_PATTERNS = [
+# Each pattern comes with a substring that must be present for it to be worth running, or a pattern that must find
+# something.
+EMAIL_RE = re.compile(r"[\w.+-]{1,64}+@[\w-]{1,63}+\.[\w.-]{1,200}+", _I)
+# Every address holds its "@" and the domain's first part and stop just as EMAIL_RE reads them: searched from the
+# "@" (a literal, which sre skips to), where EMAIL_RE, opening on a word character, is tried at every letter of
+# the post and runs each word to its end ("@name" mentions and "Tuesday @ 7pm" hold an "@" but no address).
+EMAIL_DOMAIN_HINT_RE = re.compile(r"@[\w-]{1,63}+\.", _I)
+NOISE_PATTERNS: list[tuple[str | re.Pattern[str], re.Pattern[str]]] = [
     ("://", re.compile(r"https?://[^\s<>\"')\]]{1,2000}+", _I)),
     ("www.", re.compile(r"www\.[^\s<>\"')\]]{1,2000}+", _I)),
-    ("@", re.compile(r"[\w.+-]{1,64}+@[\w-]{1,63}+\.[\w.-]{1,200}+", _I)),
+    (EMAIL_DOMAIN_HINT_RE, EMAIL_RE),
     ("<", re.compile(r"<[^<>]{0,2000}+>", _I)),
     ("](", re.compile(r"\]\([^)\s]{0,2000}+\)", _I)),
     (

@@ -404,7 +404,7 @@ def _blank_noise(work: str) -> str:
     """Blank links, addresses and tags: digits there are never dates we should act on."""
     spans: list[tuple[int, int]] = []
     for hint, pattern in P.NOISE_PATTERNS:
-        if hint in work:
+        if hint in work if isinstance(hint, str) else hint.search(work):
             spans.extend(m.span() for m in pattern.finditer(work))
     return _blanked(work, spans)
 
@@ -478,7 +478,8 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
     """DATE_RE tried only at the word starts shortly before each digit: the same matches a full scan finds
     (every date holds a digit, and its words before that digit are few), at a fraction of the cost."""
     found: list[re.Match[str]] = []
-    missed: set[int] = set()  # a word before two digits that starts no date is tried once
+    # Word starts before ``covered`` are read: inside a date found, or tried for an earlier digit, where a date
+    # they open (which does not depend on the digit) ended at or before it, so before any later digit too.
     covered = start
     for digit in digits:
         if digit < covered:
@@ -491,16 +492,13 @@ def _date_matches(work: str, start: int, end: int, digits: list[int]) -> list[re
                 continue
             else:
                 gate = G.WORD_DATE_START_RE
-            if at in missed:
-                continue
             m = P.DATE_RE.match(work, at, end) if gate.match(work, at, end) else None
-            if m is None:
-                if at != digit:  # (only a word before the digit can come up again, for the next digit)
-                    missed.add(at)
-            elif m.end() > digit:
+            if m is not None and m.end() > digit:
                 found.append(m)
                 covered = m.end()
                 break
+        else:
+            covered = digit + 1
     return found
 
 

@@ -24,6 +24,28 @@ _LINE_MAY_JOIN_RE = re.compile(
     )
 )
 
+# The first two letters of every line the checks below join, after no indent or mark: case-blind, a label
+# ("Time:", "Times:", "Starts:", "From:", "Duration:", "Hours:", "Location:", "Venue:", "Place:", "Where:",
+# "Address:") or a month's name; as written, a span going on ("through", "thru", "till", "until").  A line opening
+# with an ASCII letter and none of these (the usual line of prose, "The …", "I'm …") joins nothing.
+_JOINING_LINE_OPENERS = frozenset(
+    ["ti", "st", "fr", "du", "ho", "lo", "ve", "pl", "wh", "ad", *(month[:2] for month in P.MONTHS)]
+)
+_GOING_ON_LINE_OPENERS = frozenset(["th", "ti", "un"])
+
+
+def _line_may_join(work: str, line_start: int) -> bool:
+    """Does the gate pattern match the line at ``line_start`` (may it join the line before)?  Its first two
+    characters often settle it: a letter opening no label, span word or month says no at once; a blank line
+    (only the label pattern reads on over a newline: the others open with spaces, tabs or marks) asks that one."""
+    opening = work[line_start : line_start + 2]
+    if opening.isascii() and opening[:1].isalpha():
+        if opening.lower() not in _JOINING_LINE_OPENERS and opening not in _GOING_ON_LINE_OPENERS:
+            return False
+    elif opening[:1] == "\n":
+        return P.TIME_LABEL_RE.match(work, line_start) is not None
+    return _LINE_MAY_JOIN_RE.match(work, line_start) is not None
+
 
 def sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:
     """Where sentences start: after . ! ? and a space, or a newline; not after "a.m.", "e.g." or "Oct."."""
@@ -38,7 +60,7 @@ def sentence_starts(work: str, lowered: str, quoted: bool = False) -> list[int]:
         if mark == "\n":
             if (
                 (
-                    _LINE_MAY_JOIN_RE.match(work, after)
+                    _line_may_join(work, after)
                     and (
                         P.TIME_LABEL_RE.match(work, after)
                         or _place_between_date_and_time_labels(work, at, after)

@@ -376,42 +376,56 @@ def test_every_dotted_am_pm_match_holds_a_dotted_m():
     assert found >= 2
 
 
-def _opens_with_a_word_character(items: list) -> bool:
-    """Does every string matching this parsed sequence open with a word character (after its look-behinds)?"""
+def _opens_with_a_word_character(items: list, also: str = "") -> bool:
+    """Does every string matching this parsed sequence open with a word character (or one of ``also``), after its
+    look-behinds?"""
+
+    def opener(c: int) -> bool:
+        return chr(c).isalnum() or chr(c) == "_" or chr(c) in also
+
     for op, av in items:
         if op is K.ASSERT_NOT or (op is K.ASSERT and av[0] < 0):
             continue  # a look-behind consumes nothing and decides nothing about the first character
         if op is K.LITERAL:
-            return chr(av).isalnum() or chr(av) == "_"
+            return opener(av)
         if op is K.IN:
             return all(
-                (kind is K.LITERAL and (chr(c).isalnum() or chr(c) == "_"))
-                or (kind is K.RANGE and all(chr(c).isalnum() for c in range(c[0], c[1] + 1)))
+                (kind is K.LITERAL and opener(c))
+                or (kind is K.RANGE and all(opener(code) for code in range(c[0], c[1] + 1)))
                 for kind, c in av
             )
         if op is K.SUBPATTERN:
-            return _opens_with_a_word_character(list(av[3]))
+            return _opens_with_a_word_character(list(av[3]), also)
         if op is K.BRANCH:
-            return all(_opens_with_a_word_character(list(alt)) for alt in av[1])
+            return all(_opens_with_a_word_character(list(alt), also) for alt in av[1])
         return False
     return False
 
 
 def test_clause_word_lists_open_only_where_a_word_starts():
     # r"\b(?=\w)" before the first group passes over a word's end: it may hide no match, so every alternative of
-    # the group must open with a word character
+    # the group must open with a word character (FUTURE_RE's r"\b(?=[\w'])": or an apostrophe, "we're")
     from cotechbot.when import _clauses as C
 
-    for pattern in (C.CANCELLED_RE, C.PAST_RE, C.EVENT_RE):
+    for pattern, ahead, also in (
+        (C.CANCELLED_RE, r"\b(?=\w)(?:", ""),
+        (C.PAST_RE, r"\b(?=\w)(?:", ""),
+        (C.EVENT_RE, r"\b(?=\w)(?:", ""),
+        (C.FUTURE_RE, r"\b(?=[\w'])(?:", "'"),
+    ):
+        assert pattern.pattern.startswith(ahead), pattern.pattern[:40]
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         first = list(parsed.data[0][1][1][0]) if parsed.data[0][0] is K.BRANCH else list(parsed.data)
         assert first[0] == (K.AT, K.AT_BOUNDARY), pattern.pattern[:40]
-        assert first[1][0] is K.ASSERT and first[1][1][0] == 1, pattern.pattern[:40]  # the look-ahead (?=\w)
-        assert _opens_with_a_word_character(first[2:]), pattern.pattern[:40]
+        assert first[1][0] is K.ASSERT and first[1][1][0] == 1, pattern.pattern[:40]  # the look-ahead
+        assert _opens_with_a_word_character(first[2:], also), pattern.pattern[:40]
         # and without the look-ahead the pattern finds the very same matches in every corpus text
-        bare = re.compile(pattern.pattern.replace(r"\b(?=\w)(?:", r"\b(?:", 1), pattern.flags)
-        for text in _corpus_texts():
+        bare = re.compile(pattern.pattern.replace(ahead, r"\b(?:", 1), pattern.flags)
+        for text in [*_corpus_texts(), "we're meeting, they 're having, I'm thinking, we'll, 'll"]:
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
+    assert not _opens_with_a_word_character(
+        list(_parser.parse(C.FUTURE_RE.pattern, C.FUTURE_RE.flags).data[0][1][1][0])[2:]
+    )  # (the apostrophe is needed: "'re meeting")
 
 
 @given(st.text(alphabet="0123456789tT-: \n٣x", max_size=40))
@@ -437,3 +451,185 @@ def test_foreign_ascii_hints_admit_every_german_and_dutch_weekday_and_clock_word
     assert F._looks_foreign("vergadering 12 mei, 19 uur")
     assert F._looks_foreign("riunione alle ore 18")
     assert not F._looks_foreign("We meet on Tuesday 12 May at 7pm – see you there.")
+
+
+@given(
+    st.text(
+        alphabet="\u2010\u2013\u2014\u2212\u2018\u2019\u00a0\u2009\u202f\u200b\u3000\t\r -' £aé\n",
+        max_size=30,
+    )
+)
+def test_normalised_replaces_what_translating_would(text):
+    """normalised() replaces each mapped character where the text holds it instead of translating the whole
+    text: the same string, since no replacement is itself mapped."""
+    from cotechbot.when._model import _NORMALISE, _NORMALISE_PAIRS, normalised
+
+    assert not {ord(to) for _, to in _NORMALISE_PAIRS} & set(_NORMALISE)
+    assert len(_NORMALISE_PAIRS) == len(_NORMALISE)
+    assert normalised(text) == text.translate(_NORMALISE)
+    assert normalised(text + "x") == (text + "x").translate(_NORMALISE)
+
+
+def _email_hint_holds(text: str) -> bool:
+    from cotechbot.when import _patterns as P
+
+    found = P.EMAIL_RE.search(text) is not None
+    if found:
+        assert P.EMAIL_DOMAIN_HINT_RE.search(text), text
+    return found
+
+
+def test_every_email_match_holds_what_its_hint_searches_for():
+    """_blank_noise runs EMAIL_RE only in a text where EMAIL_DOMAIN_HINT_RE finds its "@", domain part and stop:
+    every corpus text (and odd ones) EMAIL_RE finds an address in."""
+    extra = ["@name.", "a@b.c", "x@-.y", "é@ß.ü", "a@b@c.d", "a" * 70 + "@b.c", "a@" + "b" * 70 + ".c"]
+    assert sum(_email_hint_holds(text) for text in [*_corpus_texts(), *extra]) > 10
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["@", ".", "-", "+", "_", "a", "é", "5", " ", "\n", "ab" * 20, "x" * 63]), max_size=14
+    )
+)
+def test_email_hint_finds_something_wherever_an_email_matches_in_pieced_text(pieces):
+    _email_hint_holds("".join(pieces))
+
+
+def _date_matches_trying_every_word(
+    work: str, start: int, end: int, digits: list[int]
+) -> list[tuple[int, int]]:
+    """_date_matches as it was before it skipped the word starts an earlier digit had tried: every word start
+    within the lead before each digit not inside a date found (less its memo of the words that opened no date,
+    which only spared trying one again)."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when._model import _DATE_LEAD
+
+    found = []
+    covered = start
+    for digit in digits:
+        if digit < covered:
+            continue
+        for word in P.WORD_START_RE.finditer(work, max(covered, digit - _DATE_LEAD), digit + 1):
+            at = word.start()
+            if at == digit:
+                gate = G.DIGIT_DATE_START_RE
+            elif work[at : at + 3].lower() not in P.DATE_OPENERS:
+                continue
+            else:
+                gate = G.WORD_DATE_START_RE
+            m = P.DATE_RE.match(work, at, end) if gate.match(work, at, end) else None
+            if m is not None and m.end() > digit:
+                found.append(m.span())
+                covered = m.end()
+                break
+    return found
+
+
+def _date_matches_hold(work: str) -> int:
+    from cotechbot.when import _patterns as P
+    from cotechbot.when._reader import _date_matches
+
+    found = 0
+    for start, end in ((0, len(work)), (len(work) // 3, len(work))):
+        digits = [m.start() for m in P.DIGIT_RUN_RE.finditer(work, start, end)]
+        expected = _date_matches_trying_every_word(work, start, end, digits)
+        assert [m.span() for m in _date_matches(work, start, end, digits)] == expected, work
+        found += len(expected)
+    return found
+
+
+def test_date_matches_skip_no_word_an_earlier_digit_left_untried():
+    """_date_matches tries each word start once, for the first digit after it: a date a word opens does not
+    depend on the digit, so one that ended before that digit ends before the later ones too.  The same dates
+    as trying every word start before every digit, on every corpus text."""
+    from cotechbot.when._model import _NORMALISE
+
+    assert sum(_date_matches_hold(text.translate(_NORMALISE)) for text in _corpus_texts()) > 3000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16))
+def test_date_matches_are_those_of_trying_every_word_in_pieced_text(pieces):
+    _date_matches_hold("".join(pieces))
+
+
+_LINE_PIECES = [
+    "\n",
+    " ",
+    "\t",
+    "*",
+    "**",
+    "-",
+    "•",
+    "_",
+    "Time",
+    "time",
+    "TIMES",
+    "ſtart",
+    "Starts",
+    "From",
+    "Duration",
+    "hours",
+    "Location",
+    "venue",
+    "PLACE",
+    "Where",
+    "Address",
+    "through",
+    "Through",
+    "thru",
+    "till",
+    "until",
+    "Until",
+    "Dec",
+    "Déc",
+    "Août",
+    "Avr",
+    "Juin",
+    "Okt",
+    "Sept",
+    "MAY",
+    "march",
+    "The",
+    "I'm",
+    "3rd",
+    "12",
+    ":",
+    ",",
+    ".",
+    " 2024",
+    " to ",
+]
+
+
+def _line_gate_holds(text: str) -> int:
+    from cotechbot.when import _sentence_ends as E
+
+    found = 0
+    for line_start in [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]:
+        if E._LINE_MAY_JOIN_RE.match(text, line_start):
+            found += 1
+            assert E._line_may_join(text, line_start), text[line_start : line_start + 40]
+        elif text[line_start : line_start + 1] == "\n":
+            # (where a blank line follows, only the label pattern is asked: the others open with no newline)
+            assert not E._line_may_join(text, line_start), text[line_start : line_start + 40]
+    return found
+
+
+def test_line_join_gate_admits_every_line_the_gate_pattern_matches():
+    """sentence_starts asks _line_may_join, which answers from a line's first two characters where they open no
+    label, span word or month, and asks only the label pattern before a blank line: at every line of every corpus
+    text where _LINE_MAY_JOIN_RE matches, so does it; and its openers hold every month's first two letters."""
+    from cotechbot.when import _patterns as P
+    from cotechbot.when import _sentence_ends as E
+    from cotechbot.when._model import _NORMALISE
+
+    assert all(month[:2] in E._JOINING_LINE_OPENERS for month in P.MONTHS)
+    assert sum(_line_gate_holds(text.translate(_NORMALISE)) for text in _corpus_texts()) > 200
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=10))
+def test_line_join_gate_admits_every_line_the_gate_pattern_matches_in_pieced_text(pieces):
+    _line_gate_holds("".join(pieces))
